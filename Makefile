@@ -1,0 +1,93 @@
+# tzsim: a cycle-level simulator of both Arm TrustZone worlds.
+#
+#   make run     install missing Debian packages, build, run scenarios/default.yaml
+#   make test    build and run every test (unit, SystemC per-process, scenarios)
+#   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
+#   make deps    only the package check/installation
+
+BUILD    ?= build
+CC       ?= gcc
+CXX      ?= g++
+OPT      ?= -O2
+SAN      ?=
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
+CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
+CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers
+LDLIBS   := -lsystemc -lunicorn -lyaml -lfdt -lm -lpthread
+LDFLAGS  := $(SAN)
+
+DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
+            libgtest-dev binutils-aarch64-linux-gnu pkg-config
+
+LIB_C    := $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
+LIB_CXX  := $(wildcard sim/systemc/*.cc)
+LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
+UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o
+SC_SRC   := $(wildcard tests/sc_*_test.cc)
+SC_OBJ   := $(SC_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o
+BENCH_SRC:= $(wildcard tests/bench_*.c)
+
+TZSIM    := $(BUILD)/tzsim
+LIB      := $(BUILD)/libtzsim.a
+
+.PHONY: all run test asan bench deps clean
+all: $(TZSIM)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "tzsim: installing missing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TZSIM): $(BUILD)/sim/main.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
+
+$(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
+
+$(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(TZSIM) run scenarios/default.yaml
+
+test: deps
+	@$(MAKE) --no-print-directory $(TZSIM) $(BUILD)/tests/unit $(BUILD)/tests/sc_unit
+	@BUILD=$(BUILD) tests/run.sh
+
+asan:
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
+bench: deps
+	@$(MAKE) --no-print-directory $(TZSIM) $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+	@BUILD=$(BUILD) tests/bench.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

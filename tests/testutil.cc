@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "testutil.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+size_t RecordLog::count(unsigned kind) const
+{
+	size_t n = 0;
+	for (const auto &r : recs)
+		n += r.kind == kind;
+	return n;
+}
+
+std::string make_temp_dir()
+{
+	char tmpl[] = "/tmp/tzsim-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	return d ? std::string(d) : std::string();
+}
+
+void rm_rf(const std::string &path)
+{
+	if (path.rfind("/tmp/tzsim-test-", 0) != 0)
+		return;
+	std::string cmd = "rm -rf '" + path + "'";
+	if (system(cmd.c_str()) != 0) {
+	}
+}
+
+std::string read_file(const std::string &path)
+{
+	std::ifstream f(path, std::ios::binary);
+	std::stringstream ss;
+	ss << f.rdbuf();
+	return ss.str();
+}
+
+void write_file(const std::string &path, const std::string &text)
+{
+	std::ofstream f(path, std::ios::binary);
+	f << text;
+}
