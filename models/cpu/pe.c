@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/cpu/pe.c: preemptible timed work, exceptions and power for one PE.
+ * See pe.h for the contract and the routing rules.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pe.h"
+
+static void work_done(void *ctx, uint64_t arg);
+static void check_irqs(void *ctx, uint64_t arg);
+
+static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry" };
+
+static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		  const char *label)
+{
+	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = kind,
+						      .cpu = (int32_t)pe->id, .world = pe->world,
+						      .notif = pe->notif, .a = a, .b = b, .c = c,
+						      .d = d, .label = label });
+}
+
+/* Emit TR_ACTIVITY when what the PE runs changes, and account the time. */
+static void update_activity(struct pe *pe)
+{
+	const char *label = pe->power == PE_ON && pe->working ? pe->label : NULL;
+	uint8_t world = pe->world;
+	sim_time now = sim_now(pe->sim->k);
+
+	if (pe->act_valid && pe->act_label == label && (label == NULL || pe->act_world == world))
+		return;
+	if (pe->act_valid) {
+		sim_time d = now - pe->act_since;
+		if (pe->act_label)
+			pe->st.busy[pe->act_world < 3 ? pe->act_world : 2] += d;
+		else if (pe->act_on)
+			pe->st.idle += d;
+	}
+	pe->act_valid = true;
+	pe->act_label = label;
+	pe->act_on = pe->power == PE_ON;
+	pe->act_world = world;
+	pe->act_since = now;
+	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = now, .kind = TR_ACTIVITY,
+						      .cpu = (int32_t)pe->id, .world = world,
+						      .notif = pe->notif, .a = pe->el, .label = label });
+}
+
+static void publish_state(struct pe *pe)
+{
+	if (pe->ports.state)
+		pe->ports.state(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS);
+}
+
+static void request_check(struct pe *pe)
+{
+	if (pe->power == PE_ON && (pe->irq_line || pe->fiq_line) && !sim_event_queued(&pe->check_ev))
+		sim_schedule(pe->sim->k, &pe->check_ev, 0, 0);
+}
+
+void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs)
+{
+	char name[32];
+	memset(pe, 0, sizeof(*pe));
+	pe->sim = s;
+	pe->id = id;
+	pe->costs = costs;
+	pe->clock = costs->clock;
+	snprintf(name, sizeof(name), "pe%u", id);
+	sim_rng_init(&pe->rng, s->seed, name);
+	pe->el = 3;
+	pe->world = SIM_WORLD_EL3;
+	pe->mask_i = pe->mask_f = 1;
+	pe->power = PE_OFF;
+	sim_event_init(&pe->work_ev, work_done, pe);
+	sim_event_init(&pe->check_ev, check_irqs, pe);
+}
+
+void pe_irq_input(void *ctx, unsigned idx, int level)
+{
+	struct pe *pe = ctx;
+	(void)idx;
+	pe->irq_line = level;
+	if (level && pe->power == PE_SUSPENDED && pe->wake_hook)
+		pe->wake_hook(pe->wake_ctx, pe);
+	request_check(pe);
+}
+
+void pe_fiq_input(void *ctx, unsigned idx, int level)
+{
+	struct pe *pe = ctx;
+	(void)idx;
+	pe->fiq_line = level;
+	if (level && pe->power == PE_SUSPENDED && pe->wake_hook)
+		pe->wake_hook(pe->wake_ctx, pe);
+	request_check(pe);
+}
+
+void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx)
+{
+	pe->vec[v].fn = fn;
+	pe->vec[v].ctx = ctx;
+}
+
+void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx)
+{
+	pe->smc_handler = fn;
+	pe->smc_ctx = ctx;
+}
+
+sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
+{
+	return sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
+}
+
+void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)
+{
+	assert(!pe->working && pe->power == PE_ON);
+	pe->working = true;
+	pe->label = label;
+	pe->work_end = sim_now(pe->sim->k) + dur;
+	pe->work_fn = fn;
+	pe->work_ctx = ctx;
+	sim_schedule(pe->sim->k, &pe->work_ev, dur, 0);
+	update_activity(pe);
+	request_check(pe);
+}
+
+static void work_done(void *ctx, uint64_t arg)
+{
+	struct pe *pe = ctx;
+	(void)arg;
+	pe->working = false;
+	pe->work_fn(pe->work_ctx, pe);
+	update_activity(pe);
+}
+
+void pe_idle(struct pe *pe)
+{
+	assert(!pe->working);
+	pe->label = NULL;
+	update_activity(pe);
+	request_check(pe);
+}
+
+void pe_set_masks(struct pe *pe, bool mask_i, bool mask_f)
+{
+	pe->mask_i = mask_i;
+	pe->mask_f = mask_f;
+	request_check(pe);
+}
+
+void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask_f)
+{
+	pe->el = (uint8_t)el;
+	pe->world = (uint8_t)world;
+	pe->mask_i = mask_i;
+	pe->mask_f = mask_f;
+	publish_state(pe);
+	update_activity(pe);
+	request_check(pe);
+}
+
+/* Save the current context as a frame of @kind on the exception stack. */
+static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
+{
+	struct pe_frame *f;
+	assert(pe->depth < PE_MAX_DEPTH);
+	f = &pe->stack[pe->depth++];
+	f->el = pe->el;
+	f->world = pe->world;
+	f->mask_i = pe->mask_i;
+	f->mask_f = pe->mask_f;
+	f->label = pe->label;
+	f->notif = pe->notif;
+	f->kind = kind;
+	f->remaining = 0;
+	f->fn = fn;
+	f->ctx = ctx;
+	if (kind == PE_FRAME_WORK) {
+		sim_cancel(pe->sim->k, &pe->work_ev);
+		f->remaining = pe->work_end - sim_now(pe->sim->k);
+		f->fn = pe->work_fn;
+		f->ctx = pe->work_ctx;
+		pe->working = false;
+	}
+}
+
+/*
+ * Where an interrupt on @line goes from the current state, and whether the
+ * current PSTATE masks it (pe.h, protocol.md §5.2).
+ */
+static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, unsigned *el,
+		  unsigned *world)
+{
+	switch (pe->world) {
+	case SIM_WORLD_NS:
+		if (line == PE_EXC_IRQ) {
+			*vec = PE_VEC_NS_IRQ, *el = 1, *world = SIM_WORLD_NS;
+			return !pe->mask_i;
+		}
+		/* SCR_EL3.FIQ = 1: taken to EL3; a lower EL's PSTATE.F does not mask it. */
+		*vec = PE_VEC_EL3_FIQ, *el = 3, *world = SIM_WORLD_EL3;
+		return true;
+	case SIM_WORLD_S:
+		if (line == PE_EXC_IRQ) {
+			*vec = PE_VEC_S_IRQ, *el = 1, *world = SIM_WORLD_S;
+			return !pe->mask_i;
+		}
+		*vec = PE_VEC_S_FIQ, *el = 1, *world = SIM_WORLD_S;
+		return !pe->mask_f;
+	default:
+		return false; /* EL3 runs masked */
+	}
+}
+
+static void vector_entered(void *ctx, struct pe *pe);
+
+static void take_exception(struct pe *pe, enum pe_exc exc)
+{
+	enum pe_vector vec;
+	unsigned el, world, from_el = pe->el;
+
+	if (!route(pe, exc, &vec, &el, &world))
+		return;
+	push_frame(pe, pe->working ? PE_FRAME_WORK : PE_FRAME_IDLE, NULL, NULL);
+	pe->el = (uint8_t)el;
+	pe->world = (uint8_t)world;
+	pe->mask_i = pe->mask_f = 1;
+	pe->notif = 0;
+	publish_state(pe);
+	if (exc == PE_EXC_IRQ)
+		pe->st.irqs++;
+	else
+		pe->st.fiqs++;
+	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
+	pe->entry_vec_pending = (uint8_t)vec;
+	pe->entry_exc_pending = (uint8_t)exc;
+	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, NULL);
+}
+
+static void vector_entered(void *ctx, struct pe *pe)
+{
+	enum pe_vector vec = pe->entry_vec_pending;
+	(void)ctx;
+	assert(pe->vec[vec].fn);
+	pe->vec[vec].fn(pe->vec[vec].ctx, pe, pe->entry_exc_pending);
+}
+
+static void check_irqs(void *ctx, uint64_t arg)
+{
+	struct pe *pe = ctx;
+	(void)arg;
+	if (pe->power != PE_ON)
+		return;
+	/* While the entry cost of an exception is being charged the PE is masked anyway. */
+	if (pe->fiq_line) {
+		enum pe_vector v;
+		unsigned el, w;
+		if (route(pe, PE_EXC_FIQ, &v, &el, &w)) {
+			take_exception(pe, PE_EXC_FIQ);
+			return;
+		}
+	}
+	if (pe->irq_line) {
+		enum pe_vector v;
+		unsigned el, w;
+		if (route(pe, PE_EXC_IRQ, &v, &el, &w))
+			take_exception(pe, PE_EXC_IRQ);
+	}
+}
+
+const struct pe_frame *pe_top_frame(const struct pe *pe)
+{
+	return pe->depth ? &pe->stack[pe->depth - 1] : NULL;
+}
+
+bool pe_take_frame(struct pe *pe, struct pe_frame *out)
+{
+	if (!pe->depth)
+		return false;
+	*out = pe->stack[--pe->depth];
+	return true;
+}
+
+void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
+{
+	pe->el = f->el;
+	pe->world = f->world;
+	pe->mask_i = f->mask_i;
+	pe->mask_f = f->mask_f;
+	pe->notif = f->notif;
+	publish_state(pe);
+	switch (f->kind) {
+	case PE_FRAME_WORK:
+		pe->working = false;
+		pe_exec(pe, f->remaining, f->label, f->fn, f->ctx);
+		break;
+	case PE_FRAME_IDLE:
+		pe_idle(pe);
+		break;
+	default:
+		update_activity(pe);
+		request_check(pe);
+		f->fn(f->ctx, pe);
+		break;
+	}
+}
+
+static void eret_done(void *ctx, struct pe *pe)
+{
+	struct pe_frame f;
+	(void)ctx;
+	assert(pe->depth > 0);
+	f = pe->stack[--pe->depth];
+	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
+	pe_resume_frame(pe, &f);
+}
+
+void pe_eret(struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", eret_done, NULL);
+}
+
+void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
+{
+	unsigned from_el = pe->el;
+	if (args)
+		memcpy(pe->x, args, sizeof(pe->x));
+	trace(pe, TR_SMC, pe->x[0], pe->x[1], pe->x[2], pe->x[3], pe->label);
+	pe->st.smcs++;
+	push_frame(pe, PE_FRAME_SMC_CALLER, cont, ctx);
+	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
+	pe->el = 3;
+	pe->world = SIM_WORLD_EL3;
+	pe->mask_i = pe->mask_f = 1;
+	publish_state(pe);
+	trace(pe, TR_EXC_ENTRY, PE_EXC_SMC, from_el, 3, 0, NULL);
+	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[PE_EXC_SMC], pe->smc_handler,
+		     pe->smc_ctx);
+}
+
+static void smc_return_done(void *ctx, struct pe *pe)
+{
+	struct pe_frame f;
+	(void)ctx;
+	assert(pe->depth > 0 && pe->stack[pe->depth - 1].kind == PE_FRAME_SMC_CALLER);
+	f = pe->stack[--pe->depth];
+	memcpy(pe->x, pe->ret, sizeof(pe->ret));
+	pe->el = f.el;
+	pe->world = f.world;
+	pe->mask_i = f.mask_i;
+	pe->mask_f = f.mask_f;
+	pe->notif = f.notif;
+	pe->label = f.label;
+	publish_state(pe);
+	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
+	trace(pe, TR_SMC_RET, pe->ret_fid, pe->x[0], pe->x[1], pe->x[2], f.label);
+	update_activity(pe);
+	request_check(pe);
+	f.fn(f.ctx, pe);
+}
+
+void pe_smc_return(struct pe *pe, const uint64_t res[4])
+{
+	const struct pe_frame *f = pe_top_frame(pe);
+	assert(f && f->kind == PE_FRAME_SMC_CALLER);
+	memcpy(pe->ret, res, sizeof(pe->ret));
+	pe->ret_fid = f->smc_fid;
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", smc_return_done, NULL);
+}
+
+void pe_smc_discard(struct pe *pe)
+{
+	assert(pe->depth > 0 && pe->stack[pe->depth - 1].kind == PE_FRAME_SMC_CALLER);
+	pe->depth--;
+}
+
+void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to)
+{
+	trace(pe, TR_WORLD_SWITCH, from, to, 0, 0, NULL);
+}
+
+int pe_icc_read(struct pe *pe, int reg, uint64_t *val)
+{
+	return pe->ports.icc_read(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
+}
+
+int pe_icc_write(struct pe *pe, int reg, uint64_t val)
+{
+	return pe->ports.icc_write(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
+}
+
+int pe_mmio_read(struct pe *pe, uint64_t addr, unsigned size, uint64_t *val)
+{
+	return pe->ports.mmio_read(pe->ports.ctx, addr, size, pe->world != SIM_WORLD_NS, val);
+}
+
+int pe_mmio_write(struct pe *pe, uint64_t addr, unsigned size, uint64_t val)
+{
+	return pe->ports.mmio_write(pe->ports.ctx, addr, size, pe->world != SIM_WORLD_NS, val);
+}
+
+void pe_power_off(struct pe *pe, enum pe_power state)
+{
+	sim_cancel(pe->sim->k, &pe->work_ev);
+	sim_cancel(pe->sim->k, &pe->check_ev);
+	pe->working = false;
+	pe->power = state;
+	trace(pe, TR_POWER, state, 0, 0, 0, state == PE_OFF ? "off" : "suspended");
+	update_activity(pe);
+}
+
+void pe_power_on(struct pe *pe, pe_fn entry, void *ctx)
+{
+	pe->power = PE_ON;
+	pe->el = 3;
+	pe->world = SIM_WORLD_EL3;
+	pe->mask_i = pe->mask_f = 1;
+	trace(pe, TR_POWER, PE_ON, 0, 0, 0, "on");
+	publish_state(pe);
+	update_activity(pe);
+	entry(ctx, pe);
+}
+
+void pe_event(struct pe *pe, const char *label, uint64_t a, uint64_t b)
+{
+	trace(pe, TR_EVENT, a, b, 0, 0, label);
+}
+
+void pe_finish(struct pe *pe)
+{
+	/* account the last span; the trace gets a final idle record */
+	bool w = pe->working;
+	pe->working = false;
+	update_activity(pe);
+	pe->working = w;
+}

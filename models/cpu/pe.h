@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/cpu/pe.h: a processing element (an AArch64 core) running guest
+ * software as preemptible timed work.
+ *
+ * State: exception level, security state ("world"), PSTATE.I and PSTATE.F,
+ * power state, a clock domain and the activity it runs. Software is written
+ * in continuation style: pe_exec() runs N picoseconds of work, then calls a
+ * function; pe_smc() takes a synchronous exception to EL3 and, when the
+ * monitor returns, calls the caller's continuation with x0..x7.
+ *
+ * Interrupts: the PE samples its IRQ and FIQ input wires. An interrupt that
+ * is not masked for the target exception level preempts the current work at
+ * once: the remaining time is kept in a frame on the PE's exception stack,
+ * the exception entry cost is charged, and the vector registered for
+ * (current state, IRQ/FIQ) runs. pe_eret() charges the return cost, pops the
+ * frame and resumes the remaining work. A handler may instead detach the
+ * frame (pe_take_frame) and resume it later (pe_resume_frame): OP-TEE saves a
+ * thread on a foreign interrupt this way, and Linux's scheduler preempts a
+ * task this way.
+ *
+ * Routing follows TF-A with the OP-TEE dispatcher (protocol.md §5.2, §6.4):
+ *   Non-secure EL0/1: IRQ -> NS EL1 (masked by I); FIQ -> EL3 (SCR_EL3.FIQ=1,
+ *                     never masked by the lower EL's PSTATE.F).
+ *   Secure EL0/1:     IRQ -> S-EL1 native (masked by I); FIQ -> S-EL1 foreign
+ *                     (masked by F).
+ *   EL3:              runs with interrupts masked; they wait for the ERET.
+ * Exception entry sets PSTATE.I and PSTATE.F (AArch64 sets DAIF on entry).
+ *
+ * Ports: the PE publishes (EL, security state) to the GIC CPU interface
+ * through pe->ports.state, and reaches ICC_* system registers and MMIO
+ * through ports.icc_read/icc_write/mmio_read/mmio_write (the access carries
+ * the PE's current EL and security state). The PE never includes another
+ * model's internals.
+ */
+#ifndef MODELS_CPU_PE_H
+#define MODELS_CPU_PE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/costs.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+#include "sim/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pe;
+
+/* MPIDR affinity of PE @id in tzsim's topology: clusters of 16 (Aff1 = id / 16, Aff0 = id % 16). */
+static inline uint64_t pe_mpidr(unsigned id) { return ((uint64_t)(id / 16) << 8) | (id % 16); }
+
+typedef void (*pe_fn)(void *ctx, struct pe *pe);
+
+/* pe->notif tag for work on the notification path whose id the model cannot know (the NS side). */
+#define PE_NOTIF_ANY 0xFFFFFFFFu
+
+enum pe_power { PE_OFF = 0, PE_ON = 1, PE_SUSPENDED = 2 };
+enum pe_exc { PE_EXC_IRQ = 0, PE_EXC_FIQ = 1, PE_EXC_SMC = 2 };
+
+/* Exception vectors a PE can take, by target. */
+enum pe_vector {
+	PE_VEC_NS_IRQ = 0, /* Non-secure IRQ taken to NS EL1 (Linux) */
+	PE_VEC_EL3_FIQ,    /* FIQ from Non-secure state taken to EL3 (monitor) */
+	PE_VEC_S_IRQ,      /* IRQ at S-EL1: a native (secure) interrupt (OP-TEE) */
+	PE_VEC_S_FIQ,      /* FIQ at S-EL1: a foreign (NS) interrupt (OP-TEE) */
+	PE_VEC_COUNT
+};
+
+typedef void (*pe_vector_fn)(void *ctx, struct pe *pe, enum pe_exc exc);
+
+/* A saved execution context: what ran, where, and what was left of it. */
+struct pe_frame {
+	uint8_t el;
+	uint8_t world;     /* SIM_WORLD_NS / SIM_WORLD_S / SIM_WORLD_EL3 */
+	uint8_t mask_i, mask_f;
+	uint8_t kind;      /* PE_FRAME_* */
+	const char *label; /* activity */
+	sim_time remaining;
+	pe_fn fn;          /* continuation after the work (or the SMC's) */
+	void *ctx;
+	uint32_t notif;    /* notification tag carried into trace records */
+	uint64_t smc_fid;  /* PE_FRAME_SMC_CALLER: the function ID called */
+};
+
+enum { PE_FRAME_IDLE = 0, PE_FRAME_WORK = 1, PE_FRAME_SMC_CALLER = 2 };
+
+struct pe_ports {
+	void *ctx;
+	void (*state)(void *ctx, unsigned pe, unsigned el, bool secure);
+	int (*icc_read)(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t *val);
+	int (*icc_write)(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t val);
+	int (*mmio_read)(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val);
+	int (*mmio_write)(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val);
+};
+
+#define PE_MAX_DEPTH 16
+
+struct pe_stats {
+	sim_time busy[3];   /* time in each world (NS, S, EL3) with work */
+	sim_time idle;
+	uint64_t irqs, fiqs, smcs;
+};
+
+struct pe {
+	struct sim *sim;
+	unsigned id;
+	struct sim_clock clock;
+	const struct sim_costs *costs;
+	struct sim_rng rng;
+
+	/* current context */
+	uint8_t el, world, mask_i, mask_f;
+	enum pe_power power;
+	const char *label;
+	uint32_t notif;           /* tag for trace records issued now */
+	bool working;
+	sim_time work_end;
+	pe_fn work_fn;
+	void *work_ctx;
+	struct sim_event work_ev;
+	struct sim_event check_ev;
+
+	/* exception stack */
+	struct pe_frame stack[PE_MAX_DEPTH];
+	int depth;
+
+	/* inputs */
+	int irq_line, fiq_line;
+
+	/* SMC registers: arguments on pe_smc, results on the continuation */
+	uint64_t x[8];
+	uint64_t ret[4];          /* results held while the return cost is charged */
+	uint64_t ret_fid;
+	uint8_t entry_vec_pending, entry_exc_pending;
+
+	struct {
+		pe_vector_fn fn;
+		void *ctx;
+	} vec[PE_VEC_COUNT];
+	pe_fn smc_handler;
+	/* called when an IRQ/FIQ wire rises while the PE is suspended (WFI-style wake) */
+	pe_fn wake_hook;
+	void *wake_ctx;
+	void *smc_ctx;
+	struct pe_ports ports;
+
+	/* activity accounting for the trace */
+	const char *act_label;
+	uint8_t act_world;
+	bool act_valid, act_on;
+	sim_time act_since;
+	struct pe_stats st;
+};
+
+/* Build PE @id, powered off, at EL3 Secure with interrupts masked. */
+void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs);
+
+/* Wire sinks for the GIC's IRQ and FIQ outputs (ctx = struct pe *). */
+void pe_irq_input(void *pe, unsigned idx, int level);
+void pe_fiq_input(void *pe, unsigned idx, int level);
+
+void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx);
+void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);
+
+/* Draw cost @id for this PE, in ps. */
+sim_time pe_cost(struct pe *pe, enum sim_cost_id id);
+
+/*
+ * pe_exec - run @dur ps of work labelled @label in the current context, then
+ * call @fn. The PE must not already be working. Interrupts unmasked for the
+ * current context preempt the work.
+ */
+void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx);
+static inline void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn,
+				void *ctx)
+{
+	pe_exec(pe, pe_cost(pe, id), label, fn, ctx);
+}
+/* Nothing to run: wait for an interrupt (WFI). */
+void pe_idle(struct pe *pe);
+
+/* Set PSTATE.I/PSTATE.F of the current context. */
+void pe_set_masks(struct pe *pe, bool mask_i, bool mask_f);
+
+/*
+ * Move the current context to (@el, @world) without an exception: the
+ * monitor uses it for ERET into a lower EL at a new entry point. Publishes
+ * the state to the GIC.
+ */
+void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask_f);
+
+/*
+ * pe_smc - SMC #0 with x0..x7 = @args (NULL: use pe->x as set). Records
+ * TR_SMC, pushes the caller's context, enters EL3, charges the exception
+ * entry and calls the monitor. When the monitor calls pe_smc_return(),
+ * @cont runs in the caller's context with the results in pe->x.
+ */
+void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
+
+/* Monitor side: return from the SMC on top of the stack with x0..x3 = @res. */
+void pe_smc_return(struct pe *pe, const uint64_t res[4]);
+/* Monitor side: drop the SMC caller frame on top of the stack (an SMC that never returns, e.g. OP-TEE's *_DONE calls or CPU_OFF). */
+void pe_smc_discard(struct pe *pe);
+/* The frame on top of the exception stack, or NULL. */
+const struct pe_frame *pe_top_frame(const struct pe *pe);
+
+/* Return from the exception on top of the stack: charge the cost, resume the frame. */
+void pe_eret(struct pe *pe);
+/* Detach the top frame without resuming it (returns false if the stack is empty). */
+bool pe_take_frame(struct pe *pe, struct pe_frame *out);
+/* Continue a detached frame's work (or call its continuation) in the current context. */
+void pe_resume_frame(struct pe *pe, const struct pe_frame *f);
+
+/* World switch accounting (the monitor calls it; the cost is charged by the caller). */
+void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to);
+
+/* System register and MMIO access through the ports, with the PE's state. */
+int pe_icc_read(struct pe *pe, int reg, uint64_t *val);
+int pe_icc_write(struct pe *pe, int reg, uint64_t val);
+int pe_mmio_read(struct pe *pe, uint64_t addr, unsigned size, uint64_t *val);
+int pe_mmio_write(struct pe *pe, uint64_t addr, unsigned size, uint64_t val);
+
+/* Power: off and suspended PEs run nothing. */
+void pe_power_off(struct pe *pe, enum pe_power state);
+/* Power up at EL3 Secure (masked) and call @entry (the warm-boot path). */
+void pe_power_on(struct pe *pe, pe_fn entry, void *ctx);
+
+/* Emit an instant TR_EVENT from this PE. */
+void pe_event(struct pe *pe, const char *label, uint64_t a, uint64_t b);
+/* Close the PE's activity accounting at the end of a run. */
+void pe_finish(struct pe *pe);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

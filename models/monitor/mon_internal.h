@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* models/monitor/mon_internal.h: state shared by the monitor's files. */
+#ifndef MODELS_MONITOR_MON_INTERNAL_H
+#define MODELS_MONITOR_MON_INTERNAL_H
+
+#include "monitor.h"
+
+struct mon;
+
+/* Per-PE monitor state (TF-A: the per-CPU opteed context and PSCI state). */
+struct mon_pe {
+	struct mon *m;
+	struct pe *pe;
+	unsigned id;
+	int psci_state;          /* PSCI_AFF_* */
+	pe_fn sync_cont;         /* continuation after a synchronous OP-TEE entry */
+	uint64_t sync_x1;        /* x1 of the *_DONE that ended it */
+	bool suspended;          /* in CPU_SUSPEND */
+	bool powerdown;          /* ... to a power-down state (context lost, WAKER asleep) */
+	bool wake_on_irq;
+	bool wake_level;         /* GIC WakeRequest */
+	bool power_up_pending;
+	struct sim_event power_ev;
+	pe_fn power_entry;
+	pe_fn pending_entry;     /* entry to call after a world switch into S-EL1 */
+	void *pending_ctx;
+	uint64_t ret[4];         /* results to hand back to the NS caller */
+	uint64_t psci_fid;
+};
+
+struct mon {
+	struct sim *sim;
+	struct mon_config cfg;
+	struct mon_pe *pes;
+	unsigned n;
+	pe_fn tee_boot;
+	struct tee_vectors tv;
+	bool tee_ready;
+	pe_fn ns_entry;
+	void *ns_ctx;
+	pe_fn ffa_handler;
+	void *ffa_ctx;
+};
+
+/* mon_main.c */
+void mon_sync_entry(struct mon_pe *mp, pe_fn entry, pe_fn cont);
+void mon_smc_done(struct mon_pe *mp, uint64_t x0);
+void mon_gic_rdist_wake(struct mon_pe *mp, bool wake);
+unsigned mon_gic_rdist_init_writes(struct mon_pe *mp);
+void mon_eret_ns_entry(void *ctx, struct pe *pe);
+
+/* mon_psci.c */
+void mon_psci_call(struct mon_pe *mp, uint32_t fid);
+void mon_power_up(struct mon_pe *mp, pe_fn entry);
+
+#endif

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/monitor/mon_main.c: BL31's runtime service dispatch, the OP-TEE
+ * dispatcher (TF-A services/spd/opteed) and GIC set-up from EL3.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mon_internal.h"
+#include "models/gic/gic.h"
+
+static void smc_entry(void *ctx, struct pe *pe);
+static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc);
+
+struct mon *mon_new(struct sim *s, struct pe **pes, unsigned n, const struct mon_config *cfg)
+{
+	struct mon *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->pes = calloc(n, sizeof(*m->pes));
+	if (!m->pes) {
+		free(m);
+		return NULL;
+	}
+	m->sim = s;
+	m->cfg = *cfg;
+	m->n = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct mon_pe *mp = &m->pes[i];
+		mp->m = m;
+		mp->pe = pes[i];
+		mp->id = i;
+		mp->psci_state = PSCI_AFF_OFF;
+		mp->wake_on_irq = true;
+		pe_set_smc_handler(pes[i], smc_entry, mp);
+		pe_set_vector(pes[i], PE_VEC_EL3_FIQ, el3_fiq, mp);
+	}
+	return m;
+}
+
+void mon_free(struct mon *m)
+{
+	if (!m)
+		return;
+	free(m->pes);
+	free(m);
+}
+
+void mon_set_tee(struct mon *m, pe_fn cold_boot_entry, const struct tee_vectors *v)
+{
+	m->tee_boot = cold_boot_entry;
+	m->tv = *v;
+}
+
+void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx)
+{
+	m->ns_entry = entry;
+	m->ns_ctx = ctx;
+}
+
+void mon_set_ffa(struct mon *m, pe_fn handler, void *ctx)
+{
+	m->ffa_handler = handler;
+	m->ffa_ctx = ctx;
+}
+
+void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow) { m->pes[pe].wake_on_irq = allow; }
+int mon_psci_state(const struct mon *m, unsigned pe) { return m->pes[pe].psci_state; }
+
+/* ---- returning from an SMC -------------------------------------------- */
+
+void mon_smc_done(struct mon_pe *mp, uint64_t x0)
+{
+	uint64_t res[4] = { x0, 0, 0, 0 };
+	pe_smc_return(mp->pe, res);
+}
+
+/* ---- world switches ----------------------------------------------------- */
+
+struct switch_ctx {
+	pe_fn entry;
+	void *ctx;
+};
+
+static void enter_secure_after_switch(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
+	/* opteed ERETs to S-EL1 with all exceptions masked; OP-TEE unmasks in its threads. */
+	pe_enter(pe, 1, SIM_WORLD_S, true, true);
+	mp->pending_entry(mp->pending_ctx, pe);
+}
+
+static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", enter_secure_after_switch, ctx);
+}
+
+void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
+{
+	struct mon_pe *mp = &m->pes[pe->id];
+	mp->pending_entry = entry;
+	mp->pending_ctx = ctx;
+	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", enter_secure_after_dispatch, mp);
+}
+
+static void return_ns_after_switch(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	pe_smc_return(pe, mp->ret);
+}
+
+void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
+{
+	struct mon_pe *mp = &m->pes[pe->id];
+	memcpy(mp->ret, res, sizeof(mp->ret));
+	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
+}
+
+static void fiq_done_after_switch(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	/* SMC_RET0 on the NS context: back to the interrupted work, nothing visible. */
+	pe_eret(pe);
+}
+
+/* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */
+static void sync_after_switch(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_EL3, SIM_WORLD_S);
+	pe_enter(pe, 1, SIM_WORLD_S, true, true);
+	mp->pending_entry(mp->m->tv.ctx, pe);
+}
+
+void mon_sync_entry(struct mon_pe *mp, pe_fn entry, pe_fn cont)
+{
+	mp->sync_cont = cont;
+	mp->pending_entry = entry;
+	pe_exec_cost(mp->pe, SIM_COST_WORLD_SWITCH, "world switch", sync_after_switch, mp);
+}
+
+static void sync_done_after_switch(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	pe_fn cont = mp->sync_cont;
+	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_EL3);
+	mp->sync_cont = NULL;
+	/* opteed panics unless x1 == 0 (opteed_pm.c); tzsim records it instead. */
+	if (mp->sync_x1 != 0)
+		pe_event(pe, "opteed: PM hook failed", mp->sync_x1, 0);
+	cont(mp, pe);
+}
+
+/* ---- the OP-TEE dispatcher ------------------------------------------------ */
+
+static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
+{
+	struct pe *pe = mp->pe;
+	uint64_t x1 = pe->x[1], x2 = pe->x[2], x3 = pe->x[3], x4 = pe->x[4];
+
+	/* OP-TEE never resumes after a TEESMC_OPTEED_RETURN_* call: the secure caller frame goes. */
+	pe_smc_discard(pe);
+	switch (fid) {
+	case TEESMC_OPTEED_RETURN_CALL_DONE: {
+		/* Results in x1..x4 become the NS caller's x0..x3 (opteed_main.c). */
+		uint64_t res[4] = { x1, x2, x3, x4 };
+		mon_return_ns(mp->m, pe, res);
+		return;
+	}
+	case TEESMC_OPTEED_RETURN_FIQ_DONE:
+		pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, mp);
+		return;
+	case TEESMC_OPTEED_RETURN_ENTRY_DONE:
+	case TEESMC_OPTEED_RETURN_ON_DONE:
+	case TEESMC_OPTEED_RETURN_OFF_DONE:
+	case TEESMC_OPTEED_RETURN_SUSPEND_DONE:
+	case TEESMC_OPTEED_RETURN_RESUME_DONE:
+	case TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE:
+	case TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE:
+		if (mp->sync_cont) {
+			mp->sync_x1 = fid == TEESMC_OPTEED_RETURN_ENTRY_DONE ? 0 : x1;
+			pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", sync_done_after_switch, mp);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	/* A return the dispatcher did not expect: TF-A would panic; report and stop this PE. */
+	pe_event(pe, "opteed: unexpected secure SMC", fid, 0);
+	pe_idle(pe);
+}
+
+static void opteed_from_ns(struct mon_pe *mp, uint32_t fid)
+{
+	struct mon *m = mp->m;
+	if (!m->tee_ready) {
+		mon_smc_done(mp, SMC_UNK);
+		return;
+	}
+	/* GET_SMC_TYPE picks the entry: fast_smc_entry or yield_smc_entry. */
+	mon_enter_secure(m, mp->pe, SMCCC_IS_FAST(fid) ? m->tv.fast_smc_entry : m->tv.yield_smc_entry,
+			 m->tv.ctx);
+}
+
+/* ---- SMC dispatch (DECLARE_RT_SVC table) ------------------------------- */
+
+static void unknown_done(void *ctx, struct pe *pe)
+{
+	(void)pe;
+	mon_smc_done(ctx, SMC_UNK);
+}
+
+static void smccc_version_done(void *ctx, struct pe *pe)
+{
+	(void)pe;
+	mon_smc_done(ctx, 0x10002); /* SMCCC v1.2 */
+}
+
+static void smc_entry(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	const struct pe_frame *caller = pe_top_frame(pe);
+	uint32_t fid = (uint32_t)pe->x[0];
+	unsigned oen = SMCCC_OEN(fid), func = SMCCC_FUNC(fid);
+	bool from_secure = caller && caller->world == SIM_WORLD_S;
+
+	if (oen >= OEN_TOS_START && oen <= OEN_TOS_END) {
+		if (from_secure)
+			opteed_from_secure(mp, fid);
+		else
+			opteed_from_ns(mp, fid);
+		return;
+	}
+	if (oen == OEN_STD && SMCCC_IS_FAST(fid)) {
+		if (func <= 0x1f && !from_secure) {
+			mon_psci_call(mp, fid);
+			return;
+		}
+		if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->ffa_handler) {
+			mp->m->ffa_handler(mp->m->ffa_ctx, pe);
+			return;
+		}
+	}
+	if (oen == OEN_ARM && fid == 0x80000000u) {
+		pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMCCC_VERSION", smccc_version_done, mp);
+		return;
+	}
+	/* Unknown function ID: SMC_UNK, never fatal (SMCCC). */
+	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC unknown", unknown_done, mp);
+}
+
+/* A Secure Group 1 interrupt taken while the normal world ran (FIQ at EL3). */
+static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
+{
+	struct mon_pe *mp = ctx;
+	(void)exc;
+	/* opteed_sel1_interrupt_handler: save NS, ERET to fiq_entry. */
+	mon_enter_secure(mp->m, pe, mp->m->tv.fiq_entry, mp->m->tv.ctx);
+}
+
+/* ---- GIC set-up from EL3 (TF-A drivers/arm/gic/v3) ---------------------- */
+
+static void mmio_w(struct mon_pe *mp, uint64_t off, unsigned size, uint64_t v)
+{
+	pe_mmio_write(mp->pe, mp->m->cfg.gicd_base + off, size, v);
+}
+
+static uint64_t rdist_base(struct mon_pe *mp) { return mp->m->cfg.gicr_base + (uint64_t)mp->id * GICR_STRIDE; }
+
+/* gicv3_rdistif_mark_core_awake / _asleep and the CPU interface enables. */
+void mon_gic_rdist_wake(struct mon_pe *mp, bool wake)
+{
+	struct pe *pe = mp->pe;
+	if (wake) {
+		pe_mmio_write(pe, rdist_base(mp) + GICR_WAKER, 4, 0);
+		pe_icc_write(pe, ICC_SRE_EL3, 0xf);
+		pe_icc_write(pe, ICC_IGRPEN1_EL3, 3); /* EnableGrp1S | EnableGrp1NS */
+		pe_icc_write(pe, ICC_IGRPEN0_EL1, 1);
+		pe_icc_write(pe, ICC_PMR_EL1, 0xff);
+	} else {
+		/* gicv3_cpuif_disable: group enables off, then ProcessorSleep. */
+		pe_icc_write(pe, ICC_IGRPEN0_EL1, 0);
+		pe_icc_write(pe, ICC_IGRPEN1_EL3, 0);
+		pe_mmio_write(pe, rdist_base(mp) + GICR_WAKER, 4, GICR_WAKER_PROCESSOR_SLEEP);
+	}
+}
+
+/* gicv3_rdistif_init: SGIs/PPIs Non-secure G1 by default, SGIs 8-15 Secure G1 (ARM_G1S_IRQ_PROPS). */
+unsigned mon_gic_rdist_init_writes(struct mon_pe *mp)
+{
+	struct pe *pe = mp->pe;
+	uint64_t sgi = rdist_base(mp) + GICR_SGI_OFFSET;
+	pe_mmio_write(pe, sgi + GICR_ICENABLER0, 4, 0xffffffff);
+	pe_mmio_write(pe, sgi + GICR_IGROUPR0, 4, 0xffff00ff);
+	pe_mmio_write(pe, sgi + GICR_IGRPMODR0, 4, 0x0000ff00);
+	for (unsigned i = 0; i < 8; i++)
+		pe_mmio_write(pe, sgi + GICR_IPRIORITYR + 4 * i, 4, i == 2 || i == 3 ? 0x10101010 : 0xa0a0a0a0);
+	pe_mmio_write(pe, sgi + GICR_ISENABLER0, 4, 0x0000ff00);
+	return 13;
+}
+
+static unsigned gic_distif_init(struct mon_pe *mp)
+{
+	const struct mon_config *c = &mp->m->cfg;
+	unsigned nw = 0, nregs = (c->num_spis + 32) / 32;
+
+	mmio_w(mp, GICD_CTLR, 4, 0), nw++;
+	/* gicv3_spis_config_defaults: every SPI Non-secure G1, level, default priority. */
+	for (unsigned r = 1; r < nregs; r++) {
+		mmio_w(mp, GICD_IGROUPR + 4 * r, 4, 0xffffffff);
+		mmio_w(mp, GICD_ICFGR + 8 * r, 4, 0);
+		mmio_w(mp, GICD_ICFGR + 8 * r + 4, 4, 0);
+		nw += 3;
+	}
+	for (unsigned i = 32; i < 32 + c->num_spis; i += 4)
+		mmio_w(mp, GICD_IPRIORITYR + i, 4, 0xa0a0a0a0), nw++;
+	/* The platform's secure interrupts: Secure G1, their trigger, routing, enable. */
+	for (unsigned k = 0; k < c->n_sirq; k++) {
+		const struct mon_secure_irq *s = &c->sirq[k];
+		unsigned id = s->intid;
+		uint64_t v;
+		pe_mmio_read(mp->pe, c->gicd_base + GICD_IGROUPR + 4 * (id / 32), 4, &v);
+		mmio_w(mp, GICD_IGROUPR + 4 * (id / 32), 4, v & ~(1ull << (id % 32)));
+		pe_mmio_read(mp->pe, c->gicd_base + GICD_IGRPMODR + 4 * (id / 32), 4, &v);
+		mmio_w(mp, GICD_IGRPMODR + 4 * (id / 32), 4, v | (1ull << (id % 32)));
+		pe_mmio_read(mp->pe, c->gicd_base + GICD_IPRIORITYR + (id & ~3u), 4, &v);
+		v &= ~(0xffull << (8 * (id % 4)));
+		mmio_w(mp, GICD_IPRIORITYR + (id & ~3u), 4, v | ((uint64_t)s->prio << (8 * (id % 4))));
+		pe_mmio_read(mp->pe, c->gicd_base + GICD_ICFGR + 4 * (id / 16), 4, &v);
+		v &= ~(2ull << (2 * (id % 16)));
+		if (!s->level)
+			v |= 2ull << (2 * (id % 16));
+		mmio_w(mp, GICD_ICFGR + 4 * (id / 16), 4, v);
+		mmio_w(mp, GICD_IROUTER + 8 * id, 8, pe_mpidr(s->pe));
+		mmio_w(mp, GICD_ISENABLER + 4 * (id / 32), 4, 1ull << (id % 32));
+		nw += 10;
+	}
+	mmio_w(mp, GICD_CTLR, 4,
+	       GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLEGRP0 | GICD_CTLR_ENABLEGRP1S |
+		       GICD_CTLR_ENABLEGRP1NS);
+	return nw + 1;
+}
+
+/* ---- cold boot ------------------------------------------------------------ */
+
+void mon_eret_ns_entry(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	/* ERET to the normal world's entry point with DAIF masked, as Linux expects. */
+	pe_enter(pe, 1, SIM_WORLD_NS, true, true);
+	mp->m->ns_entry(mp->m->ns_ctx, pe);
+}
+
+static void boot_tee_done(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	mp->m->tee_ready = true;
+	mp->psci_state = PSCI_AFF_ON;
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", mon_eret_ns_entry, mp);
+}
+
+static void boot_gic_done(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	(void)pe;
+	mon_gic_rdist_wake(mp, true);
+	/* opteed_setup / opteed_init: the first entry into OP-TEE returns ENTRY_DONE. */
+	mon_sync_entry(mp, mp->m->tee_boot, boot_tee_done);
+}
+
+static void cold_entry(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	unsigned nw = gic_distif_init(mp) + mon_gic_rdist_init_writes(mp);
+	pe_exec(pe, (sim_time)nw * pe_cost(pe, SIM_COST_GIC_MMIO), "BL31 GIC init", boot_gic_done, mp);
+}
+
+void mon_cold_boot(struct mon *m, unsigned pe)
+{
+	assert(m->tee_boot && m->ns_entry);
+	pe_power_on(m->pes[pe].pe, cold_entry, &m->pes[pe]);
+}

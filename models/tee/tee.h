@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/tee/tee.h: OP-TEE OS (protocol.md §1, §3) and the secure devices
+ * whose interrupts it owns.
+ *
+ * OP-TEE: the vector table the monitor enters (fast and yielding SMCs, PM
+ * hooks, fiq), a pool of CFG_NUM_THREADS threads (ETHREAD_LIMIT when none
+ * is free), RPC exits (foreign interrupt; NOTIFICATION wait/send for the
+ * secure wait queue), the notification core (a 64-bit pending bitmap:
+ * sends of one value coalesce, the interrupt is raised on every send,
+ * values come out lowest first, nothing is delivered before STARTED), and
+ * registered drivers with atomic and yielding callbacks.
+ *
+ * The transport that raises the normal world's interrupt sits behind one
+ * interface (struct tee_transport in tee_internal.h): SPI by GICD_ISPENDR
+ * (edge) or a doorbell line (level), PPI by GICR_ISPENDR0 of the running
+ * PE, a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
+ *
+ * Secure devices (models/tee/secure_dev.c): interrupt sources with an
+ * arrival process and a FIFO, driving a GIC SPI line; their OP-TEE drivers
+ * have a top half (runs in the interrupt) and a bottom half (a yielding
+ * DO_BOTTOM_HALF callback), after OP-TEE's console UART example.
+ *
+ * Every step is a trace record: TR_NOTIF stages with the notification id,
+ * TR_TEE_THREAD, TR_COUNTER "tee.threads_busy", TR_EVENT for the rest.
+ */
+#ifndef MODELS_TEE_TEE_H
+#define MODELS_TEE_TEE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/cpu/pe.h"
+#include "models/monitor/monitor.h"
+#include "sim/wire.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum tee_transport_kind { TEE_TRANSPORT_SPI = 0, TEE_TRANSPORT_PPI, TEE_TRANSPORT_SGI, TEE_TRANSPORT_FFA };
+enum tee_sgi_target { TEE_SGI_SELF = 0, TEE_SGI_ALL_BUT_SELF, TEE_SGI_LIST };
+enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_EL3 };
+
+struct tee_config {
+	unsigned num_pes;
+	unsigned threads;       /* CFG_NUM_THREADS */
+	bool async_notif;       /* CFG_CORE_ASYNC_NOTIF */
+	enum tee_transport_kind transport;
+	unsigned intid;         /* CFG_CORE_ASYNC_NOTIF_GIC_INTID */
+	bool level;             /* SPI doorbell: a level line instead of ISPENDR */
+	enum tee_sgi_target sgi_target;
+	uint64_t sgi_cpus;      /* TEE_SGI_LIST: bitmap of PEs */
+	enum tee_spmc spmc;
+	uint64_t gicd_base, gicr_base;
+};
+
+enum tee_dev_kind { TEE_DEV_UART = 0, TEE_DEV_TIMER, TEE_DEV_TRNG };
+enum tee_arrival { TEE_ARRIVAL_PERIODIC = 0, TEE_ARRIVAL_POISSON, TEE_ARRIVAL_BURST, TEE_ARRIVAL_REPLAY };
+
+struct tee_device_config {
+	char name[32];
+	enum tee_dev_kind kind;
+	unsigned intid;
+	bool level;
+	unsigned pe;              /* where its SPI is routed (GICD_IROUTER) */
+	enum tee_arrival arrival;
+	sim_time period;          /* periodic; burst: every */
+	uint64_t rate_hz;         /* poisson */
+	unsigned burst_count;
+	sim_time burst_spacing;
+	const sim_time *replay;   /* replay: times (owned by the caller, outlives the run) */
+	unsigned n_replay;
+	struct sim_cost top_half, bottom_half, per_item;
+	unsigned fifo;
+};
+
+struct tee;
+
+struct tee *tee_new(struct sim *s, const struct tee_config *cfg, struct pe **pes);
+void tee_free(struct tee *t);
+
+/* Register OP-TEE's cold-boot entry and vector table with the monitor, and its S-EL1 vectors with the PEs. */
+void tee_attach(struct tee *t, struct mon *m);
+
+/* The level doorbell line (transport spi + level): connect it to the GIC's SPI input. */
+struct sim_wire *tee_doorbell_wire(struct tee *t);
+
+/* Add a secure device; returns its index, or -1 (too many). Its line is tee_device_wire(). */
+int tee_add_device(struct tee *t, const struct tee_device_config *c);
+struct sim_wire *tee_device_wire(struct tee *t, int dev);
+/* Start every device's arrival process (at boot completion). */
+void tee_devices_start(struct tee *t);
+/* Stop generating arrivals (end of the run). */
+void tee_devices_stop(struct tee *t);
+/* A storm: Poisson arrivals at @rate_hz on device @dev for @dur, then back to normal. */
+void tee_device_storm(struct tee *t, int dev, uint64_t rate_hz, sim_time dur);
+int tee_device_lookup(const struct tee *t, const char *name);
+
+/* Notifications sent so far (ids 1..n). */
+uint32_t tee_notifications_sent(const struct tee *t);
+/* Device items dropped on FIFO overflow. */
+uint64_t tee_device_overruns(const struct tee *t);
+
+/* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */
+void tee_ffa_attach(struct tee *t, struct mon *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/tee/tee_entry.c: OP-TEE's entries from the monitor (vector table),
+ * the thread pool and RPC exits, and the native interrupt handler.
+ * protocol.md §1.9 (thread_optee_smc.c), §5.2 (native vs foreign), §6.4.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tee_internal.h"
+#include "models/gic/gic.h"
+
+void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
+	       uint64_t c, uint64_t d, const char *label)
+{
+	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = kind,
+						     .cpu = pe ? (int32_t)pe->id : -1,
+						     .world = SIM_WORLD_S, .notif = notif, .a = a,
+						     .b = b, .c = c, .d = d, .label = label });
+}
+
+void id_list_push(struct id_list *l, uint32_t v)
+{
+	if (l->n == l->cap) {
+		unsigned cap = l->cap ? l->cap * 2 : 8;
+		uint32_t *p = realloc(l->v, cap * sizeof(*p));
+		if (!p)
+			abort();
+		l->v = p;
+		l->cap = cap;
+	}
+	l->v[l->n++] = v;
+}
+
+static void never_returns(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	(void)pe;
+	assert(!"an OP-TEE return SMC came back");
+}
+
+/* smc TEESMC_OPTEED_RETURN_*: OP-TEE leaves S-EL1; the monitor takes it from here. */
+void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
+{
+	uint64_t x[8] = { fid, x1, x2, x3, x4, 0, 0, 0 };
+	pe_smc(pe, x, never_returns, NULL);
+}
+
+static void busy_counter(struct tee *t)
+{
+	tee_trace(t, NULL, TR_COUNTER, 0, t->busy, 0, 0, 0, "tee.threads_busy");
+}
+
+/* ---- fast calls (tee_entry_fast.c) -------------------------------------- */
+
+static void fast_handle(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	uint32_t fid = (uint32_t)pe->x[0];
+	uint64_t r[4] = { OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0 };
+
+	switch (fid) {
+	case OPTEE_SMC_CALLS_UID:
+		r[0] = OPTEE_MSG_UID_0, r[1] = OPTEE_MSG_UID_1, r[2] = OPTEE_MSG_UID_2, r[3] = OPTEE_MSG_UID_3;
+		break;
+	case OPTEE_SMC_CALLS_REVISION:
+		r[0] = OPTEE_MSG_REVISION_MAJOR, r[1] = OPTEE_MSG_REVISION_MINOR;
+		break;
+	case OPTEE_SMC_CALL_GET_OS_REVISION:
+		r[0] = 4, r[1] = 10, r[2] = 0; /* "optee: revision 4.10" (protocol.md §7) */
+		break;
+	case OPTEE_SMC_GET_THREAD_COUNT:
+		r[0] = OPTEE_SMC_RETURN_OK, r[1] = t->cfg.threads;
+		break;
+	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
+		/* Any NSEC cap but UNIPROCESSOR: ENOTAVAIL (entry_fast.c). */
+		if (pe->x[1] & ~(uint64_t)OPTEE_SMC_NSEC_CAP_UNIPROCESSOR) {
+			r[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+			break;
+		}
+		r[0] = OPTEE_SMC_RETURN_OK;
+		r[1] = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
+		if (t->cfg.async_notif && t->cfg.transport != TEE_TRANSPORT_FFA) {
+			r[1] |= OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
+			r[2] = NOTIF_SYNC_VALUE_BASE + t->cfg.threads; /* NOTIF_VALUE_MAX */
+		}
+		r[3] = 6; /* RPC parameter count */
+		break;
+	case OPTEE_SMC_ENABLE_ASYNC_NOTIF:
+		if (!t->cfg.async_notif || t->cfg.transport == TEE_TRANSPORT_FFA)
+			break;
+		/* notif_deliver_atomic_event(STARTED): only the first time. */
+		if (!t->started) {
+			t->started = true;
+			tee_trace(t, pe, TR_EVENT, 0, 0, 0, 0, 0, "notif STARTED");
+		}
+		r[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	case OPTEE_SMC_GET_ASYNC_NOTIF_VALUE: {
+		unsigned v;
+		bool more;
+		if (!t->cfg.async_notif || t->cfg.transport == TEE_TRANSPORT_FFA)
+			break;
+		r[0] = OPTEE_SMC_RETURN_OK;
+		if (tee_notif_get(t, pe, &v, &more)) {
+			r[1] = v;
+			r[2] = OPTEE_SMC_ASYNC_NOTIF_VALID | (more ? OPTEE_SMC_ASYNC_NOTIF_PENDING : 0);
+		}
+		break;
+	}
+	case OPTEE_SMC_TZSIM_GET_NOTIF_SGI:
+		if (t->cfg.async_notif && t->cfg.transport == TEE_TRANSPORT_SGI)
+			r[0] = OPTEE_SMC_RETURN_OK, r[1] = t->cfg.intid;
+		break;
+	case OPTEE_SMC_ENABLE_SHM_CACHE:
+	case OPTEE_SMC_DISABLE_SHM_CACHE:
+		r[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	default:
+		break;
+	}
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, r[0], r[1], r[2], r[3]);
+}
+
+static void fast_smc_entry(void *ctx, struct pe *pe)
+{
+	/* Fast calls run with all exceptions masked. */
+	pe_exec_cost(pe, SIM_COST_TEE_FAST, "OP-TEE fast call", fast_handle, ctx);
+}
+
+/* ---- threads ---------------------------------------------------------------- */
+
+static void thread_trace(struct tee_thread *th, struct pe *pe)
+{
+	tee_trace(th->t, pe, TR_TEE_THREAD, 0, th->id, (uint64_t)th->state, 0, 0, th->label);
+}
+
+static void thread_finish(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	uint32_t rc = th->rc;
+
+	th->state = TH_FREE;
+	t->cpu_thread[pe->id] = -1;
+	t->busy--;
+	thread_trace(th, pe);
+	busy_counter(t);
+	pe_set_masks(pe, true, true);
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, rc, 0, 0, 0);
+}
+
+static void masked_done(void *ctx, struct pe *pe)
+{
+	pe_set_masks(pe, false, false);
+	thread_finish(ctx, pe);
+}
+
+static void thread_dispatch(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+
+	th->rc = OPTEE_SMC_RETURN_OK;
+	switch (th->cmd) {
+	case OPTEE_MSG_CMD_INVOKE_COMMAND:
+		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke", thread_finish, th);
+		return;
+	case TZSIM_MSG_CMD_INVOKE_MASKED:
+		/* thread_mask_exceptions(): native and foreign interrupts wait (optee_os #6731). */
+		pe_set_masks(pe, true, true);
+		pe_event(pe, "secure masked window", th->param, 0);
+		pe_exec(pe, th->param, "OP-TEE masked section", masked_done, th);
+		return;
+	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
+		if (!t->cfg.async_notif) {
+			th->rc = OPTEE_SMC_RETURN_EBADCMD;
+			break;
+		}
+		tee_notif_deliver_bh(th, pe, thread_finish);
+		return;
+	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
+		if (!t->cfg.async_notif) {
+			th->rc = OPTEE_SMC_RETURN_EBADCMD;
+			break;
+		}
+		tee_notif_deliver_stopped(th, pe, thread_finish);
+		return;
+	default:
+		break;
+	}
+	thread_finish(th, pe);
+}
+
+static void thread_started(void *ctx, struct pe *pe)
+{
+	/* __thread_std_smc_entry runs with native and foreign interrupts unmasked. */
+	pe_set_masks(pe, false, false);
+	pe_exec_cost(pe, SIM_COST_TEE_STD_ENTRY, ((struct tee_thread *)ctx)->label, thread_dispatch, ctx);
+}
+
+static void thread_resumed(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	pe_resume_frame(pe, &th->frame);
+}
+
+static void rpc_resume_point(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	pe_fn after = th->after_rpc;
+	th->after_rpc = NULL;
+	after(th, pe);
+}
+
+static void yield_smc_entry(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	uint32_t fid = (uint32_t)pe->x[0];
+
+	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
+		/* thread_resume_from_rpc(a3 = thread id); ERESUME if it is not suspended. */
+		uint64_t id = pe->x[3];
+		struct tee_thread *th = id < t->cfg.threads ? &t->threads[id] : NULL;
+		if (!th || th->state != TH_RPC) {
+			tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_ERESUME, 0, 0, 0);
+			return;
+		}
+		th->state = TH_RUNNING;
+		th->pe = pe->id;
+		t->cpu_thread[pe->id] = (int)th->id;
+		thread_trace(th, pe);
+		pe_exec_cost(pe, SIM_COST_TEE_RPC_RESUME, "OP-TEE thread resume", thread_resumed, th);
+		return;
+	}
+	if (fid != OPTEE_SMC_CALL_WITH_ARG && fid != OPTEE_SMC_CALL_WITH_RPC_ARG &&
+	    fid != OPTEE_SMC_CALL_WITH_REGD_ARG) {
+		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
+		return;
+	}
+	/* thread_alloc_and_run: ETHREAD_LIMIT only if no thread is free; a1..a3 preserved. */
+	for (unsigned i = 0; i < t->cfg.threads; i++) {
+		struct tee_thread *th = &t->threads[i];
+		if (th->state != TH_FREE)
+			continue;
+		th->state = TH_RUNNING;
+		th->pe = pe->id;
+		th->cmd = (uint32_t)pe->x[1];
+		th->param = pe->x[2];
+		th->bh_ids.n = 0;
+		t->cpu_thread[pe->id] = (int)i;
+		t->busy++;
+		thread_trace(th, pe);
+		busy_counter(t);
+		pe_exec_cost(pe, SIM_COST_TEE_THREAD_ALLOC, "OP-TEE thread alloc", thread_started, th);
+		return;
+	}
+	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, "ETHREAD_LIMIT");
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2],
+		   pe->x[3]);
+}
+
+static void rpc_cmd_exit(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	th->frame = (struct pe_frame){ .el = 1, .world = SIM_WORLD_S, .kind = PE_FRAME_WORK,
+				       .label = th->label, .fn = rpc_resume_point, .ctx = th,
+				       .notif = pe->notif };
+	th->state = TH_RPC;
+	t->cpu_thread[pe->id] = -1;
+	thread_trace(th, pe);
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_RPC_CMD, th->rpc_a1, th->rpc_a2,
+		   th->id);
+}
+
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after)
+{
+	th->after_rpc = after;
+	th->rpc_a1 = a1;
+	th->rpc_a2 = a2;
+	pe_set_masks(pe, true, true);
+	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE RPC exit", rpc_cmd_exit, th);
+}
+
+/* ---- interrupts ---------------------------------------------------------------- */
+
+static void itr_eoi(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	uint64_t intid = t->itr_intid[pe->id];
+	if (intid != GIC_SPURIOUS)
+		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
+	t->itr_then[pe->id](t, pe);
+}
+
+/* gic_native_itr_handler: IAR1, the registered handler, EOIR1. */
+static void itr_ack(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	uint64_t iar = GIC_SPURIOUS;
+	struct tee_dev *d;
+
+	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	t->itr_intid[pe->id] = iar;
+	d = iar != GIC_SPURIOUS ? tee_dev_by_intid(t, (unsigned)iar) : NULL;
+	if (d) {
+		tee_dev_top_half(d, pe, itr_eoi, t);
+		return;
+	}
+	if (iar == GIC_SPURIOUS)
+		tee_trace(t, pe, TR_EVENT, 0, iar, 0, 0, 0, "OP-TEE spurious interrupt");
+	itr_eoi(t, pe);
+}
+
+static void itr_main(struct tee *t, struct pe *pe, pe_fn then)
+{
+	t->itr_then[pe->id] = then;
+	pe_exec_cost(pe, SIM_COST_TEE_ITR, "OP-TEE interrupt", itr_ack, t);
+}
+
+static void fiq_done(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	tee_return(pe, TEESMC_OPTEED_RETURN_FIQ_DONE, 0, 0, 0, 0);
+}
+
+/* fiq_entry: a secure interrupt taken while the normal world ran (via EL3). */
+static void fiq_entry(void *ctx, struct pe *pe) { itr_main(ctx, pe, fiq_done); }
+
+static void native_done(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_eret(pe);
+}
+
+/* IRQ at S-EL1: a native interrupt while a thread ran. */
+static void s_irq(void *ctx, struct pe *pe, enum pe_exc exc)
+{
+	(void)exc;
+	itr_main(ctx, pe, native_done);
+}
+
+static void foreign_exit(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	pe->notif = th->frame.notif; /* the exit belongs to the call the thread serves */
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0, th->id);
+}
+
+/* FIQ at S-EL1: a foreign (Non-secure) interrupt while a thread ran (thread_foreign_intr_exit). */
+static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
+{
+	struct tee *t = ctx;
+	int id = t->cpu_thread[pe->id];
+	struct tee_thread *th;
+	(void)exc;
+	if (id < 0) {
+		pe_eret(pe);
+		return;
+	}
+	th = &t->threads[id];
+	pe_take_frame(pe, &th->frame);
+	th->state = TH_RPC;
+	t->cpu_thread[pe->id] = -1;
+	thread_trace(th, pe);
+	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, "RPC_FOREIGN_INTR");
+	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE foreign intr exit", foreign_exit, th);
+}
+
+/* ---- power management and boot entries --------------------------------------------- */
+
+static void pm_done(void *ctx, struct pe *pe)
+{
+	/* thread_cpu_*_handler default: return 0 in x1. */
+	tee_return(pe, (uint32_t)(uintptr_t)ctx, 0, 0, 0, 0);
+}
+
+static void cpu_on_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE cpu_on", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_ON_DONE);
+}
+static void cpu_off_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE cpu_off", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_OFF_DONE);
+}
+static void cpu_suspend_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE cpu_suspend", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_SUSPEND_DONE);
+}
+static void cpu_resume_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE cpu_resume", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_RESUME_DONE);
+}
+static void system_off_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE system_off", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE);
+}
+static void system_reset_entry(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE system_reset", pm_done,
+		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE);
+}
+
+static void boot_done(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	if (t->cfg.async_notif && t->tp && t->tp->init)
+		t->tp->init(t, pe);
+	tee_return(pe, TEESMC_OPTEED_RETURN_ENTRY_DONE, 0, 0, 0, 0);
+}
+
+static void cold_boot(void *ctx, struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE init", boot_done, ctx);
+}
+
+/* ---- construction ------------------------------------------------------------------ */
+
+struct tee *tee_new(struct sim *s, const struct tee_config *cfg, struct pe **pes)
+{
+	struct tee *t;
+	if (cfg->threads == 0 || cfg->threads > TEE_MAX_THREADS)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->cpu_thread = malloc(cfg->num_pes * sizeof(int));
+	t->itr_intid = calloc(cfg->num_pes, sizeof(uint64_t));
+	t->itr_then = calloc(cfg->num_pes, sizeof(pe_fn));
+	if (!t->cpu_thread || !t->itr_intid || !t->itr_then) {
+		tee_free(t);
+		return NULL;
+	}
+	t->sim = s;
+	t->cfg = *cfg;
+	t->pes = pes;
+	t->mutex_owner = -1;
+	for (unsigned i = 0; i < cfg->num_pes; i++)
+		t->cpu_thread[i] = -1;
+	for (unsigned i = 0; i < cfg->threads; i++) {
+		t->threads[i].t = t;
+		t->threads[i].id = i;
+		snprintf(t->threads[i].label, sizeof(t->threads[i].label), "OP-TEE thread %u", i);
+	}
+	sim_wire_init(s, &t->doorbell, "notif", "doorbell", -1);
+	tee_notif_init(t);
+	return t;
+}
+
+void tee_free(struct tee *t)
+{
+	if (!t)
+		return;
+	for (unsigned i = 0; i < TEE_MAX_THREADS; i++)
+		free(t->threads[i].bh_ids.v);
+	free(t->fetched0.v);
+	free(t->cpu_thread);
+	free(t->itr_intid);
+	free(t->itr_then);
+	tee_ffa_free(t);
+	free(t);
+}
+
+void tee_attach(struct tee *t, struct mon *m)
+{
+	struct tee_vectors v = {
+		.yield_smc_entry = yield_smc_entry,   .fast_smc_entry = fast_smc_entry,
+		.cpu_on_entry = cpu_on_entry,	      .cpu_off_entry = cpu_off_entry,
+		.cpu_resume_entry = cpu_resume_entry, .cpu_suspend_entry = cpu_suspend_entry,
+		.fiq_entry = fiq_entry,		      .system_off_entry = system_off_entry,
+		.system_reset_entry = system_reset_entry, .ctx = t,
+	};
+	t->mon = m;
+	mon_set_tee(m, cold_boot, &v);
+	for (unsigned i = 0; i < t->cfg.num_pes; i++) {
+		pe_set_vector(t->pes[i], PE_VEC_S_IRQ, s_irq, t);
+		pe_set_vector(t->pes[i], PE_VEC_S_FIQ, s_fiq, t);
+	}
+}
+
+struct sim_wire *tee_doorbell_wire(struct tee *t) { return &t->doorbell; }
+uint32_t tee_notifications_sent(const struct tee *t) { return t->next_id; }

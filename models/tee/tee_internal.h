@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* models/tee/tee_internal.h: OP-TEE model state shared by its files. */
+#ifndef MODELS_TEE_TEE_INTERNAL_H
+#define MODELS_TEE_TEE_INTERNAL_H
+
+#include "optee_smc.h"
+#include "tee.h"
+#include "sim/rng.h"
+
+#define TEE_MAX_DEVS 32
+#define TEE_MAX_THREADS 64
+
+enum { TH_FREE = 0, TH_RUNNING = 1, TH_RPC = 2 };
+
+struct tee;
+
+struct id_list {
+	uint32_t *v;
+	unsigned n, cap;
+};
+
+struct tee_thread {
+	struct tee *t;
+	unsigned id;
+	int state;
+	unsigned pe;
+	uint32_t cmd;
+	uint64_t param;
+	uint32_t rc;
+	struct pe_frame frame;   /* saved on an RPC exit */
+	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
+	struct id_list bh_ids;   /* notifications this bottom half serves */
+	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
+	int dev_iter;
+	pe_fn bh_done;           /* where the yielding event returns */
+	char label[24];
+};
+
+struct tee_dev {
+	struct tee *t;
+	int idx;
+	struct tee_device_config c;
+	struct sim_wire line;
+	struct sim_rng rng;
+	struct sim_event arr_ev, storm_ev;
+	bool running;
+	bool rx_enabled;         /* uart: RX interrupt enabled */
+	unsigned fifo_n;         /* items waiting */
+	uint64_t events;         /* timer/trng: expiries not yet handled by a bottom half */
+	sim_time src_time;       /* when the line asserted for the pending episode */
+	bool src_valid;
+	sim_time th_time;
+	unsigned burst_left;
+	unsigned replay_i;
+	sim_time start_time;
+	bool storm;
+	uint64_t storm_rate;
+	uint64_t overruns;
+	unsigned bh_items;       /* items the running bottom half drains */
+	pe_fn th_done, bh_done;
+	void *th_ctx, *bh_ctx;
+	char label_th[48], label_bh[48];
+};
+
+struct tee_transport {
+	const char *name;
+	/* cold boot, on the boot PE at S-EL1 (e.g. donate the SGI) */
+	void (*init)(struct tee *t, struct pe *pe);
+	/* raise the normal world's interrupt, from @pe */
+	void (*raise)(struct tee *t, struct pe *pe);
+	/* a value was read; @empty: nothing pending any more */
+	void (*value_read)(struct tee *t, struct pe *pe, bool empty);
+};
+
+struct tee {
+	struct sim *sim;
+	struct tee_config cfg;
+	struct pe **pes;
+	struct mon *mon;
+	struct tee_thread threads[TEE_MAX_THREADS];
+	unsigned busy;
+	int *cpu_thread;         /* thread running on each PE, or -1 */
+	/* notification core (OP-TEE core/kernel/notif*.c) */
+	uint64_t pending;
+	bool started;
+	uint32_t primary[64];    /* id of the pending send for each value */
+	uint32_t next_id;
+	struct id_list fetched0; /* DO_BOTTOM_HALF sends fetched, not yet in a bottom half */
+	/* the yielding-notification mutex (notif_deliver_event) and its waiters */
+	int mutex_owner;
+	int waitq[TEE_MAX_THREADS];
+	unsigned nwait;
+	struct sim_wire doorbell;
+	const struct tee_transport *tp;
+	struct tee_dev devs[TEE_MAX_DEVS];
+	int ndev;
+	uint64_t *itr_intid;     /* per PE: the INTID being handled */
+	pe_fn *itr_then;         /* per PE: where the interrupt handler returns */
+	/* FF-A SPMC state (tee_ffa.c) */
+	struct tee_ffa *ffa;
+};
+
+/* tee_entry.c */
+void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
+void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
+	       uint64_t c, uint64_t d, const char *label);
+void id_list_push(struct id_list *l, uint32_t v);
+
+/* tee_notif.c */
+void tee_notif_init(struct tee *t);
+/* notif_send_async: from a top half on @pe; @src / @th: source and top-half times. */
+void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th);
+/* notif_get_value: lowest pending value; returns false if none. */
+bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more);
+/* Run the DO_BOTTOM_HALF / STOPPED event in thread @th, then call @done. */
+void tee_notif_deliver_bh(struct tee_thread *th, struct pe *pe, pe_fn done);
+void tee_notif_deliver_stopped(struct tee_thread *th, struct pe *pe, pe_fn done);
+
+/* secure_dev.c */
+struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid);
+/* The driver's top half for @d on @pe; calls @done after. */
+void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
+/* The driver's yielding DO_BOTTOM_HALF / STOPPED callbacks, run in a thread. */
+bool tee_dev_has_bottom_half(const struct tee_dev *d);
+void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
+void tee_dev_stopped(struct tee_dev *d);
+
+/* tee_ffa.c */
+void tee_ffa_init(struct tee *t);
+void tee_ffa_free(struct tee *t);
+void tee_ffa_set_bottom_half(struct tee *t, struct pe *pe);
+
+/* transports */
+extern const struct tee_transport tee_transport_spi_edge, tee_transport_spi_level,
+	tee_transport_ppi, tee_transport_sgi, tee_transport_ffa;
+
+#endif

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/tee/tee_notif.c: OP-TEE's asynchronous notification core
+ * (core/kernel/notif.c, notif_default.c; protocol.md §1.5, §3.1, §3.4) and
+ * the SMC-ABI transports that raise the normal world's interrupt.
+ */
+#include <string.h>
+
+#include "tee_internal.h"
+#include "models/gic/gic.h"
+
+void tee_notif_init(struct tee *t)
+{
+	t->pending = 0;
+	t->started = false;
+	memset(t->primary, 0, sizeof(t->primary));
+	switch (t->cfg.transport) {
+	case TEE_TRANSPORT_SPI:
+		t->tp = t->cfg.level ? &tee_transport_spi_level : &tee_transport_spi_edge;
+		break;
+	case TEE_TRANSPORT_PPI:
+		t->tp = &tee_transport_ppi;
+		break;
+	case TEE_TRANSPORT_SGI:
+		t->tp = &tee_transport_sgi;
+		break;
+	case TEE_TRANSPORT_FFA:
+		t->tp = &tee_transport_ffa;
+		break;
+	}
+}
+
+static void notif_rec(struct tee *t, struct pe *pe, uint32_t id, unsigned stage, uint64_t value,
+		      uint64_t c, uint64_t d)
+{
+	tee_trace(t, pe, TR_NOTIF, id, stage, value, c, d, NULL);
+}
+
+/*
+ * notif_send_async (notif_default.c): set the value's bit (a second send
+ * before the normal world reads it coalesces) and raise the interrupt on
+ * every send.
+ */
+void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th)
+{
+	uint32_t id = ++t->next_id;
+	uint64_t bit = 1ull << value;
+
+	if (t->pending & bit) {
+		notif_rec(t, pe, id, NOTIF_COALESCED, value, t->primary[value], 0);
+	} else {
+		t->pending |= bit;
+		t->primary[value] = id;
+		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
+	}
+	pe->notif = id;
+	t->tp->raise(t, pe);
+}
+
+/* notif_get_value: the lowest set bit first, cleared as it is read. */
+bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
+{
+	unsigned v;
+	if (!t->pending) {
+		*more = false;
+		t->tp->value_read(t, pe, true);
+		return false;
+	}
+	v = (unsigned)__builtin_ctzll(t->pending);
+	t->pending &= ~(1ull << v);
+	*value = v;
+	*more = t->pending != 0;
+	notif_rec(t, pe, t->primary[v], NOTIF_FETCHED, v, 0, 0);
+	if (v == NOTIF_VALUE_DO_BOTTOM_HALF)
+		id_list_push(&t->fetched0, t->primary[v]);
+	t->primary[v] = 0;
+	t->tp->value_read(t, pe, !*more);
+	return true;
+}
+
+/* ---- yielding events: DO_BOTTOM_HALF and STOPPED ------------------------------------ */
+
+/*
+ * notif_deliver_event() serialises yielding notifications with a mutex. A
+ * thread that finds it taken waits through the wait queue: an RPC
+ * NOTIFICATION WAIT for its sync value (64 + thread id); the owner's
+ * unlock sends NOTIFICATION SEND for the first waiter (wait_queue.c).
+ */
+static void bh_locked(void *ctx, struct pe *pe);
+
+static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
+{
+	struct tee *t = th->t;
+	if (t->mutex_owner < 0 || t->mutex_owner == (int)th->id) {
+		t->mutex_owner = (int)th->id;
+		locked(th, pe);
+		return;
+	}
+	t->waitq[t->nwait++] = (int)th->id;
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION,
+		       ((uint64_t)OPTEE_RPC_NOTIFICATION_WAIT << 32) | (NOTIF_SYNC_VALUE_BASE + th->id),
+		       locked);
+}
+
+static void mutex_unlock(struct tee_thread *th, struct pe *pe, pe_fn done)
+{
+	struct tee *t = th->t;
+	int w;
+	if (!t->nwait) {
+		t->mutex_owner = -1;
+		done(th, pe);
+		return;
+	}
+	w = t->waitq[0];
+	memmove(t->waitq, t->waitq + 1, --t->nwait * sizeof(t->waitq[0]));
+	t->mutex_owner = w; /* handed over: the waiter holds it when it resumes */
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION,
+		       ((uint64_t)OPTEE_RPC_NOTIFICATION_SEND << 32) | (NOTIF_SYNC_VALUE_BASE + (unsigned)w),
+		       done);
+}
+
+static void bh_next_dev(void *ctx, struct pe *pe);
+
+static void bh_unlocked(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	th->bh_done(th, pe);
+}
+
+static void bh_all_done(struct tee_thread *th, struct pe *pe)
+{
+	struct tee *t = th->t;
+	for (unsigned i = 0; i < th->bh_ids.n; i++)
+		notif_rec(t, pe, th->bh_ids.v[i], NOTIF_BH_DONE, 0, 0, 0);
+	th->bh_ids.n = 0;
+	mutex_unlock(th, pe, bh_unlocked);
+}
+
+static void bh_next_dev(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	while (th->dev_iter < t->ndev) {
+		struct tee_dev *d = &t->devs[th->dev_iter++];
+		if (tee_dev_has_bottom_half(d)) {
+			tee_dev_bottom_half(d, pe, bh_next_dev, th);
+			return;
+		}
+	}
+	bh_all_done(th, pe);
+}
+
+static void bh_locked(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	if (!t->started) { /* "Not started": nothing is delivered before STARTED */
+		mutex_unlock(th, pe, bh_unlocked);
+		return;
+	}
+	/* This bottom half serves every DO_BOTTOM_HALF fetched so far. */
+	for (unsigned i = 0; i < t->fetched0.n; i++) {
+		id_list_push(&th->bh_ids, t->fetched0.v[i]);
+		notif_rec(t, pe, t->fetched0.v[i], NOTIF_BH_ENTER, 0, 0, 0);
+	}
+	t->fetched0.n = 0;
+	th->dev_iter = 0;
+	bh_next_dev(th, pe);
+}
+
+void tee_notif_deliver_bh(struct tee_thread *th, struct pe *pe, pe_fn done)
+{
+	th->bh_done = done;
+	mutex_lock(th, pe, bh_locked);
+}
+
+static void stopped_locked(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	/* notif_started = false first, then every driver's yielding_cb(STOPPED). */
+	t->started = false;
+	for (int i = 0; i < t->ndev; i++)
+		tee_dev_stopped(&t->devs[i]);
+	tee_trace(t, pe, TR_EVENT, 0, 0, 0, 0, 0, "notif STOPPED");
+	mutex_unlock(th, pe, bh_unlocked);
+}
+
+void tee_notif_deliver_stopped(struct tee_thread *th, struct pe *pe, pe_fn done)
+{
+	th->bh_done = done;
+	mutex_lock(th, pe, stopped_locked);
+}
+
+/* ---- transports ------------------------------------------------------------------ */
+
+static void no_read(struct tee *t, struct pe *pe, bool empty)
+{
+	(void)t, (void)pe, (void)empty;
+}
+
+/* interrupt_raise_pi -> gic_it_set_pending: GICD_ISPENDR(it / 32) bit (it % 32). */
+static void spi_raise(struct tee *t, struct pe *pe)
+{
+	unsigned id = t->cfg.intid;
+	pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+}
+
+const struct tee_transport tee_transport_spi_edge = { "spi", NULL, spi_raise, no_read };
+
+/* A secure doorbell device: its level line stays high while any value is pending. */
+static void door_raise(struct tee *t, struct pe *pe)
+{
+	(void)pe;
+	sim_wire_set(t->sim, &t->doorbell, 1);
+}
+
+static void door_read(struct tee *t, struct pe *pe, bool empty)
+{
+	(void)pe;
+	if (empty)
+		sim_wire_set(t->sim, &t->doorbell, 0);
+}
+
+const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read };
+
+/*
+ * PPI: pending in the running PE's Redistributor (GICR_ISPENDR0). OP-TEE as
+ * coded writes GICD_ISPENDR0, which is RAZ/WI with affinity routing
+ * (protocol.md §3.1); tzsim raises it the way GICv3 allows.
+ */
+static void ppi_raise(struct tee *t, struct pe *pe)
+{
+	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe->id * GICR_STRIDE + GICR_SGI_OFFSET;
+	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
+}
+
+const struct tee_transport tee_transport_ppi = { "ppi", NULL, ppi_raise, no_read };
+
+/*
+ * SGI donated to the normal world (plat-vexpress boot_primary_init_intc ->
+ * gic_init_donate_sgi_to_ns): disable, clear pending, Non-secure Group 1,
+ * on every PE's Redistributor.
+ */
+static void sgi_init(struct tee *t, struct pe *pe)
+{
+	unsigned id = t->cfg.intid;
+	for (unsigned i = 0; i < t->cfg.num_pes; i++) {
+		uint64_t rd = t->cfg.gicr_base + (uint64_t)i * GICR_STRIDE + GICR_SGI_OFFSET, v;
+		pe_mmio_write(pe, rd + GICR_ICENABLER0, 4, 1ull << id);
+		pe_mmio_write(pe, rd + GICR_ICPENDR0, 4, 1ull << id);
+		pe_mmio_read(pe, rd + GICR_IGROUPR0, 4, &v);
+		pe_mmio_write(pe, rd + GICR_IGROUPR0, 4, v | (1ull << id));
+		pe_mmio_read(pe, rd + GICR_IGRPMODR0, 4, &v);
+		pe_mmio_write(pe, rd + GICR_IGRPMODR0, 4, v & ~(1ull << id));
+	}
+	tee_trace(t, pe, TR_EVENT, 0, id, 0, 0, 0, "SGI donated to Non-secure G1");
+}
+
+static uint64_t sgir_for(unsigned intid, unsigned pe)
+{
+	uint64_t aff = pe_mpidr(pe);
+	return ((uint64_t)intid << ICC_SGIR_INTID_SHIFT) | (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) |
+	       (1ull << (aff & 0xf));
+}
+
+/* gic_it_raise_sgi: ICC_ASGI1R_EL1 because the SGI's group is Non-secure (donated). */
+static void sgi_raise(struct tee *t, struct pe *pe)
+{
+	unsigned id = t->cfg.intid;
+	switch (t->cfg.sgi_target) {
+	case TEE_SGI_SELF:
+		pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, pe->id));
+		break;
+	case TEE_SGI_ALL_BUT_SELF:
+		pe_icc_write(pe, ICC_ASGI1R_EL1, ((uint64_t)id << ICC_SGIR_INTID_SHIFT) | ICC_SGIR_IRM);
+		break;
+	case TEE_SGI_LIST:
+		/* one write per target (TargetList covers one cluster per write) */
+		for (unsigned i = 0; i < t->cfg.num_pes; i++)
+			if (t->cfg.sgi_cpus & (1ull << i))
+				pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, i));
+		break;
+	}
+}
+
+const struct tee_transport tee_transport_sgi = { "sgi", sgi_init, sgi_raise, no_read };
