@@ -145,12 +145,14 @@ TEST(ScKernel, HeadMovedLaterMovesTheWakeUp)
 	sim_schedule(l.k, &a, 100, 0);
 	sim_schedule(l.k, &b, 700, 1);
 	EXPECT_EQ(sc_core::sc_time_to_pending_activity().value(), 100u);
-	sim_schedule(l.k, &a, 400, 0); /* re-arm the head later */
+	sim_schedule(l.k, &a, 400, 0); /* re-arm the head later: still the head */
 	EXPECT_EQ(sc_core::sc_time_to_pending_activity().value(), 400u);
-	sim_cancel(l.k, &a);
+	sim_schedule(l.k, &a, 900, 0); /* re-arm the head past b: b is the head */
 	EXPECT_EQ(sc_core::sc_time_to_pending_activity().value(), 700u);
+	sim_cancel(l.k, &b); /* cancel the head */
+	EXPECT_EQ(sc_core::sc_time_to_pending_activity().value(), 900u);
 	sim_run_idle(l.k);
-	EXPECT_EQ(l.fired, (std::vector<Fired>{{700, 1}}));
+	EXPECT_EQ(l.fired, (std::vector<Fired>{{900, 0}}));
 }
 
 /* kernel.h sim_run_until: events at exactly t fire (SystemC holds them back: see backend.cc). */
