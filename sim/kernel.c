@@ -151,18 +151,29 @@ static void push(struct sim_kernel *k, struct sim_event *ev)
 		k->ops->head_changed(k);
 }
 
+/* now + delay, saturating: a huge delay means "never", not a wrap into the past. */
+static inline sim_time after(const struct sim_kernel *k, sim_time delay)
+{
+	return delay > SIM_TIME_MAX - k->now ? SIM_TIME_MAX : k->now + delay;
+}
+
 void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
 {
+	bool was_head = ev->slot == 1;
 	if (ev->slot)
 		heap_remove(k, ev);
 	ev->when = when < k->now ? k->now : when;
 	ev->arg = arg;
 	push(k, ev);
+	/* Re-arming the head later moves the earliest time without push()
+	 * seeing a new head: the backend must still hear of it. */
+	if (was_head && k->ops && k->heap[0] != ev)
+		k->ops->head_changed(k);
 }
 
 void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg)
 {
-	sim_schedule_at(k, ev, k->now + delay, arg);
+	sim_schedule_at(k, ev, after(k, delay), arg);
 }
 
 static void pool_put(struct sim_kernel *k, struct sim_event *ev)
@@ -205,7 +216,7 @@ struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn
 	k->free_list = ev->ctx;
 	ev->fn = fn;
 	ev->ctx = ctx;
-	ev->when = k->now + delay;
+	ev->when = after(k, delay);
 	ev->arg = arg;
 	push(k, ev);
 	return ev;
