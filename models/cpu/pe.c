@@ -286,6 +286,14 @@ bool pe_take_frame(struct pe *pe, struct pe_frame *out)
 	return true;
 }
 
+void pe_preempt(struct pe *pe, struct pe_frame *out)
+{
+	push_frame(pe, pe->working ? PE_FRAME_WORK : PE_FRAME_IDLE, NULL, NULL);
+	*out = pe->stack[--pe->depth];
+	pe->label = NULL;
+	update_activity(pe);
+}
+
 void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 {
 	pe->el = f->el;

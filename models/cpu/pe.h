@@ -212,6 +212,8 @@ const struct pe_frame *pe_top_frame(const struct pe *pe);
 void pe_eret(struct pe *pe);
 /* Detach the top frame without resuming it (returns false if the stack is empty). */
 bool pe_take_frame(struct pe *pe, struct pe_frame *out);
+/* Detach the current context (its work and state) as a frame, without an exception: a scheduler tick. */
+void pe_preempt(struct pe *pe, struct pe_frame *out);
 /* Continue a detached frame's work (or call its continuation) in the current context. */
 void pe_resume_frame(struct pe *pe, const struct pe_frame *f);
 

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/ree/ree.h: the normal world, Linux as it matters to the OP-TEE and
+ * FF-A drivers (protocol.md §2, §4.3, §6).
+ *
+ *  - scheduling per CPU: hard-IRQ context (runs as the PE's exception
+ *    handler), SCHED_FIFO kernel threads (threaded IRQ handlers, cpuhp),
+ *    normal tasks (kworkers, user tasks) and batch tasks (CPU-bound), with
+ *    wake-up preemption at IRQ exit and a reschedule IPI (SGI 0 through
+ *    ICC_SGI1R_EL1) for remote wake-ups; switching to a task costs
+ *    ree.wakeup;
+ *  - the IRQ layer and GICv3 driver: irq descriptors, request_threaded_irq
+ *    (IRQ_WAKE_THREAD, IRQTF_RUNTHREAD coalescing), per-CPU IRQs
+ *    (request_percpu_irq, enable/disable per CPU), affinity written to
+ *    GICD_IROUTER, EOImode 0 or 1 (EOIR, or EOIR + DIR);
+ *  - workqueues: per-CPU workers, WORK_STRUCT_PENDING coalescing;
+ *  - cpuhp: teardown (per-CPU IRQs off, workqueue unbind, IRQ migration,
+ *    PSCI CPU_OFF) and startup (PSCI CPU_ON, GIC CPU init, per-CPU IRQs on);
+ *    CPU_SUSPEND for idle;
+ *  - the OP-TEE SMC-ABI driver: probe in upstream order, the hard-IRQ drain
+ *    loop, the bottom half as a DO_BOTTOM_HALF yielding call through the
+ *    full RPC loop, the call queue on ETHREAD_LIMIT, notif wait/send;
+ *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET);
+ *  - workloads: TA invocations at a rate, CPU-bound tasks.
+ *
+ * The REE reaches hardware only through its PEs (SMC, ICC_* and MMIO
+ * ports) and learns the platform from its device tree, parsed elsewhere
+ * into struct ree_config the way Linux reads it.
+ */
+#ifndef MODELS_REE_REE_H
+#define MODELS_REE_REE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/cpu/pe.h"
+#include "models/monitor/monitor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum ree_notif_abi { REE_ABI_SMC = 0, REE_ABI_FFA = 1 };
+
+struct ree_config {
+	unsigned num_pes;
+	unsigned eoimode;         /* ICC_CTLR_EL1.EOImode: 0 booted at EL1, 1 at EL2 */
+	unsigned irq_affinity;    /* the notification SPI's affinity CPU */
+	uint64_t gicd_base, gicr_base;
+	/* from the device tree's /firmware/optee node (sim/dt.c) */
+	bool optee_present;
+	bool method_smc;          /* "smc" (else "hvc", unsupported here) */
+	int notif_intid;          /* -1: no `interrupts` property */
+	bool notif_percpu;        /* a PPI (irq_is_percpu_devid) */
+	bool notif_level;         /* IRQ_TYPE_LEVEL_HIGH */
+	bool spi_1ofn;            /* evaluate GICD_IROUTER.IRM=1 (Linux never sets it) */
+	enum ree_notif_abi abi;
+	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
+};
+
+struct ree_ports {
+	void *ctx;
+	/* the arch timer's output for @cpu was handled: de-assert its PPI line */
+	void (*timer_ack)(void *ctx, unsigned cpu);
+	/* the normal world finished booting (all CPUs online, drivers probed) */
+	void (*booted)(void *ctx);
+};
+
+struct ree;
+
+struct ree *ree_new(struct sim *s, const struct ree_config *cfg, struct pe **pes,
+		    const struct ree_ports *ports);
+void ree_free(struct ree *r);
+/* Set the NS entry point with the monitor and the NS IRQ vectors on the PEs. */
+void ree_attach(struct ree *r, struct mon *m);
+
+/* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
+int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,
+			const struct sim_cost *secure_work, uint64_t cpus);
+/* A CPU-bound batch task on each CPU in @cpus, running @chunk of work at a time. */
+int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus);
+void ree_workloads_start(struct ree *r);
+void ree_workloads_stop(struct ree *r);
+void ree_workload_rate(struct ree *r, int w, uint64_t rate_hz);
+int ree_workload_lookup(const struct ree *r, const char *name);
+
+/* Timeline actions. Each returns 0, or -1 when it cannot apply (recorded as a TR_EVENT). */
+int ree_cpu_down(struct ree *r, unsigned cpu);
+int ree_cpu_up(struct ree *r, unsigned cpu);
+/* CPU_SUSPEND to a power-down state on @cpu; the timer fires after @dur. */
+int ree_cpu_suspend(struct ree *r, unsigned cpu);
+/* An interrupt-masked window: in the secure world (a masked OP-TEE section) or normal world. */
+int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur);
+/* The arch timer PPI fired on @cpu (the platform asserts the line; Linux acks it). */
+
+bool ree_cpu_online(const struct ree *r, unsigned cpu);
+/* Spurious notification interrupts (the drain loop found nothing). */
+uint64_t ree_spurious(const struct ree *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

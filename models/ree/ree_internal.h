@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* models/ree/ree_internal.h: Linux model state shared by its files. */
+#ifndef MODELS_REE_REE_INTERNAL_H
+#define MODELS_REE_REE_INTERNAL_H
+
+#include "ree.h"
+#include "models/tee/optee_smc.h"
+#include "sim/rng.h"
+
+#define REE_MAX_CPUS 64
+#define REE_MAX_IRQS 8
+#define REE_MAX_WORKLOADS 32
+#define REE_MAX_TASKS 512
+
+struct ree;
+struct ree_task;
+
+enum { T_BLOCKED = 0, T_RUNNABLE = 1, T_RUNNING = 2 };
+enum { PRIO_FIFO = 0, PRIO_NORMAL = 1, PRIO_BATCH = 2, PRIO_COUNT };
+
+typedef void (*ree_task_fn)(struct ree_task *t, struct pe *pe);
+
+struct ree_task {
+	struct ree *r;
+	char name[32];
+	int cpu;                 /* runqueue it is on / last ran on */
+	int bound;               /* -1: any online CPU */
+	uint8_t prio;
+	uint8_t state;
+	bool has_frame;
+	struct pe_frame frame;   /* preempted context */
+	ree_task_fn resume;      /* where it continues when woken (no frame) */
+	struct ree_task *next;   /* runqueue link */
+	void *data;
+};
+
+/* A workqueue item (struct work_struct). */
+struct ree_work {
+	bool pending;            /* WORK_STRUCT_PENDING_BIT */
+	ree_task_fn fn;          /* runs in the worker task; calls ree_work_done when finished */
+	void *data;
+	struct ree_work *next;
+};
+
+struct ree_cpu {
+	struct ree_task *cur;    /* NULL: idle */
+	struct ree_task *rq_head[PRIO_COUNT], *rq_tail[PRIO_COUNT];
+	bool online;
+	bool need_resched;
+	struct ree_task *kworker;
+	struct ree_work *wq_head, *wq_tail;
+	struct ree_work *wq_running;
+	struct ree_task *hp_task;     /* cpuhp/N and cpuidle helper */
+	unsigned hardirq_intid;
+	int hp_op;                    /* pending hotplug/idle operation */
+	struct pe *pe;
+};
+
+enum irqreturn { IRQ_NONE = 0, IRQ_HANDLED = 1, IRQ_WAKE_THREAD = 2 };
+
+struct ree_irq;
+typedef void (*ree_irq_handler)(struct ree *r, struct ree_irq *d, struct pe *pe);
+
+struct ree_irq {
+	unsigned intid;
+	bool used;
+	bool percpu;
+	bool level;
+	uint64_t enabled_mask;   /* per CPU for per-CPU IRQs; bit 0 for others */
+	int affinity;            /* user affinity: one CPU, or -1 for all */
+	int effective;           /* effective affinity (the IROUTER target) */
+	ree_irq_handler handler; /* hard handler; ends with ree_irq_handled(ret) */
+	ree_task_fn thread_fn;   /* threaded handler; ends with ree_irq_thread_done */
+	struct ree_task *thread;
+	bool runthread;          /* IRQTF_RUNTHREAD */
+	const char *name;
+	uint64_t count;
+};
+
+/* One OP-TEE driver call in flight (do_call_with_arg). */
+struct optee_call {
+	struct ree_task *task;
+	uint64_t args[8];
+	uint32_t cmd;
+	uint64_t param;
+	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
+	bool waiting_cq;         /* on the call queue */
+	struct optee_call *cq_next;
+	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
+	struct optee_call *wnext;
+	bool woken;
+	uint32_t tag;            /* pe->notif tag for SMCs of this call */
+};
+
+struct ree_workload {
+	char name[32];
+	int kind;                /* 0 ta_invoke, 1 cpu_bound */
+	uint64_t rate_hz;
+	struct sim_cost cost;
+	uint64_t cpus;
+	struct sim_rng rng;
+	struct sim_event ev;
+	bool running;
+	unsigned rr;
+	struct ree_task *task[REE_MAX_CPUS];
+	unsigned queued[REE_MAX_CPUS];
+	struct optee_call call[REE_MAX_CPUS];
+	uint64_t dropped;
+};
+
+struct ree {
+	struct sim *sim;
+	struct ree_config cfg;
+	struct ree_ports ports;
+	struct pe **pes;
+	struct mon *mon;
+	struct ree_cpu cpu[REE_MAX_CPUS];
+	struct ree_irq irq[REE_MAX_IRQS];
+	struct ree_task *tasks[REE_MAX_TASKS];
+	unsigned ntasks;
+	struct sim_rng rng;
+	/* boot */
+	bool booted;
+	unsigned boot_next;      /* next secondary to bring up */
+	struct ree_task *boot_task;
+	/* OP-TEE driver */
+	bool optee_ok;
+	uint64_t sec_caps;
+	unsigned thread_count;
+	unsigned max_notif;
+	uint8_t notif_bitmap[32];           /* optee_notif_send before a waiter: one bit per key */
+	struct optee_call *notif_waiters;
+	struct optee_call *cq_head, *cq_tail; /* the call queue's waiters */
+	struct ree_irq *notif_irq;
+	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
+	struct optee_call bh_call[REE_MAX_CPUS]; /* the bottom half's call, per context */
+	struct optee_call misc_call[REE_MAX_CPUS];
+	bool bh_from_irq_thread;
+	uint64_t spurious;
+	/* workloads */
+	struct ree_workload wl[REE_MAX_WORKLOADS];
+	int nwl;
+	int intid_sig[REE_MAX_CPUS];        /* VCD: the INTID in service per CPU */
+	unsigned num_spis;
+	/* FF-A driver state (ree_ffa.c) */
+	struct ree_ffa *ffa;
+};
+
+/* ree_sched.c */
+struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, ree_task_fn resume);
+void ree_wake(struct ree *r, struct ree_task *t, struct pe *from);
+/* The running task on @pe blocks; it continues at @resume when woken. */
+void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume);
+/* The running task yields the CPU but stays runnable (it continues at @resume). */
+void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume);
+void ree_schedule(struct ree *r, struct pe *pe);
+struct ree_task *ree_current(struct ree *r, unsigned cpu);
+void ree_migrate_tasks(struct ree *r, unsigned from);
+void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b);
+void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from);
+void ree_work_done(struct ree *r, struct pe *pe);
+void ree_sched_init_cpu(struct ree *r, unsigned cpu);
+void ree_wake_elsewhere(struct ree *r, struct ree_task *t);
+void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from);
+
+/* ree_irq.c */
+void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc);
+void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret);
+void ree_irq_thread_done(struct ree_task *t, struct pe *pe);
+struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool level,
+				ree_irq_handler h, ree_task_fn thread_fn, const char *name);
+void ree_irq_set_affinity(struct ree *r, struct pe *pe, struct ree_irq *d, int cpu);
+void ree_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d);
+void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool on);
+unsigned ree_gic_cpu_init(struct ree *r, struct pe *pe);
+unsigned ree_gic_dist_init(struct ree *r, struct pe *pe);
+void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying);
+void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu);
+
+/* ree_optee.c */
+void ree_optee_probe(struct ree_task *t, struct pe *pe);
+void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe);
+void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
+
+/* ree_boot.c */
+void ree_ns_entry(void *ctx, struct pe *pe);
+
+#endif

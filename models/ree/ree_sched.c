@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/ree/ree_sched.c: per-CPU run queues, wake-ups, preemption and
+ * workqueues (protocol.md §2.4: queue_work on a per-CPU workqueue goes to
+ * the local CPU; PENDING coalesces; a queue_work during execution runs the
+ * item once more).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ree_internal.h"
+
+void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b)
+{
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT,
+						     .cpu = pe ? (int32_t)pe->id : -1,
+						     .world = SIM_WORLD_NS, .a = a, .b = b, .label = label });
+}
+
+struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, ree_task_fn resume)
+{
+	struct ree_task *t;
+	if (r->ntasks == REE_MAX_TASKS || !(t = calloc(1, sizeof(*t))))
+		abort(); /* a wiring bug: the model creates a bounded set of tasks */
+	t->r = r;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->bound = bound;
+	t->cpu = bound >= 0 ? bound : 0;
+	t->prio = (uint8_t)prio;
+	t->state = T_BLOCKED;
+	t->resume = resume;
+	r->tasks[r->ntasks++] = t;
+	return t;
+}
+
+struct ree_task *ree_current(struct ree *r, unsigned cpu) { return r->cpu[cpu].cur; }
+
+static void rq_push(struct ree_cpu *c, struct ree_task *t)
+{
+	t->next = NULL;
+	if (c->rq_tail[t->prio])
+		c->rq_tail[t->prio]->next = t;
+	else
+		c->rq_head[t->prio] = t;
+	c->rq_tail[t->prio] = t;
+}
+
+static struct ree_task *rq_pop(struct ree_cpu *c)
+{
+	for (int p = 0; p < PRIO_COUNT; p++) {
+		struct ree_task *t = c->rq_head[p];
+		if (!t)
+			continue;
+		c->rq_head[p] = t->next;
+		if (!t->next)
+			c->rq_tail[p] = NULL;
+		t->next = NULL;
+		return t;
+	}
+	return NULL;
+}
+
+static bool rq_higher_than(const struct ree_cpu *c, int prio)
+{
+	for (int p = 0; p < prio; p++)
+		if (c->rq_head[p])
+			return true;
+	return false;
+}
+
+static int first_online(const struct ree *r)
+{
+	for (unsigned i = 0; i < r->cfg.num_pes; i++)
+		if (r->cpu[i].online)
+			return (int)i;
+	return 0;
+}
+
+static int pick_cpu(const struct ree *r, const struct ree_task *t)
+{
+	if (t->bound >= 0 && r->cpu[t->bound].online)
+		return t->bound;
+	if (t->cpu >= 0 && r->cpu[t->cpu].online)
+		return t->cpu;
+	return first_online(r);
+}
+
+static void switch_in(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	if (t->has_frame) {
+		t->has_frame = false;
+		pe_resume_frame(pe, &t->frame);
+		return;
+	}
+	pe_set_masks(pe, false, false);
+	t->resume(t, pe);
+}
+
+void ree_schedule(struct ree *r, struct pe *pe)
+{
+	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_task *next;
+
+	c->need_resched = false;
+	next = c->online || !c->cur ? rq_pop(c) : NULL;
+	if (!next) {
+		c->cur = NULL;
+		pe_set_masks(pe, false, false);
+		pe_idle(pe);
+		return;
+	}
+	c->cur = next;
+	next->cpu = (int)pe->id;
+	next->state = T_RUNNING;
+	/* __schedule runs with interrupts off; the new task's context decides after */
+	pe_set_masks(pe, true, true);
+	pe_exec(pe, pe_cost(pe, SIM_COST_REE_WAKEUP), next->name, switch_in, next);
+}
+
+/* A wake-up on a CPU nobody interrupts: preempt its task in place (as a tick would). */
+static void kick(void *ctx, uint64_t cpu)
+{
+	struct ree *r = ctx;
+	struct ree_cpu *c = &r->cpu[cpu];
+	struct pe *pe = c->pe;
+	struct pe_frame f;
+
+	if (!c->need_resched || pe->power != PE_ON || pe->depth != 0 || pe->world != SIM_WORLD_NS ||
+	    !c->online)
+		return;
+	if (c->cur && (pe->mask_i || !pe->working))
+		return; /* interrupts off, or between steps: it reschedules at its next block */
+	pe_preempt(pe, &f);
+	if (c->cur) {
+		c->cur->frame = f;
+		c->cur->has_frame = f.kind == PE_FRAME_WORK;
+		c->cur->state = T_RUNNABLE;
+		rq_push(c, c->cur);
+		c->cur = NULL;
+	}
+	ree_schedule(r, pe);
+}
+
+void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
+{
+	struct ree_cpu *c;
+	int cpu;
+
+	if (t->state != T_BLOCKED)
+		return;
+	cpu = pick_cpu(r, t);
+	c = &r->cpu[cpu];
+	t->cpu = cpu;
+	t->state = T_RUNNABLE;
+	rq_push(c, t);
+	if (c->cur && t->prio >= c->cur->prio && !(c->cur->prio == PRIO_BATCH && t->prio == PRIO_NORMAL))
+		return; /* no wake-up preemption: it runs when the current task blocks */
+	c->need_resched = true;
+	if (from && from->id == (unsigned)cpu)
+		return; /* local: at the next IRQ exit or block */
+	if (from)
+		ree_send_ipi(r, from, (unsigned)cpu); /* smp_send_reschedule */
+	else
+		sim_post(r->sim->k, 0, kick, r, (uint64_t)cpu);
+}
+
+void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
+{
+	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_task *t = c->cur;
+	if (t) {
+		t->state = T_BLOCKED;
+		t->resume = resume;
+		t->has_frame = false;
+		c->cur = NULL;
+	}
+	ree_schedule(r, pe);
+}
+
+void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
+{
+	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_task *t = c->cur;
+	if (t && !rq_higher_than(c, t->prio + 1) && c->online && !c->need_resched) {
+		resume(t, pe);
+		return;
+	}
+	if (t) {
+		t->resume = resume;
+		t->has_frame = false;
+		t->state = T_RUNNABLE;
+		c->cur = NULL;
+		if (c->online)
+			rq_push(c, t);
+		else
+			ree_wake_elsewhere(r, t);
+	}
+	ree_schedule(r, pe);
+}
+
+/* Move every task off a dying CPU (migrate_tasks at CPUHP_AP_SCHED_STARTING). */
+void ree_migrate_tasks(struct ree *r, unsigned from)
+{
+	struct ree_cpu *c = &r->cpu[from];
+	struct ree_task *t;
+	while ((t = rq_pop(c))) {
+		t->state = T_BLOCKED;
+		ree_wake(r, t, NULL);
+	}
+}
+
+void ree_wake_elsewhere(struct ree *r, struct ree_task *t)
+{
+	t->state = T_BLOCKED;
+	ree_wake(r, t, NULL);
+}
+
+/* ---- workqueues ------------------------------------------------------------- */
+
+static void worker_loop(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_work *w = c->wq_head;
+	if (!w) {
+		ree_block(r, pe, worker_loop);
+		return;
+	}
+	c->wq_head = w->next;
+	if (!c->wq_head)
+		c->wq_tail = NULL;
+	/* process_one_work clears PENDING before it calls the function */
+	w->pending = false;
+	c->wq_running = w;
+	w->fn(t, pe);
+}
+
+void ree_work_done(struct ree *r, struct pe *pe)
+{
+	struct ree_cpu *c = &r->cpu[pe->id];
+	c->wq_running = NULL;
+	ree_yield(r, pe, worker_loop);
+}
+
+void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from)
+{
+	struct ree_cpu *c;
+	if (w->pending)
+		return; /* test_and_set_bit(WORK_STRUCT_PENDING_BIT): already queued */
+	w->pending = true;
+	if (!r->cpu[cpu].online)
+		cpu = (unsigned)first_online(r); /* a DISASSOCIATED pool's work runs anywhere */
+	c = &r->cpu[cpu];
+	w->next = NULL;
+	if (c->wq_tail)
+		c->wq_tail->next = w;
+	else
+		c->wq_head = w;
+	c->wq_tail = w;
+	ree_wake(r, c->kworker, from);
+}
+
+/* Hand a dying CPU's queued work to an online CPU (workqueue unbind). */
+void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from)
+{
+	struct ree_cpu *c = &r->cpu[cpu];
+	struct ree_work *w = c->wq_head;
+	c->wq_head = c->wq_tail = NULL;
+	while (w) {
+		struct ree_work *n = w->next;
+		w->pending = false;
+		ree_queue_work_on(r, (unsigned)first_online(r), w, from);
+		w = n;
+	}
+}
+
+void ree_sched_init_cpu(struct ree *r, unsigned cpu)
+{
+	char name[32];
+	struct ree_cpu *c = &r->cpu[cpu];
+	c->pe = r->pes[cpu];
+	snprintf(name, sizeof(name), "kworker/%u", cpu);
+	c->kworker = ree_task_new(r, name, (int)cpu, PRIO_NORMAL, worker_loop);
+}
