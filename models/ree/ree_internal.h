@@ -20,6 +20,22 @@ enum { PRIO_FIFO = 0, PRIO_NORMAL = 1, PRIO_BATCH = 2, PRIO_COUNT };
 
 typedef void (*ree_task_fn)(struct ree_task *t, struct pe *pe);
 
+/* One OP-TEE driver call in flight (do_call_with_arg). */
+struct optee_call {
+	struct ree_task *task;
+	uint64_t args[8];
+	uint32_t cmd;
+	uint64_t param;
+	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
+	bool waiting_cq;         /* on the call queue */
+	struct optee_call *cq_next;
+	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
+	struct optee_call *wnext;
+	bool woken;
+	uint32_t tag;            /* pe->notif tag for SMCs of this call */
+};
+
+
 struct ree_task {
 	struct ree *r;
 	char name[32];
@@ -32,6 +48,7 @@ struct ree_task {
 	ree_task_fn resume;      /* where it continues when woken (no frame) */
 	struct ree_task *next;   /* runqueue link */
 	void *data;
+	struct optee_call call;  /* the OP-TEE call this task makes */
 };
 
 /* A workqueue item (struct work_struct). */
@@ -50,7 +67,11 @@ struct ree_cpu {
 	struct ree_task *kworker;
 	struct ree_work *wq_head, *wq_tail;
 	struct ree_work *wq_running;
-	struct ree_task *hp_task;     /* cpuhp/N and cpuidle helper */
+	struct ree_task *hp_task;     /* cpuhp/N */
+	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
+	struct ree_task *mask_task;   /* maskwin/N */
+	bool mask_secure;
+	sim_time mask_dur;
 	unsigned hardirq_intid;
 	int hp_op;                    /* pending hotplug/idle operation */
 	struct pe *pe;
@@ -77,22 +98,8 @@ struct ree_irq {
 	uint64_t count;
 };
 
-/* One OP-TEE driver call in flight (do_call_with_arg). */
-struct optee_call {
-	struct ree_task *task;
-	uint64_t args[8];
-	uint32_t cmd;
-	uint64_t param;
-	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
-	bool waiting_cq;         /* on the call queue */
-	struct optee_call *cq_next;
-	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
-	struct optee_call *wnext;
-	bool woken;
-	uint32_t tag;            /* pe->notif tag for SMCs of this call */
-};
-
 struct ree_workload {
+	struct ree *r;
 	char name[32];
 	int kind;                /* 0 ta_invoke, 1 cpu_bound */
 	uint64_t rate_hz;
@@ -104,7 +111,6 @@ struct ree_workload {
 	unsigned rr;
 	struct ree_task *task[REE_MAX_CPUS];
 	unsigned queued[REE_MAX_CPUS];
-	struct optee_call call[REE_MAX_CPUS];
 	uint64_t dropped;
 };
 
@@ -120,6 +126,8 @@ struct ree {
 	unsigned ntasks;
 	struct sim_rng rng;
 	/* boot */
+	bool started;
+	struct ree_task *init, *up_task, *hp_waiter;
 	bool booted;
 	unsigned boot_next;      /* next secondary to bring up */
 	struct ree_task *boot_task;
@@ -133,9 +141,9 @@ struct ree {
 	struct optee_call *cq_head, *cq_tail; /* the call queue's waiters */
 	struct ree_irq *notif_irq;
 	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
-	struct optee_call bh_call[REE_MAX_CPUS]; /* the bottom half's call, per context */
-	struct optee_call misc_call[REE_MAX_CPUS];
-	bool bh_from_irq_thread;
+	int probe_step;
+	ree_task_fn probe_done;
+	bool drain_first[REE_MAX_CPUS], drain_bh[REE_MAX_CPUS], drain_more[REE_MAX_CPUS];
 	uint64_t spurious;
 	/* workloads */
 	struct ree_workload wl[REE_MAX_WORKLOADS];
@@ -181,6 +189,10 @@ void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu);
 void ree_optee_probe(struct ree_task *t, struct pe *pe);
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe);
 void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
+
+/* ree_ffa.c */
+void ree_ffa_probe(struct ree_task *t, struct pe *pe);
+void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
 
 /* ree_boot.c */
 void ree_ns_entry(void *ctx, struct pe *pe);

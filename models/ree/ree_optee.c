@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/ree/ree_optee.c: Linux's OP-TEE SMC-ABI driver
+ * (drivers/tee/optee/smc_abi.c, call.c, notif.c; protocol.md §1.9, §2).
+ */
+#include <string.h>
+
+#include "ree_internal.h"
+#include "models/monitor/smccc.h"
+
+/* ---- optee_notif_wait / optee_notif_send (notif.c) -------------------------------- */
+
+static bool bit_test_clear(struct ree *r, unsigned key)
+{
+	bool set = r->notif_bitmap[key / 8] & (1u << (key % 8));
+	r->notif_bitmap[key / 8] &= (uint8_t) ~(1u << (key % 8));
+	return set;
+}
+
+/* A waiter with @key is completed; otherwise the key is kept as one bit (sends coalesce). */
+static void optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
+{
+	struct optee_call **pp;
+	if (key > r->max_notif || key >= 8 * sizeof(r->notif_bitmap)) {
+		ree_trace(r, pe, "optee_notif_send: key out of range", key, 0);
+		return;
+	}
+	for (pp = &r->notif_waiters; *pp; pp = &(*pp)->wnext) {
+		if ((*pp)->notif_key == key) {
+			struct optee_call *c = *pp;
+			*pp = c->wnext;
+			c->woken = true;
+			ree_wake(r, c->task, pe);
+			return;
+		}
+	}
+	r->notif_bitmap[key / 8] |= (uint8_t)(1u << (key % 8));
+}
+
+/* ---- do_call_with_arg and the RPC loop (§1.9) ----------------------------------------- */
+
+static void call_issue(void *ctx, struct pe *pe);
+
+static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	/* optee_cq_wait_final: wake one waiter of the call queue */
+	struct optee_call *w = r->cq_head;
+	if (w) {
+		r->cq_head = w->cq_next;
+		if (!r->cq_head)
+			r->cq_tail = NULL;
+		w->waiting_cq = false;
+		ree_wake(r, w->task, pe);
+	}
+	pe->notif = 0;
+	c->done(c, pe, rc);
+}
+
+static void cq_woken(struct ree_task *t, struct pe *pe)
+{
+	struct optee_call *c = &t->call;
+	/* the same a0..a7 again (optee_smc_do_call_with_arg) */
+	call_issue(c, pe);
+}
+
+static void notif_woken(struct ree_task *t, struct pe *pe)
+{
+	struct optee_call *c = &t->call;
+	call_issue(c, pe);
+}
+
+static void call_ret(void *ctx, struct pe *pe)
+{
+	struct optee_call *c = ctx;
+	struct ree *r = c->task->r;
+	uint64_t a0 = pe->x[0], a1 = pe->x[1], a2 = pe->x[2], a3 = pe->x[3];
+
+	if (a0 == OPTEE_SMC_RETURN_ETHREAD_LIMIT) {
+		/* optee_cq_wait_for_completion: sleep until another call completes */
+		ree_trace(r, pe, "optee: ETHREAD_LIMIT, waiting", c->cmd, 0);
+		c->waiting_cq = true;
+		c->cq_next = NULL;
+		if (r->cq_tail)
+			r->cq_tail->cq_next = c;
+		else
+			r->cq_head = c;
+		r->cq_tail = c;
+		ree_block(r, pe, cq_woken);
+		return;
+	}
+	if (OPTEE_SMC_RETURN_IS_RPC(a0)) {
+		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (the thread to resume) */
+		c->args[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
+		c->args[1] = a1, c->args[2] = a2, c->args[3] = a3;
+		if (a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION) {
+			unsigned op = (unsigned)(a2 >> 32), key = (unsigned)(a2 & 0xffffffff);
+			if (op == OPTEE_RPC_NOTIFICATION_SEND) {
+				optee_notif_send(r, pe, key);
+			} else if (!bit_test_clear(r, key)) {
+				/* nobody sent it yet: wait for optee_notif_send(key) */
+				c->notif_key = key;
+				c->woken = false;
+				c->wnext = r->notif_waiters;
+				r->notif_waiters = c;
+				ree_block(r, pe, notif_woken);
+				return;
+			}
+		}
+		/* RPC_FOREIGN_INTR: nothing to do; the IRQ is taken as the SMC returned (cond_resched) */
+		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+		return;
+	}
+	call_finish(r, c, pe, a0);
+}
+
+static void call_issue(void *ctx, struct pe *pe)
+{
+	struct optee_call *c = ctx;
+	pe->notif = c->tag;
+	pe_smc(pe, c->args, call_ret, c);
+}
+
+void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
+{
+	bool regd = r->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
+	memset(c->args, 0, sizeof(c->args));
+	/* Linux 6.1 uses CALL_WITH_REGD_ARG when OP-TEE reports RPC_ARG (protocol.md §7) */
+	c->args[0] = regd ? OPTEE_SMC_CALL_WITH_REGD_ARG : OPTEE_SMC_CALL_WITH_ARG;
+	c->args[1] = c->cmd;
+	c->args[2] = c->param;
+	c->task = r->cpu[pe->id].cur;
+	pe->notif = c->tag;
+	pe_exec_cost(pe, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
+}
+
+/* ---- the notification interrupt: irq_handler (§2.3) ----------------------------------- */
+
+static void drain(struct ree *r, struct pe *pe);
+
+static void drain_finish(struct ree *r, struct pe *pe)
+{
+	struct ree_irq *d = r->notif_irq;
+	bool bh = r->drain_bh[pe->id];
+	if (d->percpu) {
+		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
+		if (bh)
+			ree_queue_work_on(r, pe->id, &r->pcpu_work[pe->id], pe);
+		ree_irq_handled(r, pe, IRQ_HANDLED);
+		return;
+	}
+	ree_irq_handled(r, pe, bh ? IRQ_WAKE_THREAD : IRQ_HANDLED);
+}
+
+static void drain_next(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	if (r->drain_more[pe->id])
+		drain(r, pe);
+	else
+		drain_finish(r, pe);
+}
+
+static void drain_ret(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	bool valid = pe->x[0] == OPTEE_SMC_RETURN_OK && (pe->x[2] & OPTEE_SMC_ASYNC_NOTIF_VALID);
+	unsigned v = (unsigned)pe->x[1];
+
+	if (!valid) {
+		if (r->drain_first[pe->id]) {
+			/* a notification interrupt with nothing pending costs one fast call */
+			r->spurious++;
+			ree_trace(r, pe, "spurious notification", r->notif_irq->intid, 0);
+		}
+		drain_finish(r, pe);
+		return;
+	}
+	r->drain_first[pe->id] = false;
+	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
+		r->drain_bh[pe->id] = true;
+	else
+		optee_notif_send(r, pe, v);
+	r->drain_more[pe->id] = (pe->x[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
+	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
+}
+
+static void drain(struct ree *r, struct pe *pe)
+{
+	uint64_t x[8] = { OPTEE_SMC_GET_ASYNC_NOTIF_VALUE };
+	pe->notif = PE_NOTIF_ANY;
+	pe_smc(pe, x, drain_ret, r);
+}
+
+static void notif_irq_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
+{
+	(void)d;
+	r->drain_first[pe->id] = true;
+	r->drain_bh[pe->id] = false;
+	r->drain_more[pe->id] = false;
+	drain(r, pe);
+}
+
+/* ---- the bottom half (§2.4) -------------------------------------------------------- */
+
+static void bh_done_thread(struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	(void)rc;
+	ree_irq_thread_done(c->task, pe);
+}
+
+static void bh_done_work(struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	(void)rc;
+	ree_work_done(c->task->r, pe);
+}
+
+static void bh_mark(struct ree *r, struct pe *pe)
+{
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
+						     .cpu = (int32_t)pe->id, .world = SIM_WORLD_NS,
+						     .a = NOTIF_BH_CTX });
+}
+
+/* notif_irq_thread_fn -> optee_do_bottom_half(optee->ctx) */
+static void notif_thread_fn(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	struct optee_call *c = &t->call;
+	bh_mark(r, pe);
+	c->cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF;
+	c->param = 0;
+	c->tag = PE_NOTIF_ANY;
+	c->done = bh_done_thread;
+	ree_optee_call(r, c, pe);
+}
+
+/* notif_pcpu_irq_work_fn */
+static void notif_work_fn(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	struct optee_call *c = &t->call;
+	bh_mark(r, pe);
+	c->cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF;
+	c->param = 0;
+	c->tag = PE_NOTIF_ANY;
+	c->done = bh_done_work;
+	ree_optee_call(r, c, pe);
+}
+
+/* cpuhp callbacks of init_pcpu_irq (CPUHP_AP_ONLINE_DYN) */
+void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
+{
+	(void)cpu;
+	if (r->optee_ok && r->notif_irq && r->notif_irq->percpu)
+		ree_percpu_irq_enable(r, pe, r->notif_irq, online);
+}
+
+/* ---- probe (§2.1) -------------------------------------------------------------------- */
+
+enum { P_UID, P_OS_REV, P_REV, P_THREADS, P_CAPS, P_SGI, P_IRQ, P_ENABLE, P_DONE };
+
+static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
+{
+	struct ree *r = t->r;
+	ree_trace(r, pe, why, 0, 0);
+	r->optee_ok = false;
+	pe->notif = 0;
+	r->probe_done(t, pe);
+}
+
+static void probe_smc(struct ree_task *t, struct pe *pe, uint32_t fid, uint64_t a1);
+
+static void probe_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	uint64_t *x = pe->x;
+
+	switch (r->probe_step) {
+	case P_UID:
+		if (x[0] != OPTEE_MSG_UID_0 || x[1] != OPTEE_MSG_UID_1 || x[2] != OPTEE_MSG_UID_2 ||
+		    x[3] != OPTEE_MSG_UID_3) {
+			probe_fail(t, pe, "optee: api uid mismatch");
+			return;
+		}
+		r->probe_step = P_OS_REV;
+		probe_smc(t, pe, OPTEE_SMC_CALL_GET_OS_REVISION, 0);
+		return;
+	case P_OS_REV:
+		r->probe_step = P_REV;
+		probe_smc(t, pe, OPTEE_SMC_CALLS_REVISION, 0);
+		return;
+	case P_REV:
+		if (x[0] != OPTEE_MSG_REVISION_MAJOR || (int64_t)x[1] < OPTEE_MSG_REVISION_MINOR) {
+			probe_fail(t, pe, "optee: api revision mismatch");
+			return;
+		}
+		r->probe_step = P_THREADS;
+		probe_smc(t, pe, OPTEE_SMC_GET_THREAD_COUNT, 0);
+		return;
+	case P_THREADS:
+		r->thread_count = x[0] == OPTEE_SMC_RETURN_OK ? (unsigned)x[1] : 0;
+		r->probe_step = P_CAPS;
+		probe_smc(t, pe, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0);
+		return;
+	case P_CAPS:
+		if (x[0] != OPTEE_SMC_RETURN_OK) {
+			probe_fail(t, pe, "optee: capabilities mismatch");
+			return;
+		}
+		r->sec_caps = x[1];
+		r->max_notif = (r->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) ? (unsigned)x[2]
+									    : OPTEE_DEFAULT_MAX_NOTIF_VALUE;
+		r->optee_ok = true;
+		if (!(r->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)) {
+			ree_trace(r, pe, "optee: no asynchronous notifications", 0, 0);
+			r->probe_done(t, pe);
+			return;
+		}
+		if (r->cfg.notif_intid < 0 && r->cfg.abi == REE_ABI_SMC) {
+			/* PROPOSAL: no `interrupts` in the DT; ask for a donated SGI */
+			r->probe_step = P_SGI;
+			probe_smc(t, pe, OPTEE_SMC_TZSIM_GET_NOTIF_SGI, 0);
+			return;
+		}
+		r->probe_step = P_IRQ;
+		probe_ret(t, pe);
+		return;
+	case P_SGI:
+		if (x[0] != OPTEE_SMC_RETURN_OK) {
+			probe_fail(t, pe, "optee: platform_get_irq failed (no interrupts, no SGI)");
+			return;
+		}
+		r->cfg.notif_intid = (int)x[1];
+		r->cfg.notif_percpu = true;
+		r->probe_step = P_IRQ;
+		probe_ret(t, pe);
+		return;
+	case P_IRQ: {
+		/* optee_smc_notif_init_irq: per-CPU if the IRQ is percpu_devid (a PPI or SGI) */
+		unsigned id = (unsigned)r->cfg.notif_intid;
+		bool percpu = id < 32;
+		struct ree_irq *d;
+		if (percpu) {
+			d = ree_request_irq(r, id, true, r->cfg.notif_level, notif_irq_handler, NULL,
+					    "optee_pcpu_notification");
+			r->notif_irq = d;
+			for (unsigned c = 0; c < r->cfg.num_pes; c++) {
+				r->pcpu_work[c].fn = notif_work_fn;
+				r->pcpu_work[c].data = r;
+			}
+			/* cpuhp_setup_state: the startup callback runs on every online CPU */
+			for (unsigned c = 0; c < r->cfg.num_pes; c++)
+				if (r->cpu[c].online)
+					ree_percpu_irq_enable(r, r->pes[c], d, true);
+		} else {
+			d = ree_request_irq(r, id, false, r->cfg.notif_level, notif_irq_handler,
+					    notif_thread_fn, "optee_notification");
+			r->notif_irq = d;
+			d->affinity = (int)r->cfg.irq_affinity;
+			d->effective = r->cpu[r->cfg.irq_affinity].online ? (int)r->cfg.irq_affinity : 0;
+			ree_irq_enable(r, pe, d);
+		}
+		r->probe_step = P_ENABLE;
+		probe_smc(t, pe, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0);
+		return;
+	}
+	case P_ENABLE:
+		/* enable_async_notif's result is ignored */
+		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->cfg.notif_intid, 0);
+		r->probe_step = P_DONE;
+		pe->notif = 0;
+		r->probe_done(t, pe);
+		return;
+	}
+}
+
+static void probe_smc(struct ree_task *t, struct pe *pe, uint32_t fid, uint64_t a1)
+{
+	uint64_t x[8] = { fid, a1 };
+	pe_smc(pe, x, probe_ret, t);
+}
+
+void ree_optee_probe(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	if (!r->cfg.optee_present) {
+		probe_fail(t, pe, "optee: no linaro,optee-tz node");
+		return;
+	}
+	if (!r->cfg.method_smc) {
+		probe_fail(t, pe, "optee: method is not smc");
+		return;
+	}
+	r->probe_step = P_UID;
+	probe_smc(t, pe, OPTEE_SMC_CALLS_UID, 0);
+}

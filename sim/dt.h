@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/dt.h: the platform's device tree, built or compiled, then read with
+ * libfdt the way Linux reads it: /cpus, the arm,gic-v3 node's reg (GICD,
+ * GICR), psci's method, and the linaro,optee-tz node's method and
+ * `interrupts` (the GIC's 3-cell binding: type 0 SPI / 1 PPI, number,
+ * flags; INTID = number + 32 or + 16), resolving interrupt-parent.
+ */
+#ifndef SIM_DT_H
+#define SIM_DT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DT_IRQ_TYPE_EDGE_RISING 1
+#define DT_IRQ_TYPE_LEVEL_HIGH 4
+
+struct dt_build_cfg {
+	unsigned cpus;
+	const char *cpu_compatible;   /* "arm,cortex-a53" */
+	bool optee;
+	int notif_type;               /* 0 SPI, 1 PPI, -1 no interrupts property */
+	unsigned notif_number;        /* SPI: INTID - 32; PPI: INTID - 16 */
+	unsigned notif_flags;         /* DT_IRQ_TYPE_* */
+};
+
+struct dt_platform {
+	unsigned cpus;
+	uint64_t gicd_base, gicr_base, gicr_size;
+	bool psci_smc;
+	bool optee;
+	bool optee_method_smc;
+	int notif_intid;              /* -1 when the node has no interrupts */
+	bool notif_percpu;            /* a PPI */
+	bool notif_level;
+};
+
+/* Build the built-in QEMU-virt-like platform into @buf. Returns the DTB size, or -1. */
+int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);
+
+/*
+ * dt_compile - preprocess (cpp) and compile (dtc) the DTS at @path into a
+ * malloc'd DTB. Returns 0, or -1 with dtc's or cpp's first error line in
+ * @err (which carries dtc's file:line:col when it gives one).
+ */
+int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen);
+
+/* Read a DTB. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
+int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* sim/platform.c: build, wire and drive the models (see platform.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "units.h"
+#include "models/cpu/pe.h"
+#include "models/gic/gic.h"
+#include "models/monitor/monitor.h"
+#include "models/ree/ree.h"
+#include "models/tee/tee.h"
+
+#define TIMER_PPI 30 /* the EL1 physical timer's Non-secure PPI */
+
+/* ---- port glue: the PE's ports are the GIC's CPU interface and the bus ------------------ */
+
+static void port_state(void *ctx, unsigned pe, unsigned el, bool secure)
+{
+	gic_pe_state(ctx, pe, el, secure);
+}
+
+static int port_icc_read(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t *val)
+{
+	struct gic_icc_access a = { pe, el, secure };
+	return gic_icc_read(ctx, &a, (enum gic_icc_reg)reg, val);
+}
+
+static int port_icc_write(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t val)
+{
+	struct gic_icc_access a = { pe, el, secure };
+	return gic_icc_write(ctx, &a, (enum gic_icc_reg)reg, val);
+}
+
+static int port_mmio_read(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val)
+{
+	return gic_mmio_read(ctx, addr, size, secure, val);
+}
+
+static int port_mmio_write(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val)
+{
+	return gic_mmio_write(ctx, addr, size, secure, val);
+}
+
+/* ---- the device tree ---------------------------------------------------------------- */
+
+int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err, size_t errlen)
+{
+	const struct scenario_transport_cfg *t = &sc->transport;
+	struct dt_build_cfg c = { 0 };
+	int n;
+
+	if (sc->platform.dts[0])
+		return dt_compile(sc->platform.dts, blob, len, err, errlen);
+	c.cpus = sc->platform.cpus;
+	c.cpu_compatible = sc->platform.costs.preset == SIM_PRESET_A72 ? "arm,cortex-a72" : "arm,cortex-a53";
+	c.optee = true;
+	/* OP-TEE's add_optee_dt_node: SPI or PPI; an SGI cannot be named in the 3-cell binding */
+	switch (t->kind) {
+	case SCENARIO_SPI:
+		c.notif_type = 0, c.notif_number = t->intid - 32;
+		break;
+	case SCENARIO_PPI:
+		c.notif_type = 1, c.notif_number = t->intid - 16;
+		break;
+	default:
+		c.notif_type = -1;
+		break;
+	}
+	c.notif_flags = t->trigger == SCENARIO_LEVEL ? DT_IRQ_TYPE_LEVEL_HIGH : DT_IRQ_TYPE_EDGE_RISING;
+	*len = 4096 + 256 * c.cpus;
+	*blob = malloc(*len);
+	if (!*blob) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	n = dt_build_default(&c, *blob, *len);
+	if (n < 0) {
+		free(*blob);
+		*blob = NULL;
+		snprintf(err, errlen, "cannot build the built-in device tree");
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/* A replay file: one time with its unit per line ('#' comments). */
+static int load_replay(const char *path, sim_time **out, unsigned *n, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	unsigned cap = 0, ln = 0;
+	*out = NULL;
+	*n = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		sim_time t;
+		int rc;
+		ln++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strcspn(s, "#\r\n,");
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = 0;
+		if (!*s)
+			continue;
+		if ((rc = sim_parse_time(s, &t)) != 0) {
+			snprintf(err, errlen, "%s:%u:%u: %s, e.g. 250us", path, ln, (unsigned)(s - line) + 1,
+				 sim_units_strerror(rc));
+			fclose(f);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			sim_time *v = realloc(*out, cap * sizeof(*v));
+			if (!v)
+				abort();
+			*out = v;
+		}
+		if (*n && t < (*out)[*n - 1]) {
+			snprintf(err, errlen, "%s:%u:1: times must not decrease", path, ln);
+			fclose(f);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		(*out)[(*n)++] = t;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- timeline ----------------------------------------------------------------------- */
+
+static void timer_fire(void *ctx, uint64_t cpu)
+{
+	struct platform *p = ctx;
+	sim_wire_set(&p->sim, &p->timer[cpu], 1);
+	/* a timer-only wake source: the power controller hears the timer itself */
+	mon_wake(p->mon, (unsigned)cpu);
+}
+
+static void timer_ack(void *ctx, unsigned cpu)
+{
+	struct platform *p = ctx;
+	sim_wire_set(&p->sim, &p->timer[cpu], 0);
+}
+
+static void timeline_step(void *ctx, uint64_t arg)
+{
+	struct platform *p = ctx;
+	const struct scenario *sc = p->sc;
+	(void)arg;
+	while (p->tl_next < sc->n_timeline && p->boot_time + sc->timeline[p->tl_next].at <= sim_now(p->sim.k)) {
+		const struct scenario_event *e = &sc->timeline[p->tl_next++];
+		if (p->stopped)
+			continue;
+		switch (e->action) {
+		case SCENARIO_CPU_OFF:
+			ree_cpu_down(p->ree, e->cpu);
+			break;
+		case SCENARIO_CPU_ON:
+			ree_cpu_up(p->ree, e->cpu);
+			break;
+		case SCENARIO_SUSPEND:
+			mon_set_wake_on_irq(p->mon, e->cpu, e->wake == SCENARIO_WAKE_INTERRUPT);
+			if (ree_cpu_suspend(p->ree, e->cpu) == 0)
+				sim_schedule(p->sim.k, &p->timer_ev[e->cpu], e->duration, e->cpu);
+			break;
+		case SCENARIO_STORM:
+			tee_device_storm(p->tee, (int)e->source, e->rate_hz, e->duration);
+			break;
+		case SCENARIO_MASK_WINDOW:
+			ree_mask_window(p->ree, e->cpu, e->world == SCENARIO_SECURE, e->duration);
+			break;
+		case SCENARIO_LOAD:
+			ree_workload_rate(p->ree, (int)e->workload, e->rate_hz);
+			break;
+		}
+	}
+	if (p->tl_next < sc->n_timeline)
+		sim_schedule_at(p->sim.k, &p->tl_ev, p->boot_time + sc->timeline[p->tl_next].at, 0);
+}
+
+static void booted(void *ctx)
+{
+	struct platform *p = ctx;
+	p->booted = true;
+	p->boot_time = sim_now(p->sim.k);
+	sim_trace_emit(p->sim.tr, &(struct sim_rec){ .t = p->boot_time, .kind = TR_EVENT, .cpu = -1,
+						    .label = "scenario start" });
+	tee_devices_start(p->tee);
+	ree_workloads_start(p->ree);
+	if (p->sc->n_timeline)
+		sim_schedule_at(p->sim.k, &p->tl_ev, p->boot_time + p->sc->timeline[0].at, 0);
+}
+
+/* ---- build ---------------------------------------------------------------------------- */
+
+static uint64_t cpu_mask_all(unsigned n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
+
+int platform_build(struct platform *p, const struct scenario *sc, enum sim_backend backend, char *err,
+		   size_t errlen)
+{
+	const struct scenario_transport_cfg *tr = &sc->transport;
+	struct gic_config gc;
+	struct mon_config mc = { 0 };
+	struct tee_config tc = { 0 };
+	struct ree_config rc = { 0 };
+	struct ree_ports rp = { 0 };
+	char derr[512];
+
+	memset(p, 0, sizeof(*p));
+	p->sc = sc;
+	if (platform_dtb(sc, &p->dtb, &p->dtb_len, derr, sizeof(derr)) != 0) {
+		snprintf(err, errlen, "%s", derr);
+		return -1;
+	}
+	if (dt_parse(p->dtb, &p->dt, derr, sizeof(derr)) != 0) {
+		snprintf(err, errlen, "%s: %s", sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", derr);
+		platform_free(p);
+		return -1;
+	}
+	for (unsigned i = 0; i < sc->n_sources; i++)
+		if (sc->sources[i].arrival == SCENARIO_REPLAY) {
+			unsigned n;
+			if (load_replay(sc->sources[i].replay, &p->replay[i], &n, err, errlen) != 0) {
+				platform_free(p);
+				return -1;
+			}
+		}
+	if (sim_init(&p->sim, backend, sc->seed) != 0) {
+		snprintf(err, errlen, backend == SIM_BACKEND_SYSTEMC
+					      ? "the SystemC kernel is not available (one elaboration per process)"
+					      : "out of memory");
+		platform_free(p);
+		return -1;
+	}
+	p->ncpus = p->dt.cpus;
+	/* the interrupt Linux learns from the DT; the SGI transport is discovered by a fast call */
+	p->notif_intid = tr->kind == SCENARIO_SPI || tr->kind == SCENARIO_PPI ? p->dt.notif_intid : (int)tr->intid;
+
+	gic_config_default(&gc, p->ncpus, 256);
+	gc.gicd_base = p->dt.gicd_base;
+	gc.gicr_base = p->dt.gicr_base;
+	gc.prio_bits = sc->platform.prio_bits ? sc->platform.prio_bits : 5;
+	gc.pend_to_wire = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_PEND_TO_WIRE], NULL, &sc->platform.costs.clock);
+	gc.ack_rearb = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_ACK_REARB], NULL, &sc->platform.costs.clock);
+	gc.sgi_delay = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY], NULL, &sc->platform.costs.clock);
+	p->gic = gic_new(&p->sim, &gc);
+	if (!p->gic) {
+		snprintf(err, errlen, "cannot build the GIC");
+		platform_free(p);
+		return -1;
+	}
+	for (unsigned i = 0; i < p->ncpus; i++) {
+		char scope[16];
+		p->pe[i] = calloc(1, sizeof(struct pe));
+		if (!p->pe[i])
+			abort();
+		pe_init(p->pe[i], &p->sim, i, &sc->platform.costs);
+		p->pe[i]->ports = (struct pe_ports){ p->gic, port_state, port_icc_read, port_icc_write,
+						     port_mmio_read, port_mmio_write };
+		sim_wire_connect(gic_irq_wire(p->gic, i), pe_irq_input, p->pe[i], 0);
+		sim_wire_connect(gic_fiq_wire(p->gic, i), pe_fiq_input, p->pe[i], 0);
+		snprintf(scope, sizeof(scope), "cpu%u", i);
+		sim_wire_init(&p->sim, &p->timer[i], scope, "timer", (int)i);
+		sim_wire_connect(&p->timer[i], gic_ppi_input, p->gic, i * 32 + TIMER_PPI);
+		sim_event_init(&p->timer_ev[i], timer_fire, p);
+	}
+	/* TF-A: the platform's secure interrupts (plat interrupt props) */
+	mc.gicd_base = p->dt.gicd_base;
+	mc.gicr_base = p->dt.gicr_base;
+	mc.num_spis = 256;
+	for (unsigned i = 0; i < sc->n_sources && mc.n_sirq < MON_MAX_SECURE_IRQS; i++) {
+		const struct scenario_source *s = &sc->sources[i];
+		if (s->world != SCENARIO_SECURE)
+			continue;
+		mc.sirq[mc.n_sirq++] = (struct mon_secure_irq){ s->intid, s->trigger == SCENARIO_LEVEL, s->cpu, 0x10 };
+	}
+	p->mon = mon_new(&p->sim, p->pe, p->ncpus, &mc);
+	for (unsigned i = 0; i < p->ncpus; i++)
+		sim_wire_connect(gic_wake_wire(p->gic, i), mon_wake_input, p->mon, i);
+
+	tc.num_pes = p->ncpus;
+	tc.threads = sc->tee_threads;
+	tc.async_notif = sc->tee_async_notif;
+	tc.transport = (enum tee_transport_kind)tr->kind;
+	tc.intid = tr->intid;
+	tc.level = tr->trigger == SCENARIO_LEVEL;
+	tc.sgi_target = (enum tee_sgi_target)tr->target;
+	tc.sgi_cpus = tr->target_cpus;
+	tc.spmc = tr->spmc == SCENARIO_SPMC_EL3 ? TEE_SPMC_EL3 : TEE_SPMC_SEL1;
+	tc.gicd_base = p->dt.gicd_base;
+	tc.gicr_base = p->dt.gicr_base;
+	p->tee = tee_new(&p->sim, &tc, p->pe);
+	if (!p->tee) {
+		snprintf(err, errlen, "cannot build the OP-TEE model");
+		platform_free(p);
+		return -1;
+	}
+	tee_attach(p->tee, p->mon);
+	if (tr->kind == SCENARIO_FFA)
+		tee_ffa_attach(p->tee, p->mon);
+	sim_wire_connect(tee_doorbell_wire(p->tee), gic_spi_input, p->gic, tr->intid);
+	for (unsigned i = 0; i < sc->n_sources; i++) {
+		const struct scenario_source *s = &sc->sources[i];
+		struct tee_device_config dc = { 0 };
+		int d;
+		snprintf(dc.name, sizeof(dc.name), "%s", s->name);
+		dc.kind = (enum tee_dev_kind)s->kind;
+		dc.intid = s->intid;
+		dc.level = s->trigger == SCENARIO_LEVEL;
+		dc.pe = s->cpu;
+		dc.arrival = (enum tee_arrival)s->arrival;
+		dc.period = s->arrival == SCENARIO_BURST ? s->burst_every : s->period;
+		dc.rate_hz = s->rate_hz;
+		dc.burst_count = s->burst_count;
+		dc.burst_spacing = s->burst_spacing;
+		dc.top_half = s->top_half;
+		dc.bottom_half = s->bottom_half;
+		dc.per_item = s->per_item;
+		dc.fifo = s->fifo;
+		if (p->replay[i]) {
+			dc.replay = p->replay[i];
+			unsigned n = 0;
+			/* the loader validated the file; count again to hand the length over */
+			sim_time *v;
+			if (load_replay(s->replay, &v, &n, err, errlen) == 0)
+				free(v);
+			dc.n_replay = n;
+		}
+		d = tee_add_device(p->tee, &dc);
+		if (d >= 0)
+			sim_wire_connect(tee_device_wire(p->tee, d), gic_spi_input, p->gic, s->intid);
+	}
+
+	rc.num_pes = p->ncpus;
+	rc.eoimode = sc->ree_eoimode;
+	rc.irq_affinity = sc->ree_irq_affinity < p->ncpus ? sc->ree_irq_affinity : 0;
+	rc.gicd_base = p->dt.gicd_base;
+	rc.gicr_base = p->dt.gicr_base;
+	rc.optee_present = p->dt.optee;
+	rc.method_smc = p->dt.optee_method_smc;
+	rc.notif_intid = p->dt.notif_intid;
+	rc.notif_percpu = p->dt.notif_percpu;
+	rc.notif_level = p->dt.notif_level;
+	rc.spi_1ofn = tr->kind == SCENARIO_SPI && tr->routing == SCENARIO_ROUTE_1_OF_N;
+	rc.abi = tr->kind == SCENARIO_FFA ? REE_ABI_FFA : REE_ABI_SMC;
+	rc.timer_ppi = TIMER_PPI;
+	rp.ctx = p;
+	rp.timer_ack = timer_ack;
+	rp.booted = booted;
+	p->ree = ree_new(&p->sim, &rc, p->pe, &rp);
+	if (!p->ree) {
+		snprintf(err, errlen, "cannot build the Linux model");
+		platform_free(p);
+		return -1;
+	}
+	ree_attach(p->ree, p->mon);
+	for (unsigned i = 0; i < sc->n_workloads; i++) {
+		const struct scenario_workload *w = &sc->workloads[i];
+		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
+		if (w->kind == SCENARIO_TA_INVOKE)
+			ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus);
+		else
+			ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+	}
+	p->stats = stats_new(p->ncpus, p->notif_intid);
+	sim_trace_add_sink(p->sim.tr, stats_sink, p->stats);
+	sim_event_init(&p->tl_ev, timeline_step, p);
+	return 0;
+}
+
+void platform_start(struct platform *p) { mon_cold_boot(p->mon, 0); }
+
+void platform_stop_sources(struct platform *p)
+{
+	p->stopped = true;
+	tee_devices_stop(p->tee);
+	ree_workloads_stop(p->ree);
+	sim_cancel(p->sim.k, &p->tl_ev);
+}
+
+void platform_finish(struct platform *p)
+{
+	for (unsigned i = 0; i < p->ncpus; i++)
+		pe_finish(p->pe[i]);
+	stats_finish(p->stats, sim_now(p->sim.k));
+}
+
+void platform_free(struct platform *p)
+{
+	ree_free(p->ree);
+	tee_free(p->tee);
+	mon_free(p->mon);
+	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
+		free(p->pe[i]);
+	gic_free(p->gic);
+	stats_free(p->stats);
+	for (unsigned i = 0; i < 32; i++)
+		free(p->replay[i]);
+	free(p->dtb);
+	if (p->sim.k)
+		sim_fini(&p->sim);
+	memset(p, 0, sizeof(*p));
+}
