@@ -190,6 +190,11 @@ struct gic;
 
 /* Build a GIC in its reset state. Returns NULL on a bad config or out of memory. */
 struct gic *gic_new(struct sim *s, const struct gic_config *cfg);
+/*
+ * gic_free - release the GIC. SGIs in flight are one-shot kernel events that
+ * point at the GIC: free it only once the simulation will not run again
+ * (before or after sim_fini), never between runs.
+ */
 void gic_free(struct gic *g);
 
 /* MPIDR affinity of PE @pe: Aff0 = pe % 16, Aff1 = pe / 16 (16 PEs per cluster). */
