@@ -1198,7 +1198,7 @@ TEST_P(GicSgi, RsAndTargetListSelectAff0)
 	}
 }
 
-INSTANTIATE_TEST_SUITE_P(Pes, GicSgi, ::testing::Values(1u, 4u, 8u, 64u));
+INSTANTIATE_TEST_SUITE_P(GicPes, GicSgi, ::testing::Values(1u, 4u, 8u, 64u));
 
 /* QEMU gicv3_redist_send_sgi: a Secure Group 1 request for an SGI configured as
  * Group 0 is accepted as Group 0. */
@@ -1385,7 +1385,7 @@ TEST_P(GicRoute, ActiveSpiStaysOnTheOldPe)
 	EXPECT_EQ(t.iar1(to), 50u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pes, GicRoute, ::testing::Values(1u, 4u, 8u, 64u));
+INSTANTIATE_TEST_SUITE_P(GicPes, GicRoute, ::testing::Values(1u, 4u, 8u, 64u));
 
 /* Model's choice for the UNVERIFIED E1NWF rule (protocol.md §5.4): no eligible PE
  * -> the SPI stays pending and unrouted; with E1NWF = 1, WakeRequest goes to the
