@@ -75,6 +75,15 @@ enum gic_group {
 #define GICD_IROUTER 0x6000 /* + 8 * INTID */
 #define GICD_PIDR2 0xFFE8
 
+/*
+ * Identification values this model reports (added to the contract):
+ * GICD_IIDR/GICR_IIDR: Implementer 0x43B (Arm's JEP106 code), ProductID 0,
+ * Revision 0 (a model, not a product); GICD_PIDR2/GICR_PIDR2: ArchRev [7:4] = 3
+ * (GICv3), JEDEC-used bit 3 and the low DES_1 bits as QEMU reports them.
+ */
+#define GIC_IIDR_VALUE 0x0000043Bu
+#define GIC_PIDR2_VALUE 0x3Bu
+
 #define GICD_CTLR_ENABLEGRP0 (1u << 0)
 #define GICD_CTLR_ENABLEGRP1NS (1u << 1)
 #define GICD_CTLR_ENABLEGRP1S (1u << 2)
@@ -181,6 +190,11 @@ struct gic;
 
 /* Build a GIC in its reset state. Returns NULL on a bad config or out of memory. */
 struct gic *gic_new(struct sim *s, const struct gic_config *cfg);
+/*
+ * gic_free - release the GIC. SGIs in flight are one-shot kernel events that
+ * point at the GIC: free it only once the simulation will not run again
+ * (before or after sim_fini), never between runs.
+ */
 void gic_free(struct gic *g);
 
 /* MPIDR affinity of PE @pe: Aff0 = pe % 16, Aff1 = pe / 16 (16 PEs per cluster). */
@@ -207,6 +221,9 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure);
  * Returns 0, or -1 when @addr is outside the GICD and GICR frames or the
  * size is unsupported (a bus error). Reserved and unimplemented offsets
  * inside the frames are RAZ/WI and return 0.
+ * Sizes: 4 everywhere; 8 for GICD_IROUTER<n> and GICR_TYPER (each also as two
+ * 4-byte halves); 1 (added) for GICD_IPRIORITYR/GICR_IPRIORITYR, which IHI 0069
+ * makes byte-accessible. An access not aligned to its size is a bus error (-1).
  */
 int gic_mmio_read(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t *val);
 int gic_mmio_write(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t val);

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/gic/gic_internal.h: state shared by the GIC's parts. Only the GIC's
+ * own sources include this; other models use gic.h.
+ *
+ * The split follows the architecture's seams (IHI 0069 chapter 2):
+ *  - gic_common.c: construction, per-interrupt state, the per-INTID
+ *    register block shared by GICD and GICR_SGI_base, trace helpers;
+ *  - gic_dist.c:   the Distributor (GICD_* MMIO, SPI inputs, SPI routing,
+ *                  1-of-N choice);
+ *  - gic_redist.c: the Redistributors (GICR_* MMIO, PPI inputs, WAKER,
+ *                  SGI acceptance, forwarding the HPPI to the CPU interface);
+ *  - gic_cpuif.c:  the CPU interfaces (ICC_* registers, acknowledge, EOI,
+ *                  preemption, IRQ/FIQ choice, SGI generation).
+ *
+ * Pending state travels Distributor/Redistributor -> CPU interface through
+ * one kernel event per PE (pe->fwd_ev): it recomputes the highest-priority
+ * forwardable interrupt of each group (pe->fwd[]) and then the wires. The
+ * CPU interface decides from pe->fwd[] and its own registers only, so a
+ * change of PMR, IGRPEN, running priority or PE state acts at once while a
+ * change of pending state waits for the event.
+ */
+#ifndef MODELS_GIC_GIC_INTERNAL_H
+#define MODELS_GIC_GIC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gic.h"
+
+#define GIC_NUM_PRIV 32 /* SGIs + PPIs per PE */
+#define GIC_NO_INTID 1023u
+#define GIC_INTID_SECURE 1020u    /* IHI 0069: G1 Secure pending, seen by EL3 via IAR0/HPPIR0 */
+#define GIC_INTID_NONSECURE 1021u /* IHI 0069: G1 Non-secure pending, seen by EL3 */
+
+#define GICD_FRAME_SIZE 0x10000u
+
+/* Source of a pending transition (TR_GIC_PEND.c). */
+enum gic_pend_src {
+	GIC_SRC_WIRE = 0,
+	GIC_SRC_SW = 1,
+	GIC_SRC_SGI = 2,
+	GIC_SRC_ACK = 3, /* internal: acknowledge, no PEND/CLEAR record */
+};
+
+/* One interrupt's state (one INTID at one Redistributor, or one SPI). */
+struct gic_irq {
+	uint8_t prio;     /* stored (Secure view), low unimplemented bits zero */
+	uint8_t nsacr;    /* GICD_NSACR / GICR_NSACR field, 0..3 */
+	bool grp_bit;     /* IGROUPR */
+	bool grpmod_bit;  /* IGRPMODR */
+	bool enabled;
+	bool edge;        /* ICFGR bit[2n+1]: 1 edge, 0 level */
+	bool line;        /* current level of the input line */
+	bool latch;       /* edge: the pending bit; level: the software-pend latch */
+	bool active;
+};
+
+struct gic_spi {
+	struct gic_irq st;
+	uint64_t irouter; /* GICD_IROUTER<n> as written (writable bits only) */
+	int target;       /* effective target PE, -1: none */
+	int last;         /* 1-of-N: the PE chosen last time (round-robin), -1: none yet */
+	int wake_pe;      /* 1-of-N with no eligible PE and E1NWF: PE asked to wake, or -1 */
+	bool repick;      /* 1-of-N: acknowledged since the last choice; choose again */
+};
+
+/* The highest-priority forwardable interrupt of one group at one PE. */
+struct gic_fwd {
+	uint16_t intid; /* GIC_NO_INTID: none */
+	uint8_t prio;
+};
+
+struct gic_pe {
+	struct gic_irq priv[GIC_NUM_PRIV];
+
+	/* Redistributor */
+	uint32_t rd_ctlr; /* GICR_CTLR: DPG bits only */
+	bool sleep;       /* GICR_WAKER.ProcessorSleep (ChildrenAsleep follows it) */
+	struct gic_fwd fwd[3];
+	struct sim_event fwd_ev;
+
+	/* CPU interface */
+	unsigned el;
+	bool secure;
+	uint8_t pmr;
+	uint8_t bpr[3];        /* BPR0, BPR1 Secure, BPR1 Non-secure (indexed by group) */
+	uint32_t ctlr_el1[2];  /* [0] Secure, [1] Non-secure: CBPR, EOImode */
+	bool eoimode_el3;      /* ICC_CTLR_EL3.EOImode_EL3 */
+	bool igrpen[3];        /* indexed by group */
+	uint32_t apr[3][4];    /* active priorities, indexed by group */
+
+	bool want_irq, want_fiq, driving;
+	struct sim_wire irq, fiq, wake;
+};
+
+struct gic {
+	struct sim *s;
+	struct gic_config cfg;
+	uint32_t ctlr;     /* GICD_CTLR: EnableGrp0/1NS/1S, E1NWF, DS */
+	unsigned prebits;  /* preemption bits: min(prio_bits, 7) */
+	uint8_t prio_mask; /* implemented priority bits */
+	unsigned npending;
+	struct gic_spi *spi;
+	struct gic_pe *pe;
+};
+
+/* gic_common.c */
+static inline bool gic_ds(const struct gic *g) { return (g->ctlr & GICD_CTLR_DS) != 0; }
+static inline bool gic_irq_is_pending(const struct gic_irq *st)
+{
+	return st->latch || (!st->edge && st->line);
+}
+static inline bool gic_is_spi(const struct gic *g, unsigned intid)
+{
+	return intid >= GIC_SPI_BASE && intid < GIC_SPI_BASE + g->cfg.num_spis;
+}
+struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid);
+enum gic_group gic_irq_group(const struct gic *g, const struct gic_irq *st);
+bool gic_dist_group_enabled(const struct gic *g, enum gic_group grp);
+/* Pending, not active, enabled, its group enabled at the Distributor. */
+bool gic_irq_forwardable(const struct gic *g, const struct gic_irq *st);
+void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c);
+/*
+ * gic_irq_update - after changing an interrupt's state: count, trace the
+ * pending transition (@was -> now), re-route an SPI and schedule the
+ * forward to the PE(s) concerned after cfg.pend_to_wire.
+ */
+void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum gic_pend_src src);
+/* Note a pending-count change and emit the gic.pending counter. */
+void gic_pending_note(struct gic *g, bool was, bool now);
+int gic_irqregs_read(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint32_t off,
+		     unsigned size, bool secure, uint64_t *val);
+int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint32_t off,
+		      unsigned size, bool secure, uint64_t val);
+
+/* gic_dist.c */
+int gic_dist_read(struct gic *g, uint32_t off, unsigned size, bool secure, uint64_t *val);
+int gic_dist_write(struct gic *g, uint32_t off, unsigned size, bool secure, uint64_t val);
+/* Recompute an SPI's effective target (1-of-N choice); kicks PEs on a change. */
+void gic_dist_route(struct gic *g, unsigned intid);
+/* A PE's 1-of-N eligibility may have changed: re-route every 1-of-N SPI. */
+void gic_dist_reroute_all(struct gic *g);
+
+/* gic_redist.c */
+int gic_redist_read(struct gic *g, unsigned pe, uint32_t off, unsigned size, bool secure,
+		    uint64_t *val);
+int gic_redist_write(struct gic *g, unsigned pe, uint32_t off, unsigned size, bool secure,
+		     uint64_t val);
+/* Schedule the PE's forward event at now + @delay unless it is due earlier. */
+void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay);
+void gic_redist_kick_all(struct gic *g);
+void gic_redist_forward_event(void *ctx, uint64_t pe);
+/* One SGI arriving at a Redistributor (kernel event; @arg packs the request). */
+void gic_redist_sgi_event(void *ctx, uint64_t arg);
+uint64_t gic_redist_sgi_arg(unsigned target, unsigned sender, unsigned intid,
+			    enum gic_group grp, bool ns);
+/* Set/clear WakeRequest from the current state. */
+void gic_redist_update_wake(struct gic *g, unsigned pe);
+/* 1-of-N eligibility of @pe for @grp (GICD_IROUTER, GICR_CTLR.DPG*, ICC_IGRPEN*). */
+bool gic_redist_eligible(const struct gic *g, unsigned pe, enum gic_group grp);
+bool gic_redist_participates(const struct gic *g, unsigned pe, enum gic_group grp);
+
+/* gic_cpuif.c */
+/* Re-evaluate and drive the PE's IRQ/FIQ wires from pe->fwd[] and the CPU interface. */
+void gic_cpuif_update(struct gic *g, unsigned pe);
+
+#endif
