@@ -40,6 +40,10 @@ __attribute__((format(printf, 2, 3))) static void diag_set(struct sim_diag *d, c
 	va_start(ap, fmt);
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);
+	/* One line, whatever the keys and values quoted in it contain. */
+	for (char *p = d->msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 static int vfail(struct vctx *c, const struct ynode *n, const char *fmt, va_list ap)
@@ -877,7 +881,7 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	static const char *const spmcs[] = { "s-el1", "el3", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
-	unsigned v;
+	unsigned v = t->kind;
 
 	if (check_map(c, n, keys))
 		return -1;
