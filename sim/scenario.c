@@ -717,7 +717,7 @@ static int get_cost(struct vctx *c, const struct ynode *n, struct sim_cost *out)
 	return 0;
 }
 
-/* Visit the value of @key in @map with @fn when present; keeps the key path. */
+/* When @map has @key, run @body with @var bound to its value and the key path extended; return -1 if @body fails. */
 #define WITH_KEY(c, map, key, var, body)                                                                     \
 	do {                                                                                                 \
 		const struct ynode *var = ynode_get((map), (key), NULL);                                     \
@@ -1680,16 +1680,21 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
 	int rc = -1;
-	while (buf) {
+	if (!buf) {
+		diag_set(diag, "%s: out of memory", path);
+		goto out;
+	}
+	for (;;) {
 		if (len + 1 >= cap) {
 			if (cap >= MAX_FILE_BYTES) {
-				diag_set(diag, "%s: too large (over %u MiB)", path,
-					 MAX_FILE_BYTES >> 20);
+				diag_set(diag, "%s: too large (over %u MiB)", path, MAX_FILE_BYTES >> 20);
 				goto out;
 			}
 			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
+			if (!nb) {
+				diag_set(diag, "%s: out of memory", path);
+				goto out;
+			}
 			buf = nb;
 			cap *= 2;
 		}
@@ -1702,10 +1707,6 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
 			}
 			break;
 		}
-	}
-	if (!buf) {
-		diag_set(diag, "%s: out of memory", path);
-		goto out;
 	}
 	buf[len] = 0;
 	const char *nul = memchr(buf, 0, len);
