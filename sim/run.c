@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* sim/run.c: one run of a scenario (see run.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "run.h"
+#include "atomic_file.h"
+#include "digest.h"
+#include "metrics.h"
+#include "out.h"
+#include "platform.h"
+#include "smc_names.h"
+#include "stats.h"
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int run_check_names(const struct scenario *sc, char *msg, size_t len)
+{
+	for (unsigned i = 0; i < sc->n_expect; i++) {
+		const struct scenario_expect *e = &sc->expect[i];
+		if (e->kind != SCENARIO_EXPECT_SMC_SEQUENCE)
+			continue;
+		for (unsigned k = 0; k < e->smc_count; k++) {
+			const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
+			uint32_t id;
+			if (f->name[0] && !smc_name_lookup(f->name, &id)) {
+				snprintf(msg, len, "%s:%u:%u: expect[%u].smc_sequence[%u]: unknown SMC function '%s'",
+					 sc->path, e->pos.line, e->pos.col, i, k, f->name);
+				return 2;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool booted_cond(void *ctx)
+{
+	struct platform *p = ctx;
+	return !p->booted && sim_now(p->sim.k) < RUN_BOOT_LIMIT;
+}
+
+struct notif_goal {
+	struct platform *p;
+	uint64_t n;
+};
+
+static bool sent_cond(void *ctx)
+{
+	struct notif_goal *g = ctx;
+	return stats_sent(g->p->stats) < g->n;
+}
+
+struct drain {
+	struct platform *p;
+	sim_time until;
+};
+
+static bool drain_cond(void *ctx)
+{
+	struct drain *d = ctx;
+	return stats_undelivered(d->p->stats) > 0 && sim_now(d->p->sim.k) < d->until;
+}
+
+static bool cmp(double a, enum scenario_op op, double b)
+{
+	switch (op) {
+	case SCENARIO_LT:
+		return a < b;
+	case SCENARIO_LE:
+		return a <= b;
+	case SCENARIO_GT:
+		return a > b;
+	case SCENARIO_GE:
+		return a >= b;
+	case SCENARIO_EQ:
+		return a == b;
+	case SCENARIO_NE:
+		return a != b;
+	}
+	return false;
+}
+
+static void fmt_value(char *buf, size_t len, int kind, double v)
+{
+	if (kind == SIM_METRIC_TIME)
+		snprintf(buf, len, "%.3fus", v / 1e6);
+	else if (kind == SIM_METRIC_RATIO)
+		snprintf(buf, len, "%.3f", v);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+static void check_expectations(const struct scenario *sc, const struct sim_stats *st, struct run_result *res,
+			       FILE *out)
+{
+	size_t used = strlen(res->msg);
+	for (unsigned i = 0; i < sc->n_expect; i++) {
+		const struct scenario_expect *e = &sc->expect[i];
+		char line[768];
+		bool ok;
+		res->n_expect++;
+		if (e->kind == SCENARIO_EXPECT_METRIC) {
+			double v = 0;
+			char got[64];
+			stats_metric(st, e->metric, &v);
+			ok = cmp(v, e->op, e->value);
+			fmt_value(got, sizeof(got), e->metric_kind, v);
+			snprintf(line, sizeof(line), "%s:%u:%u: expect %s: %s (measured %s)", sc->path, e->pos.line,
+				 e->pos.col, ok ? "ok" : "FAILED", e->text, got);
+		} else {
+			uint32_t seq[64], want[64];
+			unsigned n = stats_smc_sequence(st, e->notification, seq, 64), m = e->smc_count;
+			char have[512] = "", wanted[512] = "";
+			for (unsigned k = 0; k < m; k++) {
+				const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
+				want[k] = f->id;
+				if (f->name[0])
+					smc_name_lookup(f->name, &want[k]);
+			}
+			ok = n == m && !memcmp(seq, want, m * sizeof(*seq));
+			for (unsigned k = 0; k < n; k++) {
+				const char *nm = smc_name(seq[k]);
+				size_t l = strlen(have);
+				snprintf(have + l, sizeof(have) - l, "%s%s", k ? ", " : "", nm ? nm : "?");
+				if (!nm) {
+					l = strlen(have) - 1;
+					snprintf(have + l, sizeof(have) - l, "0x%08X", seq[k]);
+				}
+			}
+			for (unsigned k = 0; k < m; k++) {
+				const char *nm = smc_name(want[k]);
+				size_t l = strlen(wanted);
+				snprintf(wanted + l, sizeof(wanted) - l, "%s%s", k ? ", " : "", nm ? nm : "?");
+			}
+			snprintf(line, sizeof(line), "%s:%u:%u: expect %s: notification %u SMC sequence [%s] (measured [%s])",
+				 sc->path, e->pos.line, e->pos.col, ok ? "ok" : "FAILED", e->notification, wanted, have);
+		}
+		if (!ok) {
+			res->n_failed++;
+			if (used + strlen(line) + 2 < sizeof(res->msg)) {
+				used += (size_t)snprintf(res->msg + used, sizeof(res->msg) - used, "%s%s",
+							 used ? "\n" : "", line);
+			}
+		}
+		if (out && (!ok || !res->quiet_ok))
+			fprintf(out, "%s\n", line);
+	}
+}
+
+static void print_json(FILE *f, const struct scenario *sc, const struct sim_stats *st, const struct run_result *res,
+		       uint64_t seed)
+{
+	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
+					      "spurious", "eth_limit", "foreign_intr", "irqs", "smc",
+					      "world_switches", "secure_irqs", "sgi_dropped", "smc_per_notification",
+					      "world_switches_per_notification", NULL };
+	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
+	double v;
+	fprintf(f, "{\"scenario\":\"%s\",\"seed\":%" PRIu64 ",\"status\":%d,\"sim_time_ps\":%" PRIu64
+		   ",\"wall_s\":%.3f,\"digest\":\"%016" PRIx64 "\",\"records\":%" PRIu64 ",\"metrics\":{",
+		sc->name, seed, res->status, res->sim_end, res->wall_s, res->digest, res->records);
+	for (int i = 0; counts[i]; i++) {
+		stats_metric(st, counts[i], &v);
+		fprintf(f, "%s\"%s\":%.6g", i ? "," : "", counts[i], v);
+	}
+	for (const char *t = "normal"; t; t = !strcmp(t, "normal") ? "secure" : !strcmp(t, "secure") ? "el3" : !strcmp(t, "el3") ? "idle" : NULL) {
+		char name[32];
+		snprintf(name, sizeof(name), "time.%s", t);
+		stats_metric(st, name, &v);
+		fprintf(f, ",\"%s_us\":%.3f", name, v / 1e6);
+	}
+	fprintf(f, "},\"latency_us\":{");
+	for (int i = 0; i < SIM_SPAN_COUNT; i++) {
+		fprintf(f, "%s\"%s\":{", i ? "," : "", sim_span_name((enum sim_span)i));
+		for (int k = 0; stats[k]; k++) {
+			char name[64];
+			snprintf(name, sizeof(name), "latency.%s.%s", sim_span_name((enum sim_span)i), stats[k]);
+			stats_metric(st, name, &v);
+			fprintf(f, "%s\"%s\":%.6g", k ? "," : "", stats[k], k ? v / 1e6 : v);
+		}
+		fputc('}', f);
+	}
+	fprintf(f, "},\"expect\":{\"checks\":%u,\"failed\":%u}}\n", res->n_expect, res->n_failed);
+}
+
+static int mkdirs(const char *dir)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *q = tmp + 1; *q; q++)
+		if (*q == '/') {
+			*q = 0;
+			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+				return -1;
+			*q = '/';
+		}
+	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct run_result *res, FILE *out)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct platform *p = calloc(1, sizeof(*p));
+	struct digest *dg = digest_new();
+	struct out_csv *w_csv = NULL;
+	struct out_perfetto *w_pf = NULL;
+	struct out_vcd *w_vcd = NULL;
+	struct atomic_file nf = { 0 };
+	char err[1024], path[1200];
+	unsigned trace;
+	enum sim_backend backend;
+	double t0 = wall_now();
+	bool ok = true;
+
+	memset(res, 0, sizeof(*res));
+	res->golden = -1;
+	if (!sc || !p || !dg) {
+		snprintf(res->msg, sizeof(res->msg), "out of memory");
+		res->status = 2;
+		goto out;
+	}
+	*sc = *sc0;
+	if (o->seed_given)
+		sc->seed = o->seed;
+	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
+	if ((res->status = run_check_names(sc, res->msg, sizeof(res->msg))) != 0)
+		goto out;
+	if (platform_build(p, sc, backend, err, sizeof(err)) != 0) {
+		snprintf(res->msg, sizeof(res->msg), "%s", err);
+		res->status = 2;
+		goto out;
+	}
+	sim_trace_add_sink(p->sim.tr, digest_sink, dg);
+	trace = o->trace_given ? o->trace : sc->outputs;
+	if (!o->no_outputs) {
+		struct out_meta meta = { sc->name, (int)p->ncpus, sc->seed, { NULL } };
+		char variant[64];
+		if (o->out_dir)
+			snprintf(res->out_dir, sizeof(res->out_dir), "%s", o->out_dir);
+		else {
+			snprintf(variant, sizeof(variant), "seed%" PRIu64, sc->seed);
+			snprintf(res->out_dir, sizeof(res->out_dir), "traces/%s/%s", sc->name,
+				 o->variant ? o->variant : variant);
+		}
+		if (mkdirs(res->out_dir) != 0) {
+			snprintf(res->msg, sizeof(res->msg), "%s: cannot create: %s", res->out_dir, strerror(errno));
+			res->status = 2;
+			goto out;
+		}
+#define OPEN(flag, var, fn, file)                                                                  \
+	if (trace & flag) {                                                                        \
+		snprintf(path, sizeof(path), "%s/%s", res->out_dir, file);                         \
+		var = fn##_open(path, p->sim.tr, &meta, err, sizeof(err));                          \
+		if (!var) {                                                                        \
+			snprintf(res->msg, sizeof(res->msg), "%s", err);                           \
+			res->status = 2;                                                           \
+			goto out;                                                                  \
+		}                                                                                  \
+		sim_trace_add_sink(p->sim.tr, fn##_sink, var);                                     \
+	}
+		OPEN(SCENARIO_TRACE_CSV, w_csv, out_csv, "trace.csv")
+		OPEN(SCENARIO_TRACE_PERFETTO, w_pf, out_perfetto, "trace.json")
+		OPEN(SCENARIO_TRACE_VCD, w_vcd, out_vcd, "trace.vcd")
+#undef OPEN
+		snprintf(path, sizeof(path), "%s/notifications.csv", res->out_dir);
+		if (atomic_file_open(&nf, path, err, sizeof(err)) != 0) {
+			snprintf(res->msg, sizeof(res->msg), "%s", err);
+			res->status = 2;
+			goto out;
+		}
+		stats_set_notif_csv(p->stats, nf.f);
+	}
+
+	/* boot, the measured phase, the drain */
+	platform_start(p);
+	sim_run_while(p->sim.k, booted_cond, p);
+	if (!p->booted) {
+		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
+		res->status = 1;
+		ok = false;
+	} else {
+		struct drain d = { p, 0 };
+		if (sc->stop == SCENARIO_STOP_AFTER) {
+			sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
+		} else {
+			struct notif_goal g = { p, sc->stop_notifications };
+			sim_run_while(p->sim.k, sent_cond, &g);
+		}
+		platform_stop_sources(p);
+		d.until = sim_now(p->sim.k) + RUN_DRAIN;
+		sim_run_while(p->sim.k, drain_cond, &d);
+	}
+	platform_finish(p);
+	res->sim_end = sim_now(p->sim.k);
+	res->digest = digest_value(dg);
+	res->records = digest_count(dg);
+	res->wall_s = wall_now() - t0;
+	{
+		const struct sim_stats *st = p->stats;
+		const struct sim_hist *e2e = stats_span(st, SIM_SPAN_E2E);
+		stats_metric(st, "notifications", &res->notifications);
+		stats_metric(st, "delivered", &res->delivered);
+		stats_metric(st, "lost", &res->lost);
+		stats_metric(st, "late", &res->late);
+		stats_metric(st, "spurious", &res->spurious);
+		stats_metric(st, "coalesced", &res->coalesced);
+		stats_metric(st, "latency.e2e.p50", &res->e2e_p50);
+		stats_metric(st, "latency.e2e.p99", &res->e2e_p99);
+		stats_metric(st, "latency.e2e.max", &res->e2e_max);
+		if (o->e2e)
+			sim_hist_add(o->e2e, e2e);
+	}
+	if (!o->quiet && !o->json && out) {
+		const char *tn = scenario_transport_name(sc->transport.kind);
+		fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
+			sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
+			sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
+			sc->transport.intid, sc->transport.trigger == SCENARIO_LEVEL ? " (level)" : "");
+		fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
+			(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
+		stats_print_summary(p->stats, out);
+		if (!o->no_outputs)
+			fprintf(out, "  outputs: %s/\n", res->out_dir);
+	}
+	if (ok) {
+		res->quiet_ok = o->quiet || o->json;
+		check_expectations(sc, p->stats, res, (o->json || !out) ? NULL : out);
+		if (res->n_failed)
+			res->status = 1;
+	}
+	if (o->golden) {
+		uint64_t at = 0;
+		char gerr[512];
+		if (o->bless) {
+			res->golden = digest_write_golden(o->golden, dg) == 0 ? 3 : 2;
+		} else {
+			int g = digest_compare_golden(o->golden, dg, &at, gerr, sizeof(gerr));
+			if (g == 0) {
+				res->golden = 0;
+			} else if (g == 1) {
+				res->golden = 1;
+				res->golden_at = at;
+				res->status = 1;
+			} else {
+				res->golden = 2;
+				res->status = 1;
+				snprintf(res->golden_msg, sizeof(res->golden_msg), "%s", gerr);
+			}
+		}
+	}
+	if (o->json && out)
+		print_json(out, sc, p->stats, res, sc->seed);
+	/* outputs: committed only now, whole */
+	if (!o->no_outputs) {
+		stats_set_notif_csv(p->stats, NULL);
+		if (nf.f && atomic_file_commit(&nf, err, sizeof(err)) != 0)
+			snprintf(res->msg, sizeof(res->msg), "%s", err);
+		if (w_csv)
+			out_csv_close(w_csv, true), w_csv = NULL;
+		if (w_pf)
+			out_perfetto_close(w_pf, true), w_pf = NULL;
+		if (w_vcd)
+			out_vcd_close(w_vcd, true), w_vcd = NULL;
+		{
+			const char *names[SIM_SPAN_COUNT];
+			struct sim_hist *hs[SIM_SPAN_COUNT];
+			char mname[SIM_SPAN_COUNT][48];
+			for (int i = 0; i < SIM_SPAN_COUNT; i++) {
+				snprintf(mname[i], sizeof(mname[i]), "latency.%s", sim_span_name((enum sim_span)i));
+				names[i] = mname[i];
+				hs[i] = (struct sim_hist *)stats_span(p->stats, (enum sim_span)i);
+				if (trace & SCENARIO_TRACE_HGRM)
+					out_hgrm_write(res->out_dir, mname[i], hs[i]);
+			}
+			snprintf(path, sizeof(path), "%s/summary.csv", res->out_dir);
+			out_summary_csv(path, names, hs, SIM_SPAN_COUNT);
+		}
+	}
+out:
+	if (nf.f)
+		atomic_file_abort(&nf);
+	if (w_csv)
+		out_csv_close(w_csv, false);
+	if (w_pf)
+		out_perfetto_close(w_pf, false);
+	if (w_vcd)
+		out_vcd_close(w_vcd, false);
+	if (p && p->sim.k)
+		platform_free(p);
+	free(p);
+	digest_free(dg);
+	free(sc);
+	return res->status;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/run.h: one run of a scenario: build the platform, boot, run the
+ * measured phase, stop the sources, drain, then write the outputs and
+ * check the expectations.
+ *
+ * Scenario time 0 is the moment Linux finished booting (all CPUs online,
+ * the OP-TEE driver probed): `stop.after` and every timeline `at` count
+ * from there. After the measured phase the sources and workloads stop and
+ * the run drains for up to RUN_DRAIN of simulated time, so notifications in
+ * flight complete; whatever is still undelivered then is lost.
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hist.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RUN_DRAIN (50 * SIM_MS)
+#define RUN_BOOT_LIMIT (1 * SIM_S)
+
+struct run_opts {
+	const char *out_dir;  /* NULL: traces/<scenario>/<variant> */
+	const char *variant;  /* NULL: "seed<N>" */
+	unsigned trace;       /* SCENARIO_TRACE_* to write; 0: the scenario's outputs */
+	bool trace_given;
+	bool no_outputs;      /* write no files at all (tzsim test, compare) */
+	int kernel;           /* -1: the scenario's */
+	bool seed_given;
+	uint64_t seed;
+	bool quiet;           /* no summary table */
+	bool json;            /* the summary as JSON */
+	const char *golden;   /* compare the trace digest with this golden file */
+	bool bless;           /* ... or (re)write it */
+	struct sim_hist *e2e; /* if set: the run's e2e latencies are added here */
+};
+
+struct run_result {
+	int status;           /* 0 ok, 1 expectations or golden failed, 2 bad input */
+	char msg[1536];       /* why, when status != 0 */
+	unsigned n_expect, n_failed;
+	uint64_t digest, records;
+	int golden;           /* 0 same, 1 changed, 2 missing, 3 blessed, -1 not checked */
+	uint64_t golden_at;   /* changed: the first differing record */
+	char golden_msg[512];
+	bool quiet_ok;        /* print only failed expectations */
+	double wall_s;
+	sim_time sim_end;
+	double notifications, delivered, lost, late, spurious, coalesced;
+	double e2e_p50, e2e_p99, e2e_max;
+	char out_dir[1024];
+};
+
+/* Run @sc. Writes the summary (unless quiet) and failures to @out. Returns res->status. */
+int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run_result *res, FILE *out);
+
+/* Check that every smc_sequence name is known; 0, or 2 with a file:line:col message. */
+int run_check_names(const struct scenario *sc, char *msg, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
