@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * sim/kernel.c: the event queue (a binary min-heap on (when, seq)) and the
+ * sim/kernel.c: the event queue (a 4-ary min-heap on (when, seq)) and the
  * native run loop. See kernel.h for the contract.
  */
 #include <stdlib.h>
@@ -20,25 +20,34 @@ struct pool_chunk {
 };
 
 /*
- * A heap entry carries its event's sort key, so sifting compares keys in the
- * array without touching the events; ev->slot still tracks the index for
- * O(log n) cancel and re-arm.
+ * The heap is two parallel arrays: the sort keys, compared without touching
+ * the events, and the event pointers (ev->slot still tracks the index for
+ * O(log n) cancel and re-arm). Node i's children are ARITY*i+1..ARITY*i+4;
+ * key[1] sits on a cache-line boundary, so each group of four siblings'
+ * keys is one 64-byte line. Every key slot from n to cap is a sentinel that
+ * sorts after any real key (seq never reaches UINT64_MAX), so a node with
+ * children always has four to compare and sift_down needs no bounds checks.
  */
-struct hent {
+struct hkey {
 	sim_time when;
 	uint64_t seq;
-	struct sim_event *ev;
 };
+
+#define KEY_ALIGN 64
+#define SENTINEL ((struct hkey){ SIM_TIME_MAX, UINT64_MAX })
+#define SPARE (ARITY) /* sentinel slots kept past n */
 
 struct sim_kernel {
 	sim_time now;
 	uint64_t seq;
 	uint64_t fired;
-	struct hent *heap;
+	struct hkey *key;         /* key[0..cap) */
+	struct sim_event **evs;   /* evs[0..cap) */
+	void *keymem;             /* allocation holding key */
 	size_t n, cap;
 	/*
 	 * Native run loop only (never with a backend): the event just fired
-	 * left heap[0] vacant and heap[1..n-1] hold the queue. The first push
+	 * left slot 0 vacant and slots 1..n-1 hold the queue. The first push
 	 * from the callback fills the hole with one sift-down (the hold
 	 * pattern: fire one, schedule one); anything else settles it first.
 	 */
@@ -52,7 +61,7 @@ struct sim_kernel {
 	void *bctx;
 };
 
-static inline bool before(const struct hent *a, const struct hent *b)
+static inline bool before(const struct hkey *a, const struct hkey *b)
 {
 #ifdef __SIZEOF_INT128__
 	/* one branch-free 128-bit compare: (when, seq) lexicographically */
@@ -64,77 +73,114 @@ static inline bool before(const struct hent *a, const struct hent *b)
 #endif
 }
 
-static inline void heap_put(struct hent *h, size_t i, struct hent e)
+static inline void heap_put(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
 {
-	h[i] = e;
-	e.ev->slot = (uint32_t)(i + 1);
+	k->key[i] = e;
+	k->evs[i] = ev;
+	ev->slot = (uint32_t)(i + 1);
 }
 
-/* Place @e at the hole @i, moving it toward the root. */
-static inline void sift_up(struct sim_kernel *k, size_t i, struct hent e)
+/* Place (@e, @ev) at the hole @i, moving it toward the root. */
+static inline void sift_up(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
 {
-	struct hent *h = k->heap;
+	struct hkey *h = k->key;
 	while (i > 0) {
 		size_t p = (i - 1) / ARITY;
 		if (!before(&e, &h[p]))
 			break;
-		heap_put(h, i, h[p]);
+		heap_put(k, i, h[p], k->evs[p]);
 		i = p;
 	}
-	heap_put(h, i, e);
+	heap_put(k, i, e, ev);
 }
 
-/* Place @e at the hole @i, moving it toward the leaves. */
-static inline void sift_down(struct sim_kernel *k, size_t i, struct hent e)
+/* Place (@e, @ev) at the hole @i, moving it toward the leaves. */
+static void sift_down(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
 {
-	struct hent *h = k->heap;
+	const struct hkey *h = k->key;
 	size_t n = k->n;
 	for (;;) {
-		size_t c = ARITY * i + 1, m;
-		if (likely(c + ARITY <= n)) {
-			/* all four children: a tournament in index arithmetic, so
-			 * the (unpredictable) comparisons cost no branches */
-			size_t a = c + before(&h[c + 1], &h[c]);
-			size_t b = c + 2 + before(&h[c + 3], &h[c + 2]);
-			m = a ^ ((a ^ b) & -(size_t)before(&h[b], &h[a]));
-		} else {
-			if (c >= n)
-				break;
-			m = c;
-			for (size_t j = c + 1; j < n; j++)
-				if (before(&h[j], &h[m]))
-					m = j;
-		}
+		size_t c = ARITY * i + 1, a, b, m;
+		if (c >= n)
+			break;
+		/* four children (sentinels pad the last group): a tournament in
+		 * index arithmetic, so the unpredictable compares cost no branches */
+		a = c + before(&h[c + 1], &h[c]);
+		b = c + 2 + before(&h[c + 3], &h[c + 2]);
+		m = a ^ ((a ^ b) & -(size_t)before(&h[b], &h[a]));
 		if (!before(&h[m], &e))
 			break;
-		heap_put(h, i, h[m]);
+		heap_put(k, i, h[m], k->evs[m]);
 		i = m;
 	}
-	heap_put(h, i, e);
+	heap_put(k, i, e, ev);
 }
 
-/* Fill the hole at heap[0] left by the native run loop, if any. */
+/* Take the last entry out (its slot becomes a sentinel). */
+static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_event **ev)
+{
+	size_t l = --k->n;
+	*e = k->key[l];
+	*ev = k->evs[l];
+	k->key[l] = SENTINEL;
+}
+
+/* Fill the hole at slot 0 left by the native run loop, if any. */
 static inline void settle(struct sim_kernel *k)
 {
+	struct hkey e;
+	struct sim_event *ev;
 	if (!k->hole)
 		return;
 	k->hole = false;
-	if (--k->n)
-		sift_down(k, 0, k->heap[k->n]);
+	take_last(k, &e, &ev);
+	if (k->n)
+		sift_down(k, 0, e, ev);
+	else
+		k->key[0] = SENTINEL;
 }
 
 /* Remove the entry at @i (no hole). */
 static void heap_remove(struct sim_kernel *k, size_t i)
 {
-	struct hent *h = k->heap;
-	struct hent last = h[--k->n];
-	h[i].ev->slot = 0;
+	struct hkey e;
+	struct sim_event *ev;
+	k->evs[i]->slot = 0;
+	take_last(k, &e, &ev);
 	if (i == k->n)
 		return;
-	if (i > 0 && before(&last, &h[(i - 1) / ARITY]))
-		sift_up(k, i, last);
+	if (i > 0 && before(&e, &k->key[(i - 1) / ARITY]))
+		sift_up(k, i, e, ev);
 	else
-		sift_down(k, i, last);
+		sift_down(k, i, e, ev);
+}
+
+/* (Re)size both arrays to @cap entries; new key slots are sentinels. */
+static bool heap_resize(struct sim_kernel *k, size_t cap)
+{
+	/* key[1] on a line boundary: key[0] sits KEY_ALIGN - sizeof(key) in */
+	size_t off = KEY_ALIGN - sizeof(struct hkey);
+	void *mem = aligned_alloc(KEY_ALIGN, (off + cap * sizeof(struct hkey) + KEY_ALIGN - 1) /
+						     KEY_ALIGN * KEY_ALIGN);
+	struct sim_event **evs = realloc(k->evs, cap * sizeof(*evs));
+	struct hkey *key;
+	if (!mem || !evs) {
+		free(mem);
+		if (evs)
+			k->evs = evs;
+		return false;
+	}
+	key = (struct hkey *)((char *)mem + off);
+	if (k->key)
+		memcpy(key, k->key, k->cap * sizeof(*key));
+	for (size_t i = k->cap; i < cap; i++)
+		key[i] = SENTINEL;
+	free(k->keymem);
+	k->keymem = mem;
+	k->key = key;
+	k->evs = evs;
+	k->cap = cap;
+	return true;
 }
 
 struct sim_kernel *sim_kernel_new(enum sim_backend backend)
@@ -142,15 +188,15 @@ struct sim_kernel *sim_kernel_new(enum sim_backend backend)
 	struct sim_kernel *k = calloc(1, sizeof(*k));
 	if (!k)
 		return NULL;
-	k->cap = 64;
-	k->heap = malloc(k->cap * sizeof(*k->heap));
-	if (!k->heap) {
+	if (!heap_resize(k, 64)) {
+		free(k->evs);
 		free(k);
 		return NULL;
 	}
 	k->backend = backend;
 	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
-		free(k->heap);
+		free(k->keymem);
+		free(k->evs);
 		free(k);
 		return NULL;
 	}
@@ -168,7 +214,8 @@ void sim_kernel_free(struct sim_kernel *k)
 		n = c->next;
 		free(c);
 	}
-	free(k->heap);
+	free(k->keymem);
+	free(k->evs);
 	free(k);
 }
 
@@ -179,15 +226,15 @@ uint64_t sim_fired(const struct sim_kernel *k) { return k->fired; }
 
 sim_time sim_next_time(const struct sim_kernel *k)
 {
-	const struct hent *h = k->heap;
+	const struct hkey *h = k->key;
 	size_t m;
 	if (likely(!k->hole))
 		return k->n ? h[0].when : SIM_TIME_MAX;
-	/* heap[0] is vacant: the earliest is one of its children */
+	/* slot 0 is vacant: the earliest is one of its children (or sentinels) */
 	if (k->n <= 1)
 		return SIM_TIME_MAX;
 	m = 1;
-	for (size_t j = 2; j <= ARITY && j < k->n; j++)
+	for (size_t j = 2; j <= ARITY; j++)
 		if (before(&h[j], &h[m]))
 			m = j;
 	return h[m].when;
@@ -200,31 +247,21 @@ void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx)
 	ev->ctx = ctx;
 }
 
-static void grow(struct sim_kernel *k)
-{
-	size_t cap = k->cap * 2;
-	struct hent *h = realloc(k->heap, cap * sizeof(*h));
-	if (!h)
-		abort(); /* the queue cannot lose an event */
-	k->heap = h;
-	k->cap = cap;
-}
-
 /* Queue @ev (not queued; ev->when set). */
 static inline void push(struct sim_kernel *k, struct sim_event *ev)
 {
-	struct hent e = { ev->when, k->seq++, ev };
+	struct hkey e = { ev->when, k->seq++ };
 	ev->seq = e.seq;
 	if (k->hole) {
 		/* native, from the callback just fired: replace the top */
 		k->hole = false;
-		sift_down(k, 0, e);
+		sift_down(k, 0, e, ev);
 		return;
 	}
-	if (unlikely(k->n == k->cap))
-		grow(k);
-	sift_up(k, k->n++, e);
-	if (unlikely(k->ops != NULL) && k->heap[0].ev == ev)
+	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2))
+		abort(); /* the queue cannot lose an event */
+	sift_up(k, k->n++, e, ev);
+	if (unlikely(k->ops != NULL) && k->evs[0] == ev)
 		k->ops->head_changed(k);
 }
 
@@ -237,24 +274,22 @@ static inline sim_time after(const struct sim_kernel *k, sim_time delay)
 /* Re-arm a queued @ev in place: new key (and sequence) at its slot, one sift. */
 static void rearm(struct sim_kernel *k, struct sim_event *ev)
 {
-	struct hent *h;
-	struct hent e;
+	struct hkey e;
 	size_t i;
 	bool was_head;
 
 	settle(k);
-	h = k->heap;
 	i = ev->slot - 1;
 	was_head = i == 0;
-	e = (struct hent){ ev->when, k->seq++, ev };
+	e = (struct hkey){ ev->when, k->seq++ };
 	ev->seq = e.seq;
-	if (i > 0 && before(&e, &h[(i - 1) / ARITY]))
-		sift_up(k, i, e);
+	if (i > 0 && before(&e, &k->key[(i - 1) / ARITY]))
+		sift_up(k, i, e, ev);
 	else
-		sift_down(k, i, e);
+		sift_down(k, i, e, ev);
 	/* As remove-then-push: the backend hears when @ev is now the head
 	 * (earlier than before) or when it was the head and moved later. */
-	if (unlikely(k->ops != NULL) && (was_head || h[0].ev == ev))
+	if (unlikely(k->ops != NULL) && (was_head || k->evs[0] == ev))
 		k->ops->head_changed(k);
 }
 
@@ -328,11 +363,11 @@ void sim_kernel_fire_next(struct sim_kernel *k)
 	uint64_t arg;
 
 	settle(k);
-	ev = k->heap[0].ev;
+	ev = k->evs[0];
 	fn = ev->fn;
 	ctx = ev->ctx;
 	arg = ev->arg;
-	k->now = k->heap[0].when;
+	k->now = k->key[0].when;
 	heap_remove(k, 0);
 	if (ev->pooled)
 		pool_put(k, ev);
@@ -359,7 +394,7 @@ bool sim_kernel_stop_requested(struct sim_kernel *k) { return k->stop; }
 void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 
 /*
- * The native loop. It pops lazily: firing leaves a hole at heap[0] and the
+ * The native loop. It pops lazily: firing leaves a hole at slot 0 and the
  * callback's first schedule fills it (one sift-down instead of a pop's
  * sift-down plus a push's sift-up); otherwise the loop settles it after the
  * callback. The hole never outlives the callback that made it.
@@ -371,7 +406,7 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 	if (k->ops)
 		return k->ops->run(k, limit, cond, cctx);
 	settle(k); /* a run nested in a callback */
-	while (k->n && k->heap[0].when <= limit && !k->stop) {
+	while (k->n && k->key[0].when <= limit && !k->stop) {
 		struct sim_event *ev;
 		sim_event_fn fn;
 		void *ctx;
@@ -379,11 +414,11 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 
 		if (cond && !cond(cctx))
 			break;
-		ev = k->heap[0].ev;
+		ev = k->evs[0];
 		fn = ev->fn;
 		ctx = ev->ctx;
 		arg = ev->arg;
-		k->now = k->heap[0].when;
+		k->now = k->key[0].when;
 		ev->slot = 0;
 		k->hole = true;
 		if (unlikely(ev->pooled))
