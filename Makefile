@@ -11,7 +11,7 @@ CC       ?= gcc
 CXX      ?= g++
 OPT      ?= -O2
 SAN      ?=
-WARN     := -Wall -Wextra -Werror
+WARN     := -Wall -Wextra -Werror -Wno-format-truncation
 CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
 CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
 CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers

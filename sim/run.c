@@ -105,7 +105,7 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 	size_t used = strlen(res->msg);
 	for (unsigned i = 0; i < sc->n_expect; i++) {
 		const struct scenario_expect *e = &sc->expect[i];
-		char line[768];
+		char line[4096];
 		bool ok;
 		res->n_expect++;
 		if (e->kind == SCENARIO_EXPECT_METRIC) {
@@ -240,6 +240,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 	}
 	sim_trace_add_sink(p->sim.tr, digest_sink, dg);
+	if (o->capture)
+		sim_trace_add_sink(p->sim.tr, digest_capture_sink, o->capture);
 	trace = o->trace_given ? o->trace : sc->outputs;
 	if (!o->no_outputs) {
 		struct out_meta meta = { sc->name, (int)p->ncpus, sc->seed, { NULL } };

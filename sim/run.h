@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "digest.h"
 #include "hist.h"
 #include "scenario.h"
 
@@ -40,6 +41,7 @@ struct run_opts {
 	const char *golden;   /* compare the trace digest with this golden file */
 	bool bless;           /* ... or (re)write it */
 	struct sim_hist *e2e; /* if set: the run's e2e latencies are added here */
+	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
 };
 
 struct run_result {

@@ -210,10 +210,13 @@ TEST(GicDist, CtlrHasSecureAndNonSecureViews)
 	Gic t;
 	t.wr(D + GICD_CTLR, 0x7);
 	EXPECT_EQ(t.rd(D + GICD_CTLR), 0x37u);
-	EXPECT_EQ(t.rd(D + GICD_CTLR, false), 0x11u);
+	/* NS view with ARE_NS=1: EnableGrp1A [1] aliases EnableGrp1NS, ARE_NS [4] (QEMU gicd_readl) */
+	EXPECT_EQ(t.rd(D + GICD_CTLR, false), 0x12u);
 	t.wr(D + GICD_CTLR, 0, false); /* NS clears only EnableGrp1NS */
 	EXPECT_EQ(t.rd(D + GICD_CTLR), 0x35u);
 	EXPECT_EQ(t.rd(D + GICD_CTLR, false), 0x10u);
+	t.wr(D + GICD_CTLR, 0x12, false); /* Linux: ARE_NS | EnableGrp1A */
+	EXPECT_EQ(t.rd(D + GICD_CTLR), 0x37u);
 	EXPECT_EQ(t.rd(D + GICD_CTLR) & GICD_CTLR_RWP, 0u);
 	EXPECT_EQ(t.rd(D + GICD_CTLR) & GICD_CTLR_DS, 0u); /* DS=0 by default */
 }

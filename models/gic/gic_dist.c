@@ -133,9 +133,10 @@ static uint32_t gic_dist_ctlr_read(const struct gic *g, bool secure)
 		return (g->ctlr & (GICD_CTLR_ENABLEGRP0 | GICD_CTLR_ENABLEGRP1NS | GICD_CTLR_E1NWF)) |
 		       GICD_CTLR_ARE_S | GICD_CTLR_DS;
 	if (!secure)
-		/* IHI 0069 GICD_CTLR, Non-secure view with DS=0: EnableGrp1 [0] is an alias
-		 * of EnableGrp1NS, ARE_NS [4] (RAO here), RWP [31]. */
-		return ((g->ctlr & GICD_CTLR_ENABLEGRP1NS) ? 1u : 0u) | GICD_CTLR_ARE_S;
+		/* IHI 0069 GICD_CTLR, Non-secure view with DS=0 and ARE_NS=1:
+		 * EnableGrp1A [1] aliases EnableGrp1NS, EnableGrp1 [0] is RES0, ARE_NS [4]
+		 * (RAO here), RWP [31] (QEMU gicd_readl lists the same aliases). */
+		return ((g->ctlr & GICD_CTLR_ENABLEGRP1NS) ? 2u : 0u) | (1u << 4);
 	/* Secure view; ARE_S/ARE_NS read as one (affinity routing always on), RWP
 	 * reads 0 (writes take effect at once). */
 	v = g->ctlr & (GICD_CTLR_ENABLEGRP0 | GICD_CTLR_ENABLEGRP1NS | GICD_CTLR_ENABLEGRP1S |
@@ -151,7 +152,7 @@ static void gic_dist_ctlr_write(struct gic *g, bool secure, uint32_t v)
 		mask = GICD_CTLR_ENABLEGRP0 | GICD_CTLR_ENABLEGRP1NS | GICD_CTLR_E1NWF;
 	} else if (!secure) {
 		mask = GICD_CTLR_ENABLEGRP1NS;
-		v = (v & 1) ? GICD_CTLR_ENABLEGRP1NS : 0;
+		v = (v & 2) ? GICD_CTLR_ENABLEGRP1NS : 0; /* EnableGrp1A */
 	} else {
 		mask = GICD_CTLR_ENABLEGRP0 | GICD_CTLR_ENABLEGRP1NS | GICD_CTLR_ENABLEGRP1S |
 		       GICD_CTLR_E1NWF;

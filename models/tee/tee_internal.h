@@ -33,7 +33,7 @@ struct tee_thread {
 	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
 	int dev_iter;
 	pe_fn bh_done;           /* where the yielding event returns */
-	char label[24];
+	char label[32];
 };
 
 struct tee_dev {
