@@ -463,7 +463,7 @@ static int cmd_test(int argc, char **argv)
 		return 2;
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
-		snprintf(j->path, sizeof(j->path), "%s/%s", dir, names[i]);
+		snprintf(j->path, sizeof(j->path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true };
 		j->o.golden = golden_dir; /* the child names the file once it knows the scenario */
 		j->o.bless = bless;
