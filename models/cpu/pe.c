@@ -374,6 +374,12 @@ static void smc_return_done(void *ctx, struct pe *pe)
 
 void pe_smc_return(struct pe *pe, const uint64_t res[4])
 {
+	uint64_t r8[8] = { res[0], res[1], res[2], res[3], 0, 0, 0, 0 };
+	pe_smc_return8(pe, r8);
+}
+
+void pe_smc_return8(struct pe *pe, const uint64_t res[8])
+{
 	const struct pe_frame *f = pe_top_frame(pe);
 	assert(f && f->kind == PE_FRAME_SMC_CALLER);
 	memcpy(pe->ret, res, sizeof(pe->ret));

@@ -133,7 +133,7 @@ struct pe {
 
 	/* SMC registers: arguments on pe_smc, results on the continuation */
 	uint64_t x[8];
-	uint64_t ret[4];          /* results held while the return cost is charged */
+	uint64_t ret[8];          /* results held while the return cost is charged */
 	uint64_t ret_fid;
 	uint8_t entry_vec_pending, entry_exc_pending;
 
@@ -201,8 +201,10 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
  */
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
 
-/* Monitor side: return from the SMC on top of the stack with x0..x3 = @res. */
+/* Monitor side: return from the SMC on top of the stack with x0..x3 = @res (x4..x7 = 0). */
 void pe_smc_return(struct pe *pe, const uint64_t res[4]);
+/* The same with x0..x7 = @res (FF-A passes w0..w7). */
+void pe_smc_return8(struct pe *pe, const uint64_t res[8]);
 /* Monitor side: drop the SMC caller frame on top of the stack (an SMC that never returns, e.g. OP-TEE's *_DONE calls or CPU_OFF). */
 void pe_smc_discard(struct pe *pe);
 /* The frame on top of the exception stack, or NULL. */

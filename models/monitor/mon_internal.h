@@ -24,7 +24,7 @@ struct mon_pe {
 	pe_fn power_entry;
 	pe_fn pending_entry;     /* entry to call after a world switch into S-EL1 */
 	void *pending_ctx;
-	uint64_t ret[4];         /* results to hand back to the NS caller */
+	uint64_t ret[8];         /* results to hand back to the NS caller */
 	uint64_t psci_fid;
 };
 

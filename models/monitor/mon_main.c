@@ -109,14 +109,20 @@ static void return_ns_after_switch(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
-	pe_smc_return(pe, mp->ret);
+	pe_smc_return8(pe, mp->ret);
 }
 
-void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
+void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8])
 {
 	struct mon_pe *mp = &m->pes[pe->id];
 	memcpy(mp->ret, res, sizeof(mp->ret));
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
+}
+
+void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
+{
+	uint64_t r8[8] = { res[0], res[1], res[2], res[3], 0, 0, 0, 0 };
+	mon_return_ns8(m, pe, r8);
 }
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
@@ -125,6 +131,11 @@ static void fiq_done_after_switch(void *ctx, struct pe *pe)
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
 	/* SMC_RET0 on the NS context: back to the interrupted work, nothing visible. */
 	pe_eret(pe);
+}
+
+void mon_resume_ns(struct mon *m, struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, &m->pes[pe->id]);
 }
 
 /* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */

@@ -99,6 +99,10 @@ int mon_psci_state(const struct mon *m, unsigned pe);
  */
 void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx);
 void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4]);
+/* As mon_return_ns with x0..x7 (FF-A). */
+void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8]);
+/* A secure interrupt handled: charge the switch back and ERET to the interrupted NS context. */
+void mon_resume_ns(struct mon *m, struct pe *pe);
 
 #ifdef __cplusplus
 }

@@ -1,18 +1,219 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/ree/ree_ffa.c: the arm_ffa driver's notification path and the
- * OP-TEE FF-A ABI (protocol.md §2.8, §4.3). Placeholder until FF-A lands.
+ * OP-TEE FF-A ABI (Linux drivers/firmware/arm_ffa/driver.c, drivers/tee/
+ * optee/ffa_abi.c; protocol.md §2.8, §4.3).
+ *
+ * Setup: FFA_FEATURES(BITMAP_CREATE) -> NOTIFICATION_BITMAP_CREATE (VM 0);
+ * FFA_FEATURES(SRI) -> the SRI's INTID, request_percpu_irq and a cpuhp
+ * state enabling it per CPU; OPTEE_FFA_EXCHANGE_CAPABILITIES; BIND of the
+ * first free id (global); OPTEE_FFA_ENABLE_ASYNC_NOTIF with that id.
+ * SRI: hard IRQ on the CPU the SGI targeted -> queue_work on that CPU ->
+ * INFO_GET -> (one global list: VM 0) -> GET (SP bitmap) -> for each set id
+ * the OP-TEE callback: the bottom-half id runs optee_do_bottom_half as a
+ * direct-request yielding call, others go to optee_notif_send. All of the
+ * FF-A steps run in the workqueue, not in hard-IRQ context.
  */
+#include <string.h>
+
 #include "ree_internal.h"
+
+enum { F_FEAT_BITMAP, F_CREATE, F_FEAT_SRI, F_CAPS, F_BIND, F_ENABLE, F_DONE };
+
+static void work_fn(struct ree_task *t, struct pe *pe);
+
+static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
+{
+	(void)d;
+	/* ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
+	ree_queue_work_on(r, pe->id, &r->sri_work[pe->id], pe);
+	ree_irq_handled(r, pe, IRQ_HANDLED);
+}
+
+static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
+{
+	struct ree *r = t->r;
+	ree_trace(r, pe, why, pe->x[0], pe->x[2]);
+	r->optee_ok = false;
+	r->probe_done(t, pe);
+}
+
+static void probe_call(struct ree_task *t, struct pe *pe, const uint64_t *x);
+
+static void probe_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	uint64_t *x = pe->x;
+	bool ok = (uint32_t)x[0] == FFA_SUCCESS_32 || (uint32_t)x[0] == FFA_MSG_SEND_DIRECT_RESP_32;
+
+	switch (r->ffa_step) {
+	case F_FEAT_BITMAP: {
+		uint64_t c[8] = { FFA_NOTIFICATION_BITMAP_CREATE, 0 };
+		if (!ok) {
+			probe_fail(t, pe, "arm_ffa: notifications not supported");
+			return;
+		}
+		r->ffa_step = F_CREATE;
+		probe_call(t, pe, c);
+		return;
+	}
+	case F_CREATE: {
+		uint64_t c[8] = { FFA_FEATURES, FFA_FEATURE_SRI };
+		if (!ok) {
+			probe_fail(t, pe, "arm_ffa: NOTIFICATION_BITMAP_CREATE failed");
+			return;
+		}
+		r->ffa_step = F_FEAT_SRI;
+		probe_call(t, pe, c);
+		return;
+	}
+	case F_FEAT_SRI: {
+		uint64_t c[8] = { FFA_MSG_SEND_DIRECT_REQ_32, FFA_OPTEE_ID, 0, OPTEE_FFA_EXCHANGE_CAPABILITIES };
+		struct ree_irq *d;
+		if (!ok || x[2] >= 16) {
+			probe_fail(t, pe, "arm_ffa: no schedule receiver interrupt");
+			return;
+		}
+		/* ffa_irq_map(SRI): "assumed to be SGI donated to NS world"; a per-CPU IRQ */
+		r->sri = (unsigned)x[2];
+		d = ree_request_irq(r, r->sri, true, false, sri_handler, NULL, "ARM-FFA-SRI");
+		r->notif_irq = d;
+		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++) {
+			r->sri_work[cpu].fn = work_fn;
+			r->sri_work[cpu].data = r;
+			if (r->cpu[cpu].online)
+				ree_percpu_irq_enable(r, r->pes[cpu], d, true);
+		}
+		r->ffa_step = F_CAPS;
+		probe_call(t, pe, c);
+		return;
+	}
+	case F_CAPS: {
+		uint64_t c[8] = { FFA_NOTIFICATION_BIND, 0, 0, 1, 0 };
+		if (!ok || x[3]) {
+			probe_fail(t, pe, "optee: ffa capabilities failed");
+			return;
+		}
+		r->sec_caps = x[5];
+		r->max_notif = x[6] ? (unsigned)x[6] : OPTEE_DEFAULT_MAX_NOTIF_VALUE;
+		r->optee_ok = true;
+		if (!(r->sec_caps & OPTEE_FFA_SEC_CAP_ASYNC_NOTIF)) {
+			ree_trace(r, pe, "optee: no asynchronous notifications", 0, 0);
+			r->probe_done(t, pe);
+			return;
+		}
+		/* optee_ffa_async_notif_init: notify_request(id 0, global) = BIND */
+		r->bh_id = 0;
+		r->ffa_step = F_BIND;
+		probe_call(t, pe, c);
+		return;
+	}
+	case F_BIND: {
+		uint64_t c[8] = { FFA_MSG_SEND_DIRECT_REQ_32, FFA_OPTEE_ID, 0, OPTEE_FFA_ENABLE_ASYNC_NOTIF, r->bh_id };
+		if (!ok) {
+			probe_fail(t, pe, "optee: FFA_NOTIFICATION_BIND failed");
+			return;
+		}
+		r->ffa_step = F_ENABLE;
+		probe_call(t, pe, c);
+		return;
+	}
+	case F_ENABLE:
+		if (!ok || x[3]) {
+			probe_fail(t, pe, "optee: OPTEE_FFA_ENABLE_ASYNC_NOTIF failed");
+			return;
+		}
+		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->sri, r->bh_id);
+		r->ffa_step = F_DONE;
+		r->probe_done(t, pe);
+		return;
+	}
+}
+
+static void probe_call(struct ree_task *t, struct pe *pe, const uint64_t *x) { pe_smc(pe, x, probe_ret, t); }
 
 void ree_ffa_probe(struct ree_task *t, struct pe *pe)
 {
-	struct ree *r = t->r;
-	ree_trace(r, pe, "arm_ffa: not implemented", 0, 0);
-	r->probe_done(t, pe);
+	uint64_t c[8] = { FFA_FEATURES, FFA_NOTIFICATION_BITMAP_CREATE };
+	t->r->ffa_step = F_FEAT_BITMAP;
+	probe_call(t, pe, c);
 }
 
 void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 {
-	(void)r, (void)pe, (void)cpu, (void)online;
+	(void)cpu;
+	/* "ffa/pcpu-irq:starting": enable or disable the SRI on the CPU */
+	if (r->cfg.abi == REE_ABI_FFA && r->notif_irq && r->notif_irq->percpu)
+		ree_percpu_irq_enable(r, pe, r->notif_irq, online);
+}
+
+/* ---- the SRI work: INFO_GET, GET, callbacks -------------------------------------------- */
+
+static void bh_done(struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	(void)rc;
+	pe->notif = 0;
+	ree_work_done(c->task->r, pe);
+}
+
+static void get_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	uint64_t bits = (pe->x[2] & 0xffffffff) | (pe->x[3] << 32);
+	bool bh = false;
+
+	if ((uint32_t)pe->x[0] != FFA_SUCCESS_32) {
+		ree_trace(r, pe, "arm_ffa: NOTIFICATION_GET failed", pe->x[2], 0);
+		bh_done(&t->call, pe, 0);
+		return;
+	}
+	/* notif_callback for each set id: the bottom-half id, or optee_notif_send */
+	for (unsigned id = 0; id < 64; id++) {
+		if (!(bits >> id & 1))
+			continue;
+		if (id == r->bh_id)
+			bh = true;
+		else
+			ree_optee_notif_send(r, pe, id);
+	}
+	if (!bh) {
+		bh_done(&t->call, pe, 0);
+		return;
+	}
+	ree_optee_do_bottom_half(t, pe, true, bh_done);
+}
+
+static void info_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	uint64_t x[8] = { FFA_NOTIFICATION_GET, 0, FFA_NOTIF_GET_SP_BITMAP };
+
+	if ((uint32_t)pe->x[0] != (uint32_t)0xC4000061u) {
+		/* NO_DATA: nothing pending for us */
+		if (r->sri_first[pe->id]) {
+			r->spurious++;
+			ree_trace(r, pe, "spurious notification", r->sri, 0);
+		}
+		bh_done(&t->call, pe, 0);
+		return;
+	}
+	r->sri_first[pe->id] = false;
+	/* one list with one id: a global notification of VM 0 -> notif_get_and_handle here */
+	pe->notif = PE_NOTIF_ANY;
+	pe_smc(pe, x, get_ret, t);
+}
+
+/* notif_pcpu_irq_work_fn -> ffa_notification_info_get */
+static void work_fn(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
+	t->call.task = t;
+	r->sri_first[pe->id] = true;
+	ree_optee_bh_mark(r, pe);
+	pe->notif = PE_NOTIF_ANY;
+	pe_smc(pe, x, info_ret, t);
 }

@@ -33,6 +33,7 @@ struct optee_call {
 	struct optee_call *wnext;
 	bool woken;
 	uint32_t tag;            /* pe->notif tag for SMCs of this call */
+	bool ffa;                /* over FFA_MSG_SEND_DIRECT_REQ (ffa_abi.c) instead of the SMC ABI */
 };
 
 
@@ -151,7 +152,11 @@ struct ree {
 	int intid_sig[REE_MAX_CPUS];        /* VCD: the INTID in service per CPU */
 	unsigned num_spis;
 	/* FF-A driver state (ree_ffa.c) */
-	struct ree_ffa *ffa;
+	int ffa_step;
+	unsigned sri;
+	unsigned bh_id;               /* the notification id bound for the bottom half */
+	struct ree_work sri_work[REE_MAX_CPUS];
+	bool sri_first[REE_MAX_CPUS];
 };
 
 /* ree_sched.c */
@@ -189,6 +194,12 @@ void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu);
 void ree_optee_probe(struct ree_task *t, struct pe *pe);
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe);
 void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
+
+/* ree_optee.c, shared with the FF-A ABI */
+void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
+			      void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc));
+void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key);
+void ree_optee_bh_mark(struct ree *r, struct pe *pe);
 
 /* ree_ffa.c */
 void ree_ffa_probe(struct ree_task *t, struct pe *pe);

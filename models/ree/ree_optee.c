@@ -18,7 +18,7 @@ static bool bit_test_clear(struct ree *r, unsigned key)
 }
 
 /* A waiter with @key is completed; otherwise the key is kept as one bit (sends coalesce). */
-static void optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
+void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 {
 	struct optee_call **pp;
 	if (key > r->max_notif || key >= 8 * sizeof(r->notif_bitmap)) {
@@ -69,23 +69,24 @@ static void notif_woken(struct ree_task *t, struct pe *pe)
 	call_issue(c, pe);
 }
 
+static void ffa_call_ret(struct optee_call *c, struct pe *pe);
+static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
+
 static void call_ret(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
 	struct ree *r = c->task->r;
 	uint64_t a0 = pe->x[0], a1 = pe->x[1], a2 = pe->x[2], a3 = pe->x[3];
 
+	if (c->ffa) {
+		ffa_call_ret(c, pe);
+		return;
+	}
+
 	if (a0 == OPTEE_SMC_RETURN_ETHREAD_LIMIT) {
 		/* optee_cq_wait_for_completion: sleep until another call completes */
 		ree_trace(r, pe, "optee: ETHREAD_LIMIT, waiting", c->cmd, 0);
-		c->waiting_cq = true;
-		c->cq_next = NULL;
-		if (r->cq_tail)
-			r->cq_tail->cq_next = c;
-		else
-			r->cq_head = c;
-		r->cq_tail = c;
-		ree_block(r, pe, cq_woken);
+		cq_wait(r, c, pe);
 		return;
 	}
 	if (OPTEE_SMC_RETURN_IS_RPC(a0)) {
@@ -95,7 +96,7 @@ static void call_ret(void *ctx, struct pe *pe)
 		if (a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION) {
 			unsigned op = (unsigned)(a2 >> 32), key = (unsigned)(a2 & 0xffffffff);
 			if (op == OPTEE_RPC_NOTIFICATION_SEND) {
-				optee_notif_send(r, pe, key);
+				ree_optee_notif_send(r, pe, key);
 			} else if (!bit_test_clear(r, key)) {
 				/* nobody sent it yet: wait for optee_notif_send(key) */
 				c->notif_key = key;
@@ -113,6 +114,62 @@ static void call_ret(void *ctx, struct pe *pe)
 	call_finish(r, c, pe, a0);
 }
 
+static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe)
+{
+	c->waiting_cq = true;
+	c->cq_next = NULL;
+	if (r->cq_tail)
+		r->cq_tail->cq_next = c;
+	else
+		r->cq_head = c;
+	r->cq_tail = c;
+	ree_block(r, pe, cq_woken);
+}
+
+/* handle_ffa_rpc_func_cmd / the RPC part of optee_ffa_yielding_call */
+static void ffa_call_ret(struct optee_call *c, struct pe *pe)
+{
+	struct ree *r = c->task->r;
+	uint64_t *x = pe->x;
+	if ((uint32_t)x[0] != FFA_MSG_SEND_DIRECT_RESP_32 || (x[3] && x[3] != TEEC_ERROR_BUSY)) {
+		ree_trace(r, pe, "optee ffa: call failed", x[0], x[3]);
+		call_finish(r, c, pe, x[3] ? x[3] : x[2]);
+		return;
+	}
+	if (x[3] == TEEC_ERROR_BUSY) {
+		/* out of threads in secure world: wait for one to become available */
+		ree_trace(r, pe, "optee: ETHREAD_LIMIT, waiting", c->cmd, 0);
+		cq_wait(r, c, pe);
+		return;
+	}
+	if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_DONE) {
+		call_finish(r, c, pe, x[5]);
+		return;
+	}
+	{
+		uint64_t thread = x[5], rpc_cmd = x[6], rpc_arg = x[7];
+		memset(c->args, 0, sizeof(c->args));
+		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
+		c->args[1] = FFA_OPTEE_ID;
+		c->args[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
+		c->args[4] = thread;
+		if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION) {
+			unsigned op = (unsigned)(rpc_arg >> 32), key = (unsigned)(rpc_arg & 0xffffffff);
+			if (op == OPTEE_RPC_NOTIFICATION_SEND) {
+				ree_optee_notif_send(r, pe, key);
+			} else if (!bit_test_clear(r, key)) {
+				c->notif_key = key;
+				c->woken = false;
+				c->wnext = r->notif_waiters;
+				r->notif_waiters = c;
+				ree_block(r, pe, notif_woken);
+				return;
+			}
+		}
+		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+	}
+}
+
 static void call_issue(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
@@ -124,10 +181,20 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 {
 	bool regd = r->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
 	memset(c->args, 0, sizeof(c->args));
-	/* Linux 6.1 uses CALL_WITH_REGD_ARG when OP-TEE reports RPC_ARG (protocol.md §7) */
-	c->args[0] = regd ? OPTEE_SMC_CALL_WITH_REGD_ARG : OPTEE_SMC_CALL_WITH_ARG;
-	c->args[1] = c->cmd;
-	c->args[2] = c->param;
+	c->ffa = r->cfg.abi == REE_ABI_FFA;
+	if (c->ffa) {
+		/* optee_ffa_yielding_call: FFA_MSG_SEND_DIRECT_REQ(VM 0 -> OP-TEE, WITH_ARG) */
+		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
+		c->args[1] = FFA_OPTEE_ID;
+		c->args[3] = OPTEE_FFA_YIELDING_CALL_WITH_ARG;
+		c->args[4] = c->cmd;
+		c->args[5] = c->param;
+	} else {
+		/* Linux 6.1 uses CALL_WITH_REGD_ARG when OP-TEE reports RPC_ARG (protocol.md §7) */
+		c->args[0] = regd ? OPTEE_SMC_CALL_WITH_REGD_ARG : OPTEE_SMC_CALL_WITH_ARG;
+		c->args[1] = c->cmd;
+		c->args[2] = c->param;
+	}
 	c->task = r->cpu[pe->id].cur;
 	pe->notif = c->tag;
 	pe_exec_cost(pe, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
@@ -179,7 +246,7 @@ static void drain_ret(void *ctx, struct pe *pe)
 	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
 		r->drain_bh[pe->id] = true;
 	else
-		optee_notif_send(r, pe, v);
+		ree_optee_notif_send(r, pe, v);
 	r->drain_more[pe->id] = (pe->x[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }
@@ -214,7 +281,7 @@ static void bh_done_work(struct optee_call *c, struct pe *pe, uint64_t rc)
 	ree_work_done(c->task->r, pe);
 }
 
-static void bh_mark(struct ree *r, struct pe *pe)
+void ree_optee_bh_mark(struct ree *r, struct pe *pe)
 {
 	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
 						     .cpu = (int32_t)pe->id, .world = SIM_WORLD_NS,
@@ -226,7 +293,7 @@ static void notif_thread_fn(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
 	struct optee_call *c = &t->call;
-	bh_mark(r, pe);
+	ree_optee_bh_mark(r, pe);
 	c->cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF;
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
@@ -239,12 +306,24 @@ static void notif_work_fn(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
 	struct optee_call *c = &t->call;
-	bh_mark(r, pe);
+	ree_optee_bh_mark(r, pe);
 	c->cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF;
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = bh_done_work;
 	ree_optee_call(r, c, pe);
+}
+
+void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
+			      void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc))
+{
+	struct optee_call *c = &t->call;
+	(void)ffa;
+	c->cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF;
+	c->param = 0;
+	c->tag = PE_NOTIF_ANY;
+	c->done = done;
+	ree_optee_call(t->r, c, pe);
 }
 
 /* cpuhp callbacks of init_pcpu_irq (CPUHP_AP_ONLINE_DYN) */

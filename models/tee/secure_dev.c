@@ -230,16 +230,19 @@ static void top_half_done(void *ctx, struct pe *pe)
 	d->th_done(d->th_ctx, pe);
 }
 
+static void top_half_sent(void *ctx, struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_TEE_NOTIF_SEND, "notif_send_async", top_half_done, ctx);
+}
+
 static void top_half_send(void *ctx, struct pe *pe)
 {
 	struct tee_dev *d = ctx;
 	struct tee *t = d->t;
 	sim_time src = d->src_valid ? d->src_time : d->th_time;
 	d->src_valid = false;
-	tee_notif_send(t, pe, NOTIF_VALUE_DO_BOTTOM_HALF, src, d->th_time);
 	/* the rest of this interrupt (up to FIQ_DONE) is on that notification's path */
-	pe->notif = t->next_id;
-	pe_exec_cost(pe, SIM_COST_TEE_NOTIF_SEND, "notif_send_async", top_half_done, d);
+	tee_notif_send(t, pe, NOTIF_VALUE_DO_BOTTOM_HALF, src, d->th_time, top_half_sent, d);
 }
 
 static void top_half_inline(void *ctx, struct pe *pe)

@@ -48,6 +48,8 @@ void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t 
 	pe_smc(pe, x, never_returns, NULL);
 }
 
+void tee_return8(struct pe *pe, const uint64_t x[8]) { pe_smc(pe, x, never_returns, NULL); }
+
 static void busy_counter(struct tee *t)
 {
 	tee_trace(t, NULL, TR_COUNTER, 0, t->busy, 0, 0, 0, "tee.threads_busy");
@@ -132,6 +134,9 @@ static void fast_smc_entry(void *ctx, struct pe *pe)
 
 /* ---- threads ---------------------------------------------------------------- */
 
+static void call_exit(struct tee *t, struct pe *pe, bool ffa, uint64_t a0, uint64_t a1, uint64_t a2,
+		      uint64_t a3);
+
 static void thread_trace(struct tee_thread *th, struct pe *pe)
 {
 	tee_trace(th->t, pe, TR_TEE_THREAD, 0, th->id, (uint64_t)th->state, 0, 0, th->label);
@@ -149,7 +154,7 @@ static void thread_finish(void *ctx, struct pe *pe)
 	thread_trace(th, pe);
 	busy_counter(t);
 	pe_set_masks(pe, true, true);
-	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, rc, 0, 0, 0);
+	call_exit(t, pe, th->ffa, rc, 0, 0, 0);
 }
 
 static void masked_done(void *ctx, struct pe *pe)
@@ -215,40 +220,47 @@ static void rpc_resume_point(void *ctx, struct pe *pe)
 	after(th, pe);
 }
 
-static void yield_smc_entry(void *ctx, struct pe *pe)
+/*
+ * The end of a yielding call's SMC: over the SMC ABI it is
+ * TEESMC_OPTEED_RETURN_CALL_DONE with a0..a3; over FF-A the same outcome
+ * becomes FFA_MSG_SEND_DIRECT_RESP (tee_ffa_call_exit).
+ */
+static void call_exit(struct tee *t, struct pe *pe, bool ffa, uint64_t a0, uint64_t a1, uint64_t a2,
+		      uint64_t a3)
 {
-	struct tee *t = ctx;
-	uint32_t fid = (uint32_t)pe->x[0];
+	if (ffa)
+		tee_ffa_call_exit(t, pe, a0, a1, a2, a3);
+	else
+		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, a0, a1, a2, a3);
+}
 
-	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
-		/* thread_resume_from_rpc(a3 = thread id); ERESUME if it is not suspended. */
-		uint64_t id = pe->x[3];
-		struct tee_thread *th = id < t->cfg.threads ? &t->threads[id] : NULL;
-		if (!th || th->state != TH_RPC) {
-			tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_ERESUME, 0, 0, 0);
-			return;
-		}
-		th->state = TH_RUNNING;
-		th->pe = pe->id;
-		t->cpu_thread[pe->id] = (int)th->id;
-		thread_trace(th, pe);
-		pe_exec_cost(pe, SIM_COST_TEE_RPC_RESUME, "OP-TEE thread resume", thread_resumed, th);
+/* thread_resume_from_rpc(id); ERESUME if that thread is not suspended. */
+void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t id, bool ffa)
+{
+	struct tee_thread *th = id < t->cfg.threads ? &t->threads[id] : NULL;
+	if (!th || th->state != TH_RPC) {
+		call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ERESUME, 0, 0, 0);
 		return;
 	}
-	if (fid != OPTEE_SMC_CALL_WITH_ARG && fid != OPTEE_SMC_CALL_WITH_RPC_ARG &&
-	    fid != OPTEE_SMC_CALL_WITH_REGD_ARG) {
-		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
-		return;
-	}
-	/* thread_alloc_and_run: ETHREAD_LIMIT only if no thread is free; a1..a3 preserved. */
+	th->state = TH_RUNNING;
+	th->pe = pe->id;
+	t->cpu_thread[pe->id] = (int)th->id;
+	thread_trace(th, pe);
+	pe_exec_cost(pe, SIM_COST_TEE_RPC_RESUME, "OP-TEE thread resume", thread_resumed, th);
+}
+
+/* thread_alloc_and_run: ETHREAD_LIMIT only if no thread is free; a1..a3 preserved. */
+void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa)
+{
 	for (unsigned i = 0; i < t->cfg.threads; i++) {
 		struct tee_thread *th = &t->threads[i];
 		if (th->state != TH_FREE)
 			continue;
 		th->state = TH_RUNNING;
 		th->pe = pe->id;
-		th->cmd = (uint32_t)pe->x[1];
-		th->param = pe->x[2];
+		th->cmd = cmd;
+		th->param = param;
+		th->ffa = ffa;
 		th->bh_ids.n = 0;
 		t->cpu_thread[pe->id] = (int)i;
 		t->busy++;
@@ -258,8 +270,24 @@ static void yield_smc_entry(void *ctx, struct pe *pe)
 		return;
 	}
 	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, "ETHREAD_LIMIT");
-	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2],
-		   pe->x[3]);
+	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2], pe->x[3]);
+}
+
+static void yield_smc_entry(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	uint32_t fid = (uint32_t)pe->x[0];
+
+	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
+		tee_yield_resume(t, pe, pe->x[3], false);
+		return;
+	}
+	if (fid != OPTEE_SMC_CALL_WITH_ARG && fid != OPTEE_SMC_CALL_WITH_RPC_ARG &&
+	    fid != OPTEE_SMC_CALL_WITH_REGD_ARG) {
+		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
+		return;
+	}
+	tee_yield_start(t, pe, (uint32_t)pe->x[1], pe->x[2], false);
 }
 
 static void rpc_cmd_exit(void *ctx, struct pe *pe)
@@ -272,8 +300,7 @@ static void rpc_cmd_exit(void *ctx, struct pe *pe)
 	th->state = TH_RPC;
 	t->cpu_thread[pe->id] = -1;
 	thread_trace(th, pe);
-	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_RPC_CMD, th->rpc_a1, th->rpc_a2,
-		   th->id);
+	call_exit(t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_CMD, th->rpc_a1, th->rpc_a2, th->id);
 }
 
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after)
@@ -323,8 +350,12 @@ static void itr_main(struct tee *t, struct pe *pe, pe_fn then)
 
 static void fiq_done(void *ctx, struct pe *pe)
 {
-	(void)ctx;
-	tee_return(pe, TEESMC_OPTEED_RETURN_FIQ_DONE, 0, 0, 0, 0);
+	struct tee *t = ctx;
+	/* Under the SPMD the secure interrupt ends with FFA_NORMAL_WORLD_RESUME, not FIQ_DONE. */
+	if (t->cfg.transport == TEE_TRANSPORT_FFA)
+		tee_return(pe, FFA_NORMAL_WORLD_RESUME, 0, 0, 0, 0);
+	else
+		tee_return(pe, TEESMC_OPTEED_RETURN_FIQ_DONE, 0, 0, 0, 0);
 }
 
 /* fiq_entry: a secure interrupt taken while the normal world ran (via EL3). */
@@ -347,7 +378,7 @@ static void foreign_exit(void *ctx, struct pe *pe)
 {
 	struct tee_thread *th = ctx;
 	pe->notif = th->frame.notif; /* the exit belongs to the call the thread serves */
-	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0, th->id);
+	call_exit(th->t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0, th->id);
 }
 
 /* FIQ at S-EL1: a foreign (Non-secure) interrupt while a thread ran (thread_foreign_intr_exit). */
@@ -380,7 +411,9 @@ static void pm_done(void *ctx, struct pe *pe)
 
 static void cpu_on_entry(void *ctx, struct pe *pe)
 {
-	(void)ctx;
+	struct tee *t = ctx;
+	if (t->cfg.async_notif && t->tp->init_cpu)
+		t->tp->init_cpu(t, pe);
 	pe_exec_cost(pe, SIM_COST_TEE_PM_HOOK, "OP-TEE cpu_on", pm_done,
 		     (void *)(uintptr_t)TEESMC_OPTEED_RETURN_ON_DONE);
 }

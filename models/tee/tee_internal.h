@@ -31,6 +31,7 @@ struct tee_thread {
 	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
 	struct id_list bh_ids;   /* notifications this bottom half serves */
 	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
+	bool ffa;                /* started by an FF-A direct request */
 	int dev_iter;
 	pe_fn bh_done;           /* where the yielding event returns */
 	char label[32];
@@ -66,10 +67,12 @@ struct tee_transport {
 	const char *name;
 	/* cold boot, on the boot PE at S-EL1 (e.g. donate the SGI) */
 	void (*init)(struct tee *t, struct pe *pe);
-	/* raise the normal world's interrupt, from @pe */
-	void (*raise)(struct tee *t, struct pe *pe);
+	/* raise the normal world's interrupt, from @pe; then call @done (it may take an SMC) */
+	void (*raise)(struct tee *t, struct pe *pe, pe_fn done, void *ctx);
 	/* a value was read; @empty: nothing pending any more */
 	void (*value_read)(struct tee *t, struct pe *pe, bool empty);
+	/* a secondary CPU came up (cpu_on_entry), on that CPU; may be NULL */
+	void (*init_cpu)(struct tee *t, struct pe *pe);
 };
 
 struct tee {
@@ -98,10 +101,15 @@ struct tee {
 	pe_fn *itr_then;         /* per PE: where the interrupt handler returns */
 	/* FF-A SPMC state (tee_ffa.c) */
 	struct tee_ffa *ffa;
+	pe_fn ffa_done;
+	void *ffa_done_ctx;
 };
 
 /* tee_entry.c */
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
+void tee_return8(struct pe *pe, const uint64_t x[8]);
+void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa);
+void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
@@ -109,8 +117,9 @@ void id_list_push(struct id_list *l, uint32_t v);
 
 /* tee_notif.c */
 void tee_notif_init(struct tee *t);
-/* notif_send_async: from a top half on @pe; @src / @th: source and top-half times. */
-void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th);
+/* notif_send_async: from a top half on @pe; @src / @th: source and top-half times; then @done. */
+void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th, pe_fn done,
+		    void *ctx);
 /* notif_get_value: lowest pending value; returns false if none. */
 bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more);
 /* Run the DO_BOTTOM_HALF / STOPPED event in thread @th, then call @done. */
@@ -127,9 +136,9 @@ void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx
 void tee_dev_stopped(struct tee_dev *d);
 
 /* tee_ffa.c */
-void tee_ffa_init(struct tee *t);
 void tee_ffa_free(struct tee *t);
-void tee_ffa_set_bottom_half(struct tee *t, struct pe *pe);
+/* A yielding call's outcome (SMC-ABI a0..a3) as FFA_MSG_SEND_DIRECT_RESP. */
+void tee_ffa_call_exit(struct tee *t, struct pe *pe, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /* transports */
 extern const struct tee_transport tee_transport_spi_edge, tee_transport_spi_level,

@@ -41,7 +41,8 @@ static void notif_rec(struct tee *t, struct pe *pe, uint32_t id, unsigned stage,
  * before the normal world reads it coalesces) and raise the interrupt on
  * every send.
  */
-void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th)
+void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th, pe_fn done,
+		    void *ctx)
 {
 	uint32_t id = ++t->next_id;
 	uint64_t bit = 1ull << value;
@@ -54,7 +55,7 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
 	pe->notif = id;
-	t->tp->raise(t, pe);
+	t->tp->raise(t, pe, done, ctx);
 }
 
 /* notif_get_value: the lowest set bit first, cleared as it is read. */
@@ -200,19 +201,20 @@ static void no_read(struct tee *t, struct pe *pe, bool empty)
 }
 
 /* interrupt_raise_pi -> gic_it_set_pending: GICD_ISPENDR(it / 32) bit (it % 32). */
-static void spi_raise(struct tee *t, struct pe *pe)
+static void spi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
 	unsigned id = t->cfg.intid;
 	pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	done(ctx, pe);
 }
 
-const struct tee_transport tee_transport_spi_edge = { "spi", NULL, spi_raise, no_read };
+const struct tee_transport tee_transport_spi_edge = { "spi", NULL, spi_raise, no_read, NULL };
 
 /* A secure doorbell device: its level line stays high while any value is pending. */
-static void door_raise(struct tee *t, struct pe *pe)
+static void door_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
-	(void)pe;
 	sim_wire_set(t->sim, &t->doorbell, 1);
+	done(ctx, pe);
 }
 
 static void door_read(struct tee *t, struct pe *pe, bool empty)
@@ -222,40 +224,52 @@ static void door_read(struct tee *t, struct pe *pe, bool empty)
 		sim_wire_set(t->sim, &t->doorbell, 0);
 }
 
-const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read };
+const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read, NULL };
 
 /*
  * PPI: pending in the running PE's Redistributor (GICR_ISPENDR0). OP-TEE as
  * coded writes GICD_ISPENDR0, which is RAZ/WI with affinity routing
  * (protocol.md §3.1); tzsim raises it the way GICv3 allows.
  */
-static void ppi_raise(struct tee *t, struct pe *pe)
+static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
 	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe->id * GICR_STRIDE + GICR_SGI_OFFSET;
 	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
+	done(ctx, pe);
 }
 
-const struct tee_transport tee_transport_ppi = { "ppi", NULL, ppi_raise, no_read };
+const struct tee_transport tee_transport_ppi = { "ppi", NULL, ppi_raise, no_read, NULL };
 
 /*
  * SGI donated to the normal world (plat-vexpress boot_primary_init_intc ->
  * gic_init_donate_sgi_to_ns): disable, clear pending, Non-secure Group 1,
  * on every PE's Redistributor.
  */
-static void sgi_init(struct tee *t, struct pe *pe)
+static void sgi_donate(struct tee *t, struct pe *pe, unsigned target)
 {
 	unsigned id = t->cfg.intid;
-	for (unsigned i = 0; i < t->cfg.num_pes; i++) {
-		uint64_t rd = t->cfg.gicr_base + (uint64_t)i * GICR_STRIDE + GICR_SGI_OFFSET, v;
-		pe_mmio_write(pe, rd + GICR_ICENABLER0, 4, 1ull << id);
-		pe_mmio_write(pe, rd + GICR_ICPENDR0, 4, 1ull << id);
-		pe_mmio_read(pe, rd + GICR_IGROUPR0, 4, &v);
-		pe_mmio_write(pe, rd + GICR_IGROUPR0, 4, v | (1ull << id));
-		pe_mmio_read(pe, rd + GICR_IGRPMODR0, 4, &v);
-		pe_mmio_write(pe, rd + GICR_IGRPMODR0, 4, v & ~(1ull << id));
-	}
-	tee_trace(t, pe, TR_EVENT, 0, id, 0, 0, 0, "SGI donated to Non-secure G1");
+	uint64_t rd = t->cfg.gicr_base + (uint64_t)target * GICR_STRIDE + GICR_SGI_OFFSET, v;
+	pe_mmio_write(pe, rd + GICR_ICENABLER0, 4, 1ull << id);
+	pe_mmio_write(pe, rd + GICR_ICPENDR0, 4, 1ull << id);
+	pe_mmio_read(pe, rd + GICR_IGROUPR0, 4, &v);
+	pe_mmio_write(pe, rd + GICR_IGROUPR0, 4, v | (1ull << id));
+	pe_mmio_read(pe, rd + GICR_IGRPMODR0, 4, &v);
+	pe_mmio_write(pe, rd + GICR_IGRPMODR0, 4, v & ~(1ull << id));
 }
+
+static void sgi_init(struct tee *t, struct pe *pe)
+{
+	for (unsigned i = 0; i < t->cfg.num_pes; i++)
+		sgi_donate(t, pe, i);
+	tee_trace(t, pe, TR_EVENT, 0, t->cfg.intid, 0, 0, 0, "SGI donated to Non-secure G1");
+}
+
+/*
+ * A secondary CPU coming up: TF-A's gicv3_rdistif_init put SGIs 8-15 back in
+ * Secure Group 1, so OP-TEE copies the donation into this CPU's
+ * Redistributor (gic_init_per_cpu -> gicv3_sync_redist_config).
+ */
+static void sgi_init_cpu(struct tee *t, struct pe *pe) { sgi_donate(t, pe, pe->id); }
 
 static uint64_t sgir_for(unsigned intid, unsigned pe)
 {
@@ -265,7 +279,7 @@ static uint64_t sgir_for(unsigned intid, unsigned pe)
 }
 
 /* gic_it_raise_sgi: ICC_ASGI1R_EL1 because the SGI's group is Non-secure (donated). */
-static void sgi_raise(struct tee *t, struct pe *pe)
+static void sgi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
 	unsigned id = t->cfg.intid;
 	switch (t->cfg.sgi_target) {
@@ -282,6 +296,7 @@ static void sgi_raise(struct tee *t, struct pe *pe)
 				pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, i));
 		break;
 	}
+	done(ctx, pe);
 }
 
-const struct tee_transport tee_transport_sgi = { "sgi", sgi_init, sgi_raise, no_read };
+const struct tee_transport tee_transport_sgi = { "sgi", sgi_init, sgi_raise, no_read, sgi_init_cpu };
