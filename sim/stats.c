@@ -267,6 +267,10 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 			stamp(n, NOTIF_SOURCE, r->c);
 			stamp(n, NOTIF_TOP_HALF, r->d);
 			stamp(n, NOTIF_SEND, r->t);
+			/* the secure source's interrupt waited for this CPU to power up again */
+			if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
+			    s->power_epoch[r->cpu] > 0)
+				n->late = true;
 			q_push(&s->wait_pend, r->notif);
 			s->seq_open += r->notif <= SEQ_MAX;
 			break;

@@ -8,9 +8,11 @@
  * REE's id-less TR_NOTIF records, applied to the notifications waiting for
  * that stage), and classifies it:
  *  - delivered: its DO_BOTTOM_HALF entered the TEE;
- *  - late: delivered, but the CPU its interrupt was pending on went down
- *    (CPU_OFF or CPU_SUSPEND) while it was pending, and it was taken only
- *    after that CPU powered up again;
+ *  - late: delivered, but an interrupt on its path waited for a CPU that
+ *    was down (CPU_OFF or CPU_SUSPEND): the NS interrupt was pending on a
+ *    CPU that went down and was taken there after it powered up again, or
+ *    the secure source's interrupt was taken by a CPU that powered up after
+ *    the source asserted;
  *  - coalesced: sent while the same value was still pending;
  *  - lost: never delivered by the end of the run (after the drain).
  * It also counts SMCs and world switches (all, and those on a

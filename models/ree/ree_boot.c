@@ -181,7 +181,7 @@ static void die_ret(void *ctx, struct pe *pe)
 	/* CPU_OFF returned: PSCI refused; the CPU stays (it was already offline in Linux) */
 	ree_trace(r, pe, "psci: CPU_OFF failed", pe->id, pe->x[0]);
 	r->cpu[pe->id].online = true;
-	ree_block(r, pe, NULL);
+	ree_block(r, pe, ree_task_park);
 }
 
 static void take_cpu_down(void *ctx, struct pe *pe)
@@ -205,15 +205,22 @@ static void hp_down(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	/* CPUHP_AP_ONLINE_DYN teardown: per-CPU IRQs off; then workqueue unbind */
-	ree_optee_cpuhp(r, pe, pe->id, false);
-	ree_ffa_cpuhp(r, pe, pe->id, false);
+	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's work goes elsewhere */
 	ree_wq_unbind(r, pe->id, pe);
 	pe_exec(pe, 0, "take_cpu_down", take_cpu_down, r);
 }
 
+/*
+ * cpuhp teardown on the dying CPU, in descending state order (protocol.md
+ * §6.1): CPUHP_AP_ONLINE_DYN first (optee/ffa disable_percpu_irq), then the
+ * rest of the sequence (ree.hotplug), then the workqueue unbind and
+ * take_cpu_down (IRQ migration), then cpu_die -> PSCI CPU_OFF.
+ */
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {
+	struct ree *r = t->r;
+	ree_optee_cpuhp(r, pe, pe->id, false);
+	ree_ffa_cpuhp(r, pe, pe->id, false);
 	pe_exec(pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), "cpuhp teardown", hp_down, t);
 }
 
@@ -238,7 +245,7 @@ int ree_cpu_down(struct ree *r, unsigned cpu)
 
 /* ---- hotplug up ---------------------------------------------------------------------------- */
 
-static void up_wait(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, NULL); }
+static void up_wait(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, ree_task_park); }
 
 static void up_ret(void *ctx, struct pe *pe)
 {
@@ -246,7 +253,7 @@ static void up_ret(void *ctx, struct pe *pe)
 	struct ree *r = t->r;
 	if ((int64_t)pe->x[0] != PSCI_E_SUCCESS) {
 		ree_trace(r, pe, "psci: CPU_ON failed", t->data ? 0 : 0, pe->x[0]);
-		ree_block(r, pe, NULL);
+		ree_block(r, pe, ree_task_park);
 		return;
 	}
 	r->hp_waiter = t;
@@ -284,7 +291,7 @@ static void suspend_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	ree_trace(t->r, pe, "cpu_suspend returned", pe->id, pe->x[0]);
-	ree_block(t->r, pe, NULL);
+	ree_block(t->r, pe, ree_task_park);
 }
 
 static void suspend_start(struct ree_task *t, struct pe *pe)
@@ -320,14 +327,14 @@ int ree_cpu_suspend(struct ree *r, unsigned cpu)
 static void mask_done_call(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	(void)rc;
-	ree_block(c->task->r, pe, NULL);
+	ree_block(c->task->r, pe, ree_task_park);
 }
 
 static void mask_ns_done(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	pe_set_masks(pe, false, false);
-	ree_block(t->r, pe, NULL);
+	ree_block(t->r, pe, ree_task_park);
 }
 
 static void mask_start(struct ree_task *t, struct pe *pe)

@@ -27,7 +27,8 @@ struct optee_call {
 	uint32_t cmd;
 	uint64_t param;
 	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
-	bool waiting_cq;         /* on the call queue */
+	bool waiting_cq;         /* sleeping in optee_cq_wait_for_completion */
+	bool cq_done;            /* its completion was signalled */
 	struct optee_call *cq_next;
 	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
 	struct optee_call *wnext;
@@ -139,7 +140,7 @@ struct ree {
 	unsigned max_notif;
 	uint8_t notif_bitmap[32];           /* optee_notif_send before a waiter: one bit per key */
 	struct optee_call *notif_waiters;
-	struct optee_call *cq_head, *cq_tail; /* the call queue's waiters */
+	struct optee_call *cq_head, *cq_tail; /* the call queue: every call in flight */
 	struct ree_irq *notif_irq;
 	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
 	int probe_step;
@@ -164,6 +165,7 @@ struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int pr
 void ree_wake(struct ree *r, struct ree_task *t, struct pe *from);
 /* The running task on @pe blocks; it continues at @resume when woken. */
 void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume);
+void ree_task_park(struct ree_task *t, struct pe *pe);
 /* The running task yields the CPU but stays runnable (it continues at @resume). */
 void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume);
 void ree_schedule(struct ree *r, struct pe *pe);

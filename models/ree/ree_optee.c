@@ -41,16 +41,49 @@ void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 
 static void call_issue(void *ctx, struct pe *pe);
 
+/*
+ * The call queue (Linux drivers/tee/optee/call.c): every call joins it when
+ * it starts (optee_cq_wait_init); ETHREAD_LIMIT waits for its completion
+ * (optee_cq_wait_for_completion, which then moves it to the tail); a call
+ * that ends leaves and completes the first member not yet completed
+ * (optee_cq_wait_final -> optee_cq_complete_one), waiting or not.
+ */
+static void cq_del(struct ree *r, struct optee_call *c)
+{
+	struct optee_call **pp;
+	for (pp = &r->cq_head; *pp; pp = &(*pp)->cq_next)
+		if (*pp == c) {
+			*pp = c->cq_next;
+			break;
+		}
+	r->cq_tail = NULL;
+	for (struct optee_call *w = r->cq_head; w; w = w->cq_next)
+		r->cq_tail = w;
+	c->cq_next = NULL;
+}
+
+static void cq_add_tail(struct ree *r, struct optee_call *c)
+{
+	c->cq_next = NULL;
+	if (r->cq_tail)
+		r->cq_tail->cq_next = c;
+	else
+		r->cq_head = c;
+	r->cq_tail = c;
+}
+
 static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
 {
-	/* optee_cq_wait_final: wake one waiter of the call queue */
-	struct optee_call *w = r->cq_head;
-	if (w) {
-		r->cq_head = w->cq_next;
-		if (!r->cq_head)
-			r->cq_tail = NULL;
-		w->waiting_cq = false;
-		ree_wake(r, w->task, pe);
+	cq_del(r, c);
+	for (struct optee_call *w = r->cq_head; w; w = w->cq_next) {
+		if (w->cq_done)
+			continue;
+		w->cq_done = true;
+		if (w->waiting_cq) {
+			w->waiting_cq = false;
+			ree_wake(r, w->task, pe);
+		}
+		break;
 	}
 	pe->notif = 0;
 	c->done(c, pe, rc);
@@ -59,6 +92,10 @@ static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint
 static void cq_woken(struct ree_task *t, struct pe *pe)
 {
 	struct optee_call *c = &t->call;
+	/* completed: move to the tail, re-arm, and reissue */
+	cq_del(t->r, c);
+	c->cq_done = false;
+	cq_add_tail(t->r, c);
 	/* the same a0..a7 again (optee_smc_do_call_with_arg) */
 	call_issue(c, pe);
 }
@@ -116,14 +153,12 @@ static void call_ret(void *ctx, struct pe *pe)
 
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe)
 {
-	c->waiting_cq = true;
-	c->cq_next = NULL;
-	if (r->cq_tail)
-		r->cq_tail->cq_next = c;
-	else
-		r->cq_head = c;
-	r->cq_tail = c;
-	ree_block(r, pe, cq_woken);
+	if (!c->cq_done) {
+		c->waiting_cq = true;
+		ree_block(r, pe, cq_woken);
+		return;
+	}
+	cq_woken(c->task, pe);
 }
 
 /* handle_ffa_rpc_func_cmd / the RPC part of optee_ffa_yielding_call */
@@ -196,6 +231,9 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 		c->args[2] = c->param;
 	}
 	c->task = r->cpu[pe->id].cur;
+	c->cq_done = false;
+	c->waiting_cq = false;
+	cq_add_tail(r, c); /* optee_cq_wait_init */
 	pe->notif = c->tag;
 	pe_exec_cost(pe, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
 }
@@ -330,7 +368,7 @@ void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
 void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 {
 	(void)cpu;
-	if (r->optee_ok && r->notif_irq && r->notif_irq->percpu)
+	if (r->cfg.abi == REE_ABI_SMC && r->optee_ok && r->notif_irq && r->notif_irq->percpu)
 		ree_percpu_irq_enable(r, pe, r->notif_irq, online);
 }
 

@@ -166,6 +166,9 @@ void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
 		sim_post(r->sim->k, 0, kick, r, (uint64_t)cpu);
 }
 
+/* A task with nothing to do until someone gives it work and sets its resume point. */
+void ree_task_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, ree_task_park); }
+
 void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 {
 	struct ree_cpu *c = &r->cpu[pe->id];
