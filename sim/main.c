@@ -642,23 +642,28 @@ static int cmd_compare(int argc, char **argv)
 	printf("tzsim compare: %s, %s over %" PRIu64 " seed%s (from %" PRIu64 ")\n", file, key, seeds,
 	       seeds > 1 ? "s" : "", sc->seed);
 	printf("  e2e latency (us): median over seeds, [min-max] spread; counts summed over seeds\n\n");
-	printf("  %-14s %8s %17s %17s %17s %7s %6s %6s %8s\n", "variant", "notifs", "p50", "p99", "max", "lost",
-	       "late", "spur.", "status");
+	int w = 8;
+	for (int k = 0; k < nval; k++)
+		if ((int)strlen(vals[k]) > w)
+			w = (int)strlen(vals[k]);
+	printf("  %-*s %7s %17s %17s %19s %6s %5s %6s %9s %7s\n", w, "variant", "notifs", "p50", "p99", "max",
+	       "lost", "late", "spur.", "SMC/notif", "status");
 	for (int k = 0; k < nval; k++) {
-		double p50[100], p99[100], mx[100], notifs = 0, lost = 0, late = 0, spur = 0;
+		double p50[100], p99[100], mx[100], notifs = 0, lost = 0, late = 0, spur = 0, smc = 0;
 		int bad = 0;
 		for (uint64_t s = 0; s < seeds; s++) {
 			struct run_result *r = &jobs[k * (int)seeds + (int)s].res;
 			p50[s] = r->e2e_p50 / 1e6, p99[s] = r->e2e_p99 / 1e6, mx[s] = r->e2e_max / 1e6;
 			notifs += r->notifications, lost += r->lost, late += r->late, spur += r->spurious;
+			smc += r->smc_per_notif / (double)seeds;
 			bad += r->status == 2 || (r->status == 1 && r->n_failed == 0);
 		}
 		char b50[48], b99[48], bmx[48];
 		med_spread(p50, (unsigned)seeds, b50, sizeof(b50));
 		med_spread(p99, (unsigned)seeds, b99, sizeof(b99));
 		med_spread(mx, (unsigned)seeds, bmx, sizeof(bmx));
-		printf("  %-14s %8.0f %17s %17s %17s %7.0f %6.0f %6.0f %8s\n", vals[k], notifs, b50, b99, bmx, lost,
-		       late, spur, bad ? "ERROR" : "ok");
+		printf("  %-*s %7.0f %17s %17s %19s %6.0f %5.0f %6.0f %9.2f %7s\n", w, vals[k], notifs, b50, b99, bmx,
+		       lost, late, spur, smc, bad ? "ERROR" : "ok");
 		if (bad) {
 			for (uint64_t s = 0; s < seeds; s++) {
 				struct run_result *r = &jobs[k * (int)seeds + (int)s].res;

@@ -318,6 +318,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		stats_metric(st, "latency.e2e.p50", &res->e2e_p50);
 		stats_metric(st, "latency.e2e.p99", &res->e2e_p99);
 		stats_metric(st, "latency.e2e.max", &res->e2e_max);
+		stats_metric(st, "smc_per_notification", &res->smc_per_notif);
+		stats_metric(st, "time.secure", &res->secure_time);
 		if (o->e2e)
 			sim_hist_add(o->e2e, e2e);
 	}

@@ -57,6 +57,7 @@ struct run_result {
 	sim_time sim_end;
 	double notifications, delivered, lost, late, spurious, coalesced;
 	double e2e_p50, e2e_p99, e2e_max;
+	double smc_per_notif, secure_time;
 	char out_dir[1024];
 };
 
