@@ -813,7 +813,7 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	EXPECT_EQ(wake[0].a, 1u);   /* TR_GIC_WAKE: a = level */
 	EXPECT_EQ(wake[1].a, 0u);
 	const sim_time tw = wake[0].t;
-	EXPECT_GE(tw, inj);
+	EXPECT_EQ(tw, inj + r.gc.pend_to_wire); /* the GIC's delivery delay (gic.h) */
 	auto power = r.recs(TR_POWER, 0);
 	ASSERT_EQ(power.size(), 3u); /* on (cold boot), suspended, on */
 	EXPECT_EQ(power[1].a, (uint64_t)PE_SUSPENDED);
