@@ -237,17 +237,20 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 	else
 		pe->st.fiqs++;
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
-	pe->entry_vec_pending = (uint8_t)vec;
-	pe->entry_exc_pending = (uint8_t)exc;
-	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, NULL);
+	/*
+	 * The vector rides in the entry work's own context, not in the PE: an NS
+	 * IRQ's entry runs at NS EL1, where a FIQ to EL3 is not masked by F, so the
+	 * entry can be preempted and must still end in the IRQ vector when resumed.
+	 */
+	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, (void *)(uintptr_t)vec);
 }
 
 static void vector_entered(void *ctx, struct pe *pe)
 {
-	enum pe_vector vec = pe->entry_vec_pending;
-	(void)ctx;
-	assert(pe->vec[vec].fn);
-	pe->vec[vec].fn(pe->vec[vec].ctx, pe, pe->entry_exc_pending);
+	enum pe_vector vec = (enum pe_vector)(uintptr_t)ctx;
+	enum pe_exc exc = vec == PE_VEC_EL3_FIQ || vec == PE_VEC_S_FIQ ? PE_EXC_FIQ : PE_EXC_IRQ;
+	assert(vec < PE_VEC_COUNT && pe->vec[vec].fn);
+	pe->vec[vec].fn(pe->vec[vec].ctx, pe, exc);
 }
 
 static void check_irqs(void *ctx, uint64_t arg)
@@ -256,7 +259,7 @@ static void check_irqs(void *ctx, uint64_t arg)
 	(void)arg;
 	if (pe->power != PE_ON)
 		return;
-	/* While the entry cost of an exception is being charged the PE is masked anyway. */
+	/* During an exception entry the PE is masked, except for FIQ to EL3 from NS (pe.h). */
 	if (pe->fiq_line) {
 		enum pe_vector v;
 		unsigned el, w;

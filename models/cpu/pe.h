@@ -135,7 +135,6 @@ struct pe {
 	uint64_t x[8];
 	uint64_t ret[8];          /* results held while the return cost is charged */
 	uint64_t ret_fid;
-	uint8_t entry_vec_pending, entry_exc_pending;
 
 	struct {
 		pe_vector_fn fn;
