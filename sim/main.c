@@ -67,7 +67,8 @@ static int parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	if (!s || !*s || *s == '-')
 		return -1;
-	*v = strtoull(s, &end, 0);
+	/* decimal, or hex with 0x; a leading 0 is not octal ("--seed 010" is ten) */
+	*v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	return errno || *end ? -1 : 0;
 }
 
@@ -197,7 +198,10 @@ static int cmd_validate(int argc, char **argv)
 		void *blob = NULL;
 		size_t len;
 		struct dt_platform dt;
-		if (platform_dtb(sc, &blob, &len, msg, sizeof(msg)) != 0 || dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
+		if (platform_dtb(sc, &blob, &len, msg, sizeof(msg)) != 0) {
+			fprintf(stderr, "%s\n", msg); /* already names the DTS */
+			rc = 2;
+		} else if (dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
 			fprintf(stderr, "%s: %s\n", sc->platform.dts[0] ? sc->platform.dts : argv[0], msg);
 			rc = 2;
 		} else {
@@ -249,6 +253,7 @@ static int cmd_dtb(int argc, char **argv)
 		}
 	}
 	free(blob);
+	scenario_free(sc);
 	free(sc);
 	return rc;
 }
@@ -380,7 +385,11 @@ static void xml_escape(FILE *f, const char *s)
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		case '\n': fputs("&#10;", f); break; /* kept inside an attribute value */
+		case '\t': fputs("&#9;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20)
+				fputc(*s, f); /* other control characters are not allowed in XML 1.0 */
 		}
 	}
 }

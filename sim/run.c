@@ -23,6 +23,19 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Where expect[@i] was written: "file:line:col", or "file: expect[i] (--vary)"
+ * for a check made by an override (its position is line 0).
+ */
+static void expect_where(char *buf, size_t len, const struct scenario *sc, unsigned i)
+{
+	const struct scenario_expect *e = &sc->expect[i];
+	if (e->pos.line)
+		snprintf(buf, len, "%s:%u:%u", sc->path, e->pos.line, e->pos.col);
+	else
+		snprintf(buf, len, "%s: expect[%u] (--vary)", sc->path, i);
+}
+
 int run_check_names(const struct scenario *sc, char *msg, size_t len)
 {
 	for (unsigned i = 0; i < sc->n_expect; i++) {
@@ -33,8 +46,12 @@ int run_check_names(const struct scenario *sc, char *msg, size_t len)
 			const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
 			uint32_t id;
 			if (f->name[0] && !smc_name_lookup(f->name, &id)) {
-				snprintf(msg, len, "%s:%u:%u: expect[%u].smc_sequence[%u]: unknown SMC function '%s'",
-					 sc->path, e->pos.line, e->pos.col, i, k, f->name);
+				if (e->pos.line)
+					snprintf(msg, len, "%s:%u:%u: expect[%u].smc_sequence[%u]: unknown SMC function '%s'",
+						 sc->path, e->pos.line, e->pos.col, i, k, f->name);
+				else
+					snprintf(msg, len, "%s: expect[%u].smc_sequence[%u] (--vary): unknown SMC function '%s'",
+						 sc->path, i, k, f->name);
 				return 2;
 			}
 		}
@@ -105,17 +122,18 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 	size_t used = strlen(res->msg);
 	for (unsigned i = 0; i < sc->n_expect; i++) {
 		const struct scenario_expect *e = &sc->expect[i];
-		char line[4096];
+		char line[4096], where[SCENARIO_PATH_MAX + 32];
 		bool ok;
 		res->n_expect++;
+		expect_where(where, sizeof(where), sc, i);
 		if (e->kind == SCENARIO_EXPECT_METRIC) {
 			double v = 0;
 			char got[64];
 			stats_metric(st, e->metric, &v);
 			ok = cmp(v, e->op, e->value);
 			fmt_value(got, sizeof(got), e->metric_kind, v);
-			snprintf(line, sizeof(line), "%s:%u:%u: expect %s: %s (measured %s)", sc->path, e->pos.line,
-				 e->pos.col, ok ? "ok" : "FAILED", e->text, got);
+			snprintf(line, sizeof(line), "%s: expect %s: %s (measured %s)", where, ok ? "ok" : "FAILED",
+				 e->text, got);
 		} else {
 			uint32_t seq[64], want[64];
 			unsigned n = stats_smc_sequence(st, e->notification, seq, 64), m = e->smc_count;
@@ -139,10 +157,13 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 			for (unsigned k = 0; k < m; k++) {
 				const char *nm = smc_name(want[k]);
 				size_t l = strlen(wanted);
-				snprintf(wanted + l, sizeof(wanted) - l, "%s%s", k ? ", " : "", nm ? nm : "?");
+				if (nm)
+					snprintf(wanted + l, sizeof(wanted) - l, "%s%s", k ? ", " : "", nm);
+				else /* an id given as 0x... that has no name */
+					snprintf(wanted + l, sizeof(wanted) - l, "%s0x%08X", k ? ", " : "", want[k]);
 			}
-			snprintf(line, sizeof(line), "%s:%u:%u: expect %s: notification %u SMC sequence [%s] (measured [%s])",
-				 sc->path, e->pos.line, e->pos.col, ok ? "ok" : "FAILED", e->notification, wanted, have);
+			snprintf(line, sizeof(line), "%s: expect %s: notification %u SMC sequence [%s] (measured [%s])",
+				 where, ok ? "ok" : "FAILED", e->notification, wanted, have);
 		}
 		if (!ok) {
 			res->n_failed++;

@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# tests/cli_test.sh: the tzsim command line, end to end.
+#
+# Runs $BUILD/tzsim (BUILD defaults to build) on scenarios written to a temp
+# directory, prints "ok NAME" or "FAIL NAME" (with what was seen) per check,
+# and "N passed, N failed" as its last line. Exit status 0 when all passed.
+# Needs python3 (JSON/XML checks) and dtc (the DTB check). Every output goes
+# under the temp directory: nothing is written to the work tree.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
+T=$(mktemp -d /tmp/tzsim-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+pass=0; fail=0
+ok()   { echo "ok $1"; pass=$((pass + 1)); }
+bad()  { echo "FAIL $1"; shift; for l in "$@"; do printf '    %s\n' "$l" | head -c 2000; echo; done; fail=$((fail + 1)); }
+
+# tz ARGS...: run tzsim from $T (so relative paths and a default traces/ land
+# there); sets OUT, ERR, RC.
+tz() {
+	(cd "$T" && "$TZ" "$@") >"$T/.out" 2>"$T/.err"
+	RC=$?
+	OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err")
+}
+# check_rc NAME WANT: the last tz exited with WANT
+check_rc() { [ "$RC" -eq "$2" ] && ok "$1" || bad "$1" "exit $RC, want $2" "stdout: $OUT" "stderr: $ERR"; }
+# has NAME TEXT REGEX: TEXT matches the extended REGEX
+has() { grep -Eq -- "$3" <<<"$2" && ok "$1" || bad "$1" "no match for /$3/ in:" "$2"; }
+hasnt() { grep -Eq -- "$3" <<<"$2" && bad "$1" "unexpected /$3/ in:" "$2" || ok "$1"; }
+# nothing_written NAME DIR...: none of DIR exist, and $T/traces does not either
+nothing_written() {
+	local n=$1 d; shift
+	for d in "$@" "$T/traces"; do
+		if [ -e "$d" ]; then bad "$n" "$d exists: $(find "$d" | head -5 | tr '\n' ' ')"; return; fi
+	done
+	ok "$n"
+}
+
+# ---- scenarios -------------------------------------------------------------------------
+
+# short, deterministic: a secure timer every 1 ms for 10 ms
+cat >"$T/short.yaml" <<'EOF'
+name: cli-short
+seed: 7
+stop: {after: 10ms}
+platform:
+  cpus: 2
+sources:
+  - name: tick
+    kind: timer
+    arrival: {periodic: 1ms}
+outputs:
+  trace: [csv]
+expect:
+  - lost == 0
+  - notifications >= 5
+EOF
+sed 's/^  cpus: 2$/  cpu: 2/' "$T/short.yaml" >"$T/typo.yaml"
+printf 'name: bad\nplatform: {cpus: 4\nseed: 1\n' >"$T/malformed.yaml"
+sed 's/^stop: {after: 10ms}$/stop: {after: 10}/' "$T/short.yaml" >"$T/nounit.yaml"
+sed 's/^  - notifications >= 5$/  - latency.e2e.p99 < 1ns/' "$T/short.yaml" >"$T/failing.yaml"
+sed 's/^  cpus: 2$/  cpus: 2\n  dts: broken.dts/' "$T/short.yaml" >"$T/brokendts.yaml"
+printf '/dts-v1/;\n/ {\n\tcompatible = "linux,dummy-virt";\n\tcpus {\n' >"$T/broken.dts"
+
+# ---- help, version, usage errors -------------------------------------------------------
+
+tz --help
+check_rc help.exit0 0
+for c in run validate test compare dtb; do has "help.lists.$c" "$OUT" "^  $c "; done
+tz --version
+check_rc version.exit0 0
+has version.text "$OUT" '^tzsim [0-9]+\.[0-9]+\.[0-9]+$'
+tz
+check_rc noargs.exit2 2
+has noargs.usage "$ERR" '^usage: tzsim'
+tz frobnicate
+check_rc unknown_command.exit2 2
+has unknown_command.message "$ERR" "unknown command 'frobnicate'"
+tz run short.yaml --frob
+check_rc unknown_option.exit2 2
+has unknown_option.message "$ERR" "run: unknown option '--frob'"
+tz test . --frob
+check_rc unknown_option.test.exit2 2
+tz run
+check_rc run.missing_file.exit2 2
+tz run nosuch.yaml
+check_rc run.nonexistent.exit2 2
+has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
+
+# ---- bad option values -----------------------------------------------------------------
+
+tz run short.yaml --seed -1 -o o-seed
+check_rc opt.seed_negative.exit2 2
+has opt.seed_negative.message "$ERR" "--seed: expected a non-negative integer, got '-1'"
+tz run short.yaml --seed 12abc -o o-seed
+check_rc opt.seed_garbage.exit2 2
+tz run short.yaml --kernel foo -o o-kernel
+check_rc opt.kernel.exit2 2
+has opt.kernel.message "$ERR" "--kernel: expected native or systemc, got 'foo'"
+tz run short.yaml --trace bogus -o o-trace
+check_rc opt.trace.exit2 2
+has opt.trace.message "$ERR" "--trace: .*got 'bogus'"
+tz run short.yaml --trace csv,bogus -o o-trace
+check_rc opt.trace_partly_bad.exit2 2
+tz run short.yaml -o
+check_rc opt.o_without_dir.exit2 2
+tz test . -j 0
+check_rc opt.test_j0.exit2 2
+tz compare short.yaml --vary tee.threads=1,2 --seeds 0
+check_rc opt.compare_seeds0.exit2 2
+tz compare short.yaml
+check_rc opt.compare_without_vary.exit2 2
+tz dtb short.yaml
+check_rc opt.dtb_without_o.exit2 2
+nothing_written opt.nothing_written "$T/o-seed" "$T/o-kernel" "$T/o-trace"
+
+# ---- validate --------------------------------------------------------------------------
+
+tz validate short.yaml
+check_rc validate.good.exit0 0
+has validate.good.summary "$OUT" '^short.yaml: ok \(cli-short, 2 CPUs, transport spi, 1 sources'
+tz validate nounit.yaml
+check_rc validate.no_unit.exit2 2
+has validate.no_unit.message "$ERR" '^nounit.yaml:3:15: stop.after: .*unit'
+tz validate
+check_rc validate.no_file.exit2 2
+
+# a typo in a key: file:line:col, the key path, a suggestion; nothing written
+tz validate typo.yaml
+check_rc typo.validate.exit2 2
+has typo.validate.message "$ERR" "^typo.yaml:5:3: platform.cpu: .*did you mean 'cpus'\?"
+tz run typo.yaml -o o-typo
+check_rc typo.run.exit2 2
+has typo.run.message "$ERR" "^typo.yaml:5:3: platform.cpu: .*did you mean 'cpus'\?"
+[ -z "$OUT" ] && ok typo.run.stdout_empty || bad typo.run.stdout_empty "$OUT"
+tz run typo.yaml
+check_rc typo.run_default_dir.exit2 2
+nothing_written typo.nothing_written "$T/o-typo"
+
+# malformed YAML: file:line:col, exit 2, nothing written
+tz validate malformed.yaml
+check_rc malformed.validate.exit2 2
+has malformed.validate.message "$ERR" '^malformed.yaml:[0-9]+:[0-9]+: '
+tz run malformed.yaml -o o-malformed
+check_rc malformed.run.exit2 2
+has malformed.run.message "$ERR" '^malformed.yaml:[0-9]+:[0-9]+: '
+nothing_written malformed.nothing_written "$T/o-malformed"
+
+# a DTS with a syntax error: dtc's message naming the user's file, exit 2, nothing written
+tz validate brokendts.yaml
+check_rc dts.validate.exit2 2
+has dts.validate.message "$ERR" '^broken.dts:[0-9.-]+ syntax error'
+hasnt dts.validate.path_once "$ERR" 'broken.dts: .*broken.dts'
+tz run brokendts.yaml -o o-dts
+check_rc dts.run.exit2 2
+has dts.run.message "$ERR" '^broken.dts:[0-9.-]+ syntax error'
+tz run brokendts.yaml
+check_rc dts.run_default_dir.exit2 2
+tz dtb brokendts.yaml -o o-dts.dtb
+check_rc dts.dtb.exit2 2
+nothing_written dts.nothing_written "$T/o-dts" "$T/o-dts.dtb"
+
+# ---- run: outputs ----------------------------------------------------------------------
+
+tz run short.yaml -o out --trace csv,perfetto,vcd,hgrm
+check_rc run.exit0 0
+has run.summary "$OUT" '^tzsim: cli-short \(seed 7, native kernel\): 2 CPUs'
+has run.summary_latency "$OUT" '^  e2e +[0-9]+ '
+has run.expect_ok "$OUT" '^short.yaml:[0-9]+:[0-9]+: expect ok: lost == 0 \(measured 0\)'
+has run.outputs_line "$OUT" '^  outputs: out/$'
+for f in trace.csv trace.json trace.vcd latency.e2e.hgrm summary.csv notifications.csv; do
+	[ -s "$T/out/$f" ] && ok "run.writes.$f" || bad "run.writes.$f" "$(ls -la "$T/out" 2>&1)"
+done
+left=$(find "$T/out" -name '*.tmp*' -o -name '.*' -type f)
+[ -z "$left" ] && ok run.no_temp_files || bad run.no_temp_files "$left"
+head -1 "$T/out/trace.csv" | grep -q '^time_ps,kind,cpu,world,' && ok run.csv_header || bad run.csv_header "$(head -1 "$T/out/trace.csv")"
+python3 -m json.tool "$T/out/trace.json" >/dev/null 2>"$T/.py" && ok run.perfetto_is_json || bad run.perfetto_is_json "$(cat "$T/.py")"
+head -1 "$T/out/trace.vcd" | grep -q '^\$date' && grep -q '^\$enddefinitions \$end' "$T/out/trace.vcd" &&
+	ok run.vcd_header || bad run.vcd_header "$(head -5 "$T/out/trace.vcd")"
+grep -q '^#\[unit=ns\]' "$T/out/latency.e2e.hgrm" && grep -q 'Value     Percentile TotalCount' "$T/out/latency.e2e.hgrm" &&
+	ok run.hgrm_format || bad run.hgrm_format "$(head -3 "$T/out/latency.e2e.hgrm")"
+head -1 "$T/out/summary.csv" | grep -q '^metric,count,min,p50,p90,p99,p99.9,max,mean$' &&
+	ok run.summary_csv_header || bad run.summary_csv_header "$(head -1 "$T/out/summary.csv")"
+head -1 "$T/out/notifications.csv" | grep -q '^id,value,outcome,' &&
+	ok run.notifications_csv_header || bad run.notifications_csv_header "$(head -1 "$T/out/notifications.csv")"
+# only the asked formats: csv alone writes no json/vcd/hgrm
+tz run short.yaml -o out-csv --trace csv
+check_rc run.csv_only.exit0 0
+[ -e "$T/out-csv/trace.csv" ] && [ ! -e "$T/out-csv/trace.json" ] && [ ! -e "$T/out-csv/trace.vcd" ] &&
+	[ -z "$(find "$T/out-csv" -name '*.hgrm')" ] && ok run.csv_only.files || bad run.csv_only.files "$(ls "$T/out-csv")"
+# a rerun replaces the files whole
+tz run short.yaml -o out --trace csv,perfetto,vcd,hgrm
+cmp -s "$T/out/trace.csv" <(cd "$T" && "$TZ" run short.yaml -o out2 --quiet >/dev/null && cat out2/trace.csv) &&
+	ok run.rerun_identical || bad run.rerun_identical "trace.csv differs between two runs of one seed"
+# without -o: traces/<name>/seed<N>/
+tz run short.yaml --quiet
+[ -s "$T/traces/cli-short/seed7/trace.csv" ] && ok run.default_dir || bad run.default_dir "$(find "$T/traces" 2>&1)"
+rm -rf "$T/traces"
+
+# ---- expectations ----------------------------------------------------------------------
+
+tz run failing.yaml -o out-fail
+check_rc expect.fail.exit1 1
+has expect.fail.names_check "$OUT" '^failing.yaml:[0-9]+:[0-9]+: expect FAILED: latency.e2e.p99 < 1ns \(measured [0-9.]+us\)'
+tz run failing.yaml -o out-fail --quiet
+check_rc expect.fail_quiet.exit1 1
+has expect.fail_quiet.only_failed "$OUT" '^failing.yaml:[0-9]+:[0-9]+: expect FAILED'
+hasnt expect.fail_quiet.no_summary "$OUT" 'expect ok|^tzsim:'
+tz run short.yaml -o out-vary --quiet --vary 'expect[2]=notifications > 1000000'
+check_rc expect.vary.exit1 1
+has expect.vary.where "$OUT" '^short.yaml: expect\[2\] \(--vary\): expect FAILED: notifications > 1000000 \(measured [0-9]+\)'
+tz run short.yaml -o out-vary --vary 'expect[0]={smc_sequence: [NO_SUCH_CALL]}'
+check_rc expect.unknown_smc.exit2 2
+has expect.unknown_smc.message "$ERR" "unknown SMC function 'NO_SUCH_CALL'"
+
+# ---- --json ----------------------------------------------------------------------------
+
+tz run short.yaml -o out-json --json
+check_rc json.exit0 0
+python3 -m json.tool <<<"$OUT" >/dev/null 2>"$T/.py" && ok json.valid || bad json.valid "$(cat "$T/.py")" "$OUT"
+has json.digest "$OUT" '"digest":"[0-9a-f]{16}"'
+has json.metrics "$OUT" '"latency_us":\{"e2e":\{"count":'
+tz run failing.yaml -o out-json2 --json
+check_rc json.failing.exit1 1
+python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); sys.exit(0 if d["status"]==1 and d["expect"]["failed"]==1 else 1)' <<<"$OUT" &&
+	ok json.failing.status || bad json.failing.status "$OUT"
+
+# ---- kernels: SystemC gives the native digest ------------------------------------------
+
+digest_of() { python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["digest"], d["records"])' <<<"$1"; }
+tz run short.yaml -o out-native --json --kernel native
+dn=$(digest_of "$OUT")
+tz run short.yaml -o out-systemc --json --kernel systemc
+check_rc kernel.systemc.exit0 0
+ds=$(digest_of "$OUT")
+[ -n "$dn" ] && [ "$dn" = "$ds" ] && ok kernel.same_digest || bad kernel.same_digest "native $dn, systemc $ds"
+cmp -s "$T/out-native/trace.csv" "$T/out-systemc/trace.csv" && ok kernel.same_trace_csv ||
+	bad kernel.same_trace_csv "trace.csv differs between kernels"
+
+# ---- tzsim test ------------------------------------------------------------------------
+
+mkdir -p "$T/suite"
+cp "$T/short.yaml" "$T/suite/a-pass.yaml"
+sed 's/^name: cli-short$/name: cli-failing/' "$T/failing.yaml" >"$T/suite/b-fail.yaml"
+G=$T/golden
+
+tz test suite --golden-dir golden
+check_rc test.no_golden.exit1 1
+has test.no_golden.hint "$OUT" 'no golden digest .*bless one with: tzsim test --bless'
+tz test suite --golden-dir golden --bless
+check_rc test.bless.exit1 1 # b-fail's expectation still fails
+[ -s "$G/cli-short.seed7.golden" ] && [ -s "$G/cli-failing.seed7.golden" ] && ok test.bless.writes ||
+	bad test.bless.writes "$(ls -la "$G" 2>&1)"
+head -1 "$G/cli-short.seed7.golden" | grep -qx 'tzsim-golden v1' && ok test.bless.format || bad test.bless.format "$(head -3 "$G/cli-short.seed7.golden")"
+
+tz test suite --golden-dir golden
+check_rc test.mixed.exit1 1
+has test.mixed.pass_line "$OUT" '^PASS suite/a-pass.yaml '
+has test.mixed.fail_line "$OUT" '^FAIL suite/b-fail.yaml '
+has test.mixed.why "$OUT" '^    suite/b-fail.yaml:[0-9]+:[0-9]+: expect FAILED: latency.e2e.p99 < 1ns \(measured '
+has test.mixed.total "$OUT" '^2 scenarios: 1 passed, 1 failed$'
+
+tz test suite --golden-dir golden --tap
+check_rc test.tap.exit1 1
+[ "$(head -1 <<<"$OUT")" = "1..2" ] && ok test.tap.plan || bad test.tap.plan "$OUT"
+has test.tap.ok "$OUT" '^ok 1 - suite/a-pass.yaml$'
+has test.tap.not_ok "$OUT" '^not ok 2 - suite/b-fail.yaml$'
+has test.tap.diag "$OUT" '^# suite/b-fail.yaml:[0-9]+:[0-9]+: expect FAILED'
+
+tz test suite --golden-dir golden --junit junit.xml
+check_rc test.junit.exit1 1
+python3 - "$T/junit.xml" >"$T/.py" 2>&1 <<'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = root.findall('.//testcase')
+fails = root.findall('.//testcase/failure')
+assert root.tag == 'testsuite', root.tag
+assert len(cases) == 2, len(cases)
+assert len(fails) == 1, len(fails)
+assert root.get('tests') == '2' and root.get('failures') == '1', root.attrib
+assert 'latency.e2e.p99 < 1ns' in fails[0].get('message'), fails[0].get('message')
+EOF
+[ $? -eq 0 ] && ok test.junit.valid || bad test.junit.valid "$(cat "$T/.py")" "$(cat "$T/junit.xml")"
+
+rm "$T/suite/b-fail.yaml"
+tz test suite --golden-dir golden
+check_rc test.blessed_rerun.exit0 0
+has test.blessed_rerun.total "$OUT" '^1 scenarios: 1 passed, 0 failed$'
+
+# one cost changes by one cycle: the golden digest names the first differing record
+printf 'platform:\n  cpus: 2\n  cost_overrides: {world_switch: 1001 cycles}\n' >"$T/.plat"
+awk -v plat="$(cat "$T/.plat")" '/^platform:$/ {print plat; skip=1; next} skip && /^  / {next} {skip=0; print}' \
+	"$T/short.yaml" >"$T/suite/a-pass.yaml"
+tz test suite --golden-dir golden
+check_rc test.cost_change.exit1 1
+has test.cost_change.digest "$OUT" 'golden digest changed \(now [0-9a-f]{16}, [0-9]+ records\)'
+has test.cost_change.first_record "$OUT" 'first differing record #[0-9]+ is now: [0-9]+,'
+# the record it shows is that record of the new run's trace.csv (0-based, after the header)
+n=$(sed -n 's/.*first differing record #\([0-9]*\) is now: \(.*\)$/\1/p' <<<"$OUT")
+shown=$(sed -n 's/.*first differing record #[0-9]* is now: \(.*\)$/\1/p' <<<"$OUT")
+tz run suite/a-pass.yaml -o out-cost --trace csv --quiet
+line=$(sed -n "$((n + 2))p" "$T/out-cost/trace.csv")
+[ -n "$n" ] && [ "$line" = "$shown" ] && ok test.cost_change.record_matches_csv ||
+	bad test.cost_change.record_matches_csv "#$n shown: $shown" "trace.csv: $line"
+tz test suite --golden-dir golden --bless
+check_rc test.cost_change.rebless.exit0 0
+tz test suite --golden-dir golden
+check_rc test.cost_change.after_bless.exit0 0
+
+tz test nosuchdir
+check_rc test.no_dir.exit2 2
+mkdir -p "$T/empty"
+tz test empty
+check_rc test.empty_dir.exit2 2
+has test.empty_dir.message "$ERR" 'no \*\.yaml scenarios'
+
+# ---- compare ---------------------------------------------------------------------------
+
+tz compare "$ROOT/scenarios/default.yaml" --vary transport.trigger=edge,level --seeds 2
+check_rc compare.exit0 0
+has compare.header "$OUT" 'transport.trigger over 2 seeds'
+has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +status$'
+has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
+has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
+tz compare short.yaml --vary transport.trigger=edge,sideways
+check_rc compare.bad_variant.exit2 2
+has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '
+
+# ---- dtb -------------------------------------------------------------------------------
+
+tz dtb "$ROOT/scenarios/default.yaml" -o x.dtb
+check_rc dtb.exit0 0
+if command -v dtc >/dev/null; then
+	dts=$(dtc -q -I dtb -O dts "$T/x.dtb" 2>&1)
+	has dtb.optee_node "$dts" 'compatible = "linaro,optee-tz";'
+	has dtb.optee_irq "$dts" 'interrupts = <0x00 0xbb 0x01>;'
+	has dtb.cpus "$dts" 'cpu@3 \{'
+else
+	bad dtb.dtc_installed "dtc not found (Debian package device-tree-compiler)"
+fi
+tz dtb short.yaml -o x2.dtb --vary transport.trigger=level
+check_rc dtb.no_vary.exit2 2
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
