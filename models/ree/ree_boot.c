@@ -238,7 +238,9 @@ int ree_cpu_down(struct ree *r, unsigned cpu)
 
 /* ---- hotplug up ---------------------------------------------------------------------------- */
 
-static void up_wait(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, NULL); }
+/* cpu_online_done wakes the waiter (hp_waiter) once the CPU is online: then it is done. */
+static void up_online(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, NULL); }
+static void up_wait(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, up_online); }
 
 static void up_ret(void *ctx, struct pe *pe)
 {
