@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "stats.h"
+#include "models/monitor/smccc.h"
+#include "models/tee/optee_smc.h"
 
 #define MAX_CPUS 64
 #define SEQ_MAX 64
@@ -55,6 +57,8 @@ struct sim_stats {
 	uint32_t seq[SEQ_MAX][32];
 	unsigned seq_n[SEQ_MAX];
 	unsigned seq_open;      /* notifications 1..SEQ_MAX still open */
+	int16_t seq_tail[SEQ_MAX]; /* cpu + 1 whose bottom-half call is still returning; 0: none */
+	unsigned seq_tails;
 };
 
 const char stats_notif_csv_header[] =
@@ -239,14 +243,29 @@ static void stamp(struct notif *n, unsigned stage, sim_time t)
 static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 {
 	/* the SMCs on the path of each of the first SEQ_MAX notifications, for smc_sequence checks */
-	if (s->sent >= SEQ_MAX && s->seq_open == 0)
+	if (s->sent >= SEQ_MAX && s->seq_open == 0 && s->seq_tails == 0)
 		return;
 	for (uint32_t id = 1; id <= SEQ_MAX && id <= s->sent; id++) {
 		if (r->notif != 0xFFFFFFFFu && r->notif != id)
 			continue;
-		if (!tab_find(&s->open, id) || s->seq_n[id - 1] >= 32)
+		if (s->seq_n[id - 1] >= 32)
+			continue;
+		if (tab_find(&s->open, id)) {
+			s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
+			continue;
+		}
+		/*
+		 * Closed at NOTIF_BH_DONE, but the yielding call that ran the bottom
+		 * half still returns to the normal world: its SMCs on that CPU up to
+		 * the first secure one that is not an RPC (CALL_DONE) are on the path.
+		 */
+		if (s->seq_tail[id - 1] != r->cpu + 1)
 			continue;
 		s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
+		if (r->world == SIM_WORLD_S && !(r->a == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(r->b))) {
+			s->seq_tail[id - 1] = 0;
+			s->seq_tails--;
+		}
 	}
 }
 
@@ -313,6 +332,10 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 			break;
 		case NOTIF_BH_DONE:
 			if ((n = tab_find(&s->open, r->notif))) {
+				if (n->id <= SEQ_MAX && r->cpu >= 0 && r->cpu < MAX_CPUS && !s->seq_tail[n->id - 1]) {
+					s->seq_tail[n->id - 1] = (int16_t)(r->cpu + 1);
+					s->seq_tails++;
+				}
 				stamp(n, NOTIF_BH_DONE, r->t);
 				close_notif(s, n);
 			}

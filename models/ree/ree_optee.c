@@ -92,6 +92,15 @@ static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint
 static void cq_woken(struct ree_task *t, struct pe *pe)
 {
 	struct optee_call *c = &t->call;
+	/*
+	 * wait_for_completion ignores other wake-ups (a workload arrival, a
+	 * threaded IRQ's IRQTF_RUNTHREAD): still queued, sleep on. Reissuing
+	 * now would queue the call twice and lose the waiter behind it.
+	 */
+	if (c->waiting_cq) {
+		ree_block(t->r, pe, cq_woken);
+		return;
+	}
 	/* completed: move to the tail, re-arm, and reissue */
 	cq_del(t->r, c);
 	c->cq_done = false;
@@ -103,6 +112,10 @@ static void cq_woken(struct ree_task *t, struct pe *pe)
 static void notif_woken(struct ree_task *t, struct pe *pe)
 {
 	struct optee_call *c = &t->call;
+	if (!c->woken) { /* not our optee_notif_send yet: keep waiting */
+		ree_block(t->r, pe, notif_woken);
+		return;
+	}
 	call_issue(c, pe);
 }
 

@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * tests/protocol_test.cc: the OP-TEE SMC-ABI protocol as the OP-TEE model
+ * (models/tee) and the Linux driver model (models/ree) speak it, checked on
+ * the whole platform (sim/platform.c) from the trace, and end-to-end runs
+ * (run_scenario: expectations, loss, determinism).
+ *
+ * Each TEST builds a small platform from an inline scenario, attaches a
+ * RecordLog before platform_start, boots, and reads the SMCs (TR_SMC: a =
+ * fid, b..d = x1..x3, world = caller; TR_SMC_RET: a = fid, b..d = x0..x2
+ * as the caller sees them) and notification stages. Where the model offers
+ * no scenario knob (values other than DO_BOTTOM_HALF, an NSEC cap Linux
+ * never sends) the test calls the model's entry point itself:
+ * tee_notif_send (notif_send_async) or an SMC from an idle Non-secure PE.
+ *
+ * Sections cited are /work/shared/reference/protocol.md.
+ */
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "models/gic/gic.h"
+#include "models/monitor/smccc.h"
+#include "models/ree/ree_internal.h"
+#include "models/tee/tee_internal.h"
+}
+#include "sim/platform.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+#include "testutil.h"
+
+namespace {
+
+constexpr uint32_t kGet = OPTEE_SMC_GET_ASYNC_NOTIF_VALUE;
+constexpr uint32_t kRegd = OPTEE_SMC_CALL_WITH_REGD_ARG;
+constexpr uint32_t kRfr = OPTEE_SMC_CALL_RETURN_FROM_RPC;
+constexpr uint32_t kCallDone = TEESMC_OPTEED_RETURN_CALL_DONE;
+constexpr uint32_t kFiqDone = TEESMC_OPTEED_RETURN_FIQ_DONE;
+constexpr unsigned kNotifIntid = 219;
+
+/* A platform built from an inline scenario, with every trace record kept. */
+struct Plat {
+	std::unique_ptr<scenario> sc{ new scenario() };
+	std::unique_ptr<platform> p{ new platform() };
+	RecordLog log;
+	bool built = false;
+
+	~Plat()
+	{
+		if (built)
+			platform_free(p.get());
+	}
+
+	/* Load, build (native), attach the log, cold boot, run until Linux has booted. */
+	::testing::AssertionResult boot(const std::string &yaml, std::vector<const char *> ovr = {})
+	{
+		sim_diag d{};
+		char err[1024] = "";
+		if (scenario_load_string(yaml.c_str(), "proto.yaml", ovr.data(), (int)ovr.size(), sc.get(), &d) != 0)
+			return ::testing::AssertionFailure() << d.msg;
+		if (platform_build(p.get(), sc.get(), SIM_BACKEND_NATIVE, err, sizeof(err)) != 0)
+			return ::testing::AssertionFailure() << err;
+		built = true;
+		log.attach(p->sim.tr);
+		platform_start(p.get());
+		sim_run_while(p->sim.k, not_booted, p.get());
+		if (!p->booted)
+			return ::testing::AssertionFailure() << "did not boot";
+		return ::testing::AssertionSuccess();
+	}
+	static bool not_booted(void *ctx)
+	{
+		platform *pp = static_cast<platform *>(ctx);
+		return !pp->booted && sim_now(pp->sim.k) < RUN_BOOT_LIMIT;
+	}
+	sim_time now() const { return sim_now(p->sim.k); }
+	void run_for(sim_time d) { sim_run_until(p->sim.k, now() + d); }
+	/* Stop sources and workloads, then let everything in flight finish. */
+	void quiesce(sim_time d)
+	{
+		platform_stop_sources(p.get());
+		run_for(d);
+	}
+
+	/* Records of @kind from @from on (and, if given, only one world / cpu). */
+	std::vector<sim_rec> recs(unsigned kind, sim_time from = 0, int world = -1, int cpu = -1) const
+	{
+		std::vector<sim_rec> v;
+		for (const auto &r : log.recs)
+			if (r.kind == kind && r.t >= from && (world < 0 || (int)r.world == world) &&
+			    (cpu < 0 || r.cpu == cpu))
+				v.push_back(r);
+		return v;
+	}
+	std::vector<sim_rec> smcs(sim_time from = 0) const { return recs(TR_SMC, from); }
+	/* What the Non-secure caller got back from each GET_ASYNC_NOTIF_VALUE (x0, x1, x2). */
+	std::vector<sim_rec> get_returns(sim_time from = 0) const
+	{
+		std::vector<sim_rec> v;
+		for (const auto &r : recs(TR_SMC_RET, from, SIM_WORLD_NS))
+			if (r.a == kGet)
+				v.push_back(r);
+		return v;
+	}
+	/* The notification SPI by GICD_ISPENDR, as the secure side writes it (§3.1). */
+	void pend_notif_spi()
+	{
+		uint64_t addr = p->dt.gicd_base + GICD_ISPENDR + 4 * (kNotifIntid / 32);
+		ASSERT_EQ(gic_mmio_write(p->gic, addr, 4, true, 1ull << (kNotifIntid % 32)), 0);
+	}
+};
+
+/* A few notif_send_async calls at one instant, from an idle PE (the test's own top half). */
+struct Sends {
+	Plat *pl;
+	std::vector<unsigned> values;
+	unsigned cpu;
+	static void fire(void *ctx, uint64_t)
+	{
+		Sends *s = static_cast<Sends *>(ctx);
+		struct pe *pe = s->pl->p->pe[s->cpu];
+		for (unsigned v : s->values)
+			tee_notif_send(s->pl->p->tee, pe, v, sim_now(s->pl->p->sim.k), sim_now(s->pl->p->sim.k));
+	}
+	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
+};
+
+/* An SMC from an idle Non-secure PE, as a driver would make it; x0..x3 of the result kept. */
+struct DirectSmc {
+	Plat *pl;
+	unsigned cpu;
+	uint64_t x[8] = {};
+	uint64_t ret[4] = {};
+	bool done = false;
+	static void cont(void *ctx, struct pe *pe)
+	{
+		DirectSmc *d = static_cast<DirectSmc *>(ctx);
+		memcpy(d->ret, pe->x, sizeof(d->ret));
+		d->done = true;
+		pe_idle(pe);
+	}
+	static void fire(void *ctx, uint64_t)
+	{
+		DirectSmc *d = static_cast<DirectSmc *>(ctx);
+		struct pe *pe = d->pl->p->pe[d->cpu];
+		if (pe->power != PE_ON || pe->working || pe->depth || pe->world != SIM_WORLD_NS) {
+			sim_post(d->pl->p->sim.k, SIM_US, fire, d, 0); /* not idle yet: try again */
+			return;
+		}
+		pe_smc(pe, d->x, cont, d);
+	}
+	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
+};
+
+/* The SMCs Non-secure @cpu made inside its notification interrupt(s): from ACK to EOI of INTID 219. */
+std::vector<std::vector<sim_rec>> smcs_per_notif_irq(const Plat &pl)
+{
+	std::vector<std::vector<sim_rec>> irqs;
+	std::vector<int> open(64, -1);
+	for (const auto &r : pl.log.recs) {
+		if (r.cpu < 0 || r.cpu >= 64)
+			continue;
+		if (r.kind == TR_GIC_ACK && r.a == kNotifIntid) {
+			open[r.cpu] = (int)irqs.size();
+			irqs.emplace_back();
+		} else if (r.kind == TR_GIC_EOI && r.a == kNotifIntid) {
+			open[r.cpu] = -1;
+		} else if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && open[r.cpu] >= 0) {
+			irqs[open[r.cpu]].push_back(r);
+		}
+	}
+	return irqs;
+}
+
+/* Two CPUs, SPI edge transport, one secure UART that stays quiet during the test. */
+const char *const kQuiet = "name: proto\n"
+			   "platform: {cpus: 2}\n"
+			   "tee: {threads: 2}\n"
+			   "sources:\n"
+			   "  - name: uart\n"
+			   "    arrival: {periodic: 1s}\n";
+
+} // namespace
+
+// ---- GET_ASYNC_NOTIF_VALUE (§1.5) -----------------------------------------------------------------
+
+/* §1.5: a2 bit0 VALID, bit1 PENDING (another value still recorded); nothing recorded: not VALID. */
+TEST(ProtoGetAsyncNotifValue, TwoPendingGiveValidPendingThenValidThenNotValid)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	sim_time t0 = pl.now();
+	Sends s{ &pl, { 5, NOTIF_VALUE_DO_BOTTOM_HALF }, 1 };
+	s.post(10 * SIM_US);
+	pl.run_for(2 * SIM_MS);
+	pl.pend_notif_spi(); /* nothing recorded now: the third call */
+	pl.run_for(2 * SIM_MS);
+
+	auto g = pl.get_returns(t0);
+	ASSERT_EQ(g.size(), 3u);
+	EXPECT_EQ(g[0].b, OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(g[0].d, OPTEE_SMC_ASYNC_NOTIF_VALID | OPTEE_SMC_ASYNC_NOTIF_PENDING);
+	EXPECT_EQ(g[1].b, OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(g[1].d, OPTEE_SMC_ASYNC_NOTIF_VALID);
+	EXPECT_EQ(g[2].b, OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(g[2].d & OPTEE_SMC_ASYNC_NOTIF_VALID, 0u);
+	EXPECT_EQ(g[2].d, 0u); /* bits [31:2] MBZ, PENDING clear */
+}
+
+/* §1.5 notif_get_value: bit_ffs, so the lowest value first, DO_BOTTOM_HALF (0) before any other. */
+TEST(ProtoGetAsyncNotifValue, ValuesComeOutLowestFirst)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	sim_time t0 = pl.now();
+	Sends s{ &pl, { 9, 3, 40, NOTIF_VALUE_DO_BOTTOM_HALF }, 1 };
+	s.post(10 * SIM_US);
+	pl.run_for(2 * SIM_MS);
+
+	auto g = pl.get_returns(t0);
+	ASSERT_EQ(g.size(), 4u);
+	EXPECT_EQ(g[0].c, 0u);
+	EXPECT_EQ(g[1].c, 3u);
+	EXPECT_EQ(g[2].c, 9u);
+	EXPECT_EQ(g[3].c, 40u);
+}
+
+/* §3.1 notif_send_async: one bit per value (a second send coalesces), the interrupt raised on every send. */
+TEST(ProtoNotifSend, SameValueCoalescesIntoOneBitButRaisesEverySend)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	sim_time t0 = pl.now();
+	/* count GICD_ISPENDR writes of the notification SPI through PE 1's bus port */
+	static unsigned ispendr_writes;
+	static struct pe_ports real;
+	ispendr_writes = 0;
+	real = pl.p->pe[1]->ports;
+	uint64_t ispendr = pl.p->dt.gicd_base + GICD_ISPENDR + 4 * (kNotifIntid / 32);
+	static uint64_t ispendr_addr;
+	ispendr_addr = ispendr;
+	pl.p->pe[1]->ports.mmio_write = [](void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val) {
+		if (addr == ispendr_addr && (val >> (kNotifIntid % 32) & 1))
+			ispendr_writes++;
+		return real.mmio_write(ctx, addr, size, secure, val);
+	};
+	Sends s{ &pl, { 7, 7 }, 1 };
+	s.post(10 * SIM_US);
+	pl.run_for(2 * SIM_MS);
+	pl.p->pe[1]->ports = real;
+
+	EXPECT_EQ(ispendr_writes, 2u);
+	uint32_t first = 0;
+	unsigned sends = 0, coalesced = 0;
+	for (const auto &r : pl.recs(TR_NOTIF, t0, SIM_WORLD_S)) {
+		if (r.a == NOTIF_SEND && r.b == 7)
+			sends++, first = r.notif;
+		if (r.a == NOTIF_COALESCED && r.b == 7) {
+			coalesced++;
+			EXPECT_EQ(r.c, first); /* merged into the first send */
+			EXPECT_NE(r.notif, first);
+		}
+	}
+	EXPECT_EQ(sends, 1u);
+	EXPECT_EQ(coalesced, 1u);
+	auto g = pl.get_returns(t0);
+	ASSERT_GE(g.size(), 1u);
+	EXPECT_EQ(g[0].c, 7u);
+	EXPECT_EQ(g[0].d, OPTEE_SMC_ASYNC_NOTIF_VALID); /* one bit: nothing else pending */
+	for (size_t i = 1; i < g.size(); i++)
+		EXPECT_EQ(g[i].d & OPTEE_SMC_ASYNC_NOTIF_VALID, 0u) << "the value came out twice";
+}
+
+/* §1.4, §3.6: before ENABLE_ASYNC_NOTIF (STARTED) the UART's top half handles data inline; nothing is sent. */
+TEST(ProtoStarted, NothingDeliveredBeforeEnableAsyncNotif)
+{
+	Plat pl;
+	sim_diag d{};
+	char err[1024];
+	const char *y = "name: proto\n"
+			"platform: {cpus: 2}\n"
+			"sources:\n"
+			"  - name: uart\n"
+			"    arrival: {periodic: 50us}\n";
+	ASSERT_EQ(scenario_load_string(y, "proto.yaml", nullptr, 0, pl.sc.get(), &d), 0) << d.msg;
+	ASSERT_EQ(platform_build(pl.p.get(), pl.sc.get(), SIM_BACKEND_NATIVE, err, sizeof(err)), 0) << err;
+	pl.built = true;
+	pl.log.attach(pl.p->sim.tr);
+	platform_start(pl.p.get());
+	tee_devices_start(pl.p->tee); /* the UART chatters from cold boot on */
+	sim_run_while(pl.p->sim.k, Plat::not_booted, pl.p.get());
+	ASSERT_TRUE(pl.p->booted);
+	pl.run_for(1 * SIM_MS);
+
+	sim_time enable = 0, started = 0;
+	for (const auto &r : pl.log.recs) {
+		if (!enable && r.kind == TR_SMC && r.a == OPTEE_SMC_ENABLE_ASYNC_NOTIF)
+			enable = r.t;
+		if (!started && r.kind == TR_EVENT && r.label && !strcmp(r.label, "notif STARTED"))
+			started = r.t;
+	}
+	ASSERT_GT(enable, 0u);
+	ASSERT_GE(started, enable);
+	unsigned top_halves_before = 0, sends_before = 0, sends_after = 0, pends_before = 0;
+	for (const auto &r : pl.log.recs) {
+		if (r.kind == TR_ACTIVITY && r.world == SIM_WORLD_S && r.label && !strcmp(r.label, "top half uart"))
+			top_halves_before += r.t < started;
+		if (r.kind == TR_NOTIF && r.a == NOTIF_SEND)
+			(r.t < started ? sends_before : sends_after)++;
+		if (r.kind == TR_GIC_PEND && r.a == kNotifIntid)
+			pends_before += r.t < started;
+	}
+	EXPECT_GT(top_halves_before, 0u) << "the UART must have interrupted before STARTED";
+	EXPECT_EQ(sends_before, 0u);
+	EXPECT_EQ(pends_before, 0u);
+	EXPECT_GT(sends_after, 0u);
+}
+
+// ---- EXCHANGE_CAPABILITIES (§1.3) -----------------------------------------------------------------
+
+/* §1.3: a1 has ASYNC_NOTIF (bit 5); a2 = NOTIF_VALUE_MAX = 64 + CFG_NUM_THREADS. */
+TEST(ProtoExchangeCapabilities, AsyncNotifBitAndMaxValueIs64PlusThreads)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet, { "tee.threads=3" }));
+	unsigned n = 0;
+	for (const auto &r : pl.recs(TR_SMC_RET, 0, SIM_WORLD_NS)) {
+		if (r.a != OPTEE_SMC_EXCHANGE_CAPABILITIES)
+			continue;
+		n++;
+		EXPECT_EQ(r.b, OPTEE_SMC_RETURN_OK);
+		EXPECT_EQ(r.c & (1u << 5), 1u << 5);
+		EXPECT_EQ(r.d, 67u);
+	}
+	EXPECT_EQ(n, 1u);
+	/* Linux took a2 as its max_notif_value (§2.1 step 7) */
+	EXPECT_EQ(pl.p->ree->max_notif, 67u);
+}
+
+/* §1.3 entry_fast.c: any NSEC cap other than UNIPROCESSOR (bit 0) is ENOTAVAIL. */
+TEST(ProtoExchangeCapabilities, UnknownNsecCapIsEnotavail)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	DirectSmc bad{ &pl, 1 }, uni{ &pl, 1 };
+	bad.x[0] = OPTEE_SMC_EXCHANGE_CAPABILITIES, bad.x[1] = 1u << 1;
+	uni.x[0] = OPTEE_SMC_EXCHANGE_CAPABILITIES, uni.x[1] = OPTEE_SMC_NSEC_CAP_UNIPROCESSOR;
+	bad.post(10 * SIM_US);
+	uni.post(200 * SIM_US);
+	pl.run_for(1 * SIM_MS);
+	ASSERT_TRUE(bad.done);
+	ASSERT_TRUE(uni.done);
+	EXPECT_EQ(bad.ret[0], OPTEE_SMC_RETURN_ENOTAVAIL);
+	EXPECT_EQ(uni.ret[0], OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(uni.ret[1] & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+}
+
+// ---- the hard-IRQ drain loop (§2.3) ---------------------------------------------------------------
+
+/* §2.3: one GET_ASYNC_NOTIF_VALUE per pending value; the last returns PENDING = 0 and no call follows. */
+TEST(ProtoDrainLoop, OneGetPerPendingValue)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	Sends s{ &pl, { 2, 11, NOTIF_VALUE_DO_BOTTOM_HALF }, 1 };
+	s.post(10 * SIM_US);
+	pl.run_for(2 * SIM_MS);
+
+	auto irqs = smcs_per_notif_irq(pl);
+	ASSERT_EQ(irqs.size(), 1u);
+	ASSERT_EQ(irqs[0].size(), 3u);
+	for (const auto &r : irqs[0])
+		EXPECT_EQ(r.a, kGet);
+	/* values other than DO_BOTTOM_HALF went to optee_notif_send (no waiter: the bitmap) */
+	EXPECT_TRUE(pl.p->ree->notif_bitmap[0] & (1u << 2));
+	EXPECT_TRUE(pl.p->ree->notif_bitmap[1] & (1u << 3));
+}
+
+/* §2.3: a notification interrupt with nothing pending costs exactly one fast call. */
+TEST(ProtoDrainLoop, SpuriousInterruptCostsOneFastCall)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	pl.pend_notif_spi();
+	pl.run_for(1 * SIM_MS);
+
+	auto irqs = smcs_per_notif_irq(pl);
+	ASSERT_EQ(irqs.size(), 1u);
+	ASSERT_EQ(irqs[0].size(), 1u);
+	EXPECT_EQ(irqs[0][0].a, kGet);
+	EXPECT_EQ(ree_spurious(pl.p->ree), 1u);
+	/* and no bottom half: IRQ_HANDLED, not IRQ_WAKE_THREAD */
+	for (const auto &r : pl.smcs(0))
+		EXPECT_NE(r.a, kRegd) << "a yielding call after a spurious interrupt";
+}
+
+// ---- the call queue (§1.9) ------------------------------------------------------------------------
+
+/*
+ * §1.9: with every thread busy OP-TEE returns ETHREAD_LIMIT (a1..a3 preserved); Linux sleeps on the
+ * call queue and, after another call completes, reissues the same a0..a7, which then succeeds.
+ */
+TEST(ProtoCallQueue, EthreadLimitWaitsThenReissuesSameCall)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: proto\n"
+			    "platform: {cpus: 2}\n"
+			    "tee: {threads: 1}\n"
+			    "sources:\n"
+			    "  - name: uart\n"
+			    "    arrival: {periodic: 300us}\n"
+			    "    bottom_half: 50us\n"
+			    "workloads:\n"
+			    "  - name: ta\n"
+			    "    kind: ta_invoke\n"
+			    "    rate: 10kHz\n"
+			    "    secure_work: {exponential: {mean: 100us}}\n"
+			    "    cpus: [0, 1]\n"));
+	pl.run_for(3 * SIM_MS);
+	pl.quiesce(10 * SIM_MS);
+
+	const auto &R = pl.log.recs;
+	unsigned checked = 0;
+	for (size_t i = 0; i < R.size(); i++) {
+		const sim_rec &e = R[i];
+		if (e.kind != TR_SMC_RET || e.world != SIM_WORLD_NS || e.a != kRegd ||
+		    e.b != OPTEE_SMC_RETURN_ETHREAD_LIMIT)
+			continue;
+		/* the call that got it: the last yielding SMC from this CPU */
+		const sim_rec *call = nullptr;
+		for (size_t k = i; k-- > 0;)
+			if (R[k].kind == TR_SMC && R[k].cpu == e.cpu && R[k].world == SIM_WORLD_NS) {
+				call = &R[k];
+				break;
+			}
+		ASSERT_NE(call, nullptr);
+		ASSERT_EQ(call->a, kRegd);
+		EXPECT_EQ(e.c, call->b) << "a1 preserved";
+		EXPECT_EQ(e.d, call->c) << "a2 preserved";
+		/* later: another call completes (CALL_DONE with OK from the secure side), then the same call again */
+		bool completed = false;
+		size_t again = 0;
+		for (size_t k = i + 1; k < R.size() && !again; k++) {
+			if (R[k].kind == TR_SMC && R[k].world == SIM_WORLD_S && R[k].a == kCallDone &&
+			    R[k].b == OPTEE_SMC_RETURN_OK)
+				completed = true;
+			if (R[k].kind == TR_SMC && R[k].world == SIM_WORLD_NS && R[k].a == kRegd &&
+			    R[k].b == call->b && R[k].c == call->c)
+				again = k;
+		}
+		ASSERT_NE(again, 0u) << "the call was never reissued";
+		EXPECT_TRUE(completed) << "reissued before any call completed";
+		/* ... and in the end it returns OK to its caller (after more ETHREAD_LIMITs or RPCs, maybe) */
+		bool ok = false;
+		for (size_t k = again; k < R.size() && !ok; k++)
+			ok = R[k].kind == TR_SMC_RET && R[k].world == SIM_WORLD_NS && R[k].cpu == e.cpu &&
+			     (R[k].a == kRegd || R[k].a == kRfr) && R[k].b == OPTEE_SMC_RETURN_OK;
+		EXPECT_TRUE(ok) << "the reissued call never completed";
+		checked++;
+	}
+	EXPECT_GT(checked, 0u) << "no ETHREAD_LIMIT happened";
+	EXPECT_EQ(pl.p->ree->cq_head, nullptr) << "a caller left on the call queue";
+}
+
+// ---- foreign interrupts (§1.9, §7) ----------------------------------------------------------------
+
+namespace {
+
+/*
+ * TAs run 300us invokes on CPUs 1 and 2, so both threads are mostly busy (CPU 1's first call takes
+ * thread 0, CPU 2's thread 1) and a bottom half waits on the call queue. The notification SPI goes to
+ * CPU 2, and a UART on CPU 0 notifies every 170us, so the NS interrupt keeps arriving at CPU 2 while
+ * OP-TEE runs an invoke there.
+ */
+const char *const kForeign = "name: proto\n"
+			     "platform: {cpus: 3}\n"
+			     "tee: {threads: 2}\n"
+			     "ree: {irq_affinity: 2}\n"
+			     "sources:\n"
+			     "  - name: uart\n"
+			     "    cpu: 0\n"
+			     "    arrival: {periodic: 170us}\n"
+			     "    bottom_half: 5us\n"
+			     "workloads:\n"
+			     "  - name: ta\n"
+			     "    kind: ta_invoke\n"
+			     "    rate: 4kHz\n"
+			     "    secure_work: 300us\n"
+			     "    cpus: [1, 2]\n";
+
+} // namespace
+
+/*
+ * §1.9 thread_foreign_intr_exit: CALL_DONE with a1 = RPC_FOREIGN_INTR (NS sees a0 = 0xFFFF0004);
+ * Linux does nothing but take the IRQ and resumes the same thread: RETURN_FROM_RPC with a3 = thread id.
+ */
+TEST(ProtoForeignIntr, ExitThenReturnFromRpcResumesSameThread)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kForeign));
+	pl.run_for(3 * SIM_MS);
+	pl.quiesce(10 * SIM_MS);
+
+	const auto &R = pl.log.recs;
+	unsigned exits = 0;
+	for (size_t i = 0; i < R.size(); i++) {
+		const sim_rec &e = R[i];
+		if (!(e.kind == TR_EVENT && e.label && !strcmp(e.label, "RPC_FOREIGN_INTR")))
+			continue;
+		uint64_t thread = e.a;
+		size_t k = i + 1;
+		/* the secure exit SMC */
+		while (k < R.size() && !(R[k].kind == TR_SMC && R[k].cpu == e.cpu))
+			k++;
+		ASSERT_LT(k, R.size());
+		EXPECT_EQ(R[k].world, (uint32_t)SIM_WORLD_S);
+		EXPECT_EQ(R[k].a, kCallDone);
+		EXPECT_EQ(R[k].b, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+		/* what the caller got */
+		while (k < R.size() && !(R[k].kind == TR_SMC_RET && R[k].cpu == e.cpu && R[k].world == SIM_WORLD_NS))
+			k++;
+		ASSERT_LT(k, R.size());
+		EXPECT_EQ(R[k].b, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+		/* the next RETURN_FROM_RPC naming this thread, and the thread resumes running */
+		while (k < R.size() && !(R[k].kind == TR_SMC && R[k].world == SIM_WORLD_NS && R[k].a == kRfr &&
+					 R[k].d == thread))
+			k++;
+		ASSERT_LT(k, R.size()) << "thread " << thread << " never resumed";
+		size_t resumed = k;
+		while (k < R.size() && !(R[k].kind == TR_TEE_THREAD && R[k].a == thread))
+			k++;
+		ASSERT_LT(k, R.size());
+		EXPECT_EQ(R[k].b, 1u) << "RETURN_FROM_RPC did not resume the thread";
+		EXPECT_EQ(R[k].cpu, R[resumed].cpu);
+		exits++;
+	}
+	EXPECT_GT(exits, 0u) << "no foreign interrupt hit a yielding call";
+	/* a foreign exit of a thread that is not thread 0, so a3 really carries the id */
+	bool nonzero = false;
+	for (const auto &r : R)
+		if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && r.a == kRfr && r.d != 0)
+			nonzero = true;
+	EXPECT_TRUE(nonzero) << "setup: thread 1 should take a foreign exit";
+}
+
+/* §1.9, §7: the interrupted thread's remaining secure work is kept: each invoke's secure time is unchanged. */
+TEST(ProtoForeignIntr, SecureWorkOfTheCallIsPreserved)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kForeign));
+	pl.run_for(3 * SIM_MS);
+	pl.quiesce(10 * SIM_MS);
+
+	/* "TA invoke" spans: from its TR_ACTIVITY record to the next TR_ACTIVITY on that CPU */
+	sim_time total = 0;
+	unsigned spans = 0;
+	std::vector<sim_time> since(8, SIM_TIME_MAX);
+	for (const auto &r : pl.log.recs) {
+		if (r.kind != TR_ACTIVITY || r.cpu < 0 || r.cpu >= 8)
+			continue;
+		if (since[r.cpu] != SIM_TIME_MAX) {
+			total += r.t - since[r.cpu];
+			since[r.cpu] = SIM_TIME_MAX;
+		}
+		if (r.world == SIM_WORLD_S && r.label && !strcmp(r.label, "TA invoke")) {
+			since[r.cpu] = r.t;
+			spans++;
+		}
+	}
+	unsigned calls = 0;
+	for (const auto &r : pl.log.recs)
+		if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && r.a == kRegd && r.b == OPTEE_MSG_CMD_INVOKE_COMMAND)
+			calls++;
+	for (const auto &r : pl.log.recs)
+		if (r.kind == TR_SMC_RET && r.world == SIM_WORLD_NS && r.a == kRegd &&
+		    r.b == OPTEE_SMC_RETURN_ETHREAD_LIMIT && r.c == OPTEE_MSG_CMD_INVOKE_COMMAND)
+			calls--;
+	ASSERT_GT(calls, 0u);
+	EXPECT_GT(spans, calls) << "no invoke was interrupted";
+	sim_time per_call = sim_cost_sample(&pl.sc->platform.costs.c[SIM_COST_TEE_TA_INVOKE], nullptr,
+					    &pl.sc->platform.costs.clock) +
+			    300 * SIM_US;
+	EXPECT_EQ(total, calls * per_call);
+}
+
+// ---- Linux notif bookkeeping (§2.6) ---------------------------------------------------------------
+
+/* §2.6 optee_notif_send: with no waiter the key is kept as one bit; a second send coalesces into it. */
+TEST(ProtoLinuxNotif, SendBeforeWaitIsKeptAsOneBit)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	Sends s1{ &pl, { 5 }, 1 }, s2{ &pl, { 5 }, 1 };
+	s1.post(10 * SIM_US);
+	s2.post(500 * SIM_US); /* after the first was fetched: a second, separate delivery */
+	pl.run_for(2 * SIM_MS);
+
+	auto g = pl.get_returns(0);
+	unsigned fives = 0;
+	for (const auto &r : g)
+		fives += r.c == 5 && (r.d & OPTEE_SMC_ASYNC_NOTIF_VALID);
+	ASSERT_EQ(fives, 2u) << "both sends must reach Linux";
+	EXPECT_EQ(pl.p->ree->notif_waiters, nullptr);
+	for (unsigned i = 0; i < sizeof(pl.p->ree->notif_bitmap); i++)
+		EXPECT_EQ(pl.p->ree->notif_bitmap[i], i == 0 ? (1u << 5) : 0u) << "byte " << i;
+}
+
+// ---- RPC NOTIFICATION: the yielding-notification mutex (§1.8, §3) -----------------------------------
+
+/*
+ * §1.8: OP-TEE serialises yielding notifications (notif_deliver_event); a second DO_BOTTOM_HALF waits
+ * with RPC_CMD NOTIFICATION WAIT for 64 + its thread id and resumes (RETURN_FROM_RPC) only after the
+ * owner's NOTIFICATION SEND of that value. Per-CPU transport: each CPU's work runs its own bottom half.
+ */
+TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: proto\n"
+			    "platform: {cpus: 2}\n"
+			    "transport: {kind: ppi}\n"
+			    "tee: {threads: 2}\n"
+			    "sources:\n"
+			    "  - {name: u0, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 200us}\n"
+			    "  - {name: u1, cpu: 1, arrival: {periodic: 1050us}, bottom_half: 200us}\n"));
+	pl.run_for(1500 * SIM_US);
+	pl.quiesce(5 * SIM_MS);
+
+	const auto &R = pl.log.recs;
+	auto is_rpc_notif = [](const sim_rec &r, unsigned op) {
+		return r.kind == TR_SMC && r.world == SIM_WORLD_S && r.a == kCallDone && r.b == OPTEE_SMC_RETURN_RPC_CMD &&
+		       r.c == OPTEE_RPC_CMD_NOTIFICATION && (r.d >> 32) == op;
+	};
+	size_t wait = R.size();
+	for (size_t i = 0; i < R.size(); i++)
+		if (is_rpc_notif(R[i], OPTEE_RPC_NOTIFICATION_WAIT)) {
+			wait = i;
+			break;
+		}
+	ASSERT_LT(wait, R.size()) << "no bottom half waited";
+	uint64_t key = R[wait].d & 0xffffffffu;
+	ASSERT_GE(key, (uint64_t)NOTIF_SYNC_VALUE_BASE);
+	uint64_t waiter = key - NOTIF_SYNC_VALUE_BASE;
+	int wcpu = R[wait].cpu;
+	size_t send = R.size();
+	for (size_t i = wait + 1; i < R.size(); i++)
+		if (is_rpc_notif(R[i], OPTEE_RPC_NOTIFICATION_SEND) && (R[i].d & 0xffffffffu) == key) {
+			send = i;
+			break;
+		}
+	ASSERT_LT(send, R.size()) << "the owner never sent " << key;
+	EXPECT_NE(R[send].cpu, wcpu) << "the send comes from the owner";
+	/* the waiter's RETURN_FROM_RPC for its thread: none between WAIT and SEND, one after */
+	size_t resume = R.size();
+	for (size_t i = wait + 1; i < R.size(); i++)
+		if (R[i].kind == TR_SMC && R[i].world == SIM_WORLD_NS && R[i].a == kRfr && R[i].d == waiter) {
+			resume = i;
+			break;
+		}
+	ASSERT_LT(resume, R.size()) << "the waiter never resumed";
+	EXPECT_GT(resume, send) << "the waiter resumed before the owner's SEND";
+	/* and its call completes: a CALL_DONE with OK for the waiter's CPU after the resume */
+	bool done = false;
+	for (size_t i = resume; i < R.size() && !done; i++)
+		done = R[i].kind == TR_TEE_THREAD && R[i].a == waiter && R[i].b == 0;
+	EXPECT_TRUE(done);
+}
+
+// ---- end to end (§2.3, §2.4, §7) -------------------------------------------------------------------
+
+namespace {
+
+/* SPI edge, one secure UART, no load: one arrival 1ms after boot. */
+const char *const kIsolated = "name: isolated\n"
+			      "stop: {after: 1500us}\n"
+			      "platform: {cpus: 4}\n"
+			      "transport: {kind: spi, intid: 219, trigger: edge}\n"
+			      "sources:\n"
+			      "  - name: uart\n"
+			      "    arrival: {periodic: 1ms}\n";
+
+} // namespace
+
+/*
+ * §7 (observed on QEMU + TF-A + OP-TEE 4.10 + Linux 6.1): one isolated notification is exactly
+ * FIQ_DONE (S) -> GET_ASYNC_NOTIF_VALUE (NS) -> CALL_DONE a1=0 (OK) a2=0 (DO_BOTTOM_HALF) a3=VALID (S)
+ * -> CALL_WITH_REGD_ARG cmd DO_BOTTOM_HALF (NS) -> CALL_DONE (S).
+ */
+TEST(E2eSequence, IsolatedSpiNotificationIsFiveSmcs)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kIsolated));
+	sim_time t0 = pl.now();
+	pl.run_for(1500 * SIM_US);
+	pl.quiesce(5 * SIM_MS);
+
+	auto s = pl.smcs(t0);
+	ASSERT_EQ(s.size(), 5u);
+	EXPECT_EQ(s[0].a, kFiqDone);
+	EXPECT_EQ(s[0].world, (uint32_t)SIM_WORLD_S);
+	EXPECT_EQ(s[1].a, kGet);
+	EXPECT_EQ(s[1].world, (uint32_t)SIM_WORLD_NS);
+	EXPECT_EQ(s[2].a, kCallDone);
+	EXPECT_EQ(s[2].world, (uint32_t)SIM_WORLD_S);
+	EXPECT_EQ(s[2].b, OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(s[2].c, (uint64_t)OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF);
+	EXPECT_EQ(s[2].d, OPTEE_SMC_ASYNC_NOTIF_VALID);
+	EXPECT_EQ(s[3].a, kRegd);
+	EXPECT_EQ(s[3].world, (uint32_t)SIM_WORLD_NS);
+	EXPECT_EQ(s[3].b, (uint64_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
+	EXPECT_EQ(s[4].a, kCallDone);
+	EXPECT_EQ(s[4].world, (uint32_t)SIM_WORLD_S);
+	EXPECT_EQ(s[4].b, OPTEE_SMC_RETURN_OK);
+	/* and the notification was delivered: its DO_BOTTOM_HALF entered the TEE */
+	unsigned entered = 0;
+	for (const auto &r : pl.recs(TR_NOTIF, t0))
+		entered += r.a == NOTIF_BH_ENTER;
+	EXPECT_EQ(entered, 1u);
+}
+
+namespace {
+
+int run_yaml(const std::string &yaml, run_result *res, std::vector<const char *> ovr = {},
+	     int kernel = -1, uint64_t seed = 0, bool seed_given = false)
+{
+	std::unique_ptr<scenario> sc(new scenario());
+	sim_diag d{};
+	if (scenario_load_string(yaml.c_str(), "e2e.yaml", ovr.data(), (int)ovr.size(), sc.get(), &d) != 0) {
+		ADD_FAILURE() << d.msg;
+		return -1;
+	}
+	run_opts o{};
+	o.no_outputs = true;
+	o.quiet = true;
+	o.kernel = kernel;
+	o.seed = seed;
+	o.seed_given = seed_given;
+	return run_scenario(sc.get(), &o, res, nullptr);
+}
+
+int run_file(const char *path, run_result *res, std::vector<const char *> ovr = {}, uint64_t seed = 0,
+	     bool seed_given = false)
+{
+	std::unique_ptr<scenario> sc(new scenario());
+	sim_diag d{};
+	if (scenario_load(path, ovr.data(), (int)ovr.size(), sc.get(), &d) != 0) {
+		ADD_FAILURE() << d.msg;
+		return -1;
+	}
+	run_opts o{};
+	o.no_outputs = true;
+	o.quiet = true;
+	o.kernel = -1;
+	o.seed = seed;
+	o.seed_given = seed_given;
+	return run_scenario(sc.get(), &o, res, nullptr);
+}
+
+} // namespace
+
+/* The scenario's smc_sequence check (run.c) passes on the §7 sequence. */
+TEST(E2eExpect, SmcSequenceOfIsolatedNotificationPasses)
+{
+	std::string y = std::string(kIsolated) +
+			"expect:\n"
+			"  - smc_sequence: [FIQ_DONE, GET_ASYNC_NOTIF_VALUE, CALL_DONE, CALL_WITH_REGD_ARG, CALL_DONE]\n"
+			"    notification: 1\n"
+			"  - notifications == 1\n"
+			"  - lost == 0\n";
+	run_result res;
+	EXPECT_EQ(run_yaml(y, &res), 0) << res.msg;
+	EXPECT_EQ(res.n_expect, 3u);
+	EXPECT_EQ(res.n_failed, 0u) << res.msg;
+}
+
+/* ... and fails, naming what it measured, when the sequence differs. */
+TEST(E2eExpect, SmcSequenceMismatchFails)
+{
+	std::string y = std::string(kIsolated) +
+			"expect:\n"
+			"  - smc_sequence: [FIQ_DONE, GET_ASYNC_NOTIF_VALUE, CALL_DONE, CALL_WITH_ARG, CALL_DONE]\n"
+			"    notification: 1\n";
+	run_result res;
+	EXPECT_EQ(run_yaml(y, &res), 1);
+	EXPECT_EQ(res.n_failed, 1u);
+	EXPECT_NE(std::string(res.msg).find("measured [FIQ_DONE, GET_ASYNC_NOTIF_VALUE, CALL_DONE, "
+					    "CALL_WITH_REGD_ARG, CALL_DONE]"),
+		  std::string::npos)
+		<< res.msg;
+}
+
+/* scenarios/default.yaml loses no notification (its own expect: lost == 0). */
+TEST(E2eDefault, NoNotificationLost)
+{
+	run_result res;
+	EXPECT_EQ(run_file("scenarios/default.yaml", &res), 0) << res.msg;
+	EXPECT_GT(res.notifications, 100.0);
+	EXPECT_EQ(res.lost, 0.0);
+	EXPECT_EQ(res.delivered + res.coalesced, res.notifications);
+}
+
+/* One seed, one run: two runs give the same digest, record count and notification counts. */
+TEST(E2eDeterminism, SameSeedSameDigest)
+{
+	run_result a, b;
+	ASSERT_EQ(run_file("scenarios/default.yaml", &a, { "stop={after: 30ms}" }), 0) << a.msg;
+	ASSERT_EQ(run_file("scenarios/default.yaml", &b, { "stop={after: 30ms}" }), 0) << b.msg;
+	EXPECT_EQ(a.digest, b.digest);
+	EXPECT_EQ(a.records, b.records);
+	EXPECT_EQ(a.notifications, b.notifications);
+	EXPECT_EQ(a.delivered, b.delivered);
+	EXPECT_EQ(a.coalesced, b.coalesced);
+	EXPECT_EQ(a.sim_end, b.sim_end);
+}
+
+/* A different seed draws different arrivals and costs: a different digest. */
+TEST(E2eDeterminism, DifferentSeedDifferentDigest)
+{
+	run_result a, b;
+	ASSERT_EQ(run_file("scenarios/default.yaml", &a, { "stop={after: 30ms}" }, 1, true), 0) << a.msg;
+	ASSERT_EQ(run_file("scenarios/default.yaml", &b, { "stop={after: 30ms}" }, 2, true), 0) << b.msg;
+	EXPECT_NE(a.digest, b.digest);
+	EXPECT_EQ(a.lost, 0.0);
+	EXPECT_EQ(b.lost, 0.0);
+}
+
+/*
+ * §6.1, §7: taking the notification SPI's CPU offline and back (cpu_off then cpu_on) completes, the
+ * CPU is online again, the SPI keeps working on another CPU meanwhile, and nothing is lost.
+ */
+TEST(E2eHotplug, CpuOffThenOnCompletesAndLosesNothing)
+{
+	run_result res;
+	EXPECT_EQ(run_file("scenarios/default.yaml", &res,
+			   { "stop={after: 20ms}", "timeline=[{at: 3ms, cpu_off: 0}, {at: 9ms, cpu_on: 0}, "
+						   "{at: 12ms, cpu_off: 2}, {at: 15ms, cpu_on: 2}]",
+			     "expect=[lost == 0]" }),
+		  0)
+		<< res.msg;
+	EXPECT_GT(res.notifications, 10.0);
+	EXPECT_EQ(res.lost, 0.0);
+}
