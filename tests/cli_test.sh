@@ -323,7 +323,7 @@ has test.empty_dir.message "$ERR" 'no \*\.yaml scenarios'
 tz compare "$ROOT/scenarios/default.yaml" --vary transport.trigger=edge,level --seeds 2
 check_rc compare.exit0 0
 has compare.header "$OUT" 'transport.trigger over 2 seeds'
-has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +status$'
+has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
 has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
 has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
 tz compare short.yaml --vary transport.trigger=edge,sideways

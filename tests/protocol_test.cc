@@ -124,8 +124,11 @@ struct Sends {
 		Sends *s = static_cast<Sends *>(ctx);
 		struct pe *pe = s->pl->p->pe[s->cpu];
 		for (unsigned v : s->values)
-			tee_notif_send(s->pl->p->tee, pe, v, sim_now(s->pl->p->sim.k), sim_now(s->pl->p->sim.k));
+			tee_notif_send(s->pl->p->tee, pe, v, sim_now(s->pl->p->sim.k), sim_now(s->pl->p->sim.k),
+				       sent, nullptr);
 	}
+	/* the SPI transport raises synchronously: nothing to continue */
+	static void sent(void *, struct pe *) {}
 	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
 };
 
