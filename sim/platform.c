@@ -263,6 +263,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		platform_free(p);
 		return -1;
 	}
+	if (p->notif_intid >= 0)
+		gic_probe_pending(p->gic, (unsigned)p->notif_intid);
 	for (unsigned i = 0; i < p->ncpus; i++) {
 		char scope[16];
 		p->pe[i] = calloc(1, sizeof(struct pe));

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "digest.h"
 #include "metrics.h"
+#include "notif_assoc.h"
 #include "out.h"
 #include "platform.h"
 #include "smc_names.h"
@@ -57,6 +58,18 @@ int run_check_names(const struct scenario *sc, char *msg, size_t len)
 		}
 	}
 	return 0;
+}
+
+/* The Perfetto writer reads the stream through notif_assoc, so flows include the NS stages. */
+struct pf_feed {
+	struct notif_assoc assoc;
+	struct out_perfetto *w;
+};
+
+static void pf_feed_sink(void *ctx, const struct sim_rec *r)
+{
+	struct pf_feed *f = ctx;
+	notif_assoc_feed(&f->assoc, r, out_perfetto_sink, f->w);
 }
 
 static bool booted_cond(void *ctx)
@@ -236,6 +249,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	struct out_perfetto *w_pf = NULL;
 	struct out_vcd *w_vcd = NULL;
 	struct atomic_file nf = { 0 };
+	struct pf_feed pf = { 0 };
 	char err[1024], path[1200];
 	unsigned trace;
 	enum sim_backend backend;
@@ -291,7 +305,18 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		sim_trace_add_sink(p->sim.tr, fn##_sink, var);                                     \
 	}
 		OPEN(SCENARIO_TRACE_CSV, w_csv, out_csv, "trace.csv")
-		OPEN(SCENARIO_TRACE_PERFETTO, w_pf, out_perfetto, "trace.json")
+		if (trace & SCENARIO_TRACE_PERFETTO) {
+			snprintf(path, sizeof(path), "%s/trace.json", res->out_dir);
+			w_pf = out_perfetto_open(path, p->sim.tr, &meta, err, sizeof(err));
+			if (!w_pf) {
+				snprintf(res->msg, sizeof(res->msg), "%s", err);
+				res->status = 2;
+				goto out;
+			}
+			notif_assoc_init(&pf.assoc, p->notif_intid);
+			pf.w = w_pf;
+			sim_trace_add_sink(p->sim.tr, pf_feed_sink, &pf);
+		}
 		OPEN(SCENARIO_TRACE_VCD, w_vcd, out_vcd, "trace.vcd")
 #undef OPEN
 		snprintf(path, sizeof(path), "%s/notifications.csv", res->out_dir);
@@ -419,6 +444,7 @@ out:
 		out_perfetto_close(w_pf, false);
 	if (w_vcd)
 		out_vcd_close(w_vcd, false);
+	notif_assoc_fini(&pf.assoc);
 	if (p && p->sim.k)
 		platform_free(p);
 	free(p);

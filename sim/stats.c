@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notif_assoc.h"
 #include "stats.h"
 #include "models/monitor/smccc.h"
 #include "models/tee/optee_smc.h"
@@ -29,17 +30,11 @@ struct table {
 	size_t cap, n;
 };
 
-/* A FIFO of ids waiting for an id-less stage. */
-struct idq {
-	uint32_t *v;
-	size_t head, n, cap;
-};
-
 struct sim_stats {
 	unsigned ncpus;
 	int notif_intid;
 	struct table open;
-	struct idq wait_pend, wait_taken, wait_bhctx;
+	struct notif_assoc assoc;
 	struct sim_hist *span[SIM_SPAN_COUNT];
 	FILE *csv;
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
@@ -139,33 +134,6 @@ static void tab_remove(struct table *t, struct notif *e)
 	}
 }
 
-static void q_push(struct idq *q, uint32_t id)
-{
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 64;
-		uint32_t *v = malloc(cap * sizeof(*v));
-		if (!v)
-			abort();
-		for (size_t i = 0; i < q->n; i++)
-			v[i] = q->v[(q->head + i) % q->cap];
-		free(q->v);
-		q->v = v;
-		q->cap = cap;
-		q->head = 0;
-	}
-	q->v[(q->head + q->n++) % q->cap] = id;
-}
-
-static bool q_pop(struct idq *q, uint32_t *id)
-{
-	if (!q->n)
-		return false;
-	*id = q->v[q->head];
-	q->head = (q->head + 1) % q->cap;
-	q->n--;
-	return true;
-}
-
 /* ---- life cycle ------------------------------------------------------------------- */
 
 struct sim_stats *stats_new(unsigned ncpus, int notif_intid)
@@ -175,6 +143,7 @@ struct sim_stats *stats_new(unsigned ncpus, int notif_intid)
 		return NULL;
 	s->ncpus = ncpus > MAX_CPUS ? MAX_CPUS : ncpus;
 	s->notif_intid = notif_intid;
+	notif_assoc_init(&s->assoc, notif_intid);
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		if (!(s->span[i] = sim_hist_new())) {
 			stats_free(s);
@@ -190,9 +159,7 @@ void stats_free(struct sim_stats *s)
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		sim_hist_free(s->span[i]);
 	free(s->open.slot);
-	free(s->wait_pend.v);
-	free(s->wait_taken.v);
-	free(s->wait_bhctx.v);
+	notif_assoc_fini(&s->assoc);
 	free(s);
 }
 
@@ -269,11 +236,18 @@ static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 	}
 }
 
+static void stats_rec(void *ctx, const struct sim_rec *r);
+
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
+	notif_assoc_feed(&s->assoc, r, stats_rec, s);
+}
+
+static void stats_rec(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
 	struct notif *n;
-	uint32_t id;
 
 	switch (r->kind) {
 	case TR_NOTIF:
@@ -290,7 +264,6 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 			if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
 			    s->power_epoch[r->cpu] > 0)
 				n->late = true;
-			q_push(&s->wait_pend, r->notif);
 			s->seq_open += r->notif <= SEQ_MAX;
 			break;
 		case NOTIF_COALESCED:
@@ -299,29 +272,32 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 			if (s->csv)
 				fprintf(s->csv, "%u,%u,coalesced,,,,%" PRIu64 ",,,,,,,\n", r->notif, (unsigned)r->b, r->t);
 			break;
-		case NOTIF_NS_TAKEN:
-			while (q_pop(&s->wait_taken, &id))
-				if ((n = tab_find(&s->open, id))) {
-					stamp(n, NOTIF_NS_TAKEN, r->t);
-					n->taken_cpu = (int16_t)r->cpu;
-					/* late: pending on a CPU that went down, taken after it came back */
-					if (n->pend_cpu >= 0 && s->power_epoch[n->pend_cpu] != n->epoch &&
-					    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
-					    r->cpu == n->pend_cpu)
-						n->late = true;
-				}
-			break;
-		case NOTIF_FETCHED:
+		case NOTIF_NS_PENDING:
 			if ((n = tab_find(&s->open, r->notif))) {
-				stamp(n, NOTIF_FETCHED, r->t);
-				if (n->value == 0)
-					q_push(&s->wait_bhctx, r->notif);
+				stamp(n, NOTIF_NS_PENDING, r->t);
+				n->pend_cpu = r->cpu >= 0 && r->cpu < MAX_CPUS ? (int16_t)r->cpu : -1;
+				if (n->pend_cpu >= 0)
+					n->epoch = s->power_epoch[n->pend_cpu];
 			}
 			break;
+		case NOTIF_NS_TAKEN:
+			if ((n = tab_find(&s->open, r->notif))) {
+				stamp(n, NOTIF_NS_TAKEN, r->t);
+				n->taken_cpu = (int16_t)r->cpu;
+				/* late: pending on a CPU that went down, taken there after it came back */
+				if (n->pend_cpu >= 0 && s->power_epoch[n->pend_cpu] != n->epoch &&
+				    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
+				    r->cpu == n->pend_cpu)
+					n->late = true;
+			}
+			break;
+		case NOTIF_FETCHED:
+			if ((n = tab_find(&s->open, r->notif)))
+				stamp(n, NOTIF_FETCHED, r->t);
+			break;
 		case NOTIF_BH_CTX:
-			while (q_pop(&s->wait_bhctx, &id))
-				if ((n = tab_find(&s->open, id)))
-					stamp(n, NOTIF_BH_CTX, r->t);
+			if ((n = tab_find(&s->open, r->notif)))
+				stamp(n, NOTIF_BH_CTX, r->t);
 			break;
 		case NOTIF_BH_ENTER:
 			if ((n = tab_find(&s->open, r->notif))) {
@@ -341,19 +317,6 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 			}
 			break;
 		}
-		break;
-	case TR_GIC_PEND:
-		if ((int)r->a == s->notif_intid)
-			while (q_pop(&s->wait_pend, &id))
-				if ((n = tab_find(&s->open, id))) {
-					stamp(n, NOTIF_NS_PENDING, r->t);
-					n->pend_cpu = (int16_t)r->cpu;
-					if (r->cpu >= 0 && r->cpu < MAX_CPUS)
-						n->epoch = s->power_epoch[r->cpu];
-					else
-						n->pend_cpu = -1;
-					q_push(&s->wait_taken, id);
-				}
 		break;
 	case TR_POWER:
 		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {

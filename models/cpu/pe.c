@@ -71,6 +71,8 @@ void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *
 	pe->clock = costs->clock;
 	snprintf(name, sizeof(name), "pe%u", id);
 	sim_rng_init(&pe->rng, s->seed, name);
+	snprintf(name, sizeof(name), "cpu%u", id);
+	pe->power_sig = sim_trace_signal(s->tr, name, "power", 2);
 	pe->el = 3;
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
@@ -428,6 +430,7 @@ void pe_power_off(struct pe *pe, enum pe_power state)
 	pe->working = false;
 	pe->power = state;
 	trace(pe, TR_POWER, state, 0, 0, 0, state == PE_OFF ? "off" : "suspended");
+	trace(pe, TR_VALUE, (uint64_t)pe->power_sig, state, 0, 0, NULL);
 	update_activity(pe);
 }
 
@@ -438,6 +441,7 @@ void pe_power_on(struct pe *pe, pe_fn entry, void *ctx)
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
 	trace(pe, TR_POWER, PE_ON, 0, 0, 0, "on");
+	trace(pe, TR_VALUE, (uint64_t)pe->power_sig, PE_ON, 0, 0, NULL);
 	publish_state(pe);
 	update_activity(pe);
 	entry(ctx, pe);

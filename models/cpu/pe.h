@@ -147,6 +147,7 @@ struct pe {
 	void *smc_ctx;
 	struct pe_ports ports;
 
+	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
 	/* activity accounting for the trace */
 	const char *act_label;
 	uint8_t act_world;

@@ -244,6 +244,15 @@ int gic_icc_reg_from_encoding(unsigned op0, unsigned op1, unsigned crn, unsigned
 const char *gic_icc_reg_name(enum gic_icc_reg reg);
 
 /*
+ * gic_probe_pending - make @intid's pending state a trace signal (TR_WIRE):
+ * "gic"/"intidN_pending" for an SPI, "cpuP"/"intidN_pending" per PE for an
+ * SGI or PPI, so the waveform shows the notification line whatever drives
+ * it (ISPENDR, a level input, an SGI). One INTID per GIC; call before the run.
+ * Returns 0, or -1 when out of memory.
+ */
+int gic_probe_pending(struct gic *g, unsigned intid);
+
+/*
  * Inspection for tests, statistics and the end-of-run report. These read
  * state; they change nothing and emit nothing.
  */

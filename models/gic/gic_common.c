@@ -130,9 +130,30 @@ void gic_free(struct gic *g)
 	if (g->s && g->pe)
 		for (unsigned p = 0; p < g->cfg.num_pes; p++)
 			sim_cancel(g->s->k, &g->pe[p].fwd_ev);
+	free(g->probe_sig);
 	free(g->spi);
 	free(g->pe);
 	free(g);
+}
+
+int gic_probe_pending(struct gic *g, unsigned intid)
+{
+	char name[32], scope[16];
+	unsigned n = intid >= GIC_SPI_BASE ? 1 : g->cfg.num_pes;
+	free(g->probe_sig);
+	g->probe_sig = malloc(n * sizeof(int));
+	if (!g->probe_sig)
+		return -1;
+	g->probe_intid = intid;
+	snprintf(name, sizeof(name), "intid%u_pending", intid);
+	for (unsigned i = 0; i < n; i++) {
+		if (n == 1)
+			snprintf(scope, sizeof(scope), "gic");
+		else
+			snprintf(scope, sizeof(scope), "cpu%u", i);
+		g->probe_sig[i] = sim_trace_signal(g->s->tr, scope, name, 1);
+	}
+	return 0;
 }
 
 struct sim_wire *gic_irq_wire(struct gic *g, unsigned pe)
@@ -233,6 +254,12 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 	}
 	if (was != now) {
 		gic_pending_note(g, was, now);
+		if (g->probe_sig && intid == g->probe_intid) {
+			int sig = g->probe_sig[intid >= GIC_SPI_BASE ? 0 : pe];
+			sim_trace_emit(g->s->tr, &(struct sim_rec){ .t = sim_now(g->s->k), .kind = TR_WIRE,
+								   .cpu = target, .world = SIM_WORLD_GIC,
+								   .a = (uint64_t)sig, .b = now });
+		}
 		if (now)
 			gic_trace(g, TR_GIC_PEND, target, intid, gic_irq_group(g, st), src);
 		else if (src != GIC_SRC_ACK)

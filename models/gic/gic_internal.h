@@ -101,6 +101,8 @@ struct gic {
 	unsigned prebits;  /* preemption bits: min(prio_bits, 7) */
 	uint8_t prio_mask; /* implemented priority bits */
 	unsigned npending;
+	unsigned probe_intid;  /* gic_probe_pending: its pending state is a trace signal */
+	int *probe_sig;        /* per PE (SGI/PPI) or [0] (SPI); NULL: no probe */
 	struct gic_spi *spi;
 	struct gic_pe *pe;
 };
