@@ -170,6 +170,12 @@ uint64_t sim_hist_percentile(const struct sim_hist *h, double p)
 	return sim_hist_highest_equivalent(h->max);
 }
 
+uint64_t sim_hist_report(const struct sim_hist *h, double p)
+{
+	uint64_t v = sim_hist_percentile(h, p);
+	return v < h->max ? v : h->max;
+}
+
 /*
  * HdrHistogram's PercentileIterator.incrementIterationLevel: the step halves
  * every time the remaining distance to 100% halves, with

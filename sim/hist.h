@@ -79,6 +79,13 @@ uint64_t sim_hist_highest_equivalent(uint64_t v);
  * sim_hist_percentile(h, 100 * its percentile) / unit_ps. Max in the footer
  * is the exact maximum. Returns 0, or -1 when a write to @f failed.
  */
+/*
+ * sim_hist_report - sim_hist_percentile clamped to the recorded maximum:
+ * what summaries and expect checks report, so that a p99.9 never reads
+ * above max. The .hgrm output keeps HdrHistogram's unclamped values.
+ */
+uint64_t sim_hist_report(const struct sim_hist *h, double p);
+
 int sim_hist_write_hgrm(const struct sim_hist *h, FILE *f, double unit_ps, const char *unit);
 
 #ifdef __cplusplus

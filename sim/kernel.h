@@ -16,8 +16,9 @@
  *    SystemC/TLM platform can share the kernel with tzsim's models.
  * The ordering lives here, once; a backend never reorders.
  *
- * The kernel owns no model state and never prints. Errors are negative
- * SIM_E* values (sim/err.h).
+ * The kernel owns no model state and never prints; it cannot fail once
+ * built (running out of memory while growing the queue aborts: an event
+ * must never be lost).
  */
 #ifndef SIM_KERNEL_H
 #define SIM_KERNEL_H

@@ -101,10 +101,10 @@ int out_summary_csv(const char *path, const char *const *metric_names, struct si
 		const struct sim_hist *h = hists[i];
 		fprintf(af.f, "%s,%" PRIu64, metric_names[i], sim_hist_count(h));
 		put_us(af.f, sim_hist_min(h));
-		put_us(af.f, sim_hist_percentile(h, 50));
-		put_us(af.f, sim_hist_percentile(h, 90));
-		put_us(af.f, sim_hist_percentile(h, 99));
-		put_us(af.f, sim_hist_percentile(h, 99.9));
+		put_us(af.f, sim_hist_report(h, 50));
+		put_us(af.f, sim_hist_report(h, 90));
+		put_us(af.f, sim_hist_report(h, 99));
+		put_us(af.f, sim_hist_report(h, 99.9));
 		put_us(af.f, sim_hist_max(h));
 		fprintf(af.f, ",%.3f\n", sim_hist_mean(h) / (double)SIM_US);
 	}

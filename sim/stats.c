@@ -485,13 +485,13 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 			else if (!strcmp(st, "mean"))
 				*v = sim_hist_mean(h);
 			else if (!strcmp(st, "p50"))
-				*v = (double)sim_hist_percentile(h, 50);
+				*v = (double)sim_hist_report(h, 50);
 			else if (!strcmp(st, "p90"))
-				*v = (double)sim_hist_percentile(h, 90);
+				*v = (double)sim_hist_report(h, 90);
 			else if (!strcmp(st, "p99"))
-				*v = (double)sim_hist_percentile(h, 99);
+				*v = (double)sim_hist_report(h, 99);
 			else if (!strcmp(st, "p999"))
-				*v = (double)sim_hist_percentile(h, 99.9);
+				*v = (double)sim_hist_report(h, 99.9);
 			else
 				return false;
 			return true;
@@ -507,8 +507,8 @@ static void pct(FILE *f, const char *label, const struct sim_hist *h)
 		return;
 	}
 	fprintf(f, "  %-18s %8" PRIu64 " %9.2f %9.2f %9.2f %9.2f\n", label, sim_hist_count(h),
-		(double)sim_hist_percentile(h, 50) / 1e6, (double)sim_hist_percentile(h, 90) / 1e6,
-		(double)sim_hist_percentile(h, 99) / 1e6, (double)sim_hist_max(h) / 1e6);
+		(double)sim_hist_report(h, 50) / 1e6, (double)sim_hist_report(h, 90) / 1e6,
+		(double)sim_hist_report(h, 99) / 1e6, (double)sim_hist_max(h) / 1e6);
 }
 
 void stats_print_summary(const struct sim_stats *s, FILE *f)

@@ -252,7 +252,7 @@ static void up_ret(void *ctx, struct pe *pe)
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
 	if ((int64_t)pe->x[0] != PSCI_E_SUCCESS) {
-		ree_trace(r, pe, "psci: CPU_ON failed", t->data ? 0 : 0, pe->x[0]);
+		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe->x[0]);
 		ree_block(r, pe, ree_task_park);
 		return;
 	}
