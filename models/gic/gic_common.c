@@ -225,6 +225,12 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 	bool now = gic_irq_is_pending(st);
 	int target;
 
+	if (now) {
+		if (intid >= GIC_SPI_BASE)
+			g->spi_hint[(intid - GIC_SPI_BASE) / 64] |= 1ull << ((intid - GIC_SPI_BASE) % 64);
+		else
+			g->pe[pe].priv_hint |= 1u << intid;
+	}
 	if (intid >= GIC_SPI_BASE) {
 		gic_dist_route(g, intid);
 		target = g->spi[intid - GIC_SPI_BASE].target;
