@@ -80,8 +80,27 @@ uint64_t digest_rec_hash(const struct sim_rec *r)
 	}
 	if (i < len) {
 		uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* 1 to 7 bytes: at most one 4-, one 2- and one 1-byte load */
+		size_t k = len - i, o = 0;
+		if (k & 4) {
+			uint32_t v;
+			memcpy(&v, p + i, 4);
+			w = v;
+			o = 4;
+		}
+		if (k & 2) {
+			uint16_t v;
+			memcpy(&v, p + i + o, 2);
+			w |= (uint64_t)v << (8 * o);
+			o += 2;
+		}
+		if (k & 1)
+			w |= (uint64_t)p[i + o] << (8 * o);
+#else
 		for (size_t j = 0; i + j < len; j++)
 			w |= (uint64_t)p[i + j] << (8 * j); /* little-endian, zero padded */
+#endif
 		h = lane(h, w);
 	}
 	return avalanche(h);
