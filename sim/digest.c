@@ -52,7 +52,8 @@ static inline uint64_t avalanche(uint64_t h)
 	return h;
 }
 
-uint64_t digest_rec_hash(const struct sim_rec *r)
+/* inlined into digest_sink, the per-record hot path */
+static inline __attribute__((always_inline)) uint64_t rec_hash(const struct sim_rec *r)
 {
 	size_t len = r->label ? strlen(r->label) : 0;
 	uint64_t h = P5;
@@ -106,6 +107,8 @@ uint64_t digest_rec_hash(const struct sim_rec *r)
 	return avalanche(h);
 }
 
+uint64_t digest_rec_hash(const struct sim_rec *r) { return rec_hash(r); }
+
 struct digest *digest_new(void)
 {
 	struct digest *d = calloc(1, sizeof(*d));
@@ -133,7 +136,7 @@ void digest_free(struct digest *d)
 void digest_sink(void *ctx, const struct sim_rec *r)
 {
 	struct digest *d = ctx;
-	uint64_t h = digest_rec_hash(r);
+	uint64_t h = rec_hash(r);
 	d->acc = lane(d->acc, h);
 	if (!d->lost && d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 4096;
