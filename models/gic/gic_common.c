@@ -464,10 +464,13 @@ int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint
 		bool set_clear = reg != BR_IGROUPR && reg != BR_IGRPMODR;
 		for (unsigned i = 0; i < 32; i++) {
 			bool bit = (val >> i) & 1;
-			struct gic_irq *st = gic_frame_irq(g, pe, lo, hi, base + i);
-			if (!st || !gic_bit_access(g, st, reg, secure, true))
-				continue;
+			struct gic_irq *st;
+			/* writing 0 to a set/clear register does nothing: skip before the
+			 * (side-effect free) lookup and access check */
 			if (set_clear && !bit)
+				continue;
+			st = gic_frame_irq(g, pe, lo, hi, base + i);
+			if (!st || !gic_bit_access(g, st, reg, secure, true))
 				continue;
 			if (!set_clear && bit == gic_bitreg_get(g, st, reg))
 				continue;
