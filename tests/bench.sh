@@ -50,7 +50,7 @@ section_kernel() {
 # 10k and 1M notifications; the ratio should stay near 1 (flat memory).
 #
 #   E2E_N      notifications for the no-output throughput run (default 200000)
-#   E2E_N_CSV  ... for the CSV run (default 10000; ~7 kB of CSV each)
+#   E2E_N_CSV  ... for the CSV run (default 20000; ~7 kB of CSV each)
 #   E2E_BIG    notifications for the large RSS run (default 1000000)
 #   E2E_CG     0: skip callgrind
 TZSIM=${TZSIM:-$BUILD/tzsim}
@@ -99,7 +99,7 @@ section_e2e() {
 	fi
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-bench.XXXXXX") || { status=1; return; }
 	e2e_rate "tracing off (--trace none)" "${E2E_N:-200000}" --trace none
-	e2e_rate "CSV on (--trace csv)" "${E2E_N_CSV:-10000}" --trace csv -o "$tmp/csv"
+	e2e_rate "CSV on (--trace csv)" "${E2E_N_CSV:-20000}" --trace csv -o "$tmp/csv"
 	rm -rf "$tmp/csv"
 	if [ "${E2E_CG:-1}" = 0 ]; then
 		echo "   callgrind: skipped (E2E_CG=0)"
