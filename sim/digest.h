@@ -6,9 +6,9 @@
  * world, notif, a, b, c, d, label bytes; each little-endian, fixed layout,
  * independent of the host and of pointer values) with an xxh64-style
  * mixer (tzsim record hash v1), and folds the record hashes in order into
- * one 64-bit digest. It also keeps the top 24 bits of every record hash
- * (3 bytes a record, a growable array), so a golden file can tell which
- * record is the first to differ.
+ * one 64-bit digest. Unless made with digest_new_flat, it also keeps the
+ * top 24 bits of every record hash (3 bytes a record, a growable array), so
+ * a golden file can tell which record is the first to differ.
  *
  * Golden file (text, traces/golden/<scenario>.seed<N>.golden):
  *
@@ -40,6 +40,14 @@ struct digest;
 
 /* A new digest of the empty stream, or NULL when out of memory. */
 struct digest *digest_new(void);
+/*
+ * The same without the record-hash list: flat memory however long the run,
+ * for runs that write and compare no golden file. digest_value and
+ * digest_count are exact; digest_record_hash24 returns 0,
+ * digest_write_golden fails (EINVAL) and digest_compare_golden cannot
+ * locate a difference (as when the list was lost).
+ */
+struct digest *digest_new_flat(void);
 void digest_free(struct digest *d);
 
 /*

@@ -2,7 +2,7 @@
 /*
  * sim/main.c: the tzsim command line.
  *
- *   tzsim run FILE [-o DIR] [--seed N] [--kernel native|systemc] [--trace LIST] [--json] [--quiet]
+ *   tzsim run FILE [-o DIR] [--seed N] [--kernel native|systemc] [--trace LIST|none] [--json] [--quiet]
  *   tzsim validate FILE
  *   tzsim test DIR [--bless] [--junit FILE] [--tap] [-j N] [--kernel K] [--golden-dir DIR]
  *   tzsim compare FILE --vary key.path=a,b,c [--seeds K] [-j N] [--kernel K]
@@ -36,7 +36,8 @@ static const char usage[] =
 	"      -o DIR              write outputs to DIR (default traces/<scenario>/seed<N>)\n"
 	"      --seed N            override the scenario's seed\n"
 	"      --kernel K          native (default) or systemc\n"
-	"      --trace LIST        outputs: csv,perfetto,vcd,hgrm (default: the scenario's)\n"
+	"      --trace LIST        outputs: csv,perfetto,vcd,hgrm (default: the scenario's);\n"
+	"                          none: write no files at all (not even the summaries)\n"
 	"      --vary key.path=V   override one scenario key (repeatable)\n"
 	"      --json              print the summary as JSON\n"
 	"      --quiet             print only failed expectations\n"
@@ -85,10 +86,14 @@ static int parse_kernel(const char *s, int *k)
 	return 0;
 }
 
-static int parse_trace(const char *s, unsigned *mask)
+/* "none" (alone): no output files at all; *none is set. */
+static int parse_trace(const char *s, unsigned *mask, bool *none)
 {
 	char buf[256], *tok, *save = NULL;
 	*mask = 0;
+	*none = !strcmp(s, "none");
+	if (*none)
+		return 0;
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "csv"))
@@ -137,8 +142,8 @@ static int cmd_run(int argc, char **argv)
 			if (++i == argc || parse_kernel(argv[i], &o.kernel))
 				return usage_error("--kernel: expected native or systemc, got '%s'", i < argc ? argv[i] : "");
 		} else if (!strcmp(a, "--trace")) {
-			if (++i == argc || parse_trace(argv[i], &o.trace))
-				return usage_error("--trace: expected a list of csv, perfetto, vcd, hgrm, got '%s'",
+			if (++i == argc || parse_trace(argv[i], &o.trace, &o.no_outputs))
+				return usage_error("--trace: expected none or a list of csv, perfetto, vcd, hgrm, got '%s'",
 						   i < argc ? argv[i] : "");
 			o.trace_given = true;
 		} else if (!strcmp(a, "--vary")) {

@@ -168,12 +168,29 @@ double sim_dist_sd(const struct sim_dist *d)
 	return 0;
 }
 
+/* llround(v) for v > 0, without the libm call when v is already a whole number (most costs). */
+static inline uint64_t round_pos(double v)
+{
+	if (v < 9.0e18) {
+		uint64_t u = (uint64_t)v;
+		if ((double)u == v)
+			return u;
+	}
+	return (uint64_t)llround(v);
+}
+
 sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const struct sim_clock *clk)
 {
-	double v = sim_dist_sample(&c->d, r);
+	/* constants draw no random number: skip the call */
+	double v = c->d.kind == SIM_DIST_CONST ? c->d.a : sim_dist_sample(&c->d, r);
 	if (!(v > 0))
 		return 0;
-	if (c->unit == SIM_COST_CYCLES)
-		return sim_clock_cycles(clk, (uint64_t)llround(v));
-	return (sim_time)llround(v);
+	if (c->unit == SIM_COST_CYCLES) {
+		uint64_t cycles = round_pos(v);
+		/* sim_clock_cycles in 64 bits when cycles * 1e12 + hz / 2 cannot overflow */
+		if (cycles <= (UINT64_MAX - clk->hz / 2) / SIM_S)
+			return (cycles * SIM_S + clk->hz / 2) / clk->hz;
+		return sim_clock_cycles(clk, cycles);
+	}
+	return (sim_time)round_pos(v);
 }

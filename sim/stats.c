@@ -170,21 +170,52 @@ void stats_set_notif_csv(struct sim_stats *s, FILE *f)
 		fprintf(f, "%s\n", stats_notif_csv_header);
 }
 
+static char *put_u64(char *q, uint64_t v)
+{
+	char tmp[20];
+	int k = 0;
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		*q++ = tmp[--k];
+	return q;
+}
+
 static void csv_row(struct sim_stats *s, const struct notif *n, const char *outcome)
 {
+	char line[512], *q = line;
+	size_t ol = strlen(outcome);
 	if (!s->csv)
 		return;
-	fprintf(s->csv, "%u,%u,%s,%d", n->id, n->value, outcome, n->taken_cpu);
-	for (int st = 0; st <= NOTIF_BH_DONE; st++) {
-		if (n->have & (1u << st))
-			fprintf(s->csv, ",%" PRIu64, n->t[st]);
-		else
-			fputs(",", s->csv);
+	/* "%u,%u,%s,%d" */
+	q = put_u64(q, n->id);
+	*q++ = ',';
+	q = put_u64(q, n->value);
+	*q++ = ',';
+	memcpy(q, outcome, ol);
+	q += ol;
+	*q++ = ',';
+	if (n->taken_cpu < 0) {
+		*q++ = '-';
+		q = put_u64(q, (uint64_t)(-(int64_t)n->taken_cpu));
+	} else {
+		q = put_u64(q, (uint64_t)n->taken_cpu);
 	}
+	/* ",%" PRIu64 or "," per stage */
+	for (int st = 0; st <= NOTIF_BH_DONE; st++) {
+		*q++ = ',';
+		if (n->have & (1u << st))
+			q = put_u64(q, n->t[st]);
+	}
+	/* ",%.3f\n" or ",\n" */
 	if ((n->have & (1u << NOTIF_SOURCE)) && (n->have & (1u << NOTIF_BH_ENTER)))
-		fprintf(s->csv, ",%.3f\n", (double)(n->t[NOTIF_BH_ENTER] - n->t[NOTIF_SOURCE]) / 1e6);
+		q += snprintf(q, (size_t)(line + sizeof(line) - q), ",%.3f\n",
+			      (double)(n->t[NOTIF_BH_ENTER] - n->t[NOTIF_SOURCE]) / 1e6);
 	else
-		fputs(",\n", s->csv);
+		*q++ = ',', *q++ = '\n';
+	fwrite(line, 1, (size_t)(q - line), s->csv);
 }
 
 static void close_notif(struct sim_stats *s, struct notif *n)
@@ -241,7 +272,11 @@ static void stats_rec(void *ctx, const struct sim_rec *r);
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
-	notif_assoc_feed(&s->assoc, r, stats_rec, s);
+	/* only notification stages and GIC pends need an id from the association */
+	if (r->kind == TR_NOTIF || r->kind == TR_GIC_PEND)
+		notif_assoc_feed(&s->assoc, r, stats_rec, s);
+	else
+		stats_rec(s, r);
 }
 
 static void stats_rec(void *ctx, const struct sim_rec *r)

@@ -41,7 +41,93 @@ section_kernel() {
 	echo "   (native/systemc = native events/s over SystemC events/s; one run each)"
 }
 
-SECTIONS="section_kernel"
+# --- e2e: the default scenario, end to end ---------------------------------------
+# Throughput: simulated notifications per wall-second (tzsim's own wall_s,
+# which covers boot, the run and the drain, not loading), with no outputs
+# (--trace none) and with the record CSV on. Instructions per notification:
+# callgrind on two runs, the difference over the difference in notifications
+# cancels boot and set-up. Peak RSS: tests/bench_rss (wait4's ru_maxrss) at
+# 10k and 1M notifications; the ratio should stay near 1 (flat memory).
+#
+#   E2E_N      notifications for the no-output throughput run (default 200000)
+#   E2E_N_CSV  ... for the CSV run (default 20000; ~7 kB of CSV each)
+#   E2E_BIG    notifications for the large RSS run (default 1000000)
+#   E2E_CG     0: skip callgrind
+TZSIM=${TZSIM:-$BUILD/tzsim}
+SCEN=${SCEN:-scenarios/default.yaml}
+
+# notifications and wall_s of one run: e2e_run N ARGS... -> "N_SENT WALL_S"
+e2e_run() {
+	local n=$1 out
+	shift
+	out=$("$TZSIM" run "$SCEN" --vary "stop={notifications: $n}" --json "$@") || return 1
+	echo "$(echo "$out" | sed -n 's/.*"notifications":\([0-9.e+]*\).*/\1/p') $(echo "$out" | sed -n 's/.*"wall_s":\([0-9.]*\).*/\1/p')"
+}
+
+e2e_rate() {
+	local label=$1 n=$2 r
+	shift 2
+	r=$(e2e_run "$n" "$@") || { echo "   $label: run failed"; status=1; return; }
+	set -- $r
+	awk -v l="$label" -v n="$1" -v w="$2" \
+		'BEGIN { printf "   %-28s %9d notifications in %7.3f s wall = %9.0f notifications/s\n", l, n, w, n / w }'
+}
+
+# Instructions of one run under callgrind
+e2e_ir() {
+	local n=$1 tmp=$2 log
+	log=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$n" "$TZSIM" run "$SCEN" \
+		--vary "stop={notifications: $n}" --trace none --quiet 2>&1 >/dev/null) || return 1
+	echo "$log" | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
+}
+
+# Peak RSS (kB) of one run
+e2e_rss() {
+	local n=$1 line
+	line=$("$BUILD/tests/bench_rss" "$TZSIM" run "$SCEN" --vary "stop={notifications: $n}" --trace none \
+		--quiet 2>&1 >/dev/null | grep '^maxrss_kb=') || return 1
+	kv "$line" maxrss_kb
+}
+
+section_e2e() {
+	local tmp n1=2000 n2=12000 i1 i2 r1 r2
+	echo "== e2e: $SCEN, end to end ($TZSIM)"
+	if [ ! -x "$TZSIM" ]; then
+		echo "   $TZSIM not built"
+		status=1
+		return
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-bench.XXXXXX") || { status=1; return; }
+	e2e_rate "tracing off (--trace none)" "${E2E_N:-200000}" --trace none
+	e2e_rate "CSV on (--trace csv)" "${E2E_N_CSV:-20000}" --trace csv -o "$tmp/csv"
+	rm -rf "$tmp/csv"
+	if [ "${E2E_CG:-1}" = 0 ]; then
+		echo "   callgrind: skipped (E2E_CG=0)"
+	elif ! command -v valgrind >/dev/null; then
+		echo "   callgrind: valgrind not installed"
+	else
+		i1=$(e2e_ir $n1 "$tmp") && i2=$(e2e_ir $n2 "$tmp") && [ -n "$i1" ] && [ -n "$i2" ] ||
+			{ echo "   callgrind: run failed"; status=1; }
+		[ -n "${i1:-}" ] && [ -n "${i2:-}" ] &&
+			awk -v a="$i1" -v b="$i2" -v n1=$n1 -v n2=$n2 'BEGIN {
+				printf "   %-28s %9.0f instructions/notification (callgrind: %d at %d, %d at %d)\n",
+					"instructions (tracing off)", (b - a) / (n2 - n1), a, n1, b, n2 }'
+	fi
+	if [ ! -x "$BUILD/tests/bench_rss" ]; then
+		echo "   $BUILD/tests/bench_rss not built"
+		status=1
+	else
+		r1=$(e2e_rss 10000) && r2=$(e2e_rss "${E2E_BIG:-1000000}") ||
+			{ echo "   peak RSS: run failed"; status=1; }
+		[ -n "${r1:-}" ] && [ -n "${r2:-}" ] &&
+			awk -v a="$r1" -v b="$r2" -v big="${E2E_BIG:-1000000}" 'BEGIN {
+				printf "   %-28s %9d kB at 10000, %d kB at %d notifications: ratio %.3f (target <= 1.2)\n",
+					"peak RSS (tracing off)", a, b, big, b / a }'
+	fi
+	rm -rf "$tmp"
+}
+
+SECTIONS="section_kernel section_e2e"
 for s in $SECTIONS; do
 	"$s"
 	echo

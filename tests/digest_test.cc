@@ -254,3 +254,26 @@ TEST(Digest, CaptureKeepsTheRecordsAroundTheDifference)
 	EXPECT_FALSE(c0.have_prev);
 	EXPECT_TRUE(c0.have_at);
 }
+
+/* digest_new_flat: the same digest and count, no record-hash list (flat memory). */
+TEST(Digest, FlatDigestKeepsValueNotList)
+{
+	Digest a;
+	digest *flat = digest_new_flat();
+	ASSERT_NE(flat, nullptr);
+	auto v = stream(5000);
+	a.feed(v);
+	sim_trace *tr = sim_trace_new();
+	sim_trace_add_sink(tr, digest_sink, flat);
+	for (const auto &r : v)
+		sim_trace_emit(tr, &r);
+	sim_trace_free(tr);
+	EXPECT_EQ(digest_value(flat), digest_value(a.d));
+	EXPECT_EQ(digest_count(flat), 5000u);
+	EXPECT_EQ(digest_record_hash24(flat, 10), 0u);
+	std::string dir = make_temp_dir();
+	EXPECT_EQ(digest_write_golden((dir + "/flat.golden").c_str(), flat), -1);
+	EXPECT_TRUE(ls(dir).empty());
+	rm_rf(dir);
+	digest_free(flat);
+}

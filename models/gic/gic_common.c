@@ -246,6 +246,12 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 	bool now = gic_irq_is_pending(st);
 	int target;
 
+	if (now) {
+		if (intid >= GIC_SPI_BASE)
+			g->spi_hint[(intid - GIC_SPI_BASE) / 64] |= 1ull << ((intid - GIC_SPI_BASE) % 64);
+		else
+			g->pe[pe].priv_hint |= 1u << intid;
+	}
 	if (intid >= GIC_SPI_BASE) {
 		gic_dist_route(g, intid);
 		target = g->spi[intid - GIC_SPI_BASE].target;
@@ -485,10 +491,13 @@ int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint
 		bool set_clear = reg != BR_IGROUPR && reg != BR_IGRPMODR;
 		for (unsigned i = 0; i < 32; i++) {
 			bool bit = (val >> i) & 1;
-			struct gic_irq *st = gic_frame_irq(g, pe, lo, hi, base + i);
-			if (!st || !gic_bit_access(g, st, reg, secure, true))
-				continue;
+			struct gic_irq *st;
+			/* writing 0 to a set/clear register does nothing: skip before the
+			 * (side-effect free) lookup and access check */
 			if (set_clear && !bit)
+				continue;
+			st = gic_frame_irq(g, pe, lo, hi, base + i);
+			if (!st || !gic_bit_access(g, st, reg, secure, true))
 				continue;
 			if (!set_clear && bit == gic_bitreg_get(g, st, reg))
 				continue;

@@ -79,6 +79,7 @@ struct gic_pe {
 	bool sleep;       /* GICR_WAKER.ProcessorSleep (ChildrenAsleep follows it) */
 	struct gic_fwd fwd[3];
 	struct sim_event fwd_ev;
+	uint32_t priv_hint; /* SGIs/PPIs that may be pending (see gic.spi_hint) */
 
 	/* CPU interface */
 	unsigned el;
@@ -103,6 +104,14 @@ struct gic {
 	unsigned npending;
 	unsigned probe_intid;  /* gic_probe_pending: its pending state is a trace signal */
 	int *probe_sig;        /* per PE (SGI/PPI) or [0] (SPI); NULL: no probe */
+	/*
+	 * Bit per SPI that may be pending: set by gic_irq_update whenever an
+	 * interrupt is pending after a change (every transition to pending goes
+	 * through it), cleared lazily by the forward scan when found not
+	 * pending. A superset of the pending SPIs, so the scans visit only
+	 * these, in INTID order.
+	 */
+	uint64_t spi_hint[(988 + 63) / 64];
 	struct gic_spi *spi;
 	struct gic_pe *pe;
 };

@@ -80,15 +80,16 @@ static bool gic_redist_wake_wanted(const struct gic *g, unsigned pe)
 	/* IHI 0069 11.1: with ProcessorSleep == 1, a pending interrupt that would
 	 * otherwise be forwarded asserts WakeRequest. The CPU interface is off, so
 	 * PMR and IGRPEN do not matter here. */
-	for (unsigned i = 0; i < GIC_NUM_PRIV; i++)
-		if (gic_irq_forwardable(g, &p->priv[i]))
+	for (uint32_t m = p->priv_hint; m; m &= m - 1)
+		if (gic_irq_forwardable(g, &p->priv[__builtin_ctz(m)]))
 			return true;
-	for (unsigned i = 0; i < g->cfg.num_spis; i++) {
-		const struct gic_spi *sp = &g->spi[i];
-		if ((sp->target == (int)pe || sp->wake_pe == (int)pe) &&
-		    gic_irq_forwardable(g, &sp->st))
-			return true;
-	}
+	for (unsigned w = 0; w < (g->cfg.num_spis + 63) / 64; w++)
+		for (uint64_t m = g->spi_hint[w]; m; m &= m - 1) {
+			const struct gic_spi *sp = &g->spi[w * 64 + (unsigned)__builtin_ctzll(m)];
+			if ((sp->target == (int)pe || sp->wake_pe == (int)pe) &&
+			    gic_irq_forwardable(g, &sp->st))
+				return true;
+		}
 	return false;
 }
 
@@ -112,17 +113,26 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 	/* IHI 0069 11.1: while ProcessorSleep == 1 nothing is forwarded; interrupts
 	 * stay pending in the Redistributor. */
 	if (!p->sleep) {
-		for (unsigned i = 0; i < GIC_NUM_PRIV; i++) {
+		/* only the interrupts that may be pending (the hints), in INTID order;
+		 * a hint found not pending is dropped */
+		for (uint32_t m = p->priv_hint; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
 			const struct gic_irq *st = &p->priv[i];
-			if (gic_irq_forwardable(g, st))
+			if (!gic_irq_is_pending(st))
+				p->priv_hint &= ~(1u << i);
+			else if (gic_irq_forwardable(g, st))
 				gic_fwd_consider(&p->fwd[gic_irq_group(g, st)], i, st->prio);
 		}
-		for (unsigned i = 0; i < g->cfg.num_spis; i++) {
-			const struct gic_spi *sp = &g->spi[i];
-			if (sp->target == (int)pe && gic_irq_forwardable(g, &sp->st))
-				gic_fwd_consider(&p->fwd[gic_irq_group(g, &sp->st)],
-						 GIC_SPI_BASE + i, sp->st.prio);
-		}
+		for (unsigned w = 0; w < (g->cfg.num_spis + 63) / 64; w++)
+			for (uint64_t m = g->spi_hint[w]; m; m &= m - 1) {
+				unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+				const struct gic_spi *sp = &g->spi[i];
+				if (!gic_irq_is_pending(&sp->st))
+					g->spi_hint[w] &= ~(1ull << (i % 64));
+				else if (sp->target == (int)pe && gic_irq_forwardable(g, &sp->st))
+					gic_fwd_consider(&p->fwd[gic_irq_group(g, &sp->st)],
+							 GIC_SPI_BASE + i, sp->st.prio);
+			}
 	}
 	gic_cpuif_update(g, pe);
 	gic_redist_update_wake(g, pe);
