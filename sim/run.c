@@ -80,13 +80,25 @@ static bool booted_cond(void *ctx)
 
 struct notif_goal {
 	struct platform *p;
-	uint64_t n;
+	uint64_t n, last;
+	sim_time last_at;
+	bool stalled;
 };
 
+/* Until N notifications were sent, or none has come for RUN_STALL of simulated time. */
 static bool sent_cond(void *ctx)
 {
 	struct notif_goal *g = ctx;
-	return stats_sent(g->p->stats) < g->n;
+	uint64_t sent = stats_sent(g->p->stats);
+	sim_time now = sim_now(g->p->sim.k);
+	if (sent != g->last) {
+		g->last = sent;
+		g->last_at = now;
+	} else if (now - g->last_at > RUN_STALL) {
+		g->stalled = true;
+		return false;
+	}
+	return sent < g->n;
 }
 
 struct drain {
@@ -341,8 +353,12 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		if (sc->stop == SCENARIO_STOP_AFTER) {
 			sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
 		} else {
-			struct notif_goal g = { p, sc->stop_notifications };
+			struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
 			sim_run_while(p->sim.k, sent_cond, &g);
+			if (g.stalled && out)
+				fprintf(out, "tzsim: %s: stopped after %" PRIu64 " of %" PRIu64
+					     " notifications: none for %.0f ms of simulated time\n",
+					sc->path, g.last, sc->stop_notifications, (double)RUN_STALL / 1e9);
 		}
 		platform_stop_sources(p);
 		d.until = sim_now(p->sim.k) + RUN_DRAIN;

@@ -26,6 +26,8 @@ extern "C" {
 
 #define RUN_DRAIN (50 * SIM_MS)
 #define RUN_BOOT_LIMIT (1 * SIM_S)
+/* stop: {notifications: N} also ends when none has been sent for this long */
+#define RUN_STALL (1 * SIM_S)
 
 struct run_opts {
 	const char *out_dir;  /* NULL: traces/<scenario>/<variant> */
