@@ -157,11 +157,14 @@ void pe_set_masks(struct pe *pe, bool mask_i, bool mask_f)
 
 void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask_f)
 {
+	bool eret = el < pe->el;
 	pe->el = (uint8_t)el;
 	pe->world = (uint8_t)world;
 	pe->mask_i = mask_i;
 	pe->mask_f = mask_f;
 	publish_state(pe);
+	if (eret) /* the monitor's ERET into a lower EL at a new entry point */
+		trace(pe, TR_EXC_RETURN, el, 0, 0, 0, NULL);
 	update_activity(pe);
 	request_check(pe);
 }

@@ -187,9 +187,10 @@ void pe_idle(struct pe *pe);
 void pe_set_masks(struct pe *pe, bool mask_i, bool mask_f);
 
 /*
- * Move the current context to (@el, @world) without an exception: the
- * monitor uses it for ERET into a lower EL at a new entry point. Publishes
- * the state to the GIC.
+ * Move the current context to (@el, @world) without taking an exception:
+ * the monitor uses it for ERET into a lower EL at a new entry point (a
+ * TR_EXC_RETURN record when the EL drops; the cost belongs to the caller's
+ * world switch). Publishes the state to the GIC.
  */
 void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask_f);
 
