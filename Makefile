@@ -21,7 +21,10 @@ LDFLAGS  := $(SAN)
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libgtest-dev binutils-aarch64-linux-gnu pkg-config
 
-LIB_C    := $(filter-out sim/main.c,$(wildcard sim/*.c models/*/*.c))
+# sim/main.c and sim/cli_*.c are the command line: in the tzsim binary, not in the library
+CLI_C    := sim/main.c $(wildcard sim/cli_*.c)
+LIB_C    := $(filter-out $(CLI_C),$(wildcard sim/*.c models/*/*.c))
+CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 LIB_CXX  := $(wildcard sim/systemc/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
@@ -58,7 +61,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(TZSIM): $(BUILD)/sim/main.o $(LIB)
+$(TZSIM): $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
