@@ -50,7 +50,7 @@ static void med_spread(const double *a, unsigned n, char *buf, size_t len)
 				t[x] = t[y];
 				t[y] = z;
 			}
-	snprintf(buf, len, "%.2f [%.1f-%.1f]", t[n / 2], t[0], t[n - 1]);
+	snprintf(buf, len, "%.2f [%.1f-%.1f]", n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2, t[0], t[n - 1]);
 }
 
 int cli_compare(int argc, char **argv)
