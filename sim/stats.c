@@ -411,7 +411,8 @@ void stats_finish(struct sim_stats *s, sim_time end)
 	}
 	s->open.n = 0;
 	s->seq_open = 0;
-	memset(s->open.slot, 0, s->open.cap * sizeof(*s->open.slot));
+	if (s->open.slot) /* NULL until the first notification: memset(NULL, 0, 0) is undefined */
+		memset(s->open.slot, 0, s->open.cap * sizeof(*s->open.slot));
 }
 
 const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span) { return s->span[span]; }
