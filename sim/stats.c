@@ -19,6 +19,7 @@ struct notif {
 	uint16_t have;          /* bit per stage */
 	int16_t pend_cpu, taken_cpu;
 	uint32_t epoch;         /* pend_cpu's power-down count at pend time */
+	bool pend_down;         /* pend_cpu was down (off or suspended) when it became pending */
 	sim_time down_at;       /* when pend_cpu went down while this was pending */
 	bool late;
 	sim_time t[NOTIF_STAGE_COUNT];
@@ -311,16 +312,18 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 			if ((n = tab_find(&s->open, r->notif))) {
 				stamp(n, NOTIF_NS_PENDING, r->t);
 				n->pend_cpu = r->cpu >= 0 && r->cpu < MAX_CPUS ? (int16_t)r->cpu : -1;
-				if (n->pend_cpu >= 0)
+				if (n->pend_cpu >= 0) {
 					n->epoch = s->power_epoch[n->pend_cpu];
+					n->pend_down = !s->cpu_on[n->pend_cpu];
+				}
 			}
 			break;
 		case NOTIF_NS_TAKEN:
 			if ((n = tab_find(&s->open, r->notif))) {
 				stamp(n, NOTIF_NS_TAKEN, r->t);
 				n->taken_cpu = (int16_t)r->cpu;
-				/* late: pending on a CPU that went down, taken there after it came back */
-				if (n->pend_cpu >= 0 && s->power_epoch[n->pend_cpu] != n->epoch &&
+				/* late: pending on a CPU that was or went down, taken there after it came back */
+				if (n->pend_cpu >= 0 && (s->power_epoch[n->pend_cpu] != n->epoch || n->pend_down) &&
 				    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
 				    r->cpu == n->pend_cpu)
 					n->late = true;
@@ -443,7 +446,8 @@ void stats_finish(struct sim_stats *s, sim_time end)
 	}
 	s->open.n = 0;
 	s->seq_open = 0;
-	memset(s->open.slot, 0, s->open.cap * sizeof(*s->open.slot));
+	if (s->open.slot) /* NULL until the first notification: memset(NULL, 0, 0) is undefined */
+		memset(s->open.slot, 0, s->open.cap * sizeof(*s->open.slot));
 }
 
 const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span) { return s->span[span]; }

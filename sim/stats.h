@@ -10,7 +10,8 @@
  *  - delivered: its DO_BOTTOM_HALF entered the TEE;
  *  - late: delivered, but an interrupt on its path waited for a CPU that
  *    was down (CPU_OFF or CPU_SUSPEND): the NS interrupt was pending on a
- *    CPU that went down and was taken there after it powered up again, or
+ *    CPU that was down or went down, and was taken there after it powered
+ *    up again, or
  *    the secure source's interrupt was taken by a CPU that powered up after
  *    the source asserted;
  *  - coalesced: sent while the same value was still pending;
