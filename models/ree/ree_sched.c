@@ -86,6 +86,12 @@ static int pick_cpu(const struct ree *r, const struct ree_task *t)
 	return first_online(r);
 }
 
+static void task_start(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	t->resume(t, pe);
+}
+
 static void switch_in(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
@@ -94,8 +100,13 @@ static void switch_in(void *ctx, struct pe *pe)
 		pe_resume_frame(pe, &t->frame);
 		return;
 	}
+	/*
+	 * finish_task_switch re-enables interrupts before the task runs a single
+	 * step: an interrupt pending now is taken first (a zero-length step the
+	 * PE can be interrupted in), then the task continues.
+	 */
 	pe_set_masks(pe, false, false);
-	t->resume(t, pe);
+	pe_exec(pe, 0, t->name, task_start, t);
 }
 
 void ree_schedule(struct ree *r, struct pe *pe)
