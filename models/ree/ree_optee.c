@@ -120,6 +120,28 @@ static void notif_woken(struct ree_task *t, struct pe *pe)
 }
 
 static void ffa_call_ret(struct optee_call *c, struct pe *pe);
+
+/*
+ * OPTEE_RPC_CMD_NOTIFICATION (optee_rpc_cmd -> handle_rpc_func_cmd_notif):
+ * SEND completes a waiter (or keeps the key as one bit); WAIT returns at
+ * once if the key was sent before, else sleeps until optee_notif_send(key).
+ * Then the call resumes with the RPC's resume arguments already in c->args.
+ */
+static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t arg)
+{
+	unsigned op = (unsigned)(arg >> 32), key = (unsigned)(arg & 0xffffffff);
+	if (op == OPTEE_RPC_NOTIFICATION_SEND) {
+		ree_optee_notif_send(r, pe, key);
+	} else if (!bit_test_clear(r, key)) {
+		c->notif_key = key;
+		c->woken = false;
+		c->wnext = r->notif_waiters;
+		r->notif_waiters = c;
+		ree_block(r, pe, notif_woken);
+		return;
+	}
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+}
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
 
 static void call_ret(void *ctx, struct pe *pe)
@@ -144,18 +166,8 @@ static void call_ret(void *ctx, struct pe *pe)
 		c->args[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 		c->args[1] = a1, c->args[2] = a2, c->args[3] = a3;
 		if (a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION) {
-			unsigned op = (unsigned)(a2 >> 32), key = (unsigned)(a2 & 0xffffffff);
-			if (op == OPTEE_RPC_NOTIFICATION_SEND) {
-				ree_optee_notif_send(r, pe, key);
-			} else if (!bit_test_clear(r, key)) {
-				/* nobody sent it yet: wait for optee_notif_send(key) */
-				c->notif_key = key;
-				c->woken = false;
-				c->wnext = r->notif_waiters;
-				r->notif_waiters = c;
-				ree_block(r, pe, notif_woken);
-				return;
-			}
+			rpc_notification(r, c, pe, a2);
+			return;
 		}
 		/* RPC_FOREIGN_INTR: nothing to do; the IRQ is taken as the SMC returned (cond_resched) */
 		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
@@ -202,17 +214,8 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
 		c->args[4] = thread;
 		if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION) {
-			unsigned op = (unsigned)(rpc_arg >> 32), key = (unsigned)(rpc_arg & 0xffffffff);
-			if (op == OPTEE_RPC_NOTIFICATION_SEND) {
-				ree_optee_notif_send(r, pe, key);
-			} else if (!bit_test_clear(r, key)) {
-				c->notif_key = key;
-				c->woken = false;
-				c->wnext = r->notif_waiters;
-				r->notif_waiters = c;
-				ree_block(r, pe, notif_woken);
-				return;
-			}
+			rpc_notification(r, c, pe, rpc_arg);
+			return;
 		}
 		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 	}

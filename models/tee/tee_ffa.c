@@ -350,24 +350,13 @@ static void ffa_read(struct tee *t, struct pe *pe, bool empty)
 }
 
 /* The SRI is an SGI donated to the normal world, as for the SGI transport. */
-static void ffa_donate(struct tee *t, struct pe *pe, unsigned target)
-{
-	unsigned id = t->cfg.intid;
-	uint64_t rd = t->cfg.gicr_base + (uint64_t)target * GICR_STRIDE + GICR_SGI_OFFSET, v;
-	pe_mmio_write(pe, rd + GICR_ICENABLER0, 4, 1ull << id);
-	pe_mmio_read(pe, rd + GICR_IGROUPR0, 4, &v);
-	pe_mmio_write(pe, rd + GICR_IGROUPR0, 4, v | (1ull << id));
-	pe_mmio_read(pe, rd + GICR_IGRPMODR0, 4, &v);
-	pe_mmio_write(pe, rd + GICR_IGRPMODR0, 4, v & ~(1ull << id));
-}
-
 static void ffa_init(struct tee *t, struct pe *pe)
 {
 	for (unsigned i = 0; i < t->cfg.num_pes; i++)
-		ffa_donate(t, pe, i);
+		tee_donate_sgi(t, pe, i);
 	tee_trace(t, pe, TR_EVENT, 0, t->cfg.intid, 0, 0, 0, "SRI donated to Non-secure G1");
 }
 
-static void ffa_init_cpu(struct tee *t, struct pe *pe) { ffa_donate(t, pe, pe->id); }
+static void ffa_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe->id); }
 
 const struct tee_transport tee_transport_ffa = { "ffa", ffa_init, ffa_raise, ffa_read, ffa_init_cpu };

@@ -117,6 +117,11 @@ void id_list_push(struct id_list *l, uint32_t v);
 
 /* tee_notif.c */
 void tee_notif_init(struct tee *t);
+/*
+ * gic_init_donate_sgi_to_ns on @target's Redistributor, from @pe: disable,
+ * clear pending, Non-secure Group 1 (the SGI transport and FF-A's SRI).
+ */
+void tee_donate_sgi(struct tee *t, struct pe *pe, unsigned target);
 /* notif_send_async: from a top half on @pe; @src / @th: source and top-half times; then @done. */
 void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th, pe_fn done,
 		    void *ctx);

@@ -245,7 +245,7 @@ const struct tee_transport tee_transport_ppi = { "ppi", NULL, ppi_raise, no_read
  * gic_init_donate_sgi_to_ns): disable, clear pending, Non-secure Group 1,
  * on every PE's Redistributor.
  */
-static void sgi_donate(struct tee *t, struct pe *pe, unsigned target)
+void tee_donate_sgi(struct tee *t, struct pe *pe, unsigned target)
 {
 	unsigned id = t->cfg.intid;
 	uint64_t rd = t->cfg.gicr_base + (uint64_t)target * GICR_STRIDE + GICR_SGI_OFFSET, v;
@@ -260,7 +260,7 @@ static void sgi_donate(struct tee *t, struct pe *pe, unsigned target)
 static void sgi_init(struct tee *t, struct pe *pe)
 {
 	for (unsigned i = 0; i < t->cfg.num_pes; i++)
-		sgi_donate(t, pe, i);
+		tee_donate_sgi(t, pe, i);
 	tee_trace(t, pe, TR_EVENT, 0, t->cfg.intid, 0, 0, 0, "SGI donated to Non-secure G1");
 }
 
@@ -269,7 +269,7 @@ static void sgi_init(struct tee *t, struct pe *pe)
  * Secure Group 1, so OP-TEE copies the donation into this CPU's
  * Redistributor (gic_init_per_cpu -> gicv3_sync_redist_config).
  */
-static void sgi_init_cpu(struct tee *t, struct pe *pe) { sgi_donate(t, pe, pe->id); }
+static void sgi_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe->id); }
 
 static uint64_t sgir_for(unsigned intid, unsigned pe)
 {
