@@ -6,8 +6,6 @@
  */
 #include <gtest/gtest.h>
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -25,20 +23,6 @@
 #include "trace_check.h"
 
 namespace {
-
-std::vector<std::string> ls(const std::string &dir)
-{
-	std::vector<std::string> names;
-	DIR *d = opendir(dir.c_str());
-	if (!d)
-		return names;
-	while (dirent *e = readdir(d))
-		if (e->d_name[0] != '.')
-			names.push_back(e->d_name);
-	closedir(d);
-	std::sort(names.begin(), names.end());
-	return names;
-}
 
 /* ---- a synthetic run ---------------------------------------------------- */
 

@@ -21,5 +21,7 @@ std::string make_temp_dir();
 void rm_rf(const std::string &path);
 std::string read_file(const std::string &path);
 void write_file(const std::string &path, const std::string &text);
+/* The names in a directory, sorted, less those starting with '.'; none if it cannot be read. */
+std::vector<std::string> ls(const std::string &dir);
 
 #endif
