@@ -16,6 +16,16 @@ size_t RecordLog::count(unsigned kind) const
 	return n;
 }
 
+std::ostream &operator<<(std::ostream &os, const Fired &f) { return os << "(" << f.t << "," << f.id << ")"; }
+
+Ids EventLog::ids() const
+{
+	Ids v;
+	for (const auto &f : fired)
+		v.push_back(f.id);
+	return v;
+}
+
 std::string make_temp_dir()
 {
 	char tmpl[] = "/tmp/tzsim-test-XXXXXX";
