@@ -28,7 +28,8 @@ CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 LIB_CXX  := $(wildcard sim/systemc/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
-UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o
+UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/trace_check.o \
+            $(BUILD)/tests/plat_harness.o
 SC_SRC   := $(wildcard tests/sc_*_test.cc)
 SC_OBJ   := $(SC_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o
 BENCH_SRC:= $(wildcard tests/bench_*.c)

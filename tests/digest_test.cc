@@ -2,8 +2,6 @@
 /* tests/digest_test.cc: golden digests locate the first differing record. */
 #include <gtest/gtest.h>
 
-#include <dirent.h>
-
 #include <string>
 #include <vector>
 
@@ -47,19 +45,6 @@ struct Digest {
 		sim_trace_free(tr);
 	}
 };
-
-std::vector<std::string> ls(const std::string &dir)
-{
-	std::vector<std::string> names;
-	DIR *d = opendir(dir.c_str());
-	if (!d)
-		return names;
-	while (dirent *e = readdir(d))
-		if (e->d_name[0] != '.')
-			names.push_back(e->d_name);
-	closedir(d);
-	return names;
-}
 
 } // namespace
 

@@ -14,36 +14,12 @@
 
 #include "sim/kernel.h"
 #include "sim/rng.h"
+#include "testutil.h"
 
 namespace {
 
-struct Fired {
-	sim_time t;
-	uint64_t id;
-	bool operator==(const Fired &o) const { return t == o.t && id == o.id; }
-};
-
-/* A kernel plus a log of (time, arg) for every event fired through record(). */
-struct Log {
-	sim_kernel *k;
-	std::vector<Fired> fired;
-	explicit Log(sim_backend b = SIM_BACKEND_NATIVE) : k(sim_kernel_new(b)) {}
-	~Log() { sim_kernel_free(k); }
-	static void record(void *ctx, uint64_t arg)
-	{
-		Log *l = static_cast<Log *>(ctx);
-		l->fired.push_back({sim_now(l->k), arg});
-	}
-	std::vector<uint64_t> ids() const
-	{
-		std::vector<uint64_t> v;
-		for (const auto &f : fired)
-			v.push_back(f.id);
-		return v;
-	}
-};
-
-using Ids = std::vector<uint64_t>;
+/* The shared event log (tests/testutil.h), on the native kernel unless told. */
+using Log = EventLog;
 
 } // namespace
 

@@ -22,62 +22,17 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "models/gic/gic.h"
-#include "models/monitor/smccc.h"
-#include "models/ree/ree_internal.h"
-#include "models/tee/tee_internal.h"
-}
-#include "sim/platform.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
-#include "testutil.h"
+#include "plat_harness.h"
 
 namespace {
 
-constexpr uint32_t kGet = OPTEE_SMC_GET_ASYNC_NOTIF_VALUE;
-constexpr uint32_t kRegd = OPTEE_SMC_CALL_WITH_REGD_ARG;
 constexpr uint32_t kRfr = OPTEE_SMC_CALL_RETURN_FROM_RPC;
-constexpr uint32_t kCallDone = TEESMC_OPTEED_RETURN_CALL_DONE;
-constexpr uint32_t kFiqDone = TEESMC_OPTEED_RETURN_FIQ_DONE;
 constexpr unsigned kNotifIntid = 219;
 
-/* A platform built from an inline scenario, with every trace record kept. */
-struct Plat {
-	std::unique_ptr<scenario> sc{ new scenario() };
-	std::unique_ptr<platform> p{ new platform() };
-	RecordLog log;
-	bool built = false;
+/* The shared harness (tests/plat_harness.h) and what only these tests need. */
+struct Plat : PlatHarness {
+	Plat() : PlatHarness("proto.yaml") {}
 
-	~Plat()
-	{
-		if (built)
-			platform_free(p.get());
-	}
-
-	/* Load, build (native), attach the log, cold boot, run until Linux has booted. */
-	::testing::AssertionResult boot(const std::string &yaml, std::vector<const char *> ovr = {})
-	{
-		sim_diag d{};
-		char err[1024] = "";
-		if (scenario_load_string(yaml.c_str(), "proto.yaml", ovr.data(), (int)ovr.size(), sc.get(), &d) != 0)
-			return ::testing::AssertionFailure() << d.msg;
-		if (platform_build(p.get(), sc.get(), SIM_BACKEND_NATIVE, err, sizeof(err)) != 0)
-			return ::testing::AssertionFailure() << err;
-		built = true;
-		log.attach(p->sim.tr);
-		platform_start(p.get());
-		sim_run_while(p->sim.k, not_booted, p.get());
-		if (!p->booted)
-			return ::testing::AssertionFailure() << "did not boot";
-		return ::testing::AssertionSuccess();
-	}
-	static bool not_booted(void *ctx)
-	{
-		platform *pp = static_cast<platform *>(ctx);
-		return !pp->booted && sim_now(pp->sim.k) < RUN_BOOT_LIMIT;
-	}
-	sim_time now() const { return sim_now(p->sim.k); }
 	void run_for(sim_time d) { sim_run_until(p->sim.k, now() + d); }
 	/* Stop sources and workloads, then let everything in flight finish. */
 	void quiesce(sim_time d)
@@ -86,17 +41,6 @@ struct Plat {
 		run_for(d);
 	}
 
-	/* Records of @kind from @from on (and, if given, only one world / cpu). */
-	std::vector<sim_rec> recs(unsigned kind, sim_time from = 0, int world = -1, int cpu = -1) const
-	{
-		std::vector<sim_rec> v;
-		for (const auto &r : log.recs)
-			if (r.kind == kind && r.t >= from && (world < 0 || (int)r.world == world) &&
-			    (cpu < 0 || r.cpu == cpu))
-				v.push_back(r);
-		return v;
-	}
-	std::vector<sim_rec> smcs(sim_time from = 0) const { return recs(TR_SMC, from); }
 	/* What the Non-secure caller got back from each GET_ASYNC_NOTIF_VALUE (x0, x1, x2). */
 	std::vector<sim_rec> get_returns(sim_time from = 0) const
 	{
@@ -129,33 +73,6 @@ struct Sends {
 	}
 	/* the SPI transport raises synchronously: nothing to continue */
 	static void sent(void *, struct pe *) {}
-	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
-};
-
-/* An SMC from an idle Non-secure PE, as a driver would make it; x0..x3 of the result kept. */
-struct DirectSmc {
-	Plat *pl;
-	unsigned cpu;
-	uint64_t x[8] = {};
-	uint64_t ret[4] = {};
-	bool done = false;
-	static void cont(void *ctx, struct pe *pe)
-	{
-		DirectSmc *d = static_cast<DirectSmc *>(ctx);
-		memcpy(d->ret, pe->x, sizeof(d->ret));
-		d->done = true;
-		pe_idle(pe);
-	}
-	static void fire(void *ctx, uint64_t)
-	{
-		DirectSmc *d = static_cast<DirectSmc *>(ctx);
-		struct pe *pe = d->pl->p->pe[d->cpu];
-		if (pe->power != PE_ON || pe->working || pe->depth || pe->world != SIM_WORLD_NS) {
-			sim_post(d->pl->p->sim.k, SIM_US, fire, d, 0); /* not idle yet: try again */
-			return;
-		}
-		pe_smc(pe, d->x, cont, d);
-	}
 	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
 };
 
@@ -735,31 +652,7 @@ int run_yaml(const std::string &yaml, run_result *res, std::vector<const char *>
 		ADD_FAILURE() << d.msg;
 		return -1;
 	}
-	run_opts o{};
-	o.no_outputs = true;
-	o.quiet = true;
-	o.kernel = kernel;
-	o.seed = seed;
-	o.seed_given = seed_given;
-	return run_scenario(sc.get(), &o, res, nullptr);
-}
-
-int run_file(const char *path, run_result *res, std::vector<const char *> ovr = {}, uint64_t seed = 0,
-	     bool seed_given = false)
-{
-	std::unique_ptr<scenario> sc(new scenario());
-	sim_diag d{};
-	if (scenario_load(path, ovr.data(), (int)ovr.size(), sc.get(), &d) != 0) {
-		ADD_FAILURE() << d.msg;
-		return -1;
-	}
-	run_opts o{};
-	o.no_outputs = true;
-	o.quiet = true;
-	o.kernel = -1;
-	o.seed = seed;
-	o.seed_given = seed_given;
-	return run_scenario(sc.get(), &o, res, nullptr);
+	return run_quiet(sc.get(), res, kernel, seed, seed_given);
 }
 
 } // namespace

@@ -18,42 +18,23 @@
 
 #include "sim/kernel.h"
 #include "sim/rng.h"
+#include "testutil.h"
 
 namespace {
 
 sim_time sc_now_ps() { return sc_core::sc_time_stamp().value(); }
 
-struct Fired {
-	sim_time t;
-	uint64_t id;
-	bool operator==(const Fired &o) const { return t == o.t && id == o.id; }
-};
-
-std::ostream &operator<<(std::ostream &os, const Fired &f) { return os << "(" << f.t << "," << f.id << ")"; }
-
-/* A SystemC kernel plus a log of (time, arg); each firing checks sim_now == sc_time. */
-struct ScLog {
-	sim_kernel *k;
-	std::vector<Fired> fired;
+/* The shared event log (tests/testutil.h) on a SystemC kernel; each firing checks sim_now == sc_time. */
+struct ScLog : EventLog {
 	int time_mismatches = 0;
-	ScLog() : k(sim_kernel_new(SIM_BACKEND_SYSTEMC)) {}
-	~ScLog() { sim_kernel_free(k); }
+	ScLog() : EventLog(SIM_BACKEND_SYSTEMC) {}
 	static void record(void *ctx, uint64_t arg)
 	{
 		ScLog *l = static_cast<ScLog *>(ctx);
 		l->time_mismatches += sim_now(l->k) != sc_now_ps();
-		l->fired.push_back({sim_now(l->k), arg});
-	}
-	std::vector<uint64_t> ids() const
-	{
-		std::vector<uint64_t> v;
-		for (const auto &f : fired)
-			v.push_back(f.id);
-		return v;
+		l->note(arg);
 	}
 };
-
-using Ids = std::vector<uint64_t>;
 
 } // namespace
 

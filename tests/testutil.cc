@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "testutil.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <dirent.h>
 #include <unistd.h>
 
 size_t RecordLog::count(unsigned kind) const
@@ -12,6 +14,16 @@ size_t RecordLog::count(unsigned kind) const
 	for (const auto &r : recs)
 		n += r.kind == kind;
 	return n;
+}
+
+std::ostream &operator<<(std::ostream &os, const Fired &f) { return os << "(" << f.t << "," << f.id << ")"; }
+
+Ids EventLog::ids() const
+{
+	Ids v;
+	for (const auto &f : fired)
+		v.push_back(f.id);
+	return v;
 }
 
 std::string make_temp_dir()
@@ -42,4 +54,18 @@ void write_file(const std::string &path, const std::string &text)
 {
 	std::ofstream f(path, std::ios::binary);
 	f << text;
+}
+
+std::vector<std::string> ls(const std::string &dir)
+{
+	std::vector<std::string> names;
+	DIR *d = opendir(dir.c_str());
+	if (!d)
+		return names;
+	while (dirent *e = readdir(d))
+		if (e->d_name[0] != '.')
+			names.push_back(e->d_name);
+	closedir(d);
+	std::sort(names.begin(), names.end());
+	return names;
 }

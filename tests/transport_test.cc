@@ -4,8 +4,8 @@
  * 1-of-N, ppi, sgi, ffa s-el1/el3) and CPU hotplug/suspend outcomes on the
  * whole platform, checked from the trace and from the bus.
  *
- * The harness is protocol_test.cc's (a platform from an inline scenario,
- * every trace record kept), plus a tap on each PE's ports that records every
+ * The harness is protocol_test.cc's (tests/plat_harness.h: a platform from an
+ * inline scenario, every trace record kept), plus a tap on each PE's ports that records every
  * MMIO write and ICC write with the writing CPU and its security state, so a
  * test can name the register write that made an interrupt pending, routed it
  * or enabled it. Outcome tests read the statistics (sim/stats.h: delivered,
@@ -26,24 +26,10 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "models/cpu/pe.h"
-#include "models/gic/gic.h"
-#include "models/monitor/smccc.h"
-#include "models/ree/ree_internal.h"
-#include "models/tee/tee_internal.h"
-}
-#include "sim/platform.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
-#include "testutil.h"
+#include "plat_harness.h"
 
 namespace {
 
-constexpr uint32_t kGet = OPTEE_SMC_GET_ASYNC_NOTIF_VALUE;
-constexpr uint32_t kRegd = OPTEE_SMC_CALL_WITH_REGD_ARG;
-constexpr uint32_t kCallDone = TEESMC_OPTEED_RETURN_CALL_DONE;
-constexpr uint32_t kFiqDone = TEESMC_OPTEED_RETURN_FIQ_DONE;
 constexpr unsigned kSpi = 219, kPpi = 31, kSgi = 8;
 constexpr int S = SIM_WORLD_S, NS = SIM_WORLD_NS;
 
@@ -66,22 +52,19 @@ struct Tap {
 	pe_ports real;
 };
 
-/* A platform built from an inline scenario, every record and register write kept. */
-struct Plat {
-	std::unique_ptr<scenario> sc{ new scenario() };
-	std::unique_ptr<platform> p{ new platform() };
-	RecordLog log;
+/* The shared harness (tests/plat_harness.h), every register write and the per-notification CSV kept too. */
+struct Plat : PlatHarness {
 	std::vector<Write> writes;
 	Tap taps[PLATFORM_MAX_CPUS];
 	char *csv_buf = nullptr;
 	size_t csv_len = 0;
 	FILE *csv = nullptr;
-	bool built = false, finished = false;
+	bool finished = false;
 
-	~Plat()
+	Plat() : PlatHarness("transport.yaml") {}
+	~Plat() override
 	{
-		if (built)
-			platform_free(p.get());
+		release();
 		if (csv)
 			fclose(csv);
 		free(csv_buf);
@@ -115,35 +98,17 @@ struct Plat {
 		return t->real.mmio_write(t->real.ctx, addr, size, secure, val);
 	}
 
-	/* Load, build (native), tap the ports, attach the log and the CSV, cold boot, run until Linux booted. */
-	::testing::AssertionResult boot(const std::string &yaml, std::vector<const char *> ovr = {})
+	/* (boot) Tap the ports, attach the CSV. */
+	void attach() override
 	{
-		sim_diag d{};
-		char err[1024] = "";
-		if (scenario_load_string(yaml.c_str(), "transport.yaml", ovr.data(), (int)ovr.size(), sc.get(), &d) != 0)
-			return ::testing::AssertionFailure() << d.msg;
-		if (platform_build(p.get(), sc.get(), SIM_BACKEND_NATIVE, err, sizeof(err)) != 0)
-			return ::testing::AssertionFailure() << err;
-		built = true;
 		for (unsigned i = 0; i < p->ncpus; i++) {
 			taps[i] = Tap{ this, i, p->pe[i]->ports };
 			p->pe[i]->ports = pe_ports{ &taps[i], t_state, t_icc_read, t_icc_write, t_mmio_read, t_mmio_write };
 		}
-		log.attach(p->sim.tr);
 		csv = open_memstream(&csv_buf, &csv_len);
 		stats_set_notif_csv(p->stats, csv);
-		platform_start(p.get());
-		sim_run_while(p->sim.k, not_booted, p.get());
-		if (!p->booted)
-			return ::testing::AssertionFailure() << "did not boot";
-		return ::testing::AssertionSuccess();
 	}
-	static bool not_booted(void *ctx)
-	{
-		platform *pp = static_cast<platform *>(ctx);
-		return !pp->booted && sim_now(pp->sim.k) < RUN_BOOT_LIMIT;
-	}
-	sim_time now() const { return sim_now(p->sim.k); }
+
 	sim_time boot_time() const { return p->boot_time; }
 	/* Run until @at after boot (timeline times are after boot too). */
 	void run_to(sim_time at) { sim_run_until(p->sim.k, p->boot_time + at); }
@@ -182,18 +147,6 @@ struct Plat {
 		return rows;
 	}
 
-	/* Records of @kind from @from on (and, if given, only one world / cpu / a). */
-	std::vector<sim_rec> recs(unsigned kind, sim_time from = 0, int world = -1, int cpu = -1,
-				  int64_t a = -1) const
-	{
-		std::vector<sim_rec> v;
-		for (const auto &r : log.recs)
-			if (r.kind == kind && r.t >= from && (world < 0 || (int)r.world == world) &&
-			    (cpu < 0 || r.cpu == cpu) && (a < 0 || r.a == (uint64_t)a))
-				v.push_back(r);
-		return v;
-	}
-	std::vector<sim_rec> smcs(sim_time from = 0) const { return recs(TR_SMC, from); }
 	/* The first record of @kind (with a = @a, on @cpu) at or after @from; t = SIM_TIME_MAX if none. */
 	sim_rec first(unsigned kind, sim_time from, int cpu = -1, int64_t a = -1) const
 	{
@@ -242,33 +195,6 @@ struct Plat {
 				return i;
 		return -1;
 	}
-};
-
-/* An SMC from an idle Non-secure PE, as a driver would make it (protocol_test.cc's DirectSmc). */
-struct DirectSmc {
-	Plat *pl;
-	unsigned cpu;
-	uint64_t x[8] = {};
-	uint64_t ret[4] = {};
-	bool done = false;
-	static void cont(void *ctx, struct pe *pe)
-	{
-		DirectSmc *d = static_cast<DirectSmc *>(ctx);
-		memcpy(d->ret, pe->x, sizeof(d->ret));
-		d->done = true;
-		pe_idle(pe);
-	}
-	static void fire(void *ctx, uint64_t)
-	{
-		DirectSmc *d = static_cast<DirectSmc *>(ctx);
-		struct pe *pe = d->pl->p->pe[d->cpu];
-		if (pe->power != PE_ON || pe->working || pe->depth || pe->world != SIM_WORLD_NS) {
-			sim_post(d->pl->p->sim.k, SIM_US, fire, d, 0); /* not idle yet: try again */
-			return;
-		}
-		pe_smc(pe, d->x, cont, d);
-	}
-	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
 };
 
 struct Smc {
@@ -1021,22 +947,12 @@ namespace {
 
 double storm_spurious(const char *trigger, uint64_t seed)
 {
-	std::unique_ptr<scenario> sc(new scenario());
-	sim_diag d{};
 	std::string t = std::string("transport.trigger=") + trigger;
-	const char *ovr[] = { t.c_str() };
-	if (scenario_load("scenarios/edge-vs-level.yaml", ovr, 1, sc.get(), &d) != 0) {
-		ADD_FAILURE() << d.msg;
-		return -1;
-	}
-	run_opts o{};
-	o.no_outputs = true;
-	o.quiet = true;
-	o.kernel = -1;
-	o.seed = seed;
-	o.seed_given = true;
 	run_result res;
-	EXPECT_EQ(run_scenario(sc.get(), &o, &res, nullptr), 0) << res.msg;
+	int rc = run_file("scenarios/edge-vs-level.yaml", &res, { t.c_str() }, seed, true);
+	if (rc < 0)
+		return -1; /* did not load: run_file said why */
+	EXPECT_EQ(rc, 0) << res.msg;
 	EXPECT_EQ(res.lost, 0.0);
 	return res.spurious;
 }
