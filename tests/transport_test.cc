@@ -664,6 +664,30 @@ TEST(TransportSpi1ofN, IrouterIrmAndSleepingCpuNeverChosen)
  * later notifications are taken on CPU 0; after cpu_on 1 nothing rewrites it (Linux does not restore
  * the affinity) and they stay on CPU 0.
  */
+/*
+ * Linux cpu_down refuses to take down the last online CPU (protocol.md §6.1;
+ * kernel/cpu.c cpu_down_maps_locked: "if (num_online_cpus() == 1) return
+ * -EBUSY" style). A CPU whose teardown is already under way counts as gone:
+ * two overlapping cpu_off on a 2-CPU system leave one CPU up, and the run
+ * completes (it once looped for ever re-queueing tasks on the dying CPUs).
+ */
+TEST(HotplugOverlap, SecondCpuOffWhileTheFirstTearsDownIsRefused)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 2}\ntransport: {kind: spi}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 5us}\n"
+			    "timeline:\n  - {at: 1000us, cpu_off: 1}\n  - {at: 1500us, cpu_off: 0}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(6 * SIM_MS);
+	pl.finish(5 * SIM_MS);
+	EXPECT_NE(pl.power(1, 0, t0), SIM_TIME_MAX) << "CPU 1 went off";
+	EXPECT_EQ(pl.power(0, 0, t0), SIM_TIME_MAX) << "CPU 0 stayed on";
+	bool refused = false;
+	for (const auto &r : pl.recs(TR_EVENT, t0))
+		refused |= r.label && std::string(r.label) == "cpu_off refused" && r.a == 0;
+	EXPECT_TRUE(refused);
+}
+
 TEST(HotplugSpi, AffinityMovesToFirstOnlineCpuAndStaysAfterCpuOn)
 {
 	Plat pl;

@@ -65,7 +65,7 @@ static unsigned online_count(const struct ree *r)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < r->cfg.num_pes; i++)
-		n += r->cpu[i].online;
+		n += r->cpu[i].online && !r->cpu[i].going_down;
 	return n;
 }
 
@@ -191,6 +191,7 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 	uint64_t x[8] = { PSCI_CPU_OFF };
 	/* __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
 	c->online = false;
+	c->going_down = false;
 	ree_migrate_irqs(r, pe, pe->id);
 	ree_migrate_tasks(r, pe->id);
 	ree_trace(r, pe, "CPU offline", pe->id, 0);
@@ -228,11 +229,14 @@ int ree_cpu_down(struct ree *r, unsigned cpu)
 {
 	struct ree_cpu *c;
 	char name[32];
-	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || online_count(r) <= 1 || !r->booted) {
+	/* the last CPU cannot go (cpu_down refuses it); nor one already on its way down */
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->cpu[cpu].going_down || online_count(r) <= 1 ||
+	    !r->booted) {
 		ree_trace(r, NULL, "cpu_off refused", cpu, 0);
 		return -1;
 	}
 	c = &r->cpu[cpu];
+	c->going_down = true;
 	if (!c->hp_task) {
 		snprintf(name, sizeof(name), "cpuhp/%u", cpu);
 		c->hp_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, hp_down_start);

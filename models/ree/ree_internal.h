@@ -65,6 +65,7 @@ struct ree_cpu {
 	struct ree_task *cur;    /* NULL: idle */
 	struct ree_task *rq_head[PRIO_COUNT], *rq_tail[PRIO_COUNT];
 	bool online;
+	bool going_down;         /* cpu_down in progress (teardown before CPU_OFF) */
 	bool need_resched;
 	struct ree_task *kworker;
 	struct ree_work *wq_head, *wq_tail;

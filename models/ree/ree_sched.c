@@ -218,8 +218,14 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
 void ree_migrate_tasks(struct ree *r, unsigned from)
 {
 	struct ree_cpu *c = &r->cpu[from];
-	struct ree_task *t;
+	struct ree_task *list = NULL, *t;
+	/* take the whole runqueue first: a re-wake must never land back on it */
 	while ((t = rq_pop(c))) {
+		t->next = list;
+		list = t;
+	}
+	while ((t = list)) {
+		list = t->next;
 		t->state = T_BLOCKED;
 		ree_wake(r, t, NULL);
 	}
