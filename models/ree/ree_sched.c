@@ -218,11 +218,12 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
 void ree_migrate_tasks(struct ree *r, unsigned from)
 {
 	struct ree_cpu *c = &r->cpu[from];
-	struct ree_task *list = NULL, *t;
-	/* take the whole runqueue first: a re-wake must never land back on it */
+	struct ree_task *list = NULL, **tail = &list, *t;
+	/* take the whole runqueue first, in order: a re-wake must never land back on it */
 	while ((t = rq_pop(c))) {
-		t->next = list;
-		list = t;
+		t->next = NULL;
+		*tail = t;
+		tail = &t->next;
 	}
 	while ((t = list)) {
 		list = t->next;
