@@ -19,7 +19,7 @@ LDLIBS   := -lsystemc -lunicorn -lyaml -lfdt -lm -lpthread
 LDFLAGS  := $(SAN)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
-            libgtest-dev binutils-aarch64-linux-gnu pkg-config python3
+            libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++
 
 # sim/main.c and sim/cli_*.c are the command line: in the tzsim binary, not in the library
 CLI_C    := sim/main.c $(wildcard sim/cli_*.c)
