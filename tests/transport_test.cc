@@ -525,6 +525,36 @@ TEST(TransportFfa, El3SpmcIsSixSmcsAndServesNotificationCallsWithoutWorldSwitch)
 	EXPECT_EQ(pl.metric("delivered"), 1.0);
 }
 
+/*
+ * A SET with the delay-SRI flag: the SPMC raises the SRI when the PE next
+ * returns to the normal world (TF-A docs/components/secure-partition-
+ * manager.rst: "a delayed SRI is triggered when returning to the normal
+ * world"), here after FFA_NORMAL_WORLD_RESUME's world switch back, not
+ * while OP-TEE is still in its top half.
+ */
+TEST(TransportFfa, El3SpmcRaisesTheDelayedSriOnTheExitToTheNormalWorld)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(isolated("{kind: ffa, spmc: el3}")));
+	sim_time t0 = pl.boot_time();
+	run_isolated(pl);
+
+	auto nwr = pl.recs(TR_SMC, t0, S, -1, FFA_NORMAL_WORLD_RESUME);
+	ASSERT_EQ(nwr.size(), 1u);
+	sim_time back = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_WORLD_SWITCH, nwr[0].t))
+		if (r.a == SIM_WORLD_S && r.b == SIM_WORLD_NS) {
+			back = r.t;
+			break;
+		}
+	ASSERT_NE(back, SIM_TIME_MAX);
+	auto sri = pl.recs(TR_GIC_PEND, t0, -1, -1, 8);
+	ASSERT_EQ(sri.size(), 1u);
+	/* the SGI becomes pending one sgi_delay after the ASGI1R write at the exit */
+	EXPECT_EQ(sri[0].t, back + pl.p->sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY].d.a);
+	EXPECT_GT(sri[0].t, nwr[0].t);
+}
+
 /* The same count with the S-EL1 SPMC: INFO_GET and GET each cross to S-EL1 and back (2 + 2 + 2 + 2). */
 TEST(TransportFfa, SEl1SpmcNotificationCallsEachCostTwoWorldSwitches)
 {

@@ -40,6 +40,8 @@ struct mon {
 	void *ns_ctx;
 	pe_fn ffa_handler;
 	void *ffa_ctx;
+	pe_fn ns_exit_hook;
+	void *ns_exit_ctx;
 };
 
 /* mon_main.c */

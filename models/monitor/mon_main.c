@@ -105,10 +105,24 @@ void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", enter_secure_after_dispatch, mp);
 }
 
+/* About to leave EL3 for the normal world on @pe: the services' exit hook (a delayed SRI). */
+static void ns_exit(struct mon *m, struct pe *pe)
+{
+	if (m->ns_exit_hook)
+		m->ns_exit_hook(m->ns_exit_ctx, pe);
+}
+
+void mon_set_ns_exit_hook(struct mon *m, pe_fn fn, void *ctx)
+{
+	m->ns_exit_hook = fn;
+	m->ns_exit_ctx = ctx;
+}
+
 static void return_ns_after_switch(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	ns_exit(mp->m, pe);
 	pe_smc_return8(pe, mp->ret);
 }
 
@@ -127,8 +141,9 @@ void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
 {
-	(void)ctx;
+	struct mon_pe *mp = ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	ns_exit(mp->m, pe);
 	/* SMC_RET0 on the NS context: back to the interrupted work, nothing visible. */
 	pe_eret(pe);
 }

@@ -78,6 +78,13 @@ void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx);
 /* The FF-A SPMD/SPMC slot: called for FF-A function IDs from either world. */
 void mon_set_ffa(struct mon *m, pe_fn handler, void *ctx);
 
+/*
+ * A service's hook run on a PE just before the monitor returns to the
+ * normal world from the secure world (after the world switch, still at
+ * EL3): the EL3 SPMC raises a delayed Schedule Receiver Interrupt there.
+ */
+void mon_set_ns_exit_hook(struct mon *m, pe_fn fn, void *ctx);
+
 /* Cold boot: power PE @pe on, initialise the GIC, boot OP-TEE, ERET to the NS entry. */
 void mon_cold_boot(struct mon *m, unsigned pe);
 

@@ -11,10 +11,9 @@
  *  - el3: the SPMC lives in the monitor (TF-A's EL3 SPMC). Notification
  *    calls are served at EL3 without a world switch; OP-TEE is a partition
  *    that signals with FFA_NOTIFICATION_SET (SMC, delay-SRI flag); direct
- *    requests still reach OP-TEE through a world switch. tzsim raises the
- *    SRI when the SET is handled (Hafnium raises a delayed SRI on the next
- *    exit to the normal world; here that exit follows within the same top
- *    half).
+ *    requests still reach OP-TEE through a world switch. The delayed SRI is
+ *    raised when that PE next returns to the normal world (the monitor's
+ *    NS-exit hook), as the SPM documentation describes for a delayed SRI.
  * The SPMC logic is one piece of code for both: per-VM state for the host
  * (VM 0): bitmap created, bound and pending bitmaps; BIND only for global
  * notifications; INFO_GET reports without clearing; GET returns and clears.
@@ -29,6 +28,7 @@
 #include "models/gic/gic.h"
 
 struct tee_ffa {
+	uint64_t sri_due;   /* EL3 SPMC: PEs owing a delayed SRI on their next exit to NS */
 	bool created;       /* NOTIFICATION_BITMAP_CREATE for VM 0 */
 	uint64_t bound;
 	int bh_bit;         /* the bit Linux chose in OPTEE_FFA_ENABLE_ASYNC_NOTIF, -1 none */
@@ -258,10 +258,29 @@ static void el3_set_done(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t r[8];
-	/* The pending bit was set by notif_send_async before the call; raise the SRI. */
-	raise_sri(t, pe);
+	/*
+	 * The pending bit was set by notif_send_async before the call. With the
+	 * delay-SRI flag the SPMC raises the SRI when this PE next returns to
+	 * the normal world (secure-partition-manager.rst: "a delayed SRI is
+	 * triggered when returning to the normal world").
+	 */
+	if (pe->x[2] & FFA_NOTIF_FLAG_DELAY_SRI)
+		ffa_state(t)->sri_due |= 1ull << pe->id;
+	else
+		raise_sri(t, pe);
 	ffa_ok(r, FFA_SUCCESS_32);
 	pe_smc_return8(pe, r);
+}
+
+/* The monitor's exit to the normal world: raise a delayed SRI owed by this PE. */
+static void el3_ns_exit(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	struct tee_ffa *f = ffa_state(t);
+	if (!(f->sri_due >> pe->id & 1))
+		return;
+	f->sri_due &= ~(1ull << pe->id);
+	raise_sri(t, pe);
 }
 
 static void ffa_smc(void *ctx, struct pe *pe)
@@ -315,6 +334,8 @@ void tee_ffa_attach(struct tee *t, struct mon *m)
 	ffa_state(t);
 	t->mon = m;
 	mon_set_ffa(m, ffa_smc, t);
+	if (el3_spmc(t))
+		mon_set_ns_exit_hook(m, el3_ns_exit, t);
 }
 
 /* ---- the transport: notif_send_async over FF-A ---------------------------------------- */
