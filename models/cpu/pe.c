@@ -23,7 +23,7 @@ static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t
 						      .d = d, .label = label });
 }
 
-/* Emit TR_ACTIVITY when what the PE runs changes, and account the time. */
+/* Emit TR_ACTIVITY when what the PE runs changes (sim/stats.c accounts the time from it). */
 static void update_activity(struct pe *pe)
 {
 	const char *label = pe->power == PE_ON && pe->working ? pe->label : NULL;
@@ -32,18 +32,9 @@ static void update_activity(struct pe *pe)
 
 	if (pe->act_valid && pe->act_label == label && (label == NULL || pe->act_world == world))
 		return;
-	if (pe->act_valid) {
-		sim_time d = now - pe->act_since;
-		if (pe->act_label)
-			pe->st.busy[pe->act_world < 3 ? pe->act_world : 2] += d;
-		else if (pe->act_on)
-			pe->st.idle += d;
-	}
 	pe->act_valid = true;
 	pe->act_label = label;
-	pe->act_on = pe->power == PE_ON;
 	pe->act_world = world;
-	pe->act_since = now;
 	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = now, .kind = TR_ACTIVITY,
 						      .cpu = (int32_t)pe->id, .world = world,
 						      .notif = pe->notif, .a = pe->el, .label = label });
@@ -237,10 +228,6 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 	pe->mask_i = pe->mask_f = 1;
 	pe->notif = 0;
 	publish_state(pe);
-	if (exc == PE_EXC_IRQ)
-		pe->st.irqs++;
-	else
-		pe->st.fiqs++;
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
 	/*
 	 * The vector rides in the entry work's own context, not in the PE: an NS
@@ -347,7 +334,6 @@ void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
 	if (args)
 		memcpy(pe->x, args, sizeof(pe->x));
 	trace(pe, TR_SMC, pe->x[0], pe->x[1], pe->x[2], pe->x[3], pe->label);
-	pe->st.smcs++;
 	push_frame(pe, PE_FRAME_SMC_CALLER, cont, ctx);
 	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
 	pe->el = 3;
@@ -457,7 +443,7 @@ void pe_event(struct pe *pe, const char *label, uint64_t a, uint64_t b)
 
 void pe_finish(struct pe *pe)
 {
-	/* account the last span; the trace gets a final idle record */
+	/* the trace gets a final idle record that closes the last span */
 	bool w = pe->working;
 	pe->working = false;
 	update_activity(pe);

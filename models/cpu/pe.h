@@ -99,12 +99,6 @@ struct pe_ports {
 
 #define PE_MAX_DEPTH 16
 
-struct pe_stats {
-	sim_time busy[3];   /* time in each world (NS, S, EL3) with work */
-	sim_time idle;
-	uint64_t irqs, fiqs, smcs;
-};
-
 struct pe {
 	struct sim *sim;
 	unsigned id;
@@ -148,12 +142,10 @@ struct pe {
 	struct pe_ports ports;
 
 	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
-	/* activity accounting for the trace */
+	/* the last TR_ACTIVITY emitted (records only change) */
 	const char *act_label;
 	uint8_t act_world;
-	bool act_valid, act_on;
-	sim_time act_since;
-	struct pe_stats st;
+	bool act_valid;
 };
 
 /* Build PE @id, powered off, at EL3 Secure with interrupts masked. */
@@ -236,7 +228,7 @@ void pe_power_on(struct pe *pe, pe_fn entry, void *ctx);
 
 /* Emit an instant TR_EVENT from this PE. */
 void pe_event(struct pe *pe, const char *label, uint64_t a, uint64_t b);
-/* Close the PE's activity accounting at the end of a run. */
+/* End of run: emit a final idle TR_ACTIVITY so the last span closes in the trace. */
 void pe_finish(struct pe *pe);
 
 #ifdef __cplusplus

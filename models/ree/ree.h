@@ -82,7 +82,6 @@ int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *ch
 void ree_workloads_start(struct ree *r);
 void ree_workloads_stop(struct ree *r);
 void ree_workload_rate(struct ree *r, int w, uint64_t rate_hz);
-int ree_workload_lookup(const struct ree *r, const char *name);
 
 /* Timeline actions. Each returns 0, or -1 when it cannot apply (recorded as a TR_EVENT). */
 int ree_cpu_down(struct ree *r, unsigned cpu);
@@ -91,9 +90,6 @@ int ree_cpu_up(struct ree *r, unsigned cpu);
 int ree_cpu_suspend(struct ree *r, unsigned cpu);
 /* An interrupt-masked window: in the secure world (a masked OP-TEE section) or normal world. */
 int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur);
-/* The arch timer PPI fired on @cpu (the platform asserts the line; Linux acks it). */
-
-bool ree_cpu_online(const struct ree *r, unsigned cpu);
 /* Spurious notification interrupts (the drain loop found nothing). */
 uint64_t ree_spurious(const struct ree *r);
 

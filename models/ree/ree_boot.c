@@ -58,7 +58,6 @@ void ree_attach(struct ree *r, struct mon *m)
 		pe_set_vector(r->pes[i], PE_VEC_NS_IRQ, ree_irq_vector, r);
 }
 
-bool ree_cpu_online(const struct ree *r, unsigned cpu) { return cpu < r->cfg.num_pes && r->cpu[cpu].online; }
 uint64_t ree_spurious(const struct ree *r) { return r->spurious; }
 
 static unsigned online_count(const struct ree *r)
@@ -529,10 +528,3 @@ void ree_workload_rate(struct ree *r, int i, uint64_t rate_hz)
 	}
 }
 
-int ree_workload_lookup(const struct ree *r, const char *name)
-{
-	for (int i = 0; i < r->nwl; i++)
-		if (!strcmp(r->wl[i].name, name))
-			return i;
-	return -1;
-}

@@ -170,7 +170,6 @@ void ree_task_park(struct ree_task *t, struct pe *pe);
 /* The running task yields the CPU but stays runnable (it continues at @resume). */
 void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume);
 void ree_schedule(struct ree *r, struct pe *pe);
-struct ree_task *ree_current(struct ree *r, unsigned cpu);
 void ree_migrate_tasks(struct ree *r, unsigned from);
 void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b);
 void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from);

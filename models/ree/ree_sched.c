@@ -34,7 +34,6 @@ struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int pr
 	return t;
 }
 
-struct ree_task *ree_current(struct ree *r, unsigned cpu) { return r->cpu[cpu].cur; }
 
 static void rq_push(struct ree_cpu *c, struct ree_task *t)
 {

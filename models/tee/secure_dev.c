@@ -72,13 +72,6 @@ int tee_add_device(struct tee *t, const struct tee_device_config *c)
 
 struct sim_wire *tee_device_wire(struct tee *t, int dev) { return &t->devs[dev].line; }
 
-int tee_device_lookup(const struct tee *t, const char *name)
-{
-	for (int i = 0; i < t->ndev; i++)
-		if (!strcmp(t->devs[i].c.name, name))
-			return i;
-	return -1;
-}
 
 struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid)
 {
@@ -88,13 +81,6 @@ struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid)
 	return NULL;
 }
 
-uint64_t tee_device_overruns(const struct tee *t)
-{
-	uint64_t n = 0;
-	for (int i = 0; i < t->ndev; i++)
-		n += t->devs[i].overruns;
-	return n;
-}
 
 /* ---- arrival processes ------------------------------------------------------- */
 
@@ -152,7 +138,6 @@ static void arrival(void *ctx, uint64_t arg)
 		d->replay_i++;
 	if (d->c.kind == TEE_DEV_UART) {
 		if (d->fifo_n >= d->c.fifo) {
-			d->overruns++;
 			dev_event(d, "fifo overrun", d->fifo_n);
 		} else {
 			d->fifo_n++;

@@ -95,12 +95,7 @@ void tee_devices_start(struct tee *t);
 void tee_devices_stop(struct tee *t);
 /* A storm: Poisson arrivals at @rate_hz on device @dev for @dur, then back to normal. */
 void tee_device_storm(struct tee *t, int dev, uint64_t rate_hz, sim_time dur);
-int tee_device_lookup(const struct tee *t, const char *name);
 
-/* Notifications sent so far (ids 1..n). */
-uint32_t tee_notifications_sent(const struct tee *t);
-/* Device items dropped on FIFO overflow. */
-uint64_t tee_device_overruns(const struct tee *t);
 
 /* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */
 void tee_ffa_attach(struct tee *t, struct mon *m);

@@ -526,4 +526,3 @@ void tee_attach(struct tee *t, struct mon *m)
 }
 
 struct sim_wire *tee_doorbell_wire(struct tee *t) { return &t->doorbell; }
-uint32_t tee_notifications_sent(const struct tee *t) { return t->next_id; }

@@ -56,7 +56,6 @@ struct tee_dev {
 	sim_time start_time;
 	bool storm;
 	uint64_t storm_rate;
-	uint64_t overruns;
 	unsigned bh_items;       /* items the running bottom half drains */
 	pe_fn th_done, bh_done;
 	void *th_ctx, *bh_ctx;
