@@ -182,14 +182,22 @@ static uint32_t gic_dist_typer(const struct gic *g)
 	return v;
 }
 
-/* The SPI that an IROUTER offset names, or NULL (reserved / SGI / PPI / not implemented). */
-static struct gic_spi *gic_dist_irouter_spi(struct gic *g, uint32_t off, unsigned *intid)
+/*
+ * The SPI an IROUTER access at @off reaches, or NULL when the access is
+ * RAZ/WI: a reserved, SGI/PPI or unimplemented INTID, or a Secure
+ * interrupt's routing seen from Non-secure (IHI 0069 GICD_IROUTER<n>).
+ */
+static struct gic_spi *gic_dist_irouter_spi(struct gic *g, uint32_t off, bool secure, unsigned *intid)
 {
-	unsigned id = (off - GICD_IROUTER) / 8;
+	unsigned id = ((off & ~7u) - GICD_IROUTER) / 8;
+	struct gic_spi *sp;
 	if (!gic_is_spi(g, id))
 		return NULL;
+	sp = &g->spi[id - GIC_SPI_BASE];
+	if (!secure && !gic_ds(g) && gic_spi_group(g, sp) != GIC_G1NS)
+		return NULL;
 	*intid = id;
-	return &g->spi[id - GIC_SPI_BASE];
+	return sp;
 }
 
 int gic_dist_read(struct gic *g, uint32_t off, unsigned size, bool secure, uint64_t *val)
@@ -207,9 +215,8 @@ int gic_dist_read(struct gic *g, uint32_t off, unsigned size, bool secure, uint6
 		uint64_t v;
 		if (size == 1)
 			return -1;
-		sp = gic_dist_irouter_spi(g, off & ~7u, &intid);
-		/* Secure interrupts' routing is RAZ/WI to Non-secure accesses. */
-		if (!sp || (!secure && !gic_ds(g) && gic_spi_group(g, sp) != GIC_G1NS))
+		sp = gic_dist_irouter_spi(g, off, secure, &intid);
+		if (!sp)
 			return 0;
 		v = sp->irouter;
 		*val = size == 8 ? v : (off & 4) ? v >> 32 : v & 0xffffffffu;
@@ -254,8 +261,8 @@ int gic_dist_write(struct gic *g, uint32_t off, unsigned size, bool secure, uint
 		uint64_t v;
 		if (size == 1)
 			return -1;
-		sp = gic_dist_irouter_spi(g, off & ~7u, &intid);
-		if (!sp || (!secure && !gic_ds(g) && gic_spi_group(g, sp) != GIC_G1NS))
+		sp = gic_dist_irouter_spi(g, off, secure, &intid);
+		if (!sp)
 			return 0;
 		if (size == 8)
 			v = val;
