@@ -394,11 +394,11 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 	case TR_EVENT:
 		if (!r->label)
 			break;
-		if (!strcmp(r->label, "spurious notification"))
+		if (!strcmp(r->label, SIM_EV_SPURIOUS_NOTIF))
 			s->spurious++;
-		else if (!strcmp(r->label, "ETHREAD_LIMIT"))
+		else if (!strcmp(r->label, SIM_EV_ETHREAD_LIMIT))
 			s->eth_limit++;
-		else if (!strcmp(r->label, "RPC_FOREIGN_INTR"))
+		else if (!strcmp(r->label, SIM_EV_FOREIGN_INTR))
 			s->foreign++;
 		break;
 	case TR_ACTIVITY:

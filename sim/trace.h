@@ -80,6 +80,14 @@ enum sim_notif_stage {
 	NOTIF_STAGE_COUNT
 };
 
+/*
+ * TR_EVENT labels the statistics count (sim/stats.c): the models that emit
+ * them and the sink that counts them share these names.
+ */
+#define SIM_EV_SPURIOUS_NOTIF "spurious notification" /* a notification IRQ found nothing */
+#define SIM_EV_ETHREAD_LIMIT "ETHREAD_LIMIT"          /* OP-TEE had no free thread */
+#define SIM_EV_FOREIGN_INTR "RPC_FOREIGN_INTR"        /* a thread left for an NS interrupt */
+
 struct sim_rec {
 	sim_time t;
 	uint32_t kind;

@@ -269,7 +269,7 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 		pe_exec_cost(pe, SIM_COST_TEE_THREAD_ALLOC, "OP-TEE thread alloc", thread_started, th);
 		return;
 	}
-	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, "ETHREAD_LIMIT");
+	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, SIM_EV_ETHREAD_LIMIT);
 	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2], pe->x[3]);
 }
 
@@ -397,7 +397,7 @@ static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 	th->state = TH_RPC;
 	t->cpu_thread[pe->id] = -1;
 	thread_trace(th, pe);
-	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, "RPC_FOREIGN_INTR");
+	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, SIM_EV_FOREIGN_INTR);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE foreign intr exit", foreign_exit, th);
 }
 
