@@ -21,9 +21,9 @@ LDFLAGS  := $(SAN)
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++
 
-# sim/main.c and sim/cli_*.c are the command line: in the tzsim binary, not in the library
-CLI_C    := sim/main.c $(wildcard sim/cli_*.c)
-LIB_C    := $(filter-out $(CLI_C),$(wildcard sim/*.c models/*/*.c))
+# sim/cli/ is the command line: in the tzsim binary, not in the library
+CLI_C    := $(wildcard sim/cli/*.c)
+LIB_C    := $(wildcard sim/*.c sim/kernel/*.c sim/scenario/*.c sim/out/*.c sim/stats/*.c models/*/*.c)
 CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 LIB_CXX  := $(wildcard sim/systemc/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dt.h"
+#include "sim/dt.h"
 
 #define GICD_BASE 0x08000000ull
 #define GICD_SIZE 0x10000ull

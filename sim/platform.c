@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform.h"
-#include "units.h"
+#include "sim/platform.h"
+#include "sim/kernel/units.h"
 #include "models/cpu/pe.h"
 #include "models/gic/gic.h"
 #include "models/monitor/monitor.h"

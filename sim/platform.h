@@ -12,11 +12,11 @@
 #ifndef SIM_PLATFORM_H
 #define SIM_PLATFORM_H
 
-#include "dt.h"
-#include "scenario.h"
-#include "sim.h"
-#include "stats.h"
-#include "wire.h"
+#include "sim/dt.h"
+#include "sim/scenario/scenario.h"
+#include "sim/kernel/sim.h"
+#include "sim/stats/stats.h"
+#include "sim/kernel/wire.h"
 
 #ifdef __cplusplus
 extern "C" {

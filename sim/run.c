@@ -7,15 +7,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "run.h"
-#include "atomic_file.h"
-#include "digest.h"
-#include "metrics.h"
-#include "notif_assoc.h"
-#include "out.h"
-#include "platform.h"
-#include "smc_names.h"
-#include "stats.h"
+#include "sim/run.h"
+#include "sim/out/atomic_file.h"
+#include "sim/out/digest.h"
+#include "sim/stats/metrics.h"
+#include "sim/stats/notif_assoc.h"
+#include "sim/out/out.h"
+#include "sim/platform.h"
+#include "sim/smc_names.h"
+#include "sim/stats/stats.h"
 
 static double wall_now(void)
 {

@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "digest.h"
-#include "hist.h"
-#include "scenario.h"
+#include "sim/out/digest.h"
+#include "sim/stats/hist.h"
+#include "sim/scenario/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <string.h>
 
-#include "smc_names.h"
+#include "sim/smc_names.h"
 #include "models/monitor/smccc.h"
 #include "models/tee/optee_smc.h"
 

@@ -27,8 +27,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/kernel.h"
-#include "sim/rng.h"
+#include "sim/kernel/kernel.h"
+#include "sim/kernel/rng.h"
 
 #define WARMUP 100000ull
 

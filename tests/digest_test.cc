@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/digest.h"
-#include "sim/trace.h"
+#include "sim/out/digest.h"
+#include "sim/kernel/trace.h"
 #include "testutil.h"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "models/gic/gic.h"
-#include "sim/wire.h"
+#include "sim/kernel/wire.h"
 #include "testutil.h"
 
 namespace {
@@ -1442,7 +1442,7 @@ TEST(GicRouteRules, DistributorGroupDisableHoldsSpiPending)
 
 /* ===================== Trace ===================== */
 
-/* sim/trace.h: TR_GIC_PEND / ACK / EOI / DEACT with their arguments, world GIC,
+/* sim/kernel/trace.h: TR_GIC_PEND / ACK / EOI / DEACT with their arguments, world GIC,
  * and the gic.pending counter on every change. */
 TEST(GicTrace, LifecycleRecordsCarryTheirArguments)
 {

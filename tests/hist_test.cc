@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/hist.h"
+#include "sim/stats/hist.h"
 
 namespace {
 

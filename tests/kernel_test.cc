@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * tests/kernel_test.cc: the native event kernel against its contract
- * (sim/kernel.h). One behaviour per test.
+ * (sim/kernel/kernel.h). One behaviour per test.
  */
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/kernel.h"
-#include "sim/rng.h"
+#include "sim/kernel/kernel.h"
+#include "sim/kernel/rng.h"
 #include "testutil.h"
 
 namespace {

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/hist.h"
-#include "sim/out.h"
-#include "sim/trace.h"
+#include "sim/stats/hist.h"
+#include "sim/out/out.h"
+#include "sim/kernel/trace.h"
 #include "testutil.h"
 #include "trace_check.h"
 

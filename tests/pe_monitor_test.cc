@@ -6,7 +6,7 @@
  * The rig is a real GIC, real PEs and the real monitor, with a test OP-TEE
  * (a vector table whose entries log where they ran and return the matching
  * TEESMC_OPTEED_RETURN_*) and a test normal world (an entry point and an IRQ
- * vector). Costs come from the cost presets (sim/costs.h); every time is
+ * vector). Costs come from the cost presets (sim/kernel/costs.h); every time is
  * asserted to the picosecond. Each test cites where its rule comes from:
  * pe.h / monitor.h (the models' contracts), protocol.md sections (the
  * project's verified rule sheet: §5.2 routing, §5.5 GICR_WAKER, §6.3 PSCI
@@ -393,7 +393,7 @@ private:
 /* ---- PSCI_VERSION cost ------------------------------------------------------------- */
 
 /*
- * sim/costs.h presets: an SMC round trip to PSCI is exc_entry + el3.psci +
+ * sim/kernel/costs.h presets: an SMC round trip to PSCI is exc_entry + el3.psci +
  * exc_return (pe.h pe_smc / pe_smc_return, mon_psci.c). cortex-a53 @1.2 GHz:
  * 75 + 550 + 75 = 700 cycles; TF-A reports PSCI 1.1 (0x10001, smccc.h).
  */
@@ -726,7 +726,7 @@ TEST(MonOpteed, FastSmcReachesFastEntry)
 }
 
 /*
- * sim/trace.h record layout and pe.h: one yielding call leaves, in order,
+ * sim/kernel/trace.h record layout and pe.h: one yielding call leaves, in order,
  * TR_SMC (NS, fid), TR_EXC_ENTRY (SMC, NS EL1 -> EL3), TR_WORLD_SWITCH
  * NS->S, TR_EXC_RETURN (the monitor's ERET to S-EL1, pe_enter), TR_SMC (S,
  * CALL_DONE), TR_EXC_ENTRY (SMC, S-EL1 -> EL3), TR_WORLD_SWITCH S->NS,

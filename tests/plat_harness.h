@@ -31,7 +31,7 @@ extern "C" {
 }
 #include "sim/platform.h"
 #include "sim/run.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
 
 /* The OP-TEE SMC function IDs both test files check for. */

@@ -30,9 +30,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/digest.h"
+#include "sim/out/digest.h"
 #include "sim/run.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 extern "C" {
 #include "sim/smc_names.h" /* (no extern "C" of its own) */
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * tests/rng_test.cc: named random streams and distributions (sim/rng.h).
+ * tests/rng_test.cc: named random streams and distributions (sim/kernel/rng.h).
  *
  * Statistical checks draw N = 200000 samples and accept a sample mean within
  * 5 standard errors of the formula (SE = sd / sqrt(N)) and a sample sd within
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <vector>
 
-#include "sim/rng.h"
+#include "sim/kernel/rng.h"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/kernel.h"
-#include "sim/rng.h"
+#include "sim/kernel/kernel.h"
+#include "sim/kernel/rng.h"
 #include "testutil.h"
 
 namespace {

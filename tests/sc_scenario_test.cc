@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * tests/sc_scenario_test.cc: whole scenarios on the SystemC backend give the
- * same run as on the native kernel (sim/kernel.h: the ordering lives in the
+ * same run as on the native kernel (sim/kernel/kernel.h: the ordering lives in the
  * kernel, a backend never reorders), compared by trace digest and record
  * count.
  *
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "sim/run.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// The scenario loader (sim/scenario.h): schema, defaults, overrides and diagnostics.
+// The scenario loader (sim/scenario/scenario.h): schema, defaults, overrides and diagnostics.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/metrics.h"
-#include "sim/scenario.h"
+#include "sim/stats/metrics.h"
+#include "sim/scenario/scenario.h"
 #include "testutil.h"
 
 namespace {

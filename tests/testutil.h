@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/sim.h"
+#include "sim/kernel/sim.h"
 
 /* A trace sink that keeps every record, for assertions. */
 struct RecordLog {

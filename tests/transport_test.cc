@@ -8,7 +8,7 @@
  * inline scenario, every trace record kept), plus a tap on each PE's ports that records every
  * MMIO write and ICC write with the writing CPU and its security state, so a
  * test can name the register write that made an interrupt pending, routed it
- * or enabled it. Outcome tests read the statistics (sim/stats.h: delivered,
+ * or enabled it. Outcome tests read the statistics (sim/stats/stats.h: delivered,
  * late, lost, spurious) after platform_finish, and each notification's row
  * of the per-notification CSV.
  *

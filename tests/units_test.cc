@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Quantities with units (sim/units.h).
+// Quantities with units (sim/kernel/units.h).
 #include <gtest/gtest.h>
 
-#include "sim/units.h"
+#include "sim/kernel/units.h"
 
 static sim_time T(const char *s)
 {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * tests/units_time_test.cc: clock-domain conversions (sim/time.h).
+ * tests/units_time_test.cc: clock-domain conversions (sim/kernel/time.h).
  * Expected values were worked exactly: t = round(cycles * 10^12 / hz),
  * cycles = round(t * hz / 10^12), halves rounding up.
  */
 #include <gtest/gtest.h>
 
-#include "sim/time.h"
+#include "sim/kernel/time.h"
 
 namespace {
 const sim_clock C12 = {1200000000}; /* 1.2 GHz: a cycle is 833.33 ps */

@@ -23,7 +23,7 @@ static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t
 						      .d = d, .label = label });
 }
 
-/* Emit TR_ACTIVITY when what the PE runs changes (sim/stats.c accounts the time from it). */
+/* Emit TR_ACTIVITY when what the PE runs changes (sim/stats/stats.c accounts the time from it). */
 static void update_activity(struct pe *pe)
 {
 	const char *label = pe->power == PE_ON && pe->working ? pe->label : NULL;

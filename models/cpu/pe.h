@@ -39,10 +39,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/costs.h"
-#include "sim/rng.h"
-#include "sim/sim.h"
-#include "sim/wire.h"
+#include "sim/kernel/costs.h"
+#include "sim/kernel/rng.h"
+#include "sim/kernel/sim.h"
+#include "sim/kernel/wire.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -36,8 +36,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/sim.h"
-#include "sim/wire.h"
+#include "sim/kernel/sim.h"
+#include "sim/kernel/wire.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,7 +5,7 @@
 
 #include "ree.h"
 #include "models/tee/optee_smc.h"
-#include "sim/rng.h"
+#include "sim/kernel/rng.h"
 
 #define REE_MAX_CPUS 64
 #define REE_MAX_IRQS 8

@@ -32,7 +32,7 @@
 
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
-#include "sim/wire.h"
+#include "sim/kernel/wire.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,7 +5,7 @@
 
 #include "optee_smc.h"
 #include "tee.h"
-#include "sim/rng.h"
+#include "sim/kernel/rng.h"
 
 #define TEE_MAX_DEVS 32
 #define TEE_MAX_THREADS 64

@@ -31,7 +31,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "sim/kernel_internal.h"
+#include "sim/kernel/kernel_internal.h"
 
 using namespace sc_core;
 

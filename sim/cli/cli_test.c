@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * tzsim test DIR: every scenario (*.yaml) in DIR, in name order, run in the
+ * job pool with its expect checks and its golden digest (or blessing a
+ * new digest with --bless), reported as lines, TAP or JUnit XML. On a
+ * changed digest the run is repeated to name the first differing record.
+ * Exit status 1 when any scenario fails, 2 on bad usage or when DIR cannot
+ * be read or holds no scenario.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/out/atomic_file.h"
+#include "sim/cli/cli.h"
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void xml_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\n': fputs("&#10;", f); break; /* kept inside an attribute value */
+		case '\t': fputs("&#9;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20)
+				fputc(*s, f); /* other control characters are not allowed in XML 1.0 */
+		}
+	}
+}
+
+static void failure_text(const struct job *j, char *buf, size_t len)
+{
+	const struct run_result *r = &j->res;
+	size_t u = 0;
+	buf[0] = 0;
+	if (r->msg[0])
+		u += (size_t)snprintf(buf + u, len - u, "%s", r->msg);
+	if (u < len && r->golden == 1)
+		u += (size_t)snprintf(buf + u, len - u, "%sgolden digest changed (now %016" PRIx64 ", %" PRIu64
+					     " records): first differing %s",
+				      u ? "\n" : "", r->digest, r->records, j->capture_text[0] ? j->capture_text : "record");
+	if (u < len && r->golden == 2)
+		snprintf(buf + u, len - u, "%sno golden digest (%s); bless one with: tzsim test --bless",
+			 u ? "\n" : "", r->golden_msg);
+}
+
+int cli_test(int argc, char **argv)
+{
+	const char *dir = NULL, *junit = NULL, *golden_dir = "traces/golden";
+	bool tap = false, bless = false;
+	int parallel = cli_nproc(), kernel = -1, n = 0, failed = 0;
+	char *names[512];
+	struct job *jobs;
+	DIR *dp;
+	struct dirent *de;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--bless"))
+			bless = true;
+		else if (!strcmp(a, "--tap"))
+			tap = true;
+		else if (!strcmp(a, "--junit")) {
+			if (++i == argc)
+				return cli_usage_error("--junit needs a FILE", NULL);
+			junit = argv[i];
+		} else if (!strcmp(a, "--golden-dir")) {
+			if (++i == argc)
+				return cli_usage_error("--golden-dir needs a DIR", NULL);
+			golden_dir = argv[i];
+		} else if (!strcmp(a, "-j")) {
+			if (cli_opt_jobs(argc, argv, &i, &parallel))
+				return 2;
+		} else if (!strcmp(a, "--kernel")) {
+			if (cli_opt_kernel(argc, argv, &i, &kernel))
+				return 2;
+		} else if (a[0] == '-')
+			return cli_usage_error("test: unknown option '%s'", a);
+		else if (!dir)
+			dir = a;
+		else
+			return cli_usage_error("test: one directory only (got '%s' too)", a);
+	}
+	if (!dir)
+		return cli_usage_error("test: missing DIR", NULL);
+	dp = opendir(dir);
+	if (!dp) {
+		fprintf(stderr, "%s: cannot open: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	while ((de = readdir(dp)) && n < 512) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".yaml"))
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(dp);
+	if (!n) {
+		fprintf(stderr, "%s: no *.yaml scenarios\n", dir);
+		return 2;
+	}
+	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
+	jobs = calloc((size_t)n, sizeof(*jobs));
+	if (!jobs)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		snprintf(j->path, sizeof(j->path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true };
+		j->o.golden = golden_dir; /* the child names the file once it knows the scenario */
+		j->o.bless = bless;
+		j->capture = true;
+		snprintf(j->golden, sizeof(j->golden), "%s", golden_dir);
+		snprintf(j->name, sizeof(j->name), "%s", names[i]);
+	}
+	if (bless)
+		atomic_file_mkdirs(golden_dir);
+	cli_run_jobs(jobs, n, parallel);
+	if (tap)
+		printf("1..%d\n", n);
+	for (int i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		char why[3000];
+		bool ok = j->res.status == 0;
+		failed += !ok;
+		failure_text(j, why, sizeof(why));
+		if (tap) {
+			printf("%sok %d - %s\n", ok ? "" : "not ", i + 1, j->path);
+			if (!ok)
+				for (char *l = strtok(why, "\n"); l; l = strtok(NULL, "\n"))
+					printf("# %s\n", l);
+		} else {
+			printf("%s %-44s %6.2fs  %s\n", ok ? "PASS" : "FAIL", j->path, j->res.wall_s,
+			       j->res.golden == 3 ? "blessed" : ok ? "" : "");
+			if (!ok)
+				for (char *l = strtok(why, "\n"); l; l = strtok(NULL, "\n"))
+					printf("    %s\n", l);
+		}
+	}
+	if (junit) {
+		struct atomic_file af;
+		char err[512];
+		if (atomic_file_open(&af, junit, err, sizeof(err)) == 0) {
+			fprintf(af.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"tzsim\" tests=\"%d\" failures=\"%d\">\n",
+				n, failed);
+			for (int i = 0; i < n; i++) {
+				struct job *j = &jobs[i];
+				char why[3000];
+				fprintf(af.f, "  <testcase classname=\"scenarios\" name=\"");
+				xml_escape(af.f, j->path);
+				fprintf(af.f, "\" time=\"%.3f\">", j->res.wall_s);
+				if (j->res.status) {
+					failure_text(j, why, sizeof(why));
+					fprintf(af.f, "<failure message=\"");
+					xml_escape(af.f, why);
+					fprintf(af.f, "\"/>");
+				}
+				fprintf(af.f, "</testcase>\n");
+			}
+			fprintf(af.f, "</testsuite>\n");
+			atomic_file_commit(&af, err, sizeof(err));
+		} else {
+			fprintf(stderr, "%s\n", err);
+		}
+	}
+	if (!tap)
+		printf("%d scenarios: %d passed, %d failed\n", n, n - failed, failed);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(jobs);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * sim/kernel/kernel.c: the event queue (a 4-ary min-heap on (when, seq)) and the
+ * native run loop. See kernel.h for the contract.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/kernel/kernel_internal.h"
+
+#define POOL_CHUNK 256
+#define ARITY 4 /* children per node: a shallower heap, siblings side by side */
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	struct sim_event ev[POOL_CHUNK];
+};
+
+/*
+ * The heap is two parallel arrays: the sort keys, compared without touching
+ * the events, and the event pointers (ev->slot still tracks the index for
+ * O(log n) cancel and re-arm). Node i's children are ARITY*i+1..ARITY*i+4;
+ * key[1] sits on a cache-line boundary, so each group of four siblings'
+ * keys is one 64-byte line. Every key slot from n to cap is a sentinel that
+ * sorts after any real key (seq never reaches UINT64_MAX), so a node with
+ * children always has four to compare and sift_down needs no bounds checks.
+ */
+struct hkey {
+	sim_time when;
+	uint64_t seq;
+};
+
+#define KEY_ALIGN 64
+#define SENTINEL ((struct hkey){ SIM_TIME_MAX, UINT64_MAX })
+#define SPARE (ARITY) /* sentinel slots kept past n */
+
+struct sim_kernel {
+	sim_time now;
+	uint64_t seq;
+	uint64_t fired;
+	struct hkey *key;         /* key[0..cap) */
+	struct sim_event **evs;   /* evs[0..cap) */
+	void *keymem;             /* allocation holding key */
+	size_t n, cap;
+	/*
+	 * Native run loop only (never with a backend): the event just fired
+	 * left slot 0 vacant and slots 1..n-1 hold the queue. The first push
+	 * from the callback fills the hole with one sift-down (the hold
+	 * pattern: fire one, schedule one); anything else settles it first.
+	 */
+	bool hole;
+	/* pool of one-shot events: free list threaded through ctx */
+	struct sim_event *free_list;
+	struct pool_chunk *chunks;
+	bool stop;
+	enum sim_backend backend;
+	const struct sim_backend_ops *ops;
+	void *bctx;
+};
+
+static inline bool before(const struct hkey *a, const struct hkey *b)
+{
+#ifdef __SIZEOF_INT128__
+	/* one branch-free 128-bit compare: (when, seq) lexicographically */
+	unsigned __int128 ka = (unsigned __int128)a->when << 64 | a->seq;
+	unsigned __int128 kb = (unsigned __int128)b->when << 64 | b->seq;
+	return ka < kb;
+#else
+	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+#endif
+}
+
+static inline void heap_put(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
+{
+	k->key[i] = e;
+	k->evs[i] = ev;
+	ev->slot = (uint32_t)(i + 1);
+}
+
+/* Place (@e, @ev) at the hole @i, moving it toward the root. */
+static inline void sift_up(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
+{
+	struct hkey *h = k->key;
+	while (i > 0) {
+		size_t p = (i - 1) / ARITY;
+		if (!before(&e, &h[p]))
+			break;
+		heap_put(k, i, h[p], k->evs[p]);
+		i = p;
+	}
+	heap_put(k, i, e, ev);
+}
+
+/* Place (@e, @ev) at the hole @i, moving it toward the leaves. */
+static void sift_down(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
+{
+	const struct hkey *h = k->key;
+	size_t n = k->n;
+	for (;;) {
+		size_t c = ARITY * i + 1, a, b, m;
+		if (c >= n)
+			break;
+		/* four children (sentinels pad the last group): a tournament in
+		 * index arithmetic, so the unpredictable compares cost no branches */
+		a = c + before(&h[c + 1], &h[c]);
+		b = c + 2 + before(&h[c + 3], &h[c + 2]);
+		m = a ^ ((a ^ b) & -(size_t)before(&h[b], &h[a]));
+		if (!before(&h[m], &e))
+			break;
+		heap_put(k, i, h[m], k->evs[m]);
+		i = m;
+	}
+	heap_put(k, i, e, ev);
+}
+
+/* Take the last entry out (its slot becomes a sentinel). */
+static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_event **ev)
+{
+	size_t l = --k->n;
+	*e = k->key[l];
+	*ev = k->evs[l];
+	k->key[l] = SENTINEL;
+}
+
+/* Fill the hole at slot 0 left by the native run loop, if any. */
+static inline void settle(struct sim_kernel *k)
+{
+	struct hkey e;
+	struct sim_event *ev;
+	if (!k->hole)
+		return;
+	k->hole = false;
+	take_last(k, &e, &ev);
+	if (k->n)
+		sift_down(k, 0, e, ev);
+	else
+		k->key[0] = SENTINEL;
+}
+
+/* Remove the entry at @i (no hole). */
+static void heap_remove(struct sim_kernel *k, size_t i)
+{
+	struct hkey e;
+	struct sim_event *ev;
+	k->evs[i]->slot = 0;
+	take_last(k, &e, &ev);
+	if (i == k->n)
+		return;
+	if (i > 0 && before(&e, &k->key[(i - 1) / ARITY]))
+		sift_up(k, i, e, ev);
+	else
+		sift_down(k, i, e, ev);
+}
+
+/* (Re)size both arrays to @cap entries; new key slots are sentinels. */
+static bool heap_resize(struct sim_kernel *k, size_t cap)
+{
+	/* key[1] on a line boundary: key[0] sits KEY_ALIGN - sizeof(key) in */
+	size_t off = KEY_ALIGN - sizeof(struct hkey);
+	void *mem = aligned_alloc(KEY_ALIGN, (off + cap * sizeof(struct hkey) + KEY_ALIGN - 1) /
+						     KEY_ALIGN * KEY_ALIGN);
+	struct sim_event **evs = realloc(k->evs, cap * sizeof(*evs));
+	struct hkey *key;
+	if (!mem || !evs) {
+		free(mem);
+		if (evs)
+			k->evs = evs;
+		return false;
+	}
+	key = (struct hkey *)((char *)mem + off);
+	if (k->key)
+		memcpy(key, k->key, k->cap * sizeof(*key));
+	for (size_t i = k->cap; i < cap; i++)
+		key[i] = SENTINEL;
+	free(k->keymem);
+	k->keymem = mem;
+	k->key = key;
+	k->evs = evs;
+	k->cap = cap;
+	return true;
+}
+
+struct sim_kernel *sim_kernel_new(enum sim_backend backend)
+{
+	struct sim_kernel *k = calloc(1, sizeof(*k));
+	if (!k)
+		return NULL;
+	if (!heap_resize(k, 64)) {
+		free(k->evs);
+		free(k);
+		return NULL;
+	}
+	k->backend = backend;
+	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
+		free(k->keymem);
+		free(k->evs);
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void sim_kernel_free(struct sim_kernel *k)
+{
+	struct pool_chunk *c, *n;
+	if (!k)
+		return;
+	if (k->ops && k->ops->destroy)
+		k->ops->destroy(k);
+	for (c = k->chunks; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(k->keymem);
+	free(k->evs);
+	free(k);
+}
+
+enum sim_backend sim_kernel_backend(const struct sim_kernel *k) { return k->backend; }
+sim_time sim_now(const struct sim_kernel *k) { return k->now; }
+size_t sim_pending(const struct sim_kernel *k) { return k->n - k->hole; }
+uint64_t sim_fired(const struct sim_kernel *k) { return k->fired; }
+
+sim_time sim_next_time(const struct sim_kernel *k)
+{
+	const struct hkey *h = k->key;
+	size_t m;
+	if (likely(!k->hole))
+		return k->n ? h[0].when : SIM_TIME_MAX;
+	/* slot 0 is vacant: the earliest is one of its children (or sentinels) */
+	if (k->n <= 1)
+		return SIM_TIME_MAX;
+	m = 1;
+	for (size_t j = 2; j <= ARITY; j++)
+		if (before(&h[j], &h[m]))
+			m = j;
+	return h[m].when;
+}
+
+void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->fn = fn;
+	ev->ctx = ctx;
+}
+
+/* Queue @ev (not queued; ev->when set). */
+static inline void push(struct sim_kernel *k, struct sim_event *ev)
+{
+	struct hkey e = { ev->when, k->seq++ };
+	ev->seq = e.seq;
+	if (k->hole) {
+		/* native, from the callback just fired: replace the top */
+		k->hole = false;
+		sift_down(k, 0, e, ev);
+		return;
+	}
+	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2))
+		abort(); /* the queue cannot lose an event */
+	sift_up(k, k->n++, e, ev);
+	if (unlikely(k->ops != NULL) && k->evs[0] == ev)
+		k->ops->head_changed(k);
+}
+
+/* now + delay, saturating: a huge delay means "never", not a wrap into the past. */
+static inline sim_time after(const struct sim_kernel *k, sim_time delay)
+{
+	return delay > SIM_TIME_MAX - k->now ? SIM_TIME_MAX : k->now + delay;
+}
+
+/* Re-arm a queued @ev in place: new key (and sequence) at its slot, one sift. */
+static void rearm(struct sim_kernel *k, struct sim_event *ev)
+{
+	struct hkey e;
+	size_t i;
+	bool was_head;
+
+	settle(k);
+	i = ev->slot - 1;
+	was_head = i == 0;
+	e = (struct hkey){ ev->when, k->seq++ };
+	ev->seq = e.seq;
+	if (i > 0 && before(&e, &k->key[(i - 1) / ARITY]))
+		sift_up(k, i, e, ev);
+	else
+		sift_down(k, i, e, ev);
+	/* As remove-then-push: the backend hears when @ev is now the head
+	 * (earlier than before) or when it was the head and moved later. */
+	if (unlikely(k->ops != NULL) && (was_head || k->evs[0] == ev))
+		k->ops->head_changed(k);
+}
+
+void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
+{
+	ev->when = when < k->now ? k->now : when;
+	ev->arg = arg;
+	if (likely(!ev->slot))
+		push(k, ev);
+	else
+		rearm(k, ev);
+}
+
+void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg)
+{
+	sim_schedule_at(k, ev, after(k, delay), arg);
+}
+
+static inline void pool_put(struct sim_kernel *k, struct sim_event *ev)
+{
+	ev->ctx = k->free_list;
+	k->free_list = ev;
+}
+
+bool sim_cancel(struct sim_kernel *k, struct sim_event *ev)
+{
+	bool head;
+	if (!ev || !ev->slot)
+		return false;
+	settle(k);
+	head = ev->slot == 1;
+	heap_remove(k, ev->slot - 1);
+	if (ev->pooled)
+		pool_put(k, ev);
+	if (head && k->ops)
+		k->ops->head_changed(k);
+	return true;
+}
+
+struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn, void *ctx,
+			   uint64_t arg)
+{
+	struct sim_event *ev;
+	if (unlikely(!k->free_list)) {
+		struct pool_chunk *c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = k->chunks;
+		k->chunks = c;
+		for (int i = POOL_CHUNK - 1; i >= 0; i--) {
+			c->ev[i].pooled = 1;
+			c->ev[i].slot = 0;
+			pool_put(k, &c->ev[i]);
+		}
+	}
+	ev = k->free_list;
+	k->free_list = ev->ctx;
+	ev->fn = fn;
+	ev->ctx = ctx;
+	ev->when = after(k, delay);
+	ev->arg = arg;
+	push(k, ev);
+	return ev;
+}
+
+void sim_kernel_fire_next(struct sim_kernel *k)
+{
+	struct sim_event *ev;
+	sim_event_fn fn;
+	void *ctx;
+	uint64_t arg;
+
+	settle(k);
+	ev = k->evs[0];
+	fn = ev->fn;
+	ctx = ev->ctx;
+	arg = ev->arg;
+	k->now = k->key[0].when;
+	heap_remove(k, 0);
+	if (ev->pooled)
+		pool_put(k, ev);
+	k->fired++;
+	fn(ctx, arg);
+}
+
+void sim_stop(struct sim_kernel *k)
+{
+	k->stop = true;
+	if (k->ops && k->ops->stop)
+		k->ops->stop(k);
+}
+
+void *sim_kernel_backend_ctx(struct sim_kernel *k) { return k->bctx; }
+void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *ops, void *bctx)
+{
+	settle(k);
+	k->ops = ops;
+	k->bctx = bctx;
+}
+void sim_kernel_set_now(struct sim_kernel *k, sim_time t) { k->now = t; }
+bool sim_kernel_stop_requested(struct sim_kernel *k) { return k->stop; }
+void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
+
+/*
+ * The native loop. It pops lazily: firing leaves a hole at slot 0 and the
+ * callback's first schedule fills it (one sift-down instead of a pop's
+ * sift-down plus a push's sift-up); otherwise the loop settles it after the
+ * callback. The hole never outlives the callback that made it.
+ */
+static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void *cctx)
+{
+	uint64_t before = k->fired;
+	k->stop = false;
+	if (k->ops)
+		return k->ops->run(k, limit, cond, cctx);
+	settle(k); /* a run nested in a callback */
+	while (k->n && k->key[0].when <= limit && !k->stop) {
+		struct sim_event *ev;
+		sim_event_fn fn;
+		void *ctx;
+		uint64_t arg;
+
+		if (cond && !cond(cctx))
+			break;
+		ev = k->evs[0];
+		fn = ev->fn;
+		ctx = ev->ctx;
+		arg = ev->arg;
+		k->now = k->key[0].when;
+		ev->slot = 0;
+		k->hole = true;
+		if (unlikely(ev->pooled))
+			pool_put(k, ev);
+		k->fired++;
+		fn(ctx, arg);
+		settle(k);
+	}
+	return k->fired - before;
+}
+
+uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
+{
+	uint64_t n = run(k, t, NULL, NULL);
+	if (!k->stop && k->now < t)
+		k->now = t;
+	return n;
+}
+
+uint64_t sim_run_idle(struct sim_kernel *k) { return run(k, SIM_TIME_MAX, NULL, NULL); }
+
+uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx)
+{
+	return run(k, SIM_TIME_MAX, cond, ctx);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/kernel/kernel.h: the discrete-event kernel.
+ *
+ * One queue of events ordered by (time, insertion sequence). An event is a
+ * callback with a context pointer and a 64-bit argument. Models either embed
+ * a struct sim_event in their own state (re-armed many times, never
+ * allocated) or post one-shot events from the kernel's pool (a free list
+ * refilled in chunks: no malloc per event once warm).
+ *
+ * Two backends decide how time advances:
+ *  - native (default): the kernel pops events itself;
+ *  - systemc: SystemC 2.3's scheduler advances sc_time; one SC_METHOD wakes
+ *    at each distinct event time and fires the due events in (time, seq)
+ *    order, so both backends run the same program in the same order, and a
+ *    SystemC/TLM platform can share the kernel with tzsim's models.
+ * The ordering lives here, once; a backend never reorders.
+ *
+ * The kernel owns no model state and never prints; it cannot fail once
+ * built (running out of memory while growing the queue aborts: an event
+ * must never be lost).
+ */
+#ifndef SIM_KERNEL_H
+#define SIM_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/kernel/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef void (*sim_event_fn)(void *ctx, uint64_t arg);
+
+struct sim_event {
+	sim_time when;
+	uint64_t seq;
+	sim_event_fn fn;
+	void *ctx;
+	uint64_t arg;
+	uint32_t slot;   /* heap index + 1; 0 when not queued */
+	uint8_t pooled;  /* from the kernel pool: returned after firing */
+};
+
+enum sim_backend {
+	SIM_BACKEND_NATIVE = 0,
+	SIM_BACKEND_SYSTEMC = 1,
+};
+
+struct sim_kernel;
+
+/*
+ * sim_kernel_new - a kernel with an empty queue at time 0.
+ * Returns NULL when out of memory, or when @backend is SIM_BACKEND_SYSTEMC
+ * and either SystemC was not built in or a SystemC kernel was already made
+ * in this process (SystemC allows one elaboration per process).
+ */
+struct sim_kernel *sim_kernel_new(enum sim_backend backend);
+void sim_kernel_free(struct sim_kernel *k);
+enum sim_backend sim_kernel_backend(const struct sim_kernel *k);
+
+/* Current simulated time. */
+sim_time sim_now(const struct sim_kernel *k);
+
+/* Initialise an embedded event (not queued). */
+void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx);
+
+/*
+ * sim_schedule - queue @ev to fire at now + @delay with @arg.
+ * An event already queued is first removed (re-arming keeps one instance).
+ */
+void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg);
+void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg);
+
+/* sim_cancel - remove @ev if queued. Returns true if it was queued. */
+bool sim_cancel(struct sim_kernel *k, struct sim_event *ev);
+static inline bool sim_event_queued(const struct sim_event *ev) { return ev->slot != 0; }
+
+/*
+ * sim_post - a one-shot event from the pool. The returned pointer is valid
+ * until the event fires or is cancelled with sim_cancel(); after that it is
+ * recycled. Returns NULL only when out of memory.
+ */
+struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn, void *ctx,
+			   uint64_t arg);
+
+/* Number of queued events. */
+size_t sim_pending(const struct sim_kernel *k);
+/* Time of the earliest queued event, or SIM_TIME_MAX when idle. */
+sim_time sim_next_time(const struct sim_kernel *k);
+/* Events fired so far. */
+uint64_t sim_fired(const struct sim_kernel *k);
+
+/*
+ * Running. Each returns the number of events fired.
+ *  sim_run_until: fire every event with when <= @t, then set now = @t
+ *                 (unless stopped early by sim_stop).
+ *  sim_run_idle:  fire events until the queue is empty.
+ *  sim_run_while: fire events while @cond(ctx) holds (checked before each
+ *                 event) and the queue is not empty.
+ * sim_stop() from inside an event ends the current run after that event.
+ */
+uint64_t sim_run_until(struct sim_kernel *k, sim_time t);
+uint64_t sim_run_idle(struct sim_kernel *k);
+uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx);
+void sim_stop(struct sim_kernel *k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/kernel/trace.h: the trace record stream.
+ *
+ * Every observable step of every model is one struct sim_rec, emitted in
+ * simulated-time order (the kernel's order). Nothing is stored: sinks
+ * (CSV, Perfetto JSON, VCD, the digest, the statistics) see each record as
+ * it is emitted, so memory stays flat however long the run.
+ *
+ * Records carry their meaning in `kind` and up to four arguments a..d whose
+ * meaning per kind is listed in the table below (and in sim_rec_kind_name /
+ * sim_rec_arg_names). `label` points to a string with static storage
+ * duration, or a string owned by the simulation that outlives the run.
+ *
+ * Signals are named level/vector values for the waveform (VCD) view; they
+ * are registered before the run and changed by TR_WIRE / TR_VALUE records.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/kernel/time.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Worlds, also the Perfetto process ids. */
+enum sim_world {
+	SIM_WORLD_NS = 0,  /* Normal world (EL0/EL1/EL2 Non-secure) */
+	SIM_WORLD_S = 1,   /* Secure world (S-EL0/S-EL1) */
+	SIM_WORLD_EL3 = 2, /* the monitor */
+	SIM_WORLD_GIC = 3, /* the interrupt controller */
+	SIM_WORLD_DEV = 4, /* devices (interrupt sources) */
+};
+
+/*
+ * Record kinds.             cpu     a          b          c          d
+ */
+enum sim_rec_kind {
+	TR_WIRE = 0,        /* cpu   signal     level                            */
+	TR_VALUE,           /* cpu   signal     value   (vector signal)          */
+	TR_ACTIVITY,        /* cpu   el         -  ; world, label = what runs now (NULL: idle) */
+	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc)  from_el  to_el ; world = to */
+	TR_EXC_RETURN,      /* cpu   to_el  ; world = to                         */
+	TR_SMC,             /* cpu   fid        x1         x2         x3 ; world = caller */
+	TR_SMC_RET,         /* cpu   fid        x0         x1         x2 ; world = caller */
+	TR_WORLD_SWITCH,    /* cpu   from       to                               */
+	TR_GIC_PEND,        /* pe    intid      group      src(0 wire 1 sw 2 sgi)   */
+	TR_GIC_ACK,         /* pe    intid      group                           */
+	TR_GIC_EOI,         /* pe    intid      (priority drop)                 */
+	TR_GIC_DEACT,       /* pe    intid                                      */
+	TR_GIC_CLEAR,       /* pe    intid      (pending removed without ack)   */
+	TR_GIC_SGI_DROP,    /* pe    intid      req_group  sender               */
+	TR_GIC_WAKE,        /* pe    level      (WakeRequest)                   */
+	TR_GIC_ROUTE,       /* pe    intid      irouter    (target changed)     */
+	TR_POWER,           /* cpu   state(0 off 1 on 2 suspended) ; label       */
+	TR_PSCI,            /* cpu   fid        target     result               */
+	TR_NOTIF,           /* cpu   stage      value      (notif = id)         */
+	TR_COUNTER,         /* -     value ; label = counter name               */
+	TR_TEE_THREAD,      /* cpu   thread     state(0 free 1 run 2 rpc 3 wait) */
+	TR_EVENT,           /* cpu   a b c d ; label = what happened (instant)  */
+	TR_KIND_COUNT
+};
+
+/* Stages of a notification's life (TR_NOTIF.a); ARCHITECTURE.md. */
+enum sim_notif_stage {
+	NOTIF_SOURCE = 0,   /* secure source asserted */
+	NOTIF_TOP_HALF,     /* top half starts */
+	NOTIF_SEND,         /* notif_send_async */
+	NOTIF_NS_PENDING,   /* NS interrupt pending */
+	NOTIF_NS_TAKEN,     /* NS interrupt taken (cpu) */
+	NOTIF_FETCHED,      /* value fetched (GET_ASYNC_NOTIF_VALUE / NOTIFICATION_GET) */
+	NOTIF_BH_CTX,       /* bottom-half context runs (thread / work) */
+	NOTIF_BH_ENTER,     /* DO_BOTTOM_HALF enters the TEE */
+	NOTIF_BH_DONE,      /* bottom half done */
+	NOTIF_COALESCED,    /* merged into an earlier pending send (b = primary id) */
+	NOTIF_STAGE_COUNT
+};
+
+/*
+ * TR_EVENT labels the statistics count (sim/stats/stats.c): the models that emit
+ * them and the sink that counts them share these names.
+ */
+#define SIM_EV_SPURIOUS_NOTIF "spurious notification" /* a notification IRQ found nothing */
+#define SIM_EV_ETHREAD_LIMIT "ETHREAD_LIMIT"          /* OP-TEE had no free thread */
+#define SIM_EV_FOREIGN_INTR "RPC_FOREIGN_INTR"        /* a thread left for an NS interrupt */
+
+struct sim_rec {
+	sim_time t;
+	uint32_t kind;
+	int32_t cpu;    /* -1: none */
+	uint32_t world;
+	uint32_t notif; /* notification id, 0: none */
+	uint64_t a, b, c, d;
+	const char *label;
+};
+
+typedef void (*sim_sink_fn)(void *ctx, const struct sim_rec *r);
+
+struct sim_signal {
+	char scope[32];
+	char name[48];
+	unsigned width;
+};
+
+#define SIM_TRACE_MAX_SINKS 16
+
+struct sim_trace {
+	struct {
+		sim_sink_fn fn;
+		void *ctx;
+	} sink[SIM_TRACE_MAX_SINKS];
+	int nsinks;
+	struct sim_signal *sig;
+	int nsig, capsig;
+	uint64_t count;
+};
+
+struct sim_trace *sim_trace_new(void);
+void sim_trace_free(struct sim_trace *tr);
+
+/* Add a sink; returns 0, or -1 when SIM_TRACE_MAX_SINKS are in use. */
+int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
+
+/* Register a signal; returns its id (>= 0), or -1 when out of memory. */
+int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
+
+static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
+{
+	tr->count++;
+	for (int i = 0; i < tr->nsinks; i++)
+		tr->sink[i].fn(tr->sink[i].ctx, r);
+}
+
+const char *sim_rec_kind_name(unsigned kind);
+const char *sim_notif_stage_name(unsigned stage);
+const char *sim_world_name(unsigned world);
+
+/* Write one record as a CSV line (no trailing newline handling needed by callers). */
+void sim_rec_csv(FILE *f, const struct sim_rec *r);
+extern const char sim_rec_csv_header[];
+
+#ifdef __cplusplus
+}
+#endif
+#endif

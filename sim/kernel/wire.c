@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "sim/kernel/wire.h"
+
+void sim_wire_init(struct sim *s, struct sim_wire *w, const char *scope, const char *name, int cpu)
+{
+	w->level = 0;
+	w->fn = NULL;
+	w->ctx = NULL;
+	w->idx = 0;
+	w->cpu = (int16_t)cpu;
+	w->sig = name ? sim_trace_signal(s->tr, scope, name, 1) : -1;
+}
+
+void sim_wire_connect(struct sim_wire *w, sim_wire_fn fn, void *ctx, unsigned idx)
+{
+	w->fn = fn;
+	w->ctx = ctx;
+	w->idx = idx;
+}
+
+void sim_wire_set(struct sim *s, struct sim_wire *w, int level)
+{
+	level = !!level;
+	if (w->level == level)
+		return;
+	w->level = level;
+	if (w->sig >= 0)
+		sim_trace_emit(s->tr, &(struct sim_rec){ .t = sim_now(s->k), .kind = TR_WIRE,
+							 .cpu = w->cpu, .a = (uint64_t)w->sig,
+							 .b = (uint64_t)level });
+	if (w->fn)
+		w->fn(w->ctx, w->idx, level);
+}

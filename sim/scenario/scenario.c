@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * The scenario loader: file -> ynode tree -> overrides -> validation.
+ *
+ * The validator walks the tree by hand, one function per schema section,
+ * keeping the key path of the node it looks at so that every message can
+ * name it. It stops at the first problem: a scenario is fixed and loaded
+ * again, and the first error is the one worth reading.
+ *
+ * This file holds the entry points, the walk of the document and the
+ * sections that describe the system: platform, transport, tee, ree,
+ * sources, workloads and outputs. The validator's readers live in
+ * scenario_value.c, costs in scenario_cost.c, the timeline in
+ * scenario_timeline.c, expect checks in scenario_expect.c and `--vary` in
+ * scenario_override.c (see scenario_internal.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/scenario/scenario_internal.h"
+
+#define MAX_FILE_BYTES (16u << 20)
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+static int parse_stop(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "after", "notifications", NULL };
+	size_t which = 0;
+	struct scenario *s = c->s;
+	if (scn_one_key(c, n, keys, &which))
+		return -1;
+	size_t mark = scn_push_key(c, keys[which]);
+	if (which == 0) {
+		s->stop = SCENARIO_STOP_AFTER;
+		if (scn_get_time(c, n->val[0], false, &s->stop_after))
+			return -1;
+	} else {
+		s->stop = SCENARIO_STOP_NOTIFICATIONS;
+		if (scn_get_int(c, n->val[0], 1, 1000000000, &s->stop_notifications))
+			return -1;
+	}
+	scn_pop(c, mark);
+	return 0;
+}
+
+static int parse_costs_preset(struct vctx *c, const struct ynode *n, uint64_t *at_hz)
+{
+	static const char *const presets[] = { "cortex-a53", "cortex-a72", NULL };
+	struct scenario_platform *p = &c->s->platform;
+	if (scn_want_scalar(c, n, "a cost preset, e.g. cortex-a53"))
+		return -1;
+	int id = sim_preset_lookup(n->str);
+	if (id < 0) {
+		char base[64];
+		snprintf(base, sizeof(base), "%.*s", (int)strcspn(n->str, "@"), n->str);
+		const char *s = scn_suggest(base, presets, 2);
+		if (s)
+			return scn_fail(c, n, "unknown cost preset '%s'; did you mean '%s'?", base, s);
+		return scn_fail(c, n, "unknown cost preset '%s' (expected cortex-a53 or cortex-a72, optionally @<clock>)",
+				base);
+	}
+	sim_costs_preset(&p->costs, (enum sim_preset)id);
+	const char *at = strchr(n->str, '@');
+	*at_hz = 0;
+	if (at) {
+		int rc = sim_parse_freq(at + 1, at_hz);
+		if (rc)
+			return scn_fail(c, n, "bad clock '%s' after '@': expected a frequency such as 1.2GHz", at + 1);
+		if (*at_hz < 1000000 || *at_hz > 10000000000ull)
+			return scn_fail(c, n, "clock %s is out of range 1MHz..10GHz", at + 1);
+		p->costs.clock.hz = *at_hz;
+	}
+	return 0;
+}
+
+static int parse_platform(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "dts", "cpus", "clock", "costs", "cost_overrides", "gic", NULL };
+	static const char *const gic_keys[] = { "pend_to_wire", "ack_rearb", "sgi_delay", "prio_bits", NULL };
+	static const enum sim_cost_id gic_ids[] = { SIM_COST_GIC_PEND_TO_WIRE, SIM_COST_GIC_ACK_REARB,
+						    SIM_COST_GIC_SGI_DELAY };
+	struct scenario_platform *p = &c->s->platform;
+	uint64_t at_hz = 0;
+
+	if (scn_check_map(c, n, keys))
+		return -1;
+	WITH_KEY(c, n, "dts", v, scn_get_path(c, v, p->dts));
+	WITH_KEY(c, n, "cpus", v, scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus));
+	WITH_KEY(c, n, "costs", v, parse_costs_preset(c, v, &at_hz));
+	const struct ynode *clock = ynode_get(n, "clock", NULL);
+	if (clock) {
+		uint64_t hz;
+		size_t mark = scn_push_key(c, "clock");
+		if (scn_get_freq(c, clock, 1000000, 10000000000ull, &hz))
+			return -1;
+		if (at_hz && at_hz != hz)
+			return scn_fail(c, clock, "%s conflicts with the clock in platform.costs (%s)", clock->str,
+					ynode_get(n, "costs", NULL)->str);
+		p->costs.clock.hz = hz;
+		scn_pop(c, mark);
+	}
+	const struct ynode *ov = ynode_get(n, "cost_overrides", NULL);
+	if (ov) {
+		const char *names[SIM_COST_COUNT + 1];
+		for (int i = 0; i < SIM_COST_COUNT; i++)
+			names[i] = sim_cost_name((enum sim_cost_id)i);
+		names[SIM_COST_COUNT] = NULL;
+		size_t mark = scn_push_key(c, "cost_overrides");
+		if (scn_check_map(c, ov, names))
+			return -1;
+		for (size_t i = 0; i < ov->n; i++) {
+			int id = sim_cost_lookup(ov->key[i]->str);
+			size_t m2 = scn_push_key(c, ov->key[i]->str);
+			if (scn_get_cost(c, ov->val[i], &p->costs.c[id]))
+				return -1;
+			p->cost_overridden[id] = true;
+			scn_pop(c, m2);
+		}
+		scn_pop(c, mark);
+	}
+	const struct ynode *gic = ynode_get(n, "gic", NULL);
+	if (gic) {
+		size_t mark = scn_push_key(c, "gic");
+		if (scn_check_map(c, gic, gic_keys))
+			return -1;
+		for (size_t i = 0; i < 3; i++) {
+			const struct ynode *v = ynode_get(gic, gic_keys[i], NULL);
+			sim_time t;
+			if (!v)
+				continue;
+			size_t m2 = scn_push_key(c, gic_keys[i]);
+			if (scn_get_time(c, v, true, &t))
+				return -1;
+			if (p->cost_overridden[gic_ids[i]])
+				return scn_fail(c, v, "also set as platform.cost_overrides.%s; set it once",
+						sim_cost_name(gic_ids[i]));
+			p->costs.c[gic_ids[i]] = sim_cost_ps((double)t);
+			p->cost_overridden[gic_ids[i]] = true;
+			scn_pop(c, m2);
+		}
+		WITH_KEY(c, gic, "prio_bits", v, scn_get_uint(c, v, 4, 8, &p->prio_bits));
+		scn_pop(c, mark);
+	}
+	return 0;
+}
+
+static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
+{
+	if (scn_want_seq(c, n, "a sequence of cpu numbers, e.g. [0, 2]", 1, SCENARIO_MAX_CPUS))
+		return -1;
+	*mask = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		unsigned cpu;
+		size_t mark = scn_push_idx(c, i);
+		if (scn_get_cpu(c, n->val[i], &cpu))
+			return -1;
+		if (*mask & (1ull << cpu))
+			return scn_fail(c, n->val[i], "cpu %u listed twice", cpu);
+		*mask |= 1ull << cpu;
+		scn_pop(c, mark);
+	}
+	return 0;
+}
+
+static int parse_transport(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", NULL };
+	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
+	static const char *const triggers[] = { "edge", "level", NULL };
+	static const char *const routings[] = { "fixed", "1-of-N", NULL };
+	static const char *const targets[] = { "self", "all-but-self", NULL };
+	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
+	struct scenario_transport_cfg *t = &c->s->transport;
+	unsigned v = t->kind;
+
+	if (scn_check_map(c, n, keys))
+		return -1;
+	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v));
+	t->kind = (enum scenario_transport)v;
+	t->intid = def_intid[t->kind];
+	WITH_KEY(c, n, "intid", x, scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid));
+	const char *kn = kinds[t->kind];
+	WITH_KEY(c, n, "trigger", x,
+		 scn_get_enum(c, x, triggers, &v) ||
+			 ((t->trigger = (enum scenario_trigger)v) == SCENARIO_LEVEL && t->kind != SCENARIO_SPI &&
+			  scn_fail(c, x, "level applies only to kind spi (kind is %s)", kn)));
+	WITH_KEY(c, n, "routing", x,
+		 scn_get_enum(c, x, routings, &v) ||
+			 ((t->routing = (enum scenario_routing)v) != SCENARIO_ROUTE_FIXED && t->kind != SCENARIO_SPI &&
+			  scn_fail(c, x, "1-of-N applies only to kind spi (kind is %s)", kn)));
+	const struct ynode *tg = ynode_get(n, "target", NULL);
+	if (tg) {
+		size_t mark = scn_push_key(c, "target");
+		if (tg->kind == YNODE_SEQ) {
+			if (parse_cpu_list(c, tg, &t->target_cpus))
+				return -1;
+			t->target = SCENARIO_TARGET_LIST;
+		} else {
+			if (scn_get_enum(c, tg, targets, &v))
+				return -1;
+			t->target = (enum scenario_sgi_target)v;
+		}
+		if (t->target != SCENARIO_TARGET_SELF && t->kind != SCENARIO_SGI)
+			return scn_fail(c, tg, "a target other than self applies only to kind sgi (kind is %s)", kn);
+		scn_pop(c, mark);
+	}
+	WITH_KEY(c, n, "spmc", x,
+		 scn_get_enum(c, x, spmcs, &v) ||
+			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
+			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	return 0;
+}
+
+static int parse_tee(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "threads", "async_notif", NULL };
+	if (scn_check_map(c, n, keys))
+		return -1;
+	WITH_KEY(c, n, "threads", v, scn_get_uint(c, v, 1, 64, &c->s->tee_threads));
+	WITH_KEY(c, n, "async_notif", v, scn_get_bool(c, v, &c->s->tee_async_notif));
+	return 0;
+}
+
+static int parse_ree(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "irq_affinity", "eoimode", NULL };
+	if (scn_check_map(c, n, keys))
+		return -1;
+	WITH_KEY(c, n, "irq_affinity", v, scn_get_cpu(c, v, &c->s->ree_irq_affinity));
+	WITH_KEY(c, n, "eoimode", v, scn_get_uint(c, v, 0, 1, &c->s->ree_eoimode));
+	return 0;
+}
+
+static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_source *src)
+{
+	static const char *const keys[] = { "periodic", "poisson", "burst", "replay", NULL };
+	static const char *const burst_keys[] = { "count", "every", "spacing", NULL };
+	size_t which = 0;
+	if (scn_one_key(c, n, keys, &which))
+		return -1;
+	const struct ynode *v = n->val[0];
+	size_t mark = scn_push_key(c, keys[which]);
+	src->arrival = (enum scenario_arrival)which;
+	switch (src->arrival) {
+	case SCENARIO_PERIODIC:
+		if (scn_get_time(c, v, false, &src->period))
+			return -1;
+		break;
+	case SCENARIO_POISSON:
+		if (scn_get_freq(c, v, 1, UINT64_MAX, &src->rate_hz))
+			return -1;
+		break;
+	case SCENARIO_BURST: {
+		uint64_t count;
+		if (scn_check_map(c, v, burst_keys))
+			return -1;
+		if (scn_require(c, v, burst_keys))
+			return -1;
+		WITH_KEY(c, v, "count", x, scn_get_int(c, x, 1, 1000000, &count));
+		src->burst_count = (unsigned)count;
+		WITH_KEY(c, v, "every", x, scn_get_time(c, x, false, &src->burst_every));
+		WITH_KEY(c, v, "spacing", x, scn_get_time(c, x, true, &src->burst_spacing));
+		unsigned __int128 span = (unsigned __int128)(count - 1) * src->burst_spacing;
+		if (span >= src->burst_every) {
+			scn_push_key(c, "spacing");
+			return scn_fail(c, ynode_get(v, "spacing", NULL),
+					"a burst of %llu spaced %s lasts at least its period (every %s)",
+					(unsigned long long)count, ynode_get(v, "spacing", NULL)->str,
+					ynode_get(v, "every", NULL)->str);
+		}
+		break;
+	}
+	case SCENARIO_REPLAY: {
+		if (scn_get_path(c, v, src->replay))
+			return -1;
+		FILE *f = fopen(src->replay, "r");
+		if (!f)
+			return scn_fail(c, v, "cannot open '%s': %s", src->replay, strerror(errno));
+		fclose(f);
+		break;
+	}
+	}
+	scn_pop(c, mark);
+	return 0;
+}
+
+static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
+{
+	static const char *const keys[] = { "name", "kind", "world", "intid", "trigger", "cpu", "arrival",
+					    "top_half", "bottom_half", "per_item", "fifo", NULL };
+	static const char *const kinds[] = { "uart", "timer", "trng", NULL };
+	static const char *const worlds[] = { "secure", "normal", NULL };
+	static const char *const triggers[] = { "edge", "level", NULL };
+	struct scenario *s = c->s;
+	struct scenario_source *src = &s->sources[idx];
+	unsigned v;
+
+	if (scn_check_map(c, n, keys))
+		return -1;
+	src->pos = (struct scenario_pos){ n->line, n->col };
+	const struct ynode *name = ynode_get(n, "name", NULL);
+	if (!name)
+		return scn_missing(c, n, "name");
+	WITH_KEY(c, n, "name", x, scn_get_name(c, x, src->name));
+	for (unsigned i = 0; i < idx; i++)
+		if (!strcmp(s->sources[i].name, src->name)) {
+			size_t mark = scn_push_key(c, "name");
+			scn_fail(c, name, "duplicate source name '%s' (also sources[%u])", src->name, i);
+			scn_pop(c, mark);
+			return -1;
+		}
+	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v) || ((src->kind = (enum scenario_source_kind)v), 0));
+	WITH_KEY(c, n, "world", x, scn_get_enum(c, x, worlds, &v) || ((src->world = (enum scenario_world)v), 0));
+	src->intid = 40 + idx;
+	const struct ynode *in = ynode_get(n, "intid", NULL);
+	size_t mark = scn_push_key(c, "intid");
+	if (in && scn_get_uint(c, in, 32, 1019, &src->intid))
+		return -1;
+	for (unsigned i = 0; i < idx; i++)
+		if (s->sources[i].intid == src->intid)
+			return scn_fail(c, in ? in : n, "intid %u is also used by source '%s'", src->intid,
+					s->sources[i].name);
+	if (s->transport.kind == SCENARIO_SPI && s->transport.intid == src->intid)
+		return scn_fail(c, in ? in : n, "intid %u is the transport's notification SPI (transport.intid)",
+				src->intid);
+	scn_pop(c, mark);
+	src->trigger = src->kind == SCENARIO_UART ? SCENARIO_LEVEL : SCENARIO_EDGE;
+	WITH_KEY(c, n, "trigger", x,
+		 scn_get_enum(c, x, triggers, &v) || ((src->trigger = (enum scenario_trigger)v), 0));
+	WITH_KEY(c, n, "cpu", x, scn_get_cpu(c, x, &src->cpu));
+	const struct ynode *arr = ynode_get(n, "arrival", NULL);
+	if (!arr)
+		return scn_missing(c, n, "arrival");
+	WITH_KEY(c, n, "arrival", x, parse_arrival(c, x, src));
+	src->top_half = sim_cost_cycles(800);
+	src->bottom_half = sim_cost_ps((double)(20 * SIM_US));
+	src->per_item = sim_cost_cycles(0);
+	src->fifo = 16;
+	WITH_KEY(c, n, "top_half", x, scn_get_cost(c, x, &src->top_half));
+	WITH_KEY(c, n, "bottom_half", x, scn_get_cost(c, x, &src->bottom_half));
+	WITH_KEY(c, n, "per_item", x, scn_get_cost(c, x, &src->per_item));
+	WITH_KEY(c, n, "fifo", x, scn_get_uint(c, x, 1, 65536, &src->fifo));
+	return 0;
+}
+
+static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
+{
+	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", NULL };
+	static const char *const kinds[] = { "ta_invoke", "cpu_bound", NULL };
+	struct scenario *s = c->s;
+	struct scenario_workload *w = &s->workloads[idx];
+	unsigned v;
+
+	if (scn_check_map(c, n, keys))
+		return -1;
+	w->pos = (struct scenario_pos){ n->line, n->col };
+	if (!ynode_get(n, "kind", NULL))
+		return scn_missing(c, n, "kind");
+	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v));
+	w->kind = (enum scenario_workload_kind)v;
+	snprintf(w->name, sizeof(w->name), "%s%u", kinds[w->kind], idx);
+	WITH_KEY(c, n, "name", x, scn_get_name(c, x, w->name));
+	for (unsigned i = 0; i < idx; i++)
+		if (!strcmp(s->workloads[i].name, w->name)) {
+			const struct ynode *nm = ynode_get(n, "name", NULL);
+			size_t mark = scn_push_key(c, "name");
+			scn_fail(c, nm ? nm : n, "duplicate workload name '%s' (also workloads[%u])", w->name, i);
+			scn_pop(c, mark);
+			return -1;
+		}
+	const char *other = w->kind == SCENARIO_TA_INVOKE ? "cpu_bound" : "ta_invoke";
+	static const char *const ta_only[] = { "rate", "secure_work", NULL }, *const cpu_only[] = { "work", NULL };
+	for (const char *const *k = w->kind == SCENARIO_TA_INVOKE ? cpu_only : ta_only; *k; k++) {
+		size_t i;
+		if (ynode_get(n, *k, &i)) {
+			size_t mark = scn_push_key(c, *k);
+			scn_fail(c, n->key[i], "applies only to kind %s (this workload is %s)", other, kinds[w->kind]);
+			scn_pop(c, mark);
+			return -1;
+		}
+	}
+	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL))
+		return scn_missing(c, n, "rate");
+	WITH_KEY(c, n, "rate", x, scn_get_freq(c, x, 1, UINT64_MAX, &w->rate_hz));
+	w->secure_work = sim_cost_ps((double)(50 * SIM_US));
+	w->work = sim_cost_ps((double)SIM_MS);
+	WITH_KEY(c, n, "secure_work", x, scn_get_cost(c, x, &w->secure_work));
+	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work));
+	w->cpus = s->platform.cpus >= 64 ? UINT64_MAX : (1ull << s->platform.cpus) - 1;
+	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus));
+	return 0;
+}
+
+static int parse_outputs(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "trace", NULL };
+	static const char *const formats[] = { "csv", "perfetto", "vcd", "hgrm", NULL };
+	if (scn_check_map(c, n, keys))
+		return -1;
+	const struct ynode *t = ynode_get(n, "trace", NULL);
+	if (!t)
+		return 0;
+	size_t mark = scn_push_key(c, "trace");
+	if (t->kind != YNODE_SEQ)
+		return scn_type_error(c, t, "a sequence of trace formats, e.g. [csv, perfetto]");
+	c->s->outputs = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		unsigned v;
+		size_t m2 = scn_push_idx(c, i);
+		if (scn_get_enum(c, t->val[i], formats, &v))
+			return -1;
+		if (c->s->outputs & (1u << v))
+			return scn_fail(c, t->val[i], "%s listed twice", formats[v]);
+		c->s->outputs |= 1u << v;
+		scn_pop(c, m2);
+	}
+	scn_pop(c, mark);
+	return 0;
+}
+
+/* ---- the document -------------------------------------------------------------------------- */
+
+static int parse_seq_section(struct vctx *c, const struct ynode *root, const char *key, size_t cap,
+			     unsigned *count, int (*fn)(struct vctx *, const struct ynode *, unsigned))
+{
+	const struct ynode *n = ynode_get(root, key, NULL);
+	if (!n)
+		return 0;
+	size_t mark = scn_push_key(c, key);
+	if (n->kind != YNODE_SEQ)
+		return scn_type_error(c, n, "a sequence");
+	if (n->n > cap)
+		return scn_fail(c, n->val[cap], "too many entries (at most %zu)", cap);
+	for (size_t i = 0; i < n->n; i++) {
+		size_t m2 = scn_push_idx(c, i);
+		if (fn(c, n->val[i], (unsigned)i))
+			return -1;
+		*count = (unsigned)i + 1;
+		scn_pop(c, m2);
+	}
+	scn_pop(c, mark);
+	return 0;
+}
+
+static void set_defaults(struct scenario *s, const char *path)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	if (len > 5 && !strcmp(base + len - 5, ".yaml"))
+		len -= 5;
+	else if (len > 4 && !strcmp(base + len - 4, ".yml"))
+		len -= 4;
+	if (len > SCENARIO_NAME_MAX)
+		len = SCENARIO_NAME_MAX;
+	/* A name goes into output paths: keep it to [A-Za-z0-9_.-]. */
+	for (size_t i = 0; i < len; i++) {
+		char ch = base[i];
+		s->name[i] = scn_good_name((char[]){ ch, 0 }) ? ch : '_';
+	}
+	if (!s->name[0])
+		snprintf(s->name, sizeof(s->name), "scenario");
+	s->seed = 1;
+	s->stop = SCENARIO_STOP_AFTER;
+	s->stop_after = 100 * SIM_MS;
+	s->kernel = SIM_BACKEND_NATIVE;
+	s->platform.cpus = 4;
+	sim_costs_preset(&s->platform.costs, SIM_PRESET_A53);
+	s->platform.prio_bits = 5;
+	s->transport.kind = SCENARIO_SPI;
+	s->transport.intid = 219;
+	s->tee_threads = 2;
+	s->tee_async_notif = true;
+	s->outputs = SCENARIO_TRACE_CSV;
+}
+
+static int validate(struct vctx *c, const struct ynode *root)
+{
+	static const char *const keys[] = { "name", "description", "seed", "stop", "kernel", "platform",
+					    "transport", "tee", "ree", "sources", "workloads", "timeline",
+					    "outputs", "expect", NULL };
+	static const char *const kernels[] = { "native", "systemc", NULL };
+	struct scenario *s = c->s;
+	unsigned v;
+
+	if (root->kind != YNODE_MAP)
+		return scn_fail(c, root, "a scenario is a mapping of keys (name, platform, sources, ...), found %s",
+				ynode_kind_name(root->kind));
+	if (scn_check_map(c, root, keys))
+		return -1;
+	WITH_KEY(c, root, "name", x, scn_get_name(c, x, s->name));
+	WITH_KEY(c, root, "description", x, scn_get_text(c, x, s->description, sizeof(s->description)));
+	WITH_KEY(c, root, "seed", x, scn_get_u64(c, x, &s->seed));
+	WITH_KEY(c, root, "stop", x, parse_stop(c, x));
+	WITH_KEY(c, root, "kernel", x, scn_get_enum(c, x, kernels, &v) || ((s->kernel = (enum sim_backend)v), 0));
+	/* platform first: cpu numbers everywhere are checked against platform.cpus */
+	WITH_KEY(c, root, "platform", x, parse_platform(c, x));
+	WITH_KEY(c, root, "transport", x, parse_transport(c, x));
+	WITH_KEY(c, root, "tee", x, parse_tee(c, x));
+	WITH_KEY(c, root, "ree", x, parse_ree(c, x));
+	if (parse_seq_section(c, root, "sources", SCENARIO_MAX_SOURCES, &s->n_sources, parse_source) ||
+	    parse_seq_section(c, root, "workloads", SCENARIO_MAX_WORKLOADS, &s->n_workloads, parse_workload) ||
+	    parse_seq_section(c, root, "timeline", SCENARIO_MAX_TIMELINE, &s->n_timeline, scn_parse_event))
+		return -1;
+	scn_sort_timeline(s);
+	WITH_KEY(c, root, "outputs", x, parse_outputs(c, x));
+	return parse_seq_section(c, root, "expect", SCENARIO_MAX_EXPECT, &s->n_expect, scn_parse_expect_item);
+}
+
+/* ---- entry points -------------------------------------------------------------------------- */
+
+int scenario_load_string(const char *text, const char *fake_path, const char *const *overrides,
+			 int n_overrides, struct scenario *out, struct sim_diag *diag)
+{
+	struct vctx c = { .file = fake_path, .ovr = overrides, .diag = diag, .s = out };
+	struct ynode *root = NULL;
+	struct ynode_error yerr;
+
+	diag->msg[0] = 0;
+	set_defaults(out, fake_path);
+	const char *slash = strrchr(fake_path, '/');
+	if (slash)
+		snprintf(c.dir, sizeof(c.dir), "%.*s", slash == fake_path ? 1 : (int)(slash - fake_path), fake_path);
+	if (ynode_parse(text, strlen(text), &root, &yerr)) {
+		scn_diag_set(diag, "%s:%u:%u: %s", fake_path, yerr.line, yerr.col, yerr.msg);
+		return -1;
+	}
+	if (!root) {
+		snprintf(diag->msg, sizeof(diag->msg),
+			 "%s:1:1: empty document; a scenario is a mapping of keys (name, platform, sources, ...)",
+			 fake_path);
+		return -1;
+	}
+	int rc = 0;
+	for (int i = 0; i < n_overrides && !rc; i++)
+		rc = scn_apply_override(&root, overrides[i], (unsigned)i + 1, diag);
+	if (!rc)
+		rc = validate(&c, root);
+	ynode_free(root);
+	return rc;
+}
+
+int scenario_load(const char *path, const char *const *overrides, int n_overrides, struct scenario *out,
+		  struct sim_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		scn_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	int rc = -1;
+	if (!buf) {
+		scn_diag_set(diag, "%s: out of memory", path);
+		goto out;
+	}
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap >= MAX_FILE_BYTES) {
+				scn_diag_set(diag, "%s: too large (over %u MiB)", path, MAX_FILE_BYTES >> 20);
+				goto out;
+			}
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				scn_diag_set(diag, "%s: out of memory", path);
+				goto out;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				scn_diag_set(diag, "%s: cannot read: %s", path, strerror(errno));
+				goto out;
+			}
+			break;
+		}
+	}
+	buf[len] = 0;
+	const char *nul = memchr(buf, 0, len);
+	if (nul) {
+		unsigned line = 1, col = 1;
+		for (const char *q = buf; q < nul; q++, col++)
+			if (*q == '\n') {
+				line++;
+				col = 0;
+			}
+		scn_diag_set(diag, "%s:%u:%u: the file contains a NUL byte", path, line, col);
+		goto out;
+	}
+	rc = scenario_load_string(buf, path, overrides, n_overrides, out, diag);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+void scenario_free(struct scenario *s) { memset(s, 0, sizeof(*s)); }
+
+const char *scenario_transport_name(enum scenario_transport t)
+{
+	static const char *const n[] = { "spi", "ppi", "sgi", "ffa" };
+	return (unsigned)t < 4 ? n[t] : "?";
+}
+
+const char *scenario_action_name(enum scenario_action a)
+{
+	static const char *const n[] = { "cpu_off", "cpu_on", "suspend", "storm", "mask_window", "load" };
+	return (unsigned)a < 6 ? n[a] : "?";
+}
+
+const char *scenario_op_name(enum scenario_op op)
+{
+	static const char *const n[] = { "<", "<=", ">", ">=", "==", "!=" };
+	return (unsigned)op < 6 ? n[op] : "?";
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <string.h>
+
+#include "sim/stats/metrics.h"
+
+static const char *const span_names[SIM_SPAN_COUNT] = {
+#define X(id, name, from, to) name,
+	SIM_SPAN_TABLE(X)
+#undef X
+};
+
+const char *sim_span_name(enum sim_span s) { return span_names[s]; }
+
+static const char *const counts[] = {
+	"notifications", "delivered", "coalesced", "late", "lost", "spurious", "eth_limit",
+	"foreign_intr", "irqs", "smc", "world_switches", "secure_irqs", "sgi_dropped", NULL,
+};
+static const char *const ratios[] = { "smc_per_notification", "world_switches_per_notification", NULL };
+static const char *const times[] = { "time.normal", "time.secure", "time.el3", "time.idle", NULL };
+static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
+
+static bool in(const char *const *list, const char *s, size_t n)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !strncmp(*list, s, n))
+			return true;
+	return false;
+}
+
+enum sim_metric_kind sim_metric_kind(const char *name)
+{
+	size_t n = strlen(name);
+	if (in(counts, name, n))
+		return SIM_METRIC_COUNT;
+	if (in(ratios, name, n))
+		return SIM_METRIC_RATIO;
+	if (in(times, name, n))
+		return SIM_METRIC_TIME;
+	if (!strncmp(name, "latency.", 8)) {
+		const char *span = name + 8, *dot = strrchr(span, '.');
+		if (!dot)
+			return SIM_METRIC_UNKNOWN;
+		bool ok = false;
+		for (int i = 0; i < SIM_SPAN_COUNT; i++)
+			if (strlen(span_names[i]) == (size_t)(dot - span) &&
+			    !strncmp(span_names[i], span, (size_t)(dot - span)))
+				ok = true;
+		if (!ok || !in(stats, dot + 1, strlen(dot + 1)))
+			return SIM_METRIC_UNKNOWN;
+		return strcmp(dot + 1, "count") ? SIM_METRIC_TIME : SIM_METRIC_COUNT;
+	}
+	return SIM_METRIC_UNKNOWN;
+}

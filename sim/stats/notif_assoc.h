@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/notif_assoc.h: give the normal world's notification stages an id.
+ *
+ * The secure side stamps its stages with the notification's id (send,
+ * fetched, bottom half). The normal world cannot know ids: its records
+ * (the NS interrupt taken, the bottom-half context running) carry none, and
+ * the GIC's pend of the notification INTID knows nothing of notifications.
+ * This filter applies each such record to the notifications waiting for
+ * that stage, in order, and hands one id-carrying TR_NOTIF record per
+ * notification to its output:
+ *  - TR_GIC_PEND of the notification INTID -> NOTIF_NS_PENDING (cpu = target)
+ *    for every sent notification not yet pending;
+ *  - an id-less NOTIF_NS_TAKEN -> for every pending one not yet taken;
+ *  - an id-less NOTIF_BH_CTX -> for every fetched DO_BOTTOM_HALF not yet
+ *    in a bottom-half context.
+ * Statistics and the Perfetto flows both read the stream through it.
+ */
+#ifndef SIM_NOTIF_ASSOC_H
+#define SIM_NOTIF_ASSOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/kernel/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct notif_idq {
+	uint32_t *v;
+	size_t head, n, cap;
+};
+
+struct notif_assoc {
+	int notif_intid;
+	struct notif_idq wait_pend, wait_taken, wait_bhctx;
+};
+
+void notif_assoc_init(struct notif_assoc *a, int notif_intid);
+void notif_assoc_fini(struct notif_assoc *a);
+
+/*
+ * Feed record @r. Records that need no id pass to @out unchanged; an
+ * id-less stage record becomes one record per associated notification (or
+ * passes unchanged when none waits); a GIC pend of the INTID passes and is
+ * followed by the NOTIF_NS_PENDING records it implies.
+ */
+void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* sim/stats/stats.c: statistics from the trace stream (see stats.h). */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/stats/notif_assoc.h"
+#include "sim/stats/stats.h"
+#include "models/monitor/smccc.h"
+#include "models/tee/optee_smc.h"
+
+#define MAX_CPUS 64
+#define SEQ_MAX 64
+
+struct notif {
+	uint32_t id;
+	uint8_t value;
+	uint16_t have;          /* bit per stage */
+	int16_t pend_cpu, taken_cpu;
+	uint32_t epoch;         /* pend_cpu's power-down count at pend time */
+	bool pend_down;         /* pend_cpu was down (off or suspended) when it became pending */
+	sim_time down_at;       /* when pend_cpu went down while this was pending */
+	bool late;
+	sim_time t[NOTIF_STAGE_COUNT];
+};
+
+/* An open-addressing table of open notifications, keyed by id. */
+struct table {
+	struct notif *slot;
+	size_t cap, n;
+};
+
+struct sim_stats {
+	unsigned ncpus;
+	int notif_intid;
+	struct table open;
+	struct notif_assoc assoc;
+	struct sim_hist *span[SIM_SPAN_COUNT];
+	FILE *csv;
+	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
+	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped;
+	uint32_t power_epoch[MAX_CPUS];
+	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
+	bool cpu_on[MAX_CPUS];
+	/* time per world */
+	uint8_t act_world[MAX_CPUS];
+	bool act_busy[MAX_CPUS];
+	sim_time act_since[MAX_CPUS];
+	sim_time time_world[3], time_idle;
+	sim_time end;
+	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
+	uint32_t seq[SEQ_MAX][32];
+	unsigned seq_n[SEQ_MAX];
+	unsigned seq_open;      /* notifications 1..SEQ_MAX still open */
+	int16_t seq_tail[SEQ_MAX]; /* cpu + 1 whose bottom-half call is still returning; 0: none */
+	unsigned seq_tails;
+};
+
+const char stats_notif_csv_header[] =
+	"id,value,outcome,receiving_cpu,source_ps,top_half_ps,send_ps,ns_pending_ps,ns_taken_ps,"
+	"fetched_ps,bh_ctx_ps,bh_enter_ps,bh_done_ps,e2e_us";
+
+static const enum sim_notif_stage span_from[SIM_SPAN_COUNT] = {
+#define X(id, name, from, to) from,
+	SIM_SPAN_TABLE(X)
+#undef X
+};
+static const enum sim_notif_stage span_to[SIM_SPAN_COUNT] = {
+#define X(id, name, from, to) to,
+	SIM_SPAN_TABLE(X)
+#undef X
+};
+
+/* ---- containers ------------------------------------------------------------------- */
+
+static size_t hash32(uint32_t k, size_t cap) { return (size_t)((k * 2654435761u) & (cap - 1)); }
+
+static struct notif *tab_find(struct table *t, uint32_t id)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = hash32(id, t->cap);; i = (i + 1) & (t->cap - 1)) {
+		if (t->slot[i].id == id)
+			return &t->slot[i];
+		if (t->slot[i].id == 0)
+			return NULL;
+	}
+}
+
+static struct notif *tab_insert(struct table *t, uint32_t id);
+
+static void tab_grow(struct table *t)
+{
+	struct table n = { calloc(t->cap ? t->cap * 2 : 256, sizeof(struct notif)), t->cap ? t->cap * 2 : 256, 0 };
+	if (!n.slot)
+		abort();
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slot[i].id)
+			*tab_insert(&n, t->slot[i].id) = t->slot[i];
+	free(t->slot);
+	*t = n;
+}
+
+static struct notif *tab_insert(struct table *t, uint32_t id)
+{
+	if ((t->n + 1) * 2 > t->cap)
+		tab_grow(t);
+	for (size_t i = hash32(id, t->cap);; i = (i + 1) & (t->cap - 1)) {
+		if (t->slot[i].id == 0) {
+			memset(&t->slot[i], 0, sizeof(t->slot[i]));
+			t->slot[i].id = id;
+			t->n++;
+			return &t->slot[i];
+		}
+	}
+}
+
+/* Backward-shift deletion keeps probe chains intact. */
+static void tab_remove(struct table *t, struct notif *e)
+{
+	size_t i = (size_t)(e - t->slot), j = i;
+	t->slot[i].id = 0;
+	t->n--;
+	for (;;) {
+		j = (j + 1) & (t->cap - 1);
+		if (t->slot[j].id == 0)
+			return;
+		size_t k = hash32(t->slot[j].id, t->cap);
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			t->slot[i] = t->slot[j];
+			t->slot[j].id = 0;
+			i = j;
+		}
+	}
+}
+
+/* ---- life cycle ------------------------------------------------------------------- */
+
+struct sim_stats *stats_new(unsigned ncpus, int notif_intid)
+{
+	struct sim_stats *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->ncpus = ncpus > MAX_CPUS ? MAX_CPUS : ncpus;
+	s->notif_intid = notif_intid;
+	notif_assoc_init(&s->assoc, notif_intid);
+	for (int i = 0; i < SIM_SPAN_COUNT; i++)
+		if (!(s->span[i] = sim_hist_new())) {
+			stats_free(s);
+			return NULL;
+		}
+	return s;
+}
+
+void stats_free(struct sim_stats *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < SIM_SPAN_COUNT; i++)
+		sim_hist_free(s->span[i]);
+	free(s->open.slot);
+	notif_assoc_fini(&s->assoc);
+	free(s);
+}
+
+void stats_set_notif_csv(struct sim_stats *s, FILE *f)
+{
+	s->csv = f;
+	if (f)
+		fprintf(f, "%s\n", stats_notif_csv_header);
+}
+
+static char *put_u64(char *q, uint64_t v)
+{
+	char tmp[20];
+	int k = 0;
+	do {
+		tmp[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		*q++ = tmp[--k];
+	return q;
+}
+
+static void csv_row(struct sim_stats *s, const struct notif *n, const char *outcome)
+{
+	char line[512], *q = line;
+	size_t ol = strlen(outcome);
+	if (!s->csv)
+		return;
+	/* "%u,%u,%s,%d" */
+	q = put_u64(q, n->id);
+	*q++ = ',';
+	q = put_u64(q, n->value);
+	*q++ = ',';
+	memcpy(q, outcome, ol);
+	q += ol;
+	*q++ = ',';
+	if (n->taken_cpu < 0) {
+		*q++ = '-';
+		q = put_u64(q, (uint64_t)(-(int64_t)n->taken_cpu));
+	} else {
+		q = put_u64(q, (uint64_t)n->taken_cpu);
+	}
+	/* ",%" PRIu64 or "," per stage */
+	for (int st = 0; st <= NOTIF_BH_DONE; st++) {
+		*q++ = ',';
+		if (n->have & (1u << st))
+			q = put_u64(q, n->t[st]);
+	}
+	/* ",%.3f\n" or ",\n" */
+	if ((n->have & (1u << NOTIF_SOURCE)) && (n->have & (1u << NOTIF_BH_ENTER)))
+		q += snprintf(q, (size_t)(line + sizeof(line) - q), ",%.3f\n",
+			      (double)(n->t[NOTIF_BH_ENTER] - n->t[NOTIF_SOURCE]) / 1e6);
+	else
+		*q++ = ',', *q++ = '\n';
+	fwrite(line, 1, (size_t)(q - line), s->csv);
+}
+
+static void close_notif(struct sim_stats *s, struct notif *n)
+{
+	for (int i = 0; i < SIM_SPAN_COUNT; i++) {
+		unsigned a = span_from[i], b = span_to[i];
+		if ((n->have & (1u << a)) && (n->have & (1u << b)) && n->t[b] >= n->t[a])
+			sim_hist_record(s->span[i], n->t[b] - n->t[a]);
+	}
+	csv_row(s, n, n->late ? "late" : "delivered");
+	s->seq_open -= n->id <= SEQ_MAX;
+	tab_remove(&s->open, n);
+}
+
+static void stamp(struct notif *n, unsigned stage, sim_time t)
+{
+	if (!(n->have & (1u << stage))) {
+		n->have |= (uint16_t)(1u << stage);
+		n->t[stage] = t;
+	}
+}
+
+static void record_smc(struct sim_stats *s, const struct sim_rec *r)
+{
+	/* the SMCs on the path of each of the first SEQ_MAX notifications, for smc_sequence checks */
+	if (s->sent >= SEQ_MAX && s->seq_open == 0 && s->seq_tails == 0)
+		return;
+	for (uint32_t id = 1; id <= SEQ_MAX && id <= s->sent; id++) {
+		if (r->notif != 0xFFFFFFFFu && r->notif != id)
+			continue;
+		if (s->seq_n[id - 1] >= 32)
+			continue;
+		if (tab_find(&s->open, id)) {
+			s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
+			continue;
+		}
+		/*
+		 * Closed at NOTIF_BH_DONE, but the yielding call that ran the bottom
+		 * half still returns to the normal world: its SMCs on that CPU up to
+		 * the first secure one that is not an RPC (CALL_DONE) are on the path.
+		 */
+		if (s->seq_tail[id - 1] != r->cpu + 1)
+			continue;
+		s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
+		if (r->world == SIM_WORLD_S && !(r->a == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(r->b))) {
+			s->seq_tail[id - 1] = 0;
+			s->seq_tails--;
+		}
+	}
+}
+
+static void stats_rec(void *ctx, const struct sim_rec *r);
+
+void stats_sink(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
+	/* only notification stages and GIC pends need an id from the association */
+	if (r->kind == TR_NOTIF || r->kind == TR_GIC_PEND)
+		notif_assoc_feed(&s->assoc, r, stats_rec, s);
+	else
+		stats_rec(s, r);
+}
+
+static void stats_rec(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
+	struct notif *n;
+
+	switch (r->kind) {
+	case TR_NOTIF:
+		switch (r->a) {
+		case NOTIF_SEND:
+			s->sent++;
+			n = tab_insert(&s->open, r->notif);
+			n->value = (uint8_t)r->b;
+			n->pend_cpu = n->taken_cpu = -1;
+			stamp(n, NOTIF_SOURCE, r->c);
+			stamp(n, NOTIF_TOP_HALF, r->d);
+			stamp(n, NOTIF_SEND, r->t);
+			/* the secure source's interrupt waited for this CPU to power up again */
+			if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
+			    s->power_epoch[r->cpu] > 0)
+				n->late = true;
+			s->seq_open += r->notif <= SEQ_MAX;
+			break;
+		case NOTIF_COALESCED:
+			s->sent++;
+			s->coalesced++;
+			if (s->csv)
+				fprintf(s->csv, "%u,%u,coalesced,,,,%" PRIu64 ",,,,,,,\n", r->notif, (unsigned)r->b, r->t);
+			break;
+		case NOTIF_NS_PENDING:
+			if ((n = tab_find(&s->open, r->notif))) {
+				stamp(n, NOTIF_NS_PENDING, r->t);
+				n->pend_cpu = r->cpu >= 0 && r->cpu < MAX_CPUS ? (int16_t)r->cpu : -1;
+				if (n->pend_cpu >= 0) {
+					n->epoch = s->power_epoch[n->pend_cpu];
+					n->pend_down = !s->cpu_on[n->pend_cpu];
+				}
+			}
+			break;
+		case NOTIF_NS_TAKEN:
+			if ((n = tab_find(&s->open, r->notif))) {
+				stamp(n, NOTIF_NS_TAKEN, r->t);
+				n->taken_cpu = (int16_t)r->cpu;
+				/* late: pending on a CPU that was or went down, taken there after it came back */
+				if (n->pend_cpu >= 0 && (s->power_epoch[n->pend_cpu] != n->epoch || n->pend_down) &&
+				    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
+				    r->cpu == n->pend_cpu)
+					n->late = true;
+			}
+			break;
+		case NOTIF_FETCHED:
+			if ((n = tab_find(&s->open, r->notif)))
+				stamp(n, NOTIF_FETCHED, r->t);
+			break;
+		case NOTIF_BH_CTX:
+			if ((n = tab_find(&s->open, r->notif)))
+				stamp(n, NOTIF_BH_CTX, r->t);
+			break;
+		case NOTIF_BH_ENTER:
+			if ((n = tab_find(&s->open, r->notif))) {
+				stamp(n, NOTIF_BH_ENTER, r->t);
+				s->delivered++;
+				s->late += n->late;
+			}
+			break;
+		case NOTIF_BH_DONE:
+			if ((n = tab_find(&s->open, r->notif))) {
+				if (n->id <= SEQ_MAX && r->cpu >= 0 && r->cpu < MAX_CPUS && !s->seq_tail[n->id - 1]) {
+					s->seq_tail[n->id - 1] = (int16_t)(r->cpu + 1);
+					s->seq_tails++;
+				}
+				stamp(n, NOTIF_BH_DONE, r->t);
+				close_notif(s, n);
+			}
+			break;
+		}
+		break;
+	case TR_POWER:
+		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
+			if (r->a == 1) {
+				s->cpu_on[r->cpu] = true;
+				s->power_up_at[r->cpu] = r->t;
+			} else {
+				if (s->cpu_on[r->cpu])
+					s->power_epoch[r->cpu]++;
+				s->cpu_on[r->cpu] = false;
+				s->power_down_at[r->cpu] = r->t;
+			}
+		}
+		break;
+	case TR_SMC:
+		s->smc++;
+		if (r->notif) {
+			s->smc_notif++;
+			record_smc(s, r);
+		}
+		break;
+	case TR_WORLD_SWITCH:
+		s->ws++;
+		s->ws_notif += r->notif != 0;
+		break;
+	case TR_EXC_ENTRY:
+		if (r->a == 0 || r->a == 1) {
+			s->irqs++;
+			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
+			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
+				s->secure_irqs++;
+		}
+		break;
+	case TR_GIC_SGI_DROP:
+		s->sgi_dropped++;
+		break;
+	case TR_EVENT:
+		if (!r->label)
+			break;
+		if (!strcmp(r->label, SIM_EV_SPURIOUS_NOTIF))
+			s->spurious++;
+		else if (!strcmp(r->label, SIM_EV_ETHREAD_LIMIT))
+			s->eth_limit++;
+		else if (!strcmp(r->label, SIM_EV_FOREIGN_INTR))
+			s->foreign++;
+		break;
+	case TR_ACTIVITY:
+		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
+			unsigned c = (unsigned)r->cpu;
+			sim_time d = r->t - s->act_since[c];
+			if (s->act_busy[c])
+				s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+			else if (s->cpu_on[c])
+				s->time_idle += d;
+			s->act_busy[c] = r->label != NULL;
+			s->act_world[c] = (uint8_t)r->world;
+			s->act_since[c] = r->t;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
+uint64_t stats_sent(const struct sim_stats *s) { return s->sent; }
+
+void stats_finish(struct sim_stats *s, sim_time end)
+{
+	s->end = end;
+	for (unsigned c = 0; c < s->ncpus; c++) {
+		sim_time d = end - s->act_since[c];
+		if (s->act_busy[c])
+			s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+		else if (s->cpu_on[c])
+			s->time_idle += d;
+		s->act_since[c] = end;
+	}
+	for (size_t i = 0; i < s->open.cap; i++) {
+		struct notif *n = &s->open.slot[i];
+		if (!n->id)
+			continue;
+		if (n->have & (1u << NOTIF_BH_ENTER)) {
+			csv_row(s, n, n->late ? "late" : "delivered");
+		} else {
+			s->lost++;
+			csv_row(s, n, "lost");
+		}
+	}
+	s->open.n = 0;
+	s->seq_open = 0;
+	if (s->open.slot) /* NULL until the first notification: memset(NULL, 0, 0) is undefined */
+		memset(s->open.slot, 0, s->open.cap * sizeof(*s->open.slot));
+}
+
+const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span) { return s->span[span]; }
+
+unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out, unsigned max)
+{
+	unsigned k;
+	if (n == 0 || n > SEQ_MAX)
+		return 0;
+	k = s->seq_n[n - 1] < max ? s->seq_n[n - 1] : max;
+	memcpy(out, s->seq[n - 1], k * sizeof(*out));
+	return k;
+}
+
+bool stats_metric(const struct sim_stats *s, const char *name, double *v)
+{
+	double d = s->delivered ? (double)s->delivered : 1.0;
+	static const struct {
+		const char *name;
+		size_t off;
+	} counts[] = {
+#define C(n, f) { n, offsetof(struct sim_stats, f) }
+		C("notifications", sent), C("delivered", delivered), C("coalesced", coalesced),
+		C("late", late), C("lost", lost), C("spurious", spurious), C("eth_limit", eth_limit),
+		C("foreign_intr", foreign), C("irqs", irqs), C("smc", smc), C("world_switches", ws),
+		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped),
+#undef C
+	};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		if (!strcmp(name, counts[i].name)) {
+			*v = (double)*(const uint64_t *)((const char *)s + counts[i].off);
+			return true;
+		}
+	if (!strcmp(name, "smc_per_notification")) {
+		*v = (double)s->smc_notif / d;
+		return true;
+	}
+	if (!strcmp(name, "world_switches_per_notification")) {
+		*v = (double)s->ws_notif / d;
+		return true;
+	}
+	if (!strncmp(name, "time.", 5)) {
+		const char *w = name + 5;
+		if (!strcmp(w, "normal"))
+			*v = (double)s->time_world[0];
+		else if (!strcmp(w, "secure"))
+			*v = (double)s->time_world[1];
+		else if (!strcmp(w, "el3"))
+			*v = (double)s->time_world[2];
+		else if (!strcmp(w, "idle"))
+			*v = (double)s->time_idle;
+		else
+			return false;
+		return true;
+	}
+	if (!strncmp(name, "latency.", 8)) {
+		const char *span = name + 8, *dot = strrchr(span, '.');
+		if (!dot)
+			return false;
+		for (int i = 0; i < SIM_SPAN_COUNT; i++) {
+			const char *sn = sim_span_name((enum sim_span)i);
+			const struct sim_hist *h = s->span[i];
+			if (strlen(sn) != (size_t)(dot - span) || strncmp(sn, span, strlen(sn)))
+				continue;
+			const char *st = dot + 1;
+			if (!strcmp(st, "count"))
+				*v = (double)sim_hist_count(h);
+			else if (!sim_hist_count(h))
+				*v = 0;
+			else if (!strcmp(st, "min"))
+				*v = (double)sim_hist_min(h);
+			else if (!strcmp(st, "max"))
+				*v = (double)sim_hist_max(h);
+			else if (!strcmp(st, "mean"))
+				*v = sim_hist_mean(h);
+			else if (!strcmp(st, "p50"))
+				*v = (double)sim_hist_report(h, 50);
+			else if (!strcmp(st, "p90"))
+				*v = (double)sim_hist_report(h, 90);
+			else if (!strcmp(st, "p99"))
+				*v = (double)sim_hist_report(h, 99);
+			else if (!strcmp(st, "p999"))
+				*v = (double)sim_hist_report(h, 99.9);
+			else
+				return false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void pct(FILE *f, const char *label, const struct sim_hist *h)
+{
+	if (!sim_hist_count(h)) {
+		fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", label, "0", "-", "-", "-", "-");
+		return;
+	}
+	fprintf(f, "  %-18s %8" PRIu64 " %9.2f %9.2f %9.2f %9.2f\n", label, sim_hist_count(h),
+		(double)sim_hist_report(h, 50) / 1e6, (double)sim_hist_report(h, 90) / 1e6,
+		(double)sim_hist_report(h, 99) / 1e6, (double)sim_hist_max(h) / 1e6);
+}
+
+void stats_print_summary(const struct sim_stats *s, FILE *f)
+{
+	double total = (double)(s->time_world[0] + s->time_world[1] + s->time_world[2] + s->time_idle);
+	double d = s->delivered ? (double)s->delivered : 1.0;
+	if (total <= 0)
+		total = 1;
+	fprintf(f, "  notifications %" PRIu64 "   delivered %" PRIu64 "   coalesced %" PRIu64 "   late %" PRIu64
+		   "   lost %" PRIu64 "   spurious %" PRIu64 "\n",
+		s->sent, s->delivered, s->coalesced, s->late, s->lost, s->spurious);
+	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
+		   "   foreign-intr exits %" PRIu64 "\n\n",
+		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
+	fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
+	for (int i = 0; i < SIM_SPAN_COUNT; i++)
+		pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	fprintf(f, "\n  CPU time: normal %.3f ms (%.1f%%)   secure %.3f ms (%.1f%%)   EL3 %.3f ms (%.1f%%)   idle %.1f%%\n",
+		(double)s->time_world[0] / 1e9, 100.0 * (double)s->time_world[0] / total,
+		(double)s->time_world[1] / 1e9, 100.0 * (double)s->time_world[1] / total,
+		(double)s->time_world[2] / 1e9, 100.0 * (double)s->time_world[2] / total,
+		100.0 * (double)s->time_idle / total);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/stats/stats.h: what a run measured, computed from the trace stream alone.
+ *
+ * A trace sink follows each notification through its stages (TR_NOTIF
+ * records by id from the TEE; the NS interrupt's pend from TR_GIC_PEND of
+ * the notification INTID and its taking and bottom-half context from the
+ * REE's id-less TR_NOTIF records, applied to the notifications waiting for
+ * that stage), and classifies it:
+ *  - delivered: its DO_BOTTOM_HALF entered the TEE;
+ *  - late: delivered, but an interrupt on its path waited for a CPU that
+ *    was down (CPU_OFF or CPU_SUSPEND): the NS interrupt was pending on a
+ *    CPU that was down or went down, and was taken there after it powered
+ *    up again, or
+ *    the secure source's interrupt was taken by a CPU that powered up after
+ *    the source asserted;
+ *  - coalesced: sent while the same value was still pending;
+ *  - lost: never delivered by the end of the run (after the drain).
+ * It also counts SMCs and world switches (all, and those on a
+ * notification's path: pe->notif tagged), interrupts, ETHREAD_LIMIT,
+ * spurious notification interrupts, and the time each CPU spent per world.
+ */
+#ifndef SIM_STATS_H
+#define SIM_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/stats/hist.h"
+#include "sim/stats/metrics.h"
+#include "sim/kernel/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sim_stats;
+
+struct sim_stats *stats_new(unsigned ncpus, int notif_intid);
+void stats_free(struct sim_stats *s);
+void stats_sink(void *ctx, const struct sim_rec *r);
+/* Per-notification CSV rows go to @f as notifications close (NULL: none). */
+void stats_set_notif_csv(struct sim_stats *s, FILE *f);
+/* Close the run at @end: every open notification not delivered is lost. */
+void stats_finish(struct sim_stats *s, sim_time end);
+
+/* Notifications sent but not yet delivered (the drain waits for 0). */
+uint64_t stats_undelivered(const struct sim_stats *s);
+uint64_t stats_sent(const struct sim_stats *s);
+
+/* A metric by name (sim/metrics.h). Returns false for an unknown name. */
+bool stats_metric(const struct sim_stats *s, const char *name, double *value);
+const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span);
+/* The SMC function IDs on notification @n's path (1-based), in order. */
+unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out, unsigned max);
+
+/* The terminal summary table. */
+void stats_print_summary(const struct sim_stats *s, FILE *f);
+
+extern const char stats_notif_csv_header[];
+
+#ifdef __cplusplus
+}
+#endif
+#endif
