@@ -267,12 +267,14 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		gic_probe_pending(p->gic, (unsigned)p->notif_intid);
 	for (unsigned i = 0; i < p->ncpus; i++) {
 		char scope[16];
-		p->pe[i] = calloc(1, sizeof(struct pe));
-		if (!p->pe[i])
-			abort();
-		pe_init(p->pe[i], &p->sim, i, &sc->platform.costs);
-		p->pe[i]->ports = (struct pe_ports){ p->gic, port_state, port_icc_read, port_icc_write,
-						     port_mmio_read, port_mmio_write };
+		p->pe[i] = pe_new(&p->sim, i, &sc->platform.costs);
+		if (!p->pe[i]) {
+			snprintf(err, errlen, "out of memory");
+			platform_free(p);
+			return -1;
+		}
+		pe_set_ports(p->pe[i], &(struct pe_ports){ p->gic, port_state, port_icc_read, port_icc_write,
+							   port_mmio_read, port_mmio_write });
 		sim_wire_connect(gic_irq_wire(p->gic, i), pe_irq_input, p->pe[i], 0);
 		sim_wire_connect(gic_fiq_wire(p->gic, i), pe_fiq_input, p->pe[i], 0);
 		snprintf(scope, sizeof(scope), "cpu%u", i);
@@ -415,7 +417,7 @@ void platform_free(struct platform *p)
 	tee_free(p->tee);
 	mon_free(p->mon);
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
-		free(p->pe[i]);
+		pe_free(p->pe[i]);
 	stats_free(p->stats);
 	for (unsigned i = 0; i < 32; i++)
 		free(p->replay[i]);

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "models/cpu/pe.h"
+#include "models/cpu/pe_internal.h" /* the PE's own tests inspect its state */
 #include "models/gic/gic.h"
 #include "models/monitor/monitor.h"
 #include "testutil.h"
@@ -65,7 +65,6 @@ public:
 	sim_costs costs{};
 	gic_config gc{};
 	gic *g = nullptr;
-	std::vector<std::unique_ptr<pe>> pes;
 	std::vector<pe *> pptr;
 	mon *m = nullptr;
 	RecordLog log;
@@ -93,12 +92,10 @@ public:
 		g = gic_new(&s, &gc);
 		EXPECT_NE(g, nullptr);
 		for (unsigned i = 0; i < n; i++) {
-			pes.emplace_back(new pe{});
-			pe *p = pes.back().get();
+			pe *p = pe_new(&s, i, &costs);
 			pptr.push_back(p);
-			pe_init(p, &s, i, &costs);
-			p->ports = pe_ports{ g, port_state, port_icc_read, port_icc_write, port_mmio_read,
-					     port_mmio_write };
+			pe_ports ports{ g, port_state, port_icc_read, port_icc_write, port_mmio_read, port_mmio_write };
+			pe_set_ports(p, &ports);
 			sim_wire_connect(gic_irq_wire(g, i), pe_irq_input, p, 0);
 			sim_wire_connect(gic_fiq_wire(g, i), pe_fiq_input, p, 0);
 			pe_set_vector(p, PE_VEC_NS_IRQ, ns_irq_vector, this);
@@ -133,6 +130,8 @@ public:
 	{
 		mon_free(m);
 		gic_free(g);
+		for (pe *p : pptr)
+			pe_free(p);
 		sim_fini(&s);
 	}
 	Rig(const Rig &) = delete;

@@ -50,7 +50,7 @@ std::vector<sim_rec> PlatHarness::recs(unsigned kind, sim_time from, int world, 
 void DirectSmc::cont(void *ctx, struct pe *pe)
 {
 	DirectSmc *d = static_cast<DirectSmc *>(ctx);
-	memcpy(d->ret, pe->x, sizeof(d->ret));
+	memcpy(d->ret, pe_regs(pe), sizeof(d->ret));
 	d->done = true;
 	pe_idle(pe);
 }
@@ -59,7 +59,7 @@ void DirectSmc::fire(void *ctx, uint64_t)
 {
 	DirectSmc *d = static_cast<DirectSmc *>(ctx);
 	struct pe *pe = d->pl->p->pe[d->cpu];
-	if (pe->power != PE_ON || pe->working || pe->depth || pe->world != SIM_WORLD_NS) {
+	if (!pe_quiescent(pe) || pe_world(pe) != SIM_WORLD_NS) {
 		sim_post(d->pl->p->sim.k, SIM_US, fire, d, 0); /* not idle yet: try again */
 		return;
 	}

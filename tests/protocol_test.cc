@@ -159,19 +159,21 @@ TEST(ProtoNotifSend, SameValueCoalescesIntoOneBitButRaisesEverySend)
 	static unsigned ispendr_writes;
 	static struct pe_ports real;
 	ispendr_writes = 0;
-	real = pl.p->pe[1]->ports;
+	real = *pe_get_ports(pl.p->pe[1]);
 	uint64_t ispendr = pl.p->dt.gicd_base + GICD_ISPENDR + 4 * (kNotifIntid / 32);
 	static uint64_t ispendr_addr;
 	ispendr_addr = ispendr;
-	pl.p->pe[1]->ports.mmio_write = [](void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val) {
+	struct pe_ports tap = real;
+	tap.mmio_write = [](void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val) {
 		if (addr == ispendr_addr && (val >> (kNotifIntid % 32) & 1))
 			ispendr_writes++;
 		return real.mmio_write(ctx, addr, size, secure, val);
 	};
+	pe_set_ports(pl.p->pe[1], &tap);
 	Sends s{ &pl, { 7, 7 }, 1 };
 	s.post(10 * SIM_US);
 	pl.run_for(2 * SIM_MS);
-	pl.p->pe[1]->ports = real;
+	pe_set_ports(pl.p->pe[1], &real);
 
 	EXPECT_EQ(ispendr_writes, 2u);
 	uint32_t first = 0;

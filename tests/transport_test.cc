@@ -102,8 +102,9 @@ struct Plat : PlatHarness {
 	void attach() override
 	{
 		for (unsigned i = 0; i < p->ncpus; i++) {
-			taps[i] = Tap{ this, i, p->pe[i]->ports };
-			p->pe[i]->ports = pe_ports{ &taps[i], t_state, t_icc_read, t_icc_write, t_mmio_read, t_mmio_write };
+			taps[i] = Tap{ this, i, *pe_get_ports(p->pe[i]) };
+			pe_ports tap{ &taps[i], t_state, t_icc_read, t_icc_write, t_mmio_read, t_mmio_write };
+			pe_set_ports(p->pe[i], &tap);
 		}
 		csv = open_memstream(&csv_buf, &csv_len);
 		stats_set_notif_csv(p->stats, csv);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pe.h"
+#include <stdlib.h>
+
+#include "models/cpu/pe_internal.h"
 
 static void work_done(void *ctx, uint64_t arg);
 static void check_irqs(void *ctx, uint64_t arg);
@@ -19,7 +21,7 @@ static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t
 {
 	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = kind,
 						      .cpu = (int32_t)pe->id, .world = pe->world,
-						      .notif = pe->notif, .a = a, .b = b, .c = c,
+						      .notif = pe->tag, .a = a, .b = b, .c = c,
 						      .d = d, .label = label });
 }
 
@@ -37,7 +39,7 @@ static void update_activity(struct pe *pe)
 	pe->act_world = world;
 	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = now, .kind = TR_ACTIVITY,
 						      .cpu = (int32_t)pe->id, .world = world,
-						      .notif = pe->notif, .a = pe->el, .label = label });
+						      .notif = pe->tag, .a = pe->el, .label = label });
 }
 
 static void publish_state(struct pe *pe)
@@ -52,7 +54,7 @@ static void request_check(struct pe *pe)
 		sim_schedule(pe->sim->k, &pe->check_ev, 0, 0);
 }
 
-void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs)
+static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs)
 {
 	char name[32];
 	memset(pe, 0, sizeof(*pe));
@@ -71,6 +73,59 @@ void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }
+
+struct pe *pe_new(struct sim *s, unsigned id, const struct sim_costs *costs)
+{
+	struct pe *pe = malloc(sizeof(*pe));
+	if (pe)
+		pe_init(pe, s, id, costs);
+	return pe;
+}
+
+void pe_free(struct pe *pe)
+{
+	if (!pe)
+		return;
+	sim_cancel(pe->sim->k, &pe->work_ev);
+	sim_cancel(pe->sim->k, &pe->check_ev);
+	free(pe);
+}
+
+void pe_set_ports(struct pe *pe, const struct pe_ports *ports) { pe->ports = *ports; }
+const struct pe_ports *pe_get_ports(const struct pe *pe) { return &pe->ports; }
+unsigned pe_id(const struct pe *pe) { return pe->id; }
+enum pe_power pe_power(const struct pe *pe) { return pe->power; }
+unsigned pe_world(const struct pe *pe) { return pe->world; }
+const uint64_t *pe_regs(const struct pe *pe) { return pe->x; }
+const struct sim_clock *pe_clock(const struct pe *pe) { return &pe->clock; }
+uint32_t pe_tag(const struct pe *pe) { return pe->tag; }
+bool pe_interrupt_pending(const struct pe *pe) { return pe->irq_line || pe->fiq_line; }
+
+void pe_set_reg(struct pe *pe, unsigned n, uint64_t v)
+{
+	assert(n < 8);
+	pe->x[n] = v;
+}
+
+sim_time pe_sample(struct pe *pe, const struct sim_cost *c) { return sim_cost_sample(c, &pe->rng, &pe->clock); }
+
+bool pe_quiescent(const struct pe *pe) { return pe->power == PE_ON && !pe->working && pe->depth == 0; }
+
+bool pe_preemptible(const struct pe *pe)
+{
+	return pe->power == PE_ON && pe->depth == 0 && pe->world == SIM_WORLD_NS &&
+	       (!pe->working || !pe->mask_i);
+}
+
+void pe_drop_stack(struct pe *pe) { pe->depth = 0; }
+
+void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx)
+{
+	pe->wake_hook = fn;
+	pe->wake_ctx = ctx;
+}
+
+void pe_serve(struct pe *pe, uint32_t tag) { pe->tag = tag; }
 
 void pe_irq_input(void *ctx, unsigned idx, int level)
 {
@@ -122,6 +177,12 @@ void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx
 	request_check(pe);
 }
 
+void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx)
+{
+	pe->tag = tag;
+	pe_exec(pe, dur, label, fn, ctx);
+}
+
 static void work_done(void *ctx, uint64_t arg)
 {
 	struct pe *pe = ctx;
@@ -135,6 +196,7 @@ void pe_idle(struct pe *pe)
 {
 	assert(!pe->working);
 	pe->label = NULL;
+	pe->tag = 0; /* idle serves nothing */
 	update_activity(pe);
 	request_check(pe);
 }
@@ -171,7 +233,7 @@ static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 	f->mask_i = pe->mask_i;
 	f->mask_f = pe->mask_f;
 	f->label = pe->label;
-	f->notif = pe->notif;
+	f->notif = pe->tag;
 	f->kind = kind;
 	f->remaining = 0;
 	f->fn = fn;
@@ -226,7 +288,7 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 	pe->el = (uint8_t)el;
 	pe->world = (uint8_t)world;
 	pe->mask_i = pe->mask_f = 1;
-	pe->notif = 0;
+	pe->tag = 0; /* an interrupt starts a path of its own */
 	publish_state(pe);
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
 	/*
@@ -295,7 +357,7 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 	pe->world = f->world;
 	pe->mask_i = f->mask_i;
 	pe->mask_f = f->mask_f;
-	pe->notif = f->notif;
+	pe->tag = f->notif;
 	publish_state(pe);
 	switch (f->kind) {
 	case PE_FRAME_WORK:
@@ -345,6 +407,12 @@ void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
 		     pe->smc_ctx);
 }
 
+void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, void *ctx)
+{
+	pe->tag = tag;
+	pe_smc(pe, args, cont, ctx);
+}
+
 static void smc_return_done(void *ctx, struct pe *pe)
 {
 	struct pe_frame f;
@@ -356,7 +424,7 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	pe->world = f.world;
 	pe->mask_i = f.mask_i;
 	pe->mask_f = f.mask_f;
-	pe->notif = f.notif;
+	pe->tag = f.notif;
 	pe->label = f.label;
 	publish_state(pe);
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
@@ -418,6 +486,7 @@ void pe_power_off(struct pe *pe, enum pe_power state)
 	sim_cancel(pe->sim->k, &pe->check_ev);
 	pe->working = false;
 	pe->power = state;
+	pe->tag = 0;
 	trace(pe, TR_POWER, state, 0, 0, 0, state == PE_OFF ? "off" : "suspended");
 	trace(pe, TR_VALUE, (uint64_t)pe->power_sig, state, 0, 0, NULL);
 	update_activity(pe);
@@ -426,6 +495,7 @@ void pe_power_off(struct pe *pe, enum pe_power state)
 void pe_power_on(struct pe *pe, pe_fn entry, void *ctx)
 {
 	pe->power = PE_ON;
+	pe->tag = 0;
 	pe->el = 3;
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;

@@ -28,10 +28,22 @@
  * Exception entry sets PSTATE.I and PSTATE.F (AArch64 sets DAIF on entry).
  *
  * Ports: the PE publishes (EL, security state) to the GIC CPU interface
- * through pe->ports.state, and reaches ICC_* system registers and MMIO
- * through ports.icc_read/icc_write/mmio_read/mmio_write (the access carries
- * the PE's current EL and security state). The PE never includes another
- * model's internals.
+ * through its ports' state callback, and reaches ICC_* system registers and
+ * MMIO (the platform's bus) through icc_read/icc_write/mmio_read/mmio_write;
+ * every access carries the PE's current EL and security state. The PE never
+ * includes another model's internals, and no other model sees its state
+ * (struct pe is defined in pe_internal.h): they use the functions below.
+ *
+ * Tags: every trace record a PE emits carries the id of the notification
+ * the running path serves (0: none; PE_NOTIF_ANY: a normal-world path that
+ * serves notifications it cannot name). A tag is never ambient state that a
+ * model writes and must remember to clear: it is given with the work that
+ * starts a path (pe_exec_tag, pe_smc_tag), inherited by the continuations of
+ * that path (pe_exec, pe_smc), carried into the callee of an SMC, saved and
+ * restored with every exception frame, and reset to 0 when an interrupt is
+ * taken, when the PE goes idle, and when its power changes. pe_serve() marks
+ * the rest of the current exception handler as serving a notification (the
+ * top half that sends it).
  */
 #ifndef MODELS_CPU_PE_H
 #define MODELS_CPU_PE_H
@@ -55,7 +67,7 @@ static inline uint64_t pe_mpidr(unsigned id) { return ((uint64_t)(id / 16) << 8)
 
 typedef void (*pe_fn)(void *ctx, struct pe *pe);
 
-/* pe->notif tag for work on the notification path whose id the model cannot know (the NS side). */
+/* Tag for work on the notification path whose id the model cannot know (the NS side). */
 #define PE_NOTIF_ANY 0xFFFFFFFFu
 
 enum pe_power { PE_OFF = 0, PE_ON = 1, PE_SUSPENDED = 2 };
@@ -82,7 +94,7 @@ struct pe_frame {
 	sim_time remaining;
 	pe_fn fn;          /* continuation after the work (or the SMC's) */
 	void *ctx;
-	uint32_t notif;    /* notification tag carried into trace records */
+	uint32_t notif;    /* the tag of the path it runs (see Tags) */
 	uint64_t smc_fid;  /* PE_FRAME_SMC_CALLER: the function ID called */
 };
 
@@ -97,59 +109,53 @@ struct pe_ports {
 	int (*mmio_write)(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val);
 };
 
-#define PE_MAX_DEPTH 16
+/*
+ * pe_new - PE @id, powered off, at EL3 Secure with interrupts masked.
+ * Returns NULL when out of memory. pe_free cancels the PE's own events.
+ */
+struct pe *pe_new(struct sim *s, unsigned id, const struct sim_costs *costs);
+void pe_free(struct pe *pe);
 
-struct pe {
-	struct sim *sim;
-	unsigned id;
-	struct sim_clock clock;
-	const struct sim_costs *costs;
-	struct sim_rng rng;
+/* Connect the PE to the GIC CPU interface and the bus (copied). */
+void pe_set_ports(struct pe *pe, const struct pe_ports *ports);
+const struct pe_ports *pe_get_ports(const struct pe *pe);
 
-	/* current context */
-	uint8_t el, world, mask_i, mask_f;
-	enum pe_power power;
-	const char *label;
-	uint32_t notif;           /* tag for trace records issued now */
-	bool working;
-	sim_time work_end;
-	pe_fn work_fn;
-	void *work_ctx;
-	struct sim_event work_ev;
-	struct sim_event check_ev;
+/* ---- what other models may ask ------------------------------------------------ */
 
-	/* exception stack */
-	struct pe_frame stack[PE_MAX_DEPTH];
-	int depth;
+unsigned pe_id(const struct pe *pe);
+enum pe_power pe_power(const struct pe *pe);
+/* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
+unsigned pe_world(const struct pe *pe);
+/* x0..x7: the arguments an SMC handler sees, or the results its caller's continuation sees. */
+const uint64_t *pe_regs(const struct pe *pe);
+/* Set x@n (0..7) before an entry that passes arguments in registers (e.g. opteed's PM hooks). */
+void pe_set_reg(struct pe *pe, unsigned n, uint64_t v);
+/* The PE's clock domain, and a draw of @c with the PE's own random stream. */
+const struct sim_clock *pe_clock(const struct pe *pe);
+sim_time pe_sample(struct pe *pe, const struct sim_cost *c);
+/* The tag of the running path (see Tags above). */
+uint32_t pe_tag(const struct pe *pe);
+/* Is an IRQ or FIQ line asserted at the PE (whatever the masks)? */
+bool pe_interrupt_pending(const struct pe *pe);
+/* Is the PE on, idle (no work running) and with nothing on its exception stack? */
+bool pe_quiescent(const struct pe *pe);
+/*
+ * pe_preemptible - could a scheduler tick switch what the normal world runs
+ * here, right now? True when the PE is on, nothing is interrupted (its
+ * exception stack is empty), it runs in the Non-secure state, and it is
+ * either idle or running work with IRQs unmasked.
+ */
+bool pe_preemptible(const struct pe *pe);
 
-	/* inputs */
-	int irq_line, fiq_line;
+/* ---- what the monitor does to a PE ------------------------------------------- */
 
-	/* SMC registers: arguments on pe_smc, results on the continuation */
-	uint64_t x[8];
-	uint64_t ret[8];          /* results held while the return cost is charged */
-	uint64_t ret_fid;
-
-	struct {
-		pe_vector_fn fn;
-		void *ctx;
-	} vec[PE_VEC_COUNT];
-	pe_fn smc_handler;
-	/* called when an IRQ/FIQ wire rises while the PE is suspended (WFI-style wake) */
-	pe_fn wake_hook;
-	void *wake_ctx;
-	void *smc_ctx;
-	struct pe_ports ports;
-
-	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
-	/* the last TR_ACTIVITY emitted (records only change) */
-	const char *act_label;
-	uint8_t act_world;
-	bool act_valid;
-};
-
-/* Build PE @id, powered off, at EL3 Secure with interrupts masked. */
-void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs);
+/*
+ * pe_drop_stack - forget every saved context: CPU_OFF never returns, so the
+ * frames of the interrupted and calling code are gone with the power.
+ */
+void pe_drop_stack(struct pe *pe);
+/* Called when an IRQ/FIQ line rises while the PE is suspended (a WFI-style wake); NULL: none. */
+void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx);
 
 /* Wire sinks for the GIC's IRQ and FIQ outputs (ctx = struct pe *). */
 void pe_irq_input(void *pe, unsigned idx, int level);
@@ -172,6 +178,15 @@ static inline void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *
 {
 	pe_exec(pe, pe_cost(pe, id), label, fn, ctx);
 }
+/* As pe_exec, starting a path that serves notification @tag (see Tags). */
+void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx);
+static inline void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label,
+				    pe_fn fn, void *ctx)
+{
+	pe_exec_tag(pe, tag, pe_cost(pe, id), label, fn, ctx);
+}
+/* The rest of the current exception handler serves notification @tag (see Tags). */
+void pe_serve(struct pe *pe, uint32_t tag);
 /* Nothing to run: wait for an interrupt (WFI). */
 void pe_idle(struct pe *pe);
 
@@ -187,12 +202,15 @@ void pe_set_masks(struct pe *pe, bool mask_i, bool mask_f);
 void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask_f);
 
 /*
- * pe_smc - SMC #0 with x0..x7 = @args (NULL: use pe->x as set). Records
- * TR_SMC, pushes the caller's context, enters EL3, charges the exception
- * entry and calls the monitor. When the monitor calls pe_smc_return(),
- * @cont runs in the caller's context with the results in pe->x.
+ * pe_smc - SMC #0 with x0..x7 = @args (NULL: the registers as they are).
+ * Records TR_SMC, pushes the caller's context, enters EL3, charges the
+ * exception entry and calls the monitor. When the monitor calls
+ * pe_smc_return(), @cont runs in the caller's context with the results in
+ * pe_regs(). The call and the callee's work carry the running path's tag;
+ * pe_smc_tag makes the call start a path that serves @tag.
  */
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
+void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, void *ctx);
 
 /* Monitor side: return from the SMC on top of the stack with x0..x3 = @res (x4..x7 = 0). */
 void pe_smc_return(struct pe *pe, const uint64_t res[4]);

@@ -99,7 +99,7 @@ static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
 
 void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 {
-	struct mon_pe *mp = &m->pes[pe->id];
+	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	mp->pending_entry = entry;
 	mp->pending_ctx = ctx;
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", enter_secure_after_dispatch, mp);
@@ -128,7 +128,7 @@ static void return_ns_after_switch(void *ctx, struct pe *pe)
 
 void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8])
 {
-	struct mon_pe *mp = &m->pes[pe->id];
+	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	memcpy(mp->ret, res, sizeof(mp->ret));
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
 }
@@ -150,7 +150,7 @@ static void fiq_done_after_switch(void *ctx, struct pe *pe)
 
 void mon_resume_ns(struct mon *m, struct pe *pe)
 {
-	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, &m->pes[pe->id]);
+	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, &m->pes[pe_id(pe)]);
 }
 
 /* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */
@@ -186,7 +186,7 @@ static void sync_done_after_switch(void *ctx, struct pe *pe)
 static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 {
 	struct pe *pe = mp->pe;
-	uint64_t x1 = pe->x[1], x2 = pe->x[2], x3 = pe->x[3], x4 = pe->x[4];
+	uint64_t x1 = pe_regs(pe)[1], x2 = pe_regs(pe)[2], x3 = pe_regs(pe)[3], x4 = pe_regs(pe)[4];
 
 	/* OP-TEE never resumes after a TEESMC_OPTEED_RETURN_* call: the secure caller frame goes. */
 	pe_smc_discard(pe);
@@ -251,7 +251,7 @@ static void smc_entry(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	const struct pe_frame *caller = pe_top_frame(pe);
-	uint32_t fid = (uint32_t)pe->x[0];
+	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 	unsigned oen = SMCCC_OEN(fid), func = SMCCC_FUNC(fid);
 	bool from_secure = caller && caller->world == SIM_WORLD_S;
 

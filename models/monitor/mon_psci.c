@@ -10,8 +10,8 @@
 static void trace_psci(struct mon_pe *mp, uint32_t fid, uint64_t target, int64_t result)
 {
 	struct pe *pe = mp->pe;
-	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_PSCI,
-						      .cpu = (int32_t)pe->id, .world = SIM_WORLD_EL3,
+	sim_trace_emit(mp->m->sim->tr, &(struct sim_rec){ .t = sim_now(mp->m->sim->k), .kind = TR_PSCI,
+						      .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_EL3,
 						      .a = fid, .b = target, .c = (uint64_t)result });
 }
 
@@ -41,7 +41,7 @@ void mon_power_up(struct mon_pe *mp, pe_fn entry)
 	mp->power_entry = entry;
 	if (!mp->power_ev.fn)
 		sim_event_init(&mp->power_ev, power_up_now, mp);
-	sim_schedule(mp->pe->sim->k, &mp->power_ev, pe_cost(mp->pe, SIM_COST_POWER_UP), 0);
+	sim_schedule(mp->m->sim->k, &mp->power_ev, pe_cost(mp->pe, SIM_COST_POWER_UP), 0);
 }
 
 static void suspend_finish(void *ctx, struct pe *pe);
@@ -49,7 +49,7 @@ static void retention_exit(void *ctx, struct pe *pe);
 
 static void try_wake(struct mon_pe *mp)
 {
-	if (!mp->suspended || mp->power_up_pending || mp->pe->power != PE_SUSPENDED)
+	if (!mp->suspended || mp->power_up_pending || pe_power(mp->pe) != PE_SUSPENDED)
 		return;
 	mon_power_up(mp, mp->powerdown ? suspend_finish : retention_exit);
 }
@@ -106,7 +106,7 @@ static void on_finish(void *ctx, struct pe *pe)
 static void off_powerdown(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	pe->depth = 0; /* CPU_OFF never returns: the caller's context is gone */
+	pe_drop_stack(pe); /* CPU_OFF never returns: the caller's context is gone */
 	mp->psci_state = PSCI_AFF_OFF;
 	trace_psci(mp, PSCI_CPU_OFF, mp->id, PSCI_E_SUCCESS);
 	pe_power_off(pe, PE_OFF);
@@ -125,11 +125,10 @@ static void suspend_powered(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	mp->suspended = true;
-	pe->wake_hook = retention_wake_hook;
-	pe->wake_ctx = mp;
+	pe_set_wake_hook(pe, retention_wake_hook, mp);
 	pe_power_off(pe, PE_SUSPENDED);
 	/* WFI completes at once if something is already pending. */
-	if (mp->powerdown ? (mp->wake_level && mp->wake_on_irq) : (pe->irq_line || pe->fiq_line))
+	if (mp->powerdown ? (mp->wake_level && mp->wake_on_irq) : pe_interrupt_pending(pe))
 		try_wake(mp);
 }
 
@@ -189,7 +188,7 @@ static void psci_handle(void *ctx, struct pe *pe)
 	struct mon_pe *mp = ctx;
 	struct mon *m = mp->m;
 	uint32_t fid = (uint32_t)mp->psci_fid;
-	uint64_t x1 = pe->x[1];
+	uint64_t x1 = pe_regs(pe)[1];
 
 	switch (fid) {
 	case PSCI_VERSION:
@@ -204,7 +203,7 @@ static void psci_handle(void *ctx, struct pe *pe)
 	case PSCI_AFFINITY_INFO:
 	case PSCI_AFFINITY_INFO64: {
 		int t = pe_by_mpidr(m, x1);
-		mon_smc_done(mp, t < 0 || pe->x[2] != 0 ? (uint64_t)(int64_t)PSCI_E_INVALID_PARAMS
+		mon_smc_done(mp, t < 0 || pe_regs(pe)[2] != 0 ? (uint64_t)(int64_t)PSCI_E_INVALID_PARAMS
 						     : (uint64_t)m->pes[t].psci_state);
 		return;
 	}
@@ -251,7 +250,7 @@ static void psci_handle(void *ctx, struct pe *pe)
 		mp->powerdown = (ps & PSCI_PSTATE_TYPE_POWERDOWN) != 0;
 		if (mp->powerdown) {
 			/* opteed svc_suspend: cpu_suspend_entry, expect SUSPEND_DONE. */
-			pe->x[1] = PSCI_PSTATE_PWRLVL(ps);
+			pe_set_reg(pe, 1, PSCI_PSTATE_PWRLVL(ps));
 			mon_sync_entry(mp, m->tv.cpu_suspend_entry, suspend_tee_done);
 		} else {
 			pe_exec_cost(pe, SIM_COST_PSCI_SUSPEND, "PSCI standby", suspend_powered, mp);
@@ -260,7 +259,7 @@ static void psci_handle(void *ctx, struct pe *pe)
 	}
 	case PSCI_SYSTEM_OFF:
 		trace_psci(mp, fid, 0, 0);
-		sim_stop(pe->sim->k);
+		sim_stop(m->sim->k);
 		pe_power_off(pe, PE_OFF);
 		return;
 	default:

@@ -74,11 +74,11 @@ static unsigned online_count(const struct ree *r)
 static void cpu_online_done(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->online = true;
-	ree_optee_cpuhp(r, pe, pe->id, true);
-	ree_ffa_cpuhp(r, pe, pe->id, true);
-	ree_trace(r, pe, "CPU online", pe->id, 0);
+	ree_optee_cpuhp(r, pe, pe_id(pe), true);
+	ree_ffa_cpuhp(r, pe, pe_id(pe), true);
+	ree_trace(r, pe, "CPU online", pe_id(pe), 0);
 	if (r->hp_waiter) {
 		struct ree_task *w = r->hp_waiter;
 		r->hp_waiter = NULL;
@@ -90,7 +90,7 @@ static void cpu_online_done(void *ctx, struct pe *pe)
 static void primary_gic_done(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->online = true;
 	ree_wake(r, init_task(r), pe);
 	ree_schedule(r, pe);
@@ -118,7 +118,7 @@ static void init_cpu_on_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	int64_t rc = (int64_t)pe->x[0];
+	int64_t rc = (int64_t)pe_regs(pe)[0];
 	if (rc != PSCI_E_SUCCESS) {
 		ree_trace(r, pe, "psci: CPU_ON failed", r->boot_next, (uint64_t)rc);
 		r->boot_next++;
@@ -150,7 +150,7 @@ static void init_step(struct ree_task *t, struct pe *pe)
 	}
 	if (r->boot_next < r->cfg.num_pes) {
 		uint64_t x[8] = { PSCI_CPU_ON64, pe_mpidr(r->boot_next), 0x40080000, 0 };
-		if (r->boot_next == pe->id) {
+		if (r->boot_next == pe_id(pe)) {
 			r->boot_next++;
 			init_step(t, pe);
 			return;
@@ -178,22 +178,22 @@ static void die_ret(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
 	/* CPU_OFF returned: PSCI refused; the CPU stays (it was already offline in Linux) */
-	ree_trace(r, pe, "psci: CPU_OFF failed", pe->id, pe->x[0]);
-	r->cpu[pe->id].online = true;
+	ree_trace(r, pe, "psci: CPU_OFF failed", pe_id(pe), pe_regs(pe)[0]);
+	r->cpu[pe_id(pe)].online = true;
 	ree_block(r, pe, ree_task_park);
 }
 
 static void take_cpu_down(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	uint64_t x[8] = { PSCI_CPU_OFF };
 	/* __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
 	c->online = false;
 	c->going_down = false;
-	ree_migrate_irqs(r, pe, pe->id);
-	ree_migrate_tasks(r, pe->id);
-	ree_trace(r, pe, "CPU offline", pe->id, 0);
+	ree_migrate_irqs(r, pe, pe_id(pe));
+	ree_migrate_tasks(r, pe_id(pe));
+	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
 	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
 	c->cur->state = T_BLOCKED;
 	c->cur = NULL;
@@ -206,7 +206,7 @@ static void hp_down(void *ctx, struct pe *pe)
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
 	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's work goes elsewhere */
-	ree_wq_unbind(r, pe->id, pe);
+	ree_wq_unbind(r, pe_id(pe), pe);
 	pe_exec(pe, 0, "take_cpu_down", take_cpu_down, r);
 }
 
@@ -219,8 +219,8 @@ static void hp_down(void *ctx, struct pe *pe)
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	ree_optee_cpuhp(r, pe, pe->id, false);
-	ree_ffa_cpuhp(r, pe, pe->id, false);
+	ree_optee_cpuhp(r, pe, pe_id(pe), false);
+	ree_ffa_cpuhp(r, pe, pe_id(pe), false);
 	pe_exec(pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), "cpuhp teardown", hp_down, t);
 }
 
@@ -254,8 +254,8 @@ static void up_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	if ((int64_t)pe->x[0] != PSCI_E_SUCCESS) {
-		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe->x[0]);
+	if ((int64_t)pe_regs(pe)[0] != PSCI_E_SUCCESS) {
+		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe_regs(pe)[0]);
 		ree_block(r, pe, ree_task_park);
 		return;
 	}
@@ -293,7 +293,7 @@ int ree_cpu_up(struct ree *r, unsigned cpu)
 static void suspend_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
-	ree_trace(t->r, pe, "cpu_suspend returned", pe->id, pe->x[0]);
+	ree_trace(t->r, pe, "cpu_suspend returned", pe_id(pe), pe_regs(pe)[0]);
 	ree_block(t->r, pe, ree_task_park);
 }
 
@@ -343,7 +343,7 @@ static void mask_ns_done(void *ctx, struct pe *pe)
 static void mask_start(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	if (c->mask_secure) {
 		t->call.cmd = TZSIM_MSG_CMD_INVOKE_MASKED;
 		t->call.param = c->mask_dur;
@@ -401,7 +401,7 @@ static void ta_loop(struct ree_task *t, struct pe *pe)
 		return;
 	}
 	w->queued[cpu]--;
-	work = sim_cost_sample(&w->cost, &w->rng, &pe->clock);
+	work = sim_cost_sample(&w->cost, &w->rng, pe_clock(pe));
 	t->call.cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	t->call.param = work;
 	t->call.tag = 0;
@@ -449,7 +449,7 @@ static void cpu_bound_loop(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, cpu_bound_loop);
 		return;
 	}
-	pe_exec(pe, sim_cost_sample(&w->cost, &w->rng, &pe->clock), t->name, cpu_bound_chunk, t);
+	pe_exec(pe, sim_cost_sample(&w->cost, &w->rng, pe_clock(pe)), t->name, cpu_bound_chunk, t);
 }
 
 static int add_workload(struct ree *r, const char *name, int kind, uint64_t rate, const struct sim_cost *cost,

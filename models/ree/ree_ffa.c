@@ -26,14 +26,14 @@ static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
 	/* ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
-	ree_queue_work_on(r, pe->id, &r->sri_work[pe->id], pe);
+	ree_queue_work_on(r, pe_id(pe), &r->sri_work[pe_id(pe)], pe);
 	ree_irq_handled(r, pe, IRQ_HANDLED);
 }
 
 static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 {
 	struct ree *r = t->r;
-	ree_trace(r, pe, why, pe->x[0], pe->x[2]);
+	ree_trace(r, pe, why, pe_regs(pe)[0], pe_regs(pe)[2]);
 	r->optee_ok = false;
 	r->probe_done(t, pe);
 }
@@ -44,7 +44,7 @@ static void probe_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	uint64_t *x = pe->x;
+	const uint64_t *x = pe_regs(pe);
 	bool ok = (uint32_t)x[0] == FFA_SUCCESS_32 || (uint32_t)x[0] == FFA_MSG_SEND_DIRECT_RESP_32;
 
 	switch (r->ffa_step) {
@@ -153,7 +153,6 @@ void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 static void bh_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	(void)rc;
-	pe->notif = 0;
 	ree_work_done(c->task->r, pe);
 }
 
@@ -161,11 +160,11 @@ static void get_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	uint64_t bits = (pe->x[2] & 0xffffffff) | (pe->x[3] << 32);
+	uint64_t bits = (pe_regs(pe)[2] & 0xffffffff) | (pe_regs(pe)[3] << 32);
 	bool bh = false;
 
-	if ((uint32_t)pe->x[0] != FFA_SUCCESS_32) {
-		ree_trace(r, pe, "arm_ffa: NOTIFICATION_GET failed", pe->x[2], 0);
+	if ((uint32_t)pe_regs(pe)[0] != FFA_SUCCESS_32) {
+		ree_trace(r, pe, "arm_ffa: NOTIFICATION_GET failed", pe_regs(pe)[2], 0);
 		bh_done(&t->call, pe, 0);
 		return;
 	}
@@ -191,19 +190,18 @@ static void info_ret(void *ctx, struct pe *pe)
 	struct ree *r = t->r;
 	uint64_t x[8] = { FFA_NOTIFICATION_GET, 0, FFA_NOTIF_GET_SP_BITMAP };
 
-	if ((uint32_t)pe->x[0] != (uint32_t)0xC4000061u) {
+	if ((uint32_t)pe_regs(pe)[0] != (uint32_t)0xC4000061u) {
 		/* NO_DATA: nothing pending for us */
-		if (r->sri_first[pe->id]) {
+		if (r->sri_first[pe_id(pe)]) {
 			r->spurious++;
 			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->sri, 0);
 		}
 		bh_done(&t->call, pe, 0);
 		return;
 	}
-	r->sri_first[pe->id] = false;
+	r->sri_first[pe_id(pe)] = false;
 	/* one list with one id: a global notification of VM 0 -> notif_get_and_handle here */
-	pe->notif = PE_NOTIF_ANY;
-	pe_smc(pe, x, get_ret, t);
+	pe_smc_tag(pe, PE_NOTIF_ANY, x, get_ret, t);
 }
 
 /* notif_pcpu_irq_work_fn -> ffa_notification_info_get */
@@ -212,8 +210,7 @@ static void work_fn(struct ree_task *t, struct pe *pe)
 	struct ree *r = t->r;
 	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
 	t->call.task = t;
-	r->sri_first[pe->id] = true;
+	r->sri_first[pe_id(pe)] = true;
 	ree_optee_bh_mark(r, pe);
-	pe->notif = PE_NOTIF_ANY;
-	pe_smc(pe, x, info_ret, t);
+	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
 }

@@ -33,7 +33,7 @@ struct optee_call {
 	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
 	struct optee_call *wnext;
 	bool woken;
-	uint32_t tag;            /* pe->notif tag for SMCs of this call */
+	uint32_t tag;            /* the path tag of this call (pe.h: Tags) */
 	bool ffa;                /* over FFA_MSG_SEND_DIRECT_REQ (ffa_abi.c) instead of the SMC ABI */
 };
 

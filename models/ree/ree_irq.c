@@ -18,8 +18,8 @@
 static void value_trace(struct ree *r, struct pe *pe, uint64_t intid)
 {
 	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_VALUE,
-						     .cpu = (int32_t)pe->id, .world = SIM_WORLD_NS,
-						     .a = (uint64_t)r->intid_sig[pe->id], .b = intid });
+						     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
+						     .a = (uint64_t)r->intid_sig[pe_id(pe)], .b = intid });
 }
 
 static struct ree_irq *find_irq(struct ree *r, unsigned intid)
@@ -33,7 +33,7 @@ static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 static void irq_exit_done(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	const struct pe_frame *top = pe_top_frame(pe);
 	struct pe_frame f;
 
@@ -65,13 +65,13 @@ static void irq_eoi_done(void *ctx, struct pe *pe) { irq_exit(ctx, pe); }
 /* irq_eoi: EOImode 0 -> EOIR (drop + deactivate); EOImode 1 -> DIR (gic_eoimode1_eoi_irq). */
 static void irq_eoi(struct ree *r, struct pe *pe)
 {
-	unsigned intid = r->cpu[pe->id].hardirq_intid;
+	unsigned intid = r->cpu[pe_id(pe)].hardirq_intid;
 	if (r->cfg.eoimode) {
 		pe_icc_write(pe, ICC_DIR_EL1, intid);
-		pe_exec_cost(pe, SIM_COST_GIC_DIR, "gic eoi", irq_eoi_done, r);
+		pe_exec_cost_tag(pe, 0, SIM_COST_GIC_DIR, "gic eoi", irq_eoi_done, r);
 	} else {
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
-		pe_exec_cost(pe, SIM_COST_GIC_EOI, "gic eoi", irq_eoi_done, r);
+		pe_exec_cost_tag(pe, 0, SIM_COST_GIC_EOI, "gic eoi", irq_eoi_done, r);
 	}
 }
 
@@ -79,8 +79,7 @@ static void irq_thread_loop(struct ree_task *t, struct pe *pe);
 
 void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret)
 {
-	struct ree_irq *d = find_irq(r, r->cpu[pe->id].hardirq_intid);
-	pe->notif = 0;
+	struct ree_irq *d = find_irq(r, r->cpu[pe_id(pe)].hardirq_intid);
 	/* __irq_wake_thread: test_and_set_bit(IRQTF_RUNTHREAD); a second wake coalesces */
 	if (ret == IRQ_WAKE_THREAD && d && d->thread && !d->runthread) {
 		d->runthread = true;
@@ -92,7 +91,7 @@ void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret)
 static void irq_dispatch(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	unsigned intid = r->cpu[pe->id].hardirq_intid;
+	unsigned intid = r->cpu[pe_id(pe)].hardirq_intid;
 	struct ree_irq *d = find_irq(r, intid);
 
 	if (intid < 8) { /* IPIs: the reschedule IPI only marks need_resched (already set) */
@@ -101,7 +100,7 @@ static void irq_dispatch(void *ctx, struct pe *pe)
 	}
 	if (intid == r->cfg.timer_ppi) {
 		if (r->ports.timer_ack)
-			r->ports.timer_ack(r->ports.ctx, pe->id);
+			r->ports.timer_ack(r->ports.ctx, pe_id(pe));
 		irq_eoi(r, pe);
 		return;
 	}
@@ -125,11 +124,11 @@ static void irq_acked(void *ctx, struct pe *pe)
 		irq_exit(r, pe);
 		return;
 	}
-	r->cpu[pe->id].hardirq_intid = (unsigned)iar;
+	r->cpu[pe_id(pe)].hardirq_intid = (unsigned)iar;
 	value_trace(r, pe, iar);
 	if (r->notif_irq && iar == r->notif_irq->intid)
 		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
-							     .cpu = (int32_t)pe->id, .world = SIM_WORLD_NS,
+							     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
 							     .a = NOTIF_NS_TAKEN, .b = iar });
 	/* EOImode 1: gic_handle_irq drops the priority right after the acknowledge */
 	if (r->cfg.eoimode) {
@@ -239,7 +238,7 @@ void ree_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d)
 /* enable_percpu_irq / disable_percpu_irq on the calling CPU's Redistributor. */
 void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool on)
 {
-	uint64_t rd = r->cfg.gicr_base + (uint64_t)pe->id * GICR_STRIDE + GICR_SGI_OFFSET;
+	uint64_t rd = r->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
 	if (on && d->intid >= 16) {
 		uint64_t v;
 		pe_mmio_read(pe, rd + GICR_ICFGR1, 4, &v);
@@ -250,10 +249,10 @@ void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool
 	}
 	pe_mmio_write(pe, rd + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), 4, 1ull << d->intid);
 	if (on)
-		d->enabled_mask |= 1ull << pe->id;
+		d->enabled_mask |= 1ull << pe_id(pe);
 	else
-		d->enabled_mask &= ~(1ull << pe->id);
-	ree_trace(r, pe, on ? "enable_percpu_irq" : "disable_percpu_irq", d->intid, pe->id);
+		d->enabled_mask &= ~(1ull << pe_id(pe));
+	ree_trace(r, pe, on ? "enable_percpu_irq" : "disable_percpu_irq", d->intid, pe_id(pe));
 }
 
 /* gic_dist_init from the Non-secure side. Returns the number of accesses. */
@@ -268,7 +267,7 @@ unsigned ree_gic_dist_init(struct ree *r, struct pe *pe)
 	for (unsigned i = 32; i < 32 + nspi; i += 32)
 		dist_w(pe, r, GICD_ICENABLER + i / 8, 4, 0xffffffff), n++;
 	for (unsigned i = 32; i < 32 + nspi; i++)
-		dist_w(pe, r, GICD_IROUTER + 8 * i, 8, pe_mpidr(pe->id)), n++;
+		dist_w(pe, r, GICD_IROUTER + 8 * i, 8, pe_mpidr(pe_id(pe))), n++;
 	/* Non-secure view: ARE_NS (bit 4) and EnableGrp1A (bit 1) */
 	dist_w(pe, r, GICD_CTLR, 4, (1u << 4) | (1u << 1)), n++;
 	return n;
@@ -277,7 +276,7 @@ unsigned ree_gic_dist_init(struct ree *r, struct pe *pe)
 /* gic_cpu_init + gic_cpu_sys_reg_init on the calling CPU. Returns accesses. */
 unsigned ree_gic_cpu_init(struct ree *r, struct pe *pe)
 {
-	uint64_t rd = r->cfg.gicr_base + (uint64_t)pe->id * GICR_STRIDE;
+	uint64_t rd = r->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE;
 	pe_mmio_write(pe, rd + GICR_WAKER, 4, 0); /* RAZ/WI from NS when DS == 0 */
 	pe_mmio_write(pe, rd + GICR_SGI_OFFSET + GICR_ICENABLER0, 4, 0xffff0000u);
 	for (unsigned i = 0; i < 32; i += 4)

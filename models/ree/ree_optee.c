@@ -85,7 +85,6 @@ static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint
 		}
 		break;
 	}
-	pe->notif = 0;
 	c->done(c, pe, rc);
 }
 
@@ -148,7 +147,7 @@ static void call_ret(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
 	struct ree *r = c->task->r;
-	uint64_t a0 = pe->x[0], a1 = pe->x[1], a2 = pe->x[2], a3 = pe->x[3];
+	uint64_t a0 = pe_regs(pe)[0], a1 = pe_regs(pe)[1], a2 = pe_regs(pe)[2], a3 = pe_regs(pe)[3];
 
 	if (c->ffa) {
 		ffa_call_ret(c, pe);
@@ -190,7 +189,7 @@ static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe)
 static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 {
 	struct ree *r = c->task->r;
-	uint64_t *x = pe->x;
+	const uint64_t *x = pe_regs(pe);
 	if ((uint32_t)x[0] != FFA_MSG_SEND_DIRECT_RESP_32 || (x[3] && x[3] != TEEC_ERROR_BUSY)) {
 		ree_trace(r, pe, "optee ffa: call failed", x[0], x[3]);
 		call_finish(r, c, pe, x[3] ? x[3] : x[2]);
@@ -224,8 +223,7 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 static void call_issue(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
-	pe->notif = c->tag;
-	pe_smc(pe, c->args, call_ret, c);
+	pe_smc_tag(pe, c->tag, c->args, call_ret, c);
 }
 
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
@@ -246,12 +244,11 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 		c->args[1] = c->cmd;
 		c->args[2] = c->param;
 	}
-	c->task = r->cpu[pe->id].cur;
+	c->task = r->cpu[pe_id(pe)].cur;
 	c->cq_done = false;
 	c->waiting_cq = false;
 	cq_add_tail(r, c); /* optee_cq_wait_init */
-	pe->notif = c->tag;
-	pe_exec_cost(pe, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
+	pe_exec_cost_tag(pe, c->tag, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
 }
 
 /* ---- the notification interrupt: irq_handler (§2.3) ----------------------------------- */
@@ -261,11 +258,11 @@ static void drain(struct ree *r, struct pe *pe);
 static void drain_finish(struct ree *r, struct pe *pe)
 {
 	struct ree_irq *d = r->notif_irq;
-	bool bh = r->drain_bh[pe->id];
+	bool bh = r->drain_bh[pe_id(pe)];
 	if (d->percpu) {
 		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
 		if (bh)
-			ree_queue_work_on(r, pe->id, &r->pcpu_work[pe->id], pe);
+			ree_queue_work_on(r, pe_id(pe), &r->pcpu_work[pe_id(pe)], pe);
 		ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
@@ -275,7 +272,7 @@ static void drain_finish(struct ree *r, struct pe *pe)
 static void drain_next(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	if (r->drain_more[pe->id])
+	if (r->drain_more[pe_id(pe)])
 		drain(r, pe);
 	else
 		drain_finish(r, pe);
@@ -284,11 +281,11 @@ static void drain_next(void *ctx, struct pe *pe)
 static void drain_ret(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	bool valid = pe->x[0] == OPTEE_SMC_RETURN_OK && (pe->x[2] & OPTEE_SMC_ASYNC_NOTIF_VALID);
-	unsigned v = (unsigned)pe->x[1];
+	bool valid = pe_regs(pe)[0] == OPTEE_SMC_RETURN_OK && (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_VALID);
+	unsigned v = (unsigned)pe_regs(pe)[1];
 
 	if (!valid) {
-		if (r->drain_first[pe->id]) {
+		if (r->drain_first[pe_id(pe)]) {
 			/* a notification interrupt with nothing pending costs one fast call */
 			r->spurious++;
 			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->notif_irq->intid, 0);
@@ -296,28 +293,27 @@ static void drain_ret(void *ctx, struct pe *pe)
 		drain_finish(r, pe);
 		return;
 	}
-	r->drain_first[pe->id] = false;
+	r->drain_first[pe_id(pe)] = false;
 	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
-		r->drain_bh[pe->id] = true;
+		r->drain_bh[pe_id(pe)] = true;
 	else
 		ree_optee_notif_send(r, pe, v);
-	r->drain_more[pe->id] = (pe->x[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
+	r->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }
 
 static void drain(struct ree *r, struct pe *pe)
 {
 	uint64_t x[8] = { OPTEE_SMC_GET_ASYNC_NOTIF_VALUE };
-	pe->notif = PE_NOTIF_ANY;
-	pe_smc(pe, x, drain_ret, r);
+	pe_smc_tag(pe, PE_NOTIF_ANY, x, drain_ret, r);
 }
 
 static void notif_irq_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
-	r->drain_first[pe->id] = true;
-	r->drain_bh[pe->id] = false;
-	r->drain_more[pe->id] = false;
+	r->drain_first[pe_id(pe)] = true;
+	r->drain_bh[pe_id(pe)] = false;
+	r->drain_more[pe_id(pe)] = false;
 	drain(r, pe);
 }
 
@@ -338,7 +334,7 @@ static void bh_done_work(struct optee_call *c, struct pe *pe, uint64_t rc)
 void ree_optee_bh_mark(struct ree *r, struct pe *pe)
 {
 	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
-						     .cpu = (int32_t)pe->id, .world = SIM_WORLD_NS,
+						     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
 						     .a = NOTIF_BH_CTX });
 }
 
@@ -397,7 +393,6 @@ static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 	struct ree *r = t->r;
 	ree_trace(r, pe, why, 0, 0);
 	r->optee_ok = false;
-	pe->notif = 0;
 	r->probe_done(t, pe);
 }
 
@@ -407,7 +402,7 @@ static void probe_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	uint64_t *x = pe->x;
+	const uint64_t *x = pe_regs(pe);
 
 	switch (r->probe_step) {
 	case P_UID:
@@ -502,7 +497,6 @@ static void probe_ret(void *ctx, struct pe *pe)
 		/* enable_async_notif's result is ignored */
 		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->cfg.notif_intid, 0);
 		r->probe_step = P_DONE;
-		pe->notif = 0;
 		r->probe_done(t, pe);
 		return;
 	}

@@ -14,7 +14,7 @@
 void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b)
 {
 	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT,
-						     .cpu = pe ? (int32_t)pe->id : -1,
+						     .cpu = pe ? (int32_t)pe_id(pe) : -1,
 						     .world = SIM_WORLD_NS, .a = a, .b = b, .label = label });
 }
 
@@ -110,7 +110,7 @@ static void switch_in(void *ctx, struct pe *pe)
 
 void ree_schedule(struct ree *r, struct pe *pe)
 {
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *next;
 
 	c->need_resched = false;
@@ -122,11 +122,12 @@ void ree_schedule(struct ree *r, struct pe *pe)
 		return;
 	}
 	c->cur = next;
-	next->cpu = (int)pe->id;
+	next->cpu = (int)pe_id(pe);
 	next->state = T_RUNNING;
 	/* __schedule runs with interrupts off; the new task's context decides after */
 	pe_set_masks(pe, true, true);
-	pe_exec(pe, pe_cost(pe, SIM_COST_REE_WAKEUP), next->name, switch_in, next);
+	/* a context switch starts a new path: the next task's steps serve nothing yet */
+	pe_exec_cost_tag(pe, 0, SIM_COST_REE_WAKEUP, next->name, switch_in, next);
 }
 
 /* A wake-up on a CPU nobody interrupts: preempt its task in place (as a tick would). */
@@ -137,11 +138,9 @@ static void kick(void *ctx, uint64_t cpu)
 	struct pe *pe = c->pe;
 	struct pe_frame f;
 
-	if (!c->need_resched || pe->power != PE_ON || pe->depth != 0 || pe->world != SIM_WORLD_NS ||
-	    !c->online)
+	/* interrupts off, or inside an exception: it reschedules at its next block or IRQ exit */
+	if (!c->need_resched || !pe_preemptible(pe) || !c->online)
 		return;
-	if (c->cur && (pe->mask_i || !pe->working))
-		return; /* interrupts off, or between steps: it reschedules at its next block */
 	pe_preempt(pe, &f);
 	if (c->cur) {
 		c->cur->frame = f;
@@ -168,7 +167,7 @@ void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
 	if (c->cur && t->prio >= c->cur->prio && !(c->cur->prio == PRIO_BATCH && t->prio == PRIO_NORMAL))
 		return; /* no wake-up preemption: it runs when the current task blocks */
 	c->need_resched = true;
-	if (from && from->id == (unsigned)cpu)
+	if (from && pe_id(from) == (unsigned)cpu)
 		return; /* local: at the next IRQ exit or block */
 	if (from)
 		ree_send_ipi(r, from, (unsigned)cpu); /* smp_send_reschedule */
@@ -181,7 +180,7 @@ void ree_task_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, ree_
 
 void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 {
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *t = c->cur;
 	if (t) {
 		t->state = T_BLOCKED;
@@ -194,7 +193,7 @@ void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 
 void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
 {
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *t = c->cur;
 	if (t && !rq_higher_than(c, t->prio + 1) && c->online && !c->need_resched) {
 		resume(t, pe);
@@ -242,7 +241,7 @@ void ree_wake_elsewhere(struct ree *r, struct ree_task *t)
 static void worker_loop(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_work *w = c->wq_head;
 	if (!w) {
 		ree_block(r, pe, worker_loop);
@@ -259,7 +258,7 @@ static void worker_loop(struct ree_task *t, struct pe *pe)
 
 void ree_work_done(struct ree *r, struct pe *pe)
 {
-	struct ree_cpu *c = &r->cpu[pe->id];
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->wq_running = NULL;
 	ree_yield(r, pe, worker_loop);
 }

@@ -244,16 +244,16 @@ static void top_half_inline(void *ctx, struct pe *pe)
 void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 {
 	struct tee *t = d->t;
-	sim_time dur = sim_cost_sample(&d->c.top_half, &pe->rng, &pe->clock);
+	sim_time dur = pe_sample(pe, &d->c.top_half);
 	d->th_done = done;
 	d->th_ctx = ctx;
 	d->th_time = sim_now(t->sim->k);
 	if (!t->started) {
 		unsigned items = d->c.kind == TEE_DEV_UART ? d->fifo_n : (unsigned)d->events;
 		for (unsigned i = 0; i < items; i++)
-			dur += sim_cost_sample(&d->c.per_item, &pe->rng, &pe->clock);
+			dur += pe_sample(pe, &d->c.per_item);
 		if (d->c.kind != TEE_DEV_UART)
-			dur += sim_cost_sample(&d->c.bottom_half, &pe->rng, &pe->clock);
+			dur += pe_sample(pe, &d->c.bottom_half);
 		pe_exec(pe, dur, d->label_th, top_half_inline, d);
 		return;
 	}
@@ -288,10 +288,10 @@ static void bottom_half_done(void *ctx, struct pe *pe)
 
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 {
-	sim_time dur = sim_cost_sample(&d->c.bottom_half, &pe->rng, &pe->clock);
+	sim_time dur = pe_sample(pe, &d->c.bottom_half);
 	d->bh_items = d->c.kind == TEE_DEV_UART ? d->fifo_n : (unsigned)d->events;
 	for (unsigned i = 0; i < d->bh_items; i++)
-		dur += sim_cost_sample(&d->c.per_item, &pe->rng, &pe->clock);
+		dur += pe_sample(pe, &d->c.per_item);
 	d->bh_done = done;
 	d->bh_ctx = ctx;
 	pe_exec(pe, dur, d->label_bh, bottom_half_done, d);

@@ -16,7 +16,7 @@ void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint
 	       uint64_t c, uint64_t d, const char *label)
 {
 	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = kind,
-						     .cpu = pe ? (int32_t)pe->id : -1,
+						     .cpu = pe ? (int32_t)pe_id(pe) : -1,
 						     .world = SIM_WORLD_S, .notif = notif, .a = a,
 						     .b = b, .c = c, .d = d, .label = label });
 }
@@ -60,7 +60,7 @@ static void busy_counter(struct tee *t)
 static void fast_handle(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
-	uint32_t fid = (uint32_t)pe->x[0];
+	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 	uint64_t r[4] = { OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0 };
 
 	switch (fid) {
@@ -78,7 +78,7 @@ static void fast_handle(void *ctx, struct pe *pe)
 		break;
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		/* Any NSEC cap but UNIPROCESSOR: ENOTAVAIL (entry_fast.c). */
-		if (pe->x[1] & ~(uint64_t)OPTEE_SMC_NSEC_CAP_UNIPROCESSOR) {
+		if (pe_regs(pe)[1] & ~(uint64_t)OPTEE_SMC_NSEC_CAP_UNIPROCESSOR) {
 			r[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
 			break;
 		}
@@ -149,7 +149,7 @@ static void thread_finish(void *ctx, struct pe *pe)
 	uint32_t rc = th->rc;
 
 	th->state = TH_FREE;
-	t->cpu_thread[pe->id] = -1;
+	t->cpu_thread[pe_id(pe)] = -1;
 	t->busy--;
 	thread_trace(th, pe);
 	busy_counter(t);
@@ -243,8 +243,8 @@ void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t id, bool ffa)
 		return;
 	}
 	th->state = TH_RUNNING;
-	th->pe = pe->id;
-	t->cpu_thread[pe->id] = (int)th->id;
+	th->pe = pe_id(pe);
+	t->cpu_thread[pe_id(pe)] = (int)th->id;
 	thread_trace(th, pe);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_RESUME, "OP-TEE thread resume", thread_resumed, th);
 }
@@ -257,12 +257,12 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 		if (th->state != TH_FREE)
 			continue;
 		th->state = TH_RUNNING;
-		th->pe = pe->id;
+		th->pe = pe_id(pe);
 		th->cmd = cmd;
 		th->param = param;
 		th->ffa = ffa;
 		th->bh_ids.n = 0;
-		t->cpu_thread[pe->id] = (int)i;
+		t->cpu_thread[pe_id(pe)] = (int)i;
 		t->busy++;
 		thread_trace(th, pe);
 		busy_counter(t);
@@ -270,16 +270,16 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 		return;
 	}
 	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, SIM_EV_ETHREAD_LIMIT);
-	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2], pe->x[3]);
+	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe_regs(pe)[1], pe_regs(pe)[2], pe_regs(pe)[3]);
 }
 
 static void yield_smc_entry(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
-	uint32_t fid = (uint32_t)pe->x[0];
+	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 
 	if (fid == OPTEE_SMC_CALL_RETURN_FROM_RPC) {
-		tee_yield_resume(t, pe, pe->x[3], false);
+		tee_yield_resume(t, pe, pe_regs(pe)[3], false);
 		return;
 	}
 	if (fid != OPTEE_SMC_CALL_WITH_ARG && fid != OPTEE_SMC_CALL_WITH_RPC_ARG &&
@@ -287,7 +287,7 @@ static void yield_smc_entry(void *ctx, struct pe *pe)
 		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
 		return;
 	}
-	tee_yield_start(t, pe, (uint32_t)pe->x[1], pe->x[2], false);
+	tee_yield_start(t, pe, (uint32_t)pe_regs(pe)[1], pe_regs(pe)[2], false);
 }
 
 static void rpc_cmd_exit(void *ctx, struct pe *pe)
@@ -296,9 +296,9 @@ static void rpc_cmd_exit(void *ctx, struct pe *pe)
 	struct tee *t = th->t;
 	th->frame = (struct pe_frame){ .el = 1, .world = SIM_WORLD_S, .kind = PE_FRAME_WORK,
 				       .label = th->label, .fn = rpc_resume_point, .ctx = th,
-				       .notif = pe->notif };
+				       .notif = pe_tag(pe) };
 	th->state = TH_RPC;
-	t->cpu_thread[pe->id] = -1;
+	t->cpu_thread[pe_id(pe)] = -1;
 	thread_trace(th, pe);
 	call_exit(t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_CMD, th->rpc_a1, th->rpc_a2, th->id);
 }
@@ -317,10 +317,10 @@ void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t 
 static void itr_eoi(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
-	uint64_t intid = t->itr_intid[pe->id];
+	uint64_t intid = t->itr_intid[pe_id(pe)];
 	if (intid != GIC_SPURIOUS)
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
-	t->itr_then[pe->id](t, pe);
+	t->itr_then[pe_id(pe)](t, pe);
 }
 
 /* gic_native_itr_handler: IAR1, the registered handler, EOIR1. */
@@ -331,7 +331,7 @@ static void itr_ack(void *ctx, struct pe *pe)
 	struct tee_dev *d;
 
 	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
-	t->itr_intid[pe->id] = iar;
+	t->itr_intid[pe_id(pe)] = iar;
 	d = iar != GIC_SPURIOUS ? tee_dev_by_intid(t, (unsigned)iar) : NULL;
 	if (d) {
 		tee_dev_top_half(d, pe, itr_eoi, t);
@@ -344,7 +344,7 @@ static void itr_ack(void *ctx, struct pe *pe)
 
 static void itr_main(struct tee *t, struct pe *pe, pe_fn then)
 {
-	t->itr_then[pe->id] = then;
+	t->itr_then[pe_id(pe)] = then;
 	pe_exec_cost(pe, SIM_COST_TEE_ITR, "OP-TEE interrupt", itr_ack, t);
 }
 
@@ -377,7 +377,7 @@ static void s_irq(void *ctx, struct pe *pe, enum pe_exc exc)
 static void foreign_exit(void *ctx, struct pe *pe)
 {
 	struct tee_thread *th = ctx;
-	pe->notif = th->frame.notif; /* the exit belongs to the call the thread serves */
+	pe_serve(pe, th->frame.notif); /* the exit belongs to the call the thread serves */
 	call_exit(th->t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_FOREIGN_INTR, 0, 0, th->id);
 }
 
@@ -385,7 +385,7 @@ static void foreign_exit(void *ctx, struct pe *pe)
 static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 {
 	struct tee *t = ctx;
-	int id = t->cpu_thread[pe->id];
+	int id = t->cpu_thread[pe_id(pe)];
 	struct tee_thread *th;
 	(void)exc;
 	if (id < 0) {
@@ -395,7 +395,7 @@ static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 	th = &t->threads[id];
 	pe_take_frame(pe, &th->frame);
 	th->state = TH_RPC;
-	t->cpu_thread[pe->id] = -1;
+	t->cpu_thread[pe_id(pe)] = -1;
 	thread_trace(th, pe);
 	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, SIM_EV_FOREIGN_INTR);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE foreign intr exit", foreign_exit, th);

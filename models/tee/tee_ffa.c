@@ -74,8 +74,8 @@ static uint64_t pending_bitmap(struct tee *t)
 static void spmc_call(struct tee *t, struct pe *pe, uint64_t r[8])
 {
 	struct tee_ffa *f = ffa_state(t);
-	uint32_t fid = (uint32_t)pe->x[0];
-	uint64_t *x = pe->x;
+	uint32_t fid = (uint32_t)pe_regs(pe)[0];
+	const uint64_t *x = pe_regs(pe);
 
 	switch (fid) {
 	case FFA_FEATURES:
@@ -176,15 +176,15 @@ static void direct_req(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	struct tee_ffa *f = ffa_state(t);
-	uint64_t w3 = pe->x[3] & 0xffffffff;
+	uint64_t w3 = pe_regs(pe)[3] & 0xffffffff;
 	uint64_t r[8] = { FFA_MSG_SEND_DIRECT_RESP_32, (uint64_t)FFA_OPTEE_ID << 16, 0, 0, 0, 0, 0, 0 };
 
 	if (w3 == OPTEE_FFA_YIELDING_CALL_WITH_ARG) {
-		tee_yield_start(t, pe, (uint32_t)pe->x[4], pe->x[5], true);
+		tee_yield_start(t, pe, (uint32_t)pe_regs(pe)[4], pe_regs(pe)[5], true);
 		return;
 	}
 	if (w3 == OPTEE_FFA_YIELDING_CALL_RESUME) {
-		tee_yield_resume(t, pe, pe->x[4], true);
+		tee_yield_resume(t, pe, pe_regs(pe)[4], true);
 		return;
 	}
 	switch (w3) {
@@ -195,14 +195,14 @@ static void direct_req(void *ctx, struct pe *pe)
 		break;
 	case OPTEE_FFA_ENABLE_ASYNC_NOTIF:
 		/* w4 = the bottom-half bit (< 64); then STARTED */
-		if (pe->x[4] >= 64 || !t->cfg.async_notif) {
+		if (pe_regs(pe)[4] >= 64 || !t->cfg.async_notif) {
 			r[3] = (uint64_t)(int64_t)FFA_RET_INVALID_PARAMETERS;
 			break;
 		}
-		f->bh_bit = (int)pe->x[4];
+		f->bh_bit = (int)pe_regs(pe)[4];
 		if (!t->started) {
 			t->started = true;
-			tee_trace(t, pe, TR_EVENT, 0, pe->x[4], 0, 0, 0, "notif STARTED");
+			tee_trace(t, pe, TR_EVENT, 0, pe_regs(pe)[4], 0, 0, 0, "notif STARTED");
 		}
 		break;
 	default:
@@ -217,7 +217,7 @@ static void sel1_handle(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t r[8];
-	if ((uint32_t)pe->x[0] == FFA_MSG_SEND_DIRECT_REQ_32) {
+	if ((uint32_t)pe_regs(pe)[0] == FFA_MSG_SEND_DIRECT_REQ_32) {
 		direct_req(t, pe);
 		return;
 	}
@@ -247,7 +247,7 @@ static void el3_done(void *ctx, struct pe *pe)
 
 static void raise_sri(struct tee *t, struct pe *pe)
 {
-	uint64_t aff = pe_mpidr(pe->id);
+	uint64_t aff = pe_mpidr(pe_id(pe));
 	/* the SRI goes to the current CPU only (ITR_CPU_MASK_TO_THIS_CPU) */
 	pe_icc_write(pe, ICC_ASGI1R_EL1,
 		     ((uint64_t)t->cfg.intid << ICC_SGIR_INTID_SHIFT) | (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) |
@@ -264,8 +264,8 @@ static void el3_set_done(void *ctx, struct pe *pe)
 	 * the normal world (secure-partition-manager.rst: "a delayed SRI is
 	 * triggered when returning to the normal world").
 	 */
-	if (pe->x[2] & FFA_NOTIF_FLAG_DELAY_SRI)
-		ffa_state(t)->sri_due |= 1ull << pe->id;
+	if (pe_regs(pe)[2] & FFA_NOTIF_FLAG_DELAY_SRI)
+		ffa_state(t)->sri_due |= 1ull << pe_id(pe);
 	else
 		raise_sri(t, pe);
 	ffa_ok(r, FFA_SUCCESS_32);
@@ -277,9 +277,9 @@ static void el3_ns_exit(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	struct tee_ffa *f = ffa_state(t);
-	if (!(f->sri_due >> pe->id & 1))
+	if (!(f->sri_due >> pe_id(pe) & 1))
 		return;
-	f->sri_due &= ~(1ull << pe->id);
+	f->sri_due &= ~(1ull << pe_id(pe));
 	raise_sri(t, pe);
 }
 
@@ -287,11 +287,11 @@ static void ffa_smc(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	const struct pe_frame *caller = pe_top_frame(pe);
-	uint32_t fid = (uint32_t)pe->x[0];
+	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 
 	if (caller && caller->world == SIM_WORLD_S) {
 		uint64_t r[8];
-		memcpy(r, pe->x, sizeof(r));
+		memcpy(r, pe_regs(pe), sizeof(r));
 		switch (fid) {
 		case FFA_MSG_SEND_DIRECT_RESP_32:
 		case FFA_SUCCESS_32:
@@ -378,6 +378,6 @@ static void ffa_init(struct tee *t, struct pe *pe)
 	tee_trace(t, pe, TR_EVENT, 0, t->cfg.intid, 0, 0, 0, "SRI donated to Non-secure G1");
 }
 
-static void ffa_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe->id); }
+static void ffa_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe_id(pe)); }
 
 const struct tee_transport tee_transport_ffa = { "ffa", ffa_init, ffa_raise, ffa_read, ffa_init_cpu };

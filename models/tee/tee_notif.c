@@ -54,7 +54,7 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		t->primary[value] = id;
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
-	pe->notif = id;
+	pe_serve(pe, id); /* the rest of this top half serves the notification */
 	t->tp->raise(t, pe, done, ctx);
 }
 
@@ -233,7 +233,7 @@ const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_r
  */
 static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
-	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe->id * GICR_STRIDE + GICR_SGI_OFFSET;
+	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
 	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
 	done(ctx, pe);
 }
@@ -269,7 +269,7 @@ static void sgi_init(struct tee *t, struct pe *pe)
  * Secure Group 1, so OP-TEE copies the donation into this CPU's
  * Redistributor (gic_init_per_cpu -> gicv3_sync_redist_config).
  */
-static void sgi_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe->id); }
+static void sgi_init_cpu(struct tee *t, struct pe *pe) { tee_donate_sgi(t, pe, pe_id(pe)); }
 
 static uint64_t sgir_for(unsigned intid, unsigned pe)
 {
@@ -284,7 +284,7 @@ static void sgi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 	unsigned id = t->cfg.intid;
 	switch (t->cfg.sgi_target) {
 	case TEE_SGI_SELF:
-		pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, pe->id));
+		pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, pe_id(pe)));
 		break;
 	case TEE_SGI_ALL_BUT_SELF:
 		pe_icc_write(pe, ICC_ASGI1R_EL1, ((uint64_t)id << ICC_SGIR_INTID_SHIFT) | ICC_SGIR_IRM);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/cpu/pe_internal.h: the PE's state. Only models/cpu/ (and unit
+ * tests that inspect a PE) include this; every other model sees struct pe
+ * as an incomplete type and goes through pe.h.
+ */
+#ifndef MODELS_CPU_PE_INTERNAL_H
+#define MODELS_CPU_PE_INTERNAL_H
+
+#include "models/cpu/pe.h"
+
+#define PE_MAX_DEPTH 16
+
+struct pe {
+	struct sim *sim;
+	unsigned id;
+	struct sim_clock clock;
+	const struct sim_costs *costs;
+	struct sim_rng rng;
+
+	/* current context */
+	uint8_t el, world, mask_i, mask_f;
+	enum pe_power power;
+	const char *label;
+	uint32_t tag;             /* the notification the running path serves (pe.h: tags) */
+	bool working;
+	sim_time work_end;
+	pe_fn work_fn;
+	void *work_ctx;
+	struct sim_event work_ev;
+	struct sim_event check_ev;
+
+	/* exception stack */
+	struct pe_frame stack[PE_MAX_DEPTH];
+	int depth;
+
+	/* inputs */
+	int irq_line, fiq_line;
+
+	/* SMC registers: arguments on pe_smc, results on the continuation */
+	uint64_t x[8];
+	uint64_t ret[8];          /* results held while the return cost is charged */
+	uint64_t ret_fid;
+
+	struct {
+		pe_vector_fn fn;
+		void *ctx;
+	} vec[PE_VEC_COUNT];
+	pe_fn smc_handler;
+	/* called when an IRQ/FIQ wire rises while the PE is suspended (WFI-style wake) */
+	pe_fn wake_hook;
+	void *wake_ctx;
+	void *smc_ctx;
+	struct pe_ports ports;
+
+	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
+	/* the last TR_ACTIVITY emitted (records only change) */
+	const char *act_label;
+	uint8_t act_world;
+	bool act_valid;
+};
+
+#endif
