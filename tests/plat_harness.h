@@ -26,7 +26,7 @@ extern "C" {
 #include "models/cpu/pe.h"
 #include "models/gic/gic.h"
 #include "models/monitor/smccc.h"
-#include "models/ree/ree_internal.h"
+#include "models/ree/ree_optee.h"
 #include "models/tee/tee_internal.h"
 }
 #include "sim/platform.h"

@@ -260,7 +260,7 @@ TEST(ProtoExchangeCapabilities, AsyncNotifBitAndMaxValueIs64PlusThreads)
 	}
 	EXPECT_EQ(n, 1u);
 	/* Linux took a2 as its max_notif_value (§2.1 step 7) */
-	EXPECT_EQ(pl.p->ree->max_notif, 67u);
+	EXPECT_EQ(pl.p->ree->optee->max_notif, 67u);
 }
 
 /* §1.3 entry_fast.c: any NSEC cap other than UNIPROCESSOR (bit 0) is ENOTAVAIL. */
@@ -298,8 +298,8 @@ TEST(ProtoDrainLoop, OneGetPerPendingValue)
 	for (const auto &r : irqs[0])
 		EXPECT_EQ(r.a, kGet);
 	/* values other than DO_BOTTOM_HALF went to optee_notif_send (no waiter: the bitmap) */
-	EXPECT_TRUE(pl.p->ree->notif_bitmap[0] & (1u << 2));
-	EXPECT_TRUE(pl.p->ree->notif_bitmap[1] & (1u << 3));
+	EXPECT_TRUE(pl.p->ree->optee->notif_bitmap[0] & (1u << 2));
+	EXPECT_TRUE(pl.p->ree->optee->notif_bitmap[1] & (1u << 3));
 }
 
 /* §2.3: a notification interrupt with nothing pending costs exactly one fast call. */
@@ -385,7 +385,7 @@ TEST(ProtoCallQueue, EthreadLimitWaitsThenReissuesSameCall)
 		checked++;
 	}
 	EXPECT_GT(checked, 0u) << "no ETHREAD_LIMIT happened";
-	EXPECT_EQ(pl.p->ree->cq_head, nullptr) << "a caller left on the call queue";
+	EXPECT_EQ(pl.p->ree->optee->cq_head, nullptr) << "a caller left on the call queue";
 }
 
 // ---- foreign interrupts (§1.9, §7) ----------------------------------------------------------------
@@ -526,9 +526,9 @@ TEST(ProtoLinuxNotif, SendBeforeWaitIsKeptAsOneBit)
 	for (const auto &r : g)
 		fives += r.c == 5 && (r.d & OPTEE_SMC_ASYNC_NOTIF_VALID);
 	ASSERT_EQ(fives, 2u) << "both sends must reach Linux";
-	EXPECT_EQ(pl.p->ree->notif_waiters, nullptr);
-	for (unsigned i = 0; i < sizeof(pl.p->ree->notif_bitmap); i++)
-		EXPECT_EQ(pl.p->ree->notif_bitmap[i], i == 0 ? (1u << 5) : 0u) << "byte " << i;
+	EXPECT_EQ(pl.p->ree->optee->notif_waiters, nullptr);
+	for (unsigned i = 0; i < sizeof(pl.p->ree->optee->notif_bitmap); i++)
+		EXPECT_EQ(pl.p->ree->optee->notif_bitmap[i], i == 0 ? (1u << 5) : 0u) << "byte " << i;
 }
 
 // ---- RPC NOTIFICATION: the yielding-notification mutex (§1.8, §3) -----------------------------------

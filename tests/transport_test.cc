@@ -607,7 +607,8 @@ TEST(TransportFfa, ProbeOrder)
 	ASSERT_EQ(feat.size(), 2u);
 	EXPECT_EQ(feat[1].b, (uint64_t)FFA_SUCCESS_32);
 	EXPECT_EQ(feat[1].d, (uint64_t)kSgi) << "w2 = the SRI's INTID";
-	EXPECT_EQ(pl.p->ree->sri, kSgi);
+	ASSERT_NE(ree_notif_irq(pl.p->ree), nullptr);
+	EXPECT_EQ(ree_notif_irq(pl.p->ree)->intid, kSgi) << "Linux requested the SRI as its per-CPU IRQ";
 }
 
 /*
@@ -635,7 +636,7 @@ TEST(TransportFfa, InfoGetDoesNotClearPendingGetDoes)
 		EXPECT_EQ(d->ret[3], 0u) << "VM 0";
 	}
 	EXPECT_EQ(g.ret[0], (uint64_t)FFA_SUCCESS_32);
-	EXPECT_EQ(g.ret[2], 1u << pl.p->ree->bh_id);
+	EXPECT_EQ(g.ret[2], 1u) << "the bit Linux bound: id 0 (BIND bitmap 1)";
 	EXPECT_EQ(i3.ret[0], (uint64_t)FFA_ERROR);
 	EXPECT_EQ((int64_t)(int32_t)i3.ret[2], FFA_RET_NO_DATA);
 	EXPECT_EQ(pl.p->tee->pending, 0u);

@@ -14,11 +14,29 @@
  * direct-request yielding call, others go to optee_notif_send. All of the
  * FF-A steps run in the workqueue, not in hard-IRQ context.
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "ree_internal.h"
+#include "ree_optee.h"
 
 enum { F_FEAT_BITMAP, F_CREATE, F_FEAT_SRI, F_CAPS, F_BIND, F_ENABLE, F_DONE };
+
+/* The arm_ffa driver's notification state (drivers/firmware/arm_ffa/driver.c). */
+struct ree_ffa {
+	int step;                     /* probe step */
+	unsigned sri;                 /* the Schedule Receiver Interrupt's INTID */
+	unsigned bh_id;               /* the notification id bound for the bottom half */
+	struct ree_work sri_work[REE_MAX_CPUS];
+	bool sri_first[REE_MAX_CPUS];
+};
+
+int ree_ffa_init(struct ree *r)
+{
+	r->ffa = calloc(1, sizeof(*r->ffa));
+	return r->ffa ? 0 : -1;
+}
+
+void ree_ffa_free(struct ree *r) { free(r->ffa); }
 
 static void work_fn(struct ree_task *t, struct pe *pe);
 
@@ -26,7 +44,7 @@ static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
 	/* ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
-	ree_queue_work_on(r, pe_id(pe), &r->sri_work[pe_id(pe)], pe);
+	ree_queue_work_on(r, pe_id(pe), &r->ffa->sri_work[pe_id(pe)], pe);
 	ree_irq_handled(r, pe, IRQ_HANDLED);
 }
 
@@ -34,8 +52,8 @@ static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 {
 	struct ree *r = t->r;
 	ree_trace(r, pe, why, pe_regs(pe)[0], pe_regs(pe)[2]);
-	r->optee_ok = false;
-	r->probe_done(t, pe);
+	r->optee->ok = false;
+	r->optee->probe_done(t, pe);
 }
 
 static void probe_call(struct ree_task *t, struct pe *pe, const uint64_t *x);
@@ -47,14 +65,14 @@ static void probe_ret(void *ctx, struct pe *pe)
 	const uint64_t *x = pe_regs(pe);
 	bool ok = (uint32_t)x[0] == FFA_SUCCESS_32 || (uint32_t)x[0] == FFA_MSG_SEND_DIRECT_RESP_32;
 
-	switch (r->ffa_step) {
+	switch (r->ffa->step) {
 	case F_FEAT_BITMAP: {
 		uint64_t c[8] = { FFA_NOTIFICATION_BITMAP_CREATE, 0 };
 		if (!ok) {
 			probe_fail(t, pe, "arm_ffa: notifications not supported");
 			return;
 		}
-		r->ffa_step = F_CREATE;
+		r->ffa->step = F_CREATE;
 		probe_call(t, pe, c);
 		return;
 	}
@@ -64,7 +82,7 @@ static void probe_ret(void *ctx, struct pe *pe)
 			probe_fail(t, pe, "arm_ffa: NOTIFICATION_BITMAP_CREATE failed");
 			return;
 		}
-		r->ffa_step = F_FEAT_SRI;
+		r->ffa->step = F_FEAT_SRI;
 		probe_call(t, pe, c);
 		return;
 	}
@@ -76,16 +94,16 @@ static void probe_ret(void *ctx, struct pe *pe)
 			return;
 		}
 		/* ffa_irq_map(SRI): "assumed to be SGI donated to NS world"; a per-CPU IRQ */
-		r->sri = (unsigned)x[2];
-		d = ree_request_irq(r, r->sri, true, false, sri_handler, NULL, "ARM-FFA-SRI");
-		r->notif_irq = d;
+		r->ffa->sri = (unsigned)x[2];
+		d = ree_request_irq(r, r->ffa->sri, true, false, sri_handler, NULL, "ARM-FFA-SRI");
+		r->optee->notif_irq = d;
 		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++) {
-			r->sri_work[cpu].fn = work_fn;
-			r->sri_work[cpu].data = r;
+			r->ffa->sri_work[cpu].fn = work_fn;
+			r->ffa->sri_work[cpu].data = r;
 			if (r->cpu[cpu].online)
 				ree_percpu_irq_enable(r, r->pes[cpu], d, true);
 		}
-		r->ffa_step = F_CAPS;
+		r->ffa->step = F_CAPS;
 		probe_call(t, pe, c);
 		return;
 	}
@@ -95,27 +113,27 @@ static void probe_ret(void *ctx, struct pe *pe)
 			probe_fail(t, pe, "optee: ffa capabilities failed");
 			return;
 		}
-		r->sec_caps = x[5];
-		r->max_notif = x[6] ? (unsigned)x[6] : OPTEE_DEFAULT_MAX_NOTIF_VALUE;
-		r->optee_ok = true;
-		if (!(r->sec_caps & OPTEE_FFA_SEC_CAP_ASYNC_NOTIF)) {
+		r->optee->sec_caps = x[5];
+		r->optee->max_notif = x[6] ? (unsigned)x[6] : OPTEE_DEFAULT_MAX_NOTIF_VALUE;
+		r->optee->ok = true;
+		if (!(r->optee->sec_caps & OPTEE_FFA_SEC_CAP_ASYNC_NOTIF)) {
 			ree_trace(r, pe, "optee: no asynchronous notifications", 0, 0);
-			r->probe_done(t, pe);
+			r->optee->probe_done(t, pe);
 			return;
 		}
 		/* optee_ffa_async_notif_init: notify_request(id 0, global) = BIND */
-		r->bh_id = 0;
-		r->ffa_step = F_BIND;
+		r->ffa->bh_id = 0;
+		r->ffa->step = F_BIND;
 		probe_call(t, pe, c);
 		return;
 	}
 	case F_BIND: {
-		uint64_t c[8] = { FFA_MSG_SEND_DIRECT_REQ_32, FFA_OPTEE_ID, 0, OPTEE_FFA_ENABLE_ASYNC_NOTIF, r->bh_id };
+		uint64_t c[8] = { FFA_MSG_SEND_DIRECT_REQ_32, FFA_OPTEE_ID, 0, OPTEE_FFA_ENABLE_ASYNC_NOTIF, r->ffa->bh_id };
 		if (!ok) {
 			probe_fail(t, pe, "optee: FFA_NOTIFICATION_BIND failed");
 			return;
 		}
-		r->ffa_step = F_ENABLE;
+		r->ffa->step = F_ENABLE;
 		probe_call(t, pe, c);
 		return;
 	}
@@ -124,19 +142,20 @@ static void probe_ret(void *ctx, struct pe *pe)
 			probe_fail(t, pe, "optee: OPTEE_FFA_ENABLE_ASYNC_NOTIF failed");
 			return;
 		}
-		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->sri, r->bh_id);
-		r->ffa_step = F_DONE;
-		r->probe_done(t, pe);
+		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->ffa->sri, r->ffa->bh_id);
+		r->ffa->step = F_DONE;
+		r->optee->probe_done(t, pe);
 		return;
 	}
 }
 
 static void probe_call(struct ree_task *t, struct pe *pe, const uint64_t *x) { pe_smc(pe, x, probe_ret, t); }
 
-void ree_ffa_probe(struct ree_task *t, struct pe *pe)
+void ree_ffa_probe(struct ree_task *t, struct pe *pe, ree_task_fn done)
 {
 	uint64_t c[8] = { FFA_FEATURES, FFA_NOTIFICATION_BITMAP_CREATE };
-	t->r->ffa_step = F_FEAT_BITMAP;
+	t->r->optee->probe_done = done;
+	t->r->ffa->step = F_FEAT_BITMAP;
 	probe_call(t, pe, c);
 }
 
@@ -144,8 +163,8 @@ void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 {
 	(void)cpu;
 	/* "ffa/pcpu-irq:starting": enable or disable the SRI on the CPU */
-	if (r->cfg.abi == REE_ABI_FFA && r->notif_irq && r->notif_irq->percpu)
-		ree_percpu_irq_enable(r, pe, r->notif_irq, online);
+	if (r->cfg.abi == REE_ABI_FFA && r->optee->notif_irq && r->optee->notif_irq->percpu)
+		ree_percpu_irq_enable(r, pe, r->optee->notif_irq, online);
 }
 
 /* ---- the SRI work: INFO_GET, GET, callbacks -------------------------------------------- */
@@ -172,7 +191,7 @@ static void get_ret(void *ctx, struct pe *pe)
 	for (unsigned id = 0; id < 64; id++) {
 		if (!(bits >> id & 1))
 			continue;
-		if (id == r->bh_id)
+		if (id == r->ffa->bh_id)
 			bh = true;
 		else
 			ree_optee_notif_send(r, pe, id);
@@ -192,14 +211,14 @@ static void info_ret(void *ctx, struct pe *pe)
 
 	if ((uint32_t)pe_regs(pe)[0] != (uint32_t)0xC4000061u) {
 		/* NO_DATA: nothing pending for us */
-		if (r->sri_first[pe_id(pe)]) {
-			r->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->sri, 0);
+		if (r->ffa->sri_first[pe_id(pe)]) {
+			r->optee->spurious++;
+			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->ffa->sri, 0);
 		}
 		bh_done(&t->call, pe, 0);
 		return;
 	}
-	r->sri_first[pe_id(pe)] = false;
+	r->ffa->sri_first[pe_id(pe)] = false;
 	/* one list with one id: a global notification of VM 0 -> notif_get_and_handle here */
 	pe_smc_tag(pe, PE_NOTIF_ANY, x, get_ret, t);
 }
@@ -210,7 +229,7 @@ static void work_fn(struct ree_task *t, struct pe *pe)
 	struct ree *r = t->r;
 	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
 	t->call.task = t;
-	r->sri_first[pe_id(pe)] = true;
+	r->ffa->sri_first[pe_id(pe)] = true;
 	ree_optee_bh_mark(r, pe);
 	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
 }

@@ -5,6 +5,7 @@
 
 #include "ree.h"
 #include "models/tee/optee_smc.h"
+#include "sim/kernel/costs.h"
 #include "sim/kernel/rng.h"
 
 #define REE_MAX_CPUS 64
@@ -65,18 +66,10 @@ struct ree_cpu {
 	struct ree_task *cur;    /* NULL: idle */
 	struct ree_task *rq_head[PRIO_COUNT], *rq_tail[PRIO_COUNT];
 	bool online;
-	bool going_down;         /* cpu_down in progress (teardown before CPU_OFF) */
 	bool need_resched;
 	struct ree_task *kworker;
 	struct ree_work *wq_head, *wq_tail;
 	struct ree_work *wq_running;
-	struct ree_task *hp_task;     /* cpuhp/N */
-	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
-	struct ree_task *mask_task;   /* maskwin/N */
-	bool mask_secure;
-	sim_time mask_dur;
-	unsigned hardirq_intid;
-	int hp_op;                    /* pending hotplug/idle operation */
 	struct pe *pe;
 };
 
@@ -85,6 +78,7 @@ enum irqreturn { IRQ_NONE = 0, IRQ_HANDLED = 1, IRQ_WAKE_THREAD = 2 };
 struct ree_irq;
 typedef void (*ree_irq_handler)(struct ree *r, struct ree_irq *d, struct pe *pe);
 
+/* An interrupt descriptor (struct irq_desc): what the drivers see of the IRQ layer. */
 struct ree_irq {
 	unsigned intid;
 	bool used;
@@ -101,64 +95,31 @@ struct ree_irq {
 	uint64_t count;
 };
 
-struct ree_workload {
-	struct ree *r;
-	char name[32];
-	int kind;                /* 0 ta_invoke, 1 cpu_bound */
-	uint64_t rate_hz;
-	struct sim_cost cost;
-	uint64_t cpus;
-	struct sim_rng rng;
-	struct sim_event ev;
-	bool running;
-	unsigned rr;
-	struct ree_task *task[REE_MAX_CPUS];
-	unsigned queued[REE_MAX_CPUS];
-	uint64_t dropped;
-};
-
+/*
+ * The Linux model: the scheduler's per-CPU state and tasks here, each other
+ * part behind a pointer to a struct that its own file defines and owns.
+ */
 struct ree {
 	struct sim *sim;
 	struct ree_config cfg;
 	struct ree_ports ports;
 	struct pe **pes;
 	struct mon *mon;
+	/* the scheduler (ree_sched.c) */
 	struct ree_cpu cpu[REE_MAX_CPUS];
-	struct ree_irq irq[REE_MAX_IRQS];
 	struct ree_task *tasks[REE_MAX_TASKS];
 	unsigned ntasks;
-	struct sim_rng rng;
-	/* boot */
+	/* boot (ree_boot.c) */
 	bool started;
-	struct ree_task *init, *up_task, *hp_waiter;
+	struct ree_task *init, *hp_waiter;
 	bool booted;
 	unsigned boot_next;      /* next secondary to bring up */
-	struct ree_task *boot_task;
-	/* OP-TEE driver */
-	bool optee_ok;
-	uint64_t sec_caps;
-	unsigned thread_count;
-	unsigned max_notif;
-	uint8_t notif_bitmap[32];           /* optee_notif_send before a waiter: one bit per key */
-	struct optee_call *notif_waiters;
-	struct optee_call *cq_head, *cq_tail; /* the call queue: every call in flight */
-	struct ree_irq *notif_irq;
-	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
-	int probe_step;
-	ree_task_fn probe_done;
-	bool drain_first[REE_MAX_CPUS], drain_bh[REE_MAX_CPUS], drain_more[REE_MAX_CPUS];
-	uint64_t spurious;
-	/* workloads */
-	struct ree_workload wl[REE_MAX_WORKLOADS];
-	int nwl;
-	int intid_sig[REE_MAX_CPUS];        /* VCD: the INTID in service per CPU */
-	unsigned num_spis;
-	/* FF-A driver state (ree_ffa.c) */
-	int ffa_step;
-	unsigned sri;
-	unsigned bh_id;               /* the notification id bound for the bottom half */
-	struct ree_work sri_work[REE_MAX_CPUS];
-	bool sri_first[REE_MAX_CPUS];
+	/* the parts */
+	struct ree_irqs *irqs;        /* ree_irq.c: descriptors, the INTID in service, VCD ids */
+	struct ree_optee *optee;      /* ree_optee.c (ree_optee.h): the OP-TEE driver, both ABIs */
+	struct ree_ffa *ffa;          /* ree_ffa.c: the arm_ffa driver */
+	struct ree_hotplug *hp;       /* ree_hotplug.c: cpuhp, cpuidle and masked-window tasks */
+	struct ree_workloads *wl;     /* ree_workload.c */
 };
 
 /* ree_sched.c */
@@ -175,10 +136,13 @@ void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint
 void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from);
 void ree_work_done(struct ree *r, struct pe *pe);
 void ree_sched_init_cpu(struct ree *r, unsigned cpu);
+void ree_sched_free(struct ree *r);
 void ree_wake_elsewhere(struct ree *r, struct ree_task *t);
 void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from);
 
 /* ree_irq.c */
+int ree_irq_init(struct ree *r);
+void ree_irq_free(struct ree *r);
 void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc);
 void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret);
 void ree_irq_thread_done(struct ree_task *t, struct pe *pe);
@@ -193,7 +157,14 @@ void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying);
 void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu);
 
 /* ree_optee.c */
-void ree_optee_probe(struct ree_task *t, struct pe *pe);
+/* The notification interrupt's descriptor (the SPI, PPI, SGI or FF-A's SRI), or NULL. */
+struct ree_irq *ree_notif_irq(const struct ree *r);
+int ree_optee_init(struct ree *r);
+void ree_optee_free(struct ree *r);
+/* Probe the driver (optee_probe), then call @done in the same task. */
+void ree_optee_probe(struct ree_task *t, struct pe *pe, ree_task_fn done);
+/* Did the OP-TEE driver probe? */
+bool ree_optee_ok(const struct ree *r);
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe);
 void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
 
@@ -204,10 +175,22 @@ void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key);
 void ree_optee_bh_mark(struct ree *r, struct pe *pe);
 
 /* ree_ffa.c */
-void ree_ffa_probe(struct ree_task *t, struct pe *pe);
+int ree_ffa_init(struct ree *r);
+void ree_ffa_free(struct ree *r);
+void ree_ffa_probe(struct ree_task *t, struct pe *pe, ree_task_fn done);
 void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online);
 
 /* ree_boot.c */
 void ree_ns_entry(void *ctx, struct pe *pe);
+
+/* ree_hotplug.c */
+int ree_hotplug_init(struct ree *r);
+void ree_hotplug_free(struct ree *r);
+/* CPUs online and not on their way down. */
+unsigned ree_online_count(const struct ree *r);
+
+/* ree_workload.c */
+int ree_workloads_init(struct ree *r);
+void ree_workloads_free(struct ree *r);
 
 #endif

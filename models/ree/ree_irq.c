@@ -6,10 +6,35 @@
  * (kernel/irq/cpuhotplug.c; protocol.md §5.5, §6.1).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ree_internal.h"
 #include "models/gic/gic.h"
+
+/* The IRQ layer's own state: the descriptors and, per CPU, what is in service. */
+struct ree_irqs {
+	struct ree_irq irq[REE_MAX_IRQS];
+	unsigned hardirq_intid[REE_MAX_CPUS]; /* the INTID the hard handler serves */
+	int intid_sig[REE_MAX_CPUS];          /* VCD: cpuN.intid, the INTID in service */
+	unsigned num_spis;
+};
+
+int ree_irq_init(struct ree *r)
+{
+	r->irqs = calloc(1, sizeof(*r->irqs));
+	if (!r->irqs)
+		return -1;
+	r->irqs->num_spis = 256;
+	for (unsigned i = 0; i < r->cfg.num_pes; i++) {
+		char scope[16];
+		snprintf(scope, sizeof(scope), "cpu%u", i);
+		r->irqs->intid_sig[i] = sim_trace_signal(r->sim->tr, scope, "intid", 10);
+	}
+	return 0;
+}
+
+void ree_irq_free(struct ree *r) { free(r->irqs); }
 
 #define IPI_RESCHEDULE 0
 #define GICD_INT_DEF_PRI 0xa0
@@ -19,14 +44,14 @@ static void value_trace(struct ree *r, struct pe *pe, uint64_t intid)
 {
 	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_VALUE,
 						     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
-						     .a = (uint64_t)r->intid_sig[pe_id(pe)], .b = intid });
+						     .a = (uint64_t)r->irqs->intid_sig[pe_id(pe)], .b = intid });
 }
 
 static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++)
-		if (r->irq[i].used && r->irq[i].intid == intid)
-			return &r->irq[i];
+		if (r->irqs->irq[i].used && r->irqs->irq[i].intid == intid)
+			return &r->irqs->irq[i];
 	return NULL;
 }
 
@@ -65,7 +90,7 @@ static void irq_eoi_done(void *ctx, struct pe *pe) { irq_exit(ctx, pe); }
 /* irq_eoi: EOImode 0 -> EOIR (drop + deactivate); EOImode 1 -> DIR (gic_eoimode1_eoi_irq). */
 static void irq_eoi(struct ree *r, struct pe *pe)
 {
-	unsigned intid = r->cpu[pe_id(pe)].hardirq_intid;
+	unsigned intid = r->irqs->hardirq_intid[pe_id(pe)];
 	if (r->cfg.eoimode) {
 		pe_icc_write(pe, ICC_DIR_EL1, intid);
 		pe_exec_cost_tag(pe, 0, SIM_COST_GIC_DIR, "gic eoi", irq_eoi_done, r);
@@ -79,7 +104,7 @@ static void irq_thread_loop(struct ree_task *t, struct pe *pe);
 
 void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret)
 {
-	struct ree_irq *d = find_irq(r, r->cpu[pe_id(pe)].hardirq_intid);
+	struct ree_irq *d = find_irq(r, r->irqs->hardirq_intid[pe_id(pe)]);
 	/* __irq_wake_thread: test_and_set_bit(IRQTF_RUNTHREAD); a second wake coalesces */
 	if (ret == IRQ_WAKE_THREAD && d && d->thread && !d->runthread) {
 		d->runthread = true;
@@ -91,7 +116,7 @@ void ree_irq_handled(struct ree *r, struct pe *pe, enum irqreturn ret)
 static void irq_dispatch(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	unsigned intid = r->cpu[pe_id(pe)].hardirq_intid;
+	unsigned intid = r->irqs->hardirq_intid[pe_id(pe)];
 	struct ree_irq *d = find_irq(r, intid);
 
 	if (intid < 8) { /* IPIs: the reschedule IPI only marks need_resched (already set) */
@@ -124,9 +149,9 @@ static void irq_acked(void *ctx, struct pe *pe)
 		irq_exit(r, pe);
 		return;
 	}
-	r->cpu[pe_id(pe)].hardirq_intid = (unsigned)iar;
+	r->irqs->hardirq_intid[pe_id(pe)] = (unsigned)iar;
 	value_trace(r, pe, iar);
-	if (r->notif_irq && iar == r->notif_irq->intid)
+	if (ree_notif_irq(r) && iar == ree_notif_irq(r)->intid)
 		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
 							     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
 							     .a = NOTIF_NS_TAKEN, .b = iar });
@@ -152,8 +177,8 @@ void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc)
 static struct ree_irq *irq_of_thread(struct ree *r, struct ree_task *t)
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++)
-		if (r->irq[i].used && r->irq[i].thread == t)
-			return &r->irq[i];
+		if (r->irqs->irq[i].used && r->irqs->irq[i].thread == t)
+			return &r->irqs->irq[i];
 	return NULL;
 }
 
@@ -176,7 +201,7 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 				ree_irq_handler h, ree_task_fn thread_fn, const char *name)
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++) {
-		struct ree_irq *d = &r->irq[i];
+		struct ree_irq *d = &r->irqs->irq[i];
 		char tname[32];
 		if (d->used)
 			continue;
@@ -258,7 +283,7 @@ void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool
 /* gic_dist_init from the Non-secure side. Returns the number of accesses. */
 unsigned ree_gic_dist_init(struct ree *r, struct pe *pe)
 {
-	unsigned n = 0, nspi = r->num_spis;
+	unsigned n = 0, nspi = r->irqs->num_spis;
 	dist_w(pe, r, GICD_CTLR, 4, 0), n++;
 	for (unsigned i = 32; i < 32 + nspi; i += 16)
 		dist_w(pe, r, GICD_ICFGR + i / 4, 4, 0), n++;
@@ -293,7 +318,7 @@ unsigned ree_gic_cpu_init(struct ree *r, struct pe *pe)
 void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying)
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++) {
-		struct ree_irq *d = &r->irq[i];
+		struct ree_irq *d = &r->irqs->irq[i];
 		int target = -1;
 		if (!d->used || d->percpu || !(d->enabled_mask & 1) || d->effective != (int)dying)
 			continue;

@@ -3,17 +3,30 @@
  * models/ree/ree_optee.c: Linux's OP-TEE SMC-ABI driver
  * (drivers/tee/optee/smc_abi.c, call.c, notif.c; protocol.md §1.9, §2).
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "ree_internal.h"
+#include "ree_optee.h"
 #include "models/monitor/smccc.h"
+
+int ree_optee_init(struct ree *r)
+{
+	r->optee = calloc(1, sizeof(*r->optee));
+	return r->optee ? 0 : -1;
+}
+
+void ree_optee_free(struct ree *r) { free(r->optee); }
+
+bool ree_optee_ok(const struct ree *r) { return r->optee->ok; }
+struct ree_irq *ree_notif_irq(const struct ree *r) { return r->optee->notif_irq; }
+uint64_t ree_spurious(const struct ree *r) { return r->optee->spurious; }
 
 /* ---- optee_notif_wait / optee_notif_send (notif.c) -------------------------------- */
 
 static bool bit_test_clear(struct ree *r, unsigned key)
 {
-	bool set = r->notif_bitmap[key / 8] & (1u << (key % 8));
-	r->notif_bitmap[key / 8] &= (uint8_t) ~(1u << (key % 8));
+	bool set = r->optee->notif_bitmap[key / 8] & (1u << (key % 8));
+	r->optee->notif_bitmap[key / 8] &= (uint8_t) ~(1u << (key % 8));
 	return set;
 }
 
@@ -21,11 +34,11 @@ static bool bit_test_clear(struct ree *r, unsigned key)
 void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 {
 	struct optee_call **pp;
-	if (key > r->max_notif || key >= 8 * sizeof(r->notif_bitmap)) {
+	if (key > r->optee->max_notif || key >= 8 * sizeof(r->optee->notif_bitmap)) {
 		ree_trace(r, pe, "optee_notif_send: key out of range", key, 0);
 		return;
 	}
-	for (pp = &r->notif_waiters; *pp; pp = &(*pp)->wnext) {
+	for (pp = &r->optee->notif_waiters; *pp; pp = &(*pp)->wnext) {
 		if ((*pp)->notif_key == key) {
 			struct optee_call *c = *pp;
 			*pp = c->wnext;
@@ -34,7 +47,7 @@ void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 			return;
 		}
 	}
-	r->notif_bitmap[key / 8] |= (uint8_t)(1u << (key % 8));
+	r->optee->notif_bitmap[key / 8] |= (uint8_t)(1u << (key % 8));
 }
 
 /* ---- do_call_with_arg and the RPC loop (§1.9) ----------------------------------------- */
@@ -51,31 +64,31 @@ static void call_issue(void *ctx, struct pe *pe);
 static void cq_del(struct ree *r, struct optee_call *c)
 {
 	struct optee_call **pp;
-	for (pp = &r->cq_head; *pp; pp = &(*pp)->cq_next)
+	for (pp = &r->optee->cq_head; *pp; pp = &(*pp)->cq_next)
 		if (*pp == c) {
 			*pp = c->cq_next;
 			break;
 		}
-	r->cq_tail = NULL;
-	for (struct optee_call *w = r->cq_head; w; w = w->cq_next)
-		r->cq_tail = w;
+	r->optee->cq_tail = NULL;
+	for (struct optee_call *w = r->optee->cq_head; w; w = w->cq_next)
+		r->optee->cq_tail = w;
 	c->cq_next = NULL;
 }
 
 static void cq_add_tail(struct ree *r, struct optee_call *c)
 {
 	c->cq_next = NULL;
-	if (r->cq_tail)
-		r->cq_tail->cq_next = c;
+	if (r->optee->cq_tail)
+		r->optee->cq_tail->cq_next = c;
 	else
-		r->cq_head = c;
-	r->cq_tail = c;
+		r->optee->cq_head = c;
+	r->optee->cq_tail = c;
 }
 
 static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	cq_del(r, c);
-	for (struct optee_call *w = r->cq_head; w; w = w->cq_next) {
+	for (struct optee_call *w = r->optee->cq_head; w; w = w->cq_next) {
 		if (w->cq_done)
 			continue;
 		w->cq_done = true;
@@ -134,8 +147,8 @@ static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe,
 	} else if (!bit_test_clear(r, key)) {
 		c->notif_key = key;
 		c->woken = false;
-		c->wnext = r->notif_waiters;
-		r->notif_waiters = c;
+		c->wnext = r->optee->notif_waiters;
+		r->optee->notif_waiters = c;
 		ree_block(r, pe, notif_woken);
 		return;
 	}
@@ -228,7 +241,7 @@ static void call_issue(void *ctx, struct pe *pe)
 
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 {
-	bool regd = r->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
+	bool regd = r->optee->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
 	memset(c->args, 0, sizeof(c->args));
 	c->ffa = r->cfg.abi == REE_ABI_FFA;
 	if (c->ffa) {
@@ -257,12 +270,12 @@ static void drain(struct ree *r, struct pe *pe);
 
 static void drain_finish(struct ree *r, struct pe *pe)
 {
-	struct ree_irq *d = r->notif_irq;
-	bool bh = r->drain_bh[pe_id(pe)];
+	struct ree_irq *d = r->optee->notif_irq;
+	bool bh = r->optee->drain_bh[pe_id(pe)];
 	if (d->percpu) {
 		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
 		if (bh)
-			ree_queue_work_on(r, pe_id(pe), &r->pcpu_work[pe_id(pe)], pe);
+			ree_queue_work_on(r, pe_id(pe), &r->optee->pcpu_work[pe_id(pe)], pe);
 		ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
@@ -272,7 +285,7 @@ static void drain_finish(struct ree *r, struct pe *pe)
 static void drain_next(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	if (r->drain_more[pe_id(pe)])
+	if (r->optee->drain_more[pe_id(pe)])
 		drain(r, pe);
 	else
 		drain_finish(r, pe);
@@ -285,20 +298,20 @@ static void drain_ret(void *ctx, struct pe *pe)
 	unsigned v = (unsigned)pe_regs(pe)[1];
 
 	if (!valid) {
-		if (r->drain_first[pe_id(pe)]) {
+		if (r->optee->drain_first[pe_id(pe)]) {
 			/* a notification interrupt with nothing pending costs one fast call */
-			r->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->notif_irq->intid, 0);
+			r->optee->spurious++;
+			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->optee->notif_irq->intid, 0);
 		}
 		drain_finish(r, pe);
 		return;
 	}
-	r->drain_first[pe_id(pe)] = false;
+	r->optee->drain_first[pe_id(pe)] = false;
 	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
-		r->drain_bh[pe_id(pe)] = true;
+		r->optee->drain_bh[pe_id(pe)] = true;
 	else
 		ree_optee_notif_send(r, pe, v);
-	r->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
+	r->optee->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }
 
@@ -311,9 +324,9 @@ static void drain(struct ree *r, struct pe *pe)
 static void notif_irq_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
-	r->drain_first[pe_id(pe)] = true;
-	r->drain_bh[pe_id(pe)] = false;
-	r->drain_more[pe_id(pe)] = false;
+	r->optee->drain_first[pe_id(pe)] = true;
+	r->optee->drain_bh[pe_id(pe)] = false;
+	r->optee->drain_more[pe_id(pe)] = false;
 	drain(r, pe);
 }
 
@@ -380,8 +393,8 @@ void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
 void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 {
 	(void)cpu;
-	if (r->cfg.abi == REE_ABI_SMC && r->optee_ok && r->notif_irq && r->notif_irq->percpu)
-		ree_percpu_irq_enable(r, pe, r->notif_irq, online);
+	if (r->cfg.abi == REE_ABI_SMC && r->optee->ok && r->optee->notif_irq && r->optee->notif_irq->percpu)
+		ree_percpu_irq_enable(r, pe, r->optee->notif_irq, online);
 }
 
 /* ---- probe (§2.1) -------------------------------------------------------------------- */
@@ -392,8 +405,8 @@ static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 {
 	struct ree *r = t->r;
 	ree_trace(r, pe, why, 0, 0);
-	r->optee_ok = false;
-	r->probe_done(t, pe);
+	r->optee->ok = false;
+	r->optee->probe_done(t, pe);
 }
 
 static void probe_smc(struct ree_task *t, struct pe *pe, uint32_t fid, uint64_t a1);
@@ -404,18 +417,18 @@ static void probe_ret(void *ctx, struct pe *pe)
 	struct ree *r = t->r;
 	const uint64_t *x = pe_regs(pe);
 
-	switch (r->probe_step) {
+	switch (r->optee->probe_step) {
 	case P_UID:
 		if (x[0] != OPTEE_MSG_UID_0 || x[1] != OPTEE_MSG_UID_1 || x[2] != OPTEE_MSG_UID_2 ||
 		    x[3] != OPTEE_MSG_UID_3) {
 			probe_fail(t, pe, "optee: api uid mismatch");
 			return;
 		}
-		r->probe_step = P_OS_REV;
+		r->optee->probe_step = P_OS_REV;
 		probe_smc(t, pe, OPTEE_SMC_CALL_GET_OS_REVISION, 0);
 		return;
 	case P_OS_REV:
-		r->probe_step = P_REV;
+		r->optee->probe_step = P_REV;
 		probe_smc(t, pe, OPTEE_SMC_CALLS_REVISION, 0);
 		return;
 	case P_REV:
@@ -423,12 +436,12 @@ static void probe_ret(void *ctx, struct pe *pe)
 			probe_fail(t, pe, "optee: api revision mismatch");
 			return;
 		}
-		r->probe_step = P_THREADS;
+		r->optee->probe_step = P_THREADS;
 		probe_smc(t, pe, OPTEE_SMC_GET_THREAD_COUNT, 0);
 		return;
 	case P_THREADS:
-		r->thread_count = x[0] == OPTEE_SMC_RETURN_OK ? (unsigned)x[1] : 0;
-		r->probe_step = P_CAPS;
+		r->optee->thread_count = x[0] == OPTEE_SMC_RETURN_OK ? (unsigned)x[1] : 0;
+		r->optee->probe_step = P_CAPS;
 		probe_smc(t, pe, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0);
 		return;
 	case P_CAPS:
@@ -436,22 +449,22 @@ static void probe_ret(void *ctx, struct pe *pe)
 			probe_fail(t, pe, "optee: capabilities mismatch");
 			return;
 		}
-		r->sec_caps = x[1];
-		r->max_notif = (r->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) ? (unsigned)x[2]
+		r->optee->sec_caps = x[1];
+		r->optee->max_notif = (r->optee->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) ? (unsigned)x[2]
 									    : OPTEE_DEFAULT_MAX_NOTIF_VALUE;
-		r->optee_ok = true;
-		if (!(r->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)) {
+		r->optee->ok = true;
+		if (!(r->optee->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)) {
 			ree_trace(r, pe, "optee: no asynchronous notifications", 0, 0);
-			r->probe_done(t, pe);
+			r->optee->probe_done(t, pe);
 			return;
 		}
 		if (r->cfg.notif_intid < 0 && r->cfg.abi == REE_ABI_SMC) {
 			/* PROPOSAL: no `interrupts` in the DT; ask for a donated SGI */
-			r->probe_step = P_SGI;
+			r->optee->probe_step = P_SGI;
 			probe_smc(t, pe, OPTEE_SMC_TZSIM_GET_NOTIF_SGI, 0);
 			return;
 		}
-		r->probe_step = P_IRQ;
+		r->optee->probe_step = P_IRQ;
 		probe_ret(t, pe);
 		return;
 	case P_SGI:
@@ -461,7 +474,7 @@ static void probe_ret(void *ctx, struct pe *pe)
 		}
 		r->cfg.notif_intid = (int)x[1];
 		r->cfg.notif_percpu = true;
-		r->probe_step = P_IRQ;
+		r->optee->probe_step = P_IRQ;
 		probe_ret(t, pe);
 		return;
 	case P_IRQ: {
@@ -472,10 +485,10 @@ static void probe_ret(void *ctx, struct pe *pe)
 		if (percpu) {
 			d = ree_request_irq(r, id, true, r->cfg.notif_level, notif_irq_handler, NULL,
 					    "optee_pcpu_notification");
-			r->notif_irq = d;
+			r->optee->notif_irq = d;
 			for (unsigned c = 0; c < r->cfg.num_pes; c++) {
-				r->pcpu_work[c].fn = notif_work_fn;
-				r->pcpu_work[c].data = r;
+				r->optee->pcpu_work[c].fn = notif_work_fn;
+				r->optee->pcpu_work[c].data = r;
 			}
 			/* cpuhp_setup_state: the startup callback runs on every online CPU */
 			for (unsigned c = 0; c < r->cfg.num_pes; c++)
@@ -484,20 +497,20 @@ static void probe_ret(void *ctx, struct pe *pe)
 		} else {
 			d = ree_request_irq(r, id, false, r->cfg.notif_level, notif_irq_handler,
 					    notif_thread_fn, "optee_notification");
-			r->notif_irq = d;
+			r->optee->notif_irq = d;
 			d->affinity = (int)r->cfg.irq_affinity;
 			d->effective = r->cpu[r->cfg.irq_affinity].online ? (int)r->cfg.irq_affinity : 0;
 			ree_irq_enable(r, pe, d);
 		}
-		r->probe_step = P_ENABLE;
+		r->optee->probe_step = P_ENABLE;
 		probe_smc(t, pe, OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0);
 		return;
 	}
 	case P_ENABLE:
 		/* enable_async_notif's result is ignored */
 		ree_trace(r, pe, "optee: Asynchronous notifications enabled", r->cfg.notif_intid, 0);
-		r->probe_step = P_DONE;
-		r->probe_done(t, pe);
+		r->optee->probe_step = P_DONE;
+		r->optee->probe_done(t, pe);
 		return;
 	}
 }
@@ -508,9 +521,10 @@ static void probe_smc(struct ree_task *t, struct pe *pe, uint32_t fid, uint64_t 
 	pe_smc(pe, x, probe_ret, t);
 }
 
-void ree_optee_probe(struct ree_task *t, struct pe *pe)
+void ree_optee_probe(struct ree_task *t, struct pe *pe, ree_task_fn done)
 {
 	struct ree *r = t->r;
+	r->optee->probe_done = done;
 	if (!r->cfg.optee_present) {
 		probe_fail(t, pe, "optee: no linaro,optee-tz node");
 		return;
@@ -519,6 +533,6 @@ void ree_optee_probe(struct ree_task *t, struct pe *pe)
 		probe_fail(t, pe, "optee: method is not smc");
 		return;
 	}
-	r->probe_step = P_UID;
+	r->optee->probe_step = P_UID;
 	probe_smc(t, pe, OPTEE_SMC_CALLS_UID, 0);
 }

@@ -295,6 +295,12 @@ void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from)
 	}
 }
 
+void ree_sched_free(struct ree *r)
+{
+	for (unsigned i = 0; i < r->ntasks; i++)
+		free(r->tasks[i]);
+}
+
 void ree_sched_init_cpu(struct ree *r, unsigned cpu)
 {
 	char name[32];

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/ree/ree_hotplug.c: CPU hotplug down and up (protocol.md §6.1-6.2),
+ * CPU_SUSPEND for idle, and interrupt-masked windows: the timeline's
+ * actions on one CPU, each run by a task of its own on that CPU.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ree_internal.h"
+#include "models/monitor/smccc.h"
+
+/* Per-CPU hotplug state: the cpuhp, cpuidle and masked-window tasks. */
+struct ree_hp_cpu {
+	bool going_down;              /* cpu_down in progress (teardown before CPU_OFF) */
+	struct ree_task *hp_task;     /* cpuhp/N */
+	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
+	struct ree_task *mask_task;   /* maskwin/N */
+	bool mask_secure;
+	sim_time mask_dur;
+};
+
+struct ree_hotplug {
+	struct ree_hp_cpu cpu[REE_MAX_CPUS];
+	struct ree_task *up_task;     /* cpuhp-ctl: brings CPUs up */
+};
+
+int ree_hotplug_init(struct ree *r)
+{
+	r->hp = calloc(1, sizeof(*r->hp));
+	return r->hp ? 0 : -1;
+}
+
+void ree_hotplug_free(struct ree *r) { free(r->hp); }
+
+unsigned ree_online_count(const struct ree *r)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < r->cfg.num_pes; i++)
+		n += r->cpu[i].online && !r->hp->cpu[i].going_down;
+	return n;
+}
+
+/* ---- hotplug down (§6.1) ------------------------------------------------------------ */
+
+static void die_ret(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	/* CPU_OFF returned: PSCI refused; the CPU stays (it was already offline in Linux) */
+	ree_trace(r, pe, "psci: CPU_OFF failed", pe_id(pe), pe_regs(pe)[0]);
+	r->cpu[pe_id(pe)].online = true;
+	ree_block(r, pe, ree_task_park);
+}
+
+static void take_cpu_down(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	uint64_t x[8] = { PSCI_CPU_OFF };
+	/* __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
+	c->online = false;
+	r->hp->cpu[pe_id(pe)].going_down = false;
+	ree_migrate_irqs(r, pe, pe_id(pe));
+	ree_migrate_tasks(r, pe_id(pe));
+	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
+	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
+	c->cur->state = T_BLOCKED;
+	c->cur = NULL;
+	pe_set_masks(pe, true, true);
+	pe_smc(pe, x, die_ret, r);
+}
+
+static void hp_down(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's work goes elsewhere */
+	ree_wq_unbind(r, pe_id(pe), pe);
+	pe_exec(pe, 0, "take_cpu_down", take_cpu_down, r);
+}
+
+/*
+ * cpuhp teardown on the dying CPU, in descending state order (protocol.md
+ * §6.1): CPUHP_AP_ONLINE_DYN first (optee/ffa disable_percpu_irq), then the
+ * rest of the sequence (ree.hotplug), then the workqueue unbind and
+ * take_cpu_down (IRQ migration), then cpu_die -> PSCI CPU_OFF.
+ */
+static void hp_down_start(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	ree_optee_cpuhp(r, pe, pe_id(pe), false);
+	ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	pe_exec(pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), "cpuhp teardown", hp_down, t);
+}
+
+int ree_cpu_down(struct ree *r, unsigned cpu)
+{
+	struct ree_hp_cpu *c;
+	char name[32];
+	/* the last CPU cannot go (cpu_down refuses it); nor one already on its way down */
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->hp->cpu[cpu].going_down || ree_online_count(r) <= 1 ||
+	    !r->booted) {
+		ree_trace(r, NULL, "cpu_off refused", cpu, 0);
+		return -1;
+	}
+	c = &r->hp->cpu[cpu];
+	c->going_down = true;
+	if (!c->hp_task) {
+		snprintf(name, sizeof(name), "cpuhp/%u", cpu);
+		c->hp_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, hp_down_start);
+	}
+	c->hp_task->resume = hp_down_start;
+	c->hp_task->has_frame = false;
+	ree_wake(r, c->hp_task, NULL);
+	return 0;
+}
+
+/* ---- hotplug up ---------------------------------------------------------------------------- */
+
+static void up_wait(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, ree_task_park); }
+
+static void up_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	struct ree *r = t->r;
+	if ((int64_t)pe_regs(pe)[0] != PSCI_E_SUCCESS) {
+		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe_regs(pe)[0]);
+		ree_block(r, pe, ree_task_park);
+		return;
+	}
+	r->hp_waiter = t;
+	up_wait(t, pe);
+}
+
+static void up_start(struct ree_task *t, struct pe *pe)
+{
+	uint64_t x[8] = { PSCI_CPU_ON64, pe_mpidr((unsigned)(uintptr_t)t->data), 0x40080000, 0 };
+	pe_smc(pe, x, up_ret, t);
+}
+
+int ree_cpu_up(struct ree *r, unsigned cpu)
+{
+	if (cpu >= r->cfg.num_pes || r->cpu[cpu].online || !r->booted) {
+		ree_trace(r, NULL, "cpu_on refused", cpu, 0);
+		return -1;
+	}
+	if (!r->hp->up_task)
+		r->hp->up_task = ree_task_new(r, "cpuhp-ctl", -1, PRIO_FIFO, up_start);
+	if (r->hp->up_task->state != T_BLOCKED) {
+		ree_trace(r, NULL, "cpu_on refused (busy)", cpu, 0);
+		return -1;
+	}
+	r->hp->up_task->data = (void *)(uintptr_t)cpu;
+	r->hp->up_task->resume = up_start;
+	r->hp->up_task->has_frame = false;
+	ree_wake(r, r->hp->up_task, NULL);
+	return 0;
+}
+
+/* ---- suspend ------------------------------------------------------------------------- */
+
+static void suspend_ret(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	ree_trace(t->r, pe, "cpu_suspend returned", pe_id(pe), pe_regs(pe)[0]);
+	ree_block(t->r, pe, ree_task_park);
+}
+
+static void suspend_start(struct ree_task *t, struct pe *pe)
+{
+	/* psci_cpu_suspend_enter: a core power-down state, power level 0 */
+	uint64_t x[8] = { PSCI_CPU_SUSPEND64, PSCI_PSTATE_TYPE_POWERDOWN, 0x40080000, 0 };
+	pe_set_masks(pe, true, true);
+	pe_smc(pe, x, suspend_ret, t);
+}
+
+int ree_cpu_suspend(struct ree *r, unsigned cpu)
+{
+	struct ree_hp_cpu *c;
+	char name[32];
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
+		ree_trace(r, NULL, "suspend refused", cpu, 0);
+		return -1;
+	}
+	c = &r->hp->cpu[cpu];
+	if (!c->idle_task) {
+		snprintf(name, sizeof(name), "cpuidle/%u", cpu);
+		c->idle_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, suspend_start);
+	}
+	if (c->idle_task->state != T_BLOCKED)
+		return -1;
+	c->idle_task->resume = suspend_start;
+	ree_wake(r, c->idle_task, NULL);
+	return 0;
+}
+
+/* ---- masked windows ----------------------------------------------------------------- */
+
+static void mask_done_call(struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	(void)rc;
+	ree_block(c->task->r, pe, ree_task_park);
+}
+
+static void mask_ns_done(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	pe_set_masks(pe, false, false);
+	ree_block(t->r, pe, ree_task_park);
+}
+
+static void mask_start(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	struct ree_hp_cpu *c = &r->hp->cpu[pe_id(pe)];
+	if (c->mask_secure) {
+		t->call.cmd = TZSIM_MSG_CMD_INVOKE_MASKED;
+		t->call.param = c->mask_dur;
+		t->call.tag = 0;
+		t->call.done = mask_done_call;
+		ree_optee_call(r, &t->call, pe);
+		return;
+	}
+	/* local_irq_disable(): IRQs wait; FIQs to EL3 (secure interrupts) still preempt */
+	pe_set_masks(pe, true, false);
+	ree_trace(r, pe, "normal masked window", c->mask_dur, 0);
+	pe_exec(pe, c->mask_dur, "irqs-off section", mask_ns_done, t);
+}
+
+int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur)
+{
+	struct ree_hp_cpu *c;
+	char name[32];
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
+		ree_trace(r, NULL, "mask_window refused", cpu, 0);
+		return -1;
+	}
+	c = &r->hp->cpu[cpu];
+	if (!c->mask_task) {
+		snprintf(name, sizeof(name), "maskwin/%u", cpu);
+		c->mask_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, mask_start);
+	}
+	if (c->mask_task->state != T_BLOCKED)
+		return -1;
+	c->mask_secure = secure;
+	c->mask_dur = dur;
+	c->mask_task->resume = mask_start;
+	ree_wake(r, c->mask_task, NULL);
+	return 0;
+}
+

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * models/ree/ree_optee.h: the OP-TEE driver's state (drivers/tee/optee),
+ * shared by its two ABIs: the SMC ABI (ree_optee.c, smc_abi.c) and the FF-A
+ * ABI (ree_ffa.c, ffa_abi.c). Nothing else in the Linux model reads it.
+ */
+#ifndef MODELS_REE_REE_OPTEE_H
+#define MODELS_REE_REE_OPTEE_H
+
+#include "ree_internal.h"
+
+struct ree_optee {
+	bool ok;                            /* probed */
+	uint64_t sec_caps;
+	unsigned thread_count;
+	unsigned max_notif;
+	uint8_t notif_bitmap[32];           /* optee_notif_send before a waiter: one bit per key */
+	struct optee_call *notif_waiters;
+	struct optee_call *cq_head, *cq_tail; /* the call queue: every call in flight */
+	struct ree_irq *notif_irq;          /* the notification interrupt (or FF-A's SRI) */
+	ree_task_fn probe_done;
+	uint64_t spurious;                  /* notification interrupts that found nothing */
+	/* SMC ABI */
+	int probe_step;
+	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
+	bool drain_first[REE_MAX_CPUS], drain_bh[REE_MAX_CPUS], drain_more[REE_MAX_CPUS];
+};
+
+#endif

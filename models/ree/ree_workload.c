@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/ree/ree_workload.c: what else the normal world runs: TA
+ * invocations arriving at a rate (user tasks making yielding calls) and
+ * CPU-bound batch tasks.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ree_internal.h"
+
+struct ree_workload {
+	struct ree *r;
+	char name[32];
+	int kind;                /* 0 ta_invoke, 1 cpu_bound */
+	uint64_t rate_hz;
+	struct sim_cost cost;
+	uint64_t cpus;
+	struct sim_rng rng;
+	struct sim_event ev;
+	bool running;
+	unsigned rr;
+	struct ree_task *task[REE_MAX_CPUS];
+	unsigned queued[REE_MAX_CPUS];
+	uint64_t dropped;
+};
+
+struct ree_workloads {
+	struct ree_workload w[REE_MAX_WORKLOADS];
+	int n;
+};
+
+int ree_workloads_init(struct ree *r)
+{
+	r->wl = calloc(1, sizeof(*r->wl));
+	return r->wl ? 0 : -1;
+}
+
+void ree_workloads_free(struct ree *r)
+{
+	if (!r->wl)
+		return;
+	for (int i = 0; i < r->wl->n; i++)
+		sim_cancel(r->sim->k, &r->wl->w[i].ev);
+	free(r->wl);
+}
+
+/* ---- workloads ----------------------------------------------------------------------- */
+
+static void ta_loop(struct ree_task *t, struct pe *pe);
+
+static void ta_done(struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	(void)rc;
+	ree_yield(c->task->r, pe, ta_loop);
+}
+
+static void ta_loop(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	struct ree_workload *w = t->data;
+	unsigned cpu = (unsigned)t->bound;
+	sim_time work;
+	if (!w->queued[cpu]) {
+		ree_block(r, pe, ta_loop);
+		return;
+	}
+	w->queued[cpu]--;
+	work = sim_cost_sample(&w->cost, &w->rng, pe_clock(pe));
+	t->call.cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	t->call.param = work;
+	t->call.tag = 0;
+	t->call.done = ta_done;
+	ree_optee_call(r, &t->call, pe);
+}
+
+static void ta_arrival(void *ctx, uint64_t arg)
+{
+	struct ree_workload *w = ctx;
+	struct ree *r = w->r;
+	unsigned n = r->cfg.num_pes;
+	(void)arg;
+	if (!w->running)
+		return;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned cpu = (w->rr + k) % n;
+		if ((w->cpus >> cpu & 1) && r->cpu[cpu].online) {
+			w->rr = cpu + 1;
+			if (w->queued[cpu] < 1000)
+				w->queued[cpu]++;
+			else
+				w->dropped++;
+			ree_wake(r, w->task[cpu], NULL);
+			break;
+		}
+	}
+	if (w->rate_hz)
+		sim_schedule(r->sim->k, &w->ev,
+			     (sim_time)llround(-log(1.0 - sim_rng_unit(&w->rng)) * (double)SIM_S / (double)w->rate_hz), 0);
+}
+
+static void cpu_bound_loop(struct ree_task *t, struct pe *pe);
+
+static void cpu_bound_chunk(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	ree_yield(t->r, pe, cpu_bound_loop);
+}
+
+static void cpu_bound_loop(struct ree_task *t, struct pe *pe)
+{
+	struct ree_workload *w = t->data;
+	if (!w->running) {
+		ree_block(t->r, pe, cpu_bound_loop);
+		return;
+	}
+	pe_exec(pe, sim_cost_sample(&w->cost, &w->rng, pe_clock(pe)), t->name, cpu_bound_chunk, t);
+}
+
+static int add_workload(struct ree *r, const char *name, int kind, uint64_t rate, const struct sim_cost *cost,
+			uint64_t cpus)
+{
+	struct ree_workload *w;
+	char rng_name[48];
+	if (r->wl->n == REE_MAX_WORKLOADS)
+		return -1;
+	w = &r->wl->w[r->wl->n];
+	memset(w, 0, sizeof(*w));
+	w->r = r;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	w->kind = kind;
+	w->rate_hz = rate;
+	w->cost = *cost;
+	w->cpus = cpus;
+	snprintf(rng_name, sizeof(rng_name), "workload.%s", name);
+	sim_rng_init(&w->rng, r->sim->seed, rng_name);
+	sim_event_init(&w->ev, ta_arrival, w);
+	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
+		char tn[32];
+		if (!(cpus >> c & 1))
+			continue;
+		snprintf(tn, sizeof(tn), "%.20s/%u", name, c);
+		w->task[c] = ree_task_new(r, tn, (int)c, kind ? PRIO_BATCH : PRIO_NORMAL,
+					  kind ? cpu_bound_loop : ta_loop);
+		w->task[c]->data = w;
+	}
+	return r->wl->n++;
+}
+
+int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz, const struct sim_cost *secure_work,
+			uint64_t cpus)
+{
+	return add_workload(r, name, 0, rate_hz, secure_work, cpus);
+}
+
+int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus)
+{
+	return add_workload(r, name, 1, 0, chunk, cpus);
+}
+
+void ree_workloads_start(struct ree *r)
+{
+	for (int i = 0; i < r->wl->n; i++) {
+		struct ree_workload *w = &r->wl->w[i];
+		w->running = true;
+		if (w->kind == 0) {
+			if (w->rate_hz)
+				sim_schedule(r->sim->k, &w->ev, 0, 0);
+			continue;
+		}
+		for (unsigned c = 0; c < r->cfg.num_pes; c++)
+			if (w->task[c])
+				ree_wake(r, w->task[c], NULL);
+	}
+}
+
+void ree_workloads_stop(struct ree *r)
+{
+	for (int i = 0; i < r->wl->n; i++) {
+		r->wl->w[i].running = false;
+		sim_cancel(r->sim->k, &r->wl->w[i].ev);
+	}
+}
+
+void ree_workload_rate(struct ree *r, int i, uint64_t rate_hz)
+{
+	struct ree_workload *w = &r->wl->w[i];
+	w->rate_hz = rate_hz;
+	if (w->running && w->kind == 0) {
+		sim_cancel(r->sim->k, &w->ev);
+		if (rate_hz)
+			sim_schedule(r->sim->k, &w->ev, 0, 0);
+	}
+}
+
+
