@@ -406,18 +406,21 @@ void platform_finish(struct platform *p)
 void platform_free(struct platform *p)
 {
 	/*
-	 * The GIC first: gic_free cancels its queued events, and a cancel
-	 * re-sifts the kernel's heap, which writes into every event it moves.
-	 * The other models embed events that may still be queued (a device's
-	 * next arrival, a PE's work) and cancel nothing; freed first, they
-	 * turned that re-sift into a use after free.
+	 * Every model cancels the events it embeds when it is freed (a cancel
+	 * re-sifts the kernel's heap, which writes into the events it moves), so
+	 * the order below does not matter.
 	 */
-	gic_free(p->gic);
+	if (p->sim.k) {
+		sim_cancel(p->sim.k, &p->tl_ev);
+		for (unsigned i = 0; i < p->ncpus; i++)
+			sim_cancel(p->sim.k, &p->timer_ev[i]);
+	}
 	ree_free(p->ree);
 	tee_free(p->tee);
 	mon_free(p->mon);
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
 		pe_free(p->pe[i]);
+	gic_free(p->gic);
 	stats_free(p->stats);
 	for (unsigned i = 0; i < 32; i++)
 		free(p->replay[i]);

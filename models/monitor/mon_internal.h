@@ -28,8 +28,20 @@ struct mon_pe {
 	uint64_t psci_fid;
 };
 
+/*
+ * A runtime service (TF-A rt_svc_desc_t): the OENs it owns for one call
+ * type, and its handler. @from_secure: the SMC came from S-EL1.
+ */
+struct mon_rt_svc {
+	const char *name;
+	uint8_t start_oen, end_oen;
+	uint8_t call_type; /* SMC_TYPE_FAST or SMC_TYPE_YIELD */
+	void (*handler)(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_secure);
+};
+
 struct mon {
 	struct sim *sim;
+	const struct mon_rt_svc *svc[2][OEN_LIMIT]; /* by (call type, OEN); NULL: SMC_UNK */
 	struct mon_config cfg;
 	struct mon_pe *pes;
 	unsigned n;

@@ -12,6 +12,7 @@
 
 static void smc_entry(void *ctx, struct pe *pe);
 static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc);
+static void index_services(struct mon *m);
 
 struct mon *mon_new(struct sim *s, struct pe **pes, unsigned n, const struct mon_config *cfg)
 {
@@ -26,6 +27,7 @@ struct mon *mon_new(struct sim *s, struct pe **pes, unsigned n, const struct mon
 	m->sim = s;
 	m->cfg = *cfg;
 	m->n = n;
+	index_services(m);
 	for (unsigned i = 0; i < n; i++) {
 		struct mon_pe *mp = &m->pes[i];
 		mp->m = m;
@@ -43,6 +45,9 @@ void mon_free(struct mon *m)
 {
 	if (!m)
 		return;
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->pes[i].power_ev.fn)
+			sim_cancel(m->sim->k, &m->pes[i].power_ev);
 	free(m->pes);
 	free(m);
 }
@@ -244,40 +249,85 @@ static void unknown_done(void *ctx, struct pe *pe)
 static void smccc_version_done(void *ctx, struct pe *pe)
 {
 	(void)pe;
-	mon_smc_done(ctx, 0x10002); /* SMCCC v1.2 */
+	mon_smc_done(ctx, SMCCC_VERSION_1_2);
 }
 
+/* Unknown function ID: SMC_UNK, never fatal (SMCCC). */
+static void smc_unknown(struct mon_pe *mp, struct pe *pe)
+{
+	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC unknown", unknown_done, mp);
+}
+
+/* ---- the runtime services ------------------------------------------------- */
+
+/* Arm architecture calls (TF-A arm_arch_svc_smc_handler): SMCCC_VERSION. */
+static void arm_arch_svc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_secure)
+{
+	(void)from_secure;
+	if (fid != SMCCC_VERSION) {
+		smc_unknown(mp, pe);
+		return;
+	}
+	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMCCC_VERSION", smccc_version_done, mp);
+}
+
+/* The standard service (TF-A std_svc_smc_handler): PSCI from the normal world, FF-A to the SPMD slot. */
+static void std_svc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_secure)
+{
+	unsigned func = SMCCC_FUNC(fid);
+	if (func <= PSCI_FUNC_LAST && !from_secure) {
+		mon_psci_call(mp, fid);
+		return;
+	}
+	if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->ffa_handler) {
+		mp->m->ffa_handler(mp->m->ffa_ctx, pe);
+		return;
+	}
+	smc_unknown(mp, pe);
+}
+
+/* The OP-TEE dispatcher (TF-A opteed_smc_handler), fast and yielding. */
+static void opteed_svc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_secure)
+{
+	(void)pe;
+	if (from_secure)
+		opteed_from_secure(mp, fid);
+	else
+		opteed_from_ns(mp, fid);
+}
+
+/*
+ * The services, as DECLARE_RT_SVC declares them in TF-A: an OEN range and a
+ * call type each. mon_new indexes them by (call type, OEN) the way
+ * runtime_svc_init fills rt_svc_descs_indices.
+ */
+static const struct mon_rt_svc rt_svcs[] = {
+	{ "arm_arch_svc", OEN_ARM, OEN_ARM, SMC_TYPE_FAST, arm_arch_svc },
+	{ "std_svc", OEN_STD, OEN_STD, SMC_TYPE_FAST, std_svc },
+	{ "opteed_fast", OEN_TOS_START, OEN_TOS_END, SMC_TYPE_FAST, opteed_svc },
+	{ "opteed_std", OEN_TOS_START, OEN_TOS_END, SMC_TYPE_YIELD, opteed_svc },
+};
+
+static void index_services(struct mon *m)
+{
+	for (size_t i = 0; i < sizeof(rt_svcs) / sizeof(rt_svcs[0]); i++)
+		for (unsigned oen = rt_svcs[i].start_oen; oen <= rt_svcs[i].end_oen; oen++)
+			m->svc[rt_svcs[i].call_type][oen] = &rt_svcs[i];
+}
+
+/* The SMC exception vector: find the service by (call type, OEN) and call it. */
 static void smc_entry(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	const struct pe_frame *caller = pe_top_frame(pe);
 	uint32_t fid = (uint32_t)pe_regs(pe)[0];
-	unsigned oen = SMCCC_OEN(fid), func = SMCCC_FUNC(fid);
-	bool from_secure = caller && caller->world == SIM_WORLD_S;
+	const struct mon_rt_svc *svc = mp->m->svc[SMC_TYPE_OF(fid)][SMCCC_OEN(fid)];
 
-	if (oen >= OEN_TOS_START && oen <= OEN_TOS_END) {
-		if (from_secure)
-			opteed_from_secure(mp, fid);
-		else
-			opteed_from_ns(mp, fid);
+	if (!svc) {
+		smc_unknown(mp, pe);
 		return;
 	}
-	if (oen == OEN_STD && SMCCC_IS_FAST(fid)) {
-		if (func <= 0x1f && !from_secure) {
-			mon_psci_call(mp, fid);
-			return;
-		}
-		if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->ffa_handler) {
-			mp->m->ffa_handler(mp->m->ffa_ctx, pe);
-			return;
-		}
-	}
-	if (oen == OEN_ARM && fid == 0x80000000u) {
-		pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMCCC_VERSION", smccc_version_done, mp);
-		return;
-	}
-	/* Unknown function ID: SMC_UNK, never fatal (SMCCC). */
-	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC unknown", unknown_done, mp);
+	svc->handler(mp, pe, fid, caller && caller->world == SIM_WORLD_S);
 }
 
 /* A Secure Group 1 interrupt taken while the normal world ran (FIQ at EL3). */

@@ -16,10 +16,24 @@
 #define SMCCC_IS_FAST(fid) (((fid) & SMCCC_FAST) != 0)
 #define SMC_UNK 0xFFFFFFFFull
 
+/* Call types (TF-A smccc.h SMC_TYPE_*): the index of a service's dispatch table. */
+#define SMC_TYPE_YIELD 0
+#define SMC_TYPE_FAST 1
+#define SMC_TYPE_OF(fid) (SMCCC_IS_FAST(fid) ? SMC_TYPE_FAST : SMC_TYPE_YIELD)
+
+/* Owning entity numbers (SMCCC, Arm DEN 0028 table 6-2) */
 #define OEN_ARM 0
 #define OEN_STD 4
 #define OEN_TOS_START 50
 #define OEN_TOS_END 63
+#define OEN_LIMIT 64
+
+/* Arm architecture calls (OEN 0): SMCCC_VERSION returns v1.2 as (major << 16) | minor. */
+#define SMCCC_VERSION 0x80000000u
+#define SMCCC_VERSION_1_2 0x10002u
+
+/* Standard service (OEN 4) function ranges: PSCI 0x00-0x1F (TF-A is_psci_fid), FF-A 0x60-0xFF. */
+#define PSCI_FUNC_LAST 0x1f
 
 /* PSCI (TF-A include/lib/psci/psci.h) */
 #define PSCI_VERSION 0x84000000u
