@@ -19,29 +19,38 @@
 
 static void port_state(void *ctx, unsigned pe, unsigned el, bool secure)
 {
-	gic_pe_state(ctx, pe, el, secure);
+	struct platform *p = ctx;
+	gic_pe_state(p->gic, pe, el, secure);
 }
 
 static int port_icc_read(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t *val)
 {
+	struct platform *p = ctx;
 	struct gic_icc_access a = { pe, el, secure };
-	return gic_icc_read(ctx, &a, (enum gic_icc_reg)reg, val);
+	return gic_icc_read(p->gic, &a, (enum gic_icc_reg)reg, val);
 }
 
 static int port_icc_write(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t val)
 {
+	struct platform *p = ctx;
 	struct gic_icc_access a = { pe, el, secure };
-	return gic_icc_write(ctx, &a, (enum gic_icc_reg)reg, val);
+	return gic_icc_write(p->gic, &a, (enum gic_icc_reg)reg, val);
 }
 
-static int port_mmio_read(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val)
+static int port_mmio_read(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+			  uint64_t *val)
 {
-	return gic_mmio_read(ctx, addr, size, secure, val);
+	struct platform *p = ctx;
+	struct sim_bus_access a = { (int)pe, el, secure };
+	return sim_bus_read(p->bus, &a, addr, size, val);
 }
 
-static int port_mmio_write(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val)
+static int port_mmio_write(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+			   uint64_t val)
 {
-	return gic_mmio_write(ctx, addr, size, secure, val);
+	struct platform *p = ctx;
+	struct sim_bus_access a = { (int)pe, el, secure };
+	return sim_bus_write(p->bus, &a, addr, size, val);
 }
 
 /* ---- the device tree ---------------------------------------------------------------- */
@@ -251,15 +260,22 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	p->notif_intid = tr->kind == SCENARIO_SPI || tr->kind == SCENARIO_PPI ? p->dt.notif_intid : (int)tr->intid;
 
 	gic_config_default(&gc, p->ncpus, 256);
-	gc.gicd_base = p->dt.gicd_base;
-	gc.gicr_base = p->dt.gicr_base;
 	gc.prio_bits = sc->platform.prio_bits ? sc->platform.prio_bits : 5;
 	gc.pend_to_wire = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_PEND_TO_WIRE], NULL, &sc->platform.costs.clock);
 	gc.ack_rearb = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_ACK_REARB], NULL, &sc->platform.costs.clock);
 	gc.sgi_delay = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY], NULL, &sc->platform.costs.clock);
 	p->gic = gic_new(&p->sim, &gc);
-	if (!p->gic) {
+	p->bus = sim_bus_new(&p->sim);
+	if (!p->gic || !p->bus) {
 		snprintf(err, errlen, "cannot build the GIC");
+		platform_free(p);
+		return -1;
+	}
+	/* the address map, from the device tree's reg properties */
+	if (gic_map(p->gic, p->bus, p->dt.gicd_base, p->dt.gicr_base) != 0) {
+		snprintf(err, errlen, "%s: the GIC's frames (GICD 0x%llx, GICR 0x%llx) are misaligned or overlap",
+			 sc->platform.dts[0] ? sc->platform.dts : "built-in device tree",
+			 (unsigned long long)p->dt.gicd_base, (unsigned long long)p->dt.gicr_base);
 		platform_free(p);
 		return -1;
 	}
@@ -273,7 +289,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			platform_free(p);
 			return -1;
 		}
-		pe_set_ports(p->pe[i], &(struct pe_ports){ p->gic, port_state, port_icc_read, port_icc_write,
+		pe_set_ports(p->pe[i], &(struct pe_ports){ p, port_state, port_icc_read, port_icc_write,
 							   port_mmio_read, port_mmio_write });
 		sim_wire_connect(gic_irq_wire(p->gic, i), pe_irq_input, p->pe[i], 0);
 		sim_wire_connect(gic_fiq_wire(p->gic, i), pe_fiq_input, p->pe[i], 0);
@@ -421,6 +437,7 @@ void platform_free(struct platform *p)
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
 		pe_free(p->pe[i]);
 	gic_free(p->gic);
+	sim_bus_free(p->bus);
 	stats_free(p->stats);
 	for (unsigned i = 0; i < 32; i++)
 		free(p->replay[i]);

@@ -12,6 +12,7 @@
 #ifndef SIM_PLATFORM_H
 #define SIM_PLATFORM_H
 
+#include "sim/bus.h"
 #include "sim/dt.h"
 #include "sim/scenario/scenario.h"
 #include "sim/kernel/sim.h"
@@ -37,6 +38,7 @@ struct platform {
 	void *dtb;
 	size_t dtb_len;
 	struct gic *gic;
+	struct sim_bus *bus;
 	struct pe *pe[PLATFORM_MAX_CPUS];
 	unsigned ncpus;
 	struct mon *mon;

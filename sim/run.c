@@ -207,7 +207,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 {
 	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
 					      "spurious", "eth_limit", "foreign_intr", "irqs", "smc",
-					      "world_switches", "secure_irqs", "sgi_dropped", "smc_per_notification",
+					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "smc_per_notification",
 					      "world_switches_per_notification", NULL };
 	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 	double v;

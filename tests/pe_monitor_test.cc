@@ -65,6 +65,7 @@ public:
 	sim_costs costs{};
 	gic_config gc{};
 	gic *g = nullptr;
+	sim_bus *bus = nullptr;
 	std::vector<pe *> pptr;
 	mon *m = nullptr;
 	RecordLog log;
@@ -91,10 +92,12 @@ public:
 			gc.pend_to_wire = pend_to_wire;
 		g = gic_new(&s, &gc);
 		EXPECT_NE(g, nullptr);
+		bus = sim_bus_new(&s);
+		EXPECT_EQ(gic_map(g, bus, GIC_VIRT_GICD_BASE, GIC_VIRT_GICR_BASE), 0);
 		for (unsigned i = 0; i < n; i++) {
 			pe *p = pe_new(&s, i, &costs);
 			pptr.push_back(p);
-			pe_ports ports{ g, port_state, port_icc_read, port_icc_write, port_mmio_read, port_mmio_write };
+			pe_ports ports{ this, port_state, port_icc_read, port_icc_write, port_mmio_read, port_mmio_write };
 			pe_set_ports(p, &ports);
 			sim_wire_connect(gic_irq_wire(g, i), pe_irq_input, p, 0);
 			sim_wire_connect(gic_fiq_wire(g, i), pe_fiq_input, p, 0);
@@ -104,8 +107,8 @@ public:
 		ns_entered.assign(n, NEVER);
 		ns_entries.assign(n, 0);
 		mon_config mc{};
-		mc.gicd_base = gc.gicd_base;
-		mc.gicr_base = gc.gicr_base;
+		mc.gicd_base = GIC_VIRT_GICD_BASE;
+		mc.gicr_base = GIC_VIRT_GICR_BASE;
 		mc.num_spis = 64;
 		mc.sirq[0] = mon_secure_irq{ SEC_SPI, false, 0, 0x10 };
 		mc.n_sirq = 1;
@@ -132,6 +135,7 @@ public:
 		gic_free(g);
 		for (pe *p : pptr)
 			pe_free(p);
+		sim_bus_free(bus);
 		sim_fini(&s);
 	}
 	Rig(const Rig &) = delete;
@@ -204,19 +208,24 @@ public:
 	uint64_t rd(uint64_t addr, unsigned size = 4)
 	{
 		uint64_t v = ~0ull;
-		EXPECT_EQ(gic_mmio_read(g, addr, size, true, &v), 0);
+		sim_bus_access a{ -1, 3, true };
+		EXPECT_EQ(sim_bus_read(bus, &a, addr, size, &v), 0);
 		return v;
 	}
-	void wr(uint64_t addr, uint64_t v, unsigned size = 4) { EXPECT_EQ(gic_mmio_write(g, addr, size, true, v), 0); }
-	uint64_t waker(unsigned cpu) { return rd(gc.gicr_base + (uint64_t)cpu * GICR_STRIDE + GICR_WAKER); }
+	void wr(uint64_t addr, uint64_t v, unsigned size = 4)
+	{
+		sim_bus_access a{ -1, 3, true };
+		EXPECT_EQ(sim_bus_write(bus, &a, addr, size, v), 0);
+	}
+	uint64_t waker(unsigned cpu) { return rd(GIC_VIRT_GICR_BASE + (uint64_t)cpu * GICR_STRIDE + GICR_WAKER); }
 	/* A Non-secure Group 1 edge SPI (the monitor made it G1NS at boot), routed and enabled. */
 	void ns_spi(unsigned id, unsigned cpu, uint8_t prio)
 	{
-		uint64_t cfg = gc.gicd_base + GICD_ICFGR + 4 * (id / 16);
+		uint64_t cfg = GIC_VIRT_GICD_BASE + GICD_ICFGR + 4 * (id / 16);
 		wr(cfg, rd(cfg) | (2ull << (2 * (id % 16))));
-		wr(gc.gicd_base + GICD_IPRIORITYR + id, prio, 1);
-		wr(gc.gicd_base + GICD_IROUTER + 8 * id, pe_mpidr(cpu), 8);
-		wr(gc.gicd_base + GICD_ISENABLER + 4 * (id / 32), 1ull << (id % 32));
+		wr(GIC_VIRT_GICD_BASE + GICD_IPRIORITYR + id, prio, 1);
+		wr(GIC_VIRT_GICD_BASE + GICD_IROUTER + 8 * id, pe_mpidr(cpu), 8);
+		wr(GIC_VIRT_GICD_BASE + GICD_ISENABLER + 4 * (id / 32), 1ull << (id % 32));
 	}
 	/* A rising and falling edge on SPI @id at the current time. */
 	void pulse(unsigned id)
@@ -265,25 +274,29 @@ private:
 	/* port glue, as sim/platform.c wires it */
 	static void port_state(void *ctx, unsigned p, unsigned el, bool secure)
 	{
-		gic_pe_state(static_cast<gic *>(ctx), p, el, secure);
+		gic_pe_state(static_cast<Rig *>(ctx)->g, p, el, secure);
 	}
 	static int port_icc_read(void *ctx, unsigned p, unsigned el, bool secure, int reg, uint64_t *val)
 	{
 		gic_icc_access a{ p, el, secure };
-		return gic_icc_read(static_cast<gic *>(ctx), &a, (gic_icc_reg)reg, val);
+		return gic_icc_read(static_cast<Rig *>(ctx)->g, &a, (gic_icc_reg)reg, val);
 	}
 	static int port_icc_write(void *ctx, unsigned p, unsigned el, bool secure, int reg, uint64_t val)
 	{
 		gic_icc_access a{ p, el, secure };
-		return gic_icc_write(static_cast<gic *>(ctx), &a, (gic_icc_reg)reg, val);
+		return gic_icc_write(static_cast<Rig *>(ctx)->g, &a, (gic_icc_reg)reg, val);
 	}
-	static int port_mmio_read(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val)
+	static int port_mmio_read(void *ctx, unsigned p, unsigned el, bool secure, uint64_t addr, unsigned size,
+				  uint64_t *val)
 	{
-		return gic_mmio_read(static_cast<gic *>(ctx), addr, size, secure, val);
+		sim_bus_access a{ (int)p, el, secure };
+		return sim_bus_read(static_cast<Rig *>(ctx)->bus, &a, addr, size, val);
 	}
-	static int port_mmio_write(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val)
+	static int port_mmio_write(void *ctx, unsigned p, unsigned el, bool secure, uint64_t addr, unsigned size,
+				   uint64_t val)
 	{
-		return gic_mmio_write(static_cast<gic *>(ctx), addr, size, secure, val);
+		sim_bus_access a{ (int)p, el, secure };
+		return sim_bus_write(static_cast<Rig *>(ctx)->bus, &a, addr, size, val);
 	}
 
 	/* ---- the test OP-TEE: each entry logs itself, then returns with its *_DONE ---- */

@@ -54,7 +54,8 @@ struct Plat : PlatHarness {
 	void pend_notif_spi()
 	{
 		uint64_t addr = p->dt.gicd_base + GICD_ISPENDR + 4 * (kNotifIntid / 32);
-		ASSERT_EQ(gic_mmio_write(p->gic, addr, 4, true, 1ull << (kNotifIntid % 32)), 0);
+		sim_bus_access a{ -1, 1, true };
+		ASSERT_EQ(sim_bus_write(p->bus, &a, addr, 4, 1ull << (kNotifIntid % 32)), 0);
 	}
 };
 
@@ -164,10 +165,11 @@ TEST(ProtoNotifSend, SameValueCoalescesIntoOneBitButRaisesEverySend)
 	static uint64_t ispendr_addr;
 	ispendr_addr = ispendr;
 	struct pe_ports tap = real;
-	tap.mmio_write = [](void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val) {
+	tap.mmio_write = [](void *ctx, unsigned cpu, unsigned el, bool secure, uint64_t addr, unsigned size,
+			    uint64_t val) {
 		if (addr == ispendr_addr && (val >> (kNotifIntid % 32) & 1))
 			ispendr_writes++;
-		return real.mmio_write(ctx, addr, size, secure, val);
+		return real.mmio_write(ctx, cpu, el, secure, addr, size, val);
 	};
 	pe_set_ports(pl.p->pe[1], &tap);
 	Sends s{ &pl, { 7, 7 }, 1 };

@@ -86,16 +86,18 @@ struct Plat : PlatHarness {
 		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, true, (uint64_t)reg, val });
 		return t->real.icc_write(t->real.ctx, pe, el, secure, reg, val);
 	}
-	static int t_mmio_read(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val)
+	static int t_mmio_read(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+			       uint64_t *val)
 	{
 		Tap *t = static_cast<Tap *>(ctx);
-		return t->real.mmio_read(t->real.ctx, addr, size, secure, val);
+		return t->real.mmio_read(t->real.ctx, pe, el, secure, addr, size, val);
 	}
-	static int t_mmio_write(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val)
+	static int t_mmio_write(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+				uint64_t val)
 	{
 		Tap *t = static_cast<Tap *>(ctx);
 		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, false, addr, val });
-		return t->real.mmio_write(t->real.ctx, addr, size, secure, val);
+		return t->real.mmio_write(t->real.ctx, pe, el, secure, addr, size, val);
 	}
 
 	/* (boot) Tap the ports, attach the CSV. */

@@ -472,12 +472,12 @@ int pe_icc_write(struct pe *pe, int reg, uint64_t val)
 
 int pe_mmio_read(struct pe *pe, uint64_t addr, unsigned size, uint64_t *val)
 {
-	return pe->ports.mmio_read(pe->ports.ctx, addr, size, pe->world != SIM_WORLD_NS, val);
+	return pe->ports.mmio_read(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
 }
 
 int pe_mmio_write(struct pe *pe, uint64_t addr, unsigned size, uint64_t val)
 {
-	return pe->ports.mmio_write(pe->ports.ctx, addr, size, pe->world != SIM_WORLD_NS, val);
+	return pe->ports.mmio_write(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
 }
 
 void pe_power_off(struct pe *pe, enum pe_power state)

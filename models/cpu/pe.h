@@ -105,8 +105,11 @@ struct pe_ports {
 	void (*state)(void *ctx, unsigned pe, unsigned el, bool secure);
 	int (*icc_read)(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t *val);
 	int (*icc_write)(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t val);
-	int (*mmio_read)(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t *val);
-	int (*mmio_write)(void *ctx, uint64_t addr, unsigned size, bool secure, uint64_t val);
+	/* loads and stores on the platform's bus (sim/bus.h), at a physical address */
+	int (*mmio_read)(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+			 uint64_t *val);
+	int (*mmio_write)(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
+			  uint64_t val);
 };
 
 /*

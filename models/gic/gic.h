@@ -14,10 +14,14 @@
  *    and the PE's current exception level and security state (gic_pe_state,
  *    set by the CPU model);
  *  - outputs: an IRQ wire, an FIQ wire and a WakeRequest wire per PE;
- *  - register access: MMIO to GICD/GICR frames with a Secure/Non-secure
- *    attribute (gic_mmio_read/write), and ICC_* system registers carrying
- *    the PE, EL and security state (gic_icc_read/write). These are the same
- *    entry points Unicorn's MMIO and MRS/MSR hooks use.
+ *  - register access: MMIO to the GICD frame and the GICR region at an
+ *    offset within them, with a Secure/Non-secure attribute
+ *    (gic_dist_mmio_* and gic_redist_mmio_*, the callbacks the platform's
+ *    bus calls; gic_map puts both on a bus), and ICC_* system registers
+ *    carrying the PE, EL and security state (gic_icc_read/write). The GIC
+ *    never sees an absolute address: where its frames live is the bus's
+ *    business (sim/bus.h). Unicorn's MMIO and MRS/MSR hooks and a TLM
+ *    socket reach the same entry points.
  *
  * Timing: a change of pending state reaches the IRQ/FIQ wires after
  * cfg.pend_to_wire; an acknowledge de-asserts the PE's wires at once and
@@ -36,6 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/bus.h"
 #include "sim/kernel/sim.h"
 #include "sim/kernel/wire.h"
 
@@ -94,6 +99,13 @@ enum gic_group {
 #define GICD_CTLR_RWP (1u << 31)
 
 #define GICD_IROUTER_IRM (1ull << 31)
+
+/* The Distributor's frame (64 KiB). */
+#define GICD_FRAME_SIZE 0x10000u
+
+/* Where QEMU's virt board puts the frames (the built-in platform and the tests use it). */
+#define GIC_VIRT_GICD_BASE 0x08000000ull
+#define GIC_VIRT_GICR_BASE 0x080A0000ull
 
 /* Each PE has a 128 KiB Redistributor: RD_base frame, then SGI_base frame. */
 #define GICR_STRIDE 0x20000
@@ -173,8 +185,6 @@ struct gic_icc_access {
 struct gic_config {
 	unsigned num_pes;      /* 1..GIC_MAX_PES */
 	unsigned num_spis;     /* multiple of 32, 32..988 */
-	uint64_t gicd_base;    /* default 0x08000000 (QEMU virt) */
-	uint64_t gicr_base;    /* default 0x080A0000 */
 	unsigned prio_bits;    /* implemented priority bits, 4..8; default 5 */
 	bool security_disabled; /* GICD_CTLR.DS fixed at 1 */
 	bool dpgs;             /* GICR_TYPER.DPGS: DPG bits implemented (default true) */
@@ -183,7 +193,7 @@ struct gic_config {
 	sim_time sgi_delay;    /* SGI register write -> pending at target */
 };
 
-/* Defaults: QEMU-virt layout, 5 priority bits, A53-class delays (calibration.md §2). */
+/* Defaults: 5 priority bits, A53-class delays (calibration.md §2). */
 void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_spis);
 
 struct gic;
@@ -216,17 +226,29 @@ void gic_ppi_input(void *gic, unsigned idx, int level);
 void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure);
 
 /*
- * gic_mmio_read/write - a 32-bit or 64-bit access (@size 4 or 8; IROUTER
- * may be accessed as 8) at absolute physical address @addr.
- * Returns 0, or -1 when @addr is outside the GICD and GICR frames or the
- * size is unsupported (a bus error). Reserved and unimplemented offsets
- * inside the frames are RAZ/WI and return 0.
+ * gic_dist_mmio_read/write - an access at offset @off of the Distributor's
+ * frame; gic_redist_mmio_read/write - at offset @off of the Redistributor
+ * region (PE n's RD_base frame at n * GICR_STRIDE, its SGI_base frame
+ * GICR_SGI_OFFSET after). @gic is the struct gic (sim_bus_read_fn shape).
+ * Returns 0, or -1 when @off is outside the frame or region or the size is
+ * unsupported (the bus records a bus error). Reserved and unimplemented
+ * offsets inside the frames are RAZ/WI and return 0.
  * Sizes: 4 everywhere; 8 for GICD_IROUTER<n> and GICR_TYPER (each also as two
  * 4-byte halves); 1 (added) for GICD_IPRIORITYR/GICR_IPRIORITYR, which IHI 0069
- * makes byte-accessible. An access not aligned to its size is a bus error (-1).
+ * makes byte-accessible. An access not aligned to its size is refused (-1).
  */
-int gic_mmio_read(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t *val);
-int gic_mmio_write(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t val);
+int gic_dist_mmio_read(void *gic, uint64_t off, unsigned size, bool secure, uint64_t *val);
+int gic_dist_mmio_write(void *gic, uint64_t off, unsigned size, bool secure, uint64_t val);
+int gic_redist_mmio_read(void *gic, uint64_t off, unsigned size, bool secure, uint64_t *val);
+int gic_redist_mmio_write(void *gic, uint64_t off, unsigned size, bool secure, uint64_t val);
+/* The Redistributor region's size: num_pes * GICR_STRIDE. */
+uint64_t gic_redist_region_size(const struct gic *g);
+/*
+ * gic_map - map the Distributor's frame at @gicd_base ("GICD") and the
+ * Redistributor region at @gicr_base ("GICR") on @bus. Returns 0, or -1
+ * when a base is not 64 KiB aligned or a frame overlaps another region.
+ */
+int gic_map(struct gic *g, struct sim_bus *bus, uint64_t gicd_base, uint64_t gicr_base);
 
 /*
  * gic_icc_read/write - a system register access. Returns 0, or -1 for a

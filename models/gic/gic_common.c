@@ -16,8 +16,6 @@ void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_s
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->num_pes = num_pes;
 	cfg->num_spis = num_spis;
-	cfg->gicd_base = 0x08000000;
-	cfg->gicr_base = 0x080A0000;
 	cfg->prio_bits = 5;
 	cfg->security_disabled = false;
 	cfg->dpgs = true;
@@ -29,19 +27,12 @@ void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_s
 
 static bool gic_config_ok(const struct gic_config *c)
 {
-	uint64_t gicr_end;
-
 	if (c->num_pes < 1 || c->num_pes > GIC_MAX_PES)
 		return false;
 	/* ITLinesNumber counts blocks of 32 INTIDs; 988 is the architectural maximum (INTID 1019). */
 	if (c->num_spis < 32 || (c->num_spis % 32 && c->num_spis != 988) || c->num_spis > 988)
 		return false;
 	if (c->prio_bits < 4 || c->prio_bits > 8)
-		return false;
-	if ((c->gicd_base & 0xffff) || (c->gicr_base & 0xffff))
-		return false;
-	gicr_end = c->gicr_base + (uint64_t)c->num_pes * GICR_STRIDE;
-	if (c->gicd_base < gicr_end && c->gicr_base < c->gicd_base + GICD_FRAME_SIZE)
 		return false;
 	return true;
 }

@@ -294,34 +294,47 @@ int gic_dist_write(struct gic *g, uint32_t off, unsigned size, bool secure, uint
 	return 0;
 }
 
-/* ---- the bus entry points ---- */
+/* ---- the bus entry points: offsets within the GICD frame and the GICR region ---- */
 
-int gic_mmio_read(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t *val)
+int gic_dist_mmio_read(void *gic, uint64_t off, unsigned size, bool secure, uint64_t *val)
 {
-	const struct gic_config *c = &g->cfg;
-	uint64_t gicr_end = c->gicr_base + (uint64_t)c->num_pes * GICR_STRIDE;
-
-	if (addr >= c->gicd_base && addr < c->gicd_base + GICD_FRAME_SIZE)
-		return gic_dist_read(g, (uint32_t)(addr - c->gicd_base), size, secure, val);
-	if (addr >= c->gicr_base && addr < gicr_end) {
-		uint64_t off = addr - c->gicr_base;
-		return gic_redist_read(g, (unsigned)(off / GICR_STRIDE), (uint32_t)(off % GICR_STRIDE),
-				       size, secure, val);
-	}
-	return -1;
+	if (off >= GICD_FRAME_SIZE)
+		return -1;
+	return gic_dist_read(gic, (uint32_t)off, size, secure, val);
 }
 
-int gic_mmio_write(struct gic *g, uint64_t addr, unsigned size, bool secure, uint64_t val)
+int gic_dist_mmio_write(void *gic, uint64_t off, unsigned size, bool secure, uint64_t val)
 {
-	const struct gic_config *c = &g->cfg;
-	uint64_t gicr_end = c->gicr_base + (uint64_t)c->num_pes * GICR_STRIDE;
+	if (off >= GICD_FRAME_SIZE)
+		return -1;
+	return gic_dist_write(gic, (uint32_t)off, size, secure, val);
+}
 
-	if (addr >= c->gicd_base && addr < c->gicd_base + GICD_FRAME_SIZE)
-		return gic_dist_write(g, (uint32_t)(addr - c->gicd_base), size, secure, val);
-	if (addr >= c->gicr_base && addr < gicr_end) {
-		uint64_t off = addr - c->gicr_base;
-		return gic_redist_write(g, (unsigned)(off / GICR_STRIDE), (uint32_t)(off % GICR_STRIDE),
-					size, secure, val);
-	}
-	return -1;
+int gic_redist_mmio_read(void *gic, uint64_t off, unsigned size, bool secure, uint64_t *val)
+{
+	struct gic *g = gic;
+	if (off >= (uint64_t)g->cfg.num_pes * GICR_STRIDE)
+		return -1;
+	return gic_redist_read(g, (unsigned)(off / GICR_STRIDE), (uint32_t)(off % GICR_STRIDE), size, secure, val);
+}
+
+int gic_redist_mmio_write(void *gic, uint64_t off, unsigned size, bool secure, uint64_t val)
+{
+	struct gic *g = gic;
+	if (off >= (uint64_t)g->cfg.num_pes * GICR_STRIDE)
+		return -1;
+	return gic_redist_write(g, (unsigned)(off / GICR_STRIDE), (uint32_t)(off % GICR_STRIDE), size, secure, val);
+}
+
+uint64_t gic_redist_region_size(const struct gic *g) { return (uint64_t)g->cfg.num_pes * GICR_STRIDE; }
+
+int gic_map(struct gic *g, struct sim_bus *bus, uint64_t gicd_base, uint64_t gicr_base)
+{
+	struct sim_bus_region d = { gicd_base, GICD_FRAME_SIZE, "GICD", g, gic_dist_mmio_read, gic_dist_mmio_write };
+	struct sim_bus_region r = { gicr_base, gic_redist_region_size(g), "GICR", g, gic_redist_mmio_read,
+				    gic_redist_mmio_write };
+	/* IHI 0069: both frames are 64 KiB aligned */
+	if ((gicd_base | gicr_base) & 0xffff)
+		return -1;
+	return sim_bus_map(bus, &d) || sim_bus_map(bus, &r) ? -1 : 0;
 }

@@ -33,7 +33,6 @@
 #define GIC_INTID_SECURE 1020u    /* IHI 0069: G1 Secure pending, seen by EL3 via IAR0/HPPIR0 */
 #define GIC_INTID_NONSECURE 1021u /* IHI 0069: G1 Non-secure pending, seen by EL3 */
 
-#define GICD_FRAME_SIZE 0x10000u
 
 /* Source of a pending transition (TR_GIC_PEND.c). */
 enum gic_pend_src {

@@ -87,6 +87,7 @@ enum sim_notif_stage {
 #define SIM_EV_SPURIOUS_NOTIF "spurious notification" /* a notification IRQ found nothing */
 #define SIM_EV_ETHREAD_LIMIT "ETHREAD_LIMIT"          /* OP-TEE had no free thread */
 #define SIM_EV_FOREIGN_INTR "RPC_FOREIGN_INTR"        /* a thread left for an NS interrupt */
+#define SIM_EV_BUS_ERROR "bus error"                  /* an access no device took (sim/bus.h) */
 
 struct sim_rec {
 	sim_time t;

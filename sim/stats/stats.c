@@ -39,7 +39,7 @@ struct sim_stats {
 	struct sim_hist *span[SIM_SPAN_COUNT];
 	FILE *csv;
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
-	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped;
+	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
 	uint32_t power_epoch[MAX_CPUS];
 	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
 	bool cpu_on[MAX_CPUS];
@@ -400,6 +400,8 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 			s->eth_limit++;
 		else if (!strcmp(r->label, SIM_EV_FOREIGN_INTR))
 			s->foreign++;
+		else if (!strcmp(r->label, SIM_EV_BUS_ERROR))
+			s->bus_errors++;
 		break;
 	case TR_ACTIVITY:
 		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
@@ -473,7 +475,7 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 		C("notifications", sent), C("delivered", delivered), C("coalesced", coalesced),
 		C("late", late), C("lost", lost), C("spurious", spurious), C("eth_limit", eth_limit),
 		C("foreign_intr", foreign), C("irqs", irqs), C("smc", smc), C("world_switches", ws),
-		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped),
+		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped), C("bus_errors", bus_errors),
 #undef C
 	};
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
@@ -562,6 +564,9 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
 		   "   foreign-intr exits %" PRIu64 "\n\n",
 		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
+	if (s->bus_errors) /* sim/bus.h: an access no device took (completed RAZ/WI); see the trace */
+		fprintf(f, "  bus errors %" PRIu64 " (accesses no device took, completed as RAZ/WI: see 'bus error' in the trace)\n\n",
+			s->bus_errors);
 	fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		pct(f, sim_span_name((enum sim_span)i), s->span[i]);
