@@ -67,6 +67,23 @@ int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len)
 		CK(fdt_property_u32(f, "phandle", 1));
 		CK(fdt_end_node(f));
 	}
+	for (unsigned i = 0; i < c->nsrc; i++) {
+		const struct dt_secure_src *s = &c->src[i];
+		char name[48];
+		fdt64_t reg[2] = { cpu_to_fdt64(s->base), cpu_to_fdt64(s->size) };
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)s->intid - 32),
+				   cpu_to_fdt32(c->src_level && c->src_level[i] ? DT_IRQ_TYPE_LEVEL_HIGH
+										: DT_IRQ_TYPE_EDGE_RISING) };
+		snprintf(name, sizeof(name), "secure-source@%llx", (unsigned long long)s->base);
+		CK(fdt_begin_node(f, name));
+		CK(fdt_property_string(f, "compatible", "tzsim,secure-source"));
+		CK(fdt_property_string(f, "tzsim,source", s->name));
+		CK(fdt_property(f, "reg", reg, sizeof(reg)));
+		CK(fdt_property(f, "interrupts", irq, sizeof(irq)));
+		CK(fdt_property_string(f, "status", "disabled"));
+		CK(fdt_property_string(f, "secure-status", "okay"));
+		CK(fdt_end_node(f));
+	}
 	if (c->optee) {
 		CK(fdt_begin_node(f, "firmware"));
 		CK(fdt_begin_node(f, "optee"));
@@ -220,6 +237,49 @@ static int irq_parent(const void *fdt, int node)
 	return -FDT_ERR_NOTFOUND;
 }
 
+const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, const char *name)
+{
+	for (unsigned i = 0; i < p->nsrc; i++)
+		if (!strcmp(p->src[i].name, name))
+			return &p->src[i];
+	return NULL;
+}
+
+/* The nodes compatible with "tzsim,secure-source": name, first reg region, first SPI. */
+static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
+{
+	int node;
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "tzsim,secure-source"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "tzsim,secure-source")) {
+		struct dt_secure_src *s;
+		const char *name = fdt_getprop(fdt, node, "tzsim,source", NULL);
+		int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+		int sc = fdt_size_cells(fdt, fdt_parent_offset(fdt, node));
+		int n;
+		const fdt32_t *cells = prop_cells(fdt, node, "reg", &n);
+		const char *nn = fdt_get_name(fdt, node, NULL);
+		uint64_t v[2] = { 0, 0 };
+		if (o->nsrc == DT_MAX_SECURE_SRC) {
+			snprintf(err, errlen, "%s: more than %d tzsim,secure-source nodes", nn, DT_MAX_SECURE_SRC);
+			return -1;
+		}
+		if (!name || !cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < ac + sc) {
+			snprintf(err, errlen, "%s: a tzsim,secure-source needs tzsim,source and reg", nn);
+			return -1;
+		}
+		for (int k = 0, i = 0; k < 2; k++)
+			for (int j = 0; j < (k ? sc : ac); j++)
+				v[k] = (v[k] << 32) | fdt32_to_cpu(cells[i++]);
+		s = &o->src[o->nsrc++];
+		snprintf(s->name, sizeof(s->name), "%s", name);
+		s->base = v[0];
+		s->size = v[1];
+		cells = prop_cells(fdt, node, "interrupts", &n);
+		s->intid = cells && n == 3 && fdt32_to_cpu(cells[0]) == 0 ? (int)fdt32_to_cpu(cells[1]) + 32 : -1;
+	}
+	return 0;
+}
+
 int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 {
 	int cpus, c, gic, node, len, n;
@@ -275,6 +335,8 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (parse_secure_sources(fdt, o, err, errlen) != 0)
+		return -1;
 	node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");

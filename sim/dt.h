@@ -4,7 +4,11 @@
  * libfdt the way Linux reads it: /cpus, the arm,gic-v3 node's reg (GICD,
  * GICR), psci's method, and the linaro,optee-tz node's method and
  * `interrupts` (the GIC's 3-cell binding: type 0 SPI / 1 PPI, number,
- * flags; INTID = number + 32 or + 16), resolving interrupt-parent.
+ * flags; INTID = number + 32 or + 16), resolving interrupt-parent; and the
+ * secure sources' register frames: nodes compatible with
+ * "tzsim,secure-source" (status "disabled", secure-status "okay", as the
+ * secure-only devices of QEMU's virt board are described), named by their
+ * "tzsim,source" property.
  */
 #ifndef SIM_DT_H
 #define SIM_DT_H
@@ -20,6 +24,17 @@ extern "C" {
 #define DT_IRQ_TYPE_EDGE_RISING 1
 #define DT_IRQ_TYPE_LEVEL_HIGH 4
 
+/* Where the built-in platform puts the secure sources' frames: QEMU virt's secure UART, then up. */
+#define DT_SECURE_SRC_BASE 0x09040000ull
+#define DT_SECURE_SRC_STRIDE 0x1000ull
+#define DT_MAX_SECURE_SRC 32
+
+struct dt_secure_src {
+	char name[32];            /* the scenario source it is ("tzsim,source") */
+	uint64_t base, size;
+	int intid;                /* its SPI, -1 when the node has no interrupts */
+};
+
 struct dt_build_cfg {
 	unsigned cpus;
 	const char *cpu_compatible;   /* "arm,cortex-a53" */
@@ -27,6 +42,9 @@ struct dt_build_cfg {
 	int notif_type;               /* 0 SPI, 1 PPI, -1 no interrupts property */
 	unsigned notif_number;        /* SPI: INTID - 32; PPI: INTID - 16 */
 	unsigned notif_flags;         /* DT_IRQ_TYPE_* */
+	const struct dt_secure_src *src; /* secure sources to describe */
+	unsigned nsrc;
+	const bool *src_level;        /* per source: level-high (else edge-rising) */
 };
 
 struct dt_platform {
@@ -38,7 +56,12 @@ struct dt_platform {
 	int notif_intid;              /* -1 when the node has no interrupts */
 	bool notif_percpu;            /* a PPI */
 	bool notif_level;
+	struct dt_secure_src src[DT_MAX_SECURE_SRC];
+	unsigned nsrc;
 };
+
+/* The secure source named @name in @p, or NULL. */
+const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, const char *name);
 
 /* Build the built-in QEMU-virt-like platform into @buf. Returns the DTB size, or -1. */
 int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);

@@ -8,6 +8,7 @@
 #include "sim/platform.h"
 #include "sim/kernel/units.h"
 #include "models/cpu/pe.h"
+#include "models/dev/secure_src.h"
 #include "models/gic/gic.h"
 #include "models/monitor/monitor.h"
 #include "models/ree/ree.h"
@@ -79,7 +80,21 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 		break;
 	}
 	c.notif_flags = t->trigger == SCENARIO_LEVEL ? DT_IRQ_TYPE_LEVEL_HIGH : DT_IRQ_TYPE_EDGE_RISING;
-	*len = 4096 + 256 * c.cpus;
+	/* the secure sources' register frames, one 4 KiB frame each from QEMU virt's secure UART up */
+	struct dt_secure_src src[DT_MAX_SECURE_SRC];
+	bool level[DT_MAX_SECURE_SRC];
+	for (unsigned i = 0; i < sc->n_sources && c.nsrc < DT_MAX_SECURE_SRC; i++) {
+		const struct scenario_source *s = &sc->sources[i];
+		if (s->world != SCENARIO_SECURE)
+			continue;
+		src[c.nsrc] = (struct dt_secure_src){ "", DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE,
+						      DEV_SRC_FRAME_SIZE, (int)s->intid };
+		snprintf(src[c.nsrc].name, sizeof(src[c.nsrc].name), "%s", s->name);
+		level[c.nsrc++] = s->trigger == SCENARIO_LEVEL;
+	}
+	c.src = src;
+	c.src_level = level;
+	*len = 4096 + 256 * c.cpus + 256 * c.nsrc;
 	*blob = malloc(*len);
 	if (!*blob) {
 		snprintf(err, errlen, "out of memory");
@@ -94,6 +109,13 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	}
 	*len = (size_t)n;
 	return 0;
+}
+
+/* The frame of source @i: where the device tree puts it, or the built-in platform's place. */
+static uint64_t source_base(const struct platform *p, unsigned i)
+{
+	const struct dt_secure_src *d = dt_secure_src_find(&p->dt, p->sc->sources[i].name);
+	return d ? d->base : DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE;
 }
 
 /* A replay file: one time with its unit per line ('#' comments). */
@@ -187,7 +209,8 @@ static void timeline_step(void *ctx, uint64_t arg)
 				sim_schedule(p->sim.k, &p->timer_ev[e->cpu], e->duration, e->cpu);
 			break;
 		case SCENARIO_STORM:
-			tee_device_storm(p->tee, (int)e->source, e->rate_hz, e->duration);
+			if (p->src[e->source])
+				dev_src_storm(p->src[e->source], e->rate_hz, e->duration);
 			break;
 		case SCENARIO_MASK_WINDOW:
 			ree_mask_window(p->ree, e->cpu, e->world == SCENARIO_SECURE, e->duration);
@@ -208,7 +231,9 @@ static void booted(void *ctx)
 	p->boot_time = sim_now(p->sim.k);
 	sim_trace_emit(p->sim.tr, &(struct sim_rec){ .t = p->boot_time, .kind = TR_EVENT, .cpu = -1,
 						    .label = "scenario start" });
-	tee_devices_start(p->tee);
+	for (unsigned i = 0; i < p->sc->n_sources; i++)
+		if (p->src[i])
+			dev_src_start(p->src[i]);
 	ree_workloads_start(p->ree);
 	if (p->sc->n_timeline)
 		sim_schedule_at(p->sim.k, &p->tl_ev, p->boot_time + p->sc->timeline[0].at, 0);
@@ -242,8 +267,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	}
 	for (unsigned i = 0; i < sc->n_sources; i++)
 		if (sc->sources[i].arrival == SCENARIO_REPLAY) {
-			unsigned n;
-			if (load_replay(sc->sources[i].replay, &p->replay[i], &n, err, errlen) != 0) {
+			if (load_replay(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
 				platform_free(p);
 				return -1;
 			}
@@ -335,34 +359,42 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	sim_wire_connect(tee_doorbell_wire(p->tee), gic_spi_input, p->gic, tr->intid);
 	for (unsigned i = 0; i < sc->n_sources; i++) {
 		const struct scenario_source *s = &sc->sources[i];
-		struct tee_device_config dc = { 0 };
-		int d;
-		snprintf(dc.name, sizeof(dc.name), "%s", s->name);
-		dc.kind = (enum tee_dev_kind)s->kind;
-		dc.intid = s->intid;
-		dc.level = s->trigger == SCENARIO_LEVEL;
-		dc.pe = s->cpu;
-		dc.arrival = (enum tee_arrival)s->arrival;
-		dc.period = s->arrival == SCENARIO_BURST ? s->burst_every : s->period;
-		dc.rate_hz = s->rate_hz;
-		dc.burst_count = s->burst_count;
-		dc.burst_spacing = s->burst_spacing;
-		dc.top_half = s->top_half;
-		dc.bottom_half = s->bottom_half;
-		dc.per_item = s->per_item;
-		dc.fifo = s->fifo;
-		if (p->replay[i]) {
-			dc.replay = p->replay[i];
-			unsigned n = 0;
-			/* the loader validated the file; count again to hand the length over */
-			sim_time *v;
-			if (load_replay(s->replay, &v, &n, err, errlen) == 0)
-				free(v);
-			dc.n_replay = n;
+		struct dev_src_config hw = { 0 };
+		struct tee_device_config drv = { 0 };
+		uint64_t base = source_base(p, i);
+		/* the device: its arrival process, its line to the GIC, its frame on the bus */
+		snprintf(hw.name, sizeof(hw.name), "%s", s->name);
+		hw.kind = (enum dev_src_kind)s->kind;
+		hw.arrival = (enum dev_src_arrival)s->arrival;
+		hw.period = s->arrival == SCENARIO_BURST ? s->burst_every : s->period;
+		hw.rate_hz = s->rate_hz;
+		hw.burst_count = s->burst_count;
+		hw.burst_spacing = s->burst_spacing;
+		hw.replay = p->replay[i];
+		hw.n_replay = p->n_replay[i];
+		hw.fifo = s->fifo;
+		p->src[i] = dev_src_new(&p->sim, &hw, (int)i);
+		if (!p->src[i] || dev_src_map(p->src[i], p->bus, base) != 0) {
+			snprintf(err, errlen, "%s: source %s: its register frame at 0x%llx overlaps another device",
+				 sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", s->name,
+				 (unsigned long long)base);
+			platform_free(p);
+			return -1;
 		}
-		d = tee_add_device(p->tee, &dc);
-		if (d >= 0)
-			sim_wire_connect(tee_device_wire(p->tee, d), gic_spi_input, p->gic, s->intid);
+		sim_wire_connect(dev_src_line(p->src[i]), gic_spi_input, p->gic, s->intid);
+		/* its OP-TEE driver */
+		snprintf(drv.name, sizeof(drv.name), "%s", s->name);
+		drv.kind = (enum tee_dev_kind)s->kind;
+		drv.intid = s->intid;
+		drv.base = base;
+		drv.top_half = s->top_half;
+		drv.bottom_half = s->bottom_half;
+		drv.per_item = s->per_item;
+		if (tee_add_device(p->tee, &drv) < 0) {
+			snprintf(err, errlen, "OP-TEE: more than %d secure devices", TEE_MAX_DEVICES);
+			platform_free(p);
+			return -1;
+		}
 	}
 
 	rc.num_pes = p->ncpus;
@@ -407,7 +439,9 @@ void platform_start(struct platform *p) { mon_cold_boot(p->mon, 0); }
 void platform_stop_sources(struct platform *p)
 {
 	p->stopped = true;
-	tee_devices_stop(p->tee);
+	for (unsigned i = 0; i < p->sc->n_sources; i++)
+		if (p->src[i])
+			dev_src_stop(p->src[i]);
 	ree_workloads_stop(p->ree);
 	sim_cancel(p->sim.k, &p->tl_ev);
 }
@@ -436,10 +470,12 @@ void platform_free(struct platform *p)
 	mon_free(p->mon);
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
 		pe_free(p->pe[i]);
+	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)
+		dev_src_free(p->src[i]);
 	gic_free(p->gic);
 	sim_bus_free(p->bus);
 	stats_free(p->stats);
-	for (unsigned i = 0; i < 32; i++)
+	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)
 		free(p->replay[i]);
 	free(p->dtb);
 	if (p->sim.k)

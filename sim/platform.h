@@ -24,7 +24,9 @@ extern "C" {
 #endif
 
 #define PLATFORM_MAX_CPUS 64
+#define PLATFORM_MAX_SOURCES 32
 
+struct dev_src;
 struct gic;
 struct pe;
 struct mon;
@@ -55,7 +57,10 @@ struct platform {
 	bool stopped;
 	struct sim_event tl_ev;
 	unsigned tl_next;
-	sim_time *replay[32];
+	/* the secure sources (scenario order) and their replayed times */
+	struct dev_src *src[PLATFORM_MAX_SOURCES];
+	sim_time *replay[PLATFORM_MAX_SOURCES];
+	unsigned n_replay[PLATFORM_MAX_SOURCES];
 };
 
 /*

@@ -25,6 +25,7 @@
 extern "C" {
 #include "models/cpu/pe.h"
 #include "models/gic/gic.h"
+#include "models/dev/secure_src.h"
 #include "models/monitor/smccc.h"
 #include "models/ree/ree_optee.h"
 #include "models/tee/tee_internal.h"

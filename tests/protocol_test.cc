@@ -215,7 +215,7 @@ TEST(ProtoStarted, NothingDeliveredBeforeEnableAsyncNotif)
 	pl.built = true;
 	pl.log.attach(pl.p->sim.tr);
 	platform_start(pl.p.get());
-	tee_devices_start(pl.p->tee); /* the UART chatters from cold boot on */
+	dev_src_start(pl.p->src[0]); /* the UART chatters from cold boot on */
 	sim_run_while(pl.p->sim.k, Plat::not_booted, pl.p.get());
 	ASSERT_TRUE(pl.p->booted);
 	pl.run_for(1 * SIM_MS);

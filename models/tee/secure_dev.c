@@ -1,55 +1,39 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * models/tee/secure_dev.c: secure interrupt sources and their OP-TEE
- * drivers.
+ * models/tee/secure_dev.c: OP-TEE's drivers for the secure interrupt
+ * sources (the hardware is models/dev/secure_src.c, reached only through
+ * its register frame on the bus).
  *
- * Hardware: an arrival process (periodic, Poisson, bursts, replay) feeds a
- * FIFO; the device drives its GIC SPI line. A UART's RX line is level and
- * high while RX is enabled and the FIFO holds data; a timer or TRNG pulses
- * an edge line per event.
- *
- * Driver (OP-TEE plat-vexpress console example, protocol.md §3.6): once
- * notifications are STARTED, the top half masks RX (the line drops) and
- * sends DO_BOTTOM_HALF; the bottom half, in a yielding call, drains the
- * FIFO and unmasks RX (the line re-asserts at once if data arrived
- * meanwhile). Before STARTED, and after STOPPED, the top half handles the
- * data inline.
+ * After OP-TEE's console example (plat-vexpress, protocol.md §3.6): once
+ * notifications are STARTED, the top half masks the UART's RX interrupt (the
+ * line drops) and sends DO_BOTTOM_HALF; the bottom half, in a yielding call,
+ * drains what the device holds and unmasks RX (the line re-asserts at once
+ * if data arrived meanwhile). Before STARTED, and after STOPPED, the top
+ * half handles the data inline. A timer or TRNG counts events the same way.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tee_internal.h"
+#include "models/dev/secure_src.h"
 
-static void arrival(void *ctx, uint64_t arg);
-static void storm_end(void *ctx, uint64_t arg);
-
-static void dev_event(struct tee_dev *d, const char *label, uint64_t a)
+static uint64_t reg_read(struct tee_dev *d, struct pe *pe, unsigned off, unsigned size)
 {
-	sim_trace_emit(d->t->sim->tr, &(struct sim_rec){ .t = sim_now(d->t->sim->k), .kind = TR_EVENT,
-							.cpu = -1, .world = SIM_WORLD_DEV, .a = a,
-							.b = (uint64_t)d->idx, .label = label });
+	uint64_t v = 0;
+	pe_mmio_read(pe, d->c.base + off, size, &v);
+	return v;
 }
 
-/* The line follows the device state; record when an episode starts. */
-static void update_line(struct tee_dev *d)
+static void reg_write(struct tee_dev *d, struct pe *pe, unsigned off, uint64_t v)
 {
-	int level;
-	if (d->c.kind == TEE_DEV_UART)
-		level = d->rx_enabled && d->fifo_n > 0;
-	else
-		level = 0; /* edge devices pulse in arrival() */
-	if (level && !d->line.level && !d->src_valid) {
-		d->src_time = sim_now(d->t->sim->k);
-		d->src_valid = true;
-	}
-	sim_wire_set(d->t->sim, &d->line, level);
+	pe_mmio_write(pe, d->c.base + off, 4, v);
 }
+
+static bool is_uart(const struct tee_dev *d) { return d->c.kind == TEE_DEV_UART; }
 
 int tee_add_device(struct tee *t, const struct tee_device_config *c)
 {
 	struct tee_dev *d;
-	char name[48];
 	if (t->ndev == TEE_MAX_DEVS)
 		return -1;
 	d = &t->devs[t->ndev];
@@ -57,21 +41,10 @@ int tee_add_device(struct tee *t, const struct tee_device_config *c)
 	d->t = t;
 	d->idx = t->ndev;
 	d->c = *c;
-	if (!d->c.fifo)
-		d->c.fifo = 16;
-	d->rx_enabled = true;
-	snprintf(name, sizeof(name), "dev.%s", c->name);
-	sim_rng_init(&d->rng, t->sim->seed, name);
-	sim_wire_init(t->sim, &d->line, "devices", c->name, -1);
-	sim_event_init(&d->arr_ev, arrival, d);
-	sim_event_init(&d->storm_ev, storm_end, d);
 	snprintf(d->label_th, sizeof(d->label_th), "top half %s", c->name);
 	snprintf(d->label_bh, sizeof(d->label_bh), "bottom half %s", c->name);
 	return t->ndev++;
 }
-
-struct sim_wire *tee_device_wire(struct tee *t, int dev) { return &t->devs[dev].line; }
-
 
 struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid)
 {
@@ -81,133 +54,7 @@ struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid)
 	return NULL;
 }
 
-
-/* ---- arrival processes ------------------------------------------------------- */
-
-static sim_time exp_gap(struct tee_dev *d, uint64_t rate_hz)
-{
-	double u = sim_rng_unit(&d->rng);
-	return (sim_time)llround(-log(1.0 - u) * (double)SIM_S / (double)rate_hz);
-}
-
-/* Delay to the next arrival, or SIM_TIME_MAX when the process is exhausted. */
-static sim_time next_gap(struct tee_dev *d)
-{
-	if (d->storm)
-		return exp_gap(d, d->storm_rate);
-	switch (d->c.arrival) {
-	case TEE_ARRIVAL_PERIODIC:
-		return d->c.period;
-	case TEE_ARRIVAL_POISSON:
-		return exp_gap(d, d->c.rate_hz);
-	case TEE_ARRIVAL_BURST:
-		if (d->burst_left > 0)
-			return d->c.burst_spacing;
-		d->burst_left = d->c.burst_count;
-		return d->c.period > (d->c.burst_count - 1) * d->c.burst_spacing
-			       ? d->c.period - (d->c.burst_count - 1) * d->c.burst_spacing
-			       : d->c.burst_spacing;
-	case TEE_ARRIVAL_REPLAY: {
-		sim_time now = sim_now(d->t->sim->k);
-		if (d->replay_i >= d->c.n_replay)
-			return SIM_TIME_MAX;
-		sim_time at = d->start_time + d->c.replay[d->replay_i];
-		return at > now ? at - now : 0;
-	}
-	}
-	return SIM_TIME_MAX;
-}
-
-static void schedule_next(struct tee_dev *d)
-{
-	sim_time gap;
-	if (!d->running)
-		return;
-	gap = next_gap(d);
-	if (gap != SIM_TIME_MAX)
-		sim_schedule(d->t->sim->k, &d->arr_ev, gap, 0);
-}
-
-static void arrival(void *ctx, uint64_t arg)
-{
-	struct tee_dev *d = ctx;
-	(void)arg;
-	if (d->c.arrival == TEE_ARRIVAL_BURST && d->burst_left > 0)
-		d->burst_left--;
-	if (d->c.arrival == TEE_ARRIVAL_REPLAY)
-		d->replay_i++;
-	if (d->c.kind == TEE_DEV_UART) {
-		if (d->fifo_n >= d->c.fifo) {
-			dev_event(d, "fifo overrun", d->fifo_n);
-		} else {
-			d->fifo_n++;
-		}
-		update_line(d);
-	} else {
-		/* An edge event: one rising edge per expiry; the GIC latches it. */
-		if (!d->src_valid) {
-			d->src_time = sim_now(d->t->sim->k);
-			d->src_valid = true;
-		}
-		d->events++;
-		sim_wire_set(d->t->sim, &d->line, 1);
-		sim_wire_set(d->t->sim, &d->line, 0);
-	}
-	schedule_next(d);
-}
-
-void tee_devices_start(struct tee *t)
-{
-	for (int i = 0; i < t->ndev; i++) {
-		struct tee_dev *d = &t->devs[i];
-		d->running = true;
-		d->start_time = sim_now(t->sim->k);
-		d->burst_left = d->c.arrival == TEE_ARRIVAL_BURST ? d->c.burst_count : 0;
-		if (d->c.arrival == TEE_ARRIVAL_BURST)
-			sim_schedule(t->sim->k, &d->arr_ev, 0, 0);
-		else
-			schedule_next(d);
-	}
-}
-
-void tee_devices_stop(struct tee *t)
-{
-	for (int i = 0; i < t->ndev; i++) {
-		t->devs[i].running = false;
-		sim_cancel(t->sim->k, &t->devs[i].arr_ev);
-		sim_cancel(t->sim->k, &t->devs[i].storm_ev);
-	}
-}
-
-static void storm_end(void *ctx, uint64_t arg)
-{
-	struct tee_dev *d = ctx;
-	(void)arg;
-	d->storm = false;
-	dev_event(d, "storm end", 0);
-	sim_cancel(d->t->sim->k, &d->arr_ev);
-	schedule_next(d);
-}
-
-void tee_device_storm(struct tee *t, int dev, uint64_t rate_hz, sim_time dur)
-{
-	struct tee_dev *d = &t->devs[dev];
-	if (!d->running || !rate_hz)
-		return;
-	d->storm = true;
-	d->storm_rate = rate_hz;
-	dev_event(d, "storm start", rate_hz);
-	sim_cancel(t->sim->k, &d->arr_ev);
-	schedule_next(d);
-	sim_schedule(t->sim->k, &d->storm_ev, dur, 0);
-}
-
-/* ---- the OP-TEE driver --------------------------------------------------------- */
-
-struct th_ctx {
-	pe_fn done;
-	void *ctx;
-};
+/* ---- the driver ------------------------------------------------------------------ */
 
 static void top_half_done(void *ctx, struct pe *pe)
 {
@@ -223,21 +70,18 @@ static void top_half_sent(void *ctx, struct pe *pe)
 static void top_half_send(void *ctx, struct pe *pe)
 {
 	struct tee_dev *d = ctx;
-	struct tee *t = d->t;
-	sim_time src = d->src_valid ? d->src_time : d->th_time;
-	d->src_valid = false;
+	uint64_t ts = reg_read(d, pe, DEV_SRC_TS, 8);
+	sim_time src = ts ? ts - 1 : d->th_time;
 	/* the rest of this interrupt (up to FIQ_DONE) is on that notification's path */
-	tee_notif_send(t, pe, NOTIF_VALUE_DO_BOTTOM_HALF, src, d->th_time, top_half_sent, d);
+	tee_notif_send(d->t, pe, NOTIF_VALUE_DO_BOTTOM_HALF, src, d->th_time, top_half_sent, d);
 }
 
 static void top_half_inline(void *ctx, struct pe *pe)
 {
 	struct tee_dev *d = ctx;
 	/* not started: the data is handled in the interrupt (console_itr_cb's else branch) */
-	d->src_valid = false;
-	d->fifo_n = 0;
-	d->events = 0;
-	update_line(d);
+	reg_read(d, pe, DEV_SRC_TS, 8);
+	reg_write(d, pe, DEV_SRC_ACK, reg_read(d, pe, DEV_SRC_COUNT, 4));
 	top_half_done(d, pe);
 }
 
@@ -249,47 +93,39 @@ void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 	d->th_ctx = ctx;
 	d->th_time = sim_now(t->sim->k);
 	if (!t->started) {
-		unsigned items = d->c.kind == TEE_DEV_UART ? d->fifo_n : (unsigned)d->events;
-		for (unsigned i = 0; i < items; i++)
+		uint64_t items = reg_read(d, pe, DEV_SRC_COUNT, 4);
+		for (uint64_t i = 0; i < items; i++)
 			dur += pe_sample(pe, &d->c.per_item);
-		if (d->c.kind != TEE_DEV_UART)
+		if (!is_uart(d))
 			dur += pe_sample(pe, &d->c.bottom_half);
 		pe_exec(pe, dur, d->label_th, top_half_inline, d);
 		return;
 	}
-	if (d->c.kind == TEE_DEV_UART) {
-		/* rx_intr_disable(): mask the level source before sending */
-		d->rx_enabled = false;
-		update_line(d);
-	}
+	if (is_uart(d))
+		reg_write(d, pe, DEV_SRC_CTRL, 0); /* rx_intr_disable(): mask the level source before sending */
 	pe_exec(pe, dur, d->label_th, top_half_send, d);
 }
 
-bool tee_dev_has_bottom_half(const struct tee_dev *d)
+bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe)
 {
-	if (d->c.kind == TEE_DEV_UART)
-		return !d->rx_enabled || d->fifo_n > 0;
-	return d->events > 0;
+	if (is_uart(d) && !(reg_read(d, pe, DEV_SRC_CTRL, 4) & DEV_SRC_CTRL_RXIE))
+		return true; /* the top half masked RX: only the bottom half unmasks it */
+	return reg_read(d, pe, DEV_SRC_COUNT, 4) > 0;
 }
 
 static void bottom_half_done(void *ctx, struct pe *pe)
 {
 	struct tee_dev *d = ctx;
-	if (d->c.kind == TEE_DEV_UART) {
-		d->fifo_n -= d->bh_items;
-		/* rx_intr_enable(): the line comes back if more data waits */
-		d->rx_enabled = true;
-		update_line(d);
-	} else {
-		d->events -= d->bh_items;
-	}
+	reg_write(d, pe, DEV_SRC_ACK, d->bh_items);
+	if (is_uart(d))
+		reg_write(d, pe, DEV_SRC_CTRL, DEV_SRC_CTRL_RXIE); /* rx_intr_enable(): the line comes back if more waits */
 	d->bh_done(d->bh_ctx, pe);
 }
 
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 {
 	sim_time dur = pe_sample(pe, &d->c.bottom_half);
-	d->bh_items = d->c.kind == TEE_DEV_UART ? d->fifo_n : (unsigned)d->events;
+	d->bh_items = (unsigned)reg_read(d, pe, DEV_SRC_COUNT, 4);
 	for (unsigned i = 0; i < d->bh_items; i++)
 		dur += pe_sample(pe, &d->c.per_item);
 	d->bh_done = done;
@@ -297,10 +133,8 @@ void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx
 	pe_exec(pe, dur, d->label_bh, bottom_half_done, d);
 }
 
-void tee_dev_stopped(struct tee_dev *d)
+void tee_dev_stopped(struct tee_dev *d, struct pe *pe)
 {
-	if (d->c.kind == TEE_DEV_UART && !d->rx_enabled) {
-		d->rx_enabled = true;
-		update_line(d);
-	}
+	if (is_uart(d) && !(reg_read(d, pe, DEV_SRC_CTRL, 4) & DEV_SRC_CTRL_RXIE))
+		reg_write(d, pe, DEV_SRC_CTRL, DEV_SRC_CTRL_RXIE);
 }

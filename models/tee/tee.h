@@ -16,10 +16,10 @@
  * (edge) or a doorbell line (level), PPI by GICR_ISPENDR0 of the running
  * PE, a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
  *
- * Secure devices (models/tee/secure_dev.c): interrupt sources with an
- * arrival process and a FIFO, driving a GIC SPI line; their OP-TEE drivers
- * have a top half (runs in the interrupt) and a bottom half (a yielding
- * DO_BOTTOM_HALF callback), after OP-TEE's console UART example.
+ * Secure device drivers (models/tee/secure_dev.c): for each secure
+ * interrupt source (models/dev/secure_src.h, reached through its register
+ * frame on the bus) a top half (runs in the interrupt) and a bottom half (a
+ * yielding DO_BOTTOM_HALF callback), after OP-TEE's console UART example.
  *
  * Every step is a trace record: TR_NOTIF stages with the notification id,
  * TR_TEE_THREAD, TR_COUNTER "tee.threads_busy", TR_EVENT for the rest.
@@ -56,23 +56,14 @@ struct tee_config {
 };
 
 enum tee_dev_kind { TEE_DEV_UART = 0, TEE_DEV_TIMER, TEE_DEV_TRNG };
-enum tee_arrival { TEE_ARRIVAL_PERIODIC = 0, TEE_ARRIVAL_POISSON, TEE_ARRIVAL_BURST, TEE_ARRIVAL_REPLAY };
 
+/* A secure device OP-TEE drives: where its registers are and what its handlers cost. */
 struct tee_device_config {
 	char name[32];
 	enum tee_dev_kind kind;
 	unsigned intid;
-	bool level;
-	unsigned pe;              /* where its SPI is routed (GICD_IROUTER) */
-	enum tee_arrival arrival;
-	sim_time period;          /* periodic; burst: every */
-	uint64_t rate_hz;         /* poisson */
-	unsigned burst_count;
-	sim_time burst_spacing;
-	const sim_time *replay;   /* replay: times (owned by the caller, outlives the run) */
-	unsigned n_replay;
+	uint64_t base;            /* its register frame (models/dev/secure_src.h) */
 	struct sim_cost top_half, bottom_half, per_item;
-	unsigned fifo;
 };
 
 struct tee;
@@ -86,15 +77,10 @@ void tee_attach(struct tee *t, struct mon *m);
 /* The level doorbell line (transport spi + level): connect it to the GIC's SPI input. */
 struct sim_wire *tee_doorbell_wire(struct tee *t);
 
-/* Add a secure device; returns its index, or -1 (too many). Its line is tee_device_wire(). */
+#define TEE_MAX_DEVICES 32
+
+/* Add a driver for a secure device; returns its index, or -1 (more than TEE_MAX_DEVICES). */
 int tee_add_device(struct tee *t, const struct tee_device_config *c);
-struct sim_wire *tee_device_wire(struct tee *t, int dev);
-/* Start every device's arrival process (at boot completion). */
-void tee_devices_start(struct tee *t);
-/* Stop generating arrivals (end of the run). */
-void tee_devices_stop(struct tee *t);
-/* A storm: Poisson arrivals at @rate_hz on device @dev for @dur, then back to normal. */
-void tee_device_storm(struct tee *t, int dev, uint64_t rate_hz, sim_time dur);
 
 
 /* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */

@@ -498,10 +498,6 @@ void tee_free(struct tee *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < t->ndev; i++) {
-		sim_cancel(t->sim->k, &t->devs[i].arr_ev);
-		sim_cancel(t->sim->k, &t->devs[i].storm_ev);
-	}
 	for (unsigned i = 0; i < TEE_MAX_THREADS; i++)
 		free(t->threads[i].bh_ids.v);
 	free(t->fetched0.v);

@@ -7,7 +7,7 @@
 #include "tee.h"
 #include "sim/kernel/rng.h"
 
-#define TEE_MAX_DEVS 32
+#define TEE_MAX_DEVS TEE_MAX_DEVICES
 #define TEE_MAX_THREADS 64
 
 enum { TH_FREE = 0, TH_RUNNING = 1, TH_RPC = 2 };
@@ -37,25 +37,12 @@ struct tee_thread {
 	char label[32];
 };
 
+/* A secure device's OP-TEE driver (the device itself is on the bus). */
 struct tee_dev {
 	struct tee *t;
 	int idx;
 	struct tee_device_config c;
-	struct sim_wire line;
-	struct sim_rng rng;
-	struct sim_event arr_ev, storm_ev;
-	bool running;
-	bool rx_enabled;         /* uart: RX interrupt enabled */
-	unsigned fifo_n;         /* items waiting */
-	uint64_t events;         /* timer/trng: expiries not yet handled by a bottom half */
-	sim_time src_time;       /* when the line asserted for the pending episode */
-	bool src_valid;
-	sim_time th_time;
-	unsigned burst_left;
-	unsigned replay_i;
-	sim_time start_time;
-	bool storm;
-	uint64_t storm_rate;
+	sim_time th_time;        /* when the running top half started */
 	unsigned bh_items;       /* items the running bottom half drains */
 	pe_fn th_done, bh_done;
 	void *th_ctx, *bh_ctx;
@@ -135,9 +122,9 @@ struct tee_dev *tee_dev_by_intid(struct tee *t, unsigned intid);
 /* The driver's top half for @d on @pe; calls @done after. */
 void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
 /* The driver's yielding DO_BOTTOM_HALF / STOPPED callbacks, run in a thread. */
-bool tee_dev_has_bottom_half(const struct tee_dev *d);
+bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe);
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
-void tee_dev_stopped(struct tee_dev *d);
+void tee_dev_stopped(struct tee_dev *d, struct pe *pe);
 
 /* tee_ffa.c */
 void tee_ffa_free(struct tee *t);

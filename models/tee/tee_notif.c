@@ -143,7 +143,7 @@ static void bh_next_dev(void *ctx, struct pe *pe)
 	struct tee *t = th->t;
 	while (th->dev_iter < t->ndev) {
 		struct tee_dev *d = &t->devs[th->dev_iter++];
-		if (tee_dev_has_bottom_half(d)) {
+		if (tee_dev_has_bottom_half(d, pe)) {
 			tee_dev_bottom_half(d, pe, bh_next_dev, th);
 			return;
 		}
@@ -182,7 +182,7 @@ static void stopped_locked(void *ctx, struct pe *pe)
 	/* notif_started = false first, then every driver's yielding_cb(STOPPED). */
 	t->started = false;
 	for (int i = 0; i < t->ndev; i++)
-		tee_dev_stopped(&t->devs[i]);
+		tee_dev_stopped(&t->devs[i], pe);
 	tee_trace(t, pe, TR_EVENT, 0, 0, 0, 0, 0, "notif STOPPED");
 	mutex_unlock(th, pe, bh_unlocked);
 }
