@@ -83,11 +83,6 @@ void mon_smc_done(struct mon_pe *mp, uint64_t x0)
 
 /* ---- world switches ----------------------------------------------------- */
 
-struct switch_ctx {
-	pe_fn entry;
-	void *ctx;
-};
-
 static void enter_secure_after_switch(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;

@@ -96,7 +96,6 @@ static void hp_down_start(struct ree_task *t, struct pe *pe)
 int ree_cpu_down(struct ree *r, unsigned cpu)
 {
 	struct ree_hp_cpu *c;
-	char name[32];
 	/* the last CPU cannot go (cpu_down refuses it); nor one already on its way down */
 	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->hp->cpu[cpu].going_down || ree_online_count(r) <= 1 ||
 	    !r->booted) {
@@ -106,6 +105,7 @@ int ree_cpu_down(struct ree *r, unsigned cpu)
 	c = &r->hp->cpu[cpu];
 	c->going_down = true;
 	if (!c->hp_task) {
+		char name[32];
 		snprintf(name, sizeof(name), "cpuhp/%u", cpu);
 		c->hp_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, hp_down_start);
 	}
@@ -177,13 +177,13 @@ static void suspend_start(struct ree_task *t, struct pe *pe)
 int ree_cpu_suspend(struct ree *r, unsigned cpu)
 {
 	struct ree_hp_cpu *c;
-	char name[32];
 	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
 		ree_trace(r, NULL, "suspend refused", cpu, 0);
 		return -1;
 	}
 	c = &r->hp->cpu[cpu];
 	if (!c->idle_task) {
+		char name[32];
 		snprintf(name, sizeof(name), "cpuidle/%u", cpu);
 		c->idle_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, suspend_start);
 	}
@@ -230,13 +230,13 @@ static void mask_start(struct ree_task *t, struct pe *pe)
 int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur)
 {
 	struct ree_hp_cpu *c;
-	char name[32];
 	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
 		ree_trace(r, NULL, "mask_window refused", cpu, 0);
 		return -1;
 	}
 	c = &r->hp->cpu[cpu];
 	if (!c->mask_task) {
+		char name[32];
 		snprintf(name, sizeof(name), "maskwin/%u", cpu);
 		c->mask_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, mask_start);
 	}

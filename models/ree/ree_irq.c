@@ -174,7 +174,7 @@ void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc)
 
 /* ---- threaded handlers -------------------------------------------------------- */
 
-static struct ree_irq *irq_of_thread(struct ree *r, struct ree_task *t)
+static struct ree_irq *irq_of_thread(struct ree *r, const struct ree_task *t)
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++)
 		if (r->irqs->irq[i].used && r->irqs->irq[i].thread == t)
@@ -202,7 +202,6 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 {
 	for (int i = 0; i < REE_MAX_IRQS; i++) {
 		struct ree_irq *d = &r->irqs->irq[i];
-		char tname[32];
 		if (d->used)
 			continue;
 		memset(d, 0, sizeof(*d));
@@ -216,6 +215,7 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 		d->affinity = -1;
 		d->effective = 0;
 		if (thread_fn) {
+			char tname[32];
 			snprintf(tname, sizeof(tname), "irq/%u-%.8s", intid, name);
 			d->thread = ree_task_new(r, tname, 0, PRIO_FIFO, irq_thread_loop);
 		}
@@ -343,8 +343,8 @@ void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying)
 void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu)
 {
 	uint64_t aff = pe_mpidr(cpu);
-	uint64_t v = ((uint64_t)IPI_RESCHEDULE << ICC_SGIR_INTID_SHIFT) |
-		     (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) | (1ull << (aff & 0xf));
+	/* INTID IPI_RESCHEDULE (0) in [27:24], Aff1, one bit of TargetList */
+	uint64_t v = (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) | (1ull << (aff & 0xf));
 	(void)r;
 	pe_icc_write(from, ICC_SGI1R_EL1, v);
 }

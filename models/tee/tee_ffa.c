@@ -121,12 +121,11 @@ static void spmc_call(struct tee *t, struct pe *pe, uint64_t r[8])
 		tee_trace(t, pe, TR_EVENT, 0, pending_bitmap(t), 0, 0, 0, "FFA INFO_GET");
 		return;
 	case FFA_NOTIFICATION_GET: {
-		uint64_t bits = 0;
 		ffa_ok(r, FFA_SUCCESS_32);
 		if (x[2] & FFA_NOTIF_GET_SP_BITMAP) {
 			unsigned v;
 			bool more;
-			bits = pending_bitmap(t);
+			uint64_t bits = pending_bitmap(t);
 			/* GET returns and clears: every pending send is fetched now */
 			while (bits && tee_notif_get(t, pe, &v, &more))
 				;
