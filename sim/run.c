@@ -443,18 +443,18 @@ static void check_golden(const char *path, bool bless, const struct digest *dg, 
 	uint64_t at = 0;
 	char gerr[512];
 	if (bless) {
-		res->golden = digest_write_golden(path, dg) == 0 ? 3 : 2;
+		res->golden = digest_write_golden(path, dg) == 0 ? RUN_GOLDEN_BLESSED : RUN_GOLDEN_MISSING;
 		return;
 	}
 	int g = digest_compare_golden(path, dg, &at, gerr, sizeof(gerr));
 	if (g == 0) {
-		res->golden = 0;
+		res->golden = RUN_GOLDEN_SAME;
 	} else if (g == 1) {
-		res->golden = 1;
+		res->golden = RUN_GOLDEN_CHANGED;
 		res->golden_at = at;
 		res->status = 1;
 	} else {
-		res->golden = 2;
+		res->golden = RUN_GOLDEN_MISSING;
 		res->status = 1;
 		snprintf(res->golden_msg, sizeof(res->golden_msg), "%s", gerr);
 	}
@@ -471,8 +471,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	double t0 = wall_now();
 	bool booted;
 
-	memset(res, 0, sizeof(*res));
-	res->golden = -1;
+	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!sc || !p || !dg) {
 		snprintf(res->msg, sizeof(res->msg), "out of memory");
 		res->status = 2;

@@ -46,13 +46,22 @@ struct run_opts {
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
 };
 
+/* The golden digest check (run_opts.golden). */
+enum run_golden {
+	RUN_GOLDEN_NOT_CHECKED = 0, /* no golden file was asked for, or the run stopped before */
+	RUN_GOLDEN_SAME,
+	RUN_GOLDEN_CHANGED,         /* golden_at is the first differing record */
+	RUN_GOLDEN_MISSING,         /* missing, unreadable or malformed: golden_msg says why */
+	RUN_GOLDEN_BLESSED,         /* written anew (run_opts.bless) */
+};
+
 struct run_result {
 	int status;           /* 0 ok, 1 expectations or golden failed, 2 bad input */
 	char msg[1536];       /* why, when status != 0 */
 	unsigned n_expect, n_failed;
 	uint64_t digest, records;
-	int golden;           /* 0 same, 1 changed, 2 missing, 3 blessed, -1 not checked */
-	uint64_t golden_at;   /* changed: the first differing record */
+	enum run_golden golden;
+	uint64_t golden_at;   /* RUN_GOLDEN_CHANGED: the first differing record */
 	char golden_msg[512];
 	bool quiet_ok;        /* print only failed expectations */
 	double wall_s;

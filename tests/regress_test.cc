@@ -408,7 +408,7 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 	std::string path = golden_path(dir + "/deep/er"); /* directories are created */
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
 	ASSERT_EQ(blessed.rc, 0) << blessed.res.msg;
-	EXPECT_EQ(blessed.res.golden, 3);
+	EXPECT_EQ(blessed.res.golden, RUN_GOLDEN_BLESSED);
 	std::string text = read_file(path);
 	std::vector<std::string> ls = lines(text);
 	ASSERT_GE(ls.size(), 5u);
@@ -427,23 +427,23 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 
 	Result same = run_text(kBase, {}, golden_opts(path, false));
 	EXPECT_EQ(same.rc, 0) << same.res.msg;
-	EXPECT_EQ(same.res.golden, 0);
+	EXPECT_EQ(same.res.golden, RUN_GOLDEN_SAME);
 	EXPECT_EQ(same.res.digest, blessed.res.digest);
 
 	/* blessing the same run again writes the same bytes */
 	Result again = run_text(kBase, {}, golden_opts(path, true));
-	EXPECT_EQ(again.res.golden, 3);
+	EXPECT_EQ(again.res.golden, RUN_GOLDEN_BLESSED);
 	EXPECT_EQ(read_file(path), text);
 
 	/* a missing or corrupt golden file fails the run with a reason, never passes it */
 	Result missing = run_text(kBase, {}, golden_opts(dir + "/nope.golden", false));
 	EXPECT_EQ(missing.rc, 1);
-	EXPECT_EQ(missing.res.golden, 2);
+	EXPECT_EQ(missing.res.golden, RUN_GOLDEN_MISSING);
 	EXPECT_NE(std::string(missing.res.golden_msg).find("nope.golden"), std::string::npos) << missing.res.golden_msg;
 	write_file(path, "tzsim-golden v1\ndigest zzzz\n");
 	Result corrupt = run_text(kBase, {}, golden_opts(path, false));
 	EXPECT_EQ(corrupt.rc, 1);
-	EXPECT_EQ(corrupt.res.golden, 2);
+	EXPECT_EQ(corrupt.res.golden, RUN_GOLDEN_MISSING);
 	EXPECT_STRNE(corrupt.res.golden_msg, "");
 	rm_rf(dir);
 }
@@ -454,12 +454,12 @@ TEST(RegressDigest, OneCycleOfOneCostChangesTheDigestAndNamesTheFirstRecord)
 	std::string path = golden_path(dir);
 	const std::string ov = "platform.cost_overrides.world_switch=1001 cycles"; /* A53: 1000 */
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
-	ASSERT_EQ(blessed.res.golden, 3) << blessed.res.msg;
+	ASSERT_EQ(blessed.res.golden, RUN_GOLDEN_BLESSED) << blessed.res.msg;
 	Result changed = run_text(kBase, { ov }, golden_opts(path, false));
 	ASSERT_NE(changed.rc, -1) << changed.diag;
 	EXPECT_EQ(changed.rc, 1);
 	EXPECT_EQ(changed.res.status, 1);
-	ASSERT_EQ(changed.res.golden, 1);
+	ASSERT_EQ(changed.res.golden, RUN_GOLDEN_CHANGED);
 	EXPECT_NE(changed.res.digest, blessed.res.digest);
 	const uint64_t at = changed.res.golden_at;
 	ASSERT_NE(at, UINT64_MAX);
@@ -517,7 +517,7 @@ TEST(RegressDigest, ACostThatIsNeverChargedChangesNothing)
 	std::string path = golden_path(dir);
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
 	Result same = run_text(kBase, { "platform.cost_overrides.tee.ta_invoke=2001 cycles" }, golden_opts(path, false));
-	EXPECT_EQ(same.res.golden, 0);
+	EXPECT_EQ(same.res.golden, RUN_GOLDEN_SAME);
 	EXPECT_EQ(same.res.digest, blessed.res.digest);
 	rm_rf(dir);
 }

@@ -44,7 +44,7 @@ static void child_run(struct job *j, int fd)
 				 j->o.seed_given ? j->o.seed : sc->seed);
 			j->o.golden = g;
 			run_scenario(sc, &j->o, &j->res, NULL);
-			if (j->res.golden == 1 && j->capture) {
+			if (j->res.golden == RUN_GOLDEN_CHANGED && j->capture) {
 				/* a second, identical run captures the record where the streams part */
 				struct run_opts o2 = j->o;
 				struct run_result r2;

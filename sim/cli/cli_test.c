@@ -43,11 +43,11 @@ static void failure_text(const struct job *j, char *buf, size_t len)
 	buf[0] = 0;
 	if (r->msg[0])
 		u += (size_t)snprintf(buf + u, len - u, "%s", r->msg);
-	if (u < len && r->golden == 1)
+	if (u < len && r->golden == RUN_GOLDEN_CHANGED)
 		u += (size_t)snprintf(buf + u, len - u, "%sgolden digest changed (now %016" PRIx64 ", %" PRIu64
 					     " records): first differing %s",
 				      u ? "\n" : "", r->digest, r->records, j->capture_text[0] ? j->capture_text : "record");
-	if (u < len && r->golden == 2)
+	if (u < len && r->golden == RUN_GOLDEN_MISSING)
 		snprintf(buf + u, len - u, "%sno golden digest (%s); bless one with: tzsim test --bless",
 			 u ? "\n" : "", r->golden_msg);
 }
@@ -138,7 +138,7 @@ int cli_test(int argc, char **argv)
 					printf("# %s\n", l);
 		} else {
 			printf("%s %-44s %6.2fs  %s\n", ok ? "PASS" : "FAIL", j->path, j->res.wall_s,
-			       j->res.golden == 3 ? "blessed" : ok ? "" : "");
+			       j->res.golden == RUN_GOLDEN_BLESSED ? "blessed" : "");
 			if (!ok)
 				for (char *l = strtok(why, "\n"); l; l = strtok(NULL, "\n"))
 					printf("    %s\n", l);
