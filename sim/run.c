@@ -379,18 +379,29 @@ static bool phase_boot(struct platform *p)
 	return p->booted;
 }
 
-/* Phase 2, the measured run: until stop.after, or until stop.notifications were sent (or they stall). */
-static void phase_measure(struct platform *p, const struct scenario *sc, FILE *out)
+/*
+ * Phase 2, the measured run: until stop.after, or until stop.notifications
+ * were sent. A run that cannot reach N stops early with a warning: none
+ * was sent for RUN_STALL, or nothing was left to simulate.
+ */
+static void phase_measure(struct platform *p, const struct scenario *sc, struct run_result *res)
 {
 	if (sc->stop == SCENARIO_STOP_AFTER) {
 		sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
 	} else {
 		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
+		char why[64];
+		uint64_t sent;
 		sim_run_while(p->sim.k, sent_cond, &g);
-		if (g.stalled && out)
-			fprintf(out, "tzsim: %s: stopped after %" PRIu64 " of %" PRIu64
-				     " notifications: none for %.0f ms of simulated time\n",
-				sc->path, g.last, sc->stop_notifications, (double)RUN_STALL / 1e9);
+		sent = stats_sent(p->stats);
+		if (g.stalled)
+			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
+		else
+			snprintf(why, sizeof(why), "nothing left to simulate");
+		if (g.stalled || sent < g.n)
+			snprintf(res->warning, sizeof(res->warning), "%s: stopped after %" PRIu64 " of %" PRIu64
+								     " notifications: %s",
+				 sc->path, sent, sc->stop_notifications, why);
 	}
 }
 
@@ -488,7 +499,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 
 	booted = phase_boot(p);
 	if (booted) {
-		phase_measure(p, sc, out);
+		phase_measure(p, sc, res);
 		phase_drain(p);
 	} else {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);

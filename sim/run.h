@@ -58,6 +58,7 @@ enum run_golden {
 struct run_result {
 	int status;           /* 0 ok, 1 expectations or golden failed, 2 bad input */
 	char msg[1536];       /* why, when status != 0 */
+	char warning[256];    /* a note for the caller to show on stderr ("" when none): the run stalled */
 	unsigned n_expect, n_failed;
 	uint64_t digest, records;
 	enum run_golden golden;
@@ -72,7 +73,11 @@ struct run_result {
 	char out_dir[1024];
 };
 
-/* Run @sc. Writes the summary (unless quiet) and failures to @out. Returns res->status. */
+/*
+ * Run @sc. Writes the summary (unless quiet) and failures, or the JSON
+ * object (json), to @out and nothing else there: a warning is left in
+ * res->warning. Returns res->status.
+ */
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run_result *res, FILE *out);
 
 /* Check that every smc_sequence name is known; 0, or 2 with a file:line:col message. */

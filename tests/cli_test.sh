@@ -229,6 +229,20 @@ check_rc json.failing.exit1 1
 python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); sys.exit(0 if d["status"]==1 and d["expect"]["failed"]==1 else 1)' <<<"$OUT" &&
 	ok json.failing.status || bad json.failing.status "$OUT"
 
+# a run that stalls (stop: {notifications: N}, nothing sends any): the warning goes to stderr,
+# stdout stays one JSON object
+tz run "$ROOT/scenarios/default.yaml" --trace none --json --vary 'stop={notifications: 1000000}' --vary 'sources=[]'
+check_rc json.stalled.exit0 0
+python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" 2>"$T/.py" && ok json.stalled.one_object ||
+	bad json.stalled.one_object "$(cat "$T/.py")" "$OUT"
+has json.stalled.warning_on_stderr "$ERR" '^tzsim: .*default.yaml: stopped after 0 of 1000000 notifications: none for 1000 ms'
+# ... and one that runs out of events first (no source, no workload) says so
+tz run short.yaml --trace none --json --vary 'stop={notifications: 10}' --vary 'sources=[]' --vary 'expect=[]'
+check_rc json.idle.exit0 0
+python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" 2>"$T/.py" && ok json.idle.one_object ||
+	bad json.idle.one_object "$(cat "$T/.py")" "$OUT"
+has json.idle.warning_on_stderr "$ERR" '^tzsim: short.yaml: stopped after 0 of 10 notifications: nothing left to simulate$'
+
 # ---- kernels: SystemC gives the native digest ------------------------------------------
 
 digest_of() { python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(d["digest"], d["records"])' <<<"$1"; }

@@ -182,6 +182,8 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	rc = run_scenario(sc, &o, &res, stdout);
+	if (res.warning[0])
+		fprintf(stderr, "tzsim: %s\n", res.warning);
 	if (rc == 2 || (rc == 1 && res.n_failed == 0))
 		fprintf(stderr, "%s\n", res.msg);
 	scenario_free(sc);
