@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "sim/run.h"
@@ -238,20 +237,6 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 	fprintf(f, "},\"expect\":{\"checks\":%u,\"failed\":%u}}\n", res->n_expect, res->n_failed);
 }
 
-static int mkdirs(const char *dir)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *q = tmp + 1; *q; q++)
-		if (*q == '/') {
-			*q = 0;
-			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*q = '/';
-		}
-	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* ---- the run's steps ------------------------------------------------------------------------ */
 
 /* The output files while the run writes them: committed whole after it, or thrown away. */
@@ -264,6 +249,17 @@ struct run_outputs {
 	struct atomic_file notif; /* notifications.csv, written by the statistics */
 };
 
+/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
+static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
+{
+	if (sim_trace_add_sink(p->sim.tr, fn, ctx) == 0)
+		return 0;
+	snprintf(res->msg, sizeof(res->msg), "cannot attach the %s to the trace (%d sinks at most)", what,
+		 SIM_TRACE_MAX_SINKS);
+	res->status = RUN_BAD_INPUT;
+	return -1;
+}
+
 /* Build the platform for @sc and attach the digest (and the capture). 0, or res->status set. */
 static int run_build(struct platform *p, const struct scenario *sc, enum sim_backend backend, struct digest *dg,
 		     const struct run_opts *o, struct run_result *res)
@@ -273,16 +269,29 @@ static int run_build(struct platform *p, const struct scenario *sc, enum sim_bac
 		return -1;
 	if (platform_build(p, sc, backend, err, sizeof(err)) != 0) {
 		snprintf(res->msg, sizeof(res->msg), "%s", err);
-		res->status = 2;
+		res->status = RUN_BAD_INPUT;
 		return -1;
 	}
-	sim_trace_add_sink(p->sim.tr, digest_sink, dg);
-	if (o->capture)
-		sim_trace_add_sink(p->sim.tr, digest_capture_sink, o->capture);
+	if (add_sink(p, digest_sink, dg, "digest", res) != 0)
+		return -1;
+	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
+		return -1;
 	return 0;
 }
 
-/* Open the output files in res->out_dir and attach them to the trace. 0, or res->status set. */
+/* An output that cannot be written: the file and the system's reason. Returns -1. */
+static int io_error(struct run_result *res, const char *path, const char *what, int e)
+{
+	snprintf(res->msg, sizeof(res->msg), "%s: cannot %s: %s", path, what, strerror(e ? e : EIO));
+	res->status = RUN_IO_ERROR;
+	return -1;
+}
+
+/*
+ * Create res->out_dir, open the output files there (as temporary files) and
+ * attach them to the trace. 0, or res->status set (RUN_IO_ERROR when the
+ * directory or a file cannot be created).
+ */
 static int outputs_open(struct run_outputs *w, struct platform *p, const struct scenario *sc,
 			const struct run_opts *o, struct run_result *res)
 {
@@ -296,16 +305,19 @@ static int outputs_open(struct run_outputs *w, struct platform *p, const struct 
 		snprintf(variant, sizeof(variant), "seed%" PRIu64, sc->seed);
 		snprintf(res->out_dir, sizeof(res->out_dir), "traces/%s/%s", sc->name, o->variant ? o->variant : variant);
 	}
-	if (mkdirs(res->out_dir) != 0) {
-		snprintf(res->msg, sizeof(res->msg), "%s: cannot create: %s", res->out_dir, strerror(errno));
-		res->status = 2;
+	if (!res->out_dir[0]) {
+		snprintf(res->msg, sizeof(res->msg), "the output directory is an empty path");
+		res->status = RUN_BAD_INPUT;
 		return -1;
 	}
+	if (atomic_file_mkdirs(res->out_dir) != 0)
+		return io_error(res, res->out_dir, "create", errno);
 	if (w->trace & SCENARIO_TRACE_CSV) {
 		snprintf(path, sizeof(path), "%s/trace.csv", res->out_dir);
 		if (!(w->csv = out_csv_open(path, p->sim.tr, &meta, err, sizeof(err))))
 			goto fail;
-		sim_trace_add_sink(p->sim.tr, out_csv_sink, w->csv);
+		if (add_sink(p, out_csv_sink, w->csv, "CSV writer", res) != 0)
+			return -1;
 	}
 	if (w->trace & SCENARIO_TRACE_PERFETTO) {
 		snprintf(path, sizeof(path), "%s/trace.json", res->out_dir);
@@ -313,13 +325,15 @@ static int outputs_open(struct run_outputs *w, struct platform *p, const struct 
 			goto fail;
 		notif_assoc_init(&w->pf_feed.assoc, p->notif_intid);
 		w->pf_feed.w = w->pf;
-		sim_trace_add_sink(p->sim.tr, pf_feed_sink, &w->pf_feed);
+		if (add_sink(p, pf_feed_sink, &w->pf_feed, "Perfetto writer", res) != 0)
+			return -1;
 	}
 	if (w->trace & SCENARIO_TRACE_VCD) {
 		snprintf(path, sizeof(path), "%s/trace.vcd", res->out_dir);
 		if (!(w->vcd = out_vcd_open(path, p->sim.tr, &meta, err, sizeof(err))))
 			goto fail;
-		sim_trace_add_sink(p->sim.tr, out_vcd_sink, w->vcd);
+		if (add_sink(p, out_vcd_sink, w->vcd, "VCD writer", res) != 0)
+			return -1;
 	}
 	snprintf(path, sizeof(path), "%s/notifications.csv", res->out_dir);
 	if (atomic_file_open(&w->notif, path, err, sizeof(err)) != 0)
@@ -327,36 +341,67 @@ static int outputs_open(struct run_outputs *w, struct platform *p, const struct 
 	stats_set_notif_csv(p->stats, w->notif.f);
 	return 0;
 fail:
+	/* the writers' message names the file and the reason */
 	snprintf(res->msg, sizeof(res->msg), "%s", err);
-	res->status = 2;
+	res->status = RUN_IO_ERROR;
 	return -1;
 }
 
-/* Move every output file into place, with the latency summaries. */
-static void outputs_commit(struct run_outputs *w, struct platform *p, struct run_result *res)
+/*
+ * Move every output file into place, then write the latency summaries.
+ * Stops at the first file that cannot be written: 0, or -1 with
+ * res->status RUN_IO_ERROR (outputs_abort removes the rest).
+ */
+static int outputs_commit(struct run_outputs *w, struct platform *p, struct run_result *res)
 {
+	static const struct {
+		unsigned flag;
+		const char *file;
+	} files[] = { { SCENARIO_TRACE_CSV, "trace.csv" }, { SCENARIO_TRACE_PERFETTO, "trace.json" },
+		      { SCENARIO_TRACE_VCD, "trace.vcd" } };
 	const char *names[SIM_SPAN_COUNT];
 	struct sim_hist *hs[SIM_SPAN_COUNT];
 	char mname[SIM_SPAN_COUNT][48], err[1024], path[1200];
 
 	stats_set_notif_csv(p->stats, NULL);
-	if (w->notif.f && atomic_file_commit(&w->notif, err, sizeof(err)) != 0)
-		snprintf(res->msg, sizeof(res->msg), "%s", err);
-	if (w->csv)
-		out_csv_close(w->csv, true), w->csv = NULL;
-	if (w->pf)
-		out_perfetto_close(w->pf, true), w->pf = NULL;
-	if (w->vcd)
-		out_vcd_close(w->vcd, true), w->vcd = NULL;
+	if (atomic_file_commit(&w->notif, err, sizeof(err)) != 0) {
+		snprintf(res->msg, sizeof(res->msg), "%s", err); /* names the file and the reason */
+		res->status = RUN_IO_ERROR;
+		return -1;
+	}
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int rc;
+		if (!(w->trace & files[i].flag))
+			continue;
+		errno = 0;
+		if (files[i].flag == SCENARIO_TRACE_CSV)
+			rc = out_csv_close(w->csv, true), w->csv = NULL;
+		else if (files[i].flag == SCENARIO_TRACE_PERFETTO)
+			rc = out_perfetto_close(w->pf, true), w->pf = NULL;
+		else
+			rc = out_vcd_close(w->vcd, true), w->vcd = NULL;
+		if (rc != 0) {
+			snprintf(path, sizeof(path), "%s/%s", res->out_dir, files[i].file);
+			return io_error(res, path, "write", errno);
+		}
+	}
 	for (int i = 0; i < SIM_SPAN_COUNT; i++) {
 		snprintf(mname[i], sizeof(mname[i]), "latency.%s", sim_span_name((enum sim_span)i));
 		names[i] = mname[i];
 		hs[i] = (struct sim_hist *)stats_span(p->stats, (enum sim_span)i);
-		if (w->trace & SCENARIO_TRACE_HGRM)
-			out_hgrm_write(res->out_dir, mname[i], hs[i]);
+		if (!(w->trace & SCENARIO_TRACE_HGRM))
+			continue;
+		errno = 0;
+		if (out_hgrm_write(res->out_dir, mname[i], hs[i]) != 0) {
+			snprintf(path, sizeof(path), "%s/%s.hgrm", res->out_dir, mname[i]);
+			return io_error(res, path, "write", errno);
+		}
 	}
 	snprintf(path, sizeof(path), "%s/summary.csv", res->out_dir);
-	out_summary_csv(path, names, hs, SIM_SPAN_COUNT);
+	errno = 0;
+	if (out_summary_csv(path, names, hs, SIM_SPAN_COUNT) != 0)
+		return io_error(res, path, "write", errno);
+	return 0;
 }
 
 /* Throw away whatever output is still open. */
@@ -448,25 +493,30 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct pla
 		fprintf(out, "  outputs: %s/\n", res->out_dir);
 }
 
-/* Compare the digest with the golden file, or (bless) write it. */
+/* Compare the digest with the golden file, or (bless) write it; a golden file that cannot be written is RUN_IO_ERROR. */
 static void check_golden(const char *path, bool bless, const struct digest *dg, struct run_result *res)
 {
 	uint64_t at = 0;
 	char gerr[512];
+	int g;
 	if (bless) {
-		res->golden = digest_write_golden(path, dg) == 0 ? RUN_GOLDEN_BLESSED : RUN_GOLDEN_MISSING;
+		errno = 0;
+		if (digest_write_golden(path, dg) == 0)
+			res->golden = RUN_GOLDEN_BLESSED;
+		else
+			io_error(res, path, "write", errno);
 		return;
 	}
-	int g = digest_compare_golden(path, dg, &at, gerr, sizeof(gerr));
+	g = digest_compare_golden(path, dg, &at, gerr, sizeof(gerr));
 	if (g == 0) {
 		res->golden = RUN_GOLDEN_SAME;
 	} else if (g == 1) {
 		res->golden = RUN_GOLDEN_CHANGED;
 		res->golden_at = at;
-		res->status = 1;
+		res->status = RUN_FAILED;
 	} else {
 		res->golden = RUN_GOLDEN_MISSING;
-		res->status = 1;
+		res->status = RUN_FAILED;
 		snprintf(res->golden_msg, sizeof(res->golden_msg), "%s", gerr);
 	}
 }
@@ -485,7 +535,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!sc || !p || !dg) {
 		snprintf(res->msg, sizeof(res->msg), "out of memory");
-		res->status = 2;
+		res->status = RUN_BAD_INPUT;
 		goto out;
 	}
 	*sc = *sc0;
@@ -503,7 +553,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		phase_drain(p);
 	} else {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
-		res->status = 1;
+		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
 	res->sim_end = sim_now(p->sim.k);
@@ -511,6 +561,9 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	res->records = digest_count(dg);
 	res->wall_s = wall_now() - t0;
 	collect_metrics(p, o, res);
+	/* the outputs are committed before anything is printed: a run that cannot write them prints nothing */
+	if (!o->no_outputs && outputs_commit(&w, p, res) != 0)
+		goto out;
 
 	if (!o->quiet && !o->json && out)
 		print_summary(out, sc, p, backend, o, res);
@@ -518,15 +571,12 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		res->quiet_ok = o->quiet || o->json;
 		check_expectations(sc, p->stats, res, (o->json || !out) ? NULL : out);
 		if (res->n_failed)
-			res->status = 1;
+			res->status = RUN_FAILED;
 	}
 	if (o->golden)
 		check_golden(o->golden, o->bless, dg, res);
 	if (o->json && out)
 		print_json(out, sc, p->stats, res, sc->seed);
-	/* outputs: committed only now, whole */
-	if (!o->no_outputs)
-		outputs_commit(&w, p, res);
 out:
 	outputs_abort(&w);
 	if (p && p->sim.k)

@@ -201,6 +201,34 @@ tz run short.yaml --quiet
 [ -s "$T/traces/cli-short/seed7/trace.csv" ] && ok run.default_dir || bad run.default_dir "$(find "$T/traces" 2>&1)"
 rm -rf "$T/traces"
 
+# ---- outputs that cannot be written: exit 3, the path and the reason on stderr ------------
+
+tz run short.yaml -o short.yaml/out --json
+check_rc io.parent_is_file.exit3 3
+has io.parent_is_file.message "$ERR" '^short.yaml/out: cannot create: Not a directory$'
+[ -z "$OUT" ] && ok io.parent_is_file.stdout_empty || bad io.parent_is_file.stdout_empty "$OUT"
+if [ -d /proc/self ]; then
+	tz run short.yaml -o /proc/tzsim-out
+	check_rc io.proc.exit3 3
+	has io.proc.message "$ERR" '^/proc/tzsim-out: cannot create: '
+fi
+# a file that fails while it is written (the file size limit): nothing half-written is left
+(cd "$T" && trap '' XFSZ && ulimit -f 8 && "$TZ" run short.yaml -o out-big --trace csv,perfetto,vcd --json) >"$T/.out" 2>"$T/.err"
+RC=$?; OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err")
+check_rc io.too_large.exit3 3
+has io.too_large.message "$ERR" '^out-big/trace\.(csv|json|vcd): cannot write: File too large$'
+[ -z "$OUT" ] && ok io.too_large.stdout_empty || bad io.too_large.stdout_empty "$OUT"
+failed_file=$(sed -n 's/: cannot write: .*//p' <<<"$ERR")
+left=$(find "$T/out-big" -name '*.tmp*')
+[ -n "$failed_file" ] && [ ! -e "$T/$failed_file" ] && [ -z "$left" ] && ok io.too_large.nothing_half_written ||
+	bad io.too_large.nothing_half_written "failed: $failed_file" "$(ls -la "$T/out-big")"
+(cd "$T" && "$TZ" run short.yaml --trace none --json >/dev/full 2>"$T/.err"); RC=$?; ERR=$(cat "$T/.err")
+check_rc io.stdout_full.exit3 3
+has io.stdout_full.message "$ERR" '^tzsim: stdout: cannot write: No space left on device$'
+tz dtb short.yaml -o short.yaml/x.dtb
+check_rc io.dtb.exit3 3
+has io.dtb.message "$ERR" 'short.yaml: Not a directory'
+
 # ---- expectations ----------------------------------------------------------------------
 
 tz run failing.yaml -o out-fail
@@ -324,6 +352,13 @@ tz test suite --golden-dir golden --bless
 check_rc test.cost_change.rebless.exit0 0
 tz test suite --golden-dir golden
 check_rc test.cost_change.after_bless.exit0 0
+
+tz test suite --golden-dir short.yaml/golden --bless
+check_rc io.test.golden_dir.exit3 3
+has io.test.golden_dir.message "$ERR" '^short.yaml/golden: cannot create: Not a directory$'
+tz test suite --golden-dir golden --junit short.yaml/junit.xml
+check_rc io.test.junit.exit3 3
+has io.test.junit.message "$ERR" 'short.yaml: Not a directory'
 
 tz test nosuchdir
 check_rc test.no_dir.exit2 2

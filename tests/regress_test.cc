@@ -20,6 +20,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -646,4 +647,36 @@ TEST(RegressOutputs, EveryFileIsInPlaceAndNothingTemporaryIsLeft)
 	/* one CSV line per record, and the digest counted the same records */
 	EXPECT_EQ(lines(read_file(ro.dir + "/trace.csv")).size(), ro.r.res.records + 1);
 	rm_rf(ro.dir.substr(0, ro.dir.rfind('/')));
+}
+
+/* An output directory that cannot be created: the run stops, prints nothing, names the path. */
+TEST(RegressOutputs, UnwritableDirectoryIsAnIoErrorNamingThePath)
+{
+	std::string dir = make_temp_dir();
+	write_file(dir + "/file", "a regular file\n");
+	std::string out = dir + "/file/out";
+	run_opts o = quiet_opts();
+	o.no_outputs = false;
+	o.out_dir = out.c_str();
+	o.trace_given = true;
+	o.trace = SCENARIO_TRACE_CSV;
+	Result r = run_text(kBase, {}, o);
+	EXPECT_EQ(r.rc, RUN_IO_ERROR);
+	EXPECT_EQ(std::string(r.res.msg), out + ": cannot create: " + strerror(ENOTDIR));
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(ls(dir), std::vector<std::string>{ "file" });
+	rm_rf(dir);
+}
+
+/* stop: {notifications: N} that cannot be reached: a warning for the caller, nothing in the output stream. */
+TEST(RegressRun, AStalledRunWarnsOutsideTheOutputStream)
+{
+	run_opts o = quiet_opts();
+	o.json = true;
+	Result r = run_text(kBase, { "stop={notifications: 1000}", "sources=[]" }, o);
+	ASSERT_EQ(r.rc, 0) << r.diag << r.res.msg;
+	EXPECT_NE(std::string(r.res.warning).find("stopped after 0 of 1000 notifications"), std::string::npos)
+		<< r.res.warning;
+	EXPECT_EQ(r.out.find("stopped"), std::string::npos) << r.out;
+	EXPECT_EQ(lines(r.out).size(), 1u) << r.out; /* the JSON object alone */
 }

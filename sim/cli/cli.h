@@ -9,8 +9,10 @@
  *   cli_test.c     tzsim test DIR
  *   cli_compare.c  tzsim compare FILE --vary key.path=a,b,c
  *
- * Commands return the process exit status: 0 ok, 1 expectations (or golden
- * digests) failed, 2 bad input or usage. They print to stdout and stderr.
+ * Commands return the process exit status (enum run_status): 0 ok, 1
+ * expectations (or golden digests) failed, 2 bad input or usage, 3 an output
+ * could not be written. They print results to stdout, errors and warnings
+ * to stderr.
  */
 #ifndef TZSIM_CLI_H
 #define TZSIM_CLI_H

@@ -139,7 +139,7 @@ int cli_compare(int argc, char **argv)
 			p50[s] = r->e2e_p50 / 1e6, p99[s] = r->e2e_p99 / 1e6, mx[s] = r->e2e_max / 1e6;
 			notifs += r->notifications, lost += r->lost, late += r->late, spur += r->spurious;
 			smc += r->smc_per_notif / (double)seeds;
-			bad += r->status == 2 || (r->status == 1 && r->n_failed == 0);
+			bad += r->status >= RUN_BAD_INPUT || (r->status == RUN_FAILED && r->n_failed == 0);
 		}
 		char b50[48], b99[48], bmx[48];
 		med_spread(p50, (unsigned)seeds, b50, sizeof(b50));
@@ -150,7 +150,7 @@ int cli_compare(int argc, char **argv)
 		if (bad) {
 			for (uint64_t s = 0; s < seeds; s++) {
 				struct run_result *r = &jobs[k * (int)seeds + (int)s].res;
-				if (r->status == 2 || (r->status == 1 && r->n_failed == 0)) {
+				if (r->status >= RUN_BAD_INPUT || (r->status == RUN_FAILED && r->n_failed == 0)) {
 					printf("    seed %" PRIu64 ": %s\n", sc->seed + s, r->msg);
 					break;
 				}

@@ -5,7 +5,8 @@
  * new digest with --bless), reported as lines, TAP or JUnit XML. On a
  * changed digest the run is repeated to name the first differing record.
  * Exit status 1 when any scenario fails, 2 on bad usage or when DIR cannot
- * be read or holds no scenario.
+ * be read or holds no scenario, 3 when a golden digest (--bless) or the
+ * JUnit report cannot be written.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -52,11 +53,34 @@ static void failure_text(const struct job *j, char *buf, size_t len)
 			 u ? "\n" : "", r->golden_msg);
 }
 
+/* The JUnit XML report: one testcase per scenario, a failure element with its reasons. */
+static void junit_write(FILE *f, const struct job *jobs, int n, int failed)
+{
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"tzsim\" tests=\"%d\" failures=\"%d\">\n",
+		n, failed);
+	for (int i = 0; i < n; i++) {
+		const struct job *j = &jobs[i];
+		fprintf(f, "  <testcase classname=\"scenarios\" name=\"");
+		xml_escape(f, j->path);
+		fprintf(f, "\" time=\"%.3f\">", j->res.wall_s);
+		if (j->res.status) {
+			char why[3000];
+			failure_text(j, why, sizeof(why));
+			fprintf(f, "<failure message=\"");
+			xml_escape(f, why);
+			fprintf(f, "\"/>");
+		}
+		fprintf(f, "</testcase>\n");
+	}
+	fprintf(f, "</testsuite>\n");
+}
+
 int cli_test(int argc, char **argv)
 {
 	const char *dir = NULL, *junit = NULL, *golden_dir = "traces/golden";
 	bool tap = false, bless = false;
 	int parallel = cli_nproc(), kernel = -1, n = 0, failed = 0;
+	bool io_failed = false;
 	char *names[512];
 	struct job *jobs;
 	DIR *dp;
@@ -120,8 +144,13 @@ int cli_test(int argc, char **argv)
 		snprintf(j->golden, sizeof(j->golden), "%s", golden_dir);
 		snprintf(j->name, sizeof(j->name), "%s", names[i]);
 	}
-	if (bless)
-		atomic_file_mkdirs(golden_dir);
+	if (bless && atomic_file_mkdirs(golden_dir) != 0) {
+		fprintf(stderr, "%s: cannot create: %s\n", golden_dir, strerror(errno));
+		for (int i = 0; i < n; i++)
+			free(names[i]);
+		free(jobs);
+		return RUN_IO_ERROR;
+	}
 	cli_run_jobs(jobs, n, parallel);
 	if (tap)
 		printf("1..%d\n", n);
@@ -130,6 +159,7 @@ int cli_test(int argc, char **argv)
 		char why[3000];
 		bool ok = j->res.status == 0;
 		failed += !ok;
+		io_failed |= j->res.status == RUN_IO_ERROR;
 		failure_text(j, why, sizeof(why));
 		if (tap) {
 			printf("%sok %d - %s\n", ok ? "" : "not ", i + 1, j->path);
@@ -147,27 +177,10 @@ int cli_test(int argc, char **argv)
 	if (junit) {
 		struct atomic_file af;
 		char err[512];
-		if (atomic_file_open(&af, junit, err, sizeof(err)) == 0) {
-			fprintf(af.f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"tzsim\" tests=\"%d\" failures=\"%d\">\n",
-				n, failed);
-			for (int i = 0; i < n; i++) {
-				struct job *j = &jobs[i];
-				char why[3000];
-				fprintf(af.f, "  <testcase classname=\"scenarios\" name=\"");
-				xml_escape(af.f, j->path);
-				fprintf(af.f, "\" time=\"%.3f\">", j->res.wall_s);
-				if (j->res.status) {
-					failure_text(j, why, sizeof(why));
-					fprintf(af.f, "<failure message=\"");
-					xml_escape(af.f, why);
-					fprintf(af.f, "\"/>");
-				}
-				fprintf(af.f, "</testcase>\n");
-			}
-			fprintf(af.f, "</testsuite>\n");
-			atomic_file_commit(&af, err, sizeof(err));
-		} else {
-			fprintf(stderr, "%s\n", err);
+		if (atomic_file_open(&af, junit, err, sizeof(err)) != 0 ||
+		    (junit_write(af.f, jobs, n, failed), atomic_file_commit(&af, err, sizeof(err)) != 0)) {
+			fprintf(stderr, "%s\n", err); /* names the file and the reason */
+			io_failed = true;
 		}
 	}
 	if (!tap)
@@ -175,5 +188,5 @@ int cli_test(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(jobs);
-	return failed ? 1 : 0;
+	return io_failed ? RUN_IO_ERROR : failed ? RUN_FAILED : RUN_OK;
 }

@@ -8,7 +8,8 @@
  *   tzsim compare FILE --vary key.path=a,b,c [--seeds K] [-j N] [--kernel K]
  *   tzsim dtb FILE -o OUT.dtb
  *
- * Exit status: 0 ok, 1 expectations (or golden digests) failed, 2 bad input or usage.
+ * Exit status: 0 ok, 1 expectations (or golden digests) failed, 2 bad input or usage,
+ * 3 the run could not complete (an output could not be written).
  *
  * This file parses the command line and holds run, validate and dtb; test
  * and compare, with the job pool they share, are in sim/cli_*.c (sim/cli.h).
@@ -49,7 +50,8 @@ static const char usage[] =
 	"      --seeds K               seeds per variant (default 3)\n"
 	"  dtb FILE -o OUT write the device tree the scenario's platform boots with\n"
 	"\n"
-	"exit status: 0 ok, 1 expectations failed, 2 bad input or usage\n";
+	"exit status: 0 ok, 1 expectations failed, 2 bad input or usage,\n"
+	"             3 the run could not complete (I/O failure)\n";
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
@@ -184,7 +186,7 @@ static int cmd_run(int argc, char **argv)
 	rc = run_scenario(sc, &o, &res, stdout);
 	if (res.warning[0])
 		fprintf(stderr, "tzsim: %s\n", res.warning);
-	if (rc == 2 || (rc == 1 && res.n_failed == 0))
+	if (rc >= RUN_BAD_INPUT || (rc == RUN_FAILED && res.n_failed == 0))
 		fprintf(stderr, "%s\n", res.msg);
 	scenario_free(sc);
 	free(sc);
@@ -259,11 +261,12 @@ static int cmd_dtb(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		rc = 2;
 	} else {
+		/* a short fwrite leaves the stream's error flag set: the commit reports it */
 		struct atomic_file af;
-		if (atomic_file_open(&af, outp, err, sizeof(err)) != 0 || fwrite(blob, 1, len, af.f) != len ||
-		    atomic_file_commit(&af, err, sizeof(err)) != 0) {
+		if (atomic_file_open(&af, outp, err, sizeof(err)) != 0 ||
+		    (fwrite(blob, 1, len, af.f), atomic_file_commit(&af, err, sizeof(err)) != 0)) {
 			fprintf(stderr, "%s\n", err);
-			rc = 2;
+			rc = RUN_IO_ERROR;
 		}
 	}
 	free(blob);
@@ -272,7 +275,7 @@ static int cmd_dtb(int argc, char **argv)
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage, stderr);
@@ -297,4 +300,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "dtb"))
 		return cmd_dtb(argc - 2, argv + 2);
 	return cli_usage_error("unknown command '%s'", argv[1]);
+}
+
+/* A summary that did not reach stdout (a full disk, a closed pipe) is an I/O failure too. */
+int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tzsim: stdout: cannot write: %s\n", strerror(errno ? errno : EIO));
+		return RUN_IO_ERROR;
+	}
+	return rc;
 }
