@@ -159,8 +159,8 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 			snprintf(line, sizeof(line), "%s: expect %s: %s (measured %s)", where, ok ? "ok" : "FAILED",
 				 e->text, got);
 		} else {
-			uint32_t seq[64], want[64];
-			unsigned n = stats_smc_sequence(st, e->notification, seq, 64), m = e->smc_count;
+			uint32_t seq[SCENARIO_MAX_SMC_SEQ], want[SCENARIO_MAX_SMC_SEQ] = { 0 };
+			unsigned n = stats_smc_sequence(st, e->notification, seq, SCENARIO_MAX_SMC_SEQ), m = e->smc_count;
 			char have[512] = "", wanted[512] = "";
 			for (unsigned k = 0; k < m; k++) {
 				const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
