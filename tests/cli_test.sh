@@ -91,6 +91,72 @@ tz run nosuch.yaml
 check_rc run.nonexistent.exit2 2
 has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 
+# ---- each command's --help lists exactly its options -----------------------------------------
+
+declare -A OPTS=(
+	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
+	[validate]='--help'
+	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
+	[compare]='--help --jobs --kernel --seeds --vary'
+	[dtb]='--help --output'
+)
+for c in run validate test compare dtb; do
+	tz "$c" --help
+	check_rc "help.$c.exit0" 0
+	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR)"
+	listed=$(sed -n '/^options:$/,/^$/p' <<<"$OUT" | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
+	[ "$listed" = "${OPTS[$c]}" ] && ok "help.$c.options" || bad "help.$c.options" "listed: $listed" "want:   ${OPTS[$c]}"
+	tz "$c" -h
+	check_rc "help.$c.short_h" 0
+	# every command says which option it does not know, and points at its own --help
+	tz "$c" short.yaml --frob
+	check_rc "unknown_option.each.$c.exit2" 2
+	has "unknown_option.each.$c.message" "$ERR" "^tzsim: $c: unknown option '--frob'$"
+	has "unknown_option.each.$c.hint" "$ERR" "^\(see tzsim $c --help\)$"
+done
+# an option of another command: exit 2, naming the commands that take it
+for a in 'run:-j 2' 'run:--bless' 'validate:--seed 1' 'test:--json' 'compare:--seed 1' 'compare:-o x' 'dtb:--vary a=1'; do
+	c=${a%%:*}; o=${a#*:}
+	tz "$c" short.yaml $o -o x.dtb --vary a=1,2
+	check_rc "wrong_command.$c.${o%% *}.exit2" 2
+	has "wrong_command.$c.${o%% *}.message" "$ERR" "^tzsim: $c: option '${o%% *}' is not a $c option \(it is for "
+done
+[ ! -e "$T/x.dtb" ] && ok wrong_command.nothing_written || bad wrong_command.nothing_written "x.dtb written"
+tz run short.yaml --jso
+check_rc opt.no_abbreviation.exit2 2
+has opt.no_abbreviation.message "$ERR" "unknown option '--jso' \(did you mean '--json'\?\)"
+tz run short.yaml --json=yes
+check_rc opt.flag_with_value.exit2 2
+has opt.flag_with_value.message "$ERR" "option '--json' takes no value"
+tz run short.yaml --seed
+check_rc opt.missing_value.exit2 2
+has opt.missing_value.message "$ERR" "run: option '--seed' needs a value \(N\)"
+tz run short.yaml other.yaml
+check_rc opt.two_files.exit2 2
+has opt.two_files.message "$ERR" "run: one FILE only \(got 'other.yaml' too\)"
+
+# ---- --opt=value, -jN, options anywhere ------------------------------------------------------
+
+tz run short.yaml --seed=12 --trace=csv --output=out-eq --json
+check_rc forms.equals.exit0 0
+has forms.equals.seed "$OUT" '"seed":12,'
+[ -e "$T/out-eq/trace.csv" ] && [ ! -e "$T/out-eq/trace.json" ] && ok forms.equals.trace_and_output ||
+	bad forms.equals.trace_and_output "$(ls "$T/out-eq" 2>&1)"
+tz run --quiet --seed 0x0c -o out-before short.yaml --json
+check_rc forms.options_first.exit0 0
+has forms.options_first.seed "$OUT" '"seed":12,'
+tz run --quiet -oout-attached -- short.yaml
+check_rc forms.attached_o_and_dashdash.exit0 0
+[ -e "$T/out-attached/trace.csv" ] && ok forms.attached_o.writes || bad forms.attached_o.writes "$(ls "$T" 2>&1)"
+tz run short.yaml --seed=-1
+check_rc forms.equals_bad_value.exit2 2
+has forms.equals_bad_value.message "$ERR" "--seed: expected a non-negative integer, got '-1'"
+tz run short.yaml --trace=bogus
+check_rc forms.trace_equals_bad.exit2 2
+has forms.trace_equals_bad.message "$ERR" "--trace: expected none or a list of csv, perfetto, vcd, hgrm, got 'bogus'"
+tz run short.yaml --kernel=foo
+check_rc forms.kernel_equals_bad.exit2 2
+
 # ---- bad option values -----------------------------------------------------------------
 
 tz run short.yaml --seed -1 -o o-seed
@@ -306,6 +372,18 @@ has test.mixed.fail_line "$OUT" '^FAIL suite/b-fail.yaml '
 has test.mixed.why "$OUT" '^    suite/b-fail.yaml:[0-9]+:[0-9]+: expect FAILED: latency.e2e.p99 < 1ns \(measured '
 has test.mixed.total "$OUT" '^2 scenarios: 1 passed, 1 failed$'
 
+for j in -j2 '-j 2' --jobs=2 '--jobs 1'; do
+	tz test suite --golden-dir=golden $j
+	check_rc "test.jobs.${j// /_}.exit1" 1
+	has "test.jobs.${j// /_}.total" "$OUT" '^2 scenarios: 1 passed, 1 failed$'
+done
+tz test suite --golden-dir golden -j0
+check_rc test.jobs.j0.exit2 2
+has test.jobs.j0.message "$ERR" "^tzsim: -j: expected 1 to 256, got '0'$"
+tz test suite --golden-dir golden --jobs=300
+check_rc test.jobs.300.exit2 2
+has test.jobs.300.message "$ERR" "^tzsim: --jobs: expected 1 to 256, got '300'$"
+
 tz test suite --golden-dir golden --tap
 check_rc test.tap.exit1 1
 [ "$(head -1 <<<"$OUT")" = "1..2" ] && ok test.tap.plan || bad test.tap.plan "$OUT"
@@ -375,6 +453,9 @@ has compare.header "$OUT" 'transport.trigger over 2 seeds'
 has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
 has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
 has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
+tz compare short.yaml --vary=tee.threads=1,2 --seeds=1 -j1
+check_rc compare.equals_forms.exit0 0
+has compare.equals_forms.rows "$OUT" '^  2 +[0-9]+ .* ok$'
 tz compare short.yaml --vary transport.trigger=edge,sideways
 check_rc compare.bad_variant.exit2 2
 has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '

@@ -53,40 +53,16 @@ static void med_spread(const double *a, unsigned n, char *buf, size_t len)
 	snprintf(buf, len, "%.2f [%.1f-%.1f]", n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2, t[0], t[n - 1]);
 }
 
-int cli_compare(int argc, char **argv)
+int cli_compare(const struct cli_args *a)
 {
-	const char *file = NULL, *vary = NULL;
-	uint64_t seeds = 3;
-	int parallel = cli_nproc(), kernel = -1, nval, njobs, rc = 0;
+	const char *file = a->operand, *vary = a->variants;
+	uint64_t seeds = a->seeds;
+	int parallel = a->jobs ? (int)a->jobs : cli_nproc(), kernel = a->kernel, nval, njobs, rc = 0;
 	char key[256], valbuf[1024], *vals[MAX_VARY];
 	struct scenario *sc;
 	struct sim_diag d;
 	struct job *jobs;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--vary")) {
-			if (++i == argc || !strchr(argv[i], '='))
-				return cli_usage_error("--vary: expected key.path=a,b,c, got '%s'", i < argc ? argv[i] : "");
-			vary = argv[i];
-		} else if (!strcmp(a, "--seeds")) {
-			if (++i == argc || cli_parse_u64(argv[i], &seeds) || seeds == 0 || seeds > 100)
-				return cli_usage_error("--seeds: expected 1 to 100, got '%s'", i < argc ? argv[i] : "");
-		} else if (!strcmp(a, "-j")) {
-			if (cli_opt_jobs(argc, argv, &i, &parallel))
-				return 2;
-		} else if (!strcmp(a, "--kernel")) {
-			if (cli_opt_kernel(argc, argv, &i, &kernel))
-				return 2;
-		} else if (a[0] == '-')
-			return cli_usage_error("compare: unknown option '%s'", a);
-		else if (!file)
-			file = a;
-		else
-			return cli_usage_error("compare: one scenario file only (got '%s' too)", a);
-	}
-	if (!file || !vary)
-		return cli_usage_error("compare: expected FILE --vary key.path=a,b,c", NULL);
 	{
 		const char *eq = strchr(vary, '=');
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - vary), vary);
@@ -132,7 +108,8 @@ int cli_compare(int argc, char **argv)
 	printf("  %-*s %7s %17s %17s %19s %6s %5s %6s %9s %7s\n", w, "variant", "notifs", "p50", "p99", "max",
 	       "lost", "late", "spur.", "SMC/notif", "status");
 	for (int k = 0; k < nval; k++) {
-		double p50[100], p99[100], mx[100], notifs = 0, lost = 0, late = 0, spur = 0, smc = 0;
+		double p50[100] = { 0 }, p99[100] = { 0 }, mx[100] = { 0 };
+		double notifs = 0, lost = 0, late = 0, spur = 0, smc = 0;
 		int bad = 0;
 		for (uint64_t s = 0; s < seeds; s++) {
 			struct run_result *r = &jobs[k * (int)seeds + (int)s].res;

@@ -75,46 +75,16 @@ static void junit_write(FILE *f, const struct job *jobs, int n, int failed)
 	fprintf(f, "</testsuite>\n");
 }
 
-int cli_test(int argc, char **argv)
+int cli_test(const struct cli_args *a)
 {
-	const char *dir = NULL, *junit = NULL, *golden_dir = "traces/golden";
-	bool tap = false, bless = false;
-	int parallel = cli_nproc(), kernel = -1, n = 0, failed = 0;
-	bool io_failed = false;
+	const char *dir = a->operand, *junit = a->junit, *golden_dir = a->golden_dir;
+	bool tap = a->tap, bless = a->bless, io_failed = false;
+	int parallel = a->jobs ? (int)a->jobs : cli_nproc(), kernel = a->kernel, n = 0, failed = 0;
 	char *names[512];
 	struct job *jobs;
 	DIR *dp;
 	struct dirent *de;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--bless"))
-			bless = true;
-		else if (!strcmp(a, "--tap"))
-			tap = true;
-		else if (!strcmp(a, "--junit")) {
-			if (++i == argc)
-				return cli_usage_error("--junit needs a FILE", NULL);
-			junit = argv[i];
-		} else if (!strcmp(a, "--golden-dir")) {
-			if (++i == argc)
-				return cli_usage_error("--golden-dir needs a DIR", NULL);
-			golden_dir = argv[i];
-		} else if (!strcmp(a, "-j")) {
-			if (cli_opt_jobs(argc, argv, &i, &parallel))
-				return 2;
-		} else if (!strcmp(a, "--kernel")) {
-			if (cli_opt_kernel(argc, argv, &i, &kernel))
-				return 2;
-		} else if (a[0] == '-')
-			return cli_usage_error("test: unknown option '%s'", a);
-		else if (!dir)
-			dir = a;
-		else
-			return cli_usage_error("test: one directory only (got '%s' too)", a);
-	}
-	if (!dir)
-		return cli_usage_error("test: missing DIR", NULL);
 	dp = opendir(dir);
 	if (!dp) {
 		fprintf(stderr, "%s: cannot open: %s\n", dir, strerror(errno));
