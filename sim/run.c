@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sim/run.c: one run of a scenario (see run.h). */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,6 +16,20 @@
 #include "sim/platform.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
+
+/*
+ * A metric's value. The names are fixed here or were checked against
+ * sim_metric_kind() when the scenario loaded, so an unknown one is a wiring
+ * bug: a metric renamed in sim/stats but not here, or missing from stats_metric.
+ */
+static double metric(const struct sim_stats *st, const char *name)
+{
+	double v = 0;
+	bool known = stats_metric(st, name, &v);
+	assert(known && "a metric that sim/stats does not know");
+	(void)known;
+	return v;
+}
 
 static double wall_now(void)
 {
@@ -151,9 +166,8 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 		res->n_expect++;
 		expect_where(where, sizeof(where), sc, i);
 		if (e->kind == SCENARIO_EXPECT_METRIC) {
-			double v = 0;
+			double v = metric(st, e->metric);
 			char got[64];
-			stats_metric(st, e->metric, &v);
 			ok = cmp(v, e->op, e->value);
 			fmt_value(got, sizeof(got), e->metric_kind, v);
 			snprintf(line, sizeof(line), "%s: expect %s: %s (measured %s)", where, ok ? "ok" : "FAILED",
@@ -166,7 +180,7 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 				const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
 				want[k] = f->id;
 				if (f->name[0])
-					smc_name_lookup(f->name, &want[k]);
+					(void)smc_name_lookup(f->name, &want[k]); /* known: run_check_names */
 			}
 			ok = n == m && !memcmp(seq, want, m * sizeof(*seq));
 			for (unsigned k = 0; k < n; k++) {
@@ -214,13 +228,13 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		   ",\"wall_s\":%.3f,\"digest\":\"%016" PRIx64 "\",\"records\":%" PRIu64 ",\"metrics\":{",
 		sc->name, seed, res->status, res->sim_end, res->wall_s, res->digest, res->records);
 	for (int i = 0; counts[i]; i++) {
-		stats_metric(st, counts[i], &v);
+		v = metric(st, counts[i]);
 		fprintf(f, "%s\"%s\":%.6g", i ? "," : "", counts[i], v);
 	}
 	for (const char *t = "normal"; t; t = !strcmp(t, "normal") ? "secure" : !strcmp(t, "secure") ? "el3" : !strcmp(t, "el3") ? "idle" : NULL) {
 		char name[32];
 		snprintf(name, sizeof(name), "time.%s", t);
-		stats_metric(st, name, &v);
+		v = metric(st, name);
 		fprintf(f, ",\"%s_us\":%.3f", name, v / 1e6);
 	}
 	fprintf(f, "},\"latency_us\":{");
@@ -229,7 +243,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		for (int k = 0; stats[k]; k++) {
 			char name[64];
 			snprintf(name, sizeof(name), "latency.%s.%s", sim_span_name((enum sim_span)i), stats[k]);
-			stats_metric(st, name, &v);
+			v = metric(st, name);
 			fprintf(f, "%s\"%s\":%.6g", k ? "," : "", stats[k], k ? v / 1e6 : v);
 		}
 		fputc('}', f);
@@ -463,17 +477,17 @@ static void phase_drain(struct platform *p)
 static void collect_metrics(const struct platform *p, const struct run_opts *o, struct run_result *res)
 {
 	const struct sim_stats *st = p->stats;
-	stats_metric(st, "notifications", &res->notifications);
-	stats_metric(st, "delivered", &res->delivered);
-	stats_metric(st, "lost", &res->lost);
-	stats_metric(st, "late", &res->late);
-	stats_metric(st, "spurious", &res->spurious);
-	stats_metric(st, "coalesced", &res->coalesced);
-	stats_metric(st, "latency.e2e.p50", &res->e2e_p50);
-	stats_metric(st, "latency.e2e.p99", &res->e2e_p99);
-	stats_metric(st, "latency.e2e.max", &res->e2e_max);
-	stats_metric(st, "smc_per_notification", &res->smc_per_notif);
-	stats_metric(st, "time.secure", &res->secure_time);
+	res->notifications = metric(st, "notifications");
+	res->delivered = metric(st, "delivered");
+	res->lost = metric(st, "lost");
+	res->late = metric(st, "late");
+	res->spurious = metric(st, "spurious");
+	res->coalesced = metric(st, "coalesced");
+	res->e2e_p50 = metric(st, "latency.e2e.p50");
+	res->e2e_p99 = metric(st, "latency.e2e.p99");
+	res->e2e_max = metric(st, "latency.e2e.max");
+	res->smc_per_notif = metric(st, "smc_per_notification");
+	res->secure_time = metric(st, "time.secure");
 	if (o->e2e)
 		sim_hist_add(o->e2e, stats_span(st, SIM_SPAN_E2E));
 }
