@@ -15,7 +15,7 @@
 #include "sim/cli/cli.h"
 #include "sim/scenario/scenario.h"
 
-/* Split "a,b,[1,2]" on commas outside brackets and braces. */
+/* Split "a,b,[1,2]" on commas outside brackets and braces; returns the count, of which @max are stored. */
 static int split_values(char *s, char **out, int max)
 {
 	int n = 0, depth = 0;
@@ -29,7 +29,8 @@ static int split_values(char *s, char **out, int max)
 			bool end = *q == 0;
 			*q = 0;
 			if (n < max)
-				out[n++] = start;
+				out[n] = start;
+			n++;
 			if (end)
 				break;
 			start = q + 1;
@@ -65,10 +66,14 @@ int cli_compare(const struct cli_args *a)
 
 	{
 		const char *eq = strchr(vary, '=');
+		if ((size_t)(eq - vary) >= sizeof(key) || strlen(eq + 1) >= sizeof(valbuf))
+			return cli_usage_error(a->command, "--vary: longer than %zu characters", sizeof(valbuf) - 1);
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - vary), vary);
 		snprintf(valbuf, sizeof(valbuf), "%s", eq + 1);
 	}
 	nval = split_values(valbuf, vals, MAX_VARY);
+	if (nval > MAX_VARY)
+		return cli_usage_error(a->command, "--vary: at most %d values, got %d", MAX_VARY, nval);
 	sc = malloc(sizeof(*sc));
 	if (!sc)
 		return 2;

@@ -18,6 +18,14 @@
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
 
+#define MAX_SCENARIOS 512
+
+static void free_names(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void xml_escape(FILE *f, const char *s)
@@ -80,7 +88,7 @@ int cli_test(const struct cli_args *a)
 	const char *dir = a->operand, *junit = a->junit, *golden_dir = a->golden_dir;
 	bool tap = a->tap, bless = a->bless, io_failed = false;
 	int parallel = a->jobs ? (int)a->jobs : cli_nproc(), kernel = a->kernel, n = 0, failed = 0;
-	char *names[512];
+	char *names[MAX_SCENARIOS];
 	struct job *jobs;
 	DIR *dp;
 	struct dirent *de;
@@ -90,10 +98,20 @@ int cli_test(const struct cli_args *a)
 		fprintf(stderr, "%s: cannot open: %s\n", dir, strerror(errno));
 		return 2;
 	}
-	while ((de = readdir(dp)) && n < 512) {
+	while ((de = readdir(dp))) {
 		size_t l = strlen(de->d_name);
-		if (l > 5 && !strcmp(de->d_name + l - 5, ".yaml"))
-			names[n++] = strdup(de->d_name);
+		if (l <= 5 || strcmp(de->d_name + l - 5, ".yaml"))
+			continue;
+		if (n == MAX_SCENARIOS || !(names[n] = strdup(de->d_name))) {
+			if (n == MAX_SCENARIOS)
+				fprintf(stderr, "%s: more than %d scenarios\n", dir, MAX_SCENARIOS);
+			else
+				fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+			closedir(dp);
+			free_names(names, n);
+			return 2;
+		}
+		n++;
 	}
 	closedir(dp);
 	if (!n) {
@@ -102,8 +120,11 @@ int cli_test(const struct cli_args *a)
 	}
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
 	jobs = calloc((size_t)n, sizeof(*jobs));
-	if (!jobs)
+	if (!jobs) {
+		fprintf(stderr, "tzsim: out of memory\n");
+		free_names(names, n);
 		return 2;
+	}
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		snprintf(j->path, sizeof(j->path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
@@ -116,8 +137,7 @@ int cli_test(const struct cli_args *a)
 	}
 	if (bless && atomic_file_mkdirs(golden_dir) != 0) {
 		fprintf(stderr, "%s: cannot create: %s\n", golden_dir, strerror(errno));
-		for (int i = 0; i < n; i++)
-			free(names[i]);
+		free_names(names, n);
 		free(jobs);
 		return RUN_IO_ERROR;
 	}
@@ -155,8 +175,7 @@ int cli_test(const struct cli_args *a)
 	}
 	if (!tap)
 		printf("%d scenarios: %d passed, %d failed\n", n, n - failed, failed);
-	for (int i = 0; i < n; i++)
-		free(names[i]);
+	free_names(names, n);
 	free(jobs);
 	return io_failed ? RUN_IO_ERROR : failed ? RUN_FAILED : RUN_OK;
 }
