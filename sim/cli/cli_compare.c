@@ -75,8 +75,10 @@ int cli_compare(const struct cli_args *a)
 	if (nval > MAX_VARY)
 		return cli_usage_error(a->command, "--vary: at most %d values, got %d", MAX_VARY, nval);
 	sc = malloc(sizeof(*sc));
-	if (!sc)
+	if (!sc) {
+		fputs("tzsim: out of memory\n", stderr);
 		return 2;
+	}
 	/* every variant must load before anything runs */
 	for (int k = 0; k < nval; k++) {
 		char ov[600];

@@ -52,8 +52,10 @@ static int cmd_run(const struct cli_args *a)
 	int rc;
 
 	sc = malloc(sizeof(*sc));
-	if (!sc)
+	if (!sc) {
+		fputs("tzsim: out of memory\n", stderr);
 		return 2;
+	}
 	if (scenario_load(file, a->vary.v, a->vary.n, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		free(sc);
@@ -77,8 +79,10 @@ static int cmd_validate(const struct cli_args *a)
 	char msg[1024];
 	int rc = 0;
 	sc = malloc(sizeof(*sc));
-	if (!sc)
+	if (!sc) {
+		fputs("tzsim: out of memory\n", stderr);
 		return 2;
+	}
 	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		rc = 2;
@@ -117,8 +121,10 @@ static int cmd_dtb(const struct cli_args *a)
 	char err[1024];
 	int rc = 0;
 	sc = malloc(sizeof(*sc));
-	if (!sc)
+	if (!sc) {
+		fputs("tzsim: out of memory\n", stderr);
 		return 2;
+	}
 	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		rc = 2;
