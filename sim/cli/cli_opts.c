@@ -11,6 +11,7 @@
  * (and reading its field in the command); a man page or a shell completion
  * can be generated from cli_commands[] and cli_opts[] alike.
  */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 #include "sim/scenario/scenario.h"
 
 #define F(field) offsetof(struct cli_args, field)
+
+_Static_assert(CLI_OPT_HELP < 32, "struct cli_args.given has a bit per enum cli_opt_id");
 
 const struct cli_command cli_commands[] = {
 	{ "run", CLI_RUN, "FILE", "simulate a scenario and print its latency summary" },
@@ -41,9 +44,6 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_SEED, .name = "seed", .arg = "N", .cmds = CLI_RUN, .kind = CLI_NUMBER, .field = F(seed),
 	  .min = 0, .max = UINT64_MAX, .expect = "a non-negative integer",
 	  .help = "override the scenario's seed (decimal, or hex with 0x)" },
-	{ .id = CLI_OPT_KERNEL, .name = "kernel", .arg = "K", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
-	  .kind = CLI_KERNEL, .field = F(kernel), .expect = "native or systemc",
-	  .help = "event kernel: native or systemc (default: the scenario's kernel, native)" },
 	{ .id = CLI_OPT_TRACE, .name = "trace", .arg = "LIST", .cmds = CLI_RUN, .kind = CLI_TRACE, .field = F(trace),
 	  .expect = "none or a list of csv, perfetto, vcd, hgrm",
 	  .help = "outputs from csv,perfetto,vcd,hgrm (default: the scenario's); none: no file at all" },
@@ -62,15 +62,18 @@ const struct cli_opt cli_opts[] = {
 	  .field = F(junit), .expect = "a file name", .help = "also write a JUnit XML report to FILE" },
 	{ .id = CLI_OPT_TAP, .name = "tap", .cmds = CLI_TEST, .kind = CLI_FLAG, .field = F(tap),
 	  .help = "print TAP instead of PASS/FAIL lines" },
-	{ .id = CLI_OPT_JOBS, .name = "jobs", .short_name = 'j', .arg = "N", .cmds = CLI_TEST | CLI_COMPARE,
-	  .kind = CLI_NUMBER, .field = F(jobs), .min = 1, .max = 256, .expect = "1 to 256",
-	  .help = "parallel runs, one process each (default: the number of CPUs)" },
 	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=A,B,C", .cmds = CLI_COMPARE, .required = true,
 	  .kind = CLI_ASSIGN, .field = F(variants), .expect = "key.path=a,b,c",
 	  .help = "the variants: one key, comma-separated values (commas inside []/{} do not split)" },
 	{ .id = CLI_OPT_SEEDS, .name = "seeds", .arg = "K", .cmds = CLI_COMPARE, .kind = CLI_NUMBER, .field = F(seeds),
 	  .min = 1, .max = 100, .expect = "1 to 100",
 	  .help = "seeds per variant, from the scenario's seed on (default 3)" },
+	{ .id = CLI_OPT_JOBS, .name = "jobs", .short_name = 'j', .arg = "N", .cmds = CLI_TEST | CLI_COMPARE,
+	  .kind = CLI_NUMBER, .field = F(jobs), .min = 1, .max = 256, .expect = "1 to 256",
+	  .help = "parallel runs, one process each (default: the number of CPUs)" },
+	{ .id = CLI_OPT_KERNEL, .name = "kernel", .arg = "K", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
+	  .kind = CLI_KERNEL, .field = F(kernel), .expect = "native or systemc",
+	  .help = "event kernel: native or systemc (default: the scenario's kernel, native)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
@@ -243,8 +246,9 @@ static void build_tables(struct getopt_tables *t)
 		bool seen = false;
 		for (int i = 0; i < n; i++)
 			seen |= !strcmp(t->longs[i].name, o->name);
-		if (seen || n == MAX_NAMES)
+		if (seen)
 			continue;
+		assert(n < MAX_NAMES && "cli_opts[] has more names than MAX_NAMES");
 		/* val: 256 + its index, out of the short options' range */
 		t->longs[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, 256 + n };
 		n++;
