@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sim/run.c: one run of a scenario (see run.h). */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "sim/run.h"
@@ -16,6 +16,20 @@
 #include "sim/platform.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
+
+/*
+ * A metric's value. The names are fixed here or were checked against
+ * sim_metric_kind() when the scenario loaded, so an unknown one is a wiring
+ * bug: a metric renamed in sim/stats but not here, or missing from stats_metric.
+ */
+static double metric(const struct sim_stats *st, const char *name)
+{
+	double v = 0;
+	bool known = stats_metric(st, name, &v);
+	assert(known && "a metric that sim/stats does not know");
+	(void)known;
+	return v;
+}
 
 static double wall_now(void)
 {
@@ -152,22 +166,21 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 		res->n_expect++;
 		expect_where(where, sizeof(where), sc, i);
 		if (e->kind == SCENARIO_EXPECT_METRIC) {
-			double v = 0;
+			double v = metric(st, e->metric);
 			char got[64];
-			stats_metric(st, e->metric, &v);
 			ok = cmp(v, e->op, e->value);
 			fmt_value(got, sizeof(got), e->metric_kind, v);
 			snprintf(line, sizeof(line), "%s: expect %s: %s (measured %s)", where, ok ? "ok" : "FAILED",
 				 e->text, got);
 		} else {
-			uint32_t seq[64], want[64];
-			unsigned n = stats_smc_sequence(st, e->notification, seq, 64), m = e->smc_count;
+			uint32_t seq[SCENARIO_MAX_SMC_SEQ], want[SCENARIO_MAX_SMC_SEQ] = { 0 };
+			unsigned n = stats_smc_sequence(st, e->notification, seq, SCENARIO_MAX_SMC_SEQ), m = e->smc_count;
 			char have[512] = "", wanted[512] = "";
 			for (unsigned k = 0; k < m; k++) {
 				const struct scenario_smc_fn *f = &sc->smc_fns[e->smc_first + k];
 				want[k] = f->id;
 				if (f->name[0])
-					smc_name_lookup(f->name, &want[k]);
+					(void)smc_name_lookup(f->name, &want[k]); /* known: run_check_names */
 			}
 			ok = n == m && !memcmp(seq, want, m * sizeof(*seq));
 			for (unsigned k = 0; k < n; k++) {
@@ -215,13 +228,13 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		   ",\"wall_s\":%.3f,\"digest\":\"%016" PRIx64 "\",\"records\":%" PRIu64 ",\"metrics\":{",
 		sc->name, seed, res->status, res->sim_end, res->wall_s, res->digest, res->records);
 	for (int i = 0; counts[i]; i++) {
-		stats_metric(st, counts[i], &v);
+		v = metric(st, counts[i]);
 		fprintf(f, "%s\"%s\":%.6g", i ? "," : "", counts[i], v);
 	}
 	for (const char *t = "normal"; t; t = !strcmp(t, "normal") ? "secure" : !strcmp(t, "secure") ? "el3" : !strcmp(t, "el3") ? "idle" : NULL) {
 		char name[32];
 		snprintf(name, sizeof(name), "time.%s", t);
-		stats_metric(st, name, &v);
+		v = metric(st, name);
 		fprintf(f, ",\"%s_us\":%.3f", name, v / 1e6);
 	}
 	fprintf(f, "},\"latency_us\":{");
@@ -230,7 +243,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		for (int k = 0; stats[k]; k++) {
 			char name[64];
 			snprintf(name, sizeof(name), "latency.%s.%s", sim_span_name((enum sim_span)i), stats[k]);
-			stats_metric(st, name, &v);
+			v = metric(st, name);
 			fprintf(f, "%s\"%s\":%.6g", k ? "," : "", stats[k], k ? v / 1e6 : v);
 		}
 		fputc('}', f);
@@ -238,18 +251,288 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 	fprintf(f, "},\"expect\":{\"checks\":%u,\"failed\":%u}}\n", res->n_expect, res->n_failed);
 }
 
-static int mkdirs(const char *dir)
+/* ---- the run's steps ------------------------------------------------------------------------ */
+
+/* The output files while the run writes them: committed whole after it, or thrown away. */
+struct run_outputs {
+	unsigned trace; /* SCENARIO_TRACE_* */
+	struct out_csv *csv;
+	struct out_perfetto *pf;
+	struct pf_feed pf_feed;
+	struct out_vcd *vcd;
+	struct atomic_file notif; /* notifications.csv, written by the statistics */
+};
+
+/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
+static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
 {
-	char tmp[1024];
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (char *q = tmp + 1; *q; q++)
-		if (*q == '/') {
-			*q = 0;
-			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*q = '/';
+	if (sim_trace_add_sink(p->sim.tr, fn, ctx) == 0)
+		return 0;
+	snprintf(res->msg, sizeof(res->msg), "cannot attach the %s to the trace (%d sinks at most)", what,
+		 SIM_TRACE_MAX_SINKS);
+	res->status = RUN_BAD_INPUT;
+	return -1;
+}
+
+/* Build the platform for @sc and attach the digest (and the capture). 0, or res->status set. */
+static int run_build(struct platform *p, const struct scenario *sc, enum sim_backend backend, struct digest *dg,
+		     const struct run_opts *o, struct run_result *res)
+{
+	char err[1024];
+	if ((res->status = run_check_names(sc, res->msg, sizeof(res->msg))) != 0)
+		return -1;
+	if (platform_build(p, sc, backend, err, sizeof(err)) != 0) {
+		snprintf(res->msg, sizeof(res->msg), "%s", err);
+		res->status = RUN_BAD_INPUT;
+		return -1;
+	}
+	if (add_sink(p, digest_sink, dg, "digest", res) != 0)
+		return -1;
+	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
+		return -1;
+	return 0;
+}
+
+/* An output that cannot be written: the file and the system's reason. Returns -1. */
+static int io_error(struct run_result *res, const char *path, const char *what, int e)
+{
+	snprintf(res->msg, sizeof(res->msg), "%s: cannot %s: %s", path, what, strerror(e ? e : EIO));
+	res->status = RUN_IO_ERROR;
+	return -1;
+}
+
+/*
+ * Create res->out_dir, open the output files there (as temporary files) and
+ * attach them to the trace. 0, or res->status set (RUN_IO_ERROR when the
+ * directory or a file cannot be created).
+ */
+static int outputs_open(struct run_outputs *w, struct platform *p, const struct scenario *sc,
+			const struct run_opts *o, struct run_result *res)
+{
+	struct out_meta meta = { sc->name, (int)p->ncpus, sc->seed, { NULL } };
+	char err[1024], path[1200], variant[64];
+
+	w->trace = o->trace_given ? o->trace : sc->outputs;
+	if (o->out_dir)
+		snprintf(res->out_dir, sizeof(res->out_dir), "%s", o->out_dir);
+	else {
+		snprintf(variant, sizeof(variant), "seed%" PRIu64, sc->seed);
+		snprintf(res->out_dir, sizeof(res->out_dir), "traces/%s/%s", sc->name, o->variant ? o->variant : variant);
+	}
+	if (!res->out_dir[0]) {
+		snprintf(res->msg, sizeof(res->msg), "the output directory is an empty path");
+		res->status = RUN_BAD_INPUT;
+		return -1;
+	}
+	if (atomic_file_mkdirs(res->out_dir) != 0)
+		return io_error(res, res->out_dir, "create", errno);
+	if (w->trace & SCENARIO_TRACE_CSV) {
+		snprintf(path, sizeof(path), "%s/trace.csv", res->out_dir);
+		if (!(w->csv = out_csv_open(path, p->sim.tr, &meta, err, sizeof(err))))
+			goto fail;
+		if (add_sink(p, out_csv_sink, w->csv, "CSV writer", res) != 0)
+			return -1;
+	}
+	if (w->trace & SCENARIO_TRACE_PERFETTO) {
+		snprintf(path, sizeof(path), "%s/trace.json", res->out_dir);
+		if (!(w->pf = out_perfetto_open(path, p->sim.tr, &meta, err, sizeof(err))))
+			goto fail;
+		notif_assoc_init(&w->pf_feed.assoc, p->notif_intid);
+		w->pf_feed.w = w->pf;
+		if (add_sink(p, pf_feed_sink, &w->pf_feed, "Perfetto writer", res) != 0)
+			return -1;
+	}
+	if (w->trace & SCENARIO_TRACE_VCD) {
+		snprintf(path, sizeof(path), "%s/trace.vcd", res->out_dir);
+		if (!(w->vcd = out_vcd_open(path, p->sim.tr, &meta, err, sizeof(err))))
+			goto fail;
+		if (add_sink(p, out_vcd_sink, w->vcd, "VCD writer", res) != 0)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/notifications.csv", res->out_dir);
+	if (atomic_file_open(&w->notif, path, err, sizeof(err)) != 0)
+		goto fail;
+	stats_set_notif_csv(p->stats, w->notif.f);
+	return 0;
+fail:
+	/* the writers' message names the file and the reason */
+	snprintf(res->msg, sizeof(res->msg), "%s", err);
+	res->status = RUN_IO_ERROR;
+	return -1;
+}
+
+/*
+ * Move every output file into place, then write the latency summaries.
+ * Stops at the first file that cannot be written: 0, or -1 with
+ * res->status RUN_IO_ERROR (outputs_abort removes the rest).
+ */
+static int outputs_commit(struct run_outputs *w, struct platform *p, struct run_result *res)
+{
+	static const struct {
+		unsigned flag;
+		const char *file;
+	} files[] = { { SCENARIO_TRACE_CSV, "trace.csv" }, { SCENARIO_TRACE_PERFETTO, "trace.json" },
+		      { SCENARIO_TRACE_VCD, "trace.vcd" } };
+	const char *names[SIM_SPAN_COUNT];
+	struct sim_hist *hs[SIM_SPAN_COUNT];
+	char mname[SIM_SPAN_COUNT][48], err[1024], path[1200];
+
+	stats_set_notif_csv(p->stats, NULL);
+	if (atomic_file_commit(&w->notif, err, sizeof(err)) != 0) {
+		snprintf(res->msg, sizeof(res->msg), "%s", err); /* names the file and the reason */
+		res->status = RUN_IO_ERROR;
+		return -1;
+	}
+	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int rc;
+		if (!(w->trace & files[i].flag))
+			continue;
+		errno = 0;
+		if (files[i].flag == SCENARIO_TRACE_CSV)
+			rc = out_csv_close(w->csv, true), w->csv = NULL;
+		else if (files[i].flag == SCENARIO_TRACE_PERFETTO)
+			rc = out_perfetto_close(w->pf, true), w->pf = NULL;
+		else
+			rc = out_vcd_close(w->vcd, true), w->vcd = NULL;
+		if (rc != 0) {
+			snprintf(path, sizeof(path), "%s/%s", res->out_dir, files[i].file);
+			return io_error(res, path, "write", errno);
 		}
-	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+	}
+	for (int i = 0; i < SIM_SPAN_COUNT; i++) {
+		snprintf(mname[i], sizeof(mname[i]), "latency.%s", sim_span_name((enum sim_span)i));
+		names[i] = mname[i];
+		hs[i] = (struct sim_hist *)stats_span(p->stats, (enum sim_span)i);
+		if (!(w->trace & SCENARIO_TRACE_HGRM))
+			continue;
+		errno = 0;
+		if (out_hgrm_write(res->out_dir, mname[i], hs[i]) != 0) {
+			snprintf(path, sizeof(path), "%s/%s.hgrm", res->out_dir, mname[i]);
+			return io_error(res, path, "write", errno);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/summary.csv", res->out_dir);
+	errno = 0;
+	if (out_summary_csv(path, names, hs, SIM_SPAN_COUNT) != 0)
+		return io_error(res, path, "write", errno);
+	return 0;
+}
+
+/* Throw away whatever output is still open. */
+static void outputs_abort(struct run_outputs *w)
+{
+	if (w->notif.f)
+		atomic_file_abort(&w->notif);
+	out_csv_close(w->csv, false);
+	out_perfetto_close(w->pf, false);
+	out_vcd_close(w->vcd, false);
+	w->csv = NULL, w->pf = NULL, w->vcd = NULL;
+	notif_assoc_fini(&w->pf_feed.assoc);
+}
+
+/* Phase 1: cold boot until Linux is up, for at most RUN_BOOT_LIMIT. Returns whether it booted. */
+static bool phase_boot(struct platform *p)
+{
+	platform_start(p);
+	sim_run_while(p->sim.k, booted_cond, p);
+	return p->booted;
+}
+
+/*
+ * Phase 2, the measured run: until stop.after, or until stop.notifications
+ * were sent. A run that cannot reach N stops early with a warning: none
+ * was sent for RUN_STALL, or nothing was left to simulate.
+ */
+static void phase_measure(struct platform *p, const struct scenario *sc, struct run_result *res)
+{
+	if (sc->stop == SCENARIO_STOP_AFTER) {
+		sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
+	} else {
+		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
+		char why[64];
+		uint64_t sent;
+		sim_run_while(p->sim.k, sent_cond, &g);
+		sent = stats_sent(p->stats);
+		if (g.stalled)
+			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
+		else
+			snprintf(why, sizeof(why), "nothing left to simulate");
+		if (g.stalled || sent < g.n)
+			snprintf(res->warning, sizeof(res->warning), "%s: stopped after %" PRIu64 " of %" PRIu64
+								     " notifications: %s",
+				 sc->path, sent, sc->stop_notifications, why);
+	}
+}
+
+/* Phase 3: stop the sources and let the notifications in flight complete, for at most RUN_DRAIN. */
+static void phase_drain(struct platform *p)
+{
+	struct drain d = { p, 0 };
+	platform_stop_sources(p);
+	d.until = sim_now(p->sim.k) + RUN_DRAIN;
+	sim_run_while(p->sim.k, drain_cond, &d);
+}
+
+/* The figures tzsim test and compare read from the result. */
+static void collect_metrics(const struct platform *p, const struct run_opts *o, struct run_result *res)
+{
+	const struct sim_stats *st = p->stats;
+	res->notifications = metric(st, "notifications");
+	res->delivered = metric(st, "delivered");
+	res->lost = metric(st, "lost");
+	res->late = metric(st, "late");
+	res->spurious = metric(st, "spurious");
+	res->coalesced = metric(st, "coalesced");
+	res->e2e_p50 = metric(st, "latency.e2e.p50");
+	res->e2e_p99 = metric(st, "latency.e2e.p99");
+	res->e2e_max = metric(st, "latency.e2e.max");
+	res->smc_per_notif = metric(st, "smc_per_notification");
+	res->secure_time = metric(st, "time.secure");
+	if (o->e2e)
+		sim_hist_add(o->e2e, stats_span(st, SIM_SPAN_E2E));
+}
+
+static void print_summary(FILE *out, const struct scenario *sc, const struct platform *p, enum sim_backend backend,
+			  const struct run_opts *o, const struct run_result *res)
+{
+	const char *tn = scenario_transport_name(sc->transport.kind);
+	fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
+		sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
+		sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
+		sc->transport.intid, sc->transport.trigger == SCENARIO_LEVEL ? " (level)" : "");
+	fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
+		(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
+	stats_print_summary(p->stats, out);
+	if (!o->no_outputs)
+		fprintf(out, "  outputs: %s/\n", res->out_dir);
+}
+
+/* Compare the digest with the golden file, or (bless) write it; a golden file that cannot be written is RUN_IO_ERROR. */
+static void check_golden(const char *path, bool bless, const struct digest *dg, struct run_result *res)
+{
+	uint64_t at = 0;
+	char gerr[512];
+	int g;
+	if (bless) {
+		errno = 0;
+		if (digest_write_golden(path, dg) == 0)
+			res->golden = RUN_GOLDEN_BLESSED;
+		else
+			io_error(res, path, "write", errno);
+		return;
+	}
+	g = digest_compare_golden(path, dg, &at, gerr, sizeof(gerr));
+	if (g == 0) {
+		res->golden = RUN_GOLDEN_SAME;
+	} else if (g == 1) {
+		res->golden = RUN_GOLDEN_CHANGED;
+		res->golden_at = at;
+		res->status = RUN_FAILED;
+	} else {
+		res->golden = RUN_GOLDEN_MISSING;
+		res->status = RUN_FAILED;
+		snprintf(res->golden_msg, sizeof(res->golden_msg), "%s", gerr);
+	}
 }
 
 int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct run_result *res, FILE *out)
@@ -258,210 +541,58 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	struct platform *p = calloc(1, sizeof(*p));
 	/* the per-record hash list grows with the run: only golden runs need it */
 	struct digest *dg = o->golden ? digest_new() : digest_new_flat();
-	struct out_csv *w_csv = NULL;
-	struct out_perfetto *w_pf = NULL;
-	struct out_vcd *w_vcd = NULL;
-	struct atomic_file nf = { 0 };
-	struct pf_feed pf = { 0 };
-	char err[1024], path[1200];
-	unsigned trace;
+	struct run_outputs w = { 0 };
 	enum sim_backend backend;
 	double t0 = wall_now();
-	bool ok = true;
+	bool booted;
 
-	memset(res, 0, sizeof(*res));
-	res->golden = -1;
+	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!sc || !p || !dg) {
 		snprintf(res->msg, sizeof(res->msg), "out of memory");
-		res->status = 2;
+		res->status = RUN_BAD_INPUT;
 		goto out;
 	}
 	*sc = *sc0;
 	if (o->seed_given)
 		sc->seed = o->seed;
 	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
-	if ((res->status = run_check_names(sc, res->msg, sizeof(res->msg))) != 0)
+	if (run_build(p, sc, backend, dg, o, res) != 0)
 		goto out;
-	if (platform_build(p, sc, backend, err, sizeof(err)) != 0) {
-		snprintf(res->msg, sizeof(res->msg), "%s", err);
-		res->status = 2;
+	if (!o->no_outputs && outputs_open(&w, p, sc, o, res) != 0)
 		goto out;
-	}
-	sim_trace_add_sink(p->sim.tr, digest_sink, dg);
-	if (o->capture)
-		sim_trace_add_sink(p->sim.tr, digest_capture_sink, o->capture);
-	trace = o->trace_given ? o->trace : sc->outputs;
-	if (!o->no_outputs) {
-		struct out_meta meta = { sc->name, (int)p->ncpus, sc->seed, { NULL } };
-		char variant[64];
-		if (o->out_dir)
-			snprintf(res->out_dir, sizeof(res->out_dir), "%s", o->out_dir);
-		else {
-			snprintf(variant, sizeof(variant), "seed%" PRIu64, sc->seed);
-			snprintf(res->out_dir, sizeof(res->out_dir), "traces/%s/%s", sc->name,
-				 o->variant ? o->variant : variant);
-		}
-		if (mkdirs(res->out_dir) != 0) {
-			snprintf(res->msg, sizeof(res->msg), "%s: cannot create: %s", res->out_dir, strerror(errno));
-			res->status = 2;
-			goto out;
-		}
-#define OPEN(flag, var, fn, file)                                                                  \
-	if (trace & flag) {                                                                        \
-		snprintf(path, sizeof(path), "%s/%s", res->out_dir, file);                         \
-		var = fn##_open(path, p->sim.tr, &meta, err, sizeof(err));                          \
-		if (!var) {                                                                        \
-			snprintf(res->msg, sizeof(res->msg), "%s", err);                           \
-			res->status = 2;                                                           \
-			goto out;                                                                  \
-		}                                                                                  \
-		sim_trace_add_sink(p->sim.tr, fn##_sink, var);                                     \
-	}
-		OPEN(SCENARIO_TRACE_CSV, w_csv, out_csv, "trace.csv")
-		if (trace & SCENARIO_TRACE_PERFETTO) {
-			snprintf(path, sizeof(path), "%s/trace.json", res->out_dir);
-			w_pf = out_perfetto_open(path, p->sim.tr, &meta, err, sizeof(err));
-			if (!w_pf) {
-				snprintf(res->msg, sizeof(res->msg), "%s", err);
-				res->status = 2;
-				goto out;
-			}
-			notif_assoc_init(&pf.assoc, p->notif_intid);
-			pf.w = w_pf;
-			sim_trace_add_sink(p->sim.tr, pf_feed_sink, &pf);
-		}
-		OPEN(SCENARIO_TRACE_VCD, w_vcd, out_vcd, "trace.vcd")
-#undef OPEN
-		snprintf(path, sizeof(path), "%s/notifications.csv", res->out_dir);
-		if (atomic_file_open(&nf, path, err, sizeof(err)) != 0) {
-			snprintf(res->msg, sizeof(res->msg), "%s", err);
-			res->status = 2;
-			goto out;
-		}
-		stats_set_notif_csv(p->stats, nf.f);
-	}
 
-	/* boot, the measured phase, the drain */
-	platform_start(p);
-	sim_run_while(p->sim.k, booted_cond, p);
-	if (!p->booted) {
-		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
-		res->status = 1;
-		ok = false;
+	booted = phase_boot(p);
+	if (booted) {
+		phase_measure(p, sc, res);
+		phase_drain(p);
 	} else {
-		struct drain d = { p, 0 };
-		if (sc->stop == SCENARIO_STOP_AFTER) {
-			sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
-		} else {
-			struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
-			sim_run_while(p->sim.k, sent_cond, &g);
-			if (g.stalled && out)
-				fprintf(out, "tzsim: %s: stopped after %" PRIu64 " of %" PRIu64
-					     " notifications: none for %.0f ms of simulated time\n",
-					sc->path, g.last, sc->stop_notifications, (double)RUN_STALL / 1e9);
-		}
-		platform_stop_sources(p);
-		d.until = sim_now(p->sim.k) + RUN_DRAIN;
-		sim_run_while(p->sim.k, drain_cond, &d);
+		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
+		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
 	res->sim_end = sim_now(p->sim.k);
 	res->digest = digest_value(dg);
 	res->records = digest_count(dg);
 	res->wall_s = wall_now() - t0;
-	{
-		const struct sim_stats *st = p->stats;
-		const struct sim_hist *e2e = stats_span(st, SIM_SPAN_E2E);
-		stats_metric(st, "notifications", &res->notifications);
-		stats_metric(st, "delivered", &res->delivered);
-		stats_metric(st, "lost", &res->lost);
-		stats_metric(st, "late", &res->late);
-		stats_metric(st, "spurious", &res->spurious);
-		stats_metric(st, "coalesced", &res->coalesced);
-		stats_metric(st, "latency.e2e.p50", &res->e2e_p50);
-		stats_metric(st, "latency.e2e.p99", &res->e2e_p99);
-		stats_metric(st, "latency.e2e.max", &res->e2e_max);
-		stats_metric(st, "smc_per_notification", &res->smc_per_notif);
-		stats_metric(st, "time.secure", &res->secure_time);
-		if (o->e2e)
-			sim_hist_add(o->e2e, e2e);
-	}
-	if (!o->quiet && !o->json && out) {
-		const char *tn = scenario_transport_name(sc->transport.kind);
-		fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
-			sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
-			sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
-			sc->transport.intid, sc->transport.trigger == SCENARIO_LEVEL ? " (level)" : "");
-		fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
-			(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
-		stats_print_summary(p->stats, out);
-		if (!o->no_outputs)
-			fprintf(out, "  outputs: %s/\n", res->out_dir);
-	}
-	if (ok) {
+	collect_metrics(p, o, res);
+	/* the outputs are committed before anything is printed: a run that cannot write them prints nothing */
+	if (!o->no_outputs && outputs_commit(&w, p, res) != 0)
+		goto out;
+
+	if (!o->quiet && !o->json && out)
+		print_summary(out, sc, p, backend, o, res);
+	if (booted) {
 		res->quiet_ok = o->quiet || o->json;
 		check_expectations(sc, p->stats, res, (o->json || !out) ? NULL : out);
 		if (res->n_failed)
-			res->status = 1;
+			res->status = RUN_FAILED;
 	}
-	if (o->golden) {
-		uint64_t at = 0;
-		char gerr[512];
-		if (o->bless) {
-			res->golden = digest_write_golden(o->golden, dg) == 0 ? 3 : 2;
-		} else {
-			int g = digest_compare_golden(o->golden, dg, &at, gerr, sizeof(gerr));
-			if (g == 0) {
-				res->golden = 0;
-			} else if (g == 1) {
-				res->golden = 1;
-				res->golden_at = at;
-				res->status = 1;
-			} else {
-				res->golden = 2;
-				res->status = 1;
-				snprintf(res->golden_msg, sizeof(res->golden_msg), "%s", gerr);
-			}
-		}
-	}
+	if (o->golden)
+		check_golden(o->golden, o->bless, dg, res);
 	if (o->json && out)
 		print_json(out, sc, p->stats, res, sc->seed);
-	/* outputs: committed only now, whole */
-	if (!o->no_outputs) {
-		stats_set_notif_csv(p->stats, NULL);
-		if (nf.f && atomic_file_commit(&nf, err, sizeof(err)) != 0)
-			snprintf(res->msg, sizeof(res->msg), "%s", err);
-		if (w_csv)
-			out_csv_close(w_csv, true), w_csv = NULL;
-		if (w_pf)
-			out_perfetto_close(w_pf, true), w_pf = NULL;
-		if (w_vcd)
-			out_vcd_close(w_vcd, true), w_vcd = NULL;
-		{
-			const char *names[SIM_SPAN_COUNT];
-			struct sim_hist *hs[SIM_SPAN_COUNT];
-			char mname[SIM_SPAN_COUNT][48];
-			for (int i = 0; i < SIM_SPAN_COUNT; i++) {
-				snprintf(mname[i], sizeof(mname[i]), "latency.%s", sim_span_name((enum sim_span)i));
-				names[i] = mname[i];
-				hs[i] = (struct sim_hist *)stats_span(p->stats, (enum sim_span)i);
-				if (trace & SCENARIO_TRACE_HGRM)
-					out_hgrm_write(res->out_dir, mname[i], hs[i]);
-			}
-			snprintf(path, sizeof(path), "%s/summary.csv", res->out_dir);
-			out_summary_csv(path, names, hs, SIM_SPAN_COUNT);
-		}
-	}
 out:
-	if (nf.f)
-		atomic_file_abort(&nf);
-	if (w_csv)
-		out_csv_close(w_csv, false);
-	if (w_pf)
-		out_perfetto_close(w_pf, false);
-	if (w_vcd)
-		out_vcd_close(w_vcd, false);
-	notif_assoc_fini(&pf.assoc);
+	outputs_abort(&w);
 	if (p && p->sim.k)
 		platform_free(p);
 	free(p);

@@ -46,13 +46,31 @@ struct run_opts {
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
 };
 
+/* run_result.status, which tzsim also uses as its exit status. */
+enum run_status {
+	RUN_OK = 0,
+	RUN_FAILED = 1,    /* an expectation or the golden digest failed, or the platform did not boot */
+	RUN_BAD_INPUT = 2, /* the scenario cannot run as written (unknown SMC name, bad DTS, ...) */
+	RUN_IO_ERROR = 3,  /* an output file could not be written: the run could not complete */
+};
+
+/* The golden digest check (run_opts.golden). */
+enum run_golden {
+	RUN_GOLDEN_NOT_CHECKED = 0, /* no golden file was asked for, or the run stopped before */
+	RUN_GOLDEN_SAME,
+	RUN_GOLDEN_CHANGED,         /* golden_at is the first differing record */
+	RUN_GOLDEN_MISSING,         /* missing, unreadable or malformed: golden_msg says why */
+	RUN_GOLDEN_BLESSED,         /* written anew (run_opts.bless) */
+};
+
 struct run_result {
-	int status;           /* 0 ok, 1 expectations or golden failed, 2 bad input */
-	char msg[1536];       /* why, when status != 0 */
+	int status;           /* enum run_status */
+	char msg[1536];       /* why, when status != 0: the failed checks, or one error naming its file */
+	char warning[256];    /* a note for the caller to show on stderr ("" when none): the run stalled */
 	unsigned n_expect, n_failed;
 	uint64_t digest, records;
-	int golden;           /* 0 same, 1 changed, 2 missing, 3 blessed, -1 not checked */
-	uint64_t golden_at;   /* changed: the first differing record */
+	enum run_golden golden;
+	uint64_t golden_at;   /* RUN_GOLDEN_CHANGED: the first differing record */
 	char golden_msg[512];
 	bool quiet_ok;        /* print only failed expectations */
 	double wall_s;
@@ -63,7 +81,17 @@ struct run_result {
 	char out_dir[1024];
 };
 
-/* Run @sc. Writes the summary (unless quiet) and failures to @out. Returns res->status. */
+/*
+ * Run @sc. Writes the summary (unless quiet) and failures, or the JSON
+ * object (json), to @out and nothing else there: a warning is left in
+ * res->warning. Output files (unless no_outputs) are created before the
+ * run as temporary files and moved into place whole after it, before
+ * anything is printed. When a file cannot be created or written, the run
+ * stops (or prints nothing) and returns RUN_IO_ERROR with res->msg naming
+ * the file and the system's reason; no file is left half-written (those
+ * moved into place before the failure are whole). A golden file that
+ * cannot be written (bless) is RUN_IO_ERROR too. Returns res->status.
+ */
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run_result *res, FILE *out);
 
 /* Check that every smc_sequence name is known; 0, or 2 with a file:line:col message. */

@@ -91,6 +91,72 @@ tz run nosuch.yaml
 check_rc run.nonexistent.exit2 2
 has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 
+# ---- each command's --help lists exactly its options -----------------------------------------
+
+declare -A OPTS=(
+	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
+	[validate]='--help'
+	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
+	[compare]='--help --jobs --kernel --seeds --vary'
+	[dtb]='--help --output'
+)
+for c in run validate test compare dtb; do
+	tz "$c" --help
+	check_rc "help.$c.exit0" 0
+	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR)"
+	listed=$(sed -n '/^options:$/,/^$/p' <<<"$OUT" | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
+	[ "$listed" = "${OPTS[$c]}" ] && ok "help.$c.options" || bad "help.$c.options" "listed: $listed" "want:   ${OPTS[$c]}"
+	tz "$c" -h
+	check_rc "help.$c.short_h" 0
+	# every command says which option it does not know, and points at its own --help
+	tz "$c" short.yaml --frob
+	check_rc "unknown_option.each.$c.exit2" 2
+	has "unknown_option.each.$c.message" "$ERR" "^tzsim: $c: unknown option '--frob'$"
+	has "unknown_option.each.$c.hint" "$ERR" "^\(see tzsim $c --help\)$"
+done
+# an option of another command: exit 2, naming the commands that take it
+for a in 'run:-j 2' 'run:--bless' 'validate:--seed 1' 'test:--json' 'compare:--seed 1' 'compare:-o x' 'dtb:--vary a=1'; do
+	c=${a%%:*}; o=${a#*:}
+	tz "$c" short.yaml $o -o x.dtb --vary a=1,2
+	check_rc "wrong_command.$c.${o%% *}.exit2" 2
+	has "wrong_command.$c.${o%% *}.message" "$ERR" "^tzsim: $c: option '${o%% *}' is not a $c option \(it is for "
+done
+[ ! -e "$T/x.dtb" ] && ok wrong_command.nothing_written || bad wrong_command.nothing_written "x.dtb written"
+tz run short.yaml --jso
+check_rc opt.no_abbreviation.exit2 2
+has opt.no_abbreviation.message "$ERR" "unknown option '--jso' \(did you mean '--json'\?\)"
+tz run short.yaml --json=yes
+check_rc opt.flag_with_value.exit2 2
+has opt.flag_with_value.message "$ERR" "option '--json' takes no value"
+tz run short.yaml --seed
+check_rc opt.missing_value.exit2 2
+has opt.missing_value.message "$ERR" "run: option '--seed' needs a value \(N\)"
+tz run short.yaml other.yaml
+check_rc opt.two_files.exit2 2
+has opt.two_files.message "$ERR" "run: one FILE only \(got 'other.yaml' too\)"
+
+# ---- --opt=value, -jN, options anywhere ------------------------------------------------------
+
+tz run short.yaml --seed=12 --trace=csv --output=out-eq --json
+check_rc forms.equals.exit0 0
+has forms.equals.seed "$OUT" '"seed":12,'
+[ -e "$T/out-eq/trace.csv" ] && [ ! -e "$T/out-eq/trace.json" ] && ok forms.equals.trace_and_output ||
+	bad forms.equals.trace_and_output "$(ls "$T/out-eq" 2>&1)"
+tz run --quiet --seed 0x0c -o out-before short.yaml --json
+check_rc forms.options_first.exit0 0
+has forms.options_first.seed "$OUT" '"seed":12,'
+tz run --quiet -oout-attached -- short.yaml
+check_rc forms.attached_o_and_dashdash.exit0 0
+[ -e "$T/out-attached/trace.csv" ] && ok forms.attached_o.writes || bad forms.attached_o.writes "$(ls "$T" 2>&1)"
+tz run short.yaml --seed=-1
+check_rc forms.equals_bad_value.exit2 2
+has forms.equals_bad_value.message "$ERR" "--seed: expected a non-negative integer, got '-1'"
+tz run short.yaml --trace=bogus
+check_rc forms.trace_equals_bad.exit2 2
+has forms.trace_equals_bad.message "$ERR" "--trace: expected none or a list of csv, perfetto, vcd, hgrm, got 'bogus'"
+tz run short.yaml --kernel=foo
+check_rc forms.kernel_equals_bad.exit2 2
+
 # ---- bad option values -----------------------------------------------------------------
 
 tz run short.yaml --seed -1 -o o-seed
@@ -201,6 +267,34 @@ tz run short.yaml --quiet
 [ -s "$T/traces/cli-short/seed7/trace.csv" ] && ok run.default_dir || bad run.default_dir "$(find "$T/traces" 2>&1)"
 rm -rf "$T/traces"
 
+# ---- outputs that cannot be written: exit 3, the path and the reason on stderr ------------
+
+tz run short.yaml -o short.yaml/out --json
+check_rc io.parent_is_file.exit3 3
+has io.parent_is_file.message "$ERR" '^short.yaml/out: cannot create: Not a directory$'
+[ -z "$OUT" ] && ok io.parent_is_file.stdout_empty || bad io.parent_is_file.stdout_empty "$OUT"
+if [ -d /proc/self ]; then
+	tz run short.yaml -o /proc/tzsim-out
+	check_rc io.proc.exit3 3
+	has io.proc.message "$ERR" '^/proc/tzsim-out: cannot create: '
+fi
+# a file that fails while it is written (the file size limit): nothing half-written is left
+(cd "$T" && trap '' XFSZ && ulimit -f 8 && "$TZ" run short.yaml -o out-big --trace csv,perfetto,vcd --json) >"$T/.out" 2>"$T/.err"
+RC=$?; OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err")
+check_rc io.too_large.exit3 3
+has io.too_large.message "$ERR" '^out-big/trace\.(csv|json|vcd): cannot write: File too large$'
+[ -z "$OUT" ] && ok io.too_large.stdout_empty || bad io.too_large.stdout_empty "$OUT"
+failed_file=$(sed -n 's/: cannot write: .*//p' <<<"$ERR")
+left=$(find "$T/out-big" -name '*.tmp*')
+[ -n "$failed_file" ] && [ ! -e "$T/$failed_file" ] && [ -z "$left" ] && ok io.too_large.nothing_half_written ||
+	bad io.too_large.nothing_half_written "failed: $failed_file" "$(ls -la "$T/out-big")"
+(cd "$T" && "$TZ" run short.yaml --trace none --json >/dev/full 2>"$T/.err"); RC=$?; ERR=$(cat "$T/.err")
+check_rc io.stdout_full.exit3 3
+has io.stdout_full.message "$ERR" '^tzsim: stdout: cannot write: No space left on device$'
+tz dtb short.yaml -o short.yaml/x.dtb
+check_rc io.dtb.exit3 3
+has io.dtb.message "$ERR" 'short.yaml: Not a directory'
+
 # ---- expectations ----------------------------------------------------------------------
 
 tz run failing.yaml -o out-fail
@@ -228,6 +322,20 @@ tz run failing.yaml -o out-json2 --json
 check_rc json.failing.exit1 1
 python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); sys.exit(0 if d["status"]==1 and d["expect"]["failed"]==1 else 1)' <<<"$OUT" &&
 	ok json.failing.status || bad json.failing.status "$OUT"
+
+# a run that stalls (stop: {notifications: N}, nothing sends any): the warning goes to stderr,
+# stdout stays one JSON object
+tz run "$ROOT/scenarios/default.yaml" --trace none --json --vary 'stop={notifications: 1000000}' --vary 'sources=[]'
+check_rc json.stalled.exit0 0
+python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" 2>"$T/.py" && ok json.stalled.one_object ||
+	bad json.stalled.one_object "$(cat "$T/.py")" "$OUT"
+has json.stalled.warning_on_stderr "$ERR" '^tzsim: .*default.yaml: stopped after 0 of 1000000 notifications: none for 1000 ms'
+# ... and one that runs out of events first (no source, no workload) says so
+tz run short.yaml --trace none --json --vary 'stop={notifications: 10}' --vary 'sources=[]' --vary 'expect=[]'
+check_rc json.idle.exit0 0
+python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" 2>"$T/.py" && ok json.idle.one_object ||
+	bad json.idle.one_object "$(cat "$T/.py")" "$OUT"
+has json.idle.warning_on_stderr "$ERR" '^tzsim: short.yaml: stopped after 0 of 10 notifications: nothing left to simulate$'
 
 # ---- kernels: SystemC gives the native digest ------------------------------------------
 
@@ -263,6 +371,18 @@ has test.mixed.pass_line "$OUT" '^PASS suite/a-pass.yaml '
 has test.mixed.fail_line "$OUT" '^FAIL suite/b-fail.yaml '
 has test.mixed.why "$OUT" '^    suite/b-fail.yaml:[0-9]+:[0-9]+: expect FAILED: latency.e2e.p99 < 1ns \(measured '
 has test.mixed.total "$OUT" '^2 scenarios: 1 passed, 1 failed$'
+
+for j in -j2 '-j 2' --jobs=2 '--jobs 1'; do
+	tz test suite --golden-dir=golden $j
+	check_rc "test.jobs.${j// /_}.exit1" 1
+	has "test.jobs.${j// /_}.total" "$OUT" '^2 scenarios: 1 passed, 1 failed$'
+done
+tz test suite --golden-dir golden -j0
+check_rc test.jobs.j0.exit2 2
+has test.jobs.j0.message "$ERR" "^tzsim: -j: expected 1 to 256, got '0'$"
+tz test suite --golden-dir golden --jobs=300
+check_rc test.jobs.300.exit2 2
+has test.jobs.300.message "$ERR" "^tzsim: --jobs: expected 1 to 256, got '300'$"
 
 tz test suite --golden-dir golden --tap
 check_rc test.tap.exit1 1
@@ -311,6 +431,13 @@ check_rc test.cost_change.rebless.exit0 0
 tz test suite --golden-dir golden
 check_rc test.cost_change.after_bless.exit0 0
 
+tz test suite --golden-dir short.yaml/golden --bless
+check_rc io.test.golden_dir.exit3 3
+has io.test.golden_dir.message "$ERR" '^short.yaml/golden: cannot create: Not a directory$'
+tz test suite --golden-dir golden --junit short.yaml/junit.xml
+check_rc io.test.junit.exit3 3
+has io.test.junit.message "$ERR" 'short.yaml: Not a directory'
+
 tz test nosuchdir
 check_rc test.no_dir.exit2 2
 mkdir -p "$T/empty"
@@ -326,6 +453,9 @@ has compare.header "$OUT" 'transport.trigger over 2 seeds'
 has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
 has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
 has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
+tz compare short.yaml --vary=tee.threads=1,2 --seeds=1 -j1
+check_rc compare.equals_forms.exit0 0
+has compare.equals_forms.rows "$OUT" '^  2 +[0-9]+ .* ok$'
 tz compare short.yaml --vary transport.trigger=edge,sideways
 check_rc compare.bad_variant.exit2 2
 has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '

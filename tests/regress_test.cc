@@ -20,6 +20,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -408,7 +409,7 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 	std::string path = golden_path(dir + "/deep/er"); /* directories are created */
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
 	ASSERT_EQ(blessed.rc, 0) << blessed.res.msg;
-	EXPECT_EQ(blessed.res.golden, 3);
+	EXPECT_EQ(blessed.res.golden, RUN_GOLDEN_BLESSED);
 	std::string text = read_file(path);
 	std::vector<std::string> ls = lines(text);
 	ASSERT_GE(ls.size(), 5u);
@@ -427,23 +428,23 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 
 	Result same = run_text(kBase, {}, golden_opts(path, false));
 	EXPECT_EQ(same.rc, 0) << same.res.msg;
-	EXPECT_EQ(same.res.golden, 0);
+	EXPECT_EQ(same.res.golden, RUN_GOLDEN_SAME);
 	EXPECT_EQ(same.res.digest, blessed.res.digest);
 
 	/* blessing the same run again writes the same bytes */
 	Result again = run_text(kBase, {}, golden_opts(path, true));
-	EXPECT_EQ(again.res.golden, 3);
+	EXPECT_EQ(again.res.golden, RUN_GOLDEN_BLESSED);
 	EXPECT_EQ(read_file(path), text);
 
 	/* a missing or corrupt golden file fails the run with a reason, never passes it */
 	Result missing = run_text(kBase, {}, golden_opts(dir + "/nope.golden", false));
 	EXPECT_EQ(missing.rc, 1);
-	EXPECT_EQ(missing.res.golden, 2);
+	EXPECT_EQ(missing.res.golden, RUN_GOLDEN_MISSING);
 	EXPECT_NE(std::string(missing.res.golden_msg).find("nope.golden"), std::string::npos) << missing.res.golden_msg;
 	write_file(path, "tzsim-golden v1\ndigest zzzz\n");
 	Result corrupt = run_text(kBase, {}, golden_opts(path, false));
 	EXPECT_EQ(corrupt.rc, 1);
-	EXPECT_EQ(corrupt.res.golden, 2);
+	EXPECT_EQ(corrupt.res.golden, RUN_GOLDEN_MISSING);
 	EXPECT_STRNE(corrupt.res.golden_msg, "");
 	rm_rf(dir);
 }
@@ -454,12 +455,12 @@ TEST(RegressDigest, OneCycleOfOneCostChangesTheDigestAndNamesTheFirstRecord)
 	std::string path = golden_path(dir);
 	const std::string ov = "platform.cost_overrides.world_switch=1001 cycles"; /* A53: 1000 */
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
-	ASSERT_EQ(blessed.res.golden, 3) << blessed.res.msg;
+	ASSERT_EQ(blessed.res.golden, RUN_GOLDEN_BLESSED) << blessed.res.msg;
 	Result changed = run_text(kBase, { ov }, golden_opts(path, false));
 	ASSERT_NE(changed.rc, -1) << changed.diag;
 	EXPECT_EQ(changed.rc, 1);
 	EXPECT_EQ(changed.res.status, 1);
-	ASSERT_EQ(changed.res.golden, 1);
+	ASSERT_EQ(changed.res.golden, RUN_GOLDEN_CHANGED);
 	EXPECT_NE(changed.res.digest, blessed.res.digest);
 	const uint64_t at = changed.res.golden_at;
 	ASSERT_NE(at, UINT64_MAX);
@@ -517,7 +518,7 @@ TEST(RegressDigest, ACostThatIsNeverChargedChangesNothing)
 	std::string path = golden_path(dir);
 	Result blessed = run_text(kBase, {}, golden_opts(path, true));
 	Result same = run_text(kBase, { "platform.cost_overrides.tee.ta_invoke=2001 cycles" }, golden_opts(path, false));
-	EXPECT_EQ(same.res.golden, 0);
+	EXPECT_EQ(same.res.golden, RUN_GOLDEN_SAME);
 	EXPECT_EQ(same.res.digest, blessed.res.digest);
 	rm_rf(dir);
 }
@@ -646,4 +647,36 @@ TEST(RegressOutputs, EveryFileIsInPlaceAndNothingTemporaryIsLeft)
 	/* one CSV line per record, and the digest counted the same records */
 	EXPECT_EQ(lines(read_file(ro.dir + "/trace.csv")).size(), ro.r.res.records + 1);
 	rm_rf(ro.dir.substr(0, ro.dir.rfind('/')));
+}
+
+/* An output directory that cannot be created: the run stops, prints nothing, names the path. */
+TEST(RegressOutputs, UnwritableDirectoryIsAnIoErrorNamingThePath)
+{
+	std::string dir = make_temp_dir();
+	write_file(dir + "/file", "a regular file\n");
+	std::string out = dir + "/file/out";
+	run_opts o = quiet_opts();
+	o.no_outputs = false;
+	o.out_dir = out.c_str();
+	o.trace_given = true;
+	o.trace = SCENARIO_TRACE_CSV;
+	Result r = run_text(kBase, {}, o);
+	EXPECT_EQ(r.rc, RUN_IO_ERROR);
+	EXPECT_EQ(std::string(r.res.msg), out + ": cannot create: " + strerror(ENOTDIR));
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(ls(dir), std::vector<std::string>{ "file" });
+	rm_rf(dir);
+}
+
+/* stop: {notifications: N} that cannot be reached: a warning for the caller, nothing in the output stream. */
+TEST(RegressRun, AStalledRunWarnsOutsideTheOutputStream)
+{
+	run_opts o = quiet_opts();
+	o.json = true;
+	Result r = run_text(kBase, { "stop={notifications: 1000}", "sources=[]" }, o);
+	ASSERT_EQ(r.rc, 0) << r.diag << r.res.msg;
+	EXPECT_NE(std::string(r.res.warning).find("stopped after 0 of 1000 notifications"), std::string::npos)
+		<< r.res.warning;
+	EXPECT_EQ(r.out.find("stopped"), std::string::npos) << r.out;
+	EXPECT_EQ(lines(r.out).size(), 1u) << r.out; /* the JSON object alone */
 }

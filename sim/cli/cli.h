@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/cli.h: what the tzsim command line's sources share; not part of
- * libtzsim.a (the Makefile links sim/main.c and sim/cli_*.c into the
- * tzsim binary only).
+ * sim/cli/cli.h: what the tzsim command line's sources share; not part of
+ * libtzsim.a (the Makefile links the sources in sim/cli/ into the tzsim binary only).
  *
- *   main.c         the usage text, argument helpers, run, validate, dtb
+ *   cli_opts.c     the table of commands and options, its parser, the --help texts
+ *   main.c         dispatch; run, validate, dtb
  *   cli_jobs.c     the job pool: one forked process per run
  *   cli_test.c     tzsim test DIR
  *   cli_compare.c  tzsim compare FILE --vary key.path=a,b,c
  *
- * Commands return the process exit status: 0 ok, 1 expectations (or golden
- * digests) failed, 2 bad input or usage. They print to stdout and stderr.
+ * Commands return the process exit status (enum run_status): 0 ok, 1
+ * expectations (or golden digests) failed, 2 bad input or usage, 3 an output
+ * could not be written. They print results to stdout, errors and warnings
+ * to stderr.
  */
 #ifndef TZSIM_CLI_H
 #define TZSIM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "sim/run.h"
@@ -24,20 +28,132 @@
 /* At most this many --vary overrides (run) or variants (compare). */
 #define MAX_VARY 32
 
-/* ---- argument helpers (main.c) ------------------------------------------------------------- */
+/* ---- commands and options (cli_opts.c) ------------------------------------------------------ */
 
-/* Print "tzsim: " @fmt (with @arg) and a pointer to --help to stderr; returns 2. */
-int cli_usage_error(const char *fmt, const char *arg);
+/* The commands, as bits: an option's row names the commands that take it. */
+enum cli_cmd {
+	CLI_RUN = 1u << 0,
+	CLI_VALIDATE = 1u << 1,
+	CLI_TEST = 1u << 2,
+	CLI_COMPARE = 1u << 3,
+	CLI_DTB = 1u << 4,
+};
+#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB)
+
+struct cli_command {
+	const char *name;    /* NULL ends cli_commands[] */
+	enum cli_cmd cmd;
+	const char *operand; /* its one operand: FILE or DIR */
+	const char *summary; /* one line for --help */
+};
+
+/* An option, whatever commands take it (one bit each in struct cli_args.given). */
+enum cli_opt_id {
+	CLI_OPT_OUTPUT,
+	CLI_OPT_SEED,
+	CLI_OPT_KERNEL,
+	CLI_OPT_TRACE,
+	CLI_OPT_VARY,
+	CLI_OPT_JSON,
+	CLI_OPT_QUIET,
+	CLI_OPT_BLESS,
+	CLI_OPT_GOLDEN_DIR,
+	CLI_OPT_JUNIT,
+	CLI_OPT_TAP,
+	CLI_OPT_JOBS,
+	CLI_OPT_SEEDS,
+	CLI_OPT_HELP,
+};
+
+/* How an option's value is checked, and what its field in struct cli_args is. */
+enum cli_kind {
+	CLI_FLAG,        /* no value; bool */
+	CLI_HELP,        /* no value; stops parsing with cli_args.help set */
+	CLI_STRING,      /* a non-empty string; const char * */
+	CLI_ASSIGN,      /* key.path=value; const char * (given again: the last one) */
+	CLI_ASSIGN_LIST, /* key.path=value, repeatable; struct cli_list */
+	CLI_NUMBER,      /* decimal, or hex with 0x, within [min, max]; uint64_t */
+	CLI_KERNEL,      /* native or systemc; int (enum sim_backend) */
+	CLI_TRACE,       /* none, or a list from csv,perfetto,vcd,hgrm; struct cli_trace */
+};
+
+/*
+ * One row per option and the commands that take it alike. An option whose
+ * meaning differs between commands (-o: run's directory, dtb's file) has
+ * one row per meaning, with the same name, short name and id.
+ */
+struct cli_opt {
+	enum cli_opt_id id;
+	const char *name;   /* the long name without "--"; NULL ends cli_opts[] */
+	char short_name;    /* 'o' for -o; 0: none */
+	const char *arg;    /* the value's name in --help (DIR, N); NULL: takes no value */
+	unsigned cmds;      /* enum cli_cmd bits */
+	bool required;      /* those commands need it */
+	enum cli_kind kind;
+	size_t field;       /* offsetof(struct cli_args, the field it sets) */
+	uint64_t min, max;  /* CLI_NUMBER */
+	const char *expect; /* what a bad value should have been: "--seed: expected <expect>, got 'x'" */
+	const char *help;   /* one line for --help */
+};
+
+extern const struct cli_command cli_commands[];
+extern const struct cli_opt cli_opts[];
+
+struct cli_list {
+	const char *v[MAX_VARY];
+	int n;
+};
+
+struct cli_trace {
+	unsigned mask; /* SCENARIO_TRACE_* */
+	bool none;     /* "none": no output file at all */
+};
+
+/* A parsed command line. */
+struct cli_args {
+	const struct cli_command *command;
+	const char *operand;    /* FILE or DIR */
+	bool help;              /* -h, --help: print the command's help, nothing else */
+	uint32_t given;         /* 1u << enum cli_opt_id for every option given */
+	const char *out;        /* -o: run's output directory, dtb's output file */
+	uint64_t seed;          /* --seed */
+	int kernel;             /* --kernel; -1: the scenario's */
+	struct cli_trace trace; /* --trace */
+	struct cli_list vary;   /* run's --vary, in order */
+	const char *variants;   /* compare's --vary key.path=a,b,c */
+	bool json, quiet;
+	bool bless, tap;
+	const char *golden_dir; /* default traces/golden */
+	const char *junit;
+	uint64_t jobs;          /* -j; 0: the number of CPUs */
+	uint64_t seeds;         /* default 3 */
+};
+
+static inline bool cli_given(const struct cli_args *a, enum cli_opt_id id) { return a->given >> id & 1; }
+
+/*
+ * Parse "<command> [options] OPERAND" (@argv[0] is the command's name)
+ * against cli_opts[] with getopt_long: "--seed 3", "--seed=3", "-j 4",
+ * "-j4", options before or after the operand, "--" ends the options. Long
+ * names are not abbreviated. Returns 0 with @a filled (a->help: print
+ * cli_print_help and run nothing), or 2 after a usage error on stderr: an
+ * unknown command or option, an option the command does not take, a
+ * missing or bad value, a missing operand or required option.
+ */
+int cli_parse(int argc, char **argv, struct cli_args *a);
+
+/* The help of @command (its usage, options and exit statuses), or of tzsim as a whole (NULL). */
+void cli_print_help(FILE *f, const struct cli_command *command);
+
+/*
+ * Print "tzsim: " @fmt to stderr, then the hint "(see tzsim --help)", or
+ * "(see tzsim CMD --help)" for @command. Returns 2.
+ */
+int cli_usage_error(const struct cli_command *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Decimal, or hex with 0x; no sign. Returns 0, or -1 if @s is not such a number. */
 int cli_parse_u64(const char *s, uint64_t *v);
-/*
- * For the option at argv[*@i] (--kernel native|systemc, stored as enum
- * sim_backend; -j N for 1..256): advance *@i to its value and store it.
- * Returns 0, or 2 after printing a usage error when the value is missing
- * or bad.
- */
-int cli_opt_kernel(int argc, char **argv, int *i, int *kernel);
-int cli_opt_jobs(int argc, char **argv, int *i, int *parallel);
 
 /* ---- the job pool (cli_jobs.c) --------------------------------------------------------------- */
 
@@ -70,9 +186,9 @@ void cli_run_jobs(struct job *jobs, int n, int parallel);
 
 /* ---- commands ------------------------------------------------------------------------------- */
 
-/* tzsim test DIR [options]: @argv holds what follows "test". */
-int cli_test(int argc, char **argv);
-/* tzsim compare FILE --vary key.path=a,b,c [options]: @argv holds what follows "compare". */
-int cli_compare(int argc, char **argv);
+/* tzsim test DIR [options] */
+int cli_test(const struct cli_args *a);
+/* tzsim compare FILE --vary key.path=a,b,c [options] */
+int cli_compare(const struct cli_args *a);
 
 #endif

@@ -15,7 +15,7 @@
 #include "sim/cli/cli.h"
 #include "sim/scenario/scenario.h"
 
-/* Split "a,b,[1,2]" on commas outside brackets and braces. */
+/* Split "a,b,[1,2]" on commas outside brackets and braces; returns the count, of which @max are stored. */
 static int split_values(char *s, char **out, int max)
 {
 	int n = 0, depth = 0;
@@ -29,7 +29,8 @@ static int split_values(char *s, char **out, int max)
 			bool end = *q == 0;
 			*q = 0;
 			if (n < max)
-				out[n++] = start;
+				out[n] = start;
+			n++;
 			if (end)
 				break;
 			start = q + 1;
@@ -53,49 +54,31 @@ static void med_spread(const double *a, unsigned n, char *buf, size_t len)
 	snprintf(buf, len, "%.2f [%.1f-%.1f]", n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2, t[0], t[n - 1]);
 }
 
-int cli_compare(int argc, char **argv)
+int cli_compare(const struct cli_args *a)
 {
-	const char *file = NULL, *vary = NULL;
-	uint64_t seeds = 3;
-	int parallel = cli_nproc(), kernel = -1, nval, njobs, rc = 0;
+	const char *file = a->operand, *vary = a->variants;
+	uint64_t seeds = a->seeds;
+	int parallel = a->jobs ? (int)a->jobs : cli_nproc(), kernel = a->kernel, nval, njobs, rc = 0;
 	char key[256], valbuf[1024], *vals[MAX_VARY];
 	struct scenario *sc;
 	struct sim_diag d;
 	struct job *jobs;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--vary")) {
-			if (++i == argc || !strchr(argv[i], '='))
-				return cli_usage_error("--vary: expected key.path=a,b,c, got '%s'", i < argc ? argv[i] : "");
-			vary = argv[i];
-		} else if (!strcmp(a, "--seeds")) {
-			if (++i == argc || cli_parse_u64(argv[i], &seeds) || seeds == 0 || seeds > 100)
-				return cli_usage_error("--seeds: expected 1 to 100, got '%s'", i < argc ? argv[i] : "");
-		} else if (!strcmp(a, "-j")) {
-			if (cli_opt_jobs(argc, argv, &i, &parallel))
-				return 2;
-		} else if (!strcmp(a, "--kernel")) {
-			if (cli_opt_kernel(argc, argv, &i, &kernel))
-				return 2;
-		} else if (a[0] == '-')
-			return cli_usage_error("compare: unknown option '%s'", a);
-		else if (!file)
-			file = a;
-		else
-			return cli_usage_error("compare: one scenario file only (got '%s' too)", a);
-	}
-	if (!file || !vary)
-		return cli_usage_error("compare: expected FILE --vary key.path=a,b,c", NULL);
 	{
 		const char *eq = strchr(vary, '=');
+		if ((size_t)(eq - vary) >= sizeof(key) || strlen(eq + 1) >= sizeof(valbuf))
+			return cli_usage_error(a->command, "--vary: longer than %zu characters", sizeof(valbuf) - 1);
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - vary), vary);
 		snprintf(valbuf, sizeof(valbuf), "%s", eq + 1);
 	}
 	nval = split_values(valbuf, vals, MAX_VARY);
+	if (nval > MAX_VARY)
+		return cli_usage_error(a->command, "--vary: at most %d values, got %d", MAX_VARY, nval);
 	sc = malloc(sizeof(*sc));
-	if (!sc)
+	if (!sc) {
+		fputs("tzsim: out of memory\n", stderr);
 		return 2;
+	}
 	/* every variant must load before anything runs */
 	for (int k = 0; k < nval; k++) {
 		char ov[600];
@@ -132,14 +115,15 @@ int cli_compare(int argc, char **argv)
 	printf("  %-*s %7s %17s %17s %19s %6s %5s %6s %9s %7s\n", w, "variant", "notifs", "p50", "p99", "max",
 	       "lost", "late", "spur.", "SMC/notif", "status");
 	for (int k = 0; k < nval; k++) {
-		double p50[100], p99[100], mx[100], notifs = 0, lost = 0, late = 0, spur = 0, smc = 0;
+		double p50[100] = { 0 }, p99[100] = { 0 }, mx[100] = { 0 };
+		double notifs = 0, lost = 0, late = 0, spur = 0, smc = 0;
 		int bad = 0;
 		for (uint64_t s = 0; s < seeds; s++) {
 			struct run_result *r = &jobs[k * (int)seeds + (int)s].res;
 			p50[s] = r->e2e_p50 / 1e6, p99[s] = r->e2e_p99 / 1e6, mx[s] = r->e2e_max / 1e6;
 			notifs += r->notifications, lost += r->lost, late += r->late, spur += r->spurious;
 			smc += r->smc_per_notif / (double)seeds;
-			bad += r->status == 2 || (r->status == 1 && r->n_failed == 0);
+			bad += r->status >= RUN_BAD_INPUT || (r->status == RUN_FAILED && r->n_failed == 0);
 		}
 		char b50[48], b99[48], bmx[48];
 		med_spread(p50, (unsigned)seeds, b50, sizeof(b50));
@@ -150,7 +134,7 @@ int cli_compare(int argc, char **argv)
 		if (bad) {
 			for (uint64_t s = 0; s < seeds; s++) {
 				struct run_result *r = &jobs[k * (int)seeds + (int)s].res;
-				if (r->status == 2 || (r->status == 1 && r->n_failed == 0)) {
+				if (r->status >= RUN_BAD_INPUT || (r->status == RUN_FAILED && r->n_failed == 0)) {
 					printf("    seed %" PRIu64 ": %s\n", sc->seed + s, r->msg);
 					break;
 				}

@@ -44,7 +44,7 @@ static void child_run(struct job *j, int fd)
 				 j->o.seed_given ? j->o.seed : sc->seed);
 			j->o.golden = g;
 			run_scenario(sc, &j->o, &j->res, NULL);
-			if (j->res.golden == 1 && j->capture) {
+			if (j->res.golden == RUN_GOLDEN_CHANGED && j->capture) {
 				/* a second, identical run captures the record where the streams part */
 				struct run_opts o2 = j->o;
 				struct run_result r2;
@@ -82,6 +82,14 @@ void cli_run_jobs(struct job *jobs, int n, int parallel)
 			}
 			fflush(NULL);
 			j->pid = fork();
+			if (j->pid < 0) {
+				j->res.status = 2;
+				snprintf(j->res.msg, sizeof(j->res.msg), "fork: %s", strerror(errno));
+				close(fds[0]);
+				close(fds[1]);
+				j->done = true;
+				continue;
+			}
 			if (j->pid == 0) {
 				close(fds[0]);
 				child_run(j, fds[1]);
@@ -95,8 +103,21 @@ void cli_run_jobs(struct job *jobs, int n, int parallel)
 		/* read every running job's pipe as it finishes */
 		int status;
 		pid_t pid = waitpid(-1, &status, 0);
-		if (pid <= 0)
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0) {
+			/* no child left to wait for: whatever is not done cannot report (never a silent pass) */
+			int e = errno;
+			for (int i = 0; i < n; i++)
+				if (!jobs[i].done) {
+					jobs[i].res.status = 2;
+					snprintf(jobs[i].res.msg, sizeof(jobs[i].res.msg), "waitpid: %s", strerror(e));
+					if (jobs[i].pid > 0)
+						close(jobs[i].fd);
+					jobs[i].done = true;
+				}
 			break;
+		}
 		for (int i = 0; i < n; i++) {
 			struct job *j = &jobs[i];
 			if (j->pid != pid || j->done)
