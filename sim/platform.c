@@ -154,8 +154,13 @@ static int load_replay(const char *path, sim_time **out, unsigned *n, char *err,
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			sim_time *v = realloc(*out, cap * sizeof(*v));
-			if (!v)
-				abort();
+			if (!v) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				fclose(f);
+				free(*out);
+				*out = NULL;
+				return -1;
+			}
 			*out = v;
 		}
 		if (*n && t < (*out)[*n - 1]) {
@@ -304,7 +309,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		return -1;
 	}
 	if (p->notif_intid >= 0)
-		gic_probe_pending(p->gic, (unsigned)p->notif_intid);
+		if (gic_probe_pending(p->gic, (unsigned)p->notif_intid) != 0) {
+			snprintf(err, errlen, "out of memory");
+			platform_free(p);
+			return -1;
+		}
 	for (unsigned i = 0; i < p->ncpus; i++) {
 		char scope[16];
 		p->pe[i] = pe_new(&p->sim, i, &sc->platform.costs);
@@ -333,6 +342,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		mc.sirq[mc.n_sirq++] = (struct mon_secure_irq){ s->intid, s->trigger == SCENARIO_LEVEL, s->cpu, 0x10 };
 	}
 	p->mon = mon_new(&p->sim, p->pe, p->ncpus, &mc);
+	if (!p->mon) {
+		snprintf(err, errlen, "out of memory");
+		platform_free(p);
+		return -1;
+	}
 	for (unsigned i = 0; i < p->ncpus; i++)
 		sim_wire_connect(gic_wake_wire(p->gic, i), mon_wake_input, p->mon, i);
 
@@ -423,13 +437,21 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	for (unsigned i = 0; i < sc->n_workloads; i++) {
 		const struct scenario_workload *w = &sc->workloads[i];
 		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
-		if (w->kind == SCENARIO_TA_INVOKE)
-			ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus);
-		else
-			ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+		int rc = w->kind == SCENARIO_TA_INVOKE ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus)
+						      : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+		if (rc < 0) {
+			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
+				 REE_MAX_WORKLOADS);
+			platform_free(p);
+			return -1;
+		}
 	}
 	p->stats = stats_new(p->ncpus, p->notif_intid);
-	sim_trace_add_sink(p->sim.tr, stats_sink, p->stats);
+	if (!p->stats || sim_trace_add_sink(p->sim.tr, stats_sink, p->stats) != 0) {
+		snprintf(err, errlen, "out of memory");
+		platform_free(p);
+		return -1;
+	}
 	sim_event_init(&p->tl_ev, timeline_step, p);
 	return 0;
 }

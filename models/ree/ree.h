@@ -74,6 +74,8 @@ void ree_free(struct ree *r);
 /* Set the NS entry point with the monitor and the NS IRQ vectors on the PEs. */
 void ree_attach(struct ree *r, struct mon *m);
 
+#define REE_MAX_WORKLOADS 32
+
 /* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,
 			const struct sim_cost *secure_work, uint64_t cpus);

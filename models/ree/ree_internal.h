@@ -10,7 +10,6 @@
 
 #define REE_MAX_CPUS 64
 #define REE_MAX_IRQS 8
-#define REE_MAX_WORKLOADS 32
 #define REE_MAX_TASKS 512
 
 struct ree;
