@@ -195,7 +195,7 @@ static void info_ret(void *ctx, struct pe *pe)
 		/* NO_DATA: nothing pending for us */
 		if (r->sri_first[pe->id]) {
 			r->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->sri, 0);
+			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->sri, 0);
 		}
 		bh_done(&t->call, pe, 0);
 		return;

@@ -291,7 +291,7 @@ static void drain_ret(void *ctx, struct pe *pe)
 		if (r->drain_first[pe->id]) {
 			/* a notification interrupt with nothing pending costs one fast call */
 			r->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->notif_irq->intid, 0);
+			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->notif_irq->intid, 0);
 		}
 		drain_finish(r, pe);
 		return;

@@ -21,6 +21,13 @@ void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint
 						     .b = b, .c = c, .d = d, .label = label });
 }
 
+void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a)
+{
+	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = TR_EVENT,
+						     .code = (uint16_t)code, .cpu = pe ? (int32_t)pe->id : -1,
+						     .world = SIM_WORLD_S, .a = a, .label = sim_ev_label(code) });
+}
+
 void id_list_push(struct id_list *l, uint32_t v)
 {
 	if (l->n == l->cap) {
@@ -269,7 +276,7 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 		pe_exec_cost(pe, SIM_COST_TEE_THREAD_ALLOC, "OP-TEE thread alloc", thread_started, th);
 		return;
 	}
-	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, SIM_EV_ETHREAD_LIMIT);
+	tee_event(t, pe, SIM_EV_ETHREAD_LIMIT, t->cfg.threads);
 	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe->x[1], pe->x[2], pe->x[3]);
 }
 
@@ -397,7 +404,7 @@ static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 	th->state = TH_RPC;
 	t->cpu_thread[pe->id] = -1;
 	thread_trace(th, pe);
-	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, SIM_EV_FOREIGN_INTR);
+	tee_event(t, pe, SIM_EV_FOREIGN_INTR, th->id);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE foreign intr exit", foreign_exit, th);
 }
 

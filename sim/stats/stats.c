@@ -392,14 +392,10 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		s->sgi_dropped++;
 		break;
 	case TR_EVENT:
-		if (!r->label)
-			break;
-		if (!strcmp(r->label, SIM_EV_SPURIOUS_NOTIF))
-			s->spurious++;
-		else if (!strcmp(r->label, SIM_EV_ETHREAD_LIMIT))
-			s->eth_limit++;
-		else if (!strcmp(r->label, SIM_EV_FOREIGN_INTR))
-			s->foreign++;
+		/* by event code: labels are for people */
+		s->spurious += r->code == SIM_EV_SPURIOUS_NOTIF;
+		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
+		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
 		break;
 	case TR_ACTIVITY:
 		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {

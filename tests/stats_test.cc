@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* tests/stats_test.cc: the statistics sink reads meaning from kinds and event codes, not labels. */
+#include <gtest/gtest.h>
+
+#include "sim/kernel/trace.h"
+#include "sim/stats/stats.h"
+
+namespace {
+
+struct Stats {
+	sim_stats *s = stats_new(4, 100);
+	~Stats() { stats_free(s); }
+	void feed(const sim_rec &r) { stats_sink(s, &r); }
+	double metric(const char *name)
+	{
+		double v = -1;
+		EXPECT_TRUE(stats_metric(s, name, &v)) << name;
+		return v;
+	}
+};
+
+sim_rec event(unsigned code, const char *label)
+{
+	sim_rec r{};
+	r.kind = TR_EVENT;
+	r.code = (uint16_t)code;
+	r.cpu = 0;
+	r.label = label;
+	return r;
+}
+
+} // namespace
+
+/* sim/kernel/trace.h: counted events carry a code; the label is for people. */
+TEST(StatsEvents, CountedByCodeWhateverTheLabel)
+{
+	Stats st;
+	st.feed(event(SIM_EV_SPURIOUS_NOTIF, "spurious notification"));
+	st.feed(event(SIM_EV_SPURIOUS_NOTIF, "anything else"));
+	st.feed(event(SIM_EV_ETHREAD_LIMIT, nullptr));
+	st.feed(event(SIM_EV_FOREIGN_INTR, "RPC_FOREIGN_INTR"));
+	EXPECT_EQ(st.metric("spurious"), 2.0);
+	EXPECT_EQ(st.metric("eth_limit"), 1.0);
+	EXPECT_EQ(st.metric("foreign_intr"), 1.0);
+}
+
+TEST(StatsEvents, LabelWithoutCodeIsNotCounted)
+{
+	Stats st;
+	st.feed(event(SIM_EV_NONE, "spurious notification"));
+	st.feed(event(SIM_EV_NONE, "ETHREAD_LIMIT"));
+	st.feed(event(SIM_EV_NONE, "RPC_FOREIGN_INTR"));
+	EXPECT_EQ(st.metric("spurious"), 0.0);
+	EXPECT_EQ(st.metric("eth_limit"), 0.0);
+	EXPECT_EQ(st.metric("foreign_intr"), 0.0);
+}
+
+/* The models label a counted event with sim_ev_label(code). */
+TEST(StatsEvents, FixedLabelsOfTheCodes)
+{
+	EXPECT_STREQ(sim_ev_label(SIM_EV_SPURIOUS_NOTIF), "spurious notification");
+	EXPECT_STREQ(sim_ev_label(SIM_EV_ETHREAD_LIMIT), "ETHREAD_LIMIT");
+	EXPECT_STREQ(sim_ev_label(SIM_EV_FOREIGN_INTR), "RPC_FOREIGN_INTR");
+	EXPECT_EQ(sim_ev_label(SIM_EV_NONE), nullptr);
+	EXPECT_EQ(sim_ev_label(SIM_EV_COUNT), nullptr);
+}
