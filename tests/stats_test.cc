@@ -64,3 +64,55 @@ TEST(StatsEvents, FixedLabelsOfTheCodes)
 	EXPECT_EQ(sim_ev_label(SIM_EV_NONE), nullptr);
 	EXPECT_EQ(sim_ev_label(SIM_EV_COUNT), nullptr);
 }
+
+namespace {
+
+sim_rec notif(unsigned stage, uint32_t id, int cpu)
+{
+	sim_rec r{};
+	r.kind = TR_NOTIF;
+	r.a = stage;
+	r.notif = id;
+	r.cpu = cpu;
+	r.world = SIM_WORLD_S;
+	return r;
+}
+
+sim_rec smc(uint32_t fid, unsigned world, unsigned code, uint32_t id = 1)
+{
+	sim_rec r{};
+	r.kind = TR_SMC;
+	r.code = (uint16_t)code;
+	r.cpu = 0;
+	r.world = world;
+	r.notif = id;
+	r.a = fid;
+	return r;
+}
+
+} // namespace
+
+/*
+ * smc_sequence: after the bottom half is done, the yielding call that ran it
+ * still returns; its SMCs on that CPU count up to the first secure SMC that
+ * is not an RPC return (SIM_EV_SMC_RPC_RETURN, set by the TEE model).
+ */
+TEST(StatsSmcSequence, TailEndsAtTheFirstSecureSmcThatIsNoRpcReturn)
+{
+	Stats st;
+	st.feed(notif(NOTIF_SEND, 1, 0));
+	st.feed(smc(0x10, SIM_WORLD_NS, SIM_EV_NONE));
+	st.feed(notif(NOTIF_BH_DONE, 1, 0));
+	st.feed(smc(0x20, SIM_WORLD_S, SIM_EV_SMC_RPC_RETURN)); /* an RPC: the call goes on */
+	st.feed(smc(0x30, SIM_WORLD_NS, SIM_EV_NONE));
+	st.feed(smc(0x40, SIM_WORLD_S, SIM_EV_NONE)); /* the call is done */
+	st.feed(smc(0x50, SIM_WORLD_NS, SIM_EV_NONE));
+	uint32_t seq[8];
+	unsigned n = stats_smc_sequence(st.s, 1, seq, 8);
+	ASSERT_EQ(n, 4u);
+	EXPECT_EQ(seq[0], 0x10u);
+	EXPECT_EQ(seq[1], 0x20u);
+	EXPECT_EQ(seq[2], 0x30u);
+	EXPECT_EQ(seq[3], 0x40u);
+	EXPECT_EQ(st.metric("smc"), 5.0);
+}

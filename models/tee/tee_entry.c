@@ -48,14 +48,22 @@ static void never_returns(void *ctx, struct pe *pe)
 	assert(!"an OP-TEE return SMC came back");
 }
 
-/* smc TEESMC_OPTEED_RETURN_*: OP-TEE leaves S-EL1; the monitor takes it from here. */
+/*
+ * smc TEESMC_OPTEED_RETURN_*: OP-TEE leaves S-EL1; the monitor takes it from here.
+ * CALL_DONE with an RPC code in a0 (thread_rpc) hands the normal world a
+ * request and the yielding call goes on: the record says so (SIM_EV_SMC_RPC_RETURN).
+ */
+void tee_return8(struct pe *pe, const uint64_t x[8])
+{
+	bool rpc = x[0] == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(x[1]);
+	pe_smc_ev(pe, x, rpc ? SIM_EV_SMC_RPC_RETURN : SIM_EV_NONE, never_returns, NULL);
+}
+
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
 {
 	uint64_t x[8] = { fid, x1, x2, x3, x4, 0, 0, 0 };
-	pe_smc(pe, x, never_returns, NULL);
+	tee_return8(pe, x);
 }
-
-void tee_return8(struct pe *pe, const uint64_t x[8]) { pe_smc(pe, x, never_returns, NULL); }
 
 static void busy_counter(struct tee *t)
 {

@@ -7,8 +7,6 @@
 
 #include "sim/stats/notif_assoc.h"
 #include "sim/stats/stats.h"
-#include "models/monitor/smccc.h"
-#include "models/tee/optee_smc.h"
 
 #define MAX_CPUS 64
 #define SEQ_MAX 64
@@ -256,12 +254,13 @@ static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 		/*
 		 * Closed at NOTIF_BH_DONE, but the yielding call that ran the bottom
 		 * half still returns to the normal world: its SMCs on that CPU up to
-		 * the first secure one that is not an RPC (CALL_DONE) are on the path.
+		 * the first secure one that is not an RPC return (the TEE marks
+		 * those SIM_EV_SMC_RPC_RETURN) are on the path.
 		 */
 		if (s->seq_tail[id - 1] != r->cpu + 1)
 			continue;
 		s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
-		if (r->world == SIM_WORLD_S && !(r->a == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(r->b))) {
+		if (r->world == SIM_WORLD_S && r->code != SIM_EV_SMC_RPC_RETURN) {
 			s->seq_tail[id - 1] = 0;
 			s->seq_tails--;
 		}
