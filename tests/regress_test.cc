@@ -33,9 +33,7 @@
 #include "sim/out/digest.h"
 #include "sim/run.h"
 #include "sim/scenario/scenario.h"
-extern "C" {
-#include "sim/smc_names.h" /* (no extern "C" of its own) */
-}
+#include "sim/smc_names.h"
 #include "testutil.h"
 #include "trace_check.h"
 
