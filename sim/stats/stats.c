@@ -237,7 +237,7 @@ static void stamp(struct notif *n, unsigned stage, sim_time t)
 	}
 }
 
-static void record_smc(struct sim_stats *s, const struct sim_rec *r)
+static __attribute__((noinline)) void record_smc(struct sim_stats *s, const struct sim_rec *r)
 {
 	/* the SMCs on the path of each of the first SEQ_MAX notifications, for smc_sequence checks */
 	if (s->sent >= SEQ_MAX && s->seq_open == 0 && s->seq_tails == 0)
@@ -269,16 +269,69 @@ static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 
 static void stats_rec(void *ctx, const struct sim_rec *r);
 
+/* Time per world: what CPU @r->cpu ran from its last TR_ACTIVITY until now. */
+static inline void activity(struct sim_stats *s, const struct sim_rec *r)
+{
+	if (r->cpu < 0 || r->cpu >= MAX_CPUS)
+		return;
+	unsigned c = (unsigned)r->cpu;
+	sim_time d = r->t - s->act_since[c];
+	if (s->act_busy[c])
+		s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+	else if (s->cpu_on[c])
+		s->time_idle += d;
+	s->act_busy[c] = r->label != NULL;
+	s->act_world[c] = (uint8_t)r->world;
+	s->act_since[c] = r->t;
+}
+
+/*
+ * The per-record hot path: the frequent kinds are counted here; only
+ * notification stages and GIC pends go through the association (they need
+ * an id), and the rare kinds to stats_rec.
+ */
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
-	/* only notification stages and GIC pends need an id from the association */
-	if (r->kind == TR_NOTIF || r->kind == TR_GIC_PEND)
+
+	switch (r->kind) {
+	case TR_ACTIVITY:
+		activity(s, r);
+		return;
+	case TR_WORLD_SWITCH:
+		s->ws++;
+		s->ws_notif += r->notif != 0;
+		return;
+	case TR_SMC:
+		s->smc++;
+		if (r->notif) {
+			s->smc_notif++;
+			record_smc(s, r);
+		}
+		return;
+	case TR_EXC_ENTRY:
+		if (r->a == 0 || r->a == 1) {
+			s->irqs++;
+			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
+			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
+				s->secure_irqs++;
+		}
+		return;
+	case TR_NOTIF:
+	case TR_GIC_PEND:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
-	else
+		return;
+	case TR_POWER:
+	case TR_GIC_SGI_DROP:
+	case TR_EVENT:
 		stats_rec(s, r);
+		return;
+	default:
+		return;
+	}
 }
 
+/* Notification stages (with ids, from the association), power, SGI drops and counted events. */
 static void stats_rec(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
@@ -368,25 +421,6 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 			}
 		}
 		break;
-	case TR_SMC:
-		s->smc++;
-		if (r->notif) {
-			s->smc_notif++;
-			record_smc(s, r);
-		}
-		break;
-	case TR_WORLD_SWITCH:
-		s->ws++;
-		s->ws_notif += r->notif != 0;
-		break;
-	case TR_EXC_ENTRY:
-		if (r->a == 0 || r->a == 1) {
-			s->irqs++;
-			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
-			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
-				s->secure_irqs++;
-		}
-		break;
 	case TR_GIC_SGI_DROP:
 		s->sgi_dropped++;
 		break;
@@ -395,19 +429,6 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		s->spurious += r->code == SIM_EV_SPURIOUS_NOTIF;
 		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
 		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
-		break;
-	case TR_ACTIVITY:
-		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
-			unsigned c = (unsigned)r->cpu;
-			sim_time d = r->t - s->act_since[c];
-			if (s->act_busy[c])
-				s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
-			else if (s->cpu_on[c])
-				s->time_idle += d;
-			s->act_busy[c] = r->label != NULL;
-			s->act_world[c] = (uint8_t)r->world;
-			s->act_since[c] = r->t;
-		}
 		break;
 	default:
 		break;
