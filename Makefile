@@ -15,11 +15,22 @@ WARN     := -Wall -Wextra -Werror -Wno-format-truncation
 CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
 CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
 CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers
-LDLIBS   := -lsystemc -lunicorn -lyaml -lfdt -lm -lpthread
 LDFLAGS  := $(SAN)
 
+# Libraries through pkg-config where they ship a .pc file; the plain -l
+# flags when pkg-config (or the .pc: Debian 12's libfdt-dev has none) is
+# missing. $(call pc,MODULES,FALLBACK)
+pc        = $(shell pkg-config --libs $(1) 2>/dev/null || echo $(2))
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+LIBS_PC  := systemc unicorn yaml-0.1 libxxhash
+CPPFLAGS += $(call pc_cflags,$(LIBS_PC)) $(call pc_cflags,libfdt)
+LDLIBS   := $(call pc,$(LIBS_PC),-lsystemc -lunicorn -lyaml -lxxhash) $(call pc,libfdt,-lfdt) -lm -lpthread
+GTEST_CFLAGS := $(call pc_cflags,gtest_main gtest)
+GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
+
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
-            libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++
+            libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++ \
+            valgrind
 
 # sim/cli/ is the command line: in the tzsim binary, not in the library
 CLI_C    := $(wildcard sim/cli/*.c)
@@ -58,6 +69,10 @@ $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
+$(BUILD)/tests/%.o: tests/%.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(GTEST_CFLAGS) $(CXXFLAGS) -c $< -o $@
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -66,10 +81,10 @@ $(TZSIM): $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(GTEST_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ -lgtest_main -lgtest $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(GTEST_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -60,9 +60,9 @@ static int bus_error(struct sim_bus *b, const struct sim_bus_access *a, uint64_t
 {
 	unsigned world = a->el == 3 ? SIM_WORLD_EL3 : a->secure ? SIM_WORLD_S : SIM_WORLD_NS;
 	b->errors++;
-	sim_trace_emit(b->sim->tr, &(struct sim_rec){ .t = sim_now(b->sim->k), .kind = TR_EVENT, .cpu = a->pe,
-						     .world = world, .a = addr, .b = size, .c = write,
-						     .label = SIM_EV_BUS_ERROR });
+	sim_trace_emit(b->sim->tr, &(struct sim_rec){ .t = sim_now(b->sim->k), .kind = TR_EVENT,
+						     .code = SIM_EV_BUS_ERROR, .cpu = a->pe, .world = world, .a = addr,
+						     .b = size, .c = write, .label = sim_ev_label(SIM_EV_BUS_ERROR) });
 	return -1;
 }
 

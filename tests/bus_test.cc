@@ -127,7 +127,7 @@ TEST(Bus, ErrorIsRazWiTracedAndCounted)
 	EXPECT_EQ(sim_bus_errors(t.b), 3u);
 	std::vector<sim_rec> e;
 	for (const auto &rec : t.log.recs)
-		if (rec.kind == TR_EVENT && rec.label && std::string(rec.label) == SIM_EV_BUS_ERROR)
+		if (rec.kind == TR_EVENT && rec.code == SIM_EV_BUS_ERROR)
 			e.push_back(rec);
 	ASSERT_EQ(e.size(), 3u);
 	EXPECT_EQ(e[0].cpu, 1);

@@ -363,7 +363,7 @@ tz test suite --golden-dir golden --bless
 check_rc test.bless.exit1 1 # b-fail's expectation still fails
 [ -s "$G/cli-short.seed7.golden" ] && [ -s "$G/cli-failing.seed7.golden" ] && ok test.bless.writes ||
 	bad test.bless.writes "$(ls -la "$G" 2>&1)"
-head -1 "$G/cli-short.seed7.golden" | grep -qx 'tzsim-golden v1' && ok test.bless.format || bad test.bless.format "$(head -3 "$G/cli-short.seed7.golden")"
+head -1 "$G/cli-short.seed7.golden" | grep -qx 'tzsim-golden v2' && ok test.bless.format || bad test.bless.format "$(head -3 "$G/cli-short.seed7.golden")"
 
 tz test suite --golden-dir golden
 check_rc test.mixed.exit1 1

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <xxhash.h>
+
 #include "sim/out/digest.h"
 #include "sim/kernel/trace.h"
 #include "testutil.h"
@@ -78,7 +80,7 @@ TEST(Digest, EveryFieldChangesTheRecordHash)
 	base.t = 5;
 	base.label = "x";
 	uint64_t h = digest_rec_hash(&base);
-	for (int f = 0; f < 10; f++) {
+	for (int f = 0; f < 11; f++) {
 		sim_rec r = base;
 		switch (f) {
 		case 0: r.t++; break;
@@ -91,6 +93,7 @@ TEST(Digest, EveryFieldChangesTheRecordHash)
 		case 7: r.c++; break;
 		case 8: r.d++; break;
 		case 9: r.label = "y"; break;
+		case 10: r.code++; break;
 		}
 		EXPECT_NE(digest_rec_hash(&r), h) << "field " << f;
 	}
@@ -126,7 +129,7 @@ TEST(Digest, GoldenFileLayout)
 	std::string text = read_file(golden);
 	char hex[32];
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)digest_value(a.d));
-	std::string head = std::string("tzsim-golden v1\ndigest ") + hex + "\nrecords 40\nhashes\n";
+	std::string head = std::string("tzsim-golden v2\ndigest ") + hex + "\nrecords 40\nhashes\n";
 	ASSERT_EQ(text.substr(0, head.size()), head);
 	std::string body = text.substr(head.size());
 	/* 40 records x 4 base64 characters: 76 + 76 + 8 */
@@ -181,7 +184,7 @@ TEST(Digest, MissingOrCorruptGoldenIsAnError)
 	const std::string good = read_file(golden);
 	std::vector<std::string> corrupt = {
 		"",                                                   /* empty */
-		"tzsim-golden v2" + good.substr(15),                  /* wrong version */
+		"tzsim-golden v1" + good.substr(15),                  /* the old format */
 		good.substr(0, good.size() - 5) + "\n",               /* truncated hash list */
 		good + "AAAA\n",                                      /* extra record */
 		good.substr(0, good.size() - 2) + "*\n",              /* bad base64 */
@@ -261,4 +264,124 @@ TEST(Digest, FlatDigestKeepsValueNotList)
 	EXPECT_TRUE(ls(dir).empty());
 	rm_rf(dir);
 	digest_free(flat);
+}
+
+namespace {
+
+/* The canonical record digest.h and digest.c define, packed by hand: 64 bytes little-endian. */
+void put_le(std::string &s, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		s += (char)(v >> (8 * i));
+}
+
+std::string canonical(const sim_rec &r)
+{
+	std::string s;
+	put_le(s, r.t, 8);
+	put_le(s, r.kind, 2);
+	put_le(s, r.code, 2);
+	put_le(s, (uint32_t)r.cpu, 4);
+	put_le(s, r.world, 4);
+	put_le(s, r.notif, 4);
+	put_le(s, r.a, 8);
+	put_le(s, r.b, 8);
+	put_le(s, r.c, 8);
+	put_le(s, r.d, 8);
+	put_le(s, r.label ? XXH3_64bits(r.label, strlen(r.label)) : 0, 8);
+	return s;
+}
+
+uint64_t digest_of(const std::vector<sim_rec> &v)
+{
+	Digest d;
+	d.feed(v);
+	return digest_value(d.d);
+}
+
+} // namespace
+
+/* Format v2: the digest is XXH3-64 of the canonical records, a record's hash XXH3-64 of its own. */
+TEST(Digest, DigestIsXxh3OfTheCanonicalRecords)
+{
+	for (size_t n : { 0u, 1u, 63u, 64u, 65u, 1000u }) {
+		auto v = stream(n);
+		for (size_t i = 0; i < v.size(); i++)
+			v[i].code = (uint16_t)(i % 5);
+		std::string all;
+		for (const auto &r : v)
+			all += canonical(r);
+		EXPECT_EQ(digest_of(v), XXH3_64bits(all.data(), all.size())) << n << " records";
+		if (!v.empty()) {
+			EXPECT_EQ(digest_rec_hash(&v[0]), XXH3_64bits(canonical(v[0]).data(), 64));
+		}
+	}
+}
+
+/*
+ * Every field trace.csv prints (t, kind, cpu, world, notif, label, a, b, c,
+ * d), and the event code, reaches the digest: changing any one of them in
+ * one record of a stream changes the digest, and the golden file locates
+ * that record.
+ */
+TEST(Digest, EveryFieldChangesTheDigest)
+{
+	const size_t at = 150; /* in the third XXH3 batch */
+	std::vector<sim_rec> base = stream(300);
+	base[at].label = "optee";
+	const uint64_t h = digest_of(base);
+	std::string dir = make_temp_dir();
+	std::string golden = dir + "/g.golden";
+	{
+		Digest g;
+		g.feed(base);
+		ASSERT_EQ(digest_write_golden(golden.c_str(), g.d), 0);
+	}
+	char other[] = "optef";
+	const char *names[] = { "t", "kind", "cpu", "world", "notif", "a", "b", "c", "d", "label text", "label NULL", "code" };
+	for (int f = 0; f < 12; f++) {
+		std::vector<sim_rec> v = base;
+		sim_rec &r = v[at];
+		switch (f) {
+		case 0: r.t++; break;
+		case 1: r.kind ^= 1; break;
+		case 2: r.cpu = -1; break;
+		case 3: r.world ^= 1; break;
+		case 4: r.notif ^= 1; break;
+		case 5: r.a ^= 1ull << 63; break;
+		case 6: r.b ^= 1; break;
+		case 7: r.c ^= 1; break;
+		case 8: r.d ^= 1; break;
+		case 9: r.label = other; break;
+		case 10: r.label = nullptr; break;
+		case 11: r.code = SIM_EV_SMC_RPC_RETURN; break;
+		}
+		EXPECT_NE(digest_of(v), h) << names[f];
+		Digest d;
+		d.feed(v);
+		uint64_t idx = 0;
+		EXPECT_EQ(digest_compare_golden(golden.c_str(), d.d, &idx, nullptr, 0), 1) << names[f];
+		EXPECT_EQ(idx, at) << names[f];
+	}
+	rm_rf(dir);
+}
+
+/* Labels are hashed by text: the same text at another address, or re-read from the cache, is the same record. */
+TEST(Digest, SameLabelTextAnywhereGivesTheSameDigest)
+{
+	std::vector<sim_rec> a = stream(200), b = a;
+	std::vector<std::string> copies;
+	copies.reserve(b.size());
+	for (auto &r : b) {
+		if (r.label) {
+			copies.push_back(r.label);
+			r.label = copies.back().c_str();
+		}
+	}
+	EXPECT_EQ(digest_of(a), digest_of(b));
+	/* "" is not NULL */
+	std::vector<sim_rec> c = a, e = a;
+	c[7].label = nullptr;
+	e[7].label = "";
+	EXPECT_NE(digest_of(c), digest_of(e));
 }

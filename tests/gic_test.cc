@@ -256,7 +256,7 @@ TEST(GicDist, OutsideFramesIsBusErrorInsideReservedIsRaz)
 	EXPECT_EQ(sim_bus_errors(t.bus), 4u);
 	unsigned traced = 0;
 	for (const auto &r : t.log.recs)
-		traced += r.kind == TR_EVENT && r.label && std::string(r.label) == SIM_EV_BUS_ERROR;
+		traced += r.kind == TR_EVENT && r.code == SIM_EV_BUS_ERROR && std::string(r.label) == "bus error";
 	EXPECT_EQ(traced, 4u) << "every bus error is a trace record";
 	/* the GIC itself sees offsets: its frames are where the bus maps them */
 	EXPECT_EQ(gic_dist_mmio_read(t.g, GICD_FRAME_SIZE, 4, true, &v), -1);

@@ -34,9 +34,7 @@
 #include "sim/out/digest.h"
 #include "sim/run.h"
 #include "sim/scenario/scenario.h"
-extern "C" {
-#include "sim/smc_names.h" /* (no extern "C" of its own) */
-}
+#include "sim/smc_names.h"
 #include "testutil.h"
 #include "trace_check.h"
 
@@ -414,7 +412,7 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 	std::vector<std::string> ls = lines(text);
 	ASSERT_GE(ls.size(), 5u);
 	char want[64];
-	EXPECT_EQ(ls[0], "tzsim-golden v1");
+	EXPECT_EQ(ls[0], "tzsim-golden v2");
 	snprintf(want, sizeof(want), "digest %016llx", (unsigned long long)blessed.res.digest);
 	EXPECT_EQ(ls[1], want);
 	EXPECT_EQ(ls[2], "records " + std::to_string(blessed.res.records));
@@ -441,7 +439,7 @@ TEST(RegressDigest, GoldenFileRoundTrip)
 	EXPECT_EQ(missing.rc, 1);
 	EXPECT_EQ(missing.res.golden, RUN_GOLDEN_MISSING);
 	EXPECT_NE(std::string(missing.res.golden_msg).find("nope.golden"), std::string::npos) << missing.res.golden_msg;
-	write_file(path, "tzsim-golden v1\ndigest zzzz\n");
+	write_file(path, "tzsim-golden v2\ndigest zzzz\n");
 	Result corrupt = run_text(kBase, {}, golden_opts(path, false));
 	EXPECT_EQ(corrupt.rc, 1);
 	EXPECT_EQ(corrupt.res.golden, RUN_GOLDEN_MISSING);

@@ -390,12 +390,18 @@ void pe_eret(struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", eret_done, NULL);
 }
 
-void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
+void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc_ev(pe, args, SIM_EV_NONE, cont, ctx); }
+
+void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, void *ctx)
 {
 	unsigned from_el = pe->el;
 	if (args)
 		memcpy(pe->x, args, sizeof(pe->x));
-	trace(pe, TR_SMC, pe->x[0], pe->x[1], pe->x[2], pe->x[3], pe->label);
+	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_SMC,
+						      .code = (uint16_t)code, .cpu = (int32_t)pe->id,
+						      .world = pe->world, .notif = pe->tag, .a = pe->x[0],
+						      .b = pe->x[1], .c = pe->x[2], .d = pe->x[3],
+						      .label = pe->label });
 	push_frame(pe, PE_FRAME_SMC_CALLER, cont, ctx);
 	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
 	pe->el = 3;

@@ -214,6 +214,8 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
  */
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
 void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, void *ctx);
+/* The same with event code @code (enum sim_ev) on the TR_SMC record (what the call means to the statistics). */
+void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, void *ctx);
 
 /* Monitor side: return from the SMC on top of the stack with x0..x3 = @res (x4..x7 = 0). */
 void pe_smc_return(struct pe *pe, const uint64_t res[4]);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "models/cpu/pe.h"
+#include "sim/kernel/smc_name.h"
 #include "smccc.h"
 
 #ifdef __cplusplus
@@ -110,6 +111,9 @@ void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4]);
 void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8]);
 /* A secure interrupt handled: charge the switch back and ERET to the interrupted NS context. */
 void mon_resume_ns(struct mon *m, struct pe *pe);
+
+/* The names of PSCI's and the OP-TEE dispatcher's function IDs (registered by sim/smc_names.c). */
+extern const struct sim_smc_names mon_smc_names;
 
 #ifdef __cplusplus
 }

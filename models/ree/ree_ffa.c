@@ -213,7 +213,7 @@ static void info_ret(void *ctx, struct pe *pe)
 		/* NO_DATA: nothing pending for us */
 		if (r->ffa->sri_first[pe_id(pe)]) {
 			r->optee->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->ffa->sri, 0);
+			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->ffa->sri, 0);
 		}
 		bh_done(&t->call, pe, 0);
 		return;

@@ -132,6 +132,8 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume);
 void ree_schedule(struct ree *r, struct pe *pe);
 void ree_migrate_tasks(struct ree *r, unsigned from);
 void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b);
+/* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
+void ree_event(struct ree *r, struct pe *pe, unsigned code, uint64_t a, uint64_t b);
 void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from);
 void ree_work_done(struct ree *r, struct pe *pe);
 void ree_sched_init_cpu(struct ree *r, unsigned cpu);

@@ -301,7 +301,7 @@ static void drain_ret(void *ctx, struct pe *pe)
 		if (r->optee->drain_first[pe_id(pe)]) {
 			/* a notification interrupt with nothing pending costs one fast call */
 			r->optee->spurious++;
-			ree_trace(r, pe, SIM_EV_SPURIOUS_NOTIF, r->optee->notif_irq->intid, 0);
+			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->optee->notif_irq->intid, 0);
 		}
 		drain_finish(r, pe);
 		return;

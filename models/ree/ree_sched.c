@@ -18,6 +18,14 @@ void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint
 						     .world = SIM_WORLD_NS, .a = a, .b = b, .label = label });
 }
 
+void ree_event(struct ree *r, struct pe *pe, unsigned code, uint64_t a, uint64_t b)
+{
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT,
+						     .code = (uint16_t)code, .cpu = pe ? (int32_t)pe_id(pe) : -1,
+						     .world = SIM_WORLD_NS, .a = a, .b = b,
+						     .label = sim_ev_label(code) });
+}
+
 struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, ree_task_fn resume)
 {
 	struct ree_task *t;

@@ -32,6 +32,7 @@
 
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
+#include "sim/kernel/smc_name.h"
 #include "sim/kernel/wire.h"
 
 #ifdef __cplusplus
@@ -85,6 +86,10 @@ int tee_add_device(struct tee *t, const struct tee_device_config *c);
 
 /* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */
 void tee_ffa_attach(struct tee *t, struct mon *m);
+
+/* The names of the OP-TEE SMC ABI's and FF-A's function IDs (registered by sim/smc_names.c). */
+extern const struct sim_smc_names tee_optee_smc_names;
+extern const struct sim_smc_names tee_ffa_smc_names;
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,13 @@ void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint
 						     .b = b, .c = c, .d = d, .label = label });
 }
 
+void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a)
+{
+	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = TR_EVENT,
+						     .code = (uint16_t)code, .cpu = pe ? (int32_t)pe_id(pe) : -1,
+						     .world = SIM_WORLD_S, .a = a, .label = sim_ev_label(code) });
+}
+
 void id_list_push(struct id_list *l, uint32_t v)
 {
 	if (l->n == l->cap) {
@@ -41,14 +48,22 @@ static void never_returns(void *ctx, struct pe *pe)
 	assert(!"an OP-TEE return SMC came back");
 }
 
-/* smc TEESMC_OPTEED_RETURN_*: OP-TEE leaves S-EL1; the monitor takes it from here. */
+/*
+ * smc TEESMC_OPTEED_RETURN_*: OP-TEE leaves S-EL1; the monitor takes it from here.
+ * CALL_DONE with an RPC code in a0 (thread_rpc) hands the normal world a
+ * request and the yielding call goes on: the record says so (SIM_EV_SMC_RPC_RETURN).
+ */
+void tee_return8(struct pe *pe, const uint64_t x[8])
+{
+	bool rpc = x[0] == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(x[1]);
+	pe_smc_ev(pe, x, rpc ? SIM_EV_SMC_RPC_RETURN : SIM_EV_NONE, never_returns, NULL);
+}
+
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
 {
 	uint64_t x[8] = { fid, x1, x2, x3, x4, 0, 0, 0 };
-	pe_smc(pe, x, never_returns, NULL);
+	tee_return8(pe, x);
 }
-
-void tee_return8(struct pe *pe, const uint64_t x[8]) { pe_smc(pe, x, never_returns, NULL); }
 
 static void busy_counter(struct tee *t)
 {
@@ -269,7 +284,7 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 		pe_exec_cost(pe, SIM_COST_TEE_THREAD_ALLOC, "OP-TEE thread alloc", thread_started, th);
 		return;
 	}
-	tee_trace(t, pe, TR_EVENT, 0, t->cfg.threads, 0, 0, 0, SIM_EV_ETHREAD_LIMIT);
+	tee_event(t, pe, SIM_EV_ETHREAD_LIMIT, t->cfg.threads);
 	call_exit(t, pe, ffa, OPTEE_SMC_RETURN_ETHREAD_LIMIT, pe_regs(pe)[1], pe_regs(pe)[2], pe_regs(pe)[3]);
 }
 
@@ -397,7 +412,7 @@ static void s_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 	th->state = TH_RPC;
 	t->cpu_thread[pe_id(pe)] = -1;
 	thread_trace(th, pe);
-	tee_trace(t, pe, TR_EVENT, 0, th->id, 0, 0, 0, SIM_EV_FOREIGN_INTR);
+	tee_event(t, pe, SIM_EV_FOREIGN_INTR, th->id);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE foreign intr exit", foreign_exit, th);
 }
 

@@ -99,6 +99,8 @@ void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
+/* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
+void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a);
 void id_list_push(struct id_list *l, uint32_t v);
 
 /* tee_notif.c */

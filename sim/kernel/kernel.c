@@ -38,7 +38,7 @@ struct hkey {
 #define SPARE (ARITY) /* sentinel slots kept past n */
 
 struct sim_kernel {
-	sim_time now;
+	struct sim_kernel_clock clk; /* first: sim_now() reads it inline (kernel.h) */
 	uint64_t seq;
 	uint64_t fired;
 	struct hkey *key;         /* key[0..cap) */
@@ -220,7 +220,6 @@ void sim_kernel_free(struct sim_kernel *k)
 }
 
 enum sim_backend sim_kernel_backend(const struct sim_kernel *k) { return k->backend; }
-sim_time sim_now(const struct sim_kernel *k) { return k->now; }
 size_t sim_pending(const struct sim_kernel *k) { return k->n - k->hole; }
 uint64_t sim_fired(const struct sim_kernel *k) { return k->fired; }
 
@@ -268,7 +267,7 @@ static inline void push(struct sim_kernel *k, struct sim_event *ev)
 /* now + delay, saturating: a huge delay means "never", not a wrap into the past. */
 static inline sim_time after(const struct sim_kernel *k, sim_time delay)
 {
-	return delay > SIM_TIME_MAX - k->now ? SIM_TIME_MAX : k->now + delay;
+	return delay > SIM_TIME_MAX - k->clk.now ? SIM_TIME_MAX : k->clk.now + delay;
 }
 
 /* Re-arm a queued @ev in place: new key (and sequence) at its slot, one sift. */
@@ -295,7 +294,7 @@ static void rearm(struct sim_kernel *k, struct sim_event *ev)
 
 void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
 {
-	ev->when = when < k->now ? k->now : when;
+	ev->when = when < k->clk.now ? k->clk.now : when;
 	ev->arg = arg;
 	if (likely(!ev->slot))
 		push(k, ev);
@@ -367,7 +366,7 @@ void sim_kernel_fire_next(struct sim_kernel *k)
 	fn = ev->fn;
 	ctx = ev->ctx;
 	arg = ev->arg;
-	k->now = k->key[0].when;
+	k->clk.now = k->key[0].when;
 	heap_remove(k, 0);
 	if (ev->pooled)
 		pool_put(k, ev);
@@ -389,7 +388,7 @@ void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *
 	k->ops = ops;
 	k->bctx = bctx;
 }
-void sim_kernel_set_now(struct sim_kernel *k, sim_time t) { k->now = t; }
+void sim_kernel_set_now(struct sim_kernel *k, sim_time t) { k->clk.now = t; }
 bool sim_kernel_stop_requested(struct sim_kernel *k) { return k->stop; }
 void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 
@@ -418,7 +417,7 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 		fn = ev->fn;
 		ctx = ev->ctx;
 		arg = ev->arg;
-		k->now = k->key[0].when;
+		k->clk.now = k->key[0].when;
 		ev->slot = 0;
 		k->hole = true;
 		if (unlikely(ev->pooled))
@@ -433,8 +432,8 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
 {
 	uint64_t n = run(k, t, NULL, NULL);
-	if (!k->stop && k->now < t)
-		k->now = t;
+	if (!k->stop && k->clk.now < t)
+		k->clk.now = t;
 	return n;
 }
 

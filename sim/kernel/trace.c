@@ -61,6 +61,15 @@ const char *sim_rec_kind_name(unsigned kind)
 	return kind < TR_KIND_COUNT && kind_names[kind] ? kind_names[kind] : "?";
 }
 
+static const char *const ev_labels[SIM_EV_COUNT] = {
+	[SIM_EV_SPURIOUS_NOTIF] = "spurious notification",
+	[SIM_EV_ETHREAD_LIMIT] = "ETHREAD_LIMIT",
+	[SIM_EV_FOREIGN_INTR] = "RPC_FOREIGN_INTR",
+	[SIM_EV_BUS_ERROR] = "bus error",
+};
+
+const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }
+
 static const char *const stage_names[NOTIF_STAGE_COUNT] = {
 	"source", "top_half", "send", "ns_pending", "ns_taken",
 	"fetched", "bh_ctx", "bh_enter", "bh_done", "coalesced",

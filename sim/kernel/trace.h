@@ -9,8 +9,11 @@
  *
  * Records carry their meaning in `kind` and up to four arguments a..d whose
  * meaning per kind is listed in the table below (and in sim_rec_kind_name /
- * sim_rec_arg_names). `label` points to a string with static storage
- * duration, or a string owned by the simulation that outlives the run.
+ * sim_rec_arg_names), and an event code (enum sim_ev) for the records
+ * sinks count. `label` points to a string with static storage duration, or
+ * a string owned by the simulation that outlives the run and whose text
+ * does not change while the run lasts: sinks may remember a label's hash by
+ * its address (the digest does).
  *
  * Signals are named level/vector values for the waveform (VCD) view; they
  * are registered before the run and changed by TR_WIRE / TR_VALUE records.
@@ -81,17 +84,38 @@ enum sim_notif_stage {
 };
 
 /*
- * TR_EVENT labels the statistics count (sim/stats/stats.c): the models that emit
- * them and the sink that counts them share these names.
+ * Event codes (struct sim_rec.code): what a record means to the sinks that
+ * count it, so they never compare label text. A model that emits one of
+ * these sets the code; everything else is SIM_EV_NONE and its label, free
+ * text, is for people only (CSV, Perfetto).
  */
-#define SIM_EV_SPURIOUS_NOTIF "spurious notification" /* a notification IRQ found nothing */
-#define SIM_EV_ETHREAD_LIMIT "ETHREAD_LIMIT"          /* OP-TEE had no free thread */
-#define SIM_EV_FOREIGN_INTR "RPC_FOREIGN_INTR"        /* a thread left for an NS interrupt */
-#define SIM_EV_BUS_ERROR "bus error"                  /* an access no device took (sim/bus.h) */
+enum sim_ev {
+	SIM_EV_NONE = 0,         /* free text: the label says what happened */
+	/* TR_EVENT, with the fixed label sim_ev_label() gives */
+	SIM_EV_SPURIOUS_NOTIF,   /* a notification IRQ found nothing */
+	SIM_EV_ETHREAD_LIMIT,    /* the TEE had no free thread */
+	SIM_EV_FOREIGN_INTR,     /* a TEE thread left for a normal-world interrupt */
+	SIM_EV_BUS_ERROR,        /* an access no device took (sim/bus.h) */
+	/*
+	 * TR_SMC from the secure world: it hands the normal world an RPC
+	 * request, so the yielding call it belongs to goes on (OP-TEE's
+	 * CALL_DONE with an RPC code in a0). The label stays the PE's.
+	 */
+	SIM_EV_SMC_RPC_RETURN,
+	SIM_EV_COUNT
+};
 
+/* The fixed TR_EVENT label of @code ("ETHREAD_LIMIT", ...); NULL for codes without one. */
+const char *sim_ev_label(unsigned code);
+
+/*
+ * One record: 64 bytes; t..d have no padding between them (the digest
+ * hashes them as they lie, sim/out/digest.c).
+ */
 struct sim_rec {
 	sim_time t;
-	uint32_t kind;
+	uint16_t kind;  /* enum sim_rec_kind */
+	uint16_t code;  /* enum sim_ev; 0: none */
 	int32_t cpu;    /* -1: none */
 	uint32_t world;
 	uint32_t notif; /* notification id, 0: none */

@@ -1,171 +1,214 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Record hash v1: xxh64's constants and its 8-byte lane step
- * (acc ^= round(0, lane); acc = rotl(acc, 27) * P1 + P4) over the record's
- * canonical 64-bit words, then xxh64's avalanche. The stream digest folds
- * the record hashes with the same step and avalanches with the count.
- * Changing any of this changes every golden file: bump the version line.
+ * Digest v2 (see digest.h): XXH3-64 (libxxhash) of the canonical record
+ * stream, and XXH3-64 of each canonical record for the record-hash list.
+ *
+ * A canonical record is 64 bytes, little-endian:
+ *    0 t (u64)   8 kind (u16)   10 code (u16)   12 cpu (i32)
+ *   16 world (u32)   20 notif (u32)   24 a   32 b   40 c   48 d (u64 each)
+ *   56 label: XXH3-64 of its bytes (no terminator); 0 for NULL (XXH3 of
+ *      no bytes is not 0, so NULL and "" differ)
+ * On a little-endian host, bytes 0..55 are struct sim_rec's own first 56
+ * bytes (the static assertions below hold the layout to that). Labels
+ * point to text that stays the same for the run (trace.h), so a label's
+ * hash is remembered by its address: no strlen per record.
+ *
+ * Changing any of this changes every golden file: bump GOLDEN_MAGIC.
  */
 #include "sim/out/digest.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
+#if defined(__x86_64__) || defined(__i386__)
+/* the bulk of the stream through libxxhash's widest vector unit (AVX2, AVX-512) */
+#define XXH_DISPATCH_DISABLE_REPLACE
+#include <xxh_x86dispatch.h>
+#define stream_update XXH3_64bits_update_dispatch
+#else
+#define stream_update XXH3_64bits_update
+#endif
 
 #include "sim/out/atomic_file.h"
 
-#define P1 0x9E3779B185EBCA87ull
-#define P2 0xC2B2AE3D27D4EB4Full
-#define P3 0x165667B19E3779F9ull
-#define P4 0x85EBCA77C2B2AE63ull
-#define P5 0x27D4EB2F165667C5ull
-
-#define GOLDEN_MAGIC "tzsim-golden v1"
+#define GOLDEN_MAGIC "tzsim-golden v2"
 #define GOLDEN_LINE 76
 
-struct digest {
-	uint64_t acc;
-	uint64_t n;
-	uint8_t *h24; /* 3 bytes a record, most significant first */
-	size_t cap;   /* records */
-	bool lost;    /* the list could not grow */
-	bool flat;    /* digest_new_flat: no list kept at all */
+#define REC_BYTES 64
+#define BATCH 64          /* records handed to XXH3 at once (4 KiB) */
+#define LABEL_SLOTS 512   /* remembered label hashes (direct-mapped by address) */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define REC_IN_PLACE 1
+_Static_assert(offsetof(struct sim_rec, kind) == 8 && offsetof(struct sim_rec, code) == 10 &&
+		       offsetof(struct sim_rec, cpu) == 12 && offsetof(struct sim_rec, world) == 16 &&
+		       offsetof(struct sim_rec, notif) == 20 && offsetof(struct sim_rec, a) == 24 &&
+		       offsetof(struct sim_rec, d) == 48 && sizeof(sim_time) == 8,
+	       "struct sim_rec's first 56 bytes are the canonical record");
+#else
+#define REC_IN_PLACE 0
+#endif
+
+struct label_slot {
+	const char *p;
+	uint64_t h;
 };
 
-static inline uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+struct digest {
+	XXH3_state_t *st;  /* the stream so far, up to buf */
+	XXH3_state_t *tmp; /* digest_value's scratch copy */
+	unsigned char *pos; /* the next record's place in buf */
+	uint64_t flushed;  /* records handed to st */
+	uint8_t *h24;      /* 3 bytes a record, most significant first */
+	size_t cap;        /* records */
+	bool lost;         /* the list could not grow */
+	bool flat;         /* digest_new_flat: no list kept at all */
+	unsigned char buf[BATCH * REC_BYTES];
+	struct label_slot label[LABEL_SLOTS];
+};
 
-static inline uint64_t lane(uint64_t acc, uint64_t w)
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+static inline uint64_t label_hash(const char *s) { return s ? XXH3_64bits(s, strlen(s)) : 0; }
+
+static __attribute__((noinline)) uint64_t label_miss(struct label_slot *e, const char *s)
 {
-	uint64_t k = rotl(w * P2, 31) * P1;
-	return rotl(acc ^ k, 27) * P1 + P4;
+	e->p = s;
+	return e->h = label_hash(s);
 }
 
-static inline uint64_t avalanche(uint64_t h)
+static inline uint64_t label_word(struct digest *d, const char *s)
 {
-	h ^= h >> 33;
-	h *= P2;
-	h ^= h >> 29;
-	h *= P3;
-	h ^= h >> 32;
-	return h;
+	if (!s)
+		return 0;
+	struct label_slot *e = &d->label[((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 55];
+	return likely(e->p == s) ? e->h : label_miss(e, s);
 }
 
-/* inlined into digest_sink, the per-record hot path */
-static inline __attribute__((always_inline)) uint64_t rec_hash(const struct sim_rec *r)
+static inline void put_le(unsigned char *q, uint64_t v, int bytes)
 {
-	size_t len = r->label ? strlen(r->label) : 0;
-	uint64_t h = P5;
-	h = lane(h, r->t);
-	h = lane(h, (uint64_t)r->kind | (uint64_t)(uint32_t)r->cpu << 32);
-	h = lane(h, (uint64_t)r->world | (uint64_t)r->notif << 32);
-	h = lane(h, r->a);
-	h = lane(h, r->b);
-	h = lane(h, r->c);
-	h = lane(h, r->d);
-	/* NULL and "" differ: the length word of NULL is all ones */
-	h = lane(h, r->label ? (uint64_t)len : UINT64_MAX);
-	const unsigned char *p = (const unsigned char *)r->label;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		memcpy(&w, p + i, 8);
+	for (int i = 0; i < bytes; i++)
+		q[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The canonical record of @r with label word @lw into @q[0..64). */
+static inline void pack(unsigned char *q, const struct sim_rec *r, uint64_t lw)
+{
+#if REC_IN_PLACE
+	memcpy(q, r, 56);
+	memcpy(q + 56, &lw, 8);
 #else
-		w = 0;
-		for (size_t j = 0; j < 8; j++)
-			w |= (uint64_t)p[i + j] << (8 * j);
+	put_le(q, r->t, 8);
+	put_le(q + 8, r->kind, 2);
+	put_le(q + 10, r->code, 2);
+	put_le(q + 12, (uint32_t)r->cpu, 4);
+	put_le(q + 16, r->world, 4);
+	put_le(q + 20, r->notif, 4);
+	put_le(q + 24, r->a, 8);
+	put_le(q + 32, r->b, 8);
+	put_le(q + 40, r->c, 8);
+	put_le(q + 48, r->d, 8);
+	put_le(q + 56, lw, 8);
 #endif
-		h = lane(h, w);
-	}
-	if (i < len) {
-		uint64_t w = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		/* 1 to 7 bytes: at most one 4-, one 2- and one 1-byte load */
-		size_t k = len - i, o = 0;
-		if (k & 4) {
-			uint32_t v;
-			memcpy(&v, p + i, 4);
-			w = v;
-			o = 4;
-		}
-		if (k & 2) {
-			uint16_t v;
-			memcpy(&v, p + i + o, 2);
-			w |= (uint64_t)v << (8 * o);
-			o += 2;
-		}
-		if (k & 1)
-			w |= (uint64_t)p[i + o] << (8 * o);
-#else
-		for (size_t j = 0; i + j < len; j++)
-			w |= (uint64_t)p[i + j] << (8 * j); /* little-endian, zero padded */
-#endif
-		h = lane(h, w);
-	}
-	return avalanche(h);
 }
 
-uint64_t digest_rec_hash(const struct sim_rec *r) { return rec_hash(r); }
+uint64_t digest_rec_hash(const struct sim_rec *r)
+{
+	unsigned char q[REC_BYTES];
+	pack(q, r, label_hash(r->label));
+	return XXH3_64bits(q, sizeof(q));
+}
 
-struct digest *digest_new(void)
+static struct digest *make(bool flat)
 {
 	struct digest *d = calloc(1, sizeof(*d));
-	if (d)
-		d->acc = P5;
+	if (!d)
+		return NULL;
+	d->st = XXH3_createState();
+	d->tmp = XXH3_createState();
+	if (!d->st || !d->tmp || XXH3_64bits_reset(d->st) != XXH_OK) {
+		digest_free(d);
+		return NULL;
+	}
+	d->pos = d->buf;
+	d->flat = d->lost = flat;
 	return d;
 }
 
-struct digest *digest_new_flat(void)
-{
-	struct digest *d = digest_new();
-	if (d)
-		d->flat = d->lost = true;
-	return d;
-}
+struct digest *digest_new(void) { return make(false); }
+struct digest *digest_new_flat(void) { return make(true); }
 
 void digest_free(struct digest *d)
 {
 	if (!d)
 		return;
+	XXH3_freeState(d->st);
+	XXH3_freeState(d->tmp);
 	free(d->h24);
 	free(d);
 }
 
-void digest_sink(void *ctx, const struct sim_rec *r)
+uint64_t digest_count(const struct digest *d) { return d->flushed + (uint64_t)(d->pos - d->buf) / REC_BYTES; }
+
+/* Keep the 24-bit hash of record @q (just packed, not yet counted as flushed). */
+static __attribute__((noinline)) void keep_hash24(struct digest *d, const unsigned char *q)
 {
-	struct digest *d = ctx;
-	uint64_t h = rec_hash(r);
-	d->acc = lane(d->acc, h);
-	if (!d->lost && d->n == d->cap) {
+	uint64_t i = digest_count(d);
+	if (i == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 4096;
 		uint8_t *p = realloc(d->h24, cap * 3);
-		if (p) {
-			d->h24 = p;
-			d->cap = cap;
-		} else {
+		if (!p) {
 			d->lost = true;
 			free(d->h24);
 			d->h24 = NULL;
 			d->cap = 0;
+			return;
 		}
+		d->h24 = p;
+		d->cap = cap;
 	}
-	if (!d->lost) {
-		uint8_t *q = d->h24 + d->n * 3;
-		q[0] = (uint8_t)(h >> 56);
-		q[1] = (uint8_t)(h >> 48);
-		q[2] = (uint8_t)(h >> 40);
-	}
-	d->n++;
+	uint64_t h = XXH3_64bits(q, REC_BYTES);
+	uint8_t *o = d->h24 + i * 3;
+	o[0] = (uint8_t)(h >> 56);
+	o[1] = (uint8_t)(h >> 48);
+	o[2] = (uint8_t)(h >> 40);
 }
 
-uint64_t digest_value(const struct digest *d) { return avalanche(lane(d->acc, d->n)); }
-uint64_t digest_count(const struct digest *d) { return d->n; }
+static __attribute__((noinline)) void flush(struct digest *d)
+{
+	stream_update(d->st, d->buf, sizeof(d->buf));
+	d->flushed += BATCH;
+	d->pos = d->buf;
+}
+
+/* The per-record hot path: pack, and hand XXH3 a full batch. */
+void digest_sink(void *ctx, const struct sim_rec *r)
+{
+	struct digest *d = ctx;
+	unsigned char *q = d->pos;
+	pack(q, r, label_word(d, r->label));
+	if (unlikely(!d->lost))
+		keep_hash24(d, q);
+	d->pos = q + REC_BYTES;
+	if (unlikely(d->pos == d->buf + sizeof(d->buf)))
+		flush(d);
+}
+
+uint64_t digest_value(const struct digest *d)
+{
+	XXH3_copyState(d->tmp, d->st);
+	stream_update(d->tmp, d->buf, (size_t)(d->pos - d->buf));
+	return XXH3_64bits_digest(d->tmp);
+}
 
 uint32_t digest_record_hash24(const struct digest *d, uint64_t i)
 {
-	if (d->lost || i >= d->n)
+	if (d->lost || i >= digest_count(d))
 		return 0;
 	const uint8_t *q = d->h24 + i * 3;
 	return (uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 | q[2];
@@ -191,9 +234,9 @@ int digest_write_golden(const char *path, const struct digest *d)
 	if (atomic_file_open(&af, path, NULL, 0) != 0)
 		return -1;
 	FILE *f = af.f;
-	fprintf(f, GOLDEN_MAGIC "\ndigest %016" PRIx64 "\nrecords %" PRIu64 "\nhashes\n", digest_value(d), d->n);
+	fprintf(f, GOLDEN_MAGIC "\ndigest %016" PRIx64 "\nrecords %" PRIu64 "\nhashes\n", digest_value(d), digest_count(d));
 	int col = 0;
-	for (uint64_t i = 0; i < d->n; i++) {
+	for (uint64_t i = 0; i < digest_count(d); i++) {
 		const uint8_t *q = d->h24 + i * 3;
 		uint32_t v = (uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 | q[2];
 		char c[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63], b64[v >> 6 & 63], b64[v & 63] };
@@ -230,10 +273,10 @@ static char *next_line(FILE *f, char **buf, size_t *cap)
 static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *first_diff, char *err,
 		   size_t errlen, char **buf, size_t *cap)
 {
-	uint64_t lineno = 1, old_digest = 0, old_n = 0;
+	uint64_t lineno = 1, old_digest = 0, old_n = 0, n = digest_count(d);
 	char *l = next_line(f, buf, cap);
 	if (!l || strcmp(l, GOLDEN_MAGIC) != 0)
-		return bad(err, errlen, path, "not a tzsim-golden v1 file", lineno);
+		return bad(err, errlen, path, "not a " GOLDEN_MAGIC " file", lineno);
 	lineno++;
 	char tail;
 	if (!(l = next_line(f, buf, cap)) || strlen(l) != 7 + 16 || strspn(l + 7, "0123456789abcdef") != 16 ||
@@ -259,7 +302,7 @@ static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *
 			if ((v0 | v1 | v2 | v3) < 0)
 				return bad(err, errlen, path, "bad base64 in hash list", lineno);
 			uint32_t h = (uint32_t)v0 << 18 | (uint32_t)v1 << 12 | (uint32_t)v2 << 6 | (uint32_t)v3;
-			if (diff == UINT64_MAX && k < d->n && !d->lost && h != digest_record_hash24(d, k))
+			if (diff == UINT64_MAX && k < n && !d->lost && h != digest_record_hash24(d, k))
 				diff = k;
 		}
 	}
@@ -268,13 +311,13 @@ static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *
 	if (k != old_n)
 		return bad(err, errlen, path, "hash list length differs from `records`", lineno);
 
-	if (old_digest == digest_value(d) && old_n == d->n) {
+	if (old_digest == digest_value(d) && old_n == n) {
 		if (first_diff)
-			*first_diff = d->n;
+			*first_diff = n;
 		return 0;
 	}
-	if (diff == UINT64_MAX && old_n != d->n && !d->lost)
-		diff = old_n < d->n ? old_n : d->n;
+	if (diff == UINT64_MAX && old_n != n && !d->lost)
+		diff = old_n < n ? old_n : n;
 	if (diff == UINT64_MAX && err && errlen)
 		snprintf(err, errlen, "%s: digests differ but the difference cannot be located (%s)", path,
 			 d->flat ? "record hashes not kept" : d->lost ? "record hashes lost" : "24-bit record hashes collide");

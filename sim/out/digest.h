@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/digest.h: a stable fingerprint of the record stream, for golden runs.
+ * sim/out/digest.h: a stable fingerprint of the record stream, for golden runs.
  *
- * The digest sink hashes every record's canonical fields (t, kind, cpu,
- * world, notif, a, b, c, d, label bytes; each little-endian, fixed layout,
- * independent of the host and of pointer values) with an xxh64-style
- * mixer (tzsim record hash v1), and folds the record hashes in order into
- * one 64-bit digest. Unless made with digest_new_flat, it also keeps the
- * top 24 bits of every record hash (3 bytes a record, a growable array), so
- * a golden file can tell which record is the first to differ.
+ * The digest sink writes every record as a canonical 64-byte record (t,
+ * kind, code, cpu, world, notif, a, b, c, d and a hash of the label's text;
+ * little-endian, fixed layout, independent of the host and of pointer
+ * values: digest.c) and the digest is XXH3-64 (libxxhash) of the sequence
+ * of them: tzsim record digest v2. Unless made with digest_new_flat, it
+ * also keeps the top 24 bits of every record's own XXH3-64 (3 bytes a
+ * record, a growable array), so a golden file can tell which record is the
+ * first to differ.
  *
  * Golden file (text, traces/golden/<scenario>.seed<N>.golden):
  *
- *   tzsim-golden v1
+ *   tzsim-golden v2
  *   digest <16 hex digits>
  *   records <n>
  *   hashes
@@ -64,7 +65,7 @@ uint64_t digest_value(const struct digest *d);
 uint64_t digest_count(const struct digest *d);
 /* The 24-bit hash of record @i (0-based); 0 when @i is out of range or the list was lost. */
 uint32_t digest_record_hash24(const struct digest *d, uint64_t i);
-/* The full 64-bit hash of one record (what the sink folds in). */
+/* The full 64-bit hash of one record (its top 24 bits are what the list keeps). */
 uint64_t digest_rec_hash(const struct sim_rec *r);
 
 /*

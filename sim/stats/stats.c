@@ -7,8 +7,6 @@
 
 #include "sim/stats/notif_assoc.h"
 #include "sim/stats/stats.h"
-#include "models/monitor/smccc.h"
-#include "models/tee/optee_smc.h"
 
 #define MAX_CPUS 64
 #define SEQ_MAX 64
@@ -239,7 +237,7 @@ static void stamp(struct notif *n, unsigned stage, sim_time t)
 	}
 }
 
-static void record_smc(struct sim_stats *s, const struct sim_rec *r)
+static __attribute__((noinline)) void record_smc(struct sim_stats *s, const struct sim_rec *r)
 {
 	/* the SMCs on the path of each of the first SEQ_MAX notifications, for smc_sequence checks */
 	if (s->sent >= SEQ_MAX && s->seq_open == 0 && s->seq_tails == 0)
@@ -256,12 +254,13 @@ static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 		/*
 		 * Closed at NOTIF_BH_DONE, but the yielding call that ran the bottom
 		 * half still returns to the normal world: its SMCs on that CPU up to
-		 * the first secure one that is not an RPC (CALL_DONE) are on the path.
+		 * the first secure one that is not an RPC return (the TEE marks
+		 * those SIM_EV_SMC_RPC_RETURN) are on the path.
 		 */
 		if (s->seq_tail[id - 1] != r->cpu + 1)
 			continue;
 		s->seq[id - 1][s->seq_n[id - 1]++] = (uint32_t)r->a;
-		if (r->world == SIM_WORLD_S && !(r->a == TEESMC_OPTEED_RETURN_CALL_DONE && OPTEE_SMC_RETURN_IS_RPC(r->b))) {
+		if (r->world == SIM_WORLD_S && r->code != SIM_EV_SMC_RPC_RETURN) {
 			s->seq_tail[id - 1] = 0;
 			s->seq_tails--;
 		}
@@ -270,16 +269,69 @@ static void record_smc(struct sim_stats *s, const struct sim_rec *r)
 
 static void stats_rec(void *ctx, const struct sim_rec *r);
 
+/* Time per world: what CPU @r->cpu ran from its last TR_ACTIVITY until now. */
+static inline void activity(struct sim_stats *s, const struct sim_rec *r)
+{
+	if (r->cpu < 0 || r->cpu >= MAX_CPUS)
+		return;
+	unsigned c = (unsigned)r->cpu;
+	sim_time d = r->t - s->act_since[c];
+	if (s->act_busy[c])
+		s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+	else if (s->cpu_on[c])
+		s->time_idle += d;
+	s->act_busy[c] = r->label != NULL;
+	s->act_world[c] = (uint8_t)r->world;
+	s->act_since[c] = r->t;
+}
+
+/*
+ * The per-record hot path: the frequent kinds are counted here; only
+ * notification stages and GIC pends go through the association (they need
+ * an id), and the rare kinds to stats_rec.
+ */
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
-	/* only notification stages and GIC pends need an id from the association */
-	if (r->kind == TR_NOTIF || r->kind == TR_GIC_PEND)
+
+	switch (r->kind) {
+	case TR_ACTIVITY:
+		activity(s, r);
+		return;
+	case TR_WORLD_SWITCH:
+		s->ws++;
+		s->ws_notif += r->notif != 0;
+		return;
+	case TR_SMC:
+		s->smc++;
+		if (r->notif) {
+			s->smc_notif++;
+			record_smc(s, r);
+		}
+		return;
+	case TR_EXC_ENTRY:
+		if (r->a == 0 || r->a == 1) {
+			s->irqs++;
+			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
+			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
+				s->secure_irqs++;
+		}
+		return;
+	case TR_NOTIF:
+	case TR_GIC_PEND:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
-	else
+		return;
+	case TR_POWER:
+	case TR_GIC_SGI_DROP:
+	case TR_EVENT:
 		stats_rec(s, r);
+		return;
+	default:
+		return;
+	}
 }
 
+/* Notification stages (with ids, from the association), power, SGI drops and counted events. */
 static void stats_rec(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
@@ -369,52 +421,15 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 			}
 		}
 		break;
-	case TR_SMC:
-		s->smc++;
-		if (r->notif) {
-			s->smc_notif++;
-			record_smc(s, r);
-		}
-		break;
-	case TR_WORLD_SWITCH:
-		s->ws++;
-		s->ws_notif += r->notif != 0;
-		break;
-	case TR_EXC_ENTRY:
-		if (r->a == 0 || r->a == 1) {
-			s->irqs++;
-			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
-			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
-				s->secure_irqs++;
-		}
-		break;
 	case TR_GIC_SGI_DROP:
 		s->sgi_dropped++;
 		break;
 	case TR_EVENT:
-		if (!r->label)
-			break;
-		if (!strcmp(r->label, SIM_EV_SPURIOUS_NOTIF))
-			s->spurious++;
-		else if (!strcmp(r->label, SIM_EV_ETHREAD_LIMIT))
-			s->eth_limit++;
-		else if (!strcmp(r->label, SIM_EV_FOREIGN_INTR))
-			s->foreign++;
-		else if (!strcmp(r->label, SIM_EV_BUS_ERROR))
-			s->bus_errors++;
-		break;
-	case TR_ACTIVITY:
-		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
-			unsigned c = (unsigned)r->cpu;
-			sim_time d = r->t - s->act_since[c];
-			if (s->act_busy[c])
-				s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
-			else if (s->cpu_on[c])
-				s->time_idle += d;
-			s->act_busy[c] = r->label != NULL;
-			s->act_world[c] = (uint8_t)r->world;
-			s->act_since[c] = r->t;
-		}
+		/* by event code: labels are for people */
+		s->spurious += r->code == SIM_EV_SPURIOUS_NOTIF;
+		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
+		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
+		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
 		break;
 	default:
 		break;
