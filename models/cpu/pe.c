@@ -48,9 +48,26 @@ static void publish_state(struct pe *pe)
 		pe->ports.state(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS);
 }
 
+static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, unsigned *el, unsigned *world);
+
+/* Would the current state take an interrupt on one of the asserted lines? */
+static bool takeable(const struct pe *pe)
+{
+	enum pe_vector v;
+	unsigned el, w;
+	return (pe->fiq_line && route(pe, PE_EXC_FIQ, &v, &el, &w)) ||
+	       (pe->irq_line && route(pe, PE_EXC_IRQ, &v, &el, &w));
+}
+
+/*
+ * Every change of what route() reads (lines, masks, EL, world, power) calls
+ * this, so checking now whether anything could be taken, and scheduling the
+ * check only then, finds the same interrupts as checking at the event.
+ */
 static void request_check(struct pe *pe)
 {
-	if (pe->power == PE_ON && (pe->irq_line || pe->fiq_line) && !sim_event_queued(&pe->check_ev))
+	if (pe->power == PE_ON && (pe->irq_line || pe->fiq_line) && !sim_event_queued(&pe->check_ev) &&
+	    takeable(pe))
 		sim_schedule(pe->sim->k, &pe->check_ev, 0, 0);
 }
 
@@ -62,6 +79,10 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->id = id;
 	pe->costs = costs;
 	pe->clock = costs->clock;
+	/* a constant draws no random number (sim_cost_sample): convert it once */
+	for (unsigned i = 0; i < SIM_COST_COUNT; i++)
+		pe->cost_ps[i] = costs->c[i].d.kind == SIM_DIST_CONST ? sim_cost_sample(&costs->c[i], NULL, &pe->clock)
+								     : PE_COST_DRAWN;
 	snprintf(name, sizeof(name), "pe%u", id);
 	sim_rng_init(&pe->rng, s->seed, name);
 	snprintf(name, sizeof(name), "cpu%u", id);
@@ -161,7 +182,8 @@ void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx)
 
 sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
 {
-	return sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
+	sim_time v = pe->cost_ps[id];
+	return v != PE_COST_DRAWN ? v : sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
 }
 
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)

@@ -9,6 +9,8 @@
 
 #include "models/cpu/pe.h"
 
+#define PE_COST_DRAWN SIM_TIME_MAX /* pe->cost_ps: not a constant */
+
 #define PE_MAX_DEPTH 16
 
 struct pe {
@@ -16,6 +18,7 @@ struct pe {
 	unsigned id;
 	struct sim_clock clock;
 	const struct sim_costs *costs;
+	sim_time cost_ps[SIM_COST_COUNT]; /* constant costs in ps, once; PE_COST_DRAWN: drawn each time */
 	struct sim_rng rng;
 
 	/* current context */

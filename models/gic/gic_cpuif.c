@@ -176,8 +176,15 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 
 	assert(pe < g->cfg.num_pes && el <= 3);
 	p = &g->pe[pe];
+	secure = secure || el == 3; /* EL3 counts as Secure */
+	if (p->el == el && p->secure == secure)
+		return;
 	p->el = el;
-	p->secure = secure || el == 3; /* EL3 counts as Secure */
+	p->secure = secure;
+	/* the state only picks the wire of a forwarded interrupt: with none, and both wires low, nothing moves */
+	if (p->fwd[GIC_G0].intid == GIC_NO_INTID && p->fwd[GIC_G1S].intid == GIC_NO_INTID &&
+	    p->fwd[GIC_G1NS].intid == GIC_NO_INTID && !p->irq.level && !p->fiq.level)
+		return;
 	gic_cpuif_update(g, pe);
 }
 
