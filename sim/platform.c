@@ -434,11 +434,19 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		return -1;
 	}
 	ree_attach(p->ree, p->mon);
+	p->stats = stats_new(p->ncpus, p->notif_intid);
+	if (!p->stats || sim_trace_add_sink(p->sim.tr, stats_sink, p->stats) != 0) {
+		snprintf(err, errlen, "out of memory");
+		platform_free(p);
+		return -1;
+	}
 	for (unsigned i = 0; i < sc->n_workloads; i++) {
 		const struct scenario_workload *w = &sc->workloads[i];
 		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
 		int rc = w->kind == SCENARIO_TA_INVOKE ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus)
 						      : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+		if (rc >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != rc)
+			rc = -1;
 		if (rc < 0) {
 			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
 				 REE_MAX_WORKLOADS);
@@ -446,12 +454,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			return -1;
 		}
 	}
-	p->stats = stats_new(p->ncpus, p->notif_intid);
-	if (!p->stats || sim_trace_add_sink(p->sim.tr, stats_sink, p->stats) != 0) {
-		snprintf(err, errlen, "out of memory");
-		platform_free(p);
-		return -1;
-	}
+
 	sim_event_init(&p->tl_ev, timeline_step, p);
 	return 0;
 }

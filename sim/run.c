@@ -248,6 +248,21 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		}
 		fputc('}', f);
 	}
+	fprintf(f, "},\"workloads\":{");
+	for (unsigned i = 0, k = 0; i < stats_workloads(st); i++) {
+		const char *name;
+		uint64_t requests;
+		if (!stats_workload(st, i, &name, &requests))
+			continue;
+		fprintf(f, "%s\"%s\":{\"requests\":%" PRIu64 ",\"latency_us\":{", k++ ? "," : "", name, requests);
+		for (int j = 0; stats[j]; j++) {
+			char m[96];
+			snprintf(m, sizeof(m), "workload.%s.latency.%s", name, stats[j]);
+			v = metric(st, m);
+			fprintf(f, "%s\"%s\":%.6g", j ? "," : "", stats[j], j ? v / 1e6 : v);
+		}
+		fputs("}}", f);
+	}
 	fprintf(f, "},\"expect\":{\"checks\":%u,\"failed\":%u}}\n", res->n_expect, res->n_failed);
 }
 

@@ -11,6 +11,12 @@
 
 #include "ree_internal.h"
 
+/* One TA invocation: when it arrived, and its number (trace records TA request / TA done). */
+struct ta_req {
+	sim_time at;
+	uint64_t n;
+};
+
 struct ree_workload {
 	struct ree *r;
 	char name[32];
@@ -22,8 +28,14 @@ struct ree_workload {
 	struct sim_event ev;
 	bool running;
 	unsigned rr;
+	int idx;                 /* its number in TA request/done records */
 	struct ree_task *task[REE_MAX_CPUS];
 	unsigned queued[REE_MAX_CPUS];
+	/* per CPU, the requests queued (oldest first): when each arrived and its number */
+	struct ta_req *req[REE_MAX_CPUS];
+	unsigned req_head[REE_MAX_CPUS], req_cap[REE_MAX_CPUS];
+	struct ta_req cur[REE_MAX_CPUS]; /* the request each CPU's task is serving */
+	uint64_t requests;
 	uint64_t dropped;
 };
 
@@ -42,8 +54,11 @@ void ree_workloads_free(struct ree *r)
 {
 	if (!r->wl)
 		return;
-	for (int i = 0; i < r->wl->n; i++)
+	for (int i = 0; i < r->wl->n; i++) {
 		sim_cancel(r->sim->k, &r->wl->w[i].ev);
+		for (unsigned c = 0; c < REE_MAX_CPUS; c++)
+			free(r->wl->w[i].req[c]);
+	}
 	free(r->wl);
 }
 
@@ -51,10 +66,51 @@ void ree_workloads_free(struct ree *r)
 
 static void ta_loop(struct ree_task *t, struct pe *pe);
 
+static void ta_record(struct ree *r, struct pe *pe, unsigned code, const struct ree_workload *w, const struct ta_req *q)
+{
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT, .code = (uint16_t)code,
+						     .cpu = pe ? (int32_t)pe_id(pe) : -1, .world = SIM_WORLD_NS,
+						     .a = (uint64_t)w->idx, .b = q->n, .c = q->at,
+						     .label = sim_ev_label(code) });
+}
+
 static void ta_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
+	struct ree_task *t = c->task;
+	struct ree_workload *w = t->data;
 	(void)rc;
-	ree_yield(c->task->r, pe, ta_loop);
+	/* the invocation's response time: from its arrival to the return of its call */
+	ta_record(t->r, pe, SIM_EV_TA_DONE, w, &w->cur[t->bound]);
+	ree_yield(t->r, pe, ta_loop);
+}
+
+/* The request queue of @cpu holds w->queued[cpu] entries from req_head (a ring of req_cap). */
+static bool req_push(struct ree_workload *w, unsigned cpu, struct ta_req q)
+{
+	unsigned cap = w->req_cap[cpu], n = w->queued[cpu];
+	if (n == cap) {
+		unsigned ncap = cap ? cap * 2 : 8;
+		struct ta_req *v = malloc(ncap * sizeof(*v));
+		if (!v)
+			return false;
+		for (unsigned i = 0; i < n; i++)
+			v[i] = w->req[cpu][(w->req_head[cpu] + i) % cap];
+		free(w->req[cpu]);
+		w->req[cpu] = v;
+		w->req_cap[cpu] = cap = ncap;
+		w->req_head[cpu] = 0;
+	}
+	w->req[cpu][(w->req_head[cpu] + n) % cap] = q;
+	w->queued[cpu]++;
+	return true;
+}
+
+static struct ta_req req_pop(struct ree_workload *w, unsigned cpu)
+{
+	struct ta_req q = w->req[cpu][w->req_head[cpu]];
+	w->req_head[cpu] = (w->req_head[cpu] + 1) % w->req_cap[cpu];
+	w->queued[cpu]--;
+	return q;
 }
 
 static void ta_loop(struct ree_task *t, struct pe *pe)
@@ -67,7 +123,7 @@ static void ta_loop(struct ree_task *t, struct pe *pe)
 		ree_block(r, pe, ta_loop);
 		return;
 	}
-	w->queued[cpu]--;
+	w->cur[cpu] = req_pop(w, cpu);
 	work = sim_cost_sample(&w->cost, &w->rng, pe_clock(pe));
 	t->call.cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	t->call.param = work;
@@ -87,11 +143,14 @@ static void ta_arrival(void *ctx, uint64_t arg)
 	for (unsigned k = 0; k < n; k++) {
 		unsigned cpu = (w->rr + k) % n;
 		if ((w->cpus >> cpu & 1) && r->cpu[cpu].online) {
+			struct ta_req q = { sim_now(r->sim->k), w->requests };
 			w->rr = cpu + 1;
-			if (w->queued[cpu] < 1000)
-				w->queued[cpu]++;
-			else
+			if (w->queued[cpu] < 1000 && req_push(w, cpu, q)) {
+				w->requests++;
+				ta_record(r, NULL, SIM_EV_TA_REQUEST, w, &q);
+			} else {
 				w->dropped++;
+			}
 			ree_wake(r, w->task[cpu], NULL);
 			break;
 		}
@@ -129,6 +188,7 @@ static int add_workload(struct ree *r, const char *name, int kind, uint64_t rate
 	w = &r->wl->w[r->wl->n];
 	memset(w, 0, sizeof(*w));
 	w->r = r;
+	w->idx = r->wl->n;
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	w->kind = kind;
 	w->rate_hz = rate;

@@ -66,6 +66,8 @@ static const char *const ev_labels[SIM_EV_COUNT] = {
 	[SIM_EV_ETHREAD_LIMIT] = "ETHREAD_LIMIT",
 	[SIM_EV_FOREIGN_INTR] = "RPC_FOREIGN_INTR",
 	[SIM_EV_BUS_ERROR] = "bus error",
+	[SIM_EV_TA_REQUEST] = "TA request",
+	[SIM_EV_TA_DONE] = "TA done",
 };
 
 const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }

@@ -96,6 +96,8 @@ enum sim_ev {
 	SIM_EV_ETHREAD_LIMIT,    /* the TEE had no free thread */
 	SIM_EV_FOREIGN_INTR,     /* a TEE thread left for a normal-world interrupt */
 	SIM_EV_BUS_ERROR,        /* an access no device took (sim/bus.h) */
+	SIM_EV_TA_REQUEST,       /* a workload's TA invocation arrives: a = workload, b = request number */
+	SIM_EV_TA_DONE,          /* ... its call returned: a = workload, b = request number, c = arrival time */
 	/*
 	 * TR_SMC from the secure world: it hands the normal world an RPC
 	 * request, so the yielding call it belongs to goes on (OP-TEE's

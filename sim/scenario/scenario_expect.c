@@ -102,6 +102,18 @@ static int parse_check(struct vctx *c, const struct ynode *n, struct scenario_ex
 			return scn_fail(c, n, "unknown metric '%s'; did you mean '%s'?", e->metric, sug);
 		return scn_fail(c, n, "unknown metric '%s' (see sim/metrics.h for the names)", e->metric);
 	}
+	if (!strncmp(e->metric, "workload.", 9)) {
+		const char *wn = e->metric + 9;
+		size_t wl = (size_t)(strstr(wn, ".latency.") - wn);
+		unsigned i;
+		for (i = 0; i < c->s->n_workloads; i++)
+			if (c->s->workloads[i].kind == SCENARIO_TA_INVOKE && strlen(c->s->workloads[i].name) == wl &&
+			    !strncmp(c->s->workloads[i].name, wn, wl))
+				break;
+		if (i == c->s->n_workloads)
+			return scn_fail(c, n, "metric '%s': no ta_invoke workload named '%.*s' (a response time needs one)",
+					e->metric, (int)wl, wn);
+	}
 	struct ynode vn = *n; /* messages about the value quote the value alone */
 	vn.str = value;
 	vn.len = strlen(value);

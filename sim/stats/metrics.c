@@ -49,5 +49,12 @@ enum sim_metric_kind sim_metric_kind(const char *name)
 			return SIM_METRIC_UNKNOWN;
 		return strcmp(dot + 1, "count") ? SIM_METRIC_TIME : SIM_METRIC_COUNT;
 	}
+	/* workload.<name>.latency.<stat>: the loader checks that <name> is a ta_invoke workload */
+	if (!strncmp(name, "workload.", 9)) {
+		const char *tail = strstr(name + 9, ".latency.");
+		if (!tail || tail == name + 9 || !in(stats, tail + 9, strlen(tail + 9)))
+			return SIM_METRIC_UNKNOWN;
+		return strcmp(tail + 9, "count") ? SIM_METRIC_TIME : SIM_METRIC_COUNT;
+	}
 	return SIM_METRIC_UNKNOWN;
 }

@@ -38,6 +38,14 @@ struct sim_stats {
 	FILE *csv;
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
 	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
+	/* workloads: what their TA invocations waited (arrival to the call's return) */
+	struct {
+		char name[32];
+		bool ta;             /* makes TA invocations (has a latency) */
+		uint64_t requests;
+		struct sim_hist *lat;
+	} wl[STATS_MAX_WORKLOADS];
+	unsigned nwl;
 	uint32_t power_epoch[MAX_CPUS];
 	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
 	bool cpu_on[MAX_CPUS];
@@ -157,9 +165,20 @@ void stats_free(struct sim_stats *s)
 		return;
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		sim_hist_free(s->span[i]);
+	for (unsigned i = 0; i < s->nwl; i++)
+		sim_hist_free(s->wl[i].lat);
 	free(s->open.slot);
 	notif_assoc_fini(&s->assoc);
 	free(s);
+}
+
+int stats_add_workload(struct sim_stats *s, const char *name, bool ta)
+{
+	if (s->nwl == STATS_MAX_WORKLOADS || !(s->wl[s->nwl].lat = sim_hist_new()))
+		return -1;
+	snprintf(s->wl[s->nwl].name, sizeof(s->wl[0].name), "%s", name);
+	s->wl[s->nwl].ta = ta;
+	return (int)s->nwl++;
 }
 
 void stats_set_notif_csv(struct sim_stats *s, FILE *f)
@@ -430,6 +449,10 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
 		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
 		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
+		if (r->code == SIM_EV_TA_REQUEST && r->a < s->nwl)
+			s->wl[r->a].requests++;
+		else if (r->code == SIM_EV_TA_DONE && r->a < s->nwl && r->t >= r->c)
+			sim_hist_record(s->wl[r->a].lat, r->t - r->c);
 		break;
 	default:
 		break;
@@ -479,6 +502,33 @@ unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out
 	return k;
 }
 
+/* One statistic of @h by name ("count", "p99", ...); times in ps. */
+static bool hist_stat(const struct sim_hist *h, const char *st, double *v)
+{
+	if (!strcmp(st, "count"))
+		*v = (double)sim_hist_count(h);
+	else if (strcmp(st, "min") && strcmp(st, "max") && strcmp(st, "mean") && strcmp(st, "p50") &&
+		 strcmp(st, "p90") && strcmp(st, "p99") && strcmp(st, "p999"))
+		return false;
+	else if (!sim_hist_count(h))
+		*v = 0;
+	else if (!strcmp(st, "min"))
+		*v = (double)sim_hist_min(h);
+	else if (!strcmp(st, "max"))
+		*v = (double)sim_hist_max(h);
+	else if (!strcmp(st, "mean"))
+		*v = sim_hist_mean(h);
+	else if (!strcmp(st, "p50"))
+		*v = (double)sim_hist_report(h, 50);
+	else if (!strcmp(st, "p90"))
+		*v = (double)sim_hist_report(h, 90);
+	else if (!strcmp(st, "p99"))
+		*v = (double)sim_hist_report(h, 99);
+	else
+		*v = (double)sim_hist_report(h, 99.9);
+	return true;
+}
+
 bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 {
 	double d = s->delivered ? (double)s->delivered : 1.0;
@@ -526,34 +576,31 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 			return false;
 		for (int i = 0; i < SIM_SPAN_COUNT; i++) {
 			const char *sn = sim_span_name((enum sim_span)i);
-			const struct sim_hist *h = s->span[i];
-			if (strlen(sn) != (size_t)(dot - span) || strncmp(sn, span, strlen(sn)))
-				continue;
-			const char *st = dot + 1;
-			if (!strcmp(st, "count"))
-				*v = (double)sim_hist_count(h);
-			else if (!sim_hist_count(h))
-				*v = 0;
-			else if (!strcmp(st, "min"))
-				*v = (double)sim_hist_min(h);
-			else if (!strcmp(st, "max"))
-				*v = (double)sim_hist_max(h);
-			else if (!strcmp(st, "mean"))
-				*v = sim_hist_mean(h);
-			else if (!strcmp(st, "p50"))
-				*v = (double)sim_hist_report(h, 50);
-			else if (!strcmp(st, "p90"))
-				*v = (double)sim_hist_report(h, 90);
-			else if (!strcmp(st, "p99"))
-				*v = (double)sim_hist_report(h, 99);
-			else if (!strcmp(st, "p999"))
-				*v = (double)sim_hist_report(h, 99.9);
-			else
-				return false;
-			return true;
+			if (strlen(sn) == (size_t)(dot - span) && !strncmp(sn, span, strlen(sn)))
+				return hist_stat(s->span[i], dot + 1, v);
 		}
 	}
+	/* workload.<name>.latency.<stat> */
+	if (!strncmp(name, "workload.", 9)) {
+		const char *wn = name + 9, *tail = strstr(wn, ".latency.");
+		if (!tail)
+			return false;
+		for (unsigned i = 0; i < s->nwl; i++)
+			if (s->wl[i].ta && strlen(s->wl[i].name) == (size_t)(tail - wn) && !strncmp(s->wl[i].name, wn, (size_t)(tail - wn)))
+				return hist_stat(s->wl[i].lat, tail + 9, v);
+	}
 	return false;
+}
+
+unsigned stats_workloads(const struct sim_stats *s) { return s->nwl; }
+
+bool stats_workload(const struct sim_stats *s, unsigned i, const char **name, uint64_t *requests)
+{
+	if (i >= s->nwl || !s->wl[i].ta)
+		return false;
+	*name = s->wl[i].name;
+	*requests = s->wl[i].requests;
+	return true;
 }
 
 static void pct(FILE *f, const char *label, const struct sim_hist *h)
@@ -585,6 +632,18 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	/* what the notification design costs the other users of the secure world */
+	for (unsigned i = 0, first = 1; i < s->nwl; i++) {
+		char label[48];
+		if (!s->wl[i].ta)
+			continue;
+		if (first) {
+			fprintf(f, "\n  %-18s %8s %9s %9s %9s %9s\n", "TA calls (us)", "count", "p50", "p90", "p99", "max");
+			first = 0;
+		}
+		snprintf(label, sizeof(label), "%.18s", s->wl[i].name);
+		pct(f, label, s->wl[i].lat);
+	}
 	fprintf(f, "\n  CPU time: normal %.3f ms (%.1f%%)   secure %.3f ms (%.1f%%)   EL3 %.3f ms (%.1f%%)   idle %.1f%%\n",
 		(double)s->time_world[0] / 1e9, 100.0 * (double)s->time_world[0] / total,
 		(double)s->time_world[1] / 1e9, 100.0 * (double)s->time_world[1] / total,

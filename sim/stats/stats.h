@@ -58,6 +58,19 @@ unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out
 /* The terminal summary table. */
 void stats_print_summary(const struct sim_stats *s, FILE *f);
 
+#define STATS_MAX_WORKLOADS 32
+/*
+ * stats_add_workload - register workload @name (the index is the one the
+ * TA request/done records carry: register every workload, in the model's
+ * order). @ta: it makes TA invocations, so it has a response time
+ * (workload.<name>.latency.*). Returns the index, or -1 (table full, or out
+ * of memory).
+ */
+int stats_add_workload(struct sim_stats *s, const char *name, bool ta);
+unsigned stats_workloads(const struct sim_stats *s);
+/* Workload @i's name and requests; false when @i is not a TA workload. */
+bool stats_workload(const struct sim_stats *s, unsigned i, const char **name, uint64_t *requests);
+
 extern const char stats_notif_csv_header[];
 
 #ifdef __cplusplus
