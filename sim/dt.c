@@ -74,14 +74,18 @@ int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len)
 		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)s->intid - 32),
 				   cpu_to_fdt32(c->src_level && c->src_level[i] ? DT_IRQ_TYPE_LEVEL_HIGH
 										: DT_IRQ_TYPE_EDGE_RISING) };
-		snprintf(name, sizeof(name), "secure-source@%llx", (unsigned long long)s->base);
+		snprintf(name, sizeof(name), "source@%llx", (unsigned long long)s->base);
 		CK(fdt_begin_node(f, name));
-		CK(fdt_property_string(f, "compatible", "tzsim,secure-source"));
+		CK(fdt_property_string(f, "compatible", "tzsim,source"));
 		CK(fdt_property_string(f, "tzsim,source", s->name));
 		CK(fdt_property(f, "reg", reg, sizeof(reg)));
 		CK(fdt_property(f, "interrupts", irq, sizeof(irq)));
-		CK(fdt_property_string(f, "status", "disabled"));
-		CK(fdt_property_string(f, "secure-status", "okay"));
+		if (s->normal) {
+			CK(fdt_property_string(f, "status", "okay"));
+		} else {
+			CK(fdt_property_string(f, "status", "disabled"));
+			CK(fdt_property_string(f, "secure-status", "okay"));
+		}
 		CK(fdt_end_node(f));
 	}
 	if (c->optee) {
@@ -151,6 +155,43 @@ static void first_error_line(char *err)
 	nl = strchr(err, '\n');
 	if (nl)
 		*nl = 0;
+}
+
+int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen)
+{
+	unsigned char magic[4];
+	FILE *f = fopen(path, "rb");
+	long sz;
+	int rc;
+	if (!f)
+		return 0; /* dt_compile reports the open error the way cpp does */
+	if (fread(magic, 1, 4, f) != 4 || fdt32_to_cpu(*(const fdt32_t *)magic) != FDT_MAGIC) {
+		fclose(f);
+		return 0;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 || (unsigned long)sz > DT_MAX_BLOB) {
+		snprintf(err, errlen, "%s: a compiled device tree larger than %u bytes (or unreadable)", path, DT_MAX_BLOB);
+		fclose(f);
+		return -1;
+	}
+	rewind(f);
+	*blob = malloc(sz ? (size_t)sz : 1);
+	if (!*blob || fread(*blob, 1, (size_t)sz, f) != (size_t)sz) {
+		snprintf(err, errlen, "%s: cannot read the compiled device tree", path);
+		free(*blob);
+		*blob = NULL;
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if ((rc = fdt_check_header(*blob)) != 0 || fdt_totalsize(*blob) > (uint32_t)sz) {
+		snprintf(err, errlen, "%s: not a valid DTB (%s)", path, rc ? fdt_strerror(rc) : "truncated");
+		free(*blob);
+		*blob = NULL;
+		return -1;
+	}
+	*len = (size_t)sz;
+	return 1;
 }
 
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen)
@@ -245,12 +286,12 @@ const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, cons
 	return NULL;
 }
 
-/* The nodes compatible with "tzsim,secure-source": name, first reg region, first SPI. */
+/* The nodes compatible with "tzsim,source": name, first reg region, first SPI. */
 static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 {
 	int node;
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "tzsim,secure-source"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "tzsim,secure-source")) {
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "tzsim,source"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "tzsim,source")) {
 		struct dt_secure_src *s;
 		const char *name = fdt_getprop(fdt, node, "tzsim,source", NULL);
 		int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
@@ -260,11 +301,11 @@ static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *er
 		const char *nn = fdt_get_name(fdt, node, NULL);
 		uint64_t v[2] = { 0, 0 };
 		if (o->nsrc == DT_MAX_SECURE_SRC) {
-			snprintf(err, errlen, "%s: more than %d tzsim,secure-source nodes", nn, DT_MAX_SECURE_SRC);
+			snprintf(err, errlen, "%s: more than %d tzsim,source nodes", nn, DT_MAX_SECURE_SRC);
 			return -1;
 		}
 		if (!name || !cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < ac + sc) {
-			snprintf(err, errlen, "%s: a tzsim,secure-source needs tzsim,source and reg", nn);
+			snprintf(err, errlen, "%s: a tzsim,source needs tzsim,source and reg", nn);
 			return -1;
 		}
 		for (int k = 0, i = 0; k < 2; k++)
@@ -276,6 +317,10 @@ static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *er
 		s->size = v[1];
 		cells = prop_cells(fdt, node, "interrupts", &n);
 		s->intid = cells && n == 3 && fdt32_to_cpu(cells[0]) == 0 ? (int)fdt32_to_cpu(cells[1]) + 32 : -1;
+		{
+			const char *st = fdt_getprop(fdt, node, "status", NULL);
+			s->normal = !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+		}
 	}
 	return 0;
 }

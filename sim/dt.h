@@ -6,7 +6,7 @@
  * `interrupts` (the GIC's 3-cell binding: type 0 SPI / 1 PPI, number,
  * flags; INTID = number + 32 or + 16), resolving interrupt-parent; and the
  * secure sources' register frames: nodes compatible with
- * "tzsim,secure-source" (status "disabled", secure-status "okay", as the
+ * "tzsim,source" (status "disabled", secure-status "okay", as the
  * secure-only devices of QEMU's virt board are described), named by their
  * "tzsim,source" property.
  */
@@ -33,6 +33,7 @@ struct dt_secure_src {
 	char name[32];            /* the scenario source it is ("tzsim,source") */
 	uint64_t base, size;
 	int intid;                /* its SPI, -1 when the node has no interrupts */
+	bool normal;              /* a normal-world device (status "okay"); else secure-status "okay" */
 };
 
 struct dt_build_cfg {
@@ -72,6 +73,15 @@ int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);
  * @err (which carries dtc's file:line:col when it gives one).
  */
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen);
+
+/*
+ * dt_load_blob - if the file at @path is a compiled device tree (it starts
+ * with the FDT magic), read it into a malloc'd buffer (at most
+ * DT_MAX_BLOB bytes) and return 1; return 0 when it is not a DTB (a DTS
+ * to compile), or -1 with "path: what is wrong" in @err.
+ */
+#define DT_MAX_BLOB (1u << 20)
+int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen);
 
 /* Read a DTB. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
 int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);

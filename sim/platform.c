@@ -62,8 +62,13 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	struct dt_build_cfg c = { 0 };
 	int n;
 
-	if (sc->platform.dts[0])
+	if (sc->platform.dts[0]) {
+		/* a compiled DTB is read as it is; a DTS goes through cpp and dtc */
+		int rc = dt_load_blob(sc->platform.dts, blob, len, err, errlen);
+		if (rc)
+			return rc < 0 ? -1 : 0;
 		return dt_compile(sc->platform.dts, blob, len, err, errlen);
+	}
 	c.cpus = sc->platform.cpus;
 	c.cpu_compatible = sc->platform.costs.preset == SIM_PRESET_A72 ? "arm,cortex-a72" : "arm,cortex-a53";
 	c.optee = true;
@@ -85,10 +90,8 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	bool level[DT_MAX_SECURE_SRC];
 	for (unsigned i = 0; i < sc->n_sources && c.nsrc < DT_MAX_SECURE_SRC; i++) {
 		const struct scenario_source *s = &sc->sources[i];
-		if (s->world != SCENARIO_SECURE)
-			continue;
 		src[c.nsrc] = (struct dt_secure_src){ "", DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE,
-						      DEV_SRC_FRAME_SIZE, (int)s->intid };
+						      DEV_SRC_FRAME_SIZE, (int)s->intid, s->world == SCENARIO_NORMAL };
 		snprintf(src[c.nsrc].name, sizeof(src[c.nsrc].name), "%s", s->name);
 		level[c.nsrc++] = s->trigger == SCENARIO_LEVEL;
 	}
@@ -108,6 +111,59 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 		return -1;
 	}
 	*len = (size_t)n;
+	return 0;
+}
+
+/*
+ * platform_check - does the device tree describe the platform the scenario
+ * asks for? A DTS given as platform.dts is the user's; Linux believes it
+ * (the interrupt it requests, the CPUs it brings up, the conduit it calls)
+ * and OP-TEE follows the scenario (the INTID it raises): where they
+ * disagree, every notification would be lost or a CPU would never exist,
+ * so the scenario is refused (docs/protocol.md §9.3).
+ */
+int platform_check(const struct scenario *sc, const struct dt_platform *dt, char *err, size_t errlen)
+{
+	const struct scenario_transport_cfg *t = &sc->transport;
+	char at[SCENARIO_PATH_MAX + 64], key[SCENARIO_PATH_MAX + 64];
+	if (!sc->platform.dts[0])
+		return 0; /* the built-in tree is made from the scenario */
+	scenario_where(sc, sc->platform.dts_pos, "platform.dts", at, sizeof(at));
+	if (sc->platform.cpus_given && sc->platform.cpus != dt->cpus) {
+		scenario_where(sc, sc->platform.cpus_pos, "platform.cpus", key, sizeof(key));
+		snprintf(err, errlen, "%s: %s has %u CPU nodes under /cpus, but platform.cpus is %u (%s); Linux brings up the CPUs the tree lists",
+			 at, sc->platform.dts, dt->cpus, sc->platform.cpus, key);
+		return -1;
+	}
+	if (dt->optee && !dt->optee_method_smc) {
+		snprintf(err, errlen, "%s: %s: the linaro,optee-tz node's method is not \"smc\" (Linux's optee_probe "
+			 "would call a hypervisor tzsim does not have, or fail with -EINVAL)", at, sc->platform.dts);
+		return -1;
+	}
+	/* Linux requests the DT's interrupt (SPI/PPI; the SMC ABI); OP-TEE raises transport.intid */
+	if (dt->optee && dt->notif_intid >= 0 && t->kind != SCENARIO_FFA) {
+		scenario_where(sc, t->intid_pos.line || !t->pos.line ? t->intid_pos : t->pos, "transport.intid", key,
+			       sizeof(key));
+		if (t->kind == SCENARIO_SGI) {
+			snprintf(err, errlen, "%s: %s: the optee node's interrupts name INTID %d, but the transport is an SGI "
+				 "(%u): Linux would listen on INTID %d while OP-TEE raises SGI %u (%s)",
+				 at, sc->platform.dts, dt->notif_intid, t->intid, dt->notif_intid, t->intid, key);
+			return -1;
+		}
+		if ((unsigned)dt->notif_intid != t->intid) {
+			snprintf(err, errlen, "%s: %s: the optee node's interrupts name INTID %d, but transport.intid is %u (%s): "
+				 "Linux would listen on %d while OP-TEE raises %u",
+				 at, sc->platform.dts, dt->notif_intid, t->intid, key, dt->notif_intid, t->intid);
+			return -1;
+		}
+		if (dt->notif_level != (t->trigger == SCENARIO_LEVEL)) {
+			scenario_where(sc, t->trigger_pos.line ? t->trigger_pos : t->pos, "transport.trigger", key, sizeof(key));
+			snprintf(err, errlen, "%s: %s: the optee node's interrupt is %s, but transport.trigger is %s (%s)", at,
+				 sc->platform.dts, dt->notif_level ? "level-high" : "edge-rising",
+				 t->trigger == SCENARIO_LEVEL ? "level" : "edge", key);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -270,6 +326,10 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		platform_free(p);
 		return -1;
 	}
+	if (platform_check(sc, &p->dt, err, errlen) != 0) {
+		platform_free(p);
+		return -1;
+	}
 	for (unsigned i = 0; i < sc->n_sources; i++)
 		if (sc->sources[i].arrival == SCENARIO_REPLAY) {
 			if (load_replay(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
@@ -387,6 +447,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		hw.replay = p->replay[i];
 		hw.n_replay = p->n_replay[i];
 		hw.fifo = s->fifo;
+		hw.normal_world = s->world == SCENARIO_NORMAL;
 		p->src[i] = dev_src_new(&p->sim, &hw, (int)i);
 		if (!p->src[i] || dev_src_map(p->src[i], p->bus, base) != 0) {
 			snprintf(err, errlen, "%s: source %s: its register frame at 0x%llx overlaps another device",
@@ -396,6 +457,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			return -1;
 		}
 		sim_wire_connect(dev_src_line(p->src[i]), gic_spi_input, p->gic, s->intid);
+		if (s->world == SCENARIO_NORMAL)
+			continue; /* Linux drives it (added with the Linux model below) */
 		/* its OP-TEE driver */
 		snprintf(drv.name, sizeof(drv.name), "%s", s->name);
 		drv.kind = (enum tee_dev_kind)s->kind;
@@ -434,6 +497,26 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		return -1;
 	}
 	ree_attach(p->ree, p->mon);
+	for (unsigned i = 0; i < sc->n_sources; i++) {
+		const struct scenario_source *s = &sc->sources[i];
+		struct ree_device_config dc = { 0 };
+		if (s->world != SCENARIO_NORMAL)
+			continue;
+		snprintf(dc.name, sizeof(dc.name), "%s", s->name);
+		dc.kind = (enum ree_dev_kind)s->kind;
+		dc.intid = s->intid;
+		dc.level = s->trigger == SCENARIO_LEVEL;
+		dc.cpu = s->cpu < p->ncpus ? s->cpu : 0;
+		dc.base = source_base(p, i);
+		dc.top_half = s->top_half;
+		dc.bottom_half = s->bottom_half;
+		dc.per_item = s->per_item;
+		if (ree_add_device(p->ree, &dc) < 0) {
+			snprintf(err, errlen, "Linux: more than %d normal-world devices", REE_MAX_DEVICES);
+			platform_free(p);
+			return -1;
+		}
+	}
 	p->stats = stats_new(p->ncpus, p->notif_intid);
 	if (!p->stats || sim_trace_add_sink(p->sim.tr, stats_sink, p->stats) != 0) {
 		snprintf(err, errlen, "out of memory");

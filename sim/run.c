@@ -458,6 +458,15 @@ static bool phase_boot(struct platform *p)
  * were sent. A run that cannot reach N stops early with a warning: none
  * was sent for RUN_STALL, or nothing was left to simulate.
  */
+/* Append a line for the caller to show on stderr. */
+static void add_warning(struct run_result *res, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(res->warning);
+	snprintf(res->warning + n, sizeof(res->warning) - n, "%s", n ? "\n" : "");
+	n = strlen(res->warning);
+	snprintf(res->warning + n, sizeof(res->warning) - n, fmt, a, b);
+}
+
 static void phase_measure(struct platform *p, const struct scenario *sc, struct run_result *res)
 {
 	if (sc->stop == SCENARIO_STOP_AFTER) {
@@ -472,10 +481,12 @@ static void phase_measure(struct platform *p, const struct scenario *sc, struct 
 			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
 		else
 			snprintf(why, sizeof(why), "nothing left to simulate");
-		if (g.stalled || sent < g.n)
-			snprintf(res->warning, sizeof(res->warning), "%s: stopped after %" PRIu64 " of %" PRIu64
-								     " notifications: %s",
-				 sc->path, sent, sc->stop_notifications, why);
+		if (g.stalled || sent < g.n) {
+			char what[128];
+			snprintf(what, sizeof(what), "stopped after %" PRIu64 " of %" PRIu64 " notifications: %s", sent,
+				 sc->stop_notifications, why);
+			add_warning(res, "%s: %s", sc->path, what);
+		}
 	}
 }
 
@@ -585,6 +596,9 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
+	if (stats_probe_failed(p->stats))
+		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", sc->path,
+			    stats_probe_failed(p->stats));
 	res->sim_end = sim_now(p->sim.k);
 	res->digest = digest_value(dg);
 	res->records = digest_count(dg);

@@ -66,7 +66,7 @@ enum run_golden {
 struct run_result {
 	int status;           /* enum run_status */
 	char msg[1536];       /* why, when status != 0: the failed checks, or one error naming its file */
-	char warning[256];    /* a note for the caller to show on stderr ("" when none): the run stalled */
+	char warning[1024];   /* notes for the caller to show on stderr, one a line ("" when none) */
 	unsigned n_expect, n_failed;
 	uint64_t digest, records;
 	enum run_golden golden;

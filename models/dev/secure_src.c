@@ -104,7 +104,7 @@ static void consume(struct dev_src *d, uint64_t n)
 int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *val)
 {
 	struct dev_src *d = dev;
-	if (!secure || (off == DEV_SRC_TS ? size != 8 : size != 4))
+	if ((!secure && !d->c.normal_world) || (off == DEV_SRC_TS ? size != 8 : size != 4))
 		return -1;
 	switch (off) {
 	case DEV_SRC_DATA:
@@ -133,7 +133,7 @@ int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *
 int dev_src_write(void *dev, uint64_t off, unsigned size, bool secure, uint64_t val)
 {
 	struct dev_src *d = dev;
-	if (!secure || size != 4)
+	if ((!secure && !d->c.normal_world) || size != 4)
 		return -1;
 	switch (off) {
 	case DEV_SRC_CTRL:

@@ -10,9 +10,10 @@
  * A UART's line is level: high while its RX interrupt is enabled and the
  * FIFO holds data. A timer or TRNG pulses its line once per event (edge).
  *
- * Register frame (DEV_SRC_FRAME_SIZE, Secure accesses only: a Non-secure
- * access is refused, which the bus records as a bus error, as a TrustZone
- * address-space controller would), 32-bit registers unless noted:
+ * Register frame (DEV_SRC_FRAME_SIZE; a secure device takes Secure accesses
+ * only: a Non-secure access is refused, which the bus records as a bus
+ * error, as a TrustZone address-space controller would; a normal-world
+ * device takes both), 32-bit registers unless noted:
  *   DEV_SRC_DATA   0x00  R   UART: pops the oldest item (its sequence number); RAZ when empty
  *   DEV_SRC_COUNT  0x04  R   items waiting: the FIFO level (UART) or events not yet acknowledged
  *   DEV_SRC_CTRL   0x08  RW  bit 0 RXIE: the UART's RX interrupt is enabled (reset 1)
@@ -20,7 +21,7 @@
  *   DEV_SRC_TS     0x10  R   64-bit: when the pending episode began (ps, + 1; 0 none). A
  *                            simulation probe that lets the driver stamp a notification's
  *                            source time; reading it ends the episode.
- * This is tzsim's own register block ("tzsim,secure-source" in the device
+ * This is tzsim's own register block ("tzsim,source" in the device
  * tree), not a PL011: it exposes what OP-TEE's console example reads (the
  * FIFO, the RX interrupt mask) without a per-byte register loop.
  *
@@ -63,6 +64,7 @@ struct dev_src_config {
 	const sim_time *replay;   /* replay: times from the start (owned by the caller, outlive the run) */
 	unsigned n_replay;
 	unsigned fifo;            /* UART FIFO depth (0: 16) */
+	bool normal_world;        /* a normal-world device: its frame takes Non-secure accesses too */
 };
 
 struct dev_src;

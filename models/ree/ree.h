@@ -75,6 +75,23 @@ void ree_free(struct ree *r);
 void ree_attach(struct ree *r, struct mon *m);
 
 #define REE_MAX_WORKLOADS 32
+#define REE_MAX_DEVICES 32
+
+enum ree_dev_kind { REE_DEV_UART = 0, REE_DEV_TIMER, REE_DEV_TRNG };
+
+/* A normal-world device Linux drives (models/ree/ree_dev.c): its frame, its SPI and its handlers' costs. */
+struct ree_device_config {
+	char name[32];
+	enum ree_dev_kind kind;
+	unsigned intid;
+	bool level;               /* its line's trigger (the DT's flags) */
+	unsigned cpu;             /* the IRQ's affinity */
+	uint64_t base;            /* its register frame (models/dev/secure_src.h) */
+	struct sim_cost top_half, bottom_half, per_item;
+};
+
+/* Add a normal-world device (probed at boot); returns its index, or -1 (more than REE_MAX_DEVICES). */
+int ree_add_device(struct ree *r, const struct ree_device_config *c);
 
 /* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,

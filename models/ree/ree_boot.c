@@ -30,7 +30,7 @@ struct ree *ree_new(struct sim *s, const struct ree_config *cfg, struct pe **pes
 		r->ports = *ports;
 	r->pes = pes;
 	if (ree_irq_init(r) || ree_optee_init(r) || ree_ffa_init(r) || ree_hotplug_init(r) ||
-	    ree_workloads_init(r)) {
+	    ree_workloads_init(r) || ree_devs_init(r)) {
 		ree_free(r);
 		return NULL;
 	}
@@ -43,6 +43,7 @@ void ree_free(struct ree *r)
 {
 	if (!r)
 		return;
+	ree_devs_free(r);
 	ree_workloads_free(r);
 	ree_hotplug_free(r);
 	ree_ffa_free(r);
@@ -126,6 +127,7 @@ static void init_cpu_on_ret(void *ctx, struct pe *pe)
 static void probe_finished(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
+	ree_devs_probe(r, pe);
 	r->booted = true;
 	ree_trace(r, pe, "boot complete", ree_online_count(r), ree_optee_ok(r));
 	if (r->ports.booted)

@@ -9,7 +9,7 @@
 #include "sim/kernel/rng.h"
 
 #define REE_MAX_CPUS 64
-#define REE_MAX_IRQS 8
+#define REE_MAX_IRQS 40 /* the notification IRQ, IPIs, the timer, and every normal-world device */
 #define REE_MAX_TASKS 512
 
 struct ree;
@@ -119,6 +119,7 @@ struct ree {
 	struct ree_ffa *ffa;          /* ree_ffa.c: the arm_ffa driver */
 	struct ree_hotplug *hp;       /* ree_hotplug.c: cpuhp, cpuidle and masked-window tasks */
 	struct ree_workloads *wl;     /* ree_workload.c */
+	struct ree_devs *devs;        /* ree_dev.c: drivers of normal-world devices */
 };
 
 /* ree_sched.c */
@@ -189,6 +190,11 @@ int ree_hotplug_init(struct ree *r);
 void ree_hotplug_free(struct ree *r);
 /* CPUs online and not on their way down. */
 unsigned ree_online_count(const struct ree *r);
+
+/* ree_dev.c */
+int ree_devs_init(struct ree *r);
+void ree_devs_free(struct ree *r);
+void ree_devs_probe(struct ree *r, struct pe *pe);
 
 /* ree_workload.c */
 int ree_workloads_init(struct ree *r);

@@ -15,6 +15,7 @@
 /* The IRQ layer's own state: the descriptors and, per CPU, what is in service. */
 struct ree_irqs {
 	struct ree_irq irq[REE_MAX_IRQS];
+	int n;                                /* descriptors ever used: irq[0..n) */
 	unsigned hardirq_intid[REE_MAX_CPUS]; /* the INTID the hard handler serves */
 	int intid_sig[REE_MAX_CPUS];          /* VCD: cpuN.intid, the INTID in service */
 	unsigned num_spis;
@@ -49,7 +50,7 @@ static void value_trace(struct ree *r, struct pe *pe, uint64_t intid)
 
 static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++)
+	for (int i = 0; i < r->irqs->n; i++)
 		if (r->irqs->irq[i].used && r->irqs->irq[i].intid == intid)
 			return &r->irqs->irq[i];
 	return NULL;
@@ -176,7 +177,7 @@ void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc)
 
 static struct ree_irq *irq_of_thread(struct ree *r, const struct ree_task *t)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++)
+	for (int i = 0; i < r->irqs->n; i++)
 		if (r->irqs->irq[i].used && r->irqs->irq[i].thread == t)
 			return &r->irqs->irq[i];
 	return NULL;
@@ -206,6 +207,8 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 			continue;
 		memset(d, 0, sizeof(*d));
 		d->used = true;
+		if (i >= r->irqs->n)
+			r->irqs->n = i + 1;
 		d->intid = intid;
 		d->percpu = percpu;
 		d->level = level;
@@ -317,7 +320,7 @@ unsigned ree_gic_cpu_init(struct ree *r, struct pe *pe)
 /* migrate_one_irq for every SPI whose effective affinity is the dying CPU. */
 void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++) {
+	for (int i = 0; i < r->irqs->n; i++) {
 		struct ree_irq *d = &r->irqs->irq[i];
 		int target = -1;
 		if (!d->used || d->percpu || !(d->enabled_mask & 1) || d->effective != (int)dying)

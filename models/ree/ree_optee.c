@@ -401,10 +401,16 @@ void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 
 enum { P_UID, P_OS_REV, P_REV, P_THREADS, P_CAPS, P_SGI, P_IRQ, P_ENABLE, P_DONE };
 
+/*
+ * optee_probe fails: the whole driver is absent (no /dev/tee0, no TA calls,
+ * no notifications; docs/protocol.md §9.4). The record names why.
+ */
 static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 {
 	struct ree *r = t->r;
-	ree_trace(r, pe, why, 0, 0);
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT,
+						     .code = SIM_EV_PROBE_FAILED, .cpu = (int32_t)pe_id(pe),
+						     .world = SIM_WORLD_NS, .label = why });
 	r->optee->ok = false;
 	r->optee->probe_done(t, pe);
 }
@@ -469,7 +475,8 @@ static void probe_ret(void *ctx, struct pe *pe)
 		return;
 	case P_SGI:
 		if (x[0] != OPTEE_SMC_RETURN_OK) {
-			probe_fail(t, pe, "optee: platform_get_irq failed (no interrupts, no SGI)");
+			probe_fail(t, pe, "optee: platform_get_irq: -ENXIO: the DT's optee node has no interrupts "
+					  "while OP-TEE advertises asynchronous notifications");
 			return;
 		}
 		r->cfg.notif_intid = (int)x[1];

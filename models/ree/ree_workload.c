@@ -140,6 +140,10 @@ static void ta_arrival(void *ctx, uint64_t arg)
 	(void)arg;
 	if (!w->running)
 		return;
+	if (!ree_optee_ok(r)) {
+		w->dropped++; /* no OP-TEE driver: the application's open("/dev/tee0") fails */
+		n = 0;
+	}
 	for (unsigned k = 0; k < n; k++) {
 		unsigned cpu = (w->rr + k) % n;
 		if ((w->cpus >> cpu & 1) && r->cpu[cpu].online) {

@@ -99,6 +99,9 @@ static int cmd_validate(const struct cli_args *a)
 		} else if (dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
 			fprintf(stderr, "%s: %s\n", sc->platform.dts[0] ? sc->platform.dts : file, msg);
 			rc = 2;
+		} else if (platform_check(sc, &dt, msg, sizeof(msg)) != 0) {
+			fprintf(stderr, "%s\n", msg);
+			rc = 2;
 		} else {
 			printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
 			       file, sc->name, dt.cpus, scenario_transport_name(sc->transport.kind), sc->n_sources,

@@ -68,6 +68,7 @@ static const char *const ev_labels[SIM_EV_COUNT] = {
 	[SIM_EV_BUS_ERROR] = "bus error",
 	[SIM_EV_TA_REQUEST] = "TA request",
 	[SIM_EV_TA_DONE] = "TA done",
+	[SIM_EV_PROBE_FAILED] = "OP-TEE driver probe failed",
 };
 
 const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }

@@ -98,6 +98,7 @@ enum sim_ev {
 	SIM_EV_BUS_ERROR,        /* an access no device took (sim/bus.h) */
 	SIM_EV_TA_REQUEST,       /* a workload's TA invocation arrives: a = workload, b = request number */
 	SIM_EV_TA_DONE,          /* ... its call returned: a = workload, b = request number, c = arrival time */
+	SIM_EV_PROBE_FAILED,     /* Linux's OP-TEE driver did not probe; the label says why (free text) */
 	/*
 	 * TR_SMC from the secure world: it hands the normal world an RPC
 	 * request, so the yielding call it belongs to goes on (OP-TEE's

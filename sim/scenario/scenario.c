@@ -87,8 +87,11 @@ static int parse_platform(struct vctx *c, const struct ynode *n)
 
 	if (scn_check_map(c, n, keys))
 		return -1;
-	WITH_KEY(c, n, "dts", v, scn_get_path(c, v, p->dts));
-	WITH_KEY(c, n, "cpus", v, scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus));
+	p->pos = (struct scenario_pos){ n->line, n->col };
+	WITH_KEY(c, n, "dts", v, (p->dts_pos = (struct scenario_pos){ v->line, v->col }, scn_get_path(c, v, p->dts)));
+	WITH_KEY(c, n, "cpus", v,
+		 (p->cpus_given = true, p->cpus_pos = (struct scenario_pos){ v->line, v->col },
+		  scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus)));
 	WITH_KEY(c, n, "costs", v, parse_costs_preset(c, v, &at_hz));
 	const struct ynode *clock = ynode_get(n, "clock", NULL);
 	if (clock) {
@@ -182,10 +185,12 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v));
 	t->kind = (enum scenario_transport)v;
 	t->intid = def_intid[t->kind];
-	WITH_KEY(c, n, "intid", x, scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid));
+	t->pos = (struct scenario_pos){ n->line, n->col };
+	WITH_KEY(c, n, "intid", x,
+		 (t->intid_pos = (struct scenario_pos){ x->line, x->col }, scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid)));
 	const char *kn = kinds[t->kind];
 	WITH_KEY(c, n, "trigger", x,
-		 scn_get_enum(c, x, triggers, &v) ||
+		 (t->trigger_pos = (struct scenario_pos){ x->line, x->col }, 0) || scn_get_enum(c, x, triggers, &v) ||
 			 ((t->trigger = (enum scenario_trigger)v) == SCENARIO_LEVEL && t->kind != SCENARIO_SPI &&
 			  scn_fail(c, x, "level applies only to kind spi (kind is %s)", kn)));
 	WITH_KEY(c, n, "routing", x,
@@ -622,4 +627,12 @@ const char *scenario_op_name(enum scenario_op op)
 {
 	static const char *const n[] = { "<", "<=", ">", ">=", "==", "!=" };
 	return (unsigned)op < 6 ? n[op] : "?";
+}
+
+void scenario_where(const struct scenario *s, struct scenario_pos pos, const char *key, char *buf, size_t len)
+{
+	if (pos.line)
+		snprintf(buf, len, "%s:%u:%u: %s", s->path, pos.line, pos.col, key);
+	else
+		snprintf(buf, len, "%s: %s (--vary)", s->path, key);
 }

@@ -161,6 +161,8 @@ struct scenario_platform {
 	struct sim_costs costs;
 	bool cost_overridden[SIM_COST_COUNT];
 	unsigned prio_bits;
+	bool cpus_given;             /* platform.cpus was written (else the default or the DT's count) */
+	struct scenario_pos pos, dts_pos, cpus_pos; /* where platform, its dts and cpus were written */
 };
 
 struct scenario_transport_cfg {
@@ -171,6 +173,7 @@ struct scenario_transport_cfg {
 	enum scenario_sgi_target target;
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
+	struct scenario_pos pos, intid_pos, trigger_pos; /* where transport, its intid and trigger were written */
 };
 
 struct scenario_source {
@@ -288,6 +291,13 @@ int scenario_load_string(const char *text, const char *fake_path, const char *co
 /* Release what a loaded scenario holds. struct scenario owns no memory
  * today, so this only clears it; call it anyway. */
 void scenario_free(struct scenario *s);
+
+/*
+ * scenario_where - "file:line:col: @key" for a key written at @pos, or
+ * "file: @key (--vary)" for one an override made (line 0): how an error
+ * found after loading (against the device tree, the platform) names it.
+ */
+void scenario_where(const struct scenario *s, struct scenario_pos pos, const char *key, char *buf, size_t len);
 
 /* Names for messages and outputs. */
 const char *scenario_transport_name(enum scenario_transport t);

@@ -46,6 +46,7 @@ struct sim_stats {
 		struct sim_hist *lat;
 	} wl[STATS_MAX_WORKLOADS];
 	unsigned nwl;
+	const char *probe_failed; /* why Linux's OP-TEE driver did not probe (the record's label), or NULL */
 	uint32_t power_epoch[MAX_CPUS];
 	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
 	bool cpu_on[MAX_CPUS];
@@ -449,6 +450,8 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
 		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
 		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
+		if (r->code == SIM_EV_PROBE_FAILED && !s->probe_failed)
+			s->probe_failed = r->label ? r->label : sim_ev_label(r->code);
 		if (r->code == SIM_EV_TA_REQUEST && r->a < s->nwl)
 			s->wl[r->a].requests++;
 		else if (r->code == SIM_EV_TA_DONE && r->a < s->nwl && r->t >= r->c)
@@ -484,6 +487,10 @@ void stats_finish(struct sim_stats *s, sim_time end)
 			csv_row(s, n, "lost");
 		}
 	}
+	/* notifications.csv says why nothing could be delivered */
+	if (s->csv && s->probe_failed)
+		fprintf(s->csv, "# no notification could be delivered: Linux's OP-TEE driver did not probe: %s\n",
+			s->probe_failed);
 	s->open.n = 0;
 	s->seq_open = 0;
 	if (s->open.slot) /* NULL until the first notification: memset(NULL, 0, 0) is undefined */
@@ -593,6 +600,7 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 }
 
 unsigned stats_workloads(const struct sim_stats *s) { return s->nwl; }
+const char *stats_probe_failed(const struct sim_stats *s) { return s->probe_failed; }
 
 bool stats_workload(const struct sim_stats *s, unsigned i, const char **name, uint64_t *requests)
 {
@@ -626,6 +634,9 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
 		   "   foreign-intr exits %" PRIu64 "\n\n",
 		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
+	if (s->probe_failed)
+		fprintf(f, "  Linux: the OP-TEE driver did not probe (%s): no TA calls and no notifications\n\n",
+			s->probe_failed);
 	if (s->bus_errors) /* sim/bus.h: an access no device took (completed RAZ/WI); see the trace */
 		fprintf(f, "  bus errors %" PRIu64 " (accesses no device took, completed as RAZ/WI: see 'bus error' in the trace)\n\n",
 			s->bus_errors);
