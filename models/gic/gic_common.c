@@ -122,6 +122,7 @@ void gic_free(struct gic *g)
 		for (unsigned p = 0; p < g->cfg.num_pes; p++)
 			sim_cancel(g->s->k, &g->pe[p].fwd_ev);
 	free(g->probe_sig);
+	free(g->probe_fwd);
 	free(g->spi);
 	free(g->pe);
 	free(g);
@@ -132,8 +133,10 @@ int gic_probe_pending(struct gic *g, unsigned intid)
 	char name[32], scope[16];
 	unsigned n = intid >= GIC_SPI_BASE ? 1 : g->cfg.num_pes;
 	free(g->probe_sig);
+	free(g->probe_fwd);
 	g->probe_sig = malloc(n * sizeof(int));
-	if (!g->probe_sig)
+	g->probe_fwd = calloc(g->cfg.num_pes, 1);
+	if (!g->probe_sig || !g->probe_fwd)
 		return -1;
 	g->probe_intid = intid;
 	snprintf(name, sizeof(name), "intid%u_pending", intid);

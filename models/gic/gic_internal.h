@@ -102,6 +102,7 @@ struct gic {
 	uint8_t prio_mask; /* implemented priority bits */
 	unsigned npending;
 	unsigned probe_intid;  /* gic_probe_pending: its pending state is a trace signal */
+	uint8_t *probe_fwd;    /* per PE: the probed INTID is forwarded to its CPU interface (TR_GIC_FWD sent) */
 	int *probe_sig;        /* per PE (SGI/PPI) or [0] (SPI); NULL: no probe */
 	/*
 	 * Bit per SPI that may be pending: set by gic_irq_update whenever an

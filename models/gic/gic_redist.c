@@ -104,6 +104,35 @@ void gic_redist_update_wake(struct gic *g, unsigned pe)
 	sim_wire_set(g->s, &p->wake, want);
 }
 
+/*
+ * The probed INTID (the notification's) at this PE's CPU interface: it is
+ * pending, forwardable and reaches this PE once the propagation delay has
+ * passed and the Redistributor is awake. The first such forward of each
+ * time it starts to be so is a TR_GIC_FWD record: where a notification becomes
+ * "pending" for the statistics, the same point for every transport
+ * (docs/protocol.md §9.6).
+ */
+static void probe_forward(struct gic *g, unsigned pe)
+{
+	struct gic_pe *p = &g->pe[pe];
+	unsigned id = g->probe_intid;
+	const struct gic_irq *st;
+	bool here;
+	if (id >= GIC_SPI_BASE) {
+		const struct gic_spi *sp = &g->spi[id - GIC_SPI_BASE];
+		st = &sp->st;
+		here = sp->target == (int)pe;
+	} else {
+		st = &p->priv[id];
+		here = true;
+	}
+	here = here && !p->sleep && gic_irq_is_pending(st) && gic_irq_forwardable(g, st);
+	/* a record when it starts to be (the statistics take the first after each send) */
+	if (here && !g->probe_fwd[pe])
+		gic_trace(g, TR_GIC_FWD, (int)pe, id, gic_irq_group(g, st), 0);
+	g->probe_fwd[pe] = here;
+}
+
 static void gic_redist_forward(struct gic *g, unsigned pe)
 {
 	struct gic_pe *p = &g->pe[pe];
@@ -134,6 +163,8 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 							 GIC_SPI_BASE + i, sp->st.prio);
 			}
 	}
+	if (g->probe_fwd)
+		probe_forward(g, pe);
 	gic_cpuif_update(g, pe);
 	gic_redist_update_wake(g, pe);
 }

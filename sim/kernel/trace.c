@@ -53,7 +53,7 @@ static const char *const kind_names[TR_KIND_COUNT] = {
 	[TR_GIC_WAKE] = "gic_wake",	[TR_GIC_ROUTE] = "gic_route",
 	[TR_POWER] = "power",		[TR_PSCI] = "psci",
 	[TR_NOTIF] = "notif",		[TR_COUNTER] = "counter",
-	[TR_TEE_THREAD] = "tee_thread",	[TR_EVENT] = "event",
+	[TR_TEE_THREAD] = "tee_thread",	[TR_EVENT] = "event",		[TR_GIC_FWD] = "gic_fwd",
 };
 
 const char *sim_rec_kind_name(unsigned kind)

@@ -65,6 +65,7 @@ enum sim_rec_kind {
 	TR_COUNTER,         /* -     value ; label = counter name               */
 	TR_TEE_THREAD,      /* cpu   thread     state(0 free 1 run 2 rpc 3 wait) */
 	TR_EVENT,           /* cpu   a b c d ; label = what happened (instant)  */
+	TR_GIC_FWD,         /* pe    intid      group   (the probed INTID can be signalled at the PE's CPU interface) */
 	TR_KIND_COUNT
 };
 

@@ -68,7 +68,8 @@ static int fan_out(const struct sim_rec *r, unsigned stage, int cpu, unsigned wo
 
 void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
 {
-	if (r->kind == TR_GIC_PEND && (int)r->a == a->notif_intid) {
+	/* pending = can be signalled at a CPU interface, after the GIC's propagation (docs/protocol.md §9.6) */
+	if (r->kind == TR_GIC_FWD && (int)r->a == a->notif_intid) {
 		out(ctx, r);
 		fan_out(r, NOTIF_NS_PENDING, r->cpu, SIM_WORLD_GIC, &a->wait_pend, &a->wait_taken, out, ctx);
 		return;

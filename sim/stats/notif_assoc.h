@@ -9,7 +9,8 @@
  * This filter applies each such record to the notifications waiting for
  * that stage, in order, and hands one id-carrying TR_NOTIF record per
  * notification to its output:
- *  - TR_GIC_PEND of the notification INTID -> NOTIF_NS_PENDING (cpu = target)
+ *  - TR_GIC_FWD of the notification INTID (it can be signalled at that CPU
+ *    interface) -> NOTIF_NS_PENDING (cpu = that PE)
  *    for every sent notification not yet pending;
  *  - an id-less NOTIF_NS_TAKEN -> for every pending one not yet taken;
  *  - an id-less NOTIF_BH_CTX -> for every fetched DO_BOTTOM_HALF not yet

@@ -339,6 +339,7 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 		return;
 	case TR_NOTIF:
 	case TR_GIC_PEND:
+	case TR_GIC_FWD:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
 		return;
 	case TR_POWER:
@@ -387,6 +388,13 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 				if (n->pend_cpu >= 0) {
 					n->epoch = s->power_epoch[n->pend_cpu];
 					n->pend_down = !s->cpu_on[n->pend_cpu];
+					/*
+					 * late: a CPU interface that was asleep or off gets nothing
+					 * forwarded (docs/protocol.md §9.6), so "pending" there after
+					 * the CPU came back since the send means the interrupt waited for it
+					 */
+					if (s->power_epoch[n->pend_cpu] > 0 && s->power_up_at[n->pend_cpu] > n->t[NOTIF_SEND])
+						n->late = true;
 				}
 			}
 			break;
