@@ -11,10 +11,13 @@ CC       ?= gcc
 CXX      ?= g++
 OPT      ?= -O2
 SAN      ?=
-WARN     := -Wall -Wextra -Werror -Wno-format-truncation
+# a warning flag when the compiler knows it (clang rejects gcc's -Wno-format-truncation)
+cc_flag   = $(shell $(1) -Werror $(2) -E -x $(3) /dev/null >/dev/null 2>&1 && echo $(2))
+WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
-CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
-CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers
+CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(call cc_flag,$(CC),-Wno-format-truncation,c) $(SAN)
+CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(call cc_flag,$(CXX),-Wno-format-truncation,c++) $(SAN) \
+            -Wno-missing-field-initializers
 LDLIBS   := -lsystemc -lunicorn -lyaml -lfdt -lm -lpthread
 LDFLAGS  := $(SAN)
 

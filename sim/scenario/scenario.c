@@ -255,7 +255,7 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 			return -1;
 		break;
 	case SCENARIO_BURST: {
-		uint64_t count;
+		uint64_t count = 1;
 		if (scn_check_map(c, v, burst_keys))
 			return -1;
 		if (scn_require(c, v, burst_keys))
@@ -353,7 +353,7 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 	static const char *const kinds[] = { "ta_invoke", "cpu_bound", NULL };
 	struct scenario *s = c->s;
 	struct scenario_workload *w = &s->workloads[idx];
-	unsigned v;
+	unsigned v = 0;
 
 	if (scn_check_map(c, n, keys))
 		return -1;
