@@ -94,10 +94,10 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 # ---- each command's --help lists exactly its options -----------------------------------------
 
 declare -A OPTS=(
-	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
+	[run]='--help --json --kernel --output --quiet --seed --stall-events --trace --vary'
 	[validate]='--help'
-	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
-	[compare]='--help --jobs --kernel --seeds --vary'
+	[test]='--bless --golden-dir --help --jobs --junit --kernel --stall-events --tap'
+	[compare]='--help --jobs --kernel --seeds --stall-events --vary'
 	[dtb]='--help --output'
 )
 for c in run validate test compare dtb; do

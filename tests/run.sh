@@ -51,5 +51,16 @@ if [ -x tests/cli_test.sh ]; then
 	add "$p" "$f"
 fi
 
+if [ -x tests/robust_test.sh ]; then
+	echo "== hostile input and faults (tests/robust_test.sh)"
+	out=$(BUILD=$BUILD tests/robust_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL' -A4 | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -62,6 +62,7 @@ enum cli_opt_id {
 	CLI_OPT_TAP,
 	CLI_OPT_JOBS,
 	CLI_OPT_SEEDS,
+	CLI_OPT_STALL_EVENTS,
 	CLI_OPT_HELP,
 };
 
@@ -127,6 +128,7 @@ struct cli_args {
 	const char *junit;
 	uint64_t jobs;          /* -j; 0: the number of CPUs */
 	uint64_t seeds;         /* default 3 */
+	uint64_t stall_events;  /* --stall-events; 0: the kernel's default */
 };
 
 static inline bool cli_given(const struct cli_args *a, enum cli_opt_id id) { return a->given >> id & 1; }

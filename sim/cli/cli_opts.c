@@ -74,13 +74,17 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_KERNEL, .name = "kernel", .arg = "K", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
 	  .kind = CLI_KERNEL, .field = F(kernel), .expect = "native or systemc",
 	  .help = "event kernel: native or systemc (default: the scenario's kernel, native)" },
+	{ .id = CLI_OPT_STALL_EVENTS, .name = "stall-events", .arg = "N", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
+	  .kind = CLI_NUMBER, .field = F(stall_events), .min = 1, .max = UINT64_MAX, .expect = "a positive integer",
+	  .help = "livelock guard: stop a run (exit 3) after N events at one simulated time (default 10^8)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
 };
 
 static const char exit_statuses[] = "exit status: 0 ok, 1 expectations failed, 2 bad input or usage,\n"
-				    "             3 the run could not complete (I/O failure)\n";
+				    "             3 the run could not complete (livelock, I/O failure),\n"
+				    "             130 interrupted (SIGINT), 143 terminated (SIGTERM)\n";
 
 int cli_usage_error(const struct cli_command *command, const char *fmt, ...)
 {

@@ -44,6 +44,7 @@ static int cmd_run(const struct cli_args *a)
 		.seed = a->seed,
 		.quiet = a->quiet,
 		.json = a->json,
+		.stall_events = a->stall_events,
 	};
 	const char *file = a->operand;
 	struct scenario *sc;
