@@ -72,16 +72,24 @@ static int cmd_run(const struct cli_args *a)
 	return rc;
 }
 
+/*
+ * Load the scenario and build its platform without running it: the same
+ * code path as run up to the first event, so validate accepts exactly what
+ * run can run (platform_build checks the device tree, the replay files and
+ * every limit the platform has, sim/platform_limits.h).
+ */
 static int cmd_validate(const struct cli_args *a)
 {
 	const char *file = a->operand;
-	struct scenario *sc;
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct platform *p = calloc(1, sizeof(*p));
 	struct sim_diag d;
 	char msg[1024];
 	int rc = 0;
-	sc = malloc(sizeof(*sc));
-	if (!sc) {
+	if (!sc || !p) {
 		fputs("tzsim: out of memory\n", stderr);
+		free(sc);
+		free(p);
 		return 2;
 	}
 	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
@@ -90,25 +98,18 @@ static int cmd_validate(const struct cli_args *a)
 	} else if (run_check_names(sc, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "%s\n", msg);
 		rc = 2;
+	} else if (platform_build(p, sc, SIM_BACKEND_NATIVE, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "%s\n", msg); /* names the file: the scenario's, the DTS or a replay file */
+		rc = 2;
 	} else {
-		void *blob = NULL;
-		size_t len;
-		struct dt_platform dt;
-		if (platform_dtb(sc, &blob, &len, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s\n", msg); /* already names the DTS */
-			rc = 2;
-		} else if (dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s: %s\n", sc->platform.dts[0] ? sc->platform.dts : file, msg);
-			rc = 2;
-		} else {
-			printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
-			       file, sc->name, dt.cpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
-			       sc->n_workloads, sc->n_timeline, sc->n_expect);
-		}
-		free(blob);
+		printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
+		       file, sc->name, p->ncpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
+		       sc->n_workloads, sc->n_timeline, sc->n_expect);
+		platform_free(p);
 	}
 	scenario_free(sc);
 	free(sc);
+	free(p);
 	return rc;
 }
 
