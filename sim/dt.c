@@ -140,8 +140,13 @@ static int run_tool(char *const argv[], const char *out_path, char *errbuf, cons
 		return -1;
 	}
 	fflush(NULL);
+	/* no signal between the fork and the registration: a child is never missed by the handler */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(pipefd[0]);
 		close(pipefd[1]);
 		*why = "cannot fork";
@@ -156,6 +161,7 @@ static int run_tool(char *const argv[], const char *out_path, char *errbuf, cons
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		out = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600) : open("/dev/null", O_WRONLY);
 		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(pipefd[1], 2) < 0)
 			_exit(126);
@@ -169,6 +175,7 @@ static int run_tool(char *const argv[], const char *out_path, char *errbuf, cons
 	}
 	setpgid(pid, pid); /* also here: no window where a kill of the group misses it */
 	cleanup_add_group(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pipefd[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -237,10 +244,13 @@ static void first_error_line(char *err)
 			p = ls; /* cpp: "file:line:col: error: msg", the whole line */
 		memmove(err, p, strlen(p) + 1);
 	}
+	while (*err == '\n' || *err == '\r' || *err == ' ')
+		memmove(err, err + 1, strlen(err));
 	nl = strchr(err, '\n');
 	if (nl)
 		*nl = 0;
 }
+
 
 /* Replace every @from in @s (of @size bytes) with @to, truncating at @size. */
 static void replace_all(char *s, size_t size, const char *from, const char *to)
@@ -262,6 +272,28 @@ static void replace_all(char *s, size_t size, const char *from, const char *to)
 	}
 	out[u] = 0;
 	snprintf(s, size, "%s", out);
+}
+
+/*
+ * The message for a tool that exited with an error: its first error line,
+ * naming @path where it named the DTS by its absolute path @abs or the
+ * preprocessed file @pp (then line numbers count after preprocessing),
+ * and starting with @path.
+ */
+static void tool_message(char *tool_err, size_t size, const char *abs, const char *pp, const char *path,
+			 const char *tool, char *err, size_t errlen)
+{
+	bool pre;
+	first_error_line(tool_err);
+	pre = strstr(tool_err, pp) != NULL;
+	replace_all(tool_err, size, pp, path);
+	replace_all(tool_err, size, abs, path);
+	if (!tool_err[0])
+		snprintf(err, errlen, "%s: %s failed", path, tool);
+	else if (strncmp(tool_err, path, strlen(path)) != 0)
+		snprintf(err, errlen, "%s: %s: %s", path, tool, tool_err);
+	else
+		snprintf(err, errlen, "%s%s", tool_err, pre ? " (line numbers after preprocessing)" : "");
 }
 
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen)
@@ -305,11 +337,8 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 		if (st != 0) {
 			if (why)
 				snprintf(err, errlen, "%s: the C preprocessor failed: %s", path, why);
-			else {
-				first_error_line(tool_err);
-				replace_all(tool_err, sizeof(tool_err), abs, path);
-				snprintf(err, errlen, "%s", tool_err[0] ? tool_err : "the C preprocessor failed");
-			}
+			else
+				tool_message(tool_err, sizeof(tool_err), abs, pp, path, "the C preprocessor", err, errlen);
 			goto done;
 		}
 	}
@@ -318,18 +347,10 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 		char *dtc_argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-i", dir, "-o", out, pp, NULL };
 		st = run_tool(dtc_argv, NULL, tool_err, &why);
 		if (st != 0) {
-			if (why) {
+			if (why)
 				snprintf(err, errlen, "%s: dtc failed: %s", path, why);
-			} else {
-				first_error_line(tool_err);
-				/* dtc names the preprocessed file: name the user's file instead */
-				bool named = strstr(tool_err, pp) != NULL;
-				replace_all(tool_err, sizeof(tool_err), pp, path);
-				if (named)
-					snprintf(err, errlen, "%s (line numbers after preprocessing)", tool_err);
-				else
-					snprintf(err, errlen, "%s: %s", path, tool_err[0] ? tool_err : "dtc failed");
-			}
+			else /* dtc names the preprocessed file: the message names the user's file instead */
+				tool_message(tool_err, sizeof(tool_err), abs, pp, path, "dtc", err, errlen);
 			goto done;
 		}
 	}

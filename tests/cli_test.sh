@@ -293,7 +293,7 @@ check_rc io.stdout_full.exit3 3
 has io.stdout_full.message "$ERR" '^tzsim: stdout: cannot write: No space left on device$'
 tz dtb short.yaml -o short.yaml/x.dtb
 check_rc io.dtb.exit3 3
-has io.dtb.message "$ERR" 'short.yaml: Not a directory'
+has io.dtb.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 # ---- expectations ----------------------------------------------------------------------
 
@@ -436,7 +436,7 @@ check_rc io.test.golden_dir.exit3 3
 has io.test.golden_dir.message "$ERR" '^short.yaml/golden: cannot create: Not a directory$'
 tz test suite --golden-dir golden --junit short.yaml/junit.xml
 check_rc io.test.junit.exit3 3
-has io.test.junit.message "$ERR" 'short.yaml: Not a directory'
+has io.test.junit.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 tz test nosuchdir
 check_rc test.no_dir.exit2 2

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cleanup.h"
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
 #include "sim/platform.h"
@@ -188,6 +189,8 @@ static int dispatch(int argc, char **argv)
 /* A summary that did not reach stdout (a full disk, a closed pipe) is an I/O failure too. */
 int main(int argc, char **argv)
 {
+	/* SIGINT, SIGTERM: remove the temporaries, stop the children, exit 130 / 143 (sim/cleanup.h) */
+	cleanup_install_signals();
 	int rc = dispatch(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "tzsim: stdout: cannot write: %s\n", strerror(errno ? errno : EIO));
