@@ -298,7 +298,8 @@ static void tool_message(char *tool_err, size_t size, const char *abs, const cha
 
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen)
 {
-	char abs[PATH_MAX], dir[PATH_MAX], work[] = "/tmp/tzsim-dt-XXXXXX", pp[64], out[64];
+	char abs[PATH_MAX], dir[PATH_MAX], work[PATH_MAX], pp[PATH_MAX + 16], out[PATH_MAX + 16];
+	const char *tmpdir = getenv("TMPDIR");
 	char tool_err[TOOL_ERR_KEEP + 1024];
 	const char *why;
 	int rc = -1, slot_dir = -1, slot_pp = -1, slot_out = -1, st;
@@ -319,6 +320,10 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 	*strrchr(dir, '/') = 0;
 	if (!dir[0])
 		snprintf(dir, sizeof(dir), "/");
+	/* $TMPDIR as mkstemp users expect (an absolute one), else /tmp */
+	if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > PATH_MAX - 32)
+		tmpdir = "/tmp";
+	snprintf(work, sizeof(work), "%s/tzsim-dt-XXXXXX", tmpdir);
 	if (!mkdtemp(work)) {
 		snprintf(err, errlen, "%s: cannot make a temporary directory: %s", path, strerror(errno));
 		return -1;

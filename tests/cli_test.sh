@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
-T=$(mktemp -d /tmp/tzsim-cli-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
 pass=0; fail=0

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
-T=$(mktemp -d /tmp/tzsim-robust-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-robust-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
 pass=0; fail=0
@@ -327,7 +327,7 @@ alive=$(still_running $kids)
 # the device-tree toolchain: its children die with tzsim and its work directory goes
 printf '#include "/dev/zero"\n' >"$T/slow.dts"
 printf 'platform: {dts: slow.dts}\n' >"$T/slow.yaml"
-before=$(ls -d /tmp/tzsim-dt-* 2>/dev/null | sort)
+before=$(ls -d "${TMPDIR:-/tmp}"/tzsim-dt-* 2>/dev/null | sort)
 tz_bg validate slow.yaml
 for _ in $(seq 50); do pgrep -P $BG >/dev/null && break; sleep 0.05; done
 kids=$(pgrep -P $BG | tr '\n' ' ')
@@ -336,7 +336,7 @@ kill -TERM $BG; wait $BG; RC=$?
 sleep 0.2
 alive=$(still_running $kids)
 [ -z "$alive" ] && ok signal.dt.children_gone || bad signal.dt.children_gone "alive: $alive"
-after=$(ls -d /tmp/tzsim-dt-* 2>/dev/null | sort)
+after=$(ls -d "${TMPDIR:-/tmp}"/tzsim-dt-* 2>/dev/null | sort)
 [ "$before" = "$after" ] && ok signal.dt.workdir_gone || bad signal.dt.workdir_gone "before: $before" "after: $after"
 
 echo "$pass passed, $fail failed"
