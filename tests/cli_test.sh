@@ -95,7 +95,7 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 
 declare -A OPTS=(
 	[run]='--help --json --kernel --output --quiet --seed --stall-events --trace --vary'
-	[validate]='--help'
+	[validate]='--help --vary'
 	[test]='--bless --golden-dir --help --jobs --junit --kernel --stall-events --tap'
 	[compare]='--help --jobs --kernel --seeds --stall-events --vary'
 	[dtb]='--help --output'

@@ -339,5 +339,27 @@ alive=$(still_running $kids)
 after=$(ls -d "${TMPDIR:-/tmp}"/tzsim-dt-* 2>/dev/null | sort)
 [ "$before" = "$after" ] && ok signal.dt.workdir_gone || bad signal.dt.workdir_gone "before: $before" "after: $after"
 
+# ---- tests/data/regress: every input that ever crashed or hung ---------------------------------
+
+for f in "$ROOT"/tests/data/regress/*.yaml; do
+	n=regress.$(basename "$f" .yaml)
+	want=$(sed -n 's/^# expect: \([0-9]*\).*/\1/p' "$f" | head -1)
+	re=$(sed -n 's/^# expect: [0-9]* \(.*\)/\1/p' "$f" | head -1)
+	tz validate "$f"; vrc=$RC; verr=$ERR
+	tz run "$f" --trace none --quiet; rrc=$RC
+	if [ "$want" = 2 ]; then
+		[ $vrc -eq 2 ] && [ $rrc -eq 2 ] && grep -Eq -- "$re" <<<"$verr" && grep -Eq -- "$re" <<<"$ERR" && ok "$n" ||
+			bad "$n" "validate $vrc, run $rrc, want 2 and /$re/" "$verr" "$ERR"
+	else
+		[ $vrc -eq 0 ] && [ $rrc -le 1 ] && ok "$n" || bad "$n" "validate $vrc, run $rrc, want a normal run" "$verr" "$ERR"
+	fi
+done
+
+# ---- the value-level fuzzer: validate's verdict is run's ability to finish ---------------------
+
+out=$(cd "$T" && BUILD_TZ="$TZ" timeout -k 5 300 python3 "$ROOT/tests/value_fuzz.py" --tzsim "$TZ" --seed 13 --cases "${VALUE_FUZZ_CASES:-150}" "$ROOT"/scenarios/default.yaml "$ROOT"/scenarios/transports.yaml "$ROOT"/tests/data/scenarios/full.yaml 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ok "value_fuzz ($(tail -1 <<<"$out"))" || bad value_fuzz "exit $rc" "$(grep -E '^FINDING|Error|Traceback' -A3 <<<"$out" | head -40)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

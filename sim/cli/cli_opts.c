@@ -47,7 +47,7 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_TRACE, .name = "trace", .arg = "LIST", .cmds = CLI_RUN, .kind = CLI_TRACE, .field = F(trace),
 	  .expect = "none or a list of csv, perfetto, vcd, hgrm",
 	  .help = "outputs from csv,perfetto,vcd,hgrm (default: the scenario's); none: no file at all" },
-	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN, .kind = CLI_ASSIGN_LIST,
+	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN | CLI_VALIDATE, .kind = CLI_ASSIGN_LIST,
 	  .field = F(vary), .expect = "key.path=value",
 	  .help = "override one scenario key (key.path=value); repeatable, applied in order" },
 	{ .id = CLI_OPT_JSON, .name = "json", .cmds = CLI_RUN, .kind = CLI_FLAG, .field = F(json),

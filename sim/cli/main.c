@@ -93,7 +93,7 @@ static int cmd_validate(const struct cli_args *a)
 		free(p);
 		return 2;
 	}
-	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
+	if (scenario_load(file, a->vary.v, a->vary.n, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		rc = 2;
 	} else if (run_check_names(sc, msg, sizeof(msg)) != 0) {
