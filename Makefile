@@ -11,10 +11,13 @@ CC       ?= gcc
 CXX      ?= g++
 OPT      ?= -O2
 SAN      ?=
-WARN     := -Wall -Wextra -Werror -Wno-format-truncation
+# a warning flag when the compiler knows it (clang rejects gcc's -Wno-format-truncation)
+cc_flag   = $(shell $(1) -Werror $(2) -E -x $(3) /dev/null >/dev/null 2>&1 && echo $(2))
+WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
-CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
-CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers
+CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(call cc_flag,$(CC),-Wno-format-truncation,c) $(SAN)
+CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(call cc_flag,$(CXX),-Wno-format-truncation,c++) $(SAN) \
+            -Wno-missing-field-initializers
 LDFLAGS  := $(SAN)
 
 # Libraries through pkg-config where they ship a .pc file; the plain -l
@@ -48,7 +51,7 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 TZSIM    := $(BUILD)/tzsim
 LIB      := $(BUILD)/libtzsim.a
 
-.PHONY: all run test asan bench deps clean
+.PHONY: all run test asan bench deps clean fuzz
 all: $(TZSIM)
 
 deps:
@@ -106,7 +109,23 @@ bench: deps
 	@$(MAKE) --no-print-directory $(TZSIM) $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 	@BUILD=$(BUILD) tests/bench.sh
 
+# libFuzzer targets (clang): the scenario loader, the DT reader and the replay reader, each
+# for FUZZ_SECONDS (default 60) from a corpus seeded with scenarios/ and tests/data/
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: deps
+	@command -v clang >/dev/null || { echo "tzsim: installing clang"; apt-get install -y -qq clang; }
+	@$(MAKE) --no-print-directory $(TZSIM)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ OPT=-O1 \
+	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libtzsim.a
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@FUZZ_BUILD=build-fuzz tests/fuzz/run.sh
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtzsim.a
+	clang $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libtzsim.a \
+	  -lyaml -lfdt -lm -lpthread -lstdc++
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -75,6 +75,16 @@ void ree_free(struct ree *r);
 void ree_attach(struct ree *r, struct mon *m);
 
 #define REE_MAX_WORKLOADS 32
+/*
+ * The scheduler's task table holds REE_MAX_TASKS. The model makes at most
+ * REE_TASKS_FIXED tasks (init, the cpuhp control thread, one thread per
+ * threaded IRQ), REE_TASKS_PER_CPU per CPU (kworker, cpuhp, idle for
+ * suspend, a masked window) and one per CPU of each workload; a platform
+ * checks that budget before it adds workloads (a full table is a wiring bug).
+ */
+#define REE_MAX_TASKS 512
+#define REE_TASKS_FIXED 10
+#define REE_TASKS_PER_CPU 4
 
 /* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,

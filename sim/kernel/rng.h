@@ -85,7 +85,12 @@ static inline struct sim_cost sim_cost_ps(double ps)
 	struct sim_cost k = { .d = sim_dist_const(ps), .unit = SIM_COST_PS };
 	return k;
 }
-/* Draw a cost in ps (negative draws clamp to 0). A constant draws nothing from @r. */
+/*
+ * Draw a cost in ps (negative draws clamp to 0, draws beyond
+ * SIM_COST_SAMPLE_MAX to it: a distribution's tail or an absurd constant
+ * never wraps into a short time). A constant draws nothing from @r.
+ */
+#define SIM_COST_SAMPLE_MAX (1ull << 62) /* ps, about 53 days */
 sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const struct sim_clock *clk);
 
 #ifdef __cplusplus

@@ -115,6 +115,22 @@ extern "C" {
 #define SCENARIO_TEXT_MAX 256      /* description, expect text (longer is an error) */
 #define SCENARIO_PATH_MAX 1024     /* resolved paths (longer is an error) */
 
+/*
+ * Bounds on values (README "Limits" says why). Every time is at most
+ * SCENARIO_MAX_TIME, so sums of a few (boot + stop.after + drain, at + for)
+ * stay far below 2^64 ps; a cost is at most SCENARIO_MAX_TIME or
+ * SCENARIO_MAX_COST_CYCLES; an arrival rate (poisson, storm, ta_invoke,
+ * load; periodic and burst as their average) is at most the PE clock /
+ * SCENARIO_RATE_CYCLES, faster than the platform can take interrupts.
+ */
+#define SCENARIO_MAX_TIME (3600ull * SIM_S)          /* 1 h */
+#define SCENARIO_MAX_COST_CYCLES 1000000000000ull    /* 10^12 cycles */
+#define SCENARIO_RATE_CYCLES 100ull                  /* one arrival per 100 PE cycles at most */
+#define SCENARIO_MIN_WORK (1 * SIM_US)               /* cpu_bound work: the least mean chunk */
+#define SCENARIO_MAX_FILE_BYTES (1u << 20)           /* a scenario file: 1 MiB */
+#define SCENARIO_MAX_REPLAY_BYTES (16u << 20)        /* a replay file: 16 MiB */
+#define SCENARIO_MAX_REPLAY_RECORDS 1000000u         /* records in one replay file */
+
 /* One diagnostic line; see the top of this file for its shape. */
 struct sim_diag {
 	char msg[512];
@@ -189,6 +205,7 @@ struct scenario_source {
 	struct sim_cost top_half, bottom_half, per_item;
 	unsigned fifo;
 	struct scenario_pos pos; /* the source's mapping */
+	struct scenario_pos intid_pos; /* its intid (line 0: default or --vary) */
 };
 
 struct scenario_workload {
@@ -199,6 +216,7 @@ struct scenario_workload {
 	struct sim_cost work;    /* CPU_BOUND: one chunk */
 	uint64_t cpus;           /* bit n = cpu n */
 	struct scenario_pos pos;
+	struct scenario_pos cpus_pos; /* its cpus (line 0: default or --vary) */
 };
 
 struct scenario_event {
@@ -254,6 +272,10 @@ struct scenario {
 	struct scenario_expect expect[SCENARIO_MAX_EXPECT];
 	struct scenario_smc_fn smc_fns[SCENARIO_MAX_SMC_TOTAL];
 	unsigned outputs;               /* SCENARIO_TRACE_* */
+	/* where keys that the platform checks further were written (line 0: default or --vary) */
+	struct {
+		struct scenario_pos platform_cpus, platform_dts, transport_intid, transport_target;
+	} at;
 };
 
 /*
