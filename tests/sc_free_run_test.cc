@@ -141,3 +141,25 @@ TEST(ScFreeRun, StopHoldsTheKernelNotSystemc)
 	EXPECT_TRUE(sim_systemc_held(b.k));
 	EXPECT_EQ(sc_now_ps(), 1000u);
 }
+
+/* systemc.h sim_systemc_set_gate: the gate hears that the queue ran dry (where sim_run_while would return). */
+TEST(ScFreeRun, GateHearsTheQueueRunDry)
+{
+	Bench b;
+	struct G {
+		sim_kernel *k;
+		std::vector<size_t> pending; /* sim_pending() at each call */
+	} g{ b.k, {} };
+	auto gate = [](void *ctx) {
+		G *x = static_cast<G *>(ctx);
+		x->pending.push_back(sim_pending(x->k));
+		return true;
+	};
+	sim_post(b.k, 100, EventLog::record, &b, 0);
+	sim_post(b.k, 200, EventLog::record, &b, 1);
+	ASSERT_EQ(sim_systemc_set_gate(b.k, gate, &g), 0);
+	sc_start();
+	EXPECT_EQ(b.ids(), (Ids{ 0, 1 }));
+	EXPECT_EQ(g.pending, (std::vector<size_t>{ 2, 1, 0 }));
+	EXPECT_FALSE(sim_systemc_held(b.k));
+}

@@ -154,6 +154,10 @@ void fire_due(sc_backend *b)
 				break;
 			}
 			b->cond_checked = true;
+		} else if (cond && !b->in_run && !sim_pending(k) && !cond(cctx)) {
+			/* free running: the gate hears that the queue ran dry */
+			end_firing(b);
+			break;
 		}
 	}
 	b->firing = false;

@@ -44,7 +44,9 @@ int sim_systemc_sync(struct sim_kernel *k);
  * sim_systemc_set_gate - while free running, call @gate(@ctx) before each
  * event, with sim_now() at the last event fired, exactly where
  * sim_run_while calls its condition (once per event; again when the
- * earliest event changes from outside an event). When it returns false no
+ * earliest event changes from outside an event), and once more when the
+ * last queued event has fired (sim_pending() is 0 then: where a
+ * sim_run_while would return). When it returns false no
  * event fires and the kernel holds: SystemC time goes on, the kernel's
  * events stay queued, until the next sim_systemc_set_gate call (NULL: no
  * gate); events that came due meanwhile then fire at once, in order, each
