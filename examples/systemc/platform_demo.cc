@@ -79,8 +79,9 @@ int sc_main(int argc, char **argv)
 	std::printf("platform_demo: %s: booted at %.3f ms, finished at %.3f ms%s\n", argv[1],
 		    plat.boot_time().to_seconds() * 1e3, plat.end_time().to_seconds() * 1e3,
 		    plat.status() ? " (did not boot)" : "");
-	std::printf("platform_demo: %u notifications delivered (first at %.3f ms)\n", mon.notifications,
-		    mon.first_notification.to_seconds() * 1e3);
+	std::printf("platform_demo: %" PRIu64 " notifications delivered, the first at %.3f ms (notification_event "
+		    "triggered %u times: deliveries in one delta cycle share one)\n",
+		    plat.notifications_delivered(), mon.first_notification.to_seconds() * 1e3, mon.notifications);
 	for (unsigned i = 0; i < plat.cpus(); i++)
 		std::printf("platform_demo: cpu%u: %u IRQs, %u FIQs\n", i, mon.irqs[i], mon.fiqs[i]);
 	plat.print_summary(stdout);

@@ -31,7 +31,8 @@
  *  - notification_event(): notified (delta) whenever a notification's
  *    bottom half is delivered, i.e. DO_BOTTOM_HALF enters OP-TEE (the
  *    trace's TR_NOTIF NOTIF_BH_ENTER records); notifications_delivered()
- *    counts them.
+ *    counts them (several deliveries in one delta cycle trigger the event
+ *    once).
  *
  * Errors (a scenario that does not load, a platform that cannot be built,
  * the SystemC kernel already taken) are reported with SC_REPORT_ERROR from
