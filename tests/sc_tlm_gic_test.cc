@@ -44,7 +44,7 @@ struct Bench : sc_module {
 	std::function<void(Bench &)> script;
 	bool script_done = false;
 
-	Bench(sc_module_name n, const tzsim::GicConfig &cfg = tzsim::GicConfig())
+	explicit Bench(sc_module_name n, const tzsim::GicConfig &cfg = tzsim::GicConfig())
 	    : sc_module(n), sock("sock"), gic("gic", cfg), irq0("irq0"), fiq0("fiq0"), spi_line("spi_line")
 	{
 		sock.bind(gic.socket);
@@ -363,4 +363,49 @@ TEST(TlmGic, SpiInputLineRaisesIrq)
 	/* the line changes one delta after the write (sc_signal), at the same time */
 	EXPECT_EQ(b.irq_edges[0].t, raised + b.gic.config().pend_to_wire);
 	EXPECT_FALSE(b.irq0.read());
+}
+
+/*
+ * tlm_gic.h Ports: ppi[pe * 16 + k] drives PPI 16 + k at PE pe; while that
+ * PE's Redistributor sleeps (GICR_WAKER.ProcessorSleep, its reset value) the
+ * interrupt raises wake[pe], not irq[pe] (IHI 0069 GICR_WAKER); once awake,
+ * irq[pe].
+ */
+TEST(TlmGic, PpiInputAtASleepingPeRaisesWakeThenIrq)
+{
+	tzsim::GicConfig cfg;
+	cfg.num_pes = 2;
+	Bench b("bench", cfg);
+	sc_signal<bool> irq1("irq1"), wake1("wake1"), timer1("timer1");
+	b.gic.irq[1].bind(irq1);
+	b.gic.wake[1].bind(wake1);
+	b.gic.ppi[1 * 16 + (30 - 16)].bind(timer1); /* INTID 30, the EL1 physical timer, at PE 1 */
+	const uint64_t sgi1 = R + GICR_STRIDE + GICR_SGI_OFFSET;
+	sc_time raised, woke, irq_at;
+	bool irq_while_asleep = true;
+	run_bench(b, [&](Bench &x) {
+		x.wr(D + GICD_CTLR, GICD_CTLR_ENABLEGRP1NS, S);
+		x.wr(sgi1 + GICR_IGROUPR0, 1u << 30, S);
+		x.wr(sgi1 + GICR_ISENABLER0, 1u << 30, S);
+		EXPECT_EQ(x.gic.icc_write(1, 3, true, ICC_IGRPEN1_EL3, 3), 0);
+		EXPECT_EQ(x.gic.icc_write(1, 3, true, ICC_PMR_EL1, 0xff), 0);
+		x.gic.pe_state(1, 1, false);
+		wait(1, SC_US);
+		raised = sc_time_stamp();
+		timer1.write(true);
+		wait(wake1.posedge_event());
+		woke = sc_time_stamp();
+		irq_while_asleep = irq1.read();
+		x.wr(R + GICR_STRIDE + GICR_WAKER, 0, S); /* firmware wakes PE 1 */
+		wait(irq1.posedge_event());
+		irq_at = sc_time_stamp();
+		EXPECT_FALSE(wake1.read()) << "WakeRequest drops once the PE is awake";
+		uint64_t intid = 0;
+		EXPECT_EQ(x.gic.icc_read(1, 1, false, ICC_IAR1_EL1, intid), 0);
+		EXPECT_EQ(intid, 30u);
+		EXPECT_FALSE(b.irq0.read()) << "PE 0 is not involved";
+	});
+	EXPECT_FALSE(irq_while_asleep);
+	EXPECT_EQ(woke, raised + b.gic.config().pend_to_wire);
+	EXPECT_GT(irq_at, woke);
 }

@@ -13,7 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,8 +33,7 @@ run_result reference(const char *path, const std::vector<std::string> &ovr)
 {
 	std::unique_ptr<scenario> sc(new scenario());
 	std::vector<const char *> ov;
-	for (const std::string &o : ovr)
-		ov.push_back(o.c_str());
+	std::transform(ovr.begin(), ovr.end(), std::back_inserter(ov), [](const std::string &o) { return o.c_str(); });
 	sim_diag d{};
 	run_result r{};
 	if (scenario_load(path, ov.data(), (int)ov.size(), sc.get(), &d) != 0) {

@@ -67,10 +67,14 @@ struct Uart : sc_module {
 struct Cpu : sc_module {
 	tlm_utils::simple_initiator_socket<Cpu> bus;
 	sc_in<bool> irq;
-	tzsim::Gic *gic = nullptr;
-	Uart *uart = nullptr;
+	tzsim::Gic *gic; /* the CPU interface: the PE's system registers */
+	Uart *uart;      /* what its interrupt handler reads */
 
-	SC_CTOR(Cpu) : bus("bus"), irq("irq") { SC_THREAD(run); }
+	Cpu(sc_module_name n, tzsim::Gic &g, Uart &u) : sc_module(n), bus("bus"), irq("irq"), gic(&g), uart(&u)
+	{
+		SC_THREAD(run);
+	}
+	SC_HAS_PROCESS(Cpu);
 
 	/* One 1-, 4- or 8-byte access; waits out its annotated time (a simple in-order CPU). */
 	uint64_t mmio(tlm::tlm_command cmd, uint64_t addr, uint64_t val, bool secure, unsigned len = 4)
@@ -153,14 +157,12 @@ int sc_main(int argc, char **argv)
 {
 	const char *vcd = argc > 1 ? argv[1] : "gic_demo";
 	tzsim::Gic gic("gic"); /* 1 PE, 64 SPIs, the cost table's Cortex-A53 timing */
-	Cpu cpu("cpu");
 	Uart uart("uart");
+	Cpu cpu("cpu", gic, uart);
 	Probe probe("probe");
 	sc_signal<bool> irq0("irq0"), fiq0("fiq0"), uart_line("uart_line");
 
 	cpu.bus.bind(gic.socket);
-	cpu.gic = &gic;
-	cpu.uart = &uart;
 	gic.irq[0].bind(irq0);
 	gic.fiq[0].bind(fiq0);
 	cpu.irq.bind(irq0);

@@ -317,10 +317,18 @@ extern "C" int sim_systemc_attach(struct sim_kernel *k)
 	return 0;
 }
 
+/* @k's attachment, or NULL when @k is not this process's SystemC kernel. */
+static sc_backend *attached(struct sim_kernel *k)
+{
+	if (!k || sim_kernel_backend(k) != SIM_BACKEND_SYSTEMC || !g_sc || g_sc->k != k)
+		return NULL;
+	return ctx(k);
+}
+
 extern "C" int sim_systemc_sync(struct sim_kernel *k)
 {
-	sc_backend *b = g_sc;
-	if (!k || !b || b->k != k)
+	sc_backend *b = attached(k);
+	if (!b)
 		return -1;
 	if (b->firing || (b->held && !b->in_run))
 		return 0;
@@ -333,13 +341,13 @@ extern "C" int sim_systemc_sync(struct sim_kernel *k)
 	return 0;
 }
 
-extern "C" int sim_systemc_set_gate(struct sim_kernel *k, bool (*gate)(void *), void *ctx)
+extern "C" int sim_systemc_set_gate(struct sim_kernel *k, bool (*gate)(void *), void *gctx)
 {
-	sc_backend *b = g_sc;
-	if (!k || !b || b->k != k)
+	sc_backend *b = attached(k);
+	if (!b)
 		return -1;
 	b->gate = gate;
-	b->gctx = ctx;
+	b->gctx = gctx;
 	b->held = false;
 	if (!b->in_run)
 		b->cond_checked = false;

@@ -147,7 +147,7 @@ public:
 	 * module). Reports SC_REPORT_ERROR (which throws by default) on a bad
 	 * configuration or when the SystemC kernel is taken.
 	 */
-	Gic(sc_core::sc_module_name name, const GicConfig &cfg = GicConfig(), struct sim *sim = nullptr);
+	explicit Gic(sc_core::sc_module_name name, const GicConfig &cfg = GicConfig(), struct sim *sim = nullptr);
 	~Gic() override;
 	Gic(const Gic &) = delete;
 	Gic &operator=(const Gic &) = delete;

@@ -3,8 +3,10 @@
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/systemc/tlm_platform.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include "models/dev/secure_src.h"
 #include "sim/run.h"
@@ -23,8 +25,8 @@ Platform::Platform(sc_module_name name, const std::string &scenario_path, const 
 	struct sim_diag d {};
 	char err[1024];
 
-	for (const std::string &o : overrides)
-		ov.push_back(o.c_str());
+	std::transform(overrides.begin(), overrides.end(), std::back_inserter(ov),
+		       [](const std::string &o) { return o.c_str(); });
 	if (scenario_load(scenario_path.c_str(), ov.data(), (int)ov.size(), sc_.get(), &d) != 0)
 		SC_REPORT_ERROR("tzsim::Platform", d.msg);
 	if (seed >= 0)

@@ -16,7 +16,9 @@
  * finished_event() is notified, and tzsim's kernel holds (no tzsim event
  * fires again; SystemC goes on). A scenario run this way gives the trace of
  * `tzsim run FILE --kernel systemc`, record for record, as long as nothing
- * drives its inputs: digest() equals that run's digest.
+ * drives its inputs: digest() equals that run's digest. It writes no output
+ * file and checks no `expect:` (add trace sinks to model()->sim.tr; read
+ * the metrics with stats_metric(model()->stats, ...)).
  *
  * Ports:
  *  - irq[cpu], fiq[cpu]: the GIC's IRQ and FIQ outputs to each PE (the
