@@ -5,6 +5,8 @@
 #   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
 #   make deps    only the package check/installation
+#   make install build/tzsim, libtzsim.a, the public headers, tzsim.pc and the man page
+#                under PREFIX (default /usr/local), staged under DESTDIR; make uninstall
 
 BUILD    ?= build
 CC       ?= gcc
@@ -33,7 +35,7 @@ GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++ \
-            valgrind
+            valgrind help2man
 
 # sim/cli/ is the command line: in the tzsim binary, not in the library
 CLI_C    := $(wildcard sim/cli/*.c)
@@ -51,7 +53,34 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 TZSIM    := $(BUILD)/tzsim
 LIB      := $(BUILD)/libtzsim.a
 
-.PHONY: all run test asan bench deps clean fuzz
+# make install (GNU conventions: PREFIX, DESTDIR staging)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+LIBDIR   := $(PREFIX)/lib
+INCDIR   := $(PREFIX)/include/tzsim
+PCDIR    := $(LIBDIR)/pkgconfig
+MANDIR   := $(PREFIX)/share/man/man1
+VERSION  := $(shell sed -n 's/^\#define TZSIM_VERSION "\(.*\)"/\1/p' sim/cli/main.c)
+# The public headers: the C API that builds and runs a platform from a scenario
+# (platform.h, run.h and what they include), the kernel, the bus, the GIC, and
+# the SystemC/TLM modules. They keep their tree under $(INCDIR), and tzsim.pc's
+# Cflags point there, so their root-relative includes resolve as in the source.
+# tests/install_test.sh compiles each one alone from outside the tree.
+PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h models/gic/gic.h \
+            sim/kernel/costs.h sim/kernel/kernel.h sim/kernel/rng.h sim/kernel/sim.h \
+            sim/kernel/time.h sim/kernel/trace.h sim/kernel/units.h sim/kernel/wire.h \
+            sim/scenario/scenario.h sim/stats/hist.h sim/stats/metrics.h sim/stats/stats.h \
+            sim/out/digest.h sim/systemc/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
+# tzsim.pc: the public headers include SystemC's, so systemc is Required; the
+# static archive also needs libyaml (a .pc) and libfdt (none: tooling.md §5)
+# and the C++ runtime. libunicorn is on the binary's link line, but no object
+# of the library uses it.
+PC_REQUIRES         := systemc
+PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash
+PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
+
+.PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers
 all: $(TZSIM)
 
 deps:
@@ -92,6 +121,36 @@ $(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
 $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
+
+$(BUILD)/tzsim.1: $(TZSIM)
+	@command -v help2man >/dev/null || { echo "tzsim: help2man is missing (make deps installs it)"; exit 1; }
+	help2man --no-info --name='a cycle-level simulator of both Arm TrustZone worlds' --version-string=$(VERSION) \
+	  --output=$@ ./$(TZSIM)
+
+install: $(TZSIM) $(LIB) $(BUILD)/tzsim.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 $(TZSIM) $(DESTDIR)$(BINDIR)/tzsim
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtzsim.a
+	install -m 644 $(BUILD)/tzsim.1 $(DESTDIR)$(MANDIR)/tzsim.1
+	@for h in $(PUBLIC_H); do install -D -m 644 $$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
+	@echo "install: $(words $(PUBLIC_H)) headers under $(DESTDIR)$(INCDIR)"
+	printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: tzsim' \
+	  'Description: Arm TrustZone simulator: GICv3, EL3 monitor, OP-TEE and Linux models; SystemC/TLM-2.0 modules' \
+	  'Version: $(VERSION)' 'Requires: $(PC_REQUIRES)' 'Requires.private: $(PC_REQUIRES_PRIVATE)' \
+	  'Libs: -L$${libdir} -ltzsim' 'Libs.private: $(PC_LIBS_PRIVATE)' 'Cflags: -I$${includedir}/tzsim' \
+	  > $(DESTDIR)$(PCDIR)/tzsim.pc
+
+# The header list, for tests/install_test.sh.
+print-public-headers:
+	@echo $(PUBLIC_H)
+
+# Removes what install put there; of the directories, only the empty ones under $(INCDIR).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tzsim $(DESTDIR)$(LIBDIR)/libtzsim.a $(DESTDIR)$(MANDIR)/tzsim.1 \
+	  $(DESTDIR)$(PCDIR)/tzsim.pc
+	rm -f $(addprefix $(DESTDIR)$(INCDIR)/,$(PUBLIC_H))
+	@if [ -d $(DESTDIR)$(INCDIR) ]; then find $(DESTDIR)$(INCDIR) -depth -type d -empty -delete; fi
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -5,7 +5,9 @@
 #  2. the SystemC tests, one process per test (tests/sc_run.sh);
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
-#  4. the command-line checks (tests/cli_test.sh), one count per check.
+#  4. the command-line checks (tests/cli_test.sh), one count per check;
+#  5. make install into a temporary DESTDIR and the SystemC examples built
+#     against it (tests/install_test.sh), one count per check.
 # The last line is "N passed, N failed" alone on its line.
 set -u
 BUILD=${BUILD:-build}
@@ -65,6 +67,17 @@ if [ -x tests/robust_test.sh ]; then
 	last=$(echo "$out" | tail -1)
 	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
 	[ -n "$p" ] || { p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
+if [ -x tests/install_test.sh ]; then
+	echo "== install and the SystemC examples (tests/install_test.sh)"
+	out=$(BUILD=$BUILD tests/install_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL|^    ' | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi

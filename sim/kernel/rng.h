@@ -53,9 +53,10 @@ struct sim_dist {
 /* z such that P(Z <= z) = 0.99 for a standard normal Z. */
 #define SIM_Z99 2.3263478740408408
 
+/* (Positional initializers in this header: it is public, and C++ before C++20 has no designated ones.) */
 static inline struct sim_dist sim_dist_const(double v)
 {
-	struct sim_dist d = { .kind = SIM_DIST_CONST, .a = v };
+	struct sim_dist d = { SIM_DIST_CONST, v, 0, 0, { 0 }, { 0 } };
 	return d;
 }
 /* Lognormal given as median and p99: mu = ln(median), sigma = ln(p99/median) / z99. */
@@ -77,12 +78,12 @@ struct sim_cost {
 
 static inline struct sim_cost sim_cost_cycles(double c)
 {
-	struct sim_cost k = { .d = sim_dist_const(c), .unit = SIM_COST_CYCLES };
+	struct sim_cost k = { sim_dist_const(c), SIM_COST_CYCLES };
 	return k;
 }
 static inline struct sim_cost sim_cost_ps(double ps)
 {
-	struct sim_cost k = { .d = sim_dist_const(ps), .unit = SIM_COST_PS };
+	struct sim_cost k = { sim_dist_const(ps), SIM_COST_PS };
 	return k;
 }
 /*
