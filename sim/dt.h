@@ -68,9 +68,28 @@ const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, cons
 int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);
 
 /*
+ * The toolchain's bounds. A DTS is a regular file of at most
+ * DT_MAX_DTS_BYTES. cpp and dtc each run in their own process group, with
+ * stdin from /dev/null, at most DT_TOOL_MAX_AS of address space, output
+ * files of at most DT_TOOL_MAX_OUTPUT (an #include or /incbin/ of a device
+ * or a huge file stops there), and DT_TOOL_TIMEOUT_S seconds (CPU and
+ * wall); the group is killed on every path out, and on a signal
+ * (sim/cleanup.h). The DTB read back is at most DT_MAX_DTB_BYTES.
+ */
+#define DT_MAX_DTS_BYTES (1u << 20)
+#define DT_MAX_DTB_BYTES (1u << 20)
+#define DT_TOOL_MAX_AS (1ull << 30)
+#define DT_TOOL_MAX_OUTPUT (16ull << 20)
+#define DT_TOOL_TIMEOUT_S 10
+
+/*
  * dt_compile - preprocess (cpp) and compile (dtc) the DTS at @path into a
- * malloc'd DTB. Returns 0, or -1 with dtc's or cpp's first error line in
- * @err (which carries dtc's file:line:col when it gives one).
+ * malloc'd DTB. #include (cpp) and /include/, /incbin/ (dtc) resolve
+ * relative to the DTS's directory, as dtc resolves them for a file it
+ * reads itself. Returns 0, or -1 with a message in @err: the DTS is not a
+ * regular file of bounded size; cpp's or dtc's first error line (naming
+ * @path and its line, after preprocessing); a tool that could not start,
+ * timed out, crashed or exceeded a bound.
  */
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen);
 
@@ -85,6 +104,8 @@ int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t e
 
 /* Read a DTB. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
 int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);
+/* dt_parse of a blob of @len bytes from outside: checked whole (fdt_check_full) first. */
+int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

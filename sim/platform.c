@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "sim/platform.h"
+#include "sim/platform_limits.h"
+#include "sim/replay.h"
 #include "sim/kernel/units.h"
 #include "models/cpu/pe.h"
 #include "models/dev/secure_src.h"
@@ -14,7 +16,7 @@
 #include "models/ree/ree.h"
 #include "models/tee/tee.h"
 
-#define TIMER_PPI 30 /* the EL1 physical timer's Non-secure PPI */
+#define TIMER_PPI PLATFORM_TIMER_PPI
 
 /* ---- port glue: the PE's ports are the GIC's CPU interface and the bus ------------------ */
 
@@ -114,122 +116,11 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	return 0;
 }
 
-/*
- * platform_check - does the device tree describe the platform the scenario
- * asks for? A DTS given as platform.dts is the user's; Linux believes it
- * (the interrupt it requests, the CPUs it brings up, the conduit it calls)
- * and OP-TEE follows the scenario (the INTID it raises): where they
- * disagree, every notification would be lost or a CPU would never exist,
- * so the scenario is refused (docs/protocol.md §9.3).
- */
-int platform_check(const struct scenario *sc, const struct dt_platform *dt, char *err, size_t errlen)
-{
-	const struct scenario_transport_cfg *t = &sc->transport;
-	char at[SCENARIO_PATH_MAX + 64], key[SCENARIO_PATH_MAX + 64];
-	if (!sc->platform.dts[0])
-		return 0; /* the built-in tree is made from the scenario */
-	scenario_where(sc, sc->platform.dts_pos, "platform.dts", at, sizeof(at));
-	if (sc->platform.cpus_given && sc->platform.cpus != dt->cpus) {
-		scenario_where(sc, sc->platform.cpus_pos, "platform.cpus", key, sizeof(key));
-		snprintf(err, errlen, "%s: %s has %u CPU nodes under /cpus, but platform.cpus is %u (%s); Linux brings up the CPUs the tree lists",
-			 at, sc->platform.dts, dt->cpus, sc->platform.cpus, key);
-		return -1;
-	}
-	if (dt->optee && !dt->optee_method_smc) {
-		snprintf(err, errlen, "%s: %s: the linaro,optee-tz node's method is not \"smc\" (Linux's optee_probe "
-			 "would call a hypervisor tzsim does not have, or fail with -EINVAL)", at, sc->platform.dts);
-		return -1;
-	}
-	/* Linux requests the DT's interrupt (SPI/PPI; the SMC ABI); OP-TEE raises transport.intid */
-	if (dt->optee && dt->notif_intid >= 0 && t->kind != SCENARIO_FFA) {
-		scenario_where(sc, t->intid_pos.line || !t->pos.line ? t->intid_pos : t->pos, "transport.intid", key,
-			       sizeof(key));
-		if (t->kind == SCENARIO_SGI) {
-			snprintf(err, errlen, "%s: %s: the optee node's interrupts name INTID %d, but the transport is an SGI "
-				 "(%u): Linux would listen on INTID %d while OP-TEE raises SGI %u (%s)",
-				 at, sc->platform.dts, dt->notif_intid, t->intid, dt->notif_intid, t->intid, key);
-			return -1;
-		}
-		if ((unsigned)dt->notif_intid != t->intid) {
-			snprintf(err, errlen, "%s: %s: the optee node's interrupts name INTID %d, but transport.intid is %u (%s): "
-				 "Linux would listen on %d while OP-TEE raises %u",
-				 at, sc->platform.dts, dt->notif_intid, t->intid, key, dt->notif_intid, t->intid);
-			return -1;
-		}
-		if (dt->notif_level != (t->trigger == SCENARIO_LEVEL)) {
-			scenario_where(sc, t->trigger_pos.line ? t->trigger_pos : t->pos, "transport.trigger", key, sizeof(key));
-			snprintf(err, errlen, "%s: %s: the optee node's interrupt is %s, but transport.trigger is %s (%s)", at,
-				 sc->platform.dts, dt->notif_level ? "level-high" : "edge-rising",
-				 t->trigger == SCENARIO_LEVEL ? "level" : "edge", key);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* The frame of source @i: where the device tree puts it, or the built-in platform's place. */
 static uint64_t source_base(const struct platform *p, unsigned i)
 {
 	const struct dt_secure_src *d = dt_secure_src_find(&p->dt, p->sc->sources[i].name);
 	return d ? d->base : DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE;
-}
-
-/* A replay file: one time with its unit per line ('#' comments). */
-static int load_replay(const char *path, sim_time **out, unsigned *n, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[256];
-	unsigned cap = 0, ln = 0;
-	*out = NULL;
-	*n = 0;
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line, *e;
-		sim_time t;
-		int rc;
-		ln++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strcspn(s, "#\r\n,");
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		*e = 0;
-		if (!*s)
-			continue;
-		if ((rc = sim_parse_time(s, &t)) != 0) {
-			snprintf(err, errlen, "%s:%u:%u: %s, e.g. 250us", path, ln, (unsigned)(s - line) + 1,
-				 sim_units_strerror(rc));
-			fclose(f);
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			sim_time *v = realloc(*out, cap * sizeof(*v));
-			if (!v) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				fclose(f);
-				free(*out);
-				*out = NULL;
-				return -1;
-			}
-			*out = v;
-		}
-		if (*n && t < (*out)[*n - 1]) {
-			snprintf(err, errlen, "%s:%u:1: times must not decrease", path, ln);
-			fclose(f);
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		(*out)[(*n)++] = t;
-	}
-	fclose(f);
-	return 0;
 }
 
 /* ---- timeline ----------------------------------------------------------------------- */
@@ -321,18 +212,23 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		snprintf(err, errlen, "%s", derr);
 		return -1;
 	}
-	if (dt_parse(p->dtb, &p->dt, derr, sizeof(derr)) != 0) {
+	if (dt_parse_blob(p->dtb, p->dtb_len, &p->dt, derr, sizeof(derr)) != 0) {
 		snprintf(err, errlen, "%s: %s", sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", derr);
 		platform_free(p);
 		return -1;
 	}
-	if (platform_check(sc, &p->dt, err, errlen) != 0) {
-		platform_free(p);
-		return -1;
+	{
+		/* what the scenario asks of the platform, before any model is made (platform_limits.h) */
+		struct sim_diag d;
+		if (platform_check(sc, &p->dt, &d) != 0) {
+			snprintf(err, errlen, "%s", d.msg);
+			platform_free(p);
+			return -1;
+		}
 	}
 	for (unsigned i = 0; i < sc->n_sources; i++)
 		if (sc->sources[i].arrival == SCENARIO_REPLAY) {
-			if (load_replay(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
+			if (replay_load(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
 				platform_free(p);
 				return -1;
 			}
@@ -348,7 +244,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	/* the interrupt Linux learns from the DT; the SGI transport is discovered by a fast call */
 	p->notif_intid = tr->kind == SCENARIO_SPI || tr->kind == SCENARIO_PPI ? p->dt.notif_intid : (int)tr->intid;
 
-	gic_config_default(&gc, p->ncpus, 256);
+	gic_config_default(&gc, p->ncpus, PLATFORM_GIC_SPIS);
 	gc.prio_bits = sc->platform.prio_bits ? sc->platform.prio_bits : 5;
 	gc.pend_to_wire = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_PEND_TO_WIRE], NULL, &sc->platform.costs.clock);
 	gc.ack_rearb = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_ACK_REARB], NULL, &sc->platform.costs.clock);
@@ -394,7 +290,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	/* TF-A: the platform's secure interrupts (plat interrupt props) */
 	mc.gicd_base = p->dt.gicd_base;
 	mc.gicr_base = p->dt.gicr_base;
-	mc.num_spis = 256;
+	mc.num_spis = PLATFORM_GIC_SPIS;
 	for (unsigned i = 0; i < sc->n_sources && mc.n_sirq < MON_MAX_SECURE_IRQS; i++) {
 		const struct scenario_source *s = &sc->sources[i];
 		if (s->world != SCENARIO_SECURE)

@@ -71,13 +71,6 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		   size_t errlen);
 void platform_free(struct platform *p);
 
-/*
- * Check that the device tree @dt (parsed from the scenario's DTS) agrees
- * with the scenario: CPU count, OP-TEE's conduit, the notification INTID
- * and trigger. Returns 0, or -1 with "file:line:col: key: what" in @err.
- */
-int platform_check(const struct scenario *sc, const struct dt_platform *dt, char *err, size_t errlen);
-
 /* Build only the device tree the scenario's platform would boot with. */
 int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err, size_t errlen);
 

@@ -14,6 +14,7 @@
 #include "sim/stats/notif_assoc.h"
 #include "sim/out/out.h"
 #include "sim/platform.h"
+#include "sim/kernel/symbolize.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
 
@@ -301,6 +302,8 @@ static int run_build(struct platform *p, const struct scenario *sc, enum sim_bac
 		res->status = RUN_BAD_INPUT;
 		return -1;
 	}
+	if (o->stall_events)
+		sim_kernel_set_stall_limit(p->sim.k, o->stall_events);
 	if (add_sink(p, digest_sink, dg, "digest", res) != 0)
 		return -1;
 	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
@@ -499,6 +502,27 @@ static void phase_drain(struct platform *p)
 	sim_run_while(p->sim.k, drain_cond, &d);
 }
 
+/*
+ * Whether the kernel's livelock guard stopped the run; if so, res says
+ * where (RUN_INCOMPLETE): the time, how many events fired there, and the
+ * event that would have fired next, named by its callback.
+ */
+static bool livelocked(const struct platform *p, const struct scenario *sc, struct run_result *res)
+{
+	const struct sim_livelock *l = sim_kernel_livelock(p->sim.k);
+	char fn[160];
+	if (!l)
+		return false;
+	sim_symbolize((const void *)l->fn, fn, sizeof(fn));
+	snprintf(res->msg, sizeof(res->msg),
+		 "%s: the run could not complete: livelock at %" PRIu64 " ps (%.6f ms after boot): %" PRIu64
+		 " events fired without simulated time advancing; the event that keeps rescheduling: %s",
+		 sc->path, l->when, p->booted ? (double)(l->when - p->boot_time) / 1e9 : 0.0, l->events, fn);
+	res->status = RUN_INCOMPLETE;
+	res->sim_end = l->when;
+	return true;
+}
+
 /* The figures tzsim test and compare read from the result. */
 static void collect_metrics(const struct platform *p, const struct run_opts *o, struct run_result *res)
 {
@@ -591,7 +615,10 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (booted) {
 		phase_measure(p, sc, res);
 		phase_drain(p);
-	} else {
+	}
+	if (livelocked(p, sc, res))
+		goto out; /* nothing is written: outputs_abort removes the temporary files */
+	if (!booted) {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
 		res->status = RUN_FAILED;
 	}

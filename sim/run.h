@@ -44,6 +44,7 @@ struct run_opts {
 	bool bless;           /* ... or (re)write it */
 	struct sim_hist *e2e; /* if set: the run's e2e latencies are added here */
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
+	uint64_t stall_events; /* the kernel's livelock guard (kernel.h); 0: SIM_STALL_EVENTS_DEFAULT */
 };
 
 /* run_result.status, which tzsim also uses as its exit status. */
@@ -51,7 +52,10 @@ enum run_status {
 	RUN_OK = 0,
 	RUN_FAILED = 1,    /* an expectation or the golden digest failed, or the platform did not boot */
 	RUN_BAD_INPUT = 2, /* the scenario cannot run as written (unknown SMC name, bad DTS, ...) */
-	RUN_IO_ERROR = 3,  /* an output file could not be written: the run could not complete */
+	/* the run could not complete: a livelock (the kernel's guard stopped it) or an
+	 * output file that could not be written */
+	RUN_INCOMPLETE = 3,
+	RUN_IO_ERROR = RUN_INCOMPLETE,
 };
 
 /* The golden digest check (run_opts.golden). */

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
-T=$(mktemp -d /tmp/tzsim-cli-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
 pass=0; fail=0
@@ -94,10 +94,10 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 # ---- each command's --help lists exactly its options -----------------------------------------
 
 declare -A OPTS=(
-	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
-	[validate]='--help'
-	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
-	[compare]='--help --jobs --kernel --seeds --vary'
+	[run]='--help --json --kernel --output --quiet --seed --stall-events --trace --vary'
+	[validate]='--help --vary'
+	[test]='--bless --golden-dir --help --jobs --junit --kernel --stall-events --tap'
+	[compare]='--help --jobs --kernel --seeds --stall-events --vary'
 	[dtb]='--help --output'
 )
 for c in run validate test compare dtb; do
@@ -293,7 +293,7 @@ check_rc io.stdout_full.exit3 3
 has io.stdout_full.message "$ERR" '^tzsim: stdout: cannot write: No space left on device$'
 tz dtb short.yaml -o short.yaml/x.dtb
 check_rc io.dtb.exit3 3
-has io.dtb.message "$ERR" 'short.yaml: Not a directory'
+has io.dtb.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 # ---- expectations ----------------------------------------------------------------------
 
@@ -436,7 +436,7 @@ check_rc io.test.golden_dir.exit3 3
 has io.test.golden_dir.message "$ERR" '^short.yaml/golden: cannot create: Not a directory$'
 tz test suite --golden-dir golden --junit short.yaml/junit.xml
 check_rc io.test.junit.exit3 3
-has io.test.junit.message "$ERR" 'short.yaml: Not a directory'
+has io.test.junit.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 tz test nosuchdir
 check_rc test.no_dir.exit2 2

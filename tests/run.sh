@@ -5,12 +5,21 @@
 #  2. the SystemC tests, one process per test (tests/sc_run.sh);
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
-#  4. the command-line checks (tests/cli_test.sh), one count per check.
+#  4. the command-line checks (tests/cli_test.sh), one count per check;
+#  5. make install into a temporary DESTDIR and the SystemC examples built
+#     against it (tests/install_test.sh), one count per check.
 # The last line is "N passed, N failed" alone on its line.
 set -u
 BUILD=${BUILD:-build}
 pass=0; fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+
+# Nothing may be left behind (issue 13): every test writes its temporaries under a private
+# TMPDIR, which must be empty at the end, /tmp gains no tzsim-* entry, and no process that
+# inherited this run's mark (a forked run, cpp, dtc, a tzsim) outlives the tests.
+tmp_before=$(compgen -G '/tmp/tzsim-*' | sort)
+export TMPDIR=$(mktemp -d /tmp/tzsim-run-XXXXXX)
+export TZSIM_TEST_MARK="$$-$RANDOM$RANDOM"
 
 echo "== unit tests ($BUILD/tests/unit)"
 out=$("$BUILD/tests/unit" --gtest_brief=1 2>&1); rc=$?
@@ -50,6 +59,53 @@ if [ -x tests/cli_test.sh ]; then
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi
+
+if [ -x tests/robust_test.sh ]; then
+	echo "== hostile input and faults (tests/robust_test.sh)"
+	out=$(BUILD=$BUILD tests/robust_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL' -A4 | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
+if [ -x tests/install_test.sh ]; then
+	echo "== install and the SystemC examples (tests/install_test.sh)"
+	out=$(BUILD=$BUILD tests/install_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL|^    ' | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
+echo "== nothing left behind (temporary files, child processes)"
+sleep 0.3 # children killed at the end of the last test are reaped by now
+left_files=$(find "$TMPDIR" -mindepth 1 2>/dev/null | head -20)
+leaked=""
+for d in /proc/[0-9]*; do
+	pid=${d#/proc/}
+	[ "$pid" = "$$" ] && continue
+	{ mapfile -d '' -t envs <"$d/environ"; } 2>/dev/null || continue
+	for e in "${envs[@]}"; do
+		if [ "$e" = "TZSIM_TEST_MARK=$TZSIM_TEST_MARK" ]; then
+			leaked="$leaked $pid($(tr -d '\0' <"$d/comm" 2>/dev/null))"
+			break
+		fi
+	done
+done
+rm -rf "$TMPDIR"
+tmp_after=$(compgen -G '/tmp/tzsim-*' | sort)
+new_tmp=$(comm -13 <(echo "$tmp_before") <(echo "$tmp_after") | grep -v '^$')
+f=0
+[ -z "$left_files" ] || { echo "FAIL temporary files left in TMPDIR:"; echo "$left_files"; f=$((f + 1)); }
+[ -z "$leaked" ] || { echo "FAIL processes left running:$leaked"; f=$((f + 1)); }
+[ -z "$new_tmp" ] || { echo "FAIL new /tmp entries:"; echo "$new_tmp"; f=$((f + 1)); }
+echo "   $((3 - f)) passed, $f failed"
+add $((3 - f)) "$f"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -46,7 +46,7 @@ if [ -z "$names" ]; then
 	exit 1
 fi
 
-out=$(mktemp -d /tmp/tzsim-sc-run-XXXXXX)
+out=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-sc-run-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
 # One job per test; each writes NAME.log and NAME.rc. xargs keeps JOBS running.

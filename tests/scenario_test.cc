@@ -66,7 +66,7 @@ TEST(ScenarioFile, DirectoryIsNotAScenario)
 	scenario *s = new scenario();
 	sim_diag d;
 	EXPECT_EQ(scenario_load("tests/data/scenarios", nullptr, 0, s, &d), -1);
-	EXPECT_EQ(std::string(d.msg).rfind("tests/data/scenarios: cannot read: ", 0), 0u) << d.msg;
+	EXPECT_STREQ(d.msg, "tests/data/scenarios: not a regular file (a directory)");
 	delete s;
 }
 
@@ -711,8 +711,8 @@ TEST(ScenarioError, ReplayFileMustOpen)
 {
 	Load l = load("sources: [{name: u, arrival: {replay: missing.csv}}]\n", {}, "tests/data/scenarios/x.yaml");
 	EXPECT_EQ(l.rc, -1);
-	EXPECT_EQ(l.msg(), "tests/data/scenarios/x.yaml:1:39: sources[0].arrival.replay: cannot open "
-			   "'tests/data/scenarios/missing.csv': No such file or directory");
+	EXPECT_EQ(l.msg(), "tests/data/scenarios/x.yaml:1:39: sources[0].arrival.replay: "
+			   "tests/data/scenarios/missing.csv: cannot open: No such file or directory");
 }
 
 TEST(ScenarioError, MessagesStayOnOneLine)

@@ -88,6 +88,16 @@ void dev_src_start(struct dev_src *d);
 void dev_src_stop(struct dev_src *d);
 /* A storm: Poisson arrivals at @rate_hz for @dur, then the normal process again. */
 void dev_src_storm(struct dev_src *d, uint64_t rate_hz, sim_time dur);
+/*
+ * dev_src_arrive - one arrival now from outside the arrival process (a
+ * SystemC platform's device line: tzsim::Platform's source inputs). It does
+ * what an arrival of the source's own process does (a UART receives one
+ * item, a timer or TRNG counts one event and pulses its line) and leaves
+ * that process's schedule alone; it acts whether or not the source runs.
+ * A source driven only from outside has no arrivals of its own: give it
+ * `arrival: {replay: /dev/null}`.
+ */
+void dev_src_arrive(struct dev_src *d);
 
 /* The bus callbacks (sim_bus_read_fn shape; @dev is the struct dev_src). */
 int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *val);

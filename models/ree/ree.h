@@ -76,6 +76,8 @@ void ree_attach(struct ree *r, struct mon *m);
 
 #define REE_MAX_WORKLOADS 32
 #define REE_MAX_DEVICES 32
+/* IRQ descriptors: the notification interrupt (or FF-A's SRI) and one per normal-world device */
+#define REE_MAX_IRQS (REE_MAX_DEVICES + 8)
 
 enum ree_dev_kind { REE_DEV_UART = 0, REE_DEV_TIMER, REE_DEV_TRNG };
 
@@ -92,6 +94,17 @@ struct ree_device_config {
 
 /* Add a normal-world device (probed at boot); returns its index, or -1 (more than REE_MAX_DEVICES). */
 int ree_add_device(struct ree *r, const struct ree_device_config *c);
+
+/*
+ * The scheduler's task table holds REE_MAX_TASKS. The model makes at most
+ * REE_TASKS_FIXED tasks (init, the cpuhp control thread, one thread per
+ * threaded IRQ), REE_TASKS_PER_CPU per CPU (kworker, cpuhp, idle for
+ * suspend, a masked window) and one per CPU of each workload; a platform
+ * checks that budget before it adds workloads (a full table is a wiring bug).
+ */
+#define REE_MAX_TASKS 512
+#define REE_TASKS_FIXED (2 + REE_MAX_IRQS)
+#define REE_TASKS_PER_CPU 4
 
 /* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,

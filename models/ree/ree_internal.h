@@ -9,8 +9,9 @@
 #include "sim/kernel/rng.h"
 
 #define REE_MAX_CPUS 64
-#define REE_MAX_IRQS 40 /* the notification IRQ, IPIs, the timer, and every normal-world device */
-#define REE_MAX_TASKS 512
+#ifndef __cplusplus
+_Static_assert(REE_TASKS_FIXED >= 2 + REE_MAX_IRQS, "ree.h: REE_TASKS_FIXED counts init, cpuhp-ctl and the IRQ threads");
+#endif
 
 struct ree;
 struct ree_task;

@@ -10,8 +10,9 @@
  *   cli_compare.c  tzsim compare FILE --vary key.path=a,b,c
  *
  * Commands return the process exit status (enum run_status): 0 ok, 1
- * expectations (or golden digests) failed, 2 bad input or usage, 3 an output
- * could not be written. They print results to stdout, errors and warnings
+ * expectations (or golden digests) failed, 2 bad input or usage, 3 the run
+ * could not complete (a livelock, an output that could not be written);
+ * sim/cleanup.h exits 130/143 on SIGINT/SIGTERM (README: the exit table). They print results to stdout, errors and warnings
  * to stderr.
  */
 #ifndef TZSIM_CLI_H
@@ -62,6 +63,7 @@ enum cli_opt_id {
 	CLI_OPT_TAP,
 	CLI_OPT_JOBS,
 	CLI_OPT_SEEDS,
+	CLI_OPT_STALL_EVENTS,
 	CLI_OPT_HELP,
 };
 
@@ -127,6 +129,7 @@ struct cli_args {
 	const char *junit;
 	uint64_t jobs;          /* -j; 0: the number of CPUs */
 	uint64_t seeds;         /* default 3 */
+	uint64_t stall_events;  /* --stall-events; 0: the kernel's default */
 };
 
 static inline bool cli_given(const struct cli_args *a, enum cli_opt_id id) { return a->given >> id & 1; }

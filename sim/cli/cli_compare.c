@@ -5,7 +5,9 @@
  * printed side by side (median and spread of the e2e latency, counts
  * summed over seeds). Every variant must load before anything runs.
  * Exit status 1 when a run ends in an error (failed expect checks alone
- * do not count), 2 on bad usage or a variant that does not load.
+ * do not count), 2 on bad usage or a variant that does not load, 3 when a
+ * run could not complete (the livelock guard stopped it; it shows as ERROR
+ * with its message like any other error).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -102,7 +104,8 @@ int cli_compare(const struct cli_args *a)
 			snprintf(j->path, sizeof(j->path), "%s", file);
 			snprintf(j->vary, sizeof(j->vary), "%s=%s", key, vals[k]);
 			j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true,
-						  .seed_given = true, .seed = sc->seed + s };
+						  .seed_given = true, .seed = sc->seed + s,
+						  .stall_events = a->stall_events };
 		}
 	cli_run_jobs(jobs, njobs, parallel);
 	printf("tzsim compare: %s, %s over %" PRIu64 " seed%s (from %" PRIu64 ")\n", file, key, seeds,
@@ -139,8 +142,12 @@ int cli_compare(const struct cli_args *a)
 					break;
 				}
 			}
-			rc = 1;
+			if (rc < 1)
+				rc = 1;
 		}
+		for (uint64_t s = 0; s < seeds; s++)
+			if (jobs[k * (int)seeds + (int)s].res.status == RUN_INCOMPLETE)
+				rc = RUN_INCOMPLETE;
 	}
 	free(jobs);
 	free(sc);

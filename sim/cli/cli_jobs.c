@@ -8,6 +8,7 @@
  * child writes no files unless the job's run options ask for them.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/cleanup.h"
 #include "sim/cli/cli.h"
 #include "sim/out/digest.h"
 #include "sim/scenario/scenario.h"
@@ -81,8 +83,13 @@ void cli_run_jobs(struct job *jobs, int n, int parallel)
 				continue;
 			}
 			fflush(NULL);
+			/* no signal between the fork and the registration (sim/cleanup.h) */
+			sigset_t all, old;
+			sigfillset(&all);
+			sigprocmask(SIG_BLOCK, &all, &old);
 			j->pid = fork();
 			if (j->pid < 0) {
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				j->res.status = 2;
 				snprintf(j->res.msg, sizeof(j->res.msg), "fork: %s", strerror(errno));
 				close(fds[0]);
@@ -91,9 +98,13 @@ void cli_run_jobs(struct job *jobs, int n, int parallel)
 				continue;
 			}
 			if (j->pid == 0) {
+				cleanup_after_fork(); /* the parent's temporaries and children are the parent's */
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				close(fds[0]);
 				child_run(j, fds[1]);
 			}
+			cleanup_add_job(j->pid); /* on SIGINT/SIGTERM: told to stop, and waited for */
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			close(fds[1]);
 			j->fd = fds[0];
 			running++;
@@ -128,6 +139,7 @@ void cli_run_jobs(struct job *jobs, int n, int parallel)
 			while (got < sizeof(tmp) && (r = read(j->fd, (char *)&tmp + got, sizeof(tmp) - got)) > 0)
 				got += (size_t)r;
 			close(j->fd);
+			cleanup_forget_job(pid);
 			if (got == sizeof(tmp)) {
 				j->res = tmp.res;
 				memcpy(j->name, tmp.name, sizeof(j->name));

@@ -47,7 +47,7 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_TRACE, .name = "trace", .arg = "LIST", .cmds = CLI_RUN, .kind = CLI_TRACE, .field = F(trace),
 	  .expect = "none or a list of csv, perfetto, vcd, hgrm",
 	  .help = "outputs from csv,perfetto,vcd,hgrm (default: the scenario's); none: no file at all" },
-	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN, .kind = CLI_ASSIGN_LIST,
+	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN | CLI_VALIDATE, .kind = CLI_ASSIGN_LIST,
 	  .field = F(vary), .expect = "key.path=value",
 	  .help = "override one scenario key (key.path=value); repeatable, applied in order" },
 	{ .id = CLI_OPT_JSON, .name = "json", .cmds = CLI_RUN, .kind = CLI_FLAG, .field = F(json),
@@ -74,13 +74,17 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_KERNEL, .name = "kernel", .arg = "K", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
 	  .kind = CLI_KERNEL, .field = F(kernel), .expect = "native or systemc",
 	  .help = "event kernel: native or systemc (default: the scenario's kernel, native)" },
+	{ .id = CLI_OPT_STALL_EVENTS, .name = "stall-events", .arg = "N", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
+	  .kind = CLI_NUMBER, .field = F(stall_events), .min = 1, .max = UINT64_MAX, .expect = "a positive integer",
+	  .help = "livelock guard: stop a run (exit 3) after N events at one simulated time (default 10^8)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
 };
 
 static const char exit_statuses[] = "exit status: 0 ok, 1 expectations failed, 2 bad input or usage,\n"
-				    "             3 the run could not complete (I/O failure)\n";
+				    "             3 the run could not complete (livelock, I/O failure),\n"
+				    "             130 interrupted (SIGINT), 143 terminated (SIGTERM)\n";
 
 int cli_usage_error(const struct cli_command *command, const char *fmt, ...)
 {

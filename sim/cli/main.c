@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cleanup.h"
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
 #include "sim/platform.h"
@@ -44,6 +45,7 @@ static int cmd_run(const struct cli_args *a)
 		.seed = a->seed,
 		.quiet = a->quiet,
 		.json = a->json,
+		.stall_events = a->stall_events,
 	};
 	const char *file = a->operand;
 	struct scenario *sc;
@@ -71,46 +73,44 @@ static int cmd_run(const struct cli_args *a)
 	return rc;
 }
 
+/*
+ * Load the scenario and build its platform without running it: the same
+ * code path as run up to the first event, so validate accepts exactly what
+ * run can run (platform_build checks the device tree, the replay files and
+ * every limit the platform has, sim/platform_limits.h).
+ */
 static int cmd_validate(const struct cli_args *a)
 {
 	const char *file = a->operand;
-	struct scenario *sc;
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct platform *p = calloc(1, sizeof(*p));
 	struct sim_diag d;
 	char msg[1024];
 	int rc = 0;
-	sc = malloc(sizeof(*sc));
-	if (!sc) {
+	if (!sc || !p) {
 		fputs("tzsim: out of memory\n", stderr);
+		free(sc);
+		free(p);
 		return 2;
 	}
-	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
+	if (scenario_load(file, a->vary.v, a->vary.n, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		rc = 2;
 	} else if (run_check_names(sc, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "%s\n", msg);
 		rc = 2;
+	} else if (platform_build(p, sc, SIM_BACKEND_NATIVE, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "%s\n", msg); /* names the file: the scenario's, the DTS or a replay file */
+		rc = 2;
 	} else {
-		void *blob = NULL;
-		size_t len;
-		struct dt_platform dt;
-		if (platform_dtb(sc, &blob, &len, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s\n", msg); /* already names the DTS */
-			rc = 2;
-		} else if (dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s: %s\n", sc->platform.dts[0] ? sc->platform.dts : file, msg);
-			rc = 2;
-		} else if (platform_check(sc, &dt, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s\n", msg);
-			rc = 2;
-		} else {
-			printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
-			       file, sc->name, dt.cpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
-			       sc->n_workloads, sc->n_timeline, sc->n_expect);
-		}
-		free(blob);
+		printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
+		       file, sc->name, p->ncpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
+		       sc->n_workloads, sc->n_timeline, sc->n_expect);
+		platform_free(p);
 	}
 	scenario_free(sc);
 	free(sc);
+	free(p);
 	return rc;
 }
 
@@ -189,6 +189,8 @@ static int dispatch(int argc, char **argv)
 /* A summary that did not reach stdout (a full disk, a closed pipe) is an I/O failure too. */
 int main(int argc, char **argv)
 {
+	/* SIGINT, SIGTERM: remove the temporaries, stop the children, exit 130 / 143 (sim/cleanup.h) */
+	cleanup_install_signals();
 	int rc = dispatch(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "tzsim: stdout: cannot write: %s\n", strerror(errno ? errno : EIO));

@@ -19,11 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/infile.h"
 #include "sim/scenario/scenario_internal.h"
 
-#define MAX_FILE_BYTES (16u << 20)
 
 /* ---- sections ------------------------------------------------------------------------------ */
+
+static struct scenario_pos pos_of(const struct ynode *n) { return (struct scenario_pos){ n->line, n->col }; }
 
 static int parse_stop(struct vctx *c, const struct ynode *n)
 {
@@ -87,11 +89,9 @@ static int parse_platform(struct vctx *c, const struct ynode *n)
 
 	if (scn_check_map(c, n, keys))
 		return -1;
-	p->pos = (struct scenario_pos){ n->line, n->col };
-	WITH_KEY(c, n, "dts", v, (p->dts_pos = (struct scenario_pos){ v->line, v->col }, scn_get_path(c, v, p->dts)));
+	WITH_KEY(c, n, "dts", v, scn_get_path(c, v, p->dts) || (c->s->at.platform_dts = pos_of(v), 0));
 	WITH_KEY(c, n, "cpus", v,
-		 (p->cpus_given = true, p->cpus_pos = (struct scenario_pos){ v->line, v->col },
-		  scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus)));
+		 scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus) || (c->s->at.platform_cpus = pos_of(v), 0));
 	WITH_KEY(c, n, "costs", v, parse_costs_preset(c, v, &at_hz));
 	const struct ynode *clock = ynode_get(n, "clock", NULL);
 	if (clock) {
@@ -185,12 +185,11 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v));
 	t->kind = (enum scenario_transport)v;
 	t->intid = def_intid[t->kind];
-	t->pos = (struct scenario_pos){ n->line, n->col };
 	WITH_KEY(c, n, "intid", x,
-		 (t->intid_pos = (struct scenario_pos){ x->line, x->col }, scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid)));
+		 scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid) || (c->s->at.transport_intid = pos_of(x), 0));
 	const char *kn = kinds[t->kind];
 	WITH_KEY(c, n, "trigger", x,
-		 (t->trigger_pos = (struct scenario_pos){ x->line, x->col }, 0) || scn_get_enum(c, x, triggers, &v) ||
+		 scn_get_enum(c, x, triggers, &v) ||
 			 ((t->trigger = (enum scenario_trigger)v) == SCENARIO_LEVEL && t->kind != SCENARIO_SPI &&
 			  scn_fail(c, x, "level applies only to kind spi (kind is %s)", kn)));
 	WITH_KEY(c, n, "routing", x,
@@ -200,6 +199,7 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	const struct ynode *tg = ynode_get(n, "target", NULL);
 	if (tg) {
 		size_t mark = scn_push_key(c, "target");
+		c->s->at.transport_target = pos_of(tg);
 		if (tg->kind == YNODE_SEQ) {
 			if (parse_cpu_list(c, tg, &t->target_cpus))
 				return -1;
@@ -254,13 +254,20 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 	case SCENARIO_PERIODIC:
 		if (scn_get_time(c, v, false, &src->period))
 			return -1;
+		if (src->period < scn_min_period(c)) {
+			char lo[32], hi[32];
+			return scn_fail(c, v, "%.64s is out of range %s..3600s (at most %s of arrivals: one per %llu "
+					      "PE cycles, faster than the platform can take interrupts)",
+					v->str, scn_fmt_time(lo, sizeof(lo), scn_min_period(c)),
+					scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES);
+		}
 		break;
 	case SCENARIO_POISSON:
-		if (scn_get_freq(c, v, 1, UINT64_MAX, &src->rate_hz))
+		if (scn_get_rate(c, v, &src->rate_hz))
 			return -1;
 		break;
 	case SCENARIO_BURST: {
-		uint64_t count;
+		uint64_t count = 1;
 		if (scn_check_map(c, v, burst_keys))
 			return -1;
 		if (scn_require(c, v, burst_keys))
@@ -269,6 +276,17 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 		src->burst_count = (unsigned)count;
 		WITH_KEY(c, v, "every", x, scn_get_time(c, x, false, &src->burst_every));
 		WITH_KEY(c, v, "spacing", x, scn_get_time(c, x, true, &src->burst_spacing));
+		/* on average at most the rate the platform takes: count arrivals per period */
+		if ((unsigned __int128)count * scn_min_period(c) > src->burst_every) {
+			char lo[32], hi[32];
+			const struct ynode *ev = ynode_get(v, "every", NULL);
+			scn_push_key(c, "every");
+			return scn_fail(c, ev, "a burst of %llu every %.64s is too fast: every must be at least %s "
+					       "(at most %s of arrivals on average, one per %llu PE cycles)",
+					(unsigned long long)count, ev->str,
+					scn_fmt_time(lo, sizeof(lo), (sim_time)count * scn_min_period(c)),
+					scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES);
+		}
 		unsigned __int128 span = (unsigned __int128)(count - 1) * src->burst_spacing;
 		if (span >= src->burst_every) {
 			scn_push_key(c, "spacing");
@@ -280,12 +298,12 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 		break;
 	}
 	case SCENARIO_REPLAY: {
+		char err[SCENARIO_PATH_MAX + 128];
 		if (scn_get_path(c, v, src->replay))
 			return -1;
-		FILE *f = fopen(src->replay, "r");
-		if (!f)
-			return scn_fail(c, v, "cannot open '%s': %s", src->replay, strerror(errno));
-		fclose(f);
+		/* its lines are read and checked when the platform is built (tzsim validate builds it) */
+		if (sim_check_file(src->replay, SCENARIO_MAX_REPLAY_BYTES, err, sizeof(err)) != 0)
+			return scn_fail(c, v, "%s", err);
 		break;
 	}
 	}
@@ -325,6 +343,8 @@ static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 	size_t mark = scn_push_key(c, "intid");
 	if (in && scn_get_uint(c, in, 32, 1019, &src->intid))
 		return -1;
+	if (in)
+		src->intid_pos = pos_of(in);
 	for (unsigned i = 0; i < idx; i++)
 		if (s->sources[i].intid == src->intid)
 			return scn_fail(c, in ? in : n, "intid %u is also used by source '%s'", src->intid,
@@ -352,13 +372,26 @@ static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 	return 0;
 }
 
+/* A cpu_bound chunk averages at least SCENARIO_MIN_WORK: a zero-length chunk never lets time advance. */
+static int check_work(struct vctx *c, const struct ynode *n, const struct sim_cost *w)
+{
+	double mean = sim_dist_mean(&w->d);
+	if (w->unit == SIM_COST_CYCLES)
+		mean = mean * (double)SIM_S / (double)c->s->platform.costs.clock.hz;
+	if (mean >= (double)SCENARIO_MIN_WORK)
+		return 0;
+	return scn_fail(c, n, "a cpu_bound chunk must average at least 1us (this one averages %.3gps): a chunk "
+			      "is a scheduler slice, and one of no length never lets simulated time advance",
+			mean > 0 ? mean : 0.0);
+}
+
 static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 {
 	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", NULL };
 	static const char *const kinds[] = { "ta_invoke", "cpu_bound", NULL };
 	struct scenario *s = c->s;
 	struct scenario_workload *w = &s->workloads[idx];
-	unsigned v;
+	unsigned v = 0;
 
 	if (scn_check_map(c, n, keys))
 		return -1;
@@ -390,13 +423,13 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 	}
 	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL))
 		return scn_missing(c, n, "rate");
-	WITH_KEY(c, n, "rate", x, scn_get_freq(c, x, 1, UINT64_MAX, &w->rate_hz));
+	WITH_KEY(c, n, "rate", x, scn_get_rate(c, x, &w->rate_hz));
 	w->secure_work = sim_cost_ps((double)(50 * SIM_US));
 	w->work = sim_cost_ps((double)SIM_MS);
 	WITH_KEY(c, n, "secure_work", x, scn_get_cost(c, x, &w->secure_work));
-	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work));
+	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work) || check_work(c, x, &w->work));
 	w->cpus = s->platform.cpus >= 64 ? UINT64_MAX : (1ull << s->platform.cpus) - 1;
-	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus));
+	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus) || (w->cpus_pos = pos_of(x), 0));
 	return 0;
 }
 
@@ -554,43 +587,13 @@ int scenario_load_string(const char *text, const char *fake_path, const char *co
 int scenario_load(const char *path, const char *const *overrides, int n_overrides, struct scenario *out,
 		  struct sim_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		scn_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+	char *buf, err[sizeof(diag->msg)];
+	size_t len;
+	int rc = -1;
+	if (sim_read_file(path, SCENARIO_MAX_FILE_BYTES, &buf, &len, err, sizeof(err)) != 0) {
+		scn_diag_set(diag, "%s", err);
 		return -1;
 	}
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	int rc = -1;
-	if (!buf) {
-		scn_diag_set(diag, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= MAX_FILE_BYTES) {
-				scn_diag_set(diag, "%s: too large (over %u MiB)", path, MAX_FILE_BYTES >> 20);
-				goto out;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				scn_diag_set(diag, "%s: out of memory", path);
-				goto out;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				scn_diag_set(diag, "%s: cannot read: %s", path, strerror(errno));
-				goto out;
-			}
-			break;
-		}
-	}
-	buf[len] = 0;
 	const char *nul = memchr(buf, 0, len);
 	if (nul) {
 		unsigned line = 1, col = 1;
@@ -605,7 +608,6 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
 	rc = scenario_load_string(buf, path, overrides, n_overrides, out, diag);
 out:
 	free(buf);
-	fclose(f);
 	return rc;
 }
 
@@ -627,12 +629,4 @@ const char *scenario_op_name(enum scenario_op op)
 {
 	static const char *const n[] = { "<", "<=", ">", ">=", "==", "!=" };
 	return (unsigned)op < 6 ? n[op] : "?";
-}
-
-void scenario_where(const struct scenario *s, struct scenario_pos pos, const char *key, char *buf, size_t len)
-{
-	if (pos.line)
-		snprintf(buf, len, "%s:%u:%u: %s", s->path, pos.line, pos.col, key);
-	else
-		snprintf(buf, len, "%s: %s (--vary)", s->path, key);
 }

@@ -115,6 +115,22 @@ extern "C" {
 #define SCENARIO_TEXT_MAX 256      /* description, expect text (longer is an error) */
 #define SCENARIO_PATH_MAX 1024     /* resolved paths (longer is an error) */
 
+/*
+ * Bounds on values (README "Limits" says why). Every time is at most
+ * SCENARIO_MAX_TIME, so sums of a few (boot + stop.after + drain, at + for)
+ * stay far below 2^64 ps; a cost is at most SCENARIO_MAX_TIME or
+ * SCENARIO_MAX_COST_CYCLES; an arrival rate (poisson, storm, ta_invoke,
+ * load; periodic and burst as their average) is at most the PE clock /
+ * SCENARIO_RATE_CYCLES, faster than the platform can take interrupts.
+ */
+#define SCENARIO_MAX_TIME (3600ull * SIM_S)          /* 1 h */
+#define SCENARIO_MAX_COST_CYCLES 1000000000000ull    /* 10^12 cycles */
+#define SCENARIO_RATE_CYCLES 100ull                  /* one arrival per 100 PE cycles at most */
+#define SCENARIO_MIN_WORK (1 * SIM_US)               /* cpu_bound work: the least mean chunk */
+#define SCENARIO_MAX_FILE_BYTES (1u << 20)           /* a scenario file: 1 MiB */
+#define SCENARIO_MAX_REPLAY_BYTES (16u << 20)        /* a replay file: 16 MiB */
+#define SCENARIO_MAX_REPLAY_RECORDS 1000000u         /* records in one replay file */
+
 /* One diagnostic line; see the top of this file for its shape. */
 struct sim_diag {
 	char msg[512];
@@ -161,8 +177,6 @@ struct scenario_platform {
 	struct sim_costs costs;
 	bool cost_overridden[SIM_COST_COUNT];
 	unsigned prio_bits;
-	bool cpus_given;             /* platform.cpus was written (else the default or the DT's count) */
-	struct scenario_pos pos, dts_pos, cpus_pos; /* where platform, its dts and cpus were written */
 };
 
 struct scenario_transport_cfg {
@@ -173,7 +187,6 @@ struct scenario_transport_cfg {
 	enum scenario_sgi_target target;
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
-	struct scenario_pos pos, intid_pos, trigger_pos; /* where transport, its intid and trigger were written */
 };
 
 struct scenario_source {
@@ -192,6 +205,7 @@ struct scenario_source {
 	struct sim_cost top_half, bottom_half, per_item;
 	unsigned fifo;
 	struct scenario_pos pos; /* the source's mapping */
+	struct scenario_pos intid_pos; /* its intid (line 0: default or --vary) */
 };
 
 struct scenario_workload {
@@ -202,6 +216,7 @@ struct scenario_workload {
 	struct sim_cost work;    /* CPU_BOUND: one chunk */
 	uint64_t cpus;           /* bit n = cpu n */
 	struct scenario_pos pos;
+	struct scenario_pos cpus_pos; /* its cpus (line 0: default or --vary) */
 };
 
 struct scenario_event {
@@ -257,6 +272,10 @@ struct scenario {
 	struct scenario_expect expect[SCENARIO_MAX_EXPECT];
 	struct scenario_smc_fn smc_fns[SCENARIO_MAX_SMC_TOTAL];
 	unsigned outputs;               /* SCENARIO_TRACE_* */
+	/* where keys that the platform checks further were written (line 0: default or --vary) */
+	struct {
+		struct scenario_pos platform_cpus, platform_dts, transport_intid, transport_target;
+	} at;
 };
 
 /*
@@ -291,13 +310,6 @@ int scenario_load_string(const char *text, const char *fake_path, const char *co
 /* Release what a loaded scenario holds. struct scenario owns no memory
  * today, so this only clears it; call it anyway. */
 void scenario_free(struct scenario *s);
-
-/*
- * scenario_where - "file:line:col: @key" for a key written at @pos, or
- * "file: @key (--vary)" for one an override made (line 0): how an error
- * found after loading (against the device tree, the platform) names it.
- */
-void scenario_where(const struct scenario *s, struct scenario_pos pos, const char *key, char *buf, size_t len);
 
 /* Names for messages and outputs. */
 const char *scenario_transport_name(enum scenario_transport t);
