@@ -13,7 +13,11 @@
  *    (IRQ_WAKE_THREAD, IRQTF_RUNTHREAD coalescing), per-CPU IRQs
  *    (request_percpu_irq, enable/disable per CPU), affinity written to
  *    GICD_IROUTER, EOImode 0 or 1 (EOIR, or EOIR + DIR);
- *  - workqueues: per-CPU workers, WORK_STRUCT_PENDING coalescing;
+ *  - workqueues (ree_wq.c, kernel/workqueue.c): per-CPU worker pools shared
+ *    by every per-CPU workqueue, a pool_workqueue per (workqueue, CPU) with
+ *    max_active 1 and an inactive list, WORK_STRUCT_PENDING coalescing and
+ *    the non-reentrancy rule (an item queued while it runs in another CPU's
+ *    pool runs again there);
  *  - cpuhp: teardown (per-CPU IRQs off, workqueue unbind, IRQ migration,
  *    PSCI CPU_OFF) and startup (PSCI CPU_ON, GIC CPU init, per-CPU IRQs on);
  *    CPU_SUSPEND for idle;

@@ -26,7 +26,9 @@ struct ree_ffa {
 	int step;                     /* probe step */
 	unsigned sri;                 /* the Schedule Receiver Interrupt's INTID */
 	unsigned bh_id;               /* the notification id bound for the bottom half */
-	struct ree_work sri_work[REE_MAX_CPUS];
+	/* ffa_init_pcpu_irq: ONE sched_recv_irq_work on create_workqueue("ffa_pcpu_irq_notification") */
+	struct ree_work sched_recv_irq_work;
+	struct ree_wq *notif_pcpu_wq;
 	bool sri_first[REE_MAX_CPUS];
 };
 
@@ -43,8 +45,8 @@ static void work_fn(struct ree_task *t, struct pe *pe);
 static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
-	/* ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
-	ree_queue_work_on(r, pe_id(pe), &r->ffa->sri_work[pe_id(pe)], pe);
+	/* driver.c ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
+	ree_queue_work(r, r->ffa->notif_pcpu_wq, &r->ffa->sched_recv_irq_work, pe);
 	ree_irq_handled(r, pe, IRQ_HANDLED);
 }
 
@@ -97,12 +99,12 @@ static void probe_ret(void *ctx, struct pe *pe)
 		r->ffa->sri = (unsigned)x[2];
 		d = ree_request_irq(r, r->ffa->sri, true, false, sri_handler, NULL, "ARM-FFA-SRI");
 		r->optee->notif_irq = d;
-		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++) {
-			r->ffa->sri_work[cpu].fn = work_fn;
-			r->ffa->sri_work[cpu].data = r;
+		/* ffa_init_pcpu_irq: INIT_WORK(&sched_recv_irq_work), create_workqueue("ffa_pcpu_irq_notification") */
+		ree_init_work(&r->ffa->sched_recv_irq_work, work_fn, r, "sched_recv_irq_work");
+		r->ffa->notif_pcpu_wq = ree_create_workqueue(r, "ffa_pcpu_irq_notification");
+		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++)
 			if (r->cpu[cpu].online)
 				ree_percpu_irq_enable(r, r->pes[cpu], d, true);
-		}
 		r->ffa->step = F_CAPS;
 		probe_call(t, pe, c);
 		return;

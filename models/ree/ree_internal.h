@@ -51,14 +51,25 @@ struct ree_task {
 	struct ree_task *next;   /* runqueue link */
 	void *data;
 	struct optee_call call;  /* the OP-TEE call this task makes */
+	struct ree_worker *worker; /* a kworker: its workqueue worker (ree_wq.c), else NULL */
 };
 
-/* A workqueue item (struct work_struct). */
+struct ree_wq;
+struct ree_pwq;
+struct ree_worker;
+
+/*
+ * A work item (struct work_struct). Its function runs in a kworker task and
+ * calls ree_work_done() when it has finished.
+ */
 struct ree_work {
 	bool pending;            /* WORK_STRUCT_PENDING_BIT */
-	ree_task_fn fn;          /* runs in the worker task; calls ree_work_done when finished */
+	ree_task_fn fn;
 	void *data;
-	struct ree_work *next;
+	const char *name;
+	int last_pool;           /* get_work_pool(): the CPU pool it was last queued on or ran in; -1: none */
+	struct ree_pwq *pwq;     /* get_work_pwq(): where it is queued (active or inactive) */
+	struct ree_work *next;   /* on a pool's worklist or a pwq's inactive list */
 };
 
 struct ree_cpu {
@@ -66,9 +77,6 @@ struct ree_cpu {
 	struct ree_task *rq_head[PRIO_COUNT], *rq_tail[PRIO_COUNT];
 	bool online;
 	bool need_resched;
-	struct ree_task *kworker;
-	struct ree_work *wq_head, *wq_tail;
-	struct ree_work *wq_running;
 	struct pe *pe;
 };
 
@@ -119,6 +127,7 @@ struct ree {
 	struct ree_ffa *ffa;          /* ree_ffa.c: the arm_ffa driver */
 	struct ree_hotplug *hp;       /* ree_hotplug.c: cpuhp, cpuidle and masked-window tasks */
 	struct ree_workloads *wl;     /* ree_workload.c */
+	struct ree_wqs *wqs;          /* ree_wq.c: worker pools and workqueues */
 };
 
 /* ree_sched.c */
@@ -132,12 +141,32 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume);
 void ree_schedule(struct ree *r, struct pe *pe);
 void ree_migrate_tasks(struct ree *r, unsigned from);
 void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b);
-void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from);
-void ree_work_done(struct ree *r, struct pe *pe);
 void ree_sched_init_cpu(struct ree *r, unsigned cpu);
 void ree_sched_free(struct ree *r);
 void ree_wake_elsewhere(struct ree *r, struct ree_task *t);
+
+/*
+ * ree_wq.c: workqueues (kernel/workqueue.c). Each CPU has one worker pool of
+ * normal priority shared by every per-CPU workqueue; each (workqueue, CPU)
+ * has a pool_workqueue with max_active and an inactive list.
+ */
+int ree_wq_init(struct ree *r);
+void ree_wq_free(struct ree *r);
+/* create_workqueue(@name): per-CPU, max_active 1 (alloc_workqueue(__WQ_LEGACY | WQ_MEM_RECLAIM, 1)). */
+struct ree_wq *ree_create_workqueue(struct ree *r, const char *name);
+/* INIT_WORK */
+void ree_init_work(struct ree_work *w, ree_task_fn fn, void *data, const char *name);
+/*
+ * queue_work(@wq, @w) from @pe's CPU (WORK_CPU_UNBOUND: the local CPU's
+ * pwq, unless the item still runs in another pool). Returns false, doing
+ * nothing, when the item is already pending.
+ */
+bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe);
+/* The running work item has finished (its function calls this in its kworker). */
+void ree_work_done(struct ree *r, struct pe *pe);
+/* CPUHP_AP_WORKQUEUE_ONLINE: teardown (unbind_workers) and startup (rebind_workers). */
 void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from);
+void ree_wq_rebind(struct ree *r, unsigned cpu);
 
 /* ree_irq.c */
 int ree_irq_init(struct ree *r);

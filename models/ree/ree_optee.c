@@ -273,9 +273,12 @@ static void drain_finish(struct ree *r, struct pe *pe)
 	struct ree_irq *d = r->optee->notif_irq;
 	bool bh = r->optee->drain_bh[pe_id(pe)];
 	if (d->percpu) {
-		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
+		/*
+		 * smc_abi.c notif_pcpu_irq_handler: queue_work(notif_pcpu_wq, &notif_pcpu_work), the one
+		 * item, on the local CPU unless it still runs elsewhere (ree_wq.c)
+		 */
 		if (bh)
-			ree_queue_work_on(r, pe_id(pe), &r->optee->pcpu_work[pe_id(pe)], pe);
+			ree_queue_work(r, r->optee->notif_pcpu_wq, &r->optee->notif_pcpu_work, pe);
 		ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
@@ -486,10 +489,9 @@ static void probe_ret(void *ctx, struct pe *pe)
 			d = ree_request_irq(r, id, true, r->cfg.notif_level, notif_irq_handler, NULL,
 					    "optee_pcpu_notification");
 			r->optee->notif_irq = d;
-			for (unsigned c = 0; c < r->cfg.num_pes; c++) {
-				r->optee->pcpu_work[c].fn = notif_work_fn;
-				r->optee->pcpu_work[c].data = r;
-			}
+			/* init_pcpu_irq: INIT_WORK(&notif_pcpu_work), create_workqueue("optee_pcpu_notification") */
+			ree_init_work(&r->optee->notif_pcpu_work, notif_work_fn, r, "notif_pcpu_work");
+			r->optee->notif_pcpu_wq = ree_create_workqueue(r, "optee_pcpu_notification");
 			/* cpuhp_setup_state: the startup callback runs on every online CPU */
 			for (unsigned c = 0; c < r->cfg.num_pes; c++)
 				if (r->cpu[c].online)

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * models/ree/ree_sched.c: per-CPU run queues, wake-ups, preemption and
- * workqueues (protocol.md §2.4: queue_work on a per-CPU workqueue goes to
- * the local CPU; PENDING coalesces; a queue_work during execution runs the
- * item once more).
+ * models/ree/ree_sched.c: per-CPU run queues, wake-ups and preemption
+ * (workqueues are in ree_wq.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,76 +234,10 @@ void ree_wake_elsewhere(struct ree *r, struct ree_task *t)
 	ree_wake(r, t, NULL);
 }
 
-/* ---- workqueues ------------------------------------------------------------- */
-
-static void worker_loop(struct ree_task *t, struct pe *pe)
-{
-	struct ree *r = t->r;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	struct ree_work *w = c->wq_head;
-	if (!w) {
-		ree_block(r, pe, worker_loop);
-		return;
-	}
-	c->wq_head = w->next;
-	if (!c->wq_head)
-		c->wq_tail = NULL;
-	/* process_one_work clears PENDING before it calls the function */
-	w->pending = false;
-	c->wq_running = w;
-	w->fn(t, pe);
-}
-
-void ree_work_done(struct ree *r, struct pe *pe)
-{
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	c->wq_running = NULL;
-	ree_yield(r, pe, worker_loop);
-}
-
-void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from)
-{
-	struct ree_cpu *c;
-	if (w->pending)
-		return; /* test_and_set_bit(WORK_STRUCT_PENDING_BIT): already queued */
-	w->pending = true;
-	if (!r->cpu[cpu].online)
-		cpu = (unsigned)first_online(r); /* a DISASSOCIATED pool's work runs anywhere */
-	c = &r->cpu[cpu];
-	w->next = NULL;
-	if (c->wq_tail)
-		c->wq_tail->next = w;
-	else
-		c->wq_head = w;
-	c->wq_tail = w;
-	ree_wake(r, c->kworker, from);
-}
-
-/* Hand a dying CPU's queued work to an online CPU (workqueue unbind). */
-void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from)
-{
-	struct ree_cpu *c = &r->cpu[cpu];
-	struct ree_work *w = c->wq_head;
-	c->wq_head = c->wq_tail = NULL;
-	while (w) {
-		struct ree_work *n = w->next;
-		w->pending = false;
-		ree_queue_work_on(r, (unsigned)first_online(r), w, from);
-		w = n;
-	}
-}
-
 void ree_sched_free(struct ree *r)
 {
 	for (unsigned i = 0; i < r->ntasks; i++)
 		free(r->tasks[i]);
 }
 
-void ree_sched_init_cpu(struct ree *r, unsigned cpu)
-{
-	char name[32];
-	struct ree_cpu *c = &r->cpu[cpu];
-	c->pe = r->pes[cpu];
-	snprintf(name, sizeof(name), "kworker/%u", cpu);
-	c->kworker = ree_task_new(r, name, (int)cpu, PRIO_NORMAL, worker_loop);
-}
+void ree_sched_init_cpu(struct ree *r, unsigned cpu) { r->cpu[cpu].pe = r->pes[cpu]; }

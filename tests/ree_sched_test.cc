@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * tests/ree_sched_test.cc: the Linux model's workqueues and scheduler
+ * (models/ree/ree_wq.c, ree_sched.c, ree_fair.c) against the Linux 6.12
+ * rules they follow, on the whole platform (tests/plat_harness.h) and, for
+ * the fair class's arithmetic, on one run queue alone.
+ *
+ * The bottom half's yielding call is found in the trace by its tag: the
+ * Linux model starts DO_BOTTOM_HALF as a path serving PE_NOTIF_ANY
+ * (models/cpu/pe.h, Tags), and a TA invocation serves nothing (tag 0). The
+ * call is in flight on a CPU from its first Non-secure CALL_WITH_*ARG (or
+ * FFA_MSG_SEND_DIRECT_REQ) to the return that ends it (OPTEE_SMC_RETURN_OK,
+ * or the direct response that is not an RPC).
+ *
+ * Upstream sources cited: Linux 6.12 kernel/workqueue.c ("wq.c"),
+ * kernel/sched/fair.c, kernel/sched/core.c, drivers/tee/optee/smc_abi.c,
+ * ffa_abi.c, drivers/firmware/arm_ffa/driver.c; the facts are collected in
+ * the project's fidelity research notes for issue 12.
+ */
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "plat_harness.h"
+
+namespace {
+
+constexpr uint32_t kRfr = OPTEE_SMC_CALL_RETURN_FROM_RPC;
+constexpr int NS = SIM_WORLD_NS, S = SIM_WORLD_S;
+
+struct Plat : PlatHarness {
+	Plat() : PlatHarness("ree_sched.yaml") {}
+	sim_time t0() const { return p->boot_time; }
+	void run_to(sim_time at) { sim_run_until(p->sim.k, p->boot_time + at); }
+	void finish(sim_time drain = 10 * SIM_MS)
+	{
+		platform_stop_sources(p.get());
+		sim_run_until(p->sim.k, now() + drain);
+		platform_finish(p.get());
+	}
+};
+
+/* One DO_BOTTOM_HALF yielding call: where it ran and when. */
+struct Call {
+	int cpu;
+	sim_time start, end;
+};
+
+bool is_call_fid(uint64_t fid)
+{
+	return fid == OPTEE_SMC_CALL_WITH_REGD_ARG || fid == OPTEE_SMC_CALL_WITH_ARG ||
+	       fid == OPTEE_SMC_CALL_WITH_RPC_ARG || (uint32_t)fid == FFA_MSG_SEND_DIRECT_REQ_32;
+}
+
+/*
+ * The yielding calls that serve notifications (tag PE_NOTIF_ANY), from the
+ * first Non-secure call to the return that ends it. SMC ABI: the return with
+ * x0 == OPTEE_SMC_RETURN_OK. FF-A: a direct response ends the call unless
+ * the next notification-path SMC on that CPU resumes it
+ * (OPTEE_FFA_YIELDING_CALL_RESUME in w3), since w4 is not in the record.
+ */
+std::vector<Call> bh_calls(const PlatHarness &pl, sim_time from)
+{
+	std::vector<Call> out;
+	std::vector<int> open(PLATFORM_MAX_CPUS, -1), ffa_ret(PLATFORM_MAX_CPUS, -1);
+	for (const auto &r : pl.log.recs) {
+		if (r.t < from || r.world != (uint32_t)NS || r.notif != PE_NOTIF_ANY || r.cpu < 0)
+			continue;
+		int c = r.cpu;
+		if (r.kind == TR_SMC) {
+			bool ffa = (uint32_t)r.a == FFA_MSG_SEND_DIRECT_REQ_32;
+			bool resume = ffa && (uint32_t)r.d == OPTEE_FFA_YIELDING_CALL_RESUME;
+			if (ffa_ret[c] >= 0) {
+				/* after a direct response: a RESUME continues the call; anything else means it ended */
+				if (!resume) {
+					open[c] = -1;
+				}
+				ffa_ret[c] = -1;
+			}
+			if (!is_call_fid(r.a) || resume || open[c] >= 0)
+				continue; /* another SMC, or the same call reissued (ETHREAD_LIMIT) or resumed */
+			open[c] = (int)out.size();
+			out.push_back({ c, r.t, SIM_TIME_MAX });
+			continue;
+		}
+		if (r.kind != TR_SMC_RET || open[c] < 0)
+			continue;
+		if ((uint32_t)r.a == FFA_MSG_SEND_DIRECT_REQ_32) {
+			out[open[c]].end = r.t; /* tentatively: a RESUME reopens it */
+			ffa_ret[c] = open[c];
+		} else if ((r.a == kRegd || r.a == OPTEE_SMC_CALL_WITH_ARG || r.a == kRfr) &&
+			   r.b == OPTEE_SMC_RETURN_OK) {
+			out[open[c]].end = r.t;
+			open[c] = -1;
+		}
+	}
+	return out;
+}
+
+/* The largest number of bottom-half calls in flight at one instant, over all CPUs. */
+unsigned max_concurrent(std::vector<Call> calls)
+{
+	std::vector<std::pair<sim_time, int>> ev;
+	for (const auto &c : calls) {
+		ev.push_back({ c.start, +1 });
+		ev.push_back({ c.end, -1 });
+	}
+	std::sort(ev.begin(), ev.end(), [](const auto &a, const auto &b) {
+		return a.first != b.first ? a.first < b.first : a.second < b.second; /* ends first */
+	});
+	int cur = 0, best = 0;
+	for (const auto &e : ev)
+		best = std::max(best, cur += e.second);
+	return (unsigned)best;
+}
+
+/* RPC NOTIFICATION exits (OP-TEE's notif mutex contended): secure CALL_DONE with a1 = RPC_CMD. */
+unsigned rpc_notification_exits(const PlatHarness &pl, sim_time from)
+{
+	unsigned n = 0;
+	for (const auto &r : pl.recs(TR_SMC, from, S))
+		n += r.label && !strcmp(r.label, "OP-TEE RPC exit");
+	return n;
+}
+
+/* Four secure timers, one per CPU, in bursts at the same instants: four CPUs queue the bottom half at once. */
+std::string four_cpu_bursts(const std::string &transport, const char *burst = "{count: 3, every: 400us, spacing: 5us}",
+			    const char *bh = "40us")
+{
+	std::string y = "name: bursts\nplatform: {cpus: 4}\ntransport: " + transport + "\nsources:\n";
+	for (int c = 0; c < 4; c++)
+		y += "  - {name: t" + std::to_string(c) + ", kind: timer, cpu: " + std::to_string(c) +
+		     ", arrival: {burst: " + burst + "}, bottom_half: " + bh + "}\n";
+	return y;
+}
+
+} // namespace
+
+// ---- point 1: one per-CPU work item, non-reentrant ------------------------------------------------
+
+/*
+ * smc_abi.c init_pcpu_irq: ONE notif_pcpu_work on create_workqueue("optee_pcpu_notification");
+ * wq.c __queue_work -> find_worker_executing_work (non-reentrancy), process_one_work. Four CPUs take
+ * the PPI at once and each queues the one item: it runs on one CPU at a time, so OP-TEE's notif mutex
+ * is never contended (no RPC NOTIFICATION exit), where one item per CPU ran four bottom halves at once.
+ */
+TEST(WqPerCpuItem, PpiBurstsOnFourCpusNeverRunTwoBottomHalvesAtOnce)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(four_cpu_bursts("{kind: ppi}")));
+	pl.run_to(3 * SIM_MS);
+	pl.finish();
+	auto calls = bh_calls(pl, pl.t0());
+	ASSERT_GE(calls.size(), 4u);
+	for (const auto &c : calls)
+		ASSERT_NE(c.end, SIM_TIME_MAX) << "a bottom half never ended on CPU " << c.cpu;
+	EXPECT_EQ(max_concurrent(calls), 1u);
+	EXPECT_EQ(rpc_notification_exits(pl, pl.t0()), 0u);
+	double lost = -1;
+	ASSERT_TRUE(stats_metric(pl.p->stats, "lost", &lost));
+	EXPECT_EQ(lost, 0.0);
+}
+
+/* The same with the donated SGI to all-but-self: three CPUs race for each value; one item still. */
+TEST(WqPerCpuItem, SgiAllButSelfBurstsNeverRunTwoBottomHalvesAtOnce)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: b\nplatform: {cpus: 4}\ntransport: {kind: sgi, target: all-but-self}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 0, arrival: {burst: {count: 8, every: 500us, "
+			    "spacing: 12us}}, bottom_half: 60us}\n"));
+	pl.run_to(3 * SIM_MS);
+	pl.finish();
+	auto calls = bh_calls(pl, pl.t0());
+	ASSERT_GE(calls.size(), 4u);
+	EXPECT_EQ(max_concurrent(calls), 1u);
+	EXPECT_EQ(rpc_notification_exits(pl, pl.t0()), 0u);
+}
+
+/* driver.c ffa_init_pcpu_irq: ONE sched_recv_irq_work on "ffa_pcpu_irq_notification"; same rule. */
+TEST(WqPerCpuItem, FfaSriBurstsOnFourCpusNeverRunTwoBottomHalvesAtOnce)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(four_cpu_bursts("{kind: ffa}", "{count: 4, every: 500us, spacing: 30us}", "60us")));
+	pl.run_to(3 * SIM_MS);
+	pl.finish();
+	auto calls = bh_calls(pl, pl.t0());
+	ASSERT_GE(calls.size(), 2u);
+	EXPECT_EQ(max_concurrent(calls), 1u);
+	EXPECT_EQ(rpc_notification_exits(pl, pl.t0()), 0u);
+}
+
+/*
+ * wq.c __queue_work: "If @work was previously on a different pool, it might still be running there, in
+ * which case the work needs to be queued on that pool to guarantee non-reentrancy"; the pwq is at
+ * max_active (1), so the item waits on pwq->inactive_works and runs again on the SAME CPU after the
+ * running instance (pwq_dec_nr_active -> pwq_activate_first_inactive). A timer on CPU 1 starts a long
+ * bottom half there; a timer on CPU 2 fires during it; CPU 2 takes the PPI, fetches DO_BOTTOM_HALF and
+ * queues the item, which runs next on CPU 1, and CPU 2 makes no yielding call at all.
+ */
+TEST(WqPerCpuItem, RequeueWhileRunningRunsAgainOnTheOriginalCpu)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: r\nplatform: {cpus: 4}\ntransport: {kind: ppi}\n"
+			    "sources:\n"
+			    "  - {name: a, kind: timer, cpu: 1, arrival: {periodic: 1ms}, bottom_half: 300us}\n"
+			    "  - {name: b, kind: timer, cpu: 2, arrival: {periodic: 1100us}, bottom_half: 10us}\n"));
+	pl.run_to(1900 * SIM_US);
+	pl.finish();
+	auto calls = bh_calls(pl, pl.t0());
+	ASSERT_EQ(calls.size(), 2u);
+	EXPECT_EQ(calls[0].cpu, 1);
+	EXPECT_EQ(calls[1].cpu, 1) << "the re-queued item ran on CPU " << calls[1].cpu;
+	EXPECT_GE(calls[1].start, calls[0].end) << "it ran while the first run was in flight";
+	/* CPU 2 did fetch the value: its GET found DO_BOTTOM_HALF */
+	bool fetched_on_2 = false;
+	for (const auto &r : pl.recs(TR_SMC_RET, pl.t0(), NS, 2, kGet))
+		fetched_on_2 |= (r.d & OPTEE_SMC_ASYNC_NOTIF_VALID) && r.c == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF;
+	EXPECT_TRUE(fetched_on_2);
+}
