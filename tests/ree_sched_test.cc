@@ -220,3 +220,153 @@ TEST(WqPerCpuItem, RequeueWhileRunningRunsAgainOnTheOriginalCpu)
 		fetched_on_2 |= (r.d & OPTEE_SMC_ASYNC_NOTIF_VALID) && r.c == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF;
 	EXPECT_TRUE(fetched_on_2);
 }
+
+// ---- point 7: concurrency-managed workqueues ------------------------------------------------------
+
+namespace {
+
+/*
+ * A work item of the test's own: it runs @run_for, then either ends or, if @block, sleeps
+ * (wait_for_completion) until the test completes it.
+ */
+struct TestWork {
+	Plat *pl;
+	ree_work work{};
+	sim_time run_for = 5 * SIM_US;
+	bool block = false;
+	bool completed = false;
+	ree_task *task = nullptr;
+	int cpu = -1;
+	sim_time start = SIM_TIME_MAX, end = SIM_TIME_MAX;
+
+	explicit TestWork(Plat *p, const char *name) : pl(p) { ree_init_work(&work, fn, this, name); }
+	static TestWork *of(const ree_task *t) { return static_cast<TestWork *>(ree_current_work(t)->data); }
+	static void fn(ree_task *t, struct pe *pe)
+	{
+		TestWork *w = of(t);
+		w->task = t;
+		w->cpu = (int)pe_id(pe);
+		w->start = sim_now(w->pl->p->sim.k);
+		pe_exec(pe, w->run_for, "test work", after, t);
+	}
+	static void after(void *ctx, struct pe *pe)
+	{
+		ree_task *t = static_cast<ree_task *>(ctx);
+		TestWork *w = of(t);
+		if (w->block && !w->completed) {
+			ree_block(t->r, pe, resumed);
+			return;
+		}
+		w->end = sim_now(w->pl->p->sim.k);
+		ree_work_done(t->r, pe);
+	}
+	static void resumed(ree_task *t, struct pe *pe) { after(t, pe); }
+	static void complete(void *ctx, uint64_t)
+	{
+		TestWork *w = static_cast<TestWork *>(ctx);
+		w->completed = true;
+		ree_wake(w->pl->p->ree, w->task, nullptr);
+	}
+	/* complete() after @delay */
+	void complete_at(sim_time delay) { sim_post(pl->p->sim.k, delay, complete, this, 0); }
+	bool ran() const { return end != SIM_TIME_MAX; }
+};
+
+/* queue_work_on(@cpu, @wq, @w) after @delay, from no CPU (a test event). */
+struct QueueOn {
+	Plat *pl;
+	ree_wq *wq;
+	TestWork *w;
+	unsigned cpu;
+	static void fire(void *ctx, uint64_t)
+	{
+		QueueOn *q = static_cast<QueueOn *>(ctx);
+		ree_queue_work_on(q->pl->p->ree, q->cpu, q->wq, &q->w->work, nullptr);
+	}
+	void post(sim_time delay) { sim_post(pl->p->sim.k, delay, fire, this, 0); }
+};
+
+const char *kIdle2 = "name: idle\nplatform: {cpus: 2}\ntransport: {kind: ppi}\n";
+
+} // namespace
+
+/*
+ * wq.c wq_worker_sleeping (called from sched_submit_work when a worker blocks): nr_running drops and
+ * kick_pool wakes an idle worker of the same pool, so an item of another workqueue runs on CPU 1
+ * while the first one sleeps; worker_thread's manage_workers keeps an idle worker in reserve.
+ */
+TEST(WqConcurrency, BlockedItemLetsAnotherWorkqueueRunOnAnotherKworker)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kIdle2));
+	ree_wq *wa = ree_create_workqueue(pl.p->ree, "test-a"), *wb = ree_create_workqueue(pl.p->ree, "test-b");
+	TestWork a(&pl, "a"), b(&pl, "b");
+	a.block = true;
+	QueueOn qa{ &pl, wa, &a, 1 }, qb{ &pl, wb, &b, 1 };
+	qa.post(100 * SIM_US);
+	qb.post(150 * SIM_US);
+	a.complete_at(400 * SIM_US);
+	pl.run_to(1 * SIM_MS);
+	ASSERT_TRUE(a.ran());
+	ASSERT_TRUE(b.ran());
+	EXPECT_EQ(a.cpu, 1);
+	EXPECT_EQ(b.cpu, 1);
+	EXPECT_LT(b.end, a.end) << "b waited for a's sleep to end";
+	EXPECT_NE(b.task, a.task) << "b ran in the sleeping worker";
+	EXPECT_LT(b.start, pl.t0() + 200 * SIM_US);
+}
+
+/*
+ * max_active 1 per (workqueue, CPU) still holds while the active item sleeps (pwq->nr_active counts it
+ * until process_one_work returns): a second item of the same workqueue waits in the inactive list.
+ */
+TEST(WqConcurrency, SleepingItemHoldsBackItsOwnWorkqueue)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kIdle2));
+	ree_wq *wa = ree_create_workqueue(pl.p->ree, "test-a");
+	TestWork a(&pl, "a"), a2(&pl, "a2");
+	a.block = true;
+	QueueOn q1{ &pl, wa, &a, 1 }, q2{ &pl, wa, &a2, 1 };
+	q1.post(100 * SIM_US);
+	q2.post(150 * SIM_US);
+	a.complete_at(400 * SIM_US);
+	pl.run_to(1 * SIM_MS);
+	ASSERT_TRUE(a.ran());
+	ASSERT_TRUE(a2.ran());
+	EXPECT_GE(a2.start, a.end) << "the second item of the same workqueue ran while the first slept";
+	EXPECT_EQ(a2.cpu, 1);
+}
+
+/*
+ * Preemption is not sleeping (preempt_schedule does not go through sched_submit_work): a kworker
+ * preempted by a SCHED_FIFO task stays in nr_running, so no other worker starts the next item; the
+ * preempted worker takes it after its own (keep_working).
+ */
+TEST(WqConcurrency, PreemptedWorkerWakesNoOther)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kIdle2));
+	ree_wq *wa = ree_create_workqueue(pl.p->ree, "test-a"), *wb = ree_create_workqueue(pl.p->ree, "test-b");
+	TestWork a(&pl, "a"), b(&pl, "b");
+	a.run_for = 200 * SIM_US;
+	QueueOn qa{ &pl, wa, &a, 1 }, qb{ &pl, wb, &b, 1 };
+	qa.post(100 * SIM_US);
+	qb.post(150 * SIM_US);
+	struct Fifo {
+		static void run(ree_task *t, struct pe *pe) { pe_exec(pe, 100 * SIM_US, "fifo", done, t); }
+		static void done(void *ctx, struct pe *pe)
+		{
+			ree_block(static_cast<ree_task *>(ctx)->r, pe, ree_task_park);
+		}
+		static void wake(void *ctx, uint64_t) { ree_wake(static_cast<ree_task *>(ctx)->r, static_cast<ree_task *>(ctx), nullptr); }
+	};
+	ree_task *fifo = ree_task_new(pl.p->ree, "fifo", 1, PRIO_FIFO, Fifo::run);
+	sim_post(pl.p->sim.k, 140 * SIM_US, Fifo::wake, fifo, 0);
+	pl.run_to(1 * SIM_MS);
+	ASSERT_TRUE(a.ran());
+	ASSERT_TRUE(b.ran());
+	EXPECT_GE(b.start, a.end) << "another worker ran b while a's worker was only preempted";
+	EXPECT_EQ(b.task, a.task);
+	EXPECT_GE(a.end, pl.t0() + 400 * SIM_US) << "a was not preempted: the test shows nothing";
+}

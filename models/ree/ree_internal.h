@@ -162,6 +162,17 @@ void ree_init_work(struct ree_work *w, ree_task_fn fn, void *data, const char *n
  * nothing, when the item is already pending.
  */
 bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe);
+/* queue_work_on(@cpu, ...): as queue_work, on @cpu's pwq; @from is the waker's PE, NULL if none. */
+bool ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_wq *wq, struct ree_work *w, struct pe *from);
+/* current_work(): the item the kworker @t is running, or NULL. */
+struct ree_work *ree_current_work(const struct ree_task *t);
+/*
+ * Concurrency management: the running task @t blocks (sched_submit_work ->
+ * wq_worker_sleeping) or runs again after blocking (wq_worker_running); a
+ * no-op for tasks that are not kworkers in a work item.
+ */
+void ree_wq_worker_sleeping(struct ree *r, struct ree_task *t, struct pe *pe);
+void ree_wq_worker_running(struct ree *r, struct ree_task *t);
 /* The running work item has finished (its function calls this in its kworker). */
 void ree_work_done(struct ree *r, struct pe *pe);
 /* CPUHP_AP_WORKQUEUE_ONLINE: teardown (unbind_workers) and startup (rebind_workers). */

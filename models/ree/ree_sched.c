@@ -122,6 +122,7 @@ void ree_schedule(struct ree *r, struct pe *pe)
 	c->cur = next;
 	next->cpu = (int)pe_id(pe);
 	next->state = T_RUNNING;
+	ree_wq_worker_running(r, next);
 	/* __schedule runs with interrupts off; the new task's context decides after */
 	pe_set_masks(pe, true, true);
 	/* a context switch starts a new path: the next task's steps serve nothing yet */
@@ -181,6 +182,8 @@ void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *t = c->cur;
 	if (t) {
+		/* schedule() -> sched_submit_work: a kworker blocking in a work item */
+		ree_wq_worker_sleeping(r, t, pe);
 		t->state = T_BLOCKED;
 		t->resume = resume;
 		t->has_frame = false;

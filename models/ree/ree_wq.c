@@ -30,7 +30,13 @@
 #include "ree_internal.h"
 
 /* kworkers a pool may have (the bound on create_worker; see worker_thread) */
-#define REE_POOL_MAX_WORKERS 1
+/*
+ * The model's per-CPU workqueues are three (optee_pcpu_notification,
+ * ffa_pcpu_irq_notification, optee_notification), each max_active 1: at
+ * most three items are active in a pool, plus the idle worker that
+ * worker_thread keeps in reserve.
+ */
+#define REE_POOL_MAX_WORKERS 4
 #define REE_MAX_WQS 8
 
 /* struct pool_workqueue: one workqueue on one CPU. */
@@ -55,6 +61,7 @@ struct ree_worker {
 	bool idle;               /* WORKER_IDLE: on the pool's idle list */
 	uint64_t idle_seq;       /* the idle list is LIFO: the latest to go idle is first */
 	bool prep;               /* WORKER_PREP: not yet (or no longer) counted in nr_running */
+	bool sleeping;           /* blocked inside a work item (wq_worker_sleeping) */
 	struct ree_work *current_work;
 	struct ree_pwq *current_pwq;
 };
@@ -310,15 +317,52 @@ static void queue_work_on_cpu(struct ree *r, struct ree_wq *wq, struct ree_work 
 	}
 }
 
-bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe)
+bool ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_wq *wq, struct ree_work *w, struct pe *from)
 {
 	/* queue_work_on: test_and_set_bit(WORK_STRUCT_PENDING_BIT) */
 	if (w->pending)
 		return false;
 	w->pending = true;
-	/* WORK_CPU_UNBOUND on a per-CPU workqueue: raw_smp_processor_id() */
-	queue_work_on_cpu(r, wq, w, pe_id(pe), pe);
+	queue_work_on_cpu(r, wq, w, cpu, from);
 	return true;
+}
+
+bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe)
+{
+	/* WORK_CPU_UNBOUND on a per-CPU workqueue: raw_smp_processor_id() */
+	return ree_queue_work_on(r, pe_id(pe), wq, w, pe);
+}
+
+struct ree_work *ree_current_work(const struct ree_task *t) { return t->worker ? t->worker->current_work : NULL; }
+
+/* ---- concurrency management -------------------------------------------------------------- */
+
+/*
+ * wq_worker_sleeping (from sched_submit_work, i.e. only when a task blocks:
+ * a preempted worker stays counted): the worker leaves nr_running, and an
+ * idle worker is woken if work waits (kick_pool).
+ */
+void ree_wq_worker_sleeping(struct ree *r, struct ree_task *t, struct pe *pe)
+{
+	struct ree_worker *w = t->worker;
+	struct ree_pool *pool;
+	if (!w || w->prep || w->sleeping) /* WORKER_NOT_RUNNING, or already accounted */
+		return;
+	pool = &r->wqs->pool[w->pool];
+	w->sleeping = true;
+	pool->nr_running--;
+	kick_pool(r, pool, pe);
+}
+
+/* wq_worker_running: back from schedule() after a sleep, counted again. */
+void ree_wq_worker_running(struct ree *r, struct ree_task *t)
+{
+	struct ree_worker *w = t->worker;
+	if (!w || !w->sleeping)
+		return;
+	if (!w->prep)
+		r->wqs->pool[w->pool].nr_running++;
+	w->sleeping = false;
 }
 
 /* ---- hotplug ------------------------------------------------------------------------------ */
