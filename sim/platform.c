@@ -423,6 +423,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	rc.notif_level = p->dt.notif_level;
 	rc.spi_1ofn = tr->kind == SCENARIO_SPI && tr->routing == SCENARIO_ROUTE_1_OF_N;
 	rc.abi = tr->kind == SCENARIO_FFA ? REE_ABI_FFA : REE_ABI_SMC;
+	rc.ffa_bh_inline = tr->ffa_bottom_half == SCENARIO_FFA_BH_INLINE;
 	rc.timer_ppi = TIMER_PPI;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;

@@ -370,3 +370,112 @@ TEST(WqConcurrency, PreemptedWorkerWakesNoOther)
 	EXPECT_EQ(b.task, a.task);
 	EXPECT_GE(a.end, pl.t0() + 400 * SIM_US) << "a was not preempted: the test shows nothing";
 }
+
+// ---- point 6: the FF-A bottom half on its own workqueue --------------------------------------------
+
+namespace {
+
+/*
+ * FF-A, one OP-TEE thread, held 0.9-1.3 ms by a secure masked call on CPU 0. A timer on CPU 1 at 1 ms
+ * makes the bottom half meet FFA_BUSY and sleep in optee_cq_wait_for_completion; a second timer on
+ * CPU 1 at 1.1 ms raises the SRI again while it sleeps.
+ */
+std::string ffa_busy(const char *bh)
+{
+	return std::string("name: ffa-busy\nplatform: {cpus: 2}\ntransport: {kind: ffa, ffa_bottom_half: ") + bh +
+	       "}\ntee: {threads: 1}\n"
+	       "sources:\n"
+	       "  - {name: a, kind: timer, cpu: 1, arrival: {periodic: 1ms}, bottom_half: 20us}\n"
+	       "  - {name: b, kind: timer, cpu: 1, arrival: {periodic: 1100us}, bottom_half: 20us}\n"
+	       "timeline:\n  - {at: 900us, mask_window: {cpu: 0, world: secure, for: 400us}}\n";
+}
+
+/* From the bottom half's FFA_BUSY on CPU 1 to its reissue: the INFO_GETs CPU 1 made meanwhile. */
+unsigned info_gets_while_bh_sleeps(const Plat &pl, sim_time *busy_out)
+{
+	sim_time busy = SIM_TIME_MAX, reissue = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, pl.t0(), NS, 1))
+		if (r.label && !strcmp(r.label, "optee: ETHREAD_LIMIT, waiting")) {
+			busy = r.t;
+			break;
+		}
+	*busy_out = busy;
+	if (busy == SIM_TIME_MAX)
+		return 0;
+	for (const auto &r : pl.recs(TR_SMC, busy, NS, 1, FFA_MSG_SEND_DIRECT_REQ_32))
+		if (r.notif == PE_NOTIF_ANY && (uint32_t)r.d == OPTEE_FFA_YIELDING_CALL_WITH_ARG) {
+			reissue = r.t;
+			break;
+		}
+	unsigned n = 0;
+	for (const auto &r : pl.recs(TR_SMC, busy, NS, 1, FFA_NOTIFICATION_INFO_GET_64))
+		n += r.t < reissue;
+	return n;
+}
+
+} // namespace
+
+/*
+ * ffa_abi.c notif_callback (Linux 6.12.37+, v6.16: "optee: ffa: fix sleep in atomic context") queues
+ * notif_work on create_workqueue("optee_notification") instead of calling optee_do_bottom_half; so the
+ * SRI work returns at once, and while the bottom half sleeps (FFA_BUSY) a new SRI's work runs on another
+ * kworker of the pool (wq_worker_sleeping; different workqueues): CPU 1 makes an INFO_GET meanwhile.
+ * The bottom half's context is notif_work_fn, after the GET that fetched the value.
+ */
+TEST(FfaBottomHalf, WorkqueueFormLetsTheSriWorkRunWhileTheBottomHalfSleeps)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(ffa_busy("workqueue")));
+	pl.run_to(2 * SIM_MS);
+	pl.finish();
+	sim_time busy;
+	EXPECT_GE(info_gets_while_bh_sleeps(pl, &busy), 1u);
+	ASSERT_NE(busy, SIM_TIME_MAX) << "the bottom half never met FFA_BUSY: the test shows nothing";
+	double lost = -1;
+	ASSERT_TRUE(stats_metric(pl.p->stats, "lost", &lost));
+	EXPECT_EQ(lost, 0.0);
+}
+
+/*
+ * The bottom-half context (NOTIF_BH_CTX) of FF-A is notif_work_fn: after the NOTIFICATION_GET that
+ * fetched DO_BOTTOM_HALF and before the direct request that runs it (it was the SRI work's start,
+ * before INFO_GET, so fetched_to_bh_ctx measured nothing).
+ */
+TEST(FfaBottomHalf, ContextStartsAfterTheGetThatFetchedTheValue)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: i\nplatform: {cpus: 4}\ntransport: {kind: ffa}\n"
+			    "sources:\n  - {name: u, cpu: 1, arrival: {periodic: 1ms}}\n"));
+	pl.run_to(1500 * SIM_US);
+	pl.finish();
+	auto get = pl.recs(TR_SMC_RET, pl.t0(), NS, 1, FFA_NOTIFICATION_GET);
+	auto req = pl.recs(TR_SMC, pl.t0(), NS, 1, FFA_MSG_SEND_DIRECT_REQ_32);
+	auto ctx = pl.recs(TR_NOTIF, pl.t0(), NS, 1, NOTIF_BH_CTX);
+	ASSERT_EQ(get.size(), 1u);
+	ASSERT_EQ(req.size(), 1u);
+	ASSERT_GE(ctx.size(), 1u);
+	EXPECT_GE(ctx[0].t, get[0].t);
+	EXPECT_LE(ctx[0].t, req[0].t);
+	double n = -1;
+	ASSERT_TRUE(stats_metric(pl.p->stats, "latency.fetched_to_bh_ctx.count", &n));
+	EXPECT_EQ(n, 1.0);
+}
+
+/*
+ * transport.ffa_bottom_half: inline reproduces 6.8 to 6.12.36: notif_callback runs the bottom half
+ * inside sched_recv_irq_work, so while it sleeps the next SRI's work waits in the inactive list of
+ * ffa_pcpu_irq_notification (max_active 1): no INFO_GET until the bottom half is reissued.
+ */
+TEST(FfaBottomHalf, InlineFormHoldsTheSriWorkWhileTheBottomHalfSleeps)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(ffa_busy("inline")));
+	pl.run_to(2 * SIM_MS);
+	pl.finish();
+	sim_time busy;
+	EXPECT_EQ(info_gets_while_bh_sleeps(pl, &busy), 0u);
+	ASSERT_NE(busy, SIM_TIME_MAX) << "the bottom half never met FFA_BUSY: the test shows nothing";
+	double lost = -1;
+	ASSERT_TRUE(stats_metric(pl.p->stats, "lost", &lost));
+	EXPECT_EQ(lost, 0.0);
+}

@@ -59,6 +59,12 @@ struct ree_config {
 	bool notif_level;         /* IRQ_TYPE_LEVEL_HIGH */
 	bool spi_1ofn;            /* evaluate GICD_IROUTER.IRM=1 (Linux never sets it) */
 	enum ree_notif_abi abi;
+	/*
+	 * FF-A: notif_callback runs optee_do_bottom_half() itself, inside the
+	 * SRI work (Linux 6.8 to 6.12.36, mainline before v6.16), instead of
+	 * queueing notif_work on the optee_notification workqueue (6.12.37+).
+	 */
+	bool ffa_bh_inline;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
 };
 

@@ -10,9 +10,12 @@
  * first free id (global); OPTEE_FFA_ENABLE_ASYNC_NOTIF with that id.
  * SRI: hard IRQ on the CPU the SGI targeted -> queue_work on that CPU ->
  * INFO_GET -> (one global list: VM 0) -> GET (SP bitmap) -> for each set id
- * the OP-TEE callback: the bottom-half id runs optee_do_bottom_half as a
- * direct-request yielding call, others go to optee_notif_send. All of the
- * FF-A steps run in the workqueue, not in hard-IRQ context.
+ * the OP-TEE callback (ffa_abi.c notif_callback): the bottom-half id queues
+ * notif_work on the optee_notification workqueue, whose function runs
+ * optee_do_bottom_half as a direct-request yielding call (Linux 6.12.37+,
+ * v6.16; with ffa_bh_inline the callback runs it itself, as 6.8 to 6.12.36
+ * did); other ids go to optee_notif_send. All of the FF-A steps run in
+ * workqueues, not in hard-IRQ context.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,7 @@ int ree_ffa_init(struct ree *r)
 void ree_ffa_free(struct ree *r) { free(r->ffa); }
 
 static void work_fn(struct ree_task *t, struct pe *pe);
+static void notif_work_fn(struct ree_task *t, struct pe *pe);
 
 static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
@@ -123,7 +127,11 @@ static void probe_ret(void *ctx, struct pe *pe)
 			r->optee->probe_done(t, pe);
 			return;
 		}
-		/* optee_ffa_async_notif_init: notify_request(id 0, global) = BIND */
+		/* optee_ffa_async_notif_init: create_workqueue("optee_notification"), then notify_request(id 0, global) = BIND */
+		if (!r->cfg.ffa_bh_inline) {
+			ree_init_work(&r->optee->ffa_notif_work, notif_work_fn, r, "notif_work");
+			r->optee->ffa_notif_wq = ree_create_workqueue(r, "optee_notification");
+		}
 		r->ffa->bh_id = 0;
 		r->ffa->step = F_BIND;
 		probe_call(t, pe, c);
@@ -202,6 +210,22 @@ static void get_ret(void *ctx, struct pe *pe)
 		bh_done(&t->call, pe, 0);
 		return;
 	}
+	if (r->cfg.ffa_bh_inline) {
+		/* 6.8 to 6.12.36: notif_callback -> optee_do_bottom_half() inside sched_recv_irq_work */
+		ree_optee_bh_mark(r, pe);
+		ree_optee_do_bottom_half(t, pe, true, bh_done);
+		return;
+	}
+	/* ffa_abi.c notif_callback (6.12.37+): queue_work(optee->ffa.notif_wq, &optee->ffa.notif_work) */
+	ree_queue_work(r, r->optee->ffa_notif_wq, &r->optee->ffa_notif_work, pe);
+	bh_done(&t->call, pe, 0);
+}
+
+/* ffa_abi.c notif_work_fn -> optee_do_bottom_half(optee->ctx) */
+static void notif_work_fn(struct ree_task *t, struct pe *pe)
+{
+	t->call.task = t;
+	ree_optee_bh_mark(t->r, pe);
 	ree_optee_do_bottom_half(t, pe, true, bh_done);
 }
 
@@ -232,6 +256,5 @@ static void work_fn(struct ree_task *t, struct pe *pe)
 	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
 	t->call.task = t;
 	r->ffa->sri_first[pe_id(pe)] = true;
-	ree_optee_bh_mark(r, pe);
 	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
 }

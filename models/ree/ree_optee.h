@@ -25,6 +25,9 @@ struct ree_optee {
 	/* init_pcpu_irq: ONE notif_pcpu_work on create_workqueue("optee_pcpu_notification") */
 	struct ree_work notif_pcpu_work;
 	struct ree_wq *notif_pcpu_wq;
+	/* FF-A ABI (6.12.37+): notif_work on create_workqueue("optee_notification") */
+	struct ree_work ffa_notif_work;
+	struct ree_wq *ffa_notif_wq;
 	bool drain_first[REE_MAX_CPUS], drain_bh[REE_MAX_CPUS], drain_more[REE_MAX_CPUS];
 };
 

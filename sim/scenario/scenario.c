@@ -167,12 +167,14 @@ static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
 
 static int parse_transport(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", NULL };
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "ffa_bottom_half",
+					    NULL };
 	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	static const char *const routings[] = { "fixed", "1-of-N", NULL };
 	static const char *const targets[] = { "self", "all-but-self", NULL };
 	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const char *const ffa_bhs[] = { "workqueue", "inline", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
 	unsigned v = t->kind;
@@ -212,6 +214,10 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 		 scn_get_enum(c, x, spmcs, &v) ||
 			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
 			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	WITH_KEY(c, n, "ffa_bottom_half", x,
+		 scn_get_enum(c, x, ffa_bhs, &v) ||
+			 ((t->ffa_bottom_half = (enum scenario_ffa_bh)v) != SCENARIO_FFA_BH_WORKQUEUE &&
+			  t->kind != SCENARIO_FFA && scn_fail(c, x, "inline applies only to kind ffa (kind is %s)", kn)));
 	return 0;
 }
 
