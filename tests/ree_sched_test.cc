@@ -479,3 +479,111 @@ TEST(FfaBottomHalf, InlineFormHoldsTheSriWorkWhileTheBottomHalfSleeps)
 	ASSERT_TRUE(stats_metric(pl.p->stats, "lost", &lost));
 	EXPECT_EQ(lost, 0.0);
 }
+
+// ---- point 12: ree.queue_work and ree.wakeup_remote are charged where upstream pays them -----------
+
+namespace {
+
+/* The time from each "queue_work" activity on @cpu to the next activity there. */
+std::vector<sim_time> queue_work_steps(const Plat &pl, int cpu)
+{
+	std::vector<sim_time> v;
+	auto acts = pl.recs(TR_ACTIVITY, pl.t0(), -1, cpu);
+	for (size_t i = 0; i + 1 < acts.size(); i++)
+		if (acts[i].label && !strcmp(acts[i].label, "queue_work"))
+			v.push_back(acts[i + 1].t - acts[i].t);
+	return v;
+}
+
+std::string isolated_on(const std::string &transport, unsigned cpu, const char *overrides)
+{
+	return "name: i\nplatform: {cpus: 4, cost_overrides: {" + std::string(overrides) + "}}\ntransport: " +
+	       transport + "\nsources:\n  - {name: u, cpu: " + std::to_string(cpu) + ", arrival: {periodic: 1ms}}\n";
+}
+
+} // namespace
+
+/* smc_abi.c notif_pcpu_irq_handler: queue_work() in the hard IRQ handler, once per bottom half. */
+TEST(ReeCosts, QueueWorkIsPaidInThePerCpuHardIrq)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(isolated_on("{kind: ppi}", 2, "ree.queue_work: 7us")));
+	pl.run_to(1500 * SIM_US);
+	pl.finish();
+	EXPECT_EQ(queue_work_steps(pl, 2), std::vector<sim_time>{ 7 * SIM_US });
+	/* inside the hard IRQ: before the EOI of the PPI */
+	auto q = pl.recs(TR_ACTIVITY, pl.t0(), NS, 2);
+	sim_rec eoi{};
+	for (const auto &r : pl.recs(TR_ACTIVITY, pl.t0(), NS, 2))
+		if (r.label && !strcmp(r.label, "gic eoi")) {
+			eoi = r;
+			break;
+		}
+	ASSERT_GT(eoi.t, 0u);
+	for (const auto &r : q) {
+		if (r.label && !strcmp(r.label, "queue_work")) {
+			EXPECT_LT(r.t, eoi.t);
+		}
+	}
+}
+
+/*
+ * driver.c ffa_sched_recv_irq_handler (hard IRQ) and ffa_abi.c notif_callback (in the SRI work) each
+ * queue_work(): two per notification with the workqueue bottom half, one with the inline form.
+ */
+TEST(ReeCosts, QueueWorkIsPaidInTheSriHandlerAndInNotifCallback)
+{
+	{
+		Plat pl;
+		ASSERT_TRUE(pl.boot(isolated_on("{kind: ffa}", 1, "ree.queue_work: 7us")));
+		pl.run_to(1500 * SIM_US);
+		pl.finish();
+		EXPECT_EQ(queue_work_steps(pl, 1), (std::vector<sim_time>{ 7 * SIM_US, 7 * SIM_US }));
+	}
+	{
+		Plat pl;
+		ASSERT_TRUE(pl.boot(isolated_on("{kind: ffa, ffa_bottom_half: inline}", 1, "ree.queue_work: 7us")));
+		pl.run_to(1500 * SIM_US);
+		pl.finish();
+		EXPECT_EQ(queue_work_steps(pl, 1), std::vector<sim_time>{ 7 * SIM_US });
+	}
+}
+
+/*
+ * A try_to_wake_up whose target is another CPU costs ree.wakeup_remote, not ree.wakeup: the call
+ * queue's completion (call.c optee_cq_wait_final -> complete()) from the masked call ending on CPU 0
+ * wakes the bottom half sleeping on ETHREAD_LIMIT on CPU 1; its switch-in takes the remote cost.
+ */
+TEST(ReeCosts, CallQueueCompletionOfAWaiterOnAnotherCpuPaysWakeupRemote)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: w\nplatform: {cpus: 2, cost_overrides: {ree.wakeup: 2us, ree.wakeup_remote: 50us}}\n"
+			    "transport: {kind: ppi}\ntee: {threads: 1}\n"
+			    "sources:\n  - {name: a, kind: timer, cpu: 1, arrival: {periodic: 1ms}, bottom_half: 20us}\n"
+			    "timeline:\n  - {at: 900us, mask_window: {cpu: 0, world: secure, for: 400us}}\n"));
+	pl.run_to(1800 * SIM_US);
+	pl.finish();
+	sim_time busy = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, pl.t0(), NS, 1))
+		if (r.label && !strcmp(r.label, "optee: ETHREAD_LIMIT, waiting")) {
+			busy = r.t;
+			break;
+		}
+	ASSERT_NE(busy, SIM_TIME_MAX) << "the bottom half never waited: the test shows nothing";
+	/* the waiter's switch-in on CPU 1, then its reissued call */
+	sim_time sw = SIM_TIME_MAX, reissue = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_ACTIVITY, busy, NS, 1))
+		if (r.label && !strncmp(r.label, "kworker/1:", 10)) {
+			sw = r.t;
+			break;
+		}
+	ASSERT_NE(sw, SIM_TIME_MAX);
+	for (const auto &r : pl.recs(TR_SMC, sw, NS, 1))
+		if (is_call_fid(r.a)) {
+			reissue = r.t;
+			break;
+		}
+	ASSERT_NE(reissue, SIM_TIME_MAX);
+	EXPECT_GE(reissue - sw, 50 * SIM_US);
+	EXPECT_LT(reissue - sw, 60 * SIM_US);
+}

@@ -46,12 +46,13 @@ void ree_ffa_free(struct ree *r) { free(r->ffa); }
 static void work_fn(struct ree_task *t, struct pe *pe);
 static void notif_work_fn(struct ree_task *t, struct pe *pe);
 
+static void sri_handled(void *ctx, struct pe *pe) { ree_irq_handled(ctx, pe, IRQ_HANDLED); }
+
 static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
-	/* driver.c ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
-	ree_queue_work(r, r->ffa->notif_pcpu_wq, &r->ffa->sched_recv_irq_work, pe);
-	ree_irq_handled(r, pe, IRQ_HANDLED);
+	/* driver.c ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work), in the hard IRQ */
+	ree_queue_work_charged(r->ffa->notif_pcpu_wq, &r->ffa->sched_recv_irq_work, pe, sri_handled, r);
 }
 
 static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
@@ -185,6 +186,13 @@ static void bh_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 	ree_work_done(c->task->r, pe);
 }
 
+/* notif_callback has queued the bottom half: the SRI work is done */
+static void callback_done(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	bh_done(&t->call, pe, 0);
+}
+
 static void get_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
@@ -217,8 +225,7 @@ static void get_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	/* ffa_abi.c notif_callback (6.12.37+): queue_work(optee->ffa.notif_wq, &optee->ffa.notif_work) */
-	ree_queue_work(r, r->optee->ffa_notif_wq, &r->optee->ffa_notif_work, pe);
-	bh_done(&t->call, pe, 0);
+	ree_queue_work_charged(r->optee->ffa_notif_wq, &r->optee->ffa_notif_work, pe, callback_done, t);
 }
 
 /* ffa_abi.c notif_work_fn -> optee_do_bottom_half(optee->ctx) */

@@ -46,6 +46,7 @@ struct ree_task {
 	uint8_t prio;
 	uint8_t state;
 	bool has_frame;
+	bool wake_remote;        /* woken by try_to_wake_up from another CPU: its switch-in costs ree.wakeup_remote */
 	struct pe_frame frame;   /* preempted context */
 	ree_task_fn resume;      /* where it continues when woken (no frame) */
 	struct ree_task *next;   /* runqueue link */
@@ -70,6 +71,11 @@ struct ree_work {
 	int last_pool;           /* get_work_pool(): the CPU pool it was last queued on or ran in; -1: none */
 	struct ree_pwq *pwq;     /* get_work_pwq(): where it is queued (active or inactive) */
 	struct ree_work *next;   /* on a pool's worklist or a pwq's inactive list */
+	/* a charged queue_work in progress: PENDING is set, the insert follows the cost */
+	struct ree_wq *q_wq;
+	unsigned q_cpu;
+	pe_fn q_cont;
+	void *q_ctx;
 };
 
 struct ree_cpu {
@@ -157,12 +163,18 @@ struct ree_wq *ree_create_workqueue(struct ree *r, const char *name);
 /* INIT_WORK */
 void ree_init_work(struct ree_work *w, ree_task_fn fn, void *data, const char *name);
 /*
- * queue_work(@wq, @w) from @pe's CPU (WORK_CPU_UNBOUND: the local CPU's
- * pwq, unless the item still runs in another pool). Returns false, doing
- * nothing, when the item is already pending.
+ * queue_work(@wq, @w) from @pe's CPU (WORK_CPU_UNBOUND: the local CPU's pwq,
+ * unless the item still runs in another pool), as the caller pays for it:
+ * if the item is already pending, call @cont at once (queue_work returns
+ * false); otherwise set PENDING, charge ree.queue_work on @pe
+ * (test_and_set_bit + __queue_work: insert and kick_pool), queue it at the
+ * end of that step, then call @cont.
  */
-bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe);
-/* queue_work_on(@cpu, ...): as queue_work, on @cpu's pwq; @from is the waker's PE, NULL if none. */
+void ree_queue_work_charged(struct ree_wq *wq, struct ree_work *w, struct pe *pe, pe_fn cont, void *ctx);
+/*
+ * queue_work_on(@cpu, @wq, @w), uncharged; @from is the waker's PE, NULL if
+ * none. Returns false, doing nothing, when the item is already pending.
+ */
 bool ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_wq *wq, struct ree_work *w, struct pe *from);
 /* current_work(): the item the kworker @t is running, or NULL. */
 struct ree_work *ree_current_work(const struct ree_task *t);

@@ -268,6 +268,8 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 
 static void drain(struct ree *r, struct pe *pe);
 
+static void pcpu_irq_handled(void *ctx, struct pe *pe) { ree_irq_handled(ctx, pe, IRQ_HANDLED); }
+
 static void drain_finish(struct ree *r, struct pe *pe)
 {
 	struct ree_irq *d = r->optee->notif_irq;
@@ -275,11 +277,12 @@ static void drain_finish(struct ree *r, struct pe *pe)
 	if (d->percpu) {
 		/*
 		 * smc_abi.c notif_pcpu_irq_handler: queue_work(notif_pcpu_wq, &notif_pcpu_work), the one
-		 * item, on the local CPU unless it still runs elsewhere (ree_wq.c)
+		 * item, on the local CPU unless it still runs elsewhere (ree_wq.c); paid in the hard IRQ
 		 */
 		if (bh)
-			ree_queue_work(r, r->optee->notif_pcpu_wq, &r->optee->notif_pcpu_work, pe);
-		ree_irq_handled(r, pe, IRQ_HANDLED);
+			ree_queue_work_charged(r->optee->notif_pcpu_wq, &r->optee->notif_pcpu_work, pe, pcpu_irq_handled, r);
+		else
+			ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
 	ree_irq_handled(r, pe, bh ? IRQ_WAKE_THREAD : IRQ_HANDLED);

@@ -125,8 +125,13 @@ void ree_schedule(struct ree *r, struct pe *pe)
 	ree_wq_worker_running(r, next);
 	/* __schedule runs with interrupts off; the new task's context decides after */
 	pe_set_masks(pe, true, true);
-	/* a context switch starts a new path: the next task's steps serve nothing yet */
-	pe_exec_cost_tag(pe, 0, SIM_COST_REE_WAKEUP, next->name, switch_in, next);
+	/*
+	 * A context switch starts a new path: the next task's steps serve nothing yet. A task that
+	 * another CPU woke (try_to_wake_up -> ttwu_queue_wakelist / IPI) pays the cross-CPU wake-up.
+	 */
+	pe_exec_cost_tag(pe, 0, next->wake_remote ? SIM_COST_REE_WAKEUP_REMOTE : SIM_COST_REE_WAKEUP, next->name,
+			 switch_in, next);
+	next->wake_remote = false;
 }
 
 /* A wake-up on a CPU nobody interrupts: preempt its task in place (as a tick would). */
@@ -162,6 +167,7 @@ void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
 	c = &r->cpu[cpu];
 	t->cpu = cpu;
 	t->state = T_RUNNABLE;
+	t->wake_remote = from && pe_id(from) != (unsigned)cpu;
 	rq_push(c, t);
 	if (c->cur && t->prio >= c->cur->prio && !(c->cur->prio == PRIO_BATCH && t->prio == PRIO_NORMAL))
 		return; /* no wake-up preemption: it runs when the current task blocks */

@@ -49,6 +49,7 @@ struct ree_pwq {
 
 /* struct workqueue_struct (a per-CPU one) */
 struct ree_wq {
+	struct ree *r;
 	char name[32];
 	unsigned max_active;
 	struct ree_pwq pwq[REE_MAX_CPUS];
@@ -327,10 +328,27 @@ bool ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_wq *wq, struct re
 	return true;
 }
 
-bool ree_queue_work(struct ree *r, struct ree_wq *wq, struct ree_work *w, struct pe *pe)
+/* The end of a charged queue_work: the insert and kick, then the caller's continuation. */
+static void queue_work_charged_done(void *ctx, struct pe *pe)
 {
-	/* WORK_CPU_UNBOUND on a per-CPU workqueue: raw_smp_processor_id() */
-	return ree_queue_work_on(r, pe_id(pe), wq, w, pe);
+	struct ree_work *w = ctx;
+	queue_work_on_cpu(w->q_wq->r, w->q_wq, w, w->q_cpu, pe);
+	w->q_cont(w->q_ctx, pe);
+}
+
+void ree_queue_work_charged(struct ree_wq *wq, struct ree_work *w, struct pe *pe, pe_fn cont, void *ctx)
+{
+	if (w->pending) { /* test_and_set_bit found it set: queue_work returns false at once */
+		cont(ctx, pe);
+		return;
+	}
+	w->pending = true;
+	w->q_wq = wq;
+	w->q_cpu = pe_id(pe); /* WORK_CPU_UNBOUND on a per-CPU workqueue: raw_smp_processor_id() */
+	w->q_cont = cont;
+	w->q_ctx = ctx;
+	/* __queue_work: pool lock, insert, kick_pool; the kick lands at its end */
+	pe_exec_cost(pe, SIM_COST_REE_WORK_QUEUE, "queue_work", queue_work_charged_done, w);
 }
 
 struct ree_work *ree_current_work(const struct ree_task *t) { return t->worker ? t->worker->current_work : NULL; }
@@ -406,6 +424,7 @@ struct ree_wq *ree_create_workqueue(struct ree *r, const char *name)
 	struct ree_wq *wq;
 	if (r->wqs->nwq == REE_MAX_WQS || !(wq = calloc(1, sizeof(*wq))))
 		abort(); /* a wiring bug: the drivers create a bounded set of workqueues */
+	wq->r = r;
 	snprintf(wq->name, sizeof(wq->name), "%s", name);
 	wq->max_active = 1;
 	for (unsigned c = 0; c < REE_MAX_CPUS; c++) {
