@@ -528,6 +528,21 @@ TEST(ScenarioError, TransportOptionForAnotherKind)
 			  "inline applies only to kind ffa");
 }
 
+/* ree.preempt (kernel/Kconfig.preempt) and ree.scheduler (the fair class): defaults full and eevdf. */
+TEST(Scenario, ReePreemptAndScheduler)
+{
+	auto d = ok("name: x\n");
+	EXPECT_EQ(d.s->ree_preempt, SCENARIO_PREEMPT_FULL);
+	EXPECT_EQ(d.s->ree_scheduler, SCENARIO_SCHED_EEVDF);
+	EXPECT_EQ(ok("ree: {preempt: voluntary}\n").s->ree_preempt, SCENARIO_PREEMPT_VOLUNTARY);
+	EXPECT_EQ(ok("ree: {preempt: none}\n").s->ree_preempt, SCENARIO_PREEMPT_NONE);
+	EXPECT_EQ(ok("ree: {scheduler: cfs}\n").s->ree_scheduler, SCENARIO_SCHED_CFS);
+	EXPECT_EQ(ok("name: x\n", { "ree.preempt=voluntary" }).s->ree_preempt, SCENARIO_PREEMPT_VOLUNTARY);
+	EXPECT_LOAD_ERROR("ree: {preempt: rt}\n", "t.yaml:1:16: ree.preempt: ", "full");
+	EXPECT_LOAD_ERROR("ree: {scheduler: bfs}\n", "t.yaml:1:18: ree.scheduler: ", "eevdf");
+	EXPECT_LOAD_ERROR("ree: {preemption: full}\n", "t.yaml:1:7: ree.preemption: ", "preempt");
+}
+
 /* transport.ffa_bottom_half: workqueue (Linux 6.12.37+, the default) or inline (6.8 to 6.12.36). */
 TEST(Scenario, FfaBottomHalf)
 {

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/ree/ree.h: the normal world, Linux as it matters to the OP-TEE and
- * FF-A drivers (protocol.md §2, §4.3, §6).
+ * FF-A drivers (protocol.md §2, §4.3, §6). The reference kernel is Linux
+ * 6.12 (6.12.37 or later: every transport); options reproduce older ones.
  *
- *  - scheduling per CPU: hard-IRQ context (runs as the PE's exception
- *    handler), SCHED_FIFO kernel threads (threaded IRQ handlers, cpuhp),
- *    normal tasks (kworkers, user tasks) and batch tasks (CPU-bound), with
- *    wake-up preemption at IRQ exit and a reschedule IPI (SGI 0 through
- *    ICC_SGI1R_EL1) for remote wake-ups; switching to a task costs
- *    ree.wakeup;
+ *  - scheduling per CPU (ree_sched.c, ree_fair.c): hard-IRQ context (runs
+ *    as the PE's exception handler), SCHED_FIFO kernel threads (threaded IRQ
+ *    handlers, cpuhp) above the fair class of normal tasks (kworkers, user
+ *    tasks) and batch tasks (CPU-bound), the fair class as EEVDF (6.6+) or
+ *    CFS (up to 6.5) with wake-up preemption and the tick (HZ 250); a
+ *    pending reschedule takes effect where the preemption model allows
+ *    (full, voluntary or none: interrupt exit, cond_resched(),
+ *    might_resched(), return to user mode, blocking); a reschedule IPI (SGI
+ *    0 through ICC_SGI1R_EL1) for remote wake-ups; switching to a task costs
+ *    ree.wakeup, or ree.wakeup_remote when another CPU woke it;
  *  - the IRQ layer and GICv3 driver: irq descriptors, request_threaded_irq
  *    (IRQ_WAKE_THREAD, IRQTF_RUNTHREAD coalescing), per-CPU IRQs
  *    (request_percpu_irq, enable/disable per CPU), affinity written to
@@ -24,7 +29,10 @@
  *  - the OP-TEE SMC-ABI driver: probe in upstream order, the hard-IRQ drain
  *    loop, the bottom half as a DO_BOTTOM_HALF yielding call through the
  *    full RPC loop, the call queue on ETHREAD_LIMIT, notif wait/send;
- *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET);
+ *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET) and the
+ *    OP-TEE FF-A driver's bottom half on its optee_notification workqueue
+ *    (6.12.37+; inline in the SRI work as 6.8 to 6.12.36 with
+ *    ffa_bh_inline);
  *  - workloads: TA invocations at a rate, CPU-bound tasks.
  *
  * The REE reaches hardware only through its PEs (SMC, ICC_* and MMIO
@@ -45,6 +53,17 @@ extern "C" {
 #endif
 
 enum ree_notif_abi { REE_ABI_SMC = 0, REE_ABI_FFA = 1 };
+/*
+ * The preemption model (kernel/Kconfig.preempt): full (CONFIG_PREEMPT, arm64
+ * defconfig) switches at an interrupt's exit to kernel mode and at
+ * preempt_enable(); voluntary (CONFIG_PREEMPT_VOLUNTARY, Debian's arm64
+ * kernels) only at cond_resched() and might_resched() points, on return to
+ * user mode, or when the task blocks; none as voluntary without
+ * might_resched().
+ */
+enum ree_preempt { REE_PREEMPT_FULL = 0, REE_PREEMPT_VOLUNTARY = 1, REE_PREEMPT_NONE = 2 };
+/* The fair class: EEVDF (Linux 6.6+, the reference 6.12) or CFS (up to 6.5). */
+enum ree_fair_sched { REE_SCHED_EEVDF = 0, REE_SCHED_CFS = 1 };
 
 struct ree_config {
 	unsigned num_pes;
@@ -65,6 +84,8 @@ struct ree_config {
 	 * queueing notif_work on the optee_notification workqueue (6.12.37+).
 	 */
 	bool ffa_bh_inline;
+	enum ree_preempt preempt;
+	enum ree_fair_sched fair;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
 };
 

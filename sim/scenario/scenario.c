@@ -233,11 +233,18 @@ static int parse_tee(struct vctx *c, const struct ynode *n)
 
 static int parse_ree(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "irq_affinity", "eoimode", NULL };
+	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", NULL };
+	/* in enum scenario_preempt's order */
+	static const char *const preempts[] = { "full", "voluntary", "none", NULL };
+	static const char *const scheds[] = { "eevdf", "cfs", NULL };
+	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
 	WITH_KEY(c, n, "irq_affinity", v, scn_get_cpu(c, v, &c->s->ree_irq_affinity));
 	WITH_KEY(c, n, "eoimode", v, scn_get_uint(c, v, 0, 1, &c->s->ree_eoimode));
+	WITH_KEY(c, n, "preempt", v, scn_get_enum(c, v, preempts, &e) || ((c->s->ree_preempt = (enum scenario_preempt)e), 0));
+	WITH_KEY(c, n, "scheduler", v,
+		 scn_get_enum(c, v, scheds, &e) || ((c->s->ree_scheduler = (enum scenario_scheduler)e), 0));
 	return 0;
 }
 

@@ -50,7 +50,8 @@
  *     spmc: el3 | s-el1                   default: s-el1 (el3: ffa only)
  *     ffa_bottom_half: workqueue | inline default: workqueue (inline: ffa only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
- *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0)}
+ *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
+ *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
  *   sources: [ up to 32 of
  *     name: string (required, unique)
  *     kind: uart | timer | trng           default: uart
@@ -132,6 +133,9 @@ enum scenario_trigger { SCENARIO_EDGE = 0, SCENARIO_LEVEL };
 enum scenario_routing { SCENARIO_ROUTE_FIXED = 0, SCENARIO_ROUTE_1_OF_N };
 enum scenario_sgi_target { SCENARIO_TARGET_SELF = 0, SCENARIO_TARGET_ALL_BUT_SELF, SCENARIO_TARGET_LIST };
 enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_EL3 };
+/* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
+enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
+enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
 /* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
 enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
@@ -251,6 +255,8 @@ struct scenario {
 	bool tee_async_notif;
 	unsigned ree_irq_affinity;
 	unsigned ree_eoimode;
+	enum scenario_preempt ree_preempt;
+	enum scenario_scheduler ree_scheduler;
 	unsigned n_sources, n_workloads, n_timeline, n_expect, n_smc_fns;
 	struct scenario_source sources[SCENARIO_MAX_SOURCES];
 	struct scenario_workload workloads[SCENARIO_MAX_WORKLOADS];
