@@ -382,6 +382,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	rc.notif_level = p->dt.notif_level;
 	rc.spi_1ofn = tr->kind == SCENARIO_SPI && tr->routing == SCENARIO_ROUTE_1_OF_N;
 	rc.abi = tr->kind == SCENARIO_FFA ? REE_ABI_FFA : REE_ABI_SMC;
+	rc.ffa_bh_inline = tr->ffa_bottom_half == SCENARIO_FFA_BH_INLINE;
+	rc.preempt = sc->ree_preempt == SCENARIO_PREEMPT_NONE        ? REE_PREEMPT_NONE
+		     : sc->ree_preempt == SCENARIO_PREEMPT_VOLUNTARY ? REE_PREEMPT_VOLUNTARY
+								     : REE_PREEMPT_FULL;
+	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;

@@ -535,10 +535,44 @@ TEST(ProtoLinuxNotif, SendBeforeWaitIsKeptAsOneBit)
 
 // ---- RPC NOTIFICATION: the yielding-notification mutex (§1.8, §3) -----------------------------------
 
+namespace {
+
 /*
- * §1.8: OP-TEE serialises yielding notifications (notif_deliver_event); a second DO_BOTTOM_HALF waits
+ * optee_stop_async_notif (call.c: simple_call_with_arg(ctx, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF)), as the
+ * driver's remove path makes it: a yielding call from a task of its own on @cpu, started at @at.
+ */
+struct StopAsyncNotif {
+	Plat *pl;
+	ree_task *task = nullptr;
+	static void start(ree_task *t, struct pe *pe)
+	{
+		t->call.cmd = OPTEE_MSG_CMD_STOP_ASYNC_NOTIF;
+		t->call.param = 0;
+		t->call.tag = 0;
+		t->call.done = done;
+		ree_optee_call(t->r, &t->call, pe);
+	}
+	static void done(optee_call *c, struct pe *pe, uint64_t) { ree_block(c->task->r, pe, ree_task_park); }
+	static void fire(void *ctx, uint64_t)
+	{
+		StopAsyncNotif *s = static_cast<StopAsyncNotif *>(ctx);
+		ree_wake(s->pl->p->ree, s->task, nullptr);
+	}
+	void post(unsigned cpu, sim_time delay)
+	{
+		task = ree_task_new(pl->p->ree, "optee-remove", (int)cpu, PRIO_NORMAL, start);
+		sim_post(pl->p->sim.k, delay, fire, this, 0);
+	}
+};
+
+} // namespace
+
+/*
+ * §1.8: OP-TEE serialises yielding notifications (notif_deliver_event's notif_mutex); a second one waits
  * with RPC_CMD NOTIFICATION WAIT for 64 + its thread id and resumes (RETURN_FROM_RPC) only after the
- * owner's NOTIFICATION SEND of that value. Per-CPU transport: each CPU's work runs its own bottom half.
+ * owner's NOTIFICATION SEND of that value. Linux never runs two DO_BOTTOM_HALF at once (one
+ * notif_pcpu_work, non-reentrant: ree_sched_test.cc); what can meet a running bottom half is
+ * STOP_ASYNC_NOTIF, which takes the same mutex (OP-TEE notif.c notif_deliver_event(NOTIF_EVENT_STOPPED)).
  */
 TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
 {
@@ -548,8 +582,9 @@ TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
 			    "transport: {kind: ppi}\n"
 			    "tee: {threads: 2}\n"
 			    "sources:\n"
-			    "  - {name: u0, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 200us}\n"
-			    "  - {name: u1, cpu: 1, arrival: {periodic: 1050us}, bottom_half: 200us}\n"));
+			    "  - {name: u0, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 200us}\n"));
+	StopAsyncNotif stop{ &pl };
+	stop.post(1, 1050 * SIM_US); /* during the bottom half that the arrival at 1 ms starts on CPU 0 */
 	pl.run_for(1500 * SIM_US);
 	pl.quiesce(5 * SIM_MS);
 

@@ -524,6 +524,35 @@ TEST(ScenarioError, TransportOptionForAnotherKind)
 	EXPECT_LOAD_ERROR("transport: {kind: sgi, routing: 1-of-N}\n", "t.yaml:1:33: transport.routing: ", "only to kind spi");
 	EXPECT_LOAD_ERROR("transport: {kind: spi, target: [1]}\n", "t.yaml:1:32: transport.target: ", "only to kind sgi");
 	EXPECT_LOAD_ERROR("transport: {kind: sgi, spmc: el3}\n", "t.yaml:1:30: transport.spmc: ", "only to kind ffa");
+	EXPECT_LOAD_ERROR("transport: {kind: ppi, ffa_bottom_half: inline}\n", "t.yaml:1:41: transport.ffa_bottom_half: ",
+			  "inline applies only to kind ffa");
+}
+
+/* ree.preempt (kernel/Kconfig.preempt) and ree.scheduler (the fair class): defaults full and eevdf. */
+TEST(Scenario, ReePreemptAndScheduler)
+{
+	auto d = ok("name: x\n");
+	EXPECT_EQ(d.s->ree_preempt, SCENARIO_PREEMPT_FULL);
+	EXPECT_EQ(d.s->ree_scheduler, SCENARIO_SCHED_EEVDF);
+	EXPECT_EQ(ok("ree: {preempt: voluntary}\n").s->ree_preempt, SCENARIO_PREEMPT_VOLUNTARY);
+	EXPECT_EQ(ok("ree: {preempt: none}\n").s->ree_preempt, SCENARIO_PREEMPT_NONE);
+	EXPECT_EQ(ok("ree: {scheduler: cfs}\n").s->ree_scheduler, SCENARIO_SCHED_CFS);
+	EXPECT_EQ(ok("name: x\n", { "ree.preempt=voluntary" }).s->ree_preempt, SCENARIO_PREEMPT_VOLUNTARY);
+	EXPECT_LOAD_ERROR("ree: {preempt: rt}\n", "t.yaml:1:16: ree.preempt: ", "full");
+	EXPECT_LOAD_ERROR("ree: {scheduler: bfs}\n", "t.yaml:1:18: ree.scheduler: ", "eevdf");
+	EXPECT_LOAD_ERROR("ree: {preemption: full}\n", "t.yaml:1:7: ree.preemption: ", "preempt");
+}
+
+/* transport.ffa_bottom_half: workqueue (Linux 6.12.37+, the default) or inline (6.8 to 6.12.36). */
+TEST(Scenario, FfaBottomHalf)
+{
+	EXPECT_EQ(ok("transport: {kind: ffa}\n").s->transport.ffa_bottom_half, SCENARIO_FFA_BH_WORKQUEUE);
+	EXPECT_EQ(ok("transport: {kind: ffa, ffa_bottom_half: inline}\n").s->transport.ffa_bottom_half,
+		  SCENARIO_FFA_BH_INLINE);
+	EXPECT_EQ(ok("transport: {kind: spi, ffa_bottom_half: workqueue}\n").s->transport.ffa_bottom_half,
+		  SCENARIO_FFA_BH_WORKQUEUE);
+	EXPECT_LOAD_ERROR("transport: {kind: ffa, ffa_bottom_half: thread}\n", "t.yaml:1:41: transport.ffa_bottom_half: ",
+			  "workqueue");
 }
 
 TEST(ScenarioError, MissingUnit)

@@ -36,6 +36,10 @@ struct ree *ree_new(struct sim *s, const struct ree_config *cfg, struct pe **pes
 	}
 	for (unsigned i = 0; i < cfg->num_pes; i++)
 		ree_sched_init_cpu(r, i);
+	if (ree_wq_init(r)) {
+		ree_free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -45,6 +49,7 @@ void ree_free(struct ree *r)
 		return;
 	ree_devs_free(r);
 	ree_workloads_free(r);
+	ree_wq_free(r);
 	ree_hotplug_free(r);
 	ree_ffa_free(r);
 	ree_optee_free(r);
@@ -70,6 +75,8 @@ static void cpu_online_done(void *ctx, struct pe *pe)
 	struct ree *r = ctx;
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->online = true;
+	/* CPUHP_AP_WORKQUEUE_ONLINE (rebind_workers) comes before CPUHP_AP_ONLINE_DYN */
+	ree_wq_rebind(r, pe_id(pe));
 	ree_optee_cpuhp(r, pe, pe_id(pe), true);
 	ree_ffa_cpuhp(r, pe, pe_id(pe), true);
 	ree_trace(r, pe, "CPU online", pe_id(pe), 0);

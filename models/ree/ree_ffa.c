@@ -10,9 +10,12 @@
  * first free id (global); OPTEE_FFA_ENABLE_ASYNC_NOTIF with that id.
  * SRI: hard IRQ on the CPU the SGI targeted -> queue_work on that CPU ->
  * INFO_GET -> (one global list: VM 0) -> GET (SP bitmap) -> for each set id
- * the OP-TEE callback: the bottom-half id runs optee_do_bottom_half as a
- * direct-request yielding call, others go to optee_notif_send. All of the
- * FF-A steps run in the workqueue, not in hard-IRQ context.
+ * the OP-TEE callback (ffa_abi.c notif_callback): the bottom-half id queues
+ * notif_work on the optee_notification workqueue, whose function runs
+ * optee_do_bottom_half as a direct-request yielding call (Linux 6.12.37+,
+ * v6.16; with ffa_bh_inline the callback runs it itself, as 6.8 to 6.12.36
+ * did); other ids go to optee_notif_send. All of the FF-A steps run in
+ * workqueues, not in hard-IRQ context.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,9 @@ struct ree_ffa {
 	int step;                     /* probe step */
 	unsigned sri;                 /* the Schedule Receiver Interrupt's INTID */
 	unsigned bh_id;               /* the notification id bound for the bottom half */
-	struct ree_work sri_work[REE_MAX_CPUS];
+	/* ffa_init_pcpu_irq: ONE sched_recv_irq_work on create_workqueue("ffa_pcpu_irq_notification") */
+	struct ree_work sched_recv_irq_work;
+	struct ree_wq *notif_pcpu_wq;
 	bool sri_first[REE_MAX_CPUS];
 };
 
@@ -39,13 +44,15 @@ int ree_ffa_init(struct ree *r)
 void ree_ffa_free(struct ree *r) { free(r->ffa); }
 
 static void work_fn(struct ree_task *t, struct pe *pe);
+static void notif_work_fn(struct ree_task *t, struct pe *pe);
+
+static void sri_handled(void *ctx, struct pe *pe) { ree_irq_handled(ctx, pe, IRQ_HANDLED); }
 
 static void sri_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
-	/* ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work) */
-	ree_queue_work_on(r, pe_id(pe), &r->ffa->sri_work[pe_id(pe)], pe);
-	ree_irq_handled(r, pe, IRQ_HANDLED);
+	/* driver.c ffa_sched_recv_irq_handler: queue_work(notif_pcpu_wq, &sched_recv_irq_work), in the hard IRQ */
+	ree_queue_work_charged(r->ffa->notif_pcpu_wq, &r->ffa->sched_recv_irq_work, pe, sri_handled, r);
 }
 
 static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
@@ -97,12 +104,12 @@ static void probe_ret(void *ctx, struct pe *pe)
 		r->ffa->sri = (unsigned)x[2];
 		d = ree_request_irq(r, r->ffa->sri, true, false, sri_handler, NULL, "ARM-FFA-SRI");
 		r->optee->notif_irq = d;
-		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++) {
-			r->ffa->sri_work[cpu].fn = work_fn;
-			r->ffa->sri_work[cpu].data = r;
+		/* ffa_init_pcpu_irq: INIT_WORK(&sched_recv_irq_work), create_workqueue("ffa_pcpu_irq_notification") */
+		ree_init_work(&r->ffa->sched_recv_irq_work, work_fn, r, "sched_recv_irq_work");
+		r->ffa->notif_pcpu_wq = ree_create_workqueue(r, "ffa_pcpu_irq_notification");
+		for (unsigned cpu = 0; cpu < r->cfg.num_pes; cpu++)
 			if (r->cpu[cpu].online)
 				ree_percpu_irq_enable(r, r->pes[cpu], d, true);
-		}
 		r->ffa->step = F_CAPS;
 		probe_call(t, pe, c);
 		return;
@@ -121,7 +128,11 @@ static void probe_ret(void *ctx, struct pe *pe)
 			r->optee->probe_done(t, pe);
 			return;
 		}
-		/* optee_ffa_async_notif_init: notify_request(id 0, global) = BIND */
+		/* optee_ffa_async_notif_init: create_workqueue("optee_notification"), then notify_request(id 0, global) = BIND */
+		if (!r->cfg.ffa_bh_inline) {
+			ree_init_work(&r->optee->ffa_notif_work, notif_work_fn, r, "notif_work");
+			r->optee->ffa_notif_wq = ree_create_workqueue(r, "optee_notification");
+		}
 		r->ffa->bh_id = 0;
 		r->ffa->step = F_BIND;
 		probe_call(t, pe, c);
@@ -175,6 +186,13 @@ static void bh_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 	ree_work_done(c->task->r, pe);
 }
 
+/* notif_callback has queued the bottom half: the SRI work is done */
+static void callback_done(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	bh_done(&t->call, pe, 0);
+}
+
 static void get_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
@@ -200,6 +218,21 @@ static void get_ret(void *ctx, struct pe *pe)
 		bh_done(&t->call, pe, 0);
 		return;
 	}
+	if (r->cfg.ffa_bh_inline) {
+		/* 6.8 to 6.12.36: notif_callback -> optee_do_bottom_half() inside sched_recv_irq_work */
+		ree_optee_bh_mark(r, pe);
+		ree_optee_do_bottom_half(t, pe, true, bh_done);
+		return;
+	}
+	/* ffa_abi.c notif_callback (6.12.37+): queue_work(optee->ffa.notif_wq, &optee->ffa.notif_work) */
+	ree_queue_work_charged(r->optee->ffa_notif_wq, &r->optee->ffa_notif_work, pe, callback_done, t);
+}
+
+/* ffa_abi.c notif_work_fn -> optee_do_bottom_half(optee->ctx) */
+static void notif_work_fn(struct ree_task *t, struct pe *pe)
+{
+	t->call.task = t;
+	ree_optee_bh_mark(t->r, pe);
 	ree_optee_do_bottom_half(t, pe, true, bh_done);
 }
 
@@ -230,6 +263,5 @@ static void work_fn(struct ree_task *t, struct pe *pe)
 	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
 	t->call.task = t;
 	r->ffa->sri_first[pe_id(pe)] = true;
-	ree_optee_bh_mark(r, pe);
 	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
 }

@@ -59,22 +59,20 @@ static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 static void irq_exit_done(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	const struct pe_frame *top = pe_top_frame(pe);
 	struct pe_frame f;
 
-	/* preempt_schedule_irq: only a task or idle context in the normal world */
-	if (c->need_resched && c->online && top && top->world == SIM_WORLD_NS && top->el <= 1 &&
-	    (top->kind == PE_FRAME_WORK || top->kind == PE_FRAME_IDLE) && !top->mask_i) {
+	/*
+	 * arm64 __el1_irq -> arm64_preempt_schedule_irq (full preemption), or the
+	 * idle loop / exit_to_user_mode: only a task or idle context of the normal
+	 * world that had interrupts enabled (ree_preempt_at_irq_exit decides by the
+	 * preemption model)
+	 */
+	if (top && top->world == SIM_WORLD_NS && top->el <= 1 &&
+	    (top->kind == PE_FRAME_WORK || top->kind == PE_FRAME_IDLE) && !top->mask_i &&
+	    ree_preempt_at_irq_exit(r, pe, top)) {
 		pe_take_frame(pe, &f);
-		if (c->cur) {
-			c->cur->frame = f;
-			c->cur->has_frame = f.kind == PE_FRAME_WORK;
-			c->cur->state = T_BLOCKED;
-			ree_wake(r, c->cur, pe); /* back on this CPU's runqueue */
-			c->cur = NULL;
-		}
-		ree_schedule(r, pe);
+		ree_preempt_irq(r, pe, &f);
 		return;
 	}
 	pe_eret(pe);

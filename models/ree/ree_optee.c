@@ -156,6 +156,17 @@ static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe,
 }
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
 
+/* optee_handle_rpc / optee_handle_ffa_rpc, after cond_resched(): NOTIFICATION, or nothing to do (FOREIGN_INTR) */
+static void rpc_handle(void *ctx, struct pe *pe)
+{
+	struct optee_call *c = ctx;
+	if (c->rpc_notif) {
+		rpc_notification(c->task->r, c, pe, c->rpc_arg);
+		return;
+	}
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+}
+
 static void call_ret(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
@@ -177,12 +188,13 @@ static void call_ret(void *ctx, struct pe *pe)
 		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (the thread to resume) */
 		c->args[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 		c->args[1] = a1, c->args[2] = a2, c->args[3] = a3;
-		if (a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION) {
-			rpc_notification(r, c, pe, a2);
-			return;
-		}
-		/* RPC_FOREIGN_INTR: nothing to do; the IRQ is taken as the SMC returned (cond_resched) */
-		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+		c->rpc_notif = a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION;
+		c->rpc_arg = a2;
+		/*
+		 * smc_abi.c optee_smc_do_call_with_arg: cond_resched() after the RPC return, before
+		 * optee_handle_rpc; an interrupt that made the call return (RPC_FOREIGN_INTR) is taken first
+		 */
+		ree_cond_resched(r, pe, rpc_handle, c);
 		return;
 	}
 	call_finish(r, c, pe, a0);
@@ -225,11 +237,10 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 		c->args[1] = FFA_OPTEE_ID;
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
 		c->args[4] = thread;
-		if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION) {
-			rpc_notification(r, c, pe, rpc_arg);
-			return;
-		}
-		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+		c->rpc_notif = x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION;
+		c->rpc_arg = rpc_arg;
+		/* ffa_abi.c optee_ffa_yielding_call: cond_resched() before optee_handle_ffa_rpc */
+		ree_cond_resched(r, pe, rpc_handle, c);
 	}
 }
 
@@ -264,19 +275,37 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 	pe_exec_cost_tag(pe, c->tag, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
 }
 
+static void call_after_might_sleep(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	ree_optee_call(t->r, &t->call, pe);
+}
+
+void ree_optee_call_task(struct ree_task *t, struct pe *pe)
+{
+	/* optee_get_msg_arg -> mutex_lock -> might_sleep() -> might_resched() (voluntary preemption only) */
+	ree_might_resched(t->r, pe, call_after_might_sleep, t);
+}
+
 /* ---- the notification interrupt: irq_handler (§2.3) ----------------------------------- */
 
 static void drain(struct ree *r, struct pe *pe);
+
+static void pcpu_irq_handled(void *ctx, struct pe *pe) { ree_irq_handled(ctx, pe, IRQ_HANDLED); }
 
 static void drain_finish(struct ree *r, struct pe *pe)
 {
 	struct ree_irq *d = r->optee->notif_irq;
 	bool bh = r->optee->drain_bh[pe_id(pe)];
 	if (d->percpu) {
-		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
+		/*
+		 * smc_abi.c notif_pcpu_irq_handler: queue_work(notif_pcpu_wq, &notif_pcpu_work), the one
+		 * item, on the local CPU unless it still runs elsewhere (ree_wq.c); paid in the hard IRQ
+		 */
 		if (bh)
-			ree_queue_work_on(r, pe_id(pe), &r->optee->pcpu_work[pe_id(pe)], pe);
-		ree_irq_handled(r, pe, IRQ_HANDLED);
+			ree_queue_work_charged(r->optee->notif_pcpu_wq, &r->optee->notif_pcpu_work, pe, pcpu_irq_handled, r);
+		else
+			ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
 	ree_irq_handled(r, pe, bh ? IRQ_WAKE_THREAD : IRQ_HANDLED);
@@ -361,7 +390,7 @@ static void notif_thread_fn(struct ree_task *t, struct pe *pe)
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = bh_done_thread;
-	ree_optee_call(r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 /* notif_pcpu_irq_work_fn */
@@ -374,7 +403,7 @@ static void notif_work_fn(struct ree_task *t, struct pe *pe)
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = bh_done_work;
-	ree_optee_call(r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
@@ -386,7 +415,7 @@ void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = done;
-	ree_optee_call(t->r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 /* cpuhp callbacks of init_pcpu_irq (CPUHP_AP_ONLINE_DYN) */
@@ -493,10 +522,9 @@ static void probe_ret(void *ctx, struct pe *pe)
 			d = ree_request_irq(r, id, true, r->cfg.notif_level, notif_irq_handler, NULL,
 					    "optee_pcpu_notification");
 			r->optee->notif_irq = d;
-			for (unsigned c = 0; c < r->cfg.num_pes; c++) {
-				r->optee->pcpu_work[c].fn = notif_work_fn;
-				r->optee->pcpu_work[c].data = r;
-			}
+			/* init_pcpu_irq: INIT_WORK(&notif_pcpu_work), create_workqueue("optee_pcpu_notification") */
+			ree_init_work(&r->optee->notif_pcpu_work, notif_work_fn, r, "notif_pcpu_work");
+			r->optee->notif_pcpu_wq = ree_create_workqueue(r, "optee_pcpu_notification");
 			/* cpuhp_setup_state: the startup callback runs on every online CPU */
 			for (unsigned c = 0; c < r->cfg.num_pes; c++)
 				if (r->cpu[c].online)

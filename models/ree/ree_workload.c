@@ -129,7 +129,7 @@ static void ta_loop(struct ree_task *t, struct pe *pe)
 	t->call.param = work;
 	t->call.tag = 0;
 	t->call.done = ta_done;
-	ree_optee_call(r, &t->call, pe);
+	ree_optee_call_task(t, pe);
 }
 
 static void ta_arrival(void *ctx, uint64_t arg)
@@ -169,6 +169,7 @@ static void cpu_bound_loop(struct ree_task *t, struct pe *pe);
 static void cpu_bound_chunk(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
+	t->in_user = false;
 	ree_yield(t->r, pe, cpu_bound_loop);
 }
 
@@ -179,6 +180,7 @@ static void cpu_bound_loop(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, cpu_bound_loop);
 		return;
 	}
+	t->in_user = true; /* a CPU-bound process computes in user mode */
 	pe_exec(pe, sim_cost_sample(&w->cost, &w->rng, pe_clock(pe)), t->name, cpu_bound_chunk, t);
 }
 

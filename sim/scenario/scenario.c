@@ -170,12 +170,14 @@ static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
 
 static int parse_transport(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", NULL };
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "ffa_bottom_half",
+					    NULL };
 	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	static const char *const routings[] = { "fixed", "1-of-N", NULL };
 	static const char *const targets[] = { "self", "all-but-self", NULL };
 	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const char *const ffa_bhs[] = { "workqueue", "inline", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
 	unsigned v = t->kind;
@@ -217,6 +219,10 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 		 scn_get_enum(c, x, spmcs, &v) ||
 			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
 			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	WITH_KEY(c, n, "ffa_bottom_half", x,
+		 scn_get_enum(c, x, ffa_bhs, &v) ||
+			 ((t->ffa_bottom_half = (enum scenario_ffa_bh)v) != SCENARIO_FFA_BH_WORKQUEUE &&
+			  t->kind != SCENARIO_FFA && scn_fail(c, x, "inline applies only to kind ffa (kind is %s)", kn)));
 	return 0;
 }
 
@@ -232,11 +238,18 @@ static int parse_tee(struct vctx *c, const struct ynode *n)
 
 static int parse_ree(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "irq_affinity", "eoimode", NULL };
+	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", NULL };
+	/* in enum scenario_preempt's order */
+	static const char *const preempts[] = { "full", "voluntary", "none", NULL };
+	static const char *const scheds[] = { "eevdf", "cfs", NULL };
+	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
 	WITH_KEY(c, n, "irq_affinity", v, scn_get_cpu(c, v, &c->s->ree_irq_affinity));
 	WITH_KEY(c, n, "eoimode", v, scn_get_uint(c, v, 0, 1, &c->s->ree_eoimode));
+	WITH_KEY(c, n, "preempt", v, scn_get_enum(c, v, preempts, &e) || ((c->s->ree_preempt = (enum scenario_preempt)e), 0));
+	WITH_KEY(c, n, "scheduler", v,
+		 scn_get_enum(c, v, scheds, &e) || ((c->s->ree_scheduler = (enum scenario_scheduler)e), 0));
 	return 0;
 }
 

@@ -48,8 +48,10 @@
  *     routing: fixed | 1-of-N             default: fixed (1-of-N: spi only)
  *     target: self | all-but-self | [cpu, ...]  default: self (others: sgi only)
  *     spmc: el3 | s-el1                   default: s-el1 (el3: ffa only)
+ *     ffa_bottom_half: workqueue | inline default: workqueue (inline: ffa only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
- *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0)}
+ *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
+ *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
  *   sources: [ up to 32 of
  *     name: string (required, unique)
  *     kind: uart | timer | trng           default: uart
@@ -147,6 +149,11 @@ enum scenario_trigger { SCENARIO_EDGE = 0, SCENARIO_LEVEL };
 enum scenario_routing { SCENARIO_ROUTE_FIXED = 0, SCENARIO_ROUTE_1_OF_N };
 enum scenario_sgi_target { SCENARIO_TARGET_SELF = 0, SCENARIO_TARGET_ALL_BUT_SELF, SCENARIO_TARGET_LIST };
 enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_EL3 };
+/* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
+enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
+enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
+/* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
+enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
 enum scenario_source_kind { SCENARIO_UART = 0, SCENARIO_TIMER, SCENARIO_TRNG };
 enum scenario_arrival { SCENARIO_PERIODIC = 0, SCENARIO_POISSON, SCENARIO_BURST, SCENARIO_REPLAY };
@@ -187,6 +194,7 @@ struct scenario_transport_cfg {
 	enum scenario_sgi_target target;
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
+	enum scenario_ffa_bh ffa_bottom_half;
 };
 
 struct scenario_source {
@@ -265,6 +273,8 @@ struct scenario {
 	bool tee_async_notif;
 	unsigned ree_irq_affinity;
 	unsigned ree_eoimode;
+	enum scenario_preempt ree_preempt;
+	enum scenario_scheduler ree_scheduler;
 	unsigned n_sources, n_workloads, n_timeline, n_expect, n_smc_fns;
 	struct scenario_source sources[SCENARIO_MAX_SOURCES];
 	struct scenario_workload workloads[SCENARIO_MAX_WORKLOADS];
