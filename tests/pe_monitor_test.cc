@@ -145,6 +145,19 @@ public:
 	sim_time now() const { return sim_now(s.k); }
 	/* A constant cost of the preset, in ps (as pe_cost draws it). */
 	sim_time ps(sim_cost_id id) const { return sim_cost_sample(&costs.c[id], nullptr, &costs.clock); }
+	/*
+	 * A secure interrupt taken while the normal world runs, end to end (protocol.md §6.4,
+	 * TF-A opteed_sel1_interrupt_handler): FIQ entry to EL3, dispatch, world switch, the ERET
+	 * into S-EL1 (el3_exit), OP-TEE's handler (here tee.itr), the FIQ_DONE SMC's entry and its
+	 * dispatch (every SMC takes BL31's one vector and C dispatch: runtime_exceptions.S
+	 * handle_sync_exception, runtime_svc.c get_handler_for_smc_fid), the switch back, the ERET.
+	 */
+	sim_time fiq_path() const
+	{
+		return ps(SIM_COST_EXC_ENTRY) + ps(SIM_COST_EL3_DISPATCH) + ps(SIM_COST_WORLD_SWITCH) +
+		       ps(SIM_COST_EXC_RETURN) + ps(SIM_COST_TEE_ITR) + ps(SIM_COST_EXC_ENTRY) +
+		       ps(SIM_COST_EL3_DISPATCH) + ps(SIM_COST_WORLD_SWITCH) + ps(SIM_COST_EXC_RETURN);
+	}
 
 	/* ---- continuations ---- */
 	static void tramp(void *ctx, pe *p) { (*static_cast<Fn *>(ctx))(p); }
@@ -454,10 +467,11 @@ std::shared_ptr<Span> ns_work(Rig &r, unsigned cpu, sim_time dur, bool mask_i = 
 /*
  * protocol.md §5.2/§6.4 and monitor.h: a Secure G1 interrupt in the normal
  * world is a FIQ taken to EL3 (exc_entry), opteed dispatches (el3.dispatch)
- * and switches to S-EL1 (world_switch), OP-TEE's fiq_entry handles it
- * (here tee.itr), returns with the FIQ_DONE SMC (exc_entry), opteed switches
- * back (world_switch) and ERETs (exc_return) with no NS-visible effect. The
- * NS work is delayed by exactly that sum.
+ * and switches to S-EL1 (world_switch), ERETs into it (exc_return), OP-TEE's
+ * fiq_entry handles it (here tee.itr), returns with the FIQ_DONE SMC
+ * (exc_entry, el3.dispatch), opteed switches back (world_switch) and ERETs
+ * (exc_return) with no NS-visible effect. The NS work is delayed by exactly
+ * that sum (Rig::fiq_path).
  */
 TEST(MonFiq, SecureFiqDelaysNsWorkByExactlyTheSecurePathCosts)
 {
@@ -478,11 +492,9 @@ TEST(MonFiq, SecureFiqDelaysNsWorkByExactlyTheSecurePathCosts)
 	r.at(inj, [&r] { r.pulse(SEC_SPI); });
 	r.run_idle();
 
-	const sim_time expect = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) +
-				r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_WORLD_SWITCH) +
-				r.ps(SIM_COST_EXC_RETURN);
-	EXPECT_EQ(expect, 2729166u); /* 75+200+1000+850+75+1000+75 = 3275 cycles at 1.2 GHz, rounded per cost */
+	const sim_time expect = r.fiq_path();
+	/* 75+200+1000+75+850+75+200+1000+75 = 3550 cycles at 1.2 GHz, rounded per cost */
+	EXPECT_EQ(expect, 2958333u);
 	EXPECT_EQ(sp->end - sp->start, base + expect);
 
 	/* The secure path really ran: one FIQ from NS EL1 to EL3, fiq_entry at S-EL1 saw the SPI. */
@@ -716,10 +728,15 @@ TEST(MonOpteed, YieldingSmcReachesYieldEntryAtSel1AndReturnsX1ToX4)
 	EXPECT_TRUE(e.mask_i && e.mask_f); /* opteed ERETs with DAIF masked */
 	EXPECT_EQ(e.x, (Args{ OPTEE_YIELD_FID, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 }));
 	EXPECT_EQ(ret.x, (std::array<uint64_t, 4>{ 0xA1, 0xA2, 0xA3, 0xA4 }));
-	/* exc_entry + dispatch + switch + OP-TEE + CALL_DONE entry + switch + exc_return */
+	/*
+	 * exc_entry + dispatch + switch + the ERET into S-EL1 (el3_exit) + OP-TEE + CALL_DONE's
+	 * entry + its dispatch (BL31 dispatches a secure SMC as it does a normal one:
+	 * handle_sync_exception, get_handler_for_smc_fid) + switch + exc_return
+	 */
 	EXPECT_EQ(ret.t - ret.issued, r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-					      r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_STD_ENTRY) +
-					      r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_WORLD_SWITCH) +
+					      r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN) +
+					      r.ps(SIM_COST_TEE_STD_ENTRY) + r.ps(SIM_COST_EXC_ENTRY) +
+					      r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH) +
 					      r.ps(SIM_COST_EXC_RETURN));
 }
 
@@ -787,6 +804,38 @@ TEST(MonTrace, YieldingCallRecordsWorldSwitchesSmcsAndExceptions)
 }
 
 /*
+ * TF-A: the monitor's ERET into S-EL1 is el3_exit + ERET (lib/el3_runtime/aarch64/context.S), and a
+ * secure caller's SMC takes the same vector and C dispatch as a normal one (runtime_exceptions.S
+ * handle_sync_exception, runtime_svc.c handler_sync_exception -> get_handler_for_smc_fid). So the
+ * TR_EXC_RETURN into S-EL1 comes one exc_return after the NS->S world switch, and CALL_DONE's
+ * switch back comes exc_entry + el3.dispatch + world_switch after its exception entry.
+ */
+TEST(MonCosts, EretIntoSel1AndSecureSmcDispatchAreCharged)
+{
+	Rig r(1);
+	r.boot();
+	const size_t from = r.log.recs.size();
+	r.call(0, Args{ OPTEE_YIELD_FID, 1, 2, 3 });
+	auto since = [&](unsigned kind) {
+		std::vector<sim_rec> v;
+		for (size_t i = from; i < r.log.recs.size(); i++)
+			if (r.log.recs[i].kind == kind)
+				v.push_back(r.log.recs[i]);
+		return v;
+	};
+	auto ws = since(TR_WORLD_SWITCH), ret = since(TR_EXC_RETURN), ent = since(TR_EXC_ENTRY);
+	ASSERT_EQ(ws.size(), 2u);
+	ASSERT_EQ(ret.size(), 2u);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ret[0].world, (uint32_t)SIM_WORLD_S);
+	EXPECT_EQ(ret[0].t - ws[0].t, r.ps(SIM_COST_EXC_RETURN)) << "the ERET into S-EL1 is charged";
+	EXPECT_EQ(ent[1].world, (uint32_t)SIM_WORLD_EL3);
+	EXPECT_EQ(ws[1].t - ent[1].t,
+		  r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH))
+		<< "CALL_DONE (a secure SMC) is dispatched like a normal-world one";
+}
+
+/*
  * PSCI CPU_SUSPEND to a power-down state (TF-A psci_cpu_suspend, opteed_pm.c
  * svc_suspend / svc_suspend_finish, protocol.md §5.5): OP-TEE's suspend hook
  * runs (SUSPEND_DONE), GICR_WAKER.ProcessorSleep is set and the PE is
@@ -844,9 +893,10 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	EXPECT_TRUE(suspend_done);
 	EXPECT_TRUE(resume_done);
 	EXPECT_EQ(ret->x[0], (uint64_t)PSCI_E_SUCCESS);
+	/* the resume hook: switch, ERET into S-EL1, hook, RESUME_DONE's entry and dispatch, switch, ERET */
 	EXPECT_EQ(ret->t, tw + r.ps(SIM_COST_POWER_UP) + r.ps(SIM_COST_PSCI_RESUME) + r.ps(SIM_COST_WORLD_SWITCH) +
-				  r.ps(SIM_COST_TEE_PM_HOOK) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN));
+				  r.ps(SIM_COST_EXC_RETURN) + r.ps(SIM_COST_TEE_PM_HOOK) + r.ps(SIM_COST_EXC_ENTRY) +
+				  r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN));
 	EXPECT_EQ(r.waker(0), 0u);
 	EXPECT_EQ(p->world, (unsigned)SIM_WORLD_NS);
 	EXPECT_EQ(p->depth, 0);
@@ -950,9 +1000,7 @@ TEST(PeNesting, SecureFiqPreemptsAnIrqHandlerThatHoldsOffIrqs)
 	EXPECT_EQ(ent[2].t, inj + r.gc.pend_to_wire);
 	EXPECT_EQ(ent[3].a, (uint64_t)PE_EXC_SMC);
 	EXPECT_EQ(ent[4].a, (uint64_t)PE_EXC_IRQ);
-	const sim_time fiq_path = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN);
+	const sim_time fiq_path = r.fiq_path();
 	/* the first handler's ERET completes late by exactly the secure path; the second IRQ follows */
 	const sim_time first_done =
 		ent[1].t + r.ps(SIM_COST_EXC_ENTRY) + 20 * SIM_US + fiq_path + r.ps(SIM_COST_EXC_RETURN);
@@ -993,9 +1041,7 @@ TEST(PeNesting, FiqDuringIrqEntryReturnsToTheIrqVector)
 	EXPECT_EQ(ent.size(), 4u); /* ENTRY_DONE, IRQ, FIQ, FIQ_DONE: nothing else */
 	ASSERT_EQ(r.fiq_intids.size(), 1u);
 	EXPECT_EQ(r.fiq_intids[0], SEC_SPI);
-	const sim_time fiq_path = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN);
+	const sim_time fiq_path = r.fiq_path();
 	ASSERT_EQ(r.irqs.size(), 1u);
 	EXPECT_EQ(r.irqs[0].intid, NS_SPI);
 	EXPECT_EQ(r.irqs[0].world, (unsigned)SIM_WORLD_NS);

@@ -83,13 +83,23 @@ void mon_smc_done(struct mon_pe *mp, uint64_t x0)
 
 /* ---- world switches ----------------------------------------------------- */
 
-static void enter_secure_after_switch(void *ctx, struct pe *pe)
+static void enter_secure_eret(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
 	/* opteed ERETs to S-EL1 with all exceptions masked; OP-TEE unmasks in its threads. */
 	pe_enter(pe, 1, SIM_WORLD_S, true, true);
 	mp->pending_entry(mp->pending_ctx, pe);
+}
+
+static void enter_secure_after_switch(void *ctx, struct pe *pe)
+{
+	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
+	/*
+	 * el3_exit (TF-A lib/el3_runtime/aarch64/context.S) restores the secure
+	 * context's registers and ERETs into S-EL1: the ERET costs what any
+	 * exception return costs.
+	 */
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", enter_secure_eret, ctx);
 }
 
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
@@ -154,12 +164,18 @@ void mon_resume_ns(struct mon *m, struct pe *pe)
 }
 
 /* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */
-static void sync_after_switch(void *ctx, struct pe *pe)
+static void sync_eret(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	pe_trace_world_switch(pe, SIM_WORLD_EL3, SIM_WORLD_S);
 	pe_enter(pe, 1, SIM_WORLD_S, true, true);
 	mp->pending_entry(mp->m->tv.ctx, pe);
+}
+
+static void sync_after_switch(void *ctx, struct pe *pe)
+{
+	pe_trace_world_switch(pe, SIM_WORLD_EL3, SIM_WORLD_S);
+	/* opteed_synchronous_sp_entry -> opteed_enter_sp -> el3_exit: an ERET into S-EL1 */
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", sync_eret, ctx);
 }
 
 void mon_sync_entry(struct mon_pe *mp, pe_fn entry, pe_fn cont)
@@ -247,9 +263,18 @@ static void smccc_version_done(void *ctx, struct pe *pe)
 	mon_smc_done(ctx, SMCCC_VERSION_1_2);
 }
 
-/* Unknown function ID: SMC_UNK, never fatal (SMCCC). */
+/*
+ * Unknown function ID: SMC_UNK, never fatal (SMCCC). From the normal world
+ * the lookup is the whole of the handling (el3.dispatch); a secure caller's
+ * dispatch was charged when its SMC was taken (smc_entry).
+ */
 static void smc_unknown(struct mon_pe *mp, struct pe *pe)
 {
+	const struct pe_frame *caller = pe_top_frame(pe);
+	if (caller && caller->world == SIM_WORLD_S) {
+		unknown_done(mp, pe);
+		return;
+	}
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC unknown", unknown_done, mp);
 }
 
@@ -310,11 +335,9 @@ static void index_services(struct mon *m)
 			m->svc[rt_svcs[i].call_type][oen] = &rt_svcs[i];
 }
 
-/* The SMC exception vector: find the service by (call type, OEN) and call it. */
-static void smc_entry(void *ctx, struct pe *pe)
+/* Find the service by (call type, OEN) and call it (TF-A get_handler_for_smc_fid). */
+static void smc_dispatch(struct mon_pe *mp, struct pe *pe, bool from_secure)
 {
-	struct mon_pe *mp = ctx;
-	const struct pe_frame *caller = pe_top_frame(pe);
 	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 	const struct mon_rt_svc *svc = mp->m->svc[SMC_TYPE_OF(fid)][SMCCC_OEN(fid)];
 
@@ -322,7 +345,32 @@ static void smc_entry(void *ctx, struct pe *pe)
 		smc_unknown(mp, pe);
 		return;
 	}
-	svc->handler(mp, pe, fid, caller && caller->world == SIM_WORLD_S);
+	svc->handler(mp, pe, fid, from_secure);
+}
+
+static void secure_smc_dispatched(void *ctx, struct pe *pe) { smc_dispatch(ctx, pe, true); }
+
+/*
+ * The SMC exception vector. Every SMC, from either security state, takes
+ * the same path in BL31: sync_exception_aarch64 -> handle_sync_exception
+ * (prepare_el3_entry saves the caller's registers), handler_sync_exception
+ * -> get_handler_for_smc_fid (TF-A bl31/aarch64/runtime_exceptions.S,
+ * common/runtime_svc.c), so a secure caller's SMC (TEESMC_OPTEED_RETURN_*,
+ * FF-A from the secure side) pays el3.dispatch as a normal-world one does.
+ * The normal world's handlers charge it with their own work
+ * (mon_enter_secure, smc_unknown, SMCCC_VERSION; el3.psci covers PSCI's
+ * whole handling); the secure side's is charged here.
+ */
+static void smc_entry(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	const struct pe_frame *caller = pe_top_frame(pe);
+
+	if (caller && caller->world == SIM_WORLD_S) {
+		pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", secure_smc_dispatched, mp);
+		return;
+	}
+	smc_dispatch(mp, pe, false);
 }
 
 /* A Secure Group 1 interrupt taken while the normal world ran (FIQ at EL3). */

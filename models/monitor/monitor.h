@@ -7,6 +7,8 @@
  *    standard service (OEN 4: PSCI, and FF-A forwarded to the SPMD slot),
  *    and the OP-TEE dispatcher (OEN 50..63, fast and yielding). An unknown
  *    function ID returns SMC_UNK (0xFFFFFFFF); it is never fatal.
+ *  - every SMC enters through one vector and C dispatch (el3.dispatch),
+ *    from either world; every ERET out of EL3 costs exc_return.
  *  - opteed: world switches NS <-> S-EL1 at world_switch cost each way,
  *    entries through the registered OP-TEE vector table (protocol.md §6.4),
  *    returns through TEESMC_OPTEED_RETURN_*; secure interrupts arriving in
@@ -100,9 +102,11 @@ int mon_psci_state(const struct mon *m, unsigned pe);
 
 /*
  * For the SPMD slot and tests: world-switch helpers the services use.
- * mon_enter_secure: charge el3.dispatch + world_switch, enter S-EL1 with
- * all interrupts masked, and call @entry. mon_return_ns: charge the switch
- * back and return to the NS SMC caller with @res in x0..x3.
+ * mon_enter_secure: charge el3.dispatch + world_switch + the ERET
+ * (exc_return), enter S-EL1 with all interrupts masked, and call @entry.
+ * mon_return_ns: charge the switch back and return to the NS SMC caller
+ * with @res in x0..x3 (the ERET is pe_smc_return's). A secure caller's
+ * SMC is charged el3.dispatch when the monitor takes it.
  */
 void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx);
 void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4]);
