@@ -902,6 +902,48 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	EXPECT_EQ(p->depth, 0);
 }
 
+/*
+ * TF-A lib/psci/psci_suspend.c psci_cpu_suspend_start: after taking the power-domain locks it reads
+ * ISR_EL1 and, with an interrupt pending, returns PSCI_E_SUCCESS at once: no svc_suspend hook
+ * (OP-TEE's cpu_suspend_entry), no gicv3_cpuif_disable / GICR_WAKER.ProcessorSleep, no
+ * power-down. Linux's cpu_suspend (arch/arm64/kernel/suspend.c) turns the finisher's 0 into
+ * -EOPNOTSUPP and the CPU takes the interrupt when it unmasks. The call costs a PSCI round trip
+ * (exc_entry + el3.psci + exc_return), not psci.suspend + power.up + psci.resume (~285 us).
+ */
+TEST(Psci, CpuSuspendWithAnInterruptPendingReturnsAtOnceWithoutPowerDown)
+{
+	Rig r(1);
+	r.boot();
+	r.ns_spi(NS_SPI, 0, 0xa0);
+	pe *p = r.P(0);
+	pe_set_masks(p, true, true); /* Linux enters cpu_suspend with DAIF masked: the IRQ stays pending */
+	r.pulse(NS_SPI);
+	r.run_until([&] { return pe_interrupt_pending(p); });
+	const size_t hooks = r.tee_log.size();
+	auto ret = std::make_shared<Rig::Ret>();
+	ret->issued = r.now();
+	r.smc(p, psci(PSCI_CPU_SUSPEND, PSCI_PSTATE_TYPE_POWERDOWN, 0x80001000, 0), [&r, ret](pe *q) {
+		for (int i = 0; i < 4; i++)
+			ret->x[i] = q->x[i];
+		ret->t = r.now();
+		pe_idle(q);
+	});
+	r.run_until([&] { return ret->t != NEVER; });
+	EXPECT_EQ(ret->x[0], (uint64_t)PSCI_E_SUCCESS);
+	EXPECT_EQ(ret->t - ret->issued,
+		  r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_PSCI) + r.ps(SIM_COST_EXC_RETURN));
+	for (const auto &pw : r.recs(TR_POWER, 0))
+		EXPECT_NE(pw.a, (uint64_t)PE_SUSPENDED) << "powered down";
+	EXPECT_EQ(r.tee_log.size(), hooks) << "OP-TEE's cpu_suspend_entry ran: " << r.tee_log.back().name;
+	EXPECT_EQ(r.waker(0), 0u) << "GICR_WAKER.ProcessorSleep set";
+	EXPECT_EQ(p->power, PE_ON);
+	/* Linux unmasks: the pending IRQ is taken */
+	pe_set_masks(p, false, false);
+	r.run_idle();
+	ASSERT_EQ(r.irqs.size(), 1u);
+	EXPECT_EQ(r.irqs[0].intid, NS_SPI);
+}
+
 /* ---- preemption and nesting --------------------------------------------------------- */
 
 /*
