@@ -188,6 +188,7 @@ TEST(ScenarioDefaults, EmptyMappingGetsEveryDefault)
 	EXPECT_EQ(s.transport.routing, SCENARIO_ROUTE_FIXED);
 	EXPECT_EQ(s.transport.target, SCENARIO_TARGET_SELF);
 	EXPECT_EQ(s.transport.spmc, SCENARIO_SPMC_S_EL1);
+	EXPECT_EQ(s.transport.raise, SCENARIO_RAISE_FIXED);
 	EXPECT_EQ(s.tee_threads, 2u);
 	EXPECT_TRUE(s.tee_async_notif);
 	EXPECT_EQ(s.ree_irq_affinity, 0u);
@@ -524,6 +525,17 @@ TEST(ScenarioError, TransportOptionForAnotherKind)
 	EXPECT_LOAD_ERROR("transport: {kind: sgi, routing: 1-of-N}\n", "t.yaml:1:33: transport.routing: ", "only to kind spi");
 	EXPECT_LOAD_ERROR("transport: {kind: spi, target: [1]}\n", "t.yaml:1:32: transport.target: ", "only to kind sgi");
 	EXPECT_LOAD_ERROR("transport: {kind: sgi, spmc: el3}\n", "t.yaml:1:30: transport.spmc: ", "only to kind ffa");
+	EXPECT_LOAD_ERROR("transport: {kind: spi, raise: upstream}\n", "t.yaml:1:31: transport.raise: ",
+			  "upstream applies only to kind ppi (kind is spi)");
+}
+
+/* SCENARIO_KEYS.md transport.raise: fixed | upstream, kind ppi only; an unknown value names the choices. */
+TEST(ScenarioTransport, RaiseUpstreamOrFixedForPpi)
+{
+	EXPECT_EQ(ok("transport: {kind: ppi, raise: upstream}\n").s->transport.raise, SCENARIO_RAISE_UPSTREAM);
+	EXPECT_EQ(ok("transport: {kind: ppi, raise: fixed}\n").s->transport.raise, SCENARIO_RAISE_FIXED);
+	EXPECT_EQ(ok("transport: {kind: ppi}\n").s->transport.raise, SCENARIO_RAISE_FIXED);
+	EXPECT_LOAD_ERROR("transport: {kind: ppi, raise: gicr}\n", "t.yaml:1:31: transport.raise: ", "fixed");
 }
 
 TEST(ScenarioError, MissingUnit)

@@ -357,6 +357,75 @@ TEST(TransportPpi, PendsOnTopHalfCpuAndBottomHalfRunsThere)
 	EXPECT_EQ(s[3].cpu, 2);
 }
 
+/*
+ * OP-TEE core/drivers/gic.c gic_op_raise_pi -> gic_it_set_pending writes only GICD_ISPENDR(it / 32);
+ * with affinity routing (TF-A gicv3_distif_init sets ARE_S | ARE_NS) GICD_ISPENDR0 is RAZ/WI
+ * (IHI 0069, GICD_ISPENDR<n>). transport.raise: upstream: the top half's Secure write of bit 31 to
+ * GICD_ISPENDR0 is dropped: the PPI never pends, Linux never fetches the value, and every later send
+ * coalesces into OP-TEE's pending bit: nothing is delivered.
+ */
+TEST(TransportPpi, UpstreamRaiseWritesGicdIspendr0WhichGicv3DropsSoNothingIsDelivered)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(isolated("{kind: ppi, raise: upstream}", 4, 2)));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(3500 * SIM_US); /* arrivals at 1, 2, 3 ms */
+	pl.finish(5 * SIM_MS);
+
+	auto w = pl.mmio(pl.gicd(GICD_ISPENDR), 1ull << kPpi, t0);
+	ASSERT_EQ(w.size(), 1u) << "the one top half that ran (RX stays masked: no bottom half re-enables it)";
+	EXPECT_TRUE(w[0].secure);
+	EXPECT_EQ(w[0].cpu, 2u);
+	EXPECT_TRUE(pl.mmio(pl.gicr_sgi(2, GICR_ISPENDR0), 0, t0).empty()) << "not the Redistributor";
+	EXPECT_TRUE(pl.recs(TR_GIC_PEND, t0, -1, -1, kPpi).empty()) << "the PPI pended";
+	EXPECT_TRUE(pl.recs(TR_SMC, t0, NS).empty()) << "Linux made a call: " << fmt_smcs(pl.smcs(t0));
+	EXPECT_EQ(pl.metric("delivered"), 0.0);
+	EXPECT_EQ(pl.metric("lost"), 1.0);
+	EXPECT_NE(pl.p->tee->pending & 1, 0u) << "DO_BOTTOM_HALF left in OP-TEE's bitmap";
+}
+
+namespace {
+
+/* @yaml run as `tzsim run` runs it; the summary it prints. */
+std::string summary_of(const std::string &yaml)
+{
+	std::unique_ptr<scenario> sc(new scenario());
+	sim_diag d{};
+	if (scenario_load_string(yaml.c_str(), "transport.yaml", nullptr, 0, sc.get(), &d) != 0)
+		return std::string("load: ") + d.msg;
+	run_opts o{};
+	o.no_outputs = true;
+	o.kernel = -1;
+	run_result res{};
+	char *buf = nullptr;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	run_scenario(sc.get(), &o, &res, f);
+	fclose(f);
+	std::string out(buf, len);
+	free(buf);
+	return out;
+}
+
+} // namespace
+
+/*
+ * Issue 12 point 4: the summary line says which PPI raise runs, labels the fix as not upstream, and
+ * with raise: upstream says why nothing arrives.
+ */
+TEST(TransportPpi, SummaryNamesTheRaiseAndExplainsTheUpstreamLoss)
+{
+	std::string up = summary_of(isolated("{kind: ppi, raise: upstream}") + "stop: {after: 3ms}\n");
+	EXPECT_NE(up.find("transport ppi INTID 31 (raise: upstream, GICD_ISPENDR0)"), std::string::npos) << up;
+	EXPECT_NE(up.find("writes GICD_ISPENDR0, which is RAZ/WI with\n        affinity routing"), std::string::npos)
+		<< up;
+	EXPECT_NE(up.find("Linux\n        never sees it"), std::string::npos) << up;
+	EXPECT_NE(up.find("delivered 0"), std::string::npos) << up;
+	std::string fixed = summary_of(isolated("{kind: ppi}") + "stop: {after: 3ms}\n");
+	EXPECT_NE(fixed.find("(raise: fixed, GICR_ISPENDR0: not upstream)"), std::string::npos) << fixed;
+	EXPECT_EQ(fixed.find("RAZ/WI"), std::string::npos) << fixed;
+}
+
 namespace {
 
 /* The SGI transport's discovery fast call during probe, and its result (x1 = the SGI). */

@@ -14,7 +14,8 @@
  * The transport that raises the normal world's interrupt sits behind one
  * interface (struct tee_transport in tee_internal.h): SPI by GICD_ISPENDR
  * (edge) or a doorbell line (level), PPI by GICR_ISPENDR0 of the running
- * PE, a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
+ * PE (a fix: upstream writes GICD_ISPENDR0, which GICv3 drops; both are
+ * available), a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
  *
  * Secure device drivers (models/tee/secure_dev.c): for each secure
  * interrupt source (models/dev/secure_src.h, reached through its register
@@ -52,6 +53,12 @@ struct tee_config {
 	enum tee_sgi_target sgi_target;
 	uint64_t sgi_cpus;      /* TEE_SGI_LIST: bitmap of PEs */
 	enum tee_spmc spmc;
+	/*
+	 * PPI: raise as OP-TEE codes it (gic_it_set_pending: GICD_ISPENDR0, RAZ/WI
+	 * with affinity routing, so the PPI never pends) instead of tzsim's fix
+	 * (GICR_ISPENDR0 of the running PE).
+	 */
+	bool ppi_raise_upstream;
 	uint64_t gicd_base, gicr_base;
 };
 

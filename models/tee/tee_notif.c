@@ -228,14 +228,24 @@ static void door_read(struct tee *t, struct pe *pe, bool empty)
 const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read, NULL };
 
 /*
- * PPI: pending in the running PE's Redistributor (GICR_ISPENDR0). OP-TEE as
- * coded writes GICD_ISPENDR0, which is RAZ/WI with affinity routing
- * (protocol.md §3.1); tzsim raises it the way GICv3 allows.
+ * PPI. Upstream OP-TEE (core/drivers/gic.c gic_op_raise_pi ->
+ * gic_it_set_pending) writes only GICD_ISPENDR(it / 32), i.e. GICD_ISPENDR0
+ * for a PPI. With affinity routing enabled (TF-A gicv3_distif_init sets
+ * ARE_S and ARE_NS) GICD_ISPENDR0 is RAZ/WI (IHI 0069, GICD_ISPENDR<n>):
+ * the GIC model drops the write and Linux never sees the PPI
+ * (transport.raise: upstream). The fix (raise: fixed, tzsim's, not
+ * upstream) writes GICR_ISPENDR0 of the running PE, which provides the
+ * function under ARE.
  */
 static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
-	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
-	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
+	unsigned id = t->cfg.intid;
+	if (t->cfg.ppi_raise_upstream) {
+		pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	} else {
+		uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
+		pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << id);
+	}
 	done(ctx, pe);
 }
 

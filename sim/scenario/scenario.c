@@ -167,12 +167,13 @@ static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
 
 static int parse_transport(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", NULL };
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "raise", NULL };
 	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	static const char *const routings[] = { "fixed", "1-of-N", NULL };
 	static const char *const targets[] = { "self", "all-but-self", NULL };
 	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const char *const raises[] = { "fixed", "upstream", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
 	unsigned v = t->kind;
@@ -212,6 +213,11 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 		 scn_get_enum(c, x, spmcs, &v) ||
 			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
 			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	/* OP-TEE's PPI raise as coded (gic_op_raise_pi -> gic_it_set_pending: GICD_ISPENDR) or fixed */
+	WITH_KEY(c, n, "raise", x,
+		 scn_get_enum(c, x, raises, &v) ||
+			 ((t->raise = (enum scenario_raise)v) != SCENARIO_RAISE_FIXED && t->kind != SCENARIO_PPI &&
+			  scn_fail(c, x, "upstream applies only to kind ppi (kind is %s)", kn)));
 	return 0;
 }
 

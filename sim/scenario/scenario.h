@@ -48,6 +48,7 @@
  *     routing: fixed | 1-of-N             default: fixed (1-of-N: spi only)
  *     target: self | all-but-self | [cpu, ...]  default: self (others: sgi only)
  *     spmc: el3 | s-el1                   default: s-el1 (el3: ffa only)
+ *     raise: fixed | upstream             default: fixed (upstream: ppi only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
  *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0)}
  *   sources: [ up to 32 of
@@ -131,6 +132,8 @@ enum scenario_trigger { SCENARIO_EDGE = 0, SCENARIO_LEVEL };
 enum scenario_routing { SCENARIO_ROUTE_FIXED = 0, SCENARIO_ROUTE_1_OF_N };
 enum scenario_sgi_target { SCENARIO_TARGET_SELF = 0, SCENARIO_TARGET_ALL_BUT_SELF, SCENARIO_TARGET_LIST };
 enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_EL3 };
+/* transport.raise (kind ppi): tzsim's GICR_ISPENDR0 write, or OP-TEE's GICD_ISPENDR0 as upstream codes it */
+enum scenario_raise { SCENARIO_RAISE_FIXED = 0, SCENARIO_RAISE_UPSTREAM };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
 enum scenario_source_kind { SCENARIO_UART = 0, SCENARIO_TIMER, SCENARIO_TRNG };
 enum scenario_arrival { SCENARIO_PERIODIC = 0, SCENARIO_POISSON, SCENARIO_BURST, SCENARIO_REPLAY };
@@ -171,6 +174,7 @@ struct scenario_transport_cfg {
 	enum scenario_sgi_target target;
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
+	enum scenario_raise raise; /* kind ppi */
 };
 
 struct scenario_source {
