@@ -713,6 +713,58 @@ TEST(TransportFfa, InfoGetDoesNotClearPendingGetDoes)
 	EXPECT_EQ(pl.p->tee->pending, 0u);
 }
 
+// ---- the secure UART's RX path ----------------------------------------------------------------------
+
+/*
+ * OP-TEE plat-vexpress console (yielding_console_notif: read_console(), then rx_intr_enable()), then
+ * the rest of the secure exit: notif_deliver_event's spin unlock, mutex_unlock, the return through
+ * tee_entry_std until thread_std_smc_entry masks before CALL_DONE (core/kernel/notif.c,
+ * thread_optee_smc.c). A character that arrived while the bottom half ran asserts the pl011's RX
+ * interrupt at rx_intr_enable(); it is a native interrupt in S-EL1 taken inside that exit. Its top
+ * half (console_itr_cb: rx_intr_disable, notif_send_async) raises the notification SPI, which is a
+ * foreign interrupt there: the thread exits with RPC_FOREIGN_INTR, as on QEMU + TF-A + OP-TEE.
+ * A 115200-baud burst (a character every 86.8 us) with a bottom half slower than that shows it.
+ */
+TEST(SecureUart, RxReenabledInTheBottomHalfFiresThereAndForcesAForeignInterruptExit)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: u\nplatform: {cpus: 4}\ntransport: {kind: spi}\n"
+			    "sources:\n  - {name: uart-rx, kind: uart, intid: 40, cpu: 0,\n"
+			    "     arrival: {burst: {count: 16, every: 20ms, spacing: 86800ns}},\n"
+			    "     top_half: 800 cycles, bottom_half: 100us}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(5 * SIM_MS);
+	pl.finish(10 * SIM_MS);
+
+	unsigned exits = 0, in_bh = 0;
+	for (const auto &fi : pl.recs(TR_EVENT, t0)) {
+		if (!fi.label || std::string(fi.label) != SIM_EV_FOREIGN_INTR)
+			continue;
+		exits++;
+		/* the UART's native interrupt was taken in S-EL1 on this CPU just before */
+		sim_rec ack{};
+		for (const auto &a : pl.recs(TR_GIC_ACK, t0, -1, fi.cpu, 40))
+			if (a.t <= fi.t)
+				ack = a;
+		ASSERT_GT(ack.t, 0u);
+		sim_rec exc{};
+		for (const auto &e : pl.recs(TR_EXC_ENTRY, t0, S, fi.cpu))
+			if (e.t <= ack.t && e.a == PE_EXC_IRQ)
+				exc = e;
+		ASSERT_GT(exc.t, 0u) << "no IRQ at S-EL1 before the UART's acknowledge";
+		/* ... inside a DO_BOTTOM_HALF call (no TA load: every yielding call is one) */
+		sim_rec call{};
+		for (const auto &c : pl.recs(TR_SMC, t0, NS, fi.cpu, kRegd))
+			if (c.t <= exc.t)
+				call = c;
+		in_bh += call.t > 0 && pl.first(TR_SMC_RET, call.t, fi.cpu, kRegd).t > fi.t;
+	}
+	EXPECT_GE(exits, 1u) << "no foreign-interrupt exit: the UART never fired inside the bottom half";
+	EXPECT_EQ(in_bh, exits);
+	EXPECT_EQ(pl.metric("foreign_intr"), (double)exits);
+	EXPECT_EQ(pl.metric("lost"), 0.0);
+}
+
 // ---- 1-of-N SPI (§5.4) ------------------------------------------------------------------------------
 
 /*

@@ -129,13 +129,32 @@ static void bh_unlocked(void *ctx, struct pe *pe)
 	th->bh_done(th, pe);
 }
 
+static void bh_exit_done(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	mutex_unlock(th, pe, bh_unlocked);
+}
+
+/*
+ * The last driver callback returned (the console's ends with
+ * rx_intr_enable(): the UART's RX line comes back at once if a character
+ * waits). The rest of the secure exit still runs in the thread with native
+ * interrupts unmasked: notif_deliver_event's loop end and spin unlock
+ * (core/kernel/notif.c; an interrupt pending by then is taken there at the
+ * latest), mutex_unlock(&notif_mutex), the return through tee_entry_std and
+ * __thread_std_smc_entry, until thread_std_smc_entry masks every exception
+ * before the CALL_DONE SMC. One timed step, tee.bh_exit, covers it; a
+ * secure interrupt in it is a native interrupt in S-EL1, and the
+ * notification it raises preempts the thread as a foreign one
+ * (RPC_FOREIGN_INTR), as on QEMU + TF-A + OP-TEE.
+ */
 static void bh_all_done(struct tee_thread *th, struct pe *pe)
 {
 	struct tee *t = th->t;
 	for (unsigned i = 0; i < th->bh_ids.n; i++)
 		notif_rec(t, pe, th->bh_ids.v[i], NOTIF_BH_DONE, 0, 0, 0);
 	th->bh_ids.n = 0;
-	mutex_unlock(th, pe, bh_unlocked);
+	pe_exec_cost(pe, SIM_COST_TEE_BH_EXIT, "notif_deliver_event exit", bh_exit_done, th);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe)

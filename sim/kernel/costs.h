@@ -33,6 +33,8 @@ extern "C" {
 	X(TEE_NOTIF_SEND,   "tee.notif_send",     C(100),              C(80))           \
 	X(TEE_PM_HOOK,      "tee.pm_hook",        C(500),              C(400))          \
 	X(TEE_TA_INVOKE,    "tee.ta_invoke",      C(2000),             C(1500))         \
+	/* E: the DO_BOTTOM_HALF exit after the last driver callback (see tee_notif.c) */ \
+	X(TEE_BH_EXIT,      "tee.bh_exit",        C(1200),             C(900))          \
 	X(SPMC_HANDLER,     "spmc.handler",       C(500),              C(400))          \
 	X(GIC_IAR,          "gic.iar",            C(40),               C(40))           \
 	X(GIC_EOI,          "gic.eoi",            C(20),               C(20))           \
