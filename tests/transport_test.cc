@@ -272,7 +272,8 @@ TEST(TransportSpiEdge, IsolatedNotificationIsFiveSmcsAndOneIspendrWrite)
 	EXPECT_TRUE(same_smcs(pl.smcs(t0), kSmcAbiFive));
 	auto s = pl.smcs(t0);
 	ASSERT_EQ(s.size(), 5u);
-	EXPECT_EQ(s[3].b, (uint64_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
+	ASSERT_NE(pl.msg_of(s[3]), nullptr);
+	EXPECT_EQ(pl.msg_of(s[3])->cmd, (uint32_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
 	EXPECT_EQ(s[0].cpu, 1) << "the top half runs where the UART's SPI is routed";
 
 	auto pend = pl.recs(TR_GIC_PEND, t0, -1, -1, kSpi);
@@ -680,6 +681,71 @@ TEST(TransportFfa, ProbeOrder)
 	EXPECT_EQ(feat[1].d, (uint64_t)kSgi) << "w2 = the SRI's INTID";
 	ASSERT_NE(ree_notif_irq(pl.p->ree), nullptr);
 	EXPECT_EQ(ree_notif_irq(pl.p->ree)->intid, kSgi) << "Linux requested the SRI as its per-CPU IRQ";
+}
+
+/*
+ * Linux optee_ffa.h / ffa_abi.c (optee_ffa_do_call_with_arg, optee_ffa_yielding_call): WITH_ARG is
+ * w4 = lower, w5 = upper 32 bits of the shm's global handle, w6 = the offset; a response that needs
+ * the call resumed carries the resume info in w7 (w5-w6 MBZ) and RESUME passes it back in w7 (w4-w6
+ * MBZ). Two invokes on OP-TEE's two threads; a Non-secure interrupt (the SRI SGI pended at CPU 2)
+ * makes thread 1 exit with RETURN_INTERRUPT; RESUME with w7 = 1 completes it, the result in the
+ * message. The halves swapped name no buffer.
+ */
+TEST(TransportFfa, YieldingCallHandleInW4W5OffsetInW6ResumeInfoInW7)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa}\ntee: {threads: 2}\n"));
+	auto invoke = [&](sim_time work, uint64_t offs) {
+		uint64_t cookie = sim_shm_alloc(pl.p->shm);
+		sim_msg_arg *m = sim_shm_msg(pl.p->shm, cookie, offs);
+		m->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+		m->num_params = 1;
+		m->params[0] = sim_msg_param{ SIM_MSG_ATTR_VALUE_INPUT, work, 0, 0 };
+		return std::make_pair(cookie, m);
+	};
+	auto a = invoke(2 * SIM_MS, 0), b = invoke(300 * SIM_US, 96);
+	DirectSmc ca{ &pl, 1 }, cb{ &pl, 2 }, swapped{ &pl, 3 };
+	for (DirectSmc *d : { &ca, &cb, &swapped }) {
+		d->x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
+		d->x[1] = FFA_OPTEE_ID;
+		d->x[3] = OPTEE_FFA_YIELDING_CALL_WITH_ARG;
+	}
+	ca.x[4] = a.first & 0xffffffff, ca.x[5] = a.first >> 32, ca.x[6] = 0;
+	cb.x[4] = b.first & 0xffffffff, cb.x[5] = b.first >> 32, cb.x[6] = 96;
+	swapped.x[4] = b.first >> 32, swapped.x[5] = b.first & 0xffffffff, swapped.x[6] = 96;
+	ca.post(10 * SIM_US);  /* thread 0 */
+	cb.post(100 * SIM_US); /* thread 1 */
+	swapped.post(150 * SIM_US);
+	sim_post(pl.p->sim.k, 250 * SIM_US, [](void *ctx, uint64_t) {
+		Plat *q = static_cast<Plat *>(ctx);
+		sim_bus_access acc{ -1, 1, true };
+		sim_bus_write(q->p->bus, &acc, q->gicr_sgi(2, GICR_ISPENDR0), 4, 1ull << kSgi);
+	}, &pl, 0);
+	sim_run_until(pl.p->sim.k, pl.now() + 1 * SIM_MS);
+	ASSERT_TRUE(cb.done && swapped.done);
+	EXPECT_EQ(swapped.ret[0], (uint64_t)FFA_MSG_SEND_DIRECT_RESP_32);
+	EXPECT_NE(swapped.ret[3], 0u) << "a handle with its halves swapped was accepted";
+	EXPECT_EQ(cb.ret[0], (uint64_t)FFA_MSG_SEND_DIRECT_RESP_32);
+	EXPECT_EQ(cb.ret[3], 0u);
+	EXPECT_EQ(cb.ret[4], (uint64_t)OPTEE_FFA_YIELDING_CALL_RETURN_INTERRUPT);
+	EXPECT_EQ(cb.ret[5], 0u);
+	EXPECT_EQ(cb.ret[6], 0u);
+	EXPECT_EQ(cb.ret[7], 1u) << "w7: the resume info (thread 1)";
+	EXPECT_FALSE(ca.done) << "thread 0 still runs";
+
+	DirectSmc resume{ &pl, 2 };
+	resume.x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
+	resume.x[1] = FFA_OPTEE_ID;
+	resume.x[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
+	resume.x[7] = cb.ret[7];
+	resume.post(10 * SIM_US);
+	sim_run_until(pl.p->sim.k, pl.now() + 3 * SIM_MS);
+	ASSERT_TRUE(resume.done && ca.done);
+	EXPECT_EQ(resume.ret[3], 0u);
+	EXPECT_EQ(resume.ret[4], (uint64_t)OPTEE_FFA_YIELDING_CALL_RETURN_DONE);
+	EXPECT_EQ(resume.ret[7], 0u);
+	EXPECT_EQ(b.second->ret, TEE_SUCCESS) << "the result is in the message";
+	EXPECT_EQ(ca.ret[4], (uint64_t)OPTEE_FFA_YIELDING_CALL_RETURN_DONE);
 }
 
 /*

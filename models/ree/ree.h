@@ -35,6 +35,7 @@
 
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
+#include "sim/shm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,7 @@ struct ree_config {
 	bool spi_1ofn;            /* evaluate GICD_IROUTER.IRM=1 (Linux never sets it) */
 	enum ree_notif_abi abi;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
+	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
 };
 
 struct ree_ports {

@@ -26,6 +26,9 @@ struct optee_call {
 	uint64_t args[8];
 	uint32_t cmd;
 	uint64_t param;
+	uint64_t shm;            /* the buffer holding its struct optee_msg_arg (sim/shm.h cookie), 0: none yet */
+	uint32_t shm_offs;       /* the message's offset in it; the RPC arg area follows the message */
+	uint32_t num_params;
 	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
 	bool waiting_cq;         /* sleeping in optee_cq_wait_for_completion */
 	bool cq_done;            /* its completion was signalled */

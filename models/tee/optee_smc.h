@@ -4,14 +4,16 @@
  * (protocol.md §1: OP-TEE core/arch/arm/include/sm/optee_smc.h, Linux
  * drivers/tee/optee/optee_smc.h, optee_msg.h, optee_rpc_cmd.h).
  *
- * tzsim's models share no memory: where the real ABI passes the physical
- * address of a struct optee_msg_arg (a1:a2), tzsim passes the message's
- * command in a1 and its one parameter in a2; an RPC's argument struct is
- * likewise carried in a1..a2 of the RPC return. Everything else (IDs,
- * return codes, flags, the RPC loop) is the real ABI.
+ * Arguments as upstream: a yielding call's struct optee_msg_arg lives in
+ * shared memory (sim/shm.h), named by a cookie split over two registers
+ * (reg_pair_from_64: the upper half first); RPC commands are written into
+ * the RPC arg area after it. IDs, return codes, flags and the RPC loop are
+ * the real ABI.
  */
 #ifndef MODELS_TEE_OPTEE_SMC_H
 #define MODELS_TEE_OPTEE_SMC_H
+
+#include <stdint.h>
 
 #define OPTEE_SMC_CALLS_COUNT 0xBF00FF00u
 #define OPTEE_SMC_CALLS_UID 0xBF00FF01u
@@ -86,6 +88,18 @@
 #define OPTEE_RPC_CMD_NOTIFICATION 4
 #define OPTEE_RPC_NOTIFICATION_WAIT 0
 #define OPTEE_RPC_NOTIFICATION_SEND 1
+
+/* TEE_Result values written in optee_msg_arg.ret */
+#define TEE_SUCCESS 0x00000000u
+#define TEE_ERROR_GENERIC 0xFFFF0000u
+#define TEE_ERROR_BAD_PARAMETERS 0xFFFF0006u
+#define TEE_ERROR_NOT_SUPPORTED 0xFFFF000Au
+
+/* reg_pair_from_64 / reg_pair_to_64 (OP-TEE, Linux optee_private.h): the first register holds the upper half */
+static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
+{
+	return (reg0 & 0xffffffffull) << 32 | (reg1 & 0xffffffffull);
+}
 
 /* OP-TEE notif.h value space */
 #define NOTIF_VALUE_DO_BOTTOM_HALF 0

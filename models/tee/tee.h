@@ -34,6 +34,7 @@
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
 #include "sim/kernel/wire.h"
+#include "sim/shm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,6 +61,7 @@ struct tee_config {
 	 */
 	bool ppi_raise_upstream;
 	uint64_t gicd_base, gicr_base;
+	struct sim_shm *shm;    /* the normal world's shared memory, reached by cookie (sim/shm.h) */
 };
 
 enum tee_dev_kind { TEE_DEV_UART = 0, TEE_DEV_TIMER, TEE_DEV_TRNG };

@@ -142,30 +142,37 @@ static void spmc_call(struct tee *t, struct pe *pe, uint64_t r[8])
 
 /* ---- OP-TEE as the receiver of direct requests ------------------------------------- */
 
+/*
+ * The responses of Linux optee_ffa.h (OPTEE_FFA_YIELDING_CALL_*): w3 0 (or
+ * an error, TEEC_ERROR_BUSY when out of threads), w4 RETURN_DONE /
+ * RETURN_RPC_CMD / RETURN_INTERRUPT, w7 the resume info for an RPC (the
+ * thread); w5-w6 MBZ. The call's result and an RPC's command travel in the
+ * shared-memory message, not in registers.
+ */
 void tee_ffa_call_exit(struct tee *t, struct pe *pe, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	uint64_t r[8] = { FFA_MSG_SEND_DIRECT_RESP_32, (uint64_t)FFA_OPTEE_ID << 16, 0, 0, 0, 0, 0, 0 };
-	(void)t;
+	(void)t, (void)a1, (void)a2;
 	switch (a0) {
 	case OPTEE_SMC_RETURN_ETHREAD_LIMIT:
 		r[3] = TEEC_ERROR_BUSY; /* "Number of OP-TEE OS threads exceeded, try again later" */
 		break;
 	case OPTEE_SMC_RETURN_RPC_FOREIGN_INTR:
 		r[4] = OPTEE_FFA_YIELDING_CALL_RETURN_INTERRUPT;
-		r[5] = a3; /* resume info: the thread */
+		r[7] = a3; /* resume info: the thread */
 		break;
 	case OPTEE_SMC_RETURN_RPC_CMD:
 		r[4] = OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD;
-		r[5] = a3;
-		r[6] = a1;
-		r[7] = a2;
+		r[7] = a3;
 		break;
 	case OPTEE_SMC_RETURN_ERESUME:
 		r[3] = (uint64_t)(int64_t)FFA_RET_INVALID_PARAMETERS;
 		break;
+	case OPTEE_SMC_RETURN_EBADADDR:
+		r[3] = (uint64_t)(int64_t)FFA_RET_INVALID_PARAMETERS;
+		break;
 	default:
 		r[4] = OPTEE_FFA_YIELDING_CALL_RETURN_DONE;
-		r[5] = a0; /* the call's result */
 		break;
 	}
 	tee_return8(pe, r);
@@ -178,12 +185,19 @@ static void direct_req(void *ctx, struct pe *pe)
 	uint64_t w3 = pe_regs(pe)[3] & 0xffffffff;
 	uint64_t r[8] = { FFA_MSG_SEND_DIRECT_RESP_32, (uint64_t)FFA_OPTEE_ID << 16, 0, 0, 0, 0, 0, 0 };
 
+	/*
+	 * Linux optee_ffa.h / ffa_abi.c optee_ffa_do_call_with_arg: WITH_ARG has
+	 * w4 the lower and w5 the upper 32 bits of the shared memory's global
+	 * handle, w6 the offset of the struct optee_msg_arg; RESUME has the
+	 * resume info (the thread) in w7, w4-w6 MBZ.
+	 */
 	if (w3 == OPTEE_FFA_YIELDING_CALL_WITH_ARG) {
-		tee_yield_start(t, pe, (uint32_t)pe_regs(pe)[4], pe_regs(pe)[5], true);
+		tee_yield_start(t, pe, reg_pair_to_64(pe_regs(pe)[5], pe_regs(pe)[4]), pe_regs(pe)[6] & 0xffffffff,
+				true);
 		return;
 	}
 	if (w3 == OPTEE_FFA_YIELDING_CALL_RESUME) {
-		tee_yield_resume(t, pe, pe_regs(pe)[4], true);
+		tee_yield_resume(t, pe, pe_regs(pe)[7] & 0xffffffff, true);
 		return;
 	}
 	switch (w3) {

@@ -24,13 +24,15 @@ struct tee_thread {
 	unsigned id;
 	int state;
 	unsigned pe;
-	uint32_t cmd;
-	uint64_t param;
+	uint64_t shm;            /* the call's struct optee_msg_arg: its buffer's cookie ... */
+	uint64_t arg_offs;       /* ... and offset (sim/shm.h) */
+	uint32_t num_params;     /* read from it: the RPC arg area follows it */
+	uint32_t cmd;            /* read from it: optee_msg_arg.cmd */
+	uint64_t param;          /* read from it: params[0].u.value.a */
 	uint32_t rc;
 	struct pe_frame frame;   /* saved on an RPC exit */
 	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
 	struct id_list bh_ids;   /* notifications this bottom half serves */
-	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
 	bool ffa;                /* started by an FF-A direct request */
 	int dev_iter;
 	pe_fn bh_done;           /* where the yielding event returns */
@@ -94,9 +96,15 @@ struct tee {
 /* tee_entry.c */
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
 void tee_return8(struct pe *pe, const uint64_t x[8]);
-void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa);
+/* A yielding call whose struct optee_msg_arg is at (@cookie, @offs) in the shared memory. */
+void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t offs, bool ffa);
 void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
-void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
+/*
+ * thread_rpc_cmd: write RPC command @cmd with one value parameter {@a, @b, 0}
+ * into the thread's RPC arg (after the call's arg, in the same buffer), exit
+ * with RPC_CMD, and continue at @after when the normal world resumes it.
+ */
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
 void id_list_push(struct id_list *l, uint32_t v);

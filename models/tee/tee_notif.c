@@ -89,9 +89,6 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
  */
 static void bh_locked(void *ctx, struct pe *pe);
 
-/* An RPC NOTIFICATION's argument: the operation (WAIT or SEND) in [63:32], the key below. */
-static uint64_t notif_rpc_arg(unsigned op, unsigned key) { return (uint64_t)op << 32 | key; }
-
 static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 {
 	struct tee *t = th->t;
@@ -101,7 +98,8 @@ static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 		return;
 	}
 	t->waitq[t->nwait++] = (int)th->id;
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id),
+	/* notif_wait -> notif_rpc: OPTEE_RPC_CMD_NOTIFICATION {a = WAIT, b = the value} */
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id,
 		       locked);
 }
 
@@ -117,8 +115,8 @@ static void mutex_unlock(struct tee_thread *th, struct pe *pe, pe_fn done)
 	w = t->waitq[0];
 	memmove(t->waitq, t->waitq + 1, --t->nwait * sizeof(t->waitq[0]));
 	t->mutex_owner = w; /* handed over: the waiter holds it when it resumes */
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_SEND, NOTIF_SYNC_VALUE_BASE + (unsigned)w),
-		       done);
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_SEND,
+		       NOTIF_SYNC_VALUE_BASE + (unsigned)w, done);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe);
