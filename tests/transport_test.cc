@@ -28,6 +28,10 @@
 
 #include "plat_harness.h"
 
+extern "C" {
+#include "models/monitor/mon_internal.h" /* the FF-A slot, to script an SPMC answer */
+}
+
 namespace {
 
 constexpr unsigned kSpi = 219, kPpi = 31, kSgi = 8;
@@ -746,6 +750,81 @@ TEST(TransportFfa, YieldingCallHandleInW4W5OffsetInW6ResumeInfoInW7)
 	EXPECT_EQ(resume.ret[7], 0u);
 	EXPECT_EQ(b.second->ret, TEE_SUCCESS) << "the result is in the message";
 	EXPECT_EQ(ca.ret[4], (uint64_t)OPTEE_FFA_YIELDING_CALL_RETURN_DONE);
+}
+
+namespace {
+
+/*
+ * An SPMC that answers FFA_NOTIFICATION_INFO_GET from a script (the rest goes to the real one): no
+ * upstream SPMC sets the more-pending bit with one receiver, so the driver's loop needs a scripted
+ * answer to be seen.
+ */
+struct ScriptedInfoGet {
+	pe_fn real;
+	void *real_ctx;
+	std::vector<uint64_t> w2; /* one answer per INFO_GET (VM 0 in w3); past the end: NO_DATA */
+	unsigned calls = 0;
+	static void smc(void *ctx, struct pe *pe)
+	{
+		ScriptedInfoGet *s = static_cast<ScriptedInfoGet *>(ctx);
+		const pe_frame *caller = pe_top_frame(pe);
+		if ((uint32_t)pe_regs(pe)[0] != FFA_NOTIFICATION_INFO_GET_64 || caller->world != SIM_WORLD_NS) {
+			s->real(s->real_ctx, pe);
+			return;
+		}
+		uint64_t r[8] = { FFA_SUCCESS_64, 0, 0, 0, 0, 0, 0, 0 };
+		if (s->calls < s->w2.size())
+			r[2] = s->w2[s->calls];
+		else
+			r[0] = FFA_ERROR, r[2] = (uint64_t)(int64_t)FFA_RET_NO_DATA;
+		s->calls++;
+		pe_smc_return8(pe, r);
+	}
+};
+
+} // namespace
+
+/*
+ * Linux driver.c ffa_notification_info_get: INFO_GET again while w2 has
+ * NOTIFICATION_INFO_GET_MORE_PEND_MASK (BIT(0)); each global list naming our VM runs
+ * notif_get_and_handle, whose GET asks for SECURE_PARTITION_BITMAP | SPM_FRAMEWORK_BITMAP with
+ * w1 = PACK_NOTIFICATION_GET_RECEIVER_INFO(cpu, vm id). Two answers (more pending, then not): two
+ * INFO_GETs, each followed by its GET, and no third.
+ */
+TEST(TransportFfa, InfoGetLoopsWhileMorePendingAndGetAsksSpAndFrameworkBitmaps)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa}\n"));
+	ScriptedInfoGet sc{ pl.p->mon->ffa_handler, pl.p->mon->ffa_ctx,
+			    { FFA_NOTIF_INFO_GET_MORE_PENDING | 1u << 7, 1u << 7 } };
+	mon_set_ffa(pl.p->mon, ScriptedInfoGet::smc, &sc);
+	pl.p->tee->pending |= 1ull << NOTIF_VALUE_DO_BOTTOM_HALF; /* what GET will return */
+	sim_time t0 = pl.now();
+	sim_post(pl.p->sim.k, 10 * SIM_US, [](void *ctx, uint64_t) {
+		Plat *q = static_cast<Plat *>(ctx);
+		sim_bus_access acc{ -1, 1, true };
+		sim_bus_write(q->p->bus, &acc, q->gicr_sgi(1, GICR_ISPENDR0), 4, 1ull << kSgi); /* the SRI at CPU 1 */
+	}, &pl, 0);
+	sim_run_until(pl.p->sim.k, t0 + 2 * SIM_MS);
+
+	std::vector<sim_rec> seq;
+	for (const auto &r : pl.recs(TR_SMC, t0, NS))
+		if (r.a == FFA_NOTIFICATION_INFO_GET_64 || r.a == FFA_NOTIFICATION_GET)
+			seq.push_back(r);
+	EXPECT_TRUE(same_smcs(seq, { { FFA_NOTIFICATION_INFO_GET_64, NS },
+				     { FFA_NOTIFICATION_GET, NS },
+				     { FFA_NOTIFICATION_INFO_GET_64, NS },
+				     { FFA_NOTIFICATION_GET, NS } }));
+	EXPECT_EQ(sc.calls, 2u);
+	for (const auto &g : seq) {
+		EXPECT_EQ(g.cpu, 1);
+		if (g.a != FFA_NOTIFICATION_GET)
+			continue;
+		EXPECT_EQ(g.c, (uint64_t)(FFA_NOTIF_GET_SP_BITMAP | FFA_NOTIF_GET_SPM_BITMAP)) << "w2: SP | SPM framework";
+		EXPECT_EQ(g.b, 1u << 16) << "w1: receiver vCPU 1 (this CPU), VM 0";
+	}
+	EXPECT_EQ(pl.recs(TR_SMC, t0, NS, 1, FFA_MSG_SEND_DIRECT_REQ_32).size(), 1u)
+		<< "the first GET returned the bottom-half bit: one DO_BOTTOM_HALF";
 }
 
 /*

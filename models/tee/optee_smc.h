@@ -126,7 +126,12 @@ static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
 #define FFA_RET_NO_DATA (-9)
 #define FFA_FEATURE_SRI 2
 #define FFA_NOTIF_FLAG_DELAY_SRI (1u << 1)
-#define FFA_NOTIF_GET_SP_BITMAP (1u << 0)
+#define FFA_NOTIF_GET_SP_BITMAP (1u << 0)   /* SECURE_PARTITION_BITMAP */
+#define FFA_NOTIF_GET_VM_BITMAP (1u << 1)   /* NON_SECURE_VM_BITMAP */
+#define FFA_NOTIF_GET_SPM_BITMAP (1u << 2)  /* SPM_FRAMEWORK_BITMAP */
+#define FFA_NOTIF_INFO_GET_MORE_PENDING (1u << 0)   /* w2 of INFO_GET's answer */
+#define FFA_NOTIF_INFO_GET_LISTS(w2) (((w2) >> 7) & 0x1f)
+#define FFA_NOTIF_INFO_GET_LIST_IDS(w2, i) ((((w2) >> (12 + 2 * (i))) & 3) + 1)
 #define FFA_OPTEE_ID 0x8001u         /* OP-TEE's partition id on QEMU */
 #define OPTEE_FFA_EXCHANGE_CAPABILITIES 2
 #define OPTEE_FFA_ENABLE_ASYNC_NOTIF 5
