@@ -944,6 +944,160 @@ TEST(Psci, CpuSuspendWithAnInterruptPendingReturnsAtOnceWithoutPowerDown)
 	EXPECT_EQ(r.irqs[0].intid, NS_SPI);
 }
 
+/* ---- Secure EL2 (pe_set_sel2) ------------------------------------------------------------ */
+
+/* One PE with a Secure EL2 and no GIC or monitor: the test bench plays the SPMC at S-EL2 and the partition at S-EL1. */
+struct Sel2Bench {
+	sim s{};
+	sim_costs costs{};
+	pe *p = nullptr;
+	RecordLog log;
+	std::vector<std::string> seen; /* what ran where */
+	std::function<void(pe *)> at_sel1, on_trap, on_irq;
+	std::deque<std::function<void(pe *)>> fns; /* continuations, alive until the bench goes */
+	static void tramp(void *ctx, pe *q) { (*static_cast<std::function<void(pe *)> *>(ctx))(q); }
+	void *k(std::function<void(pe *)> f)
+	{
+		fns.push_back(std::move(f));
+		return &fns.back();
+	}
+
+	Sel2Bench()
+	{
+		EXPECT_EQ(sim_init(&s, SIM_BACKEND_NATIVE, 1), 0);
+		log.attach(s.tr);
+		sim_costs_preset(&costs, SIM_PRESET_A53);
+		p = pe_new(&s, 0, &costs);
+		pe_set_sel2(p, trap, this);
+		pe_set_vector(p, PE_VEC_SEL2_IRQ, sel2_irq, this);
+		pe_set_vector(p, PE_VEC_S_IRQ, s_irq, this);
+	}
+	~Sel2Bench()
+	{
+		pe_free(p);
+		sim_fini(&s);
+	}
+	sim_time ps(sim_cost_id id) const { return sim_cost_sample(&costs.c[id], nullptr, &costs.clock); }
+	static void trap(void *ctx, pe *q) { static_cast<Sel2Bench *>(ctx)->on_trap(q); }
+	static void sel2_irq(void *ctx, pe *q, pe_exc exc)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		b->seen.push_back(std::string(exc == PE_EXC_IRQ ? "irq" : "fiq") + " at EL" + std::to_string(q->el));
+		b->on_irq(q);
+	}
+	static void s_irq(void *ctx, pe *q, pe_exc exc)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		b->seen.push_back(std::string(exc == PE_EXC_IRQ ? "virq" : "vfiq") + " vector at EL" + std::to_string(q->el));
+		pe_eret(q);
+	}
+	static void boot(void *ctx, pe *q)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		pe_enter(q, 2, SIM_WORLD_S, true, true); /* the SPMD's ERET into S-EL2 */
+		pe_enter(q, 1, SIM_WORLD_S, false, false); /* the SPMC's ERET into its partition */
+		b->at_sel1(q);
+	}
+	void run() { pe_power_on(p, boot, this), sim_run_idle(s.k); }
+	std::vector<sim_rec> recs(unsigned kind) const
+	{
+		std::vector<sim_rec> v;
+		for (const auto &r : log.recs)
+			if (r.kind == kind)
+				v.push_back(r);
+		return v;
+	}
+};
+
+/*
+ * pe.h (Secure EL2): with an SPMC at S-EL2, an SMC at S-EL1 traps to S-EL2 (HCR_EL2.TSC), not EL3; so
+ * does an HVC. Both charge exc_entry, the SPMC returns with pe_smc_return8 (exc_return) and the
+ * caller continues at S-EL1 with the results. The SMC is traced as an SMC (TR_SMC, TR_SMC_RET), the
+ * HVC as an exception only (PE_EXC_HVC).
+ */
+TEST(PeSel2, SmcAndHvcFromSel1TrapToSel2AndReturn)
+{
+	Sel2Bench b;
+	sim_time t0 = 0, smc_back = NEVER, hvc_back = NEVER;
+	uint64_t smc_x0 = 0, hvc_x0 = 0;
+	b.on_trap = [&](pe *q) {
+		const pe_frame *f = pe_top_frame(q);
+		b.seen.push_back(std::string(f->kind == PE_FRAME_HVC_CALLER ? "hvc" : "smc") + " at EL" +
+				 std::to_string(q->el) + (q->world == SIM_WORLD_S ? " S" : " ?"));
+		uint64_t r[8] = { q->x[0] + 1, 0, 0, 0, 0, 0, 0, 0 };
+		pe_smc_return8(q, r);
+	};
+	b.at_sel1 = [&](pe *q) {
+		t0 = sim_now(b.s.k);
+		const uint64_t smc_args[8] = { 0x84000081u };
+		pe_smc(q, smc_args, Sel2Bench::tramp, b.k([&](pe *q2) {
+			smc_back = sim_now(b.s.k);
+			smc_x0 = q2->x[0];
+			EXPECT_EQ(q2->el, 1u);
+			const uint64_t hvc_args[8] = { 0xff04u };
+			pe_hvc(q2, hvc_args, Sel2Bench::tramp, b.k([&](pe *q3) {
+				hvc_back = sim_now(b.s.k);
+				hvc_x0 = q3->x[0];
+				EXPECT_EQ(q3->el, 1u);
+				pe_idle(q3);
+			}));
+		}));
+	};
+	b.run();
+	EXPECT_EQ(b.seen, (std::vector<std::string>{ "smc at EL2 S", "hvc at EL2 S" }));
+	EXPECT_EQ(smc_x0, 0x84000082u);
+	EXPECT_EQ(hvc_x0, 0xff05u);
+	EXPECT_EQ(smc_back - t0, b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	EXPECT_EQ(hvc_back - smc_back, b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	auto ent = b.recs(TR_EXC_ENTRY);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ent[0].a, (uint64_t)PE_EXC_SMC);
+	EXPECT_EQ(ent[1].a, (uint64_t)PE_EXC_HVC);
+	for (const auto &e : ent) {
+		EXPECT_EQ(e.b, 1u);
+		EXPECT_EQ(e.c, 2u);
+		EXPECT_EQ(e.world, (uint32_t)SIM_WORLD_S);
+	}
+	EXPECT_EQ(b.recs(TR_SMC).size(), 1u);
+	EXPECT_EQ(b.recs(TR_SMC_RET).size(), 1u) << "an HVC is not an SMC";
+}
+
+/*
+ * pe.h (Secure EL2): a partition's physical IRQ is taken to S-EL2 (HCR_EL2.IMO), the SPMC signals it
+ * back with pe_inject: an ERET to S-EL1 and the virtual IRQ taken there at once (TR_EXC_RETURN to 1,
+ * TR_EXC_ENTRY PE_EXC_VIRQ 1 -> 1), the S-EL1 vector runs and its ERET resumes the interrupted work;
+ * the work is late by exc_entry + the SPMC's step + exc_return + exc_entry + exc_return.
+ */
+TEST(PeSel2, PhysicalIrqGoesToSel2AndIsInjectedAsVirtual)
+{
+	Sel2Bench b;
+	const sim_time W = 10 * SIM_US, HOP = 300 * SIM_NS;
+	sim_time start = NEVER, end = NEVER;
+	b.on_irq = [&](pe *q) {
+		pe_exec(q, HOP, "spmc", [](void *, pe *q2) { pe_inject(q2, PE_EXC_VIRQ, nullptr, nullptr); }, nullptr);
+	};
+	b.at_sel1 = [&](pe *q) {
+		start = sim_now(b.s.k);
+		pe_exec(q, W, "partition work", [](void *ctx, pe *q2) {
+			*static_cast<sim_time *>(ctx) = sim_now(q2->sim->k);
+			pe_idle(q2);
+		}, &end);
+		sim_post(b.s.k, 2 * SIM_US, [](void *ctx, uint64_t) { pe_irq_input(ctx, 0, 1); }, q, 0);
+		sim_post(b.s.k, 2 * SIM_US + 30 * SIM_NS, [](void *ctx, uint64_t) { pe_irq_input(ctx, 0, 0); }, q, 0);
+	};
+	b.run();
+	EXPECT_EQ(b.seen, (std::vector<std::string>{ "irq at EL2", "virq vector at EL1" }));
+	EXPECT_EQ(end - start, W + b.ps(SIM_COST_EXC_ENTRY) + HOP + b.ps(SIM_COST_EXC_RETURN) +
+				       b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	auto ent = b.recs(TR_EXC_ENTRY);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ent[0].a, (uint64_t)PE_EXC_IRQ);
+	EXPECT_EQ(ent[0].c, 2u);
+	EXPECT_EQ(ent[1].a, (uint64_t)PE_EXC_VIRQ);
+	EXPECT_EQ(ent[1].b, 1u);
+	EXPECT_EQ(ent[1].c, 1u);
+}
+
 /* ---- preemption and nesting --------------------------------------------------------- */
 
 /*
