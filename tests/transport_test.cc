@@ -676,6 +676,7 @@ TEST(TransportFfa, ProbeOrder)
 	EXPECT_EQ(ffa[0].b, (uint64_t)FFA_NOTIFICATION_BITMAP_CREATE);
 	EXPECT_EQ(ffa[2].b, (uint64_t)FFA_FEATURE_SRI);
 	EXPECT_EQ(ffa[3].d, (uint64_t)OPTEE_FFA_EXCHANGE_CAPABILITIES);
+	EXPECT_EQ(ffa[4].b, (uint64_t)FFA_OPTEE_ID << 16) << "BIND w1: sender OP-TEE, receiver VM 0";
 	EXPECT_EQ(ffa[4].c, 0u) << "BIND flags 0: global";
 	EXPECT_EQ(ffa[4].d, 1u) << "bitmap: id 0";
 	EXPECT_EQ(ffa[5].d, (uint64_t)OPTEE_FFA_ENABLE_ASYNC_NOTIF);

@@ -111,7 +111,8 @@ static void probe_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	case F_CAPS: {
-		uint64_t c[8] = { FFA_NOTIFICATION_BIND, 0, 0, 1, 0 };
+		/* ffa_notification_bind_common: w1 = PACK_TARGET_INFO(sender OP-TEE, receiver our VM 0) */
+		uint64_t c[8] = { FFA_NOTIFICATION_BIND, (uint64_t)FFA_OPTEE_ID << 16, 0, 1, 0 };
 		if (!ok || x[3]) {
 			probe_fail(t, pe, "optee: ffa capabilities failed");
 			return;
@@ -225,12 +226,6 @@ static void info_ret(void *ctx, struct pe *pe)
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
 	const uint64_t *x = pe_regs(pe);
-	/*
-	 * notif_get_and_handle: GET of the SP and SPM-framework bitmaps
-	 * (SECURE_PARTITION_BITMAP | SPM_FRAMEWORK_BITMAP), w1 =
-	 * PACK_NOTIFICATION_GET_RECEIVER_INFO(this CPU, our VM id 0).
-	 */
-	uint64_t g[8] = { FFA_NOTIFICATION_GET, (uint64_t)pe_id(pe) << 16, FFA_NOTIF_GET_SP_BITMAP | FFA_NOTIF_GET_SPM_BITMAP };
 
 	/* ffa_notification_info_get (driver.c): FFA_SUCCESS of either width, else stop (NO_DATA silently) */
 	if ((uint32_t)x[0] != (uint32_t)FFA_SUCCESS_64 && (uint32_t)x[0] != FFA_SUCCESS_32) {
@@ -250,6 +245,13 @@ static void info_ret(void *ctx, struct pe *pe)
 	 * here. tzsim's normal world is that one VM, so no other list occurs.
 	 */
 	if (FFA_NOTIF_INFO_GET_LISTS(x[2]) >= 1 && FFA_NOTIF_INFO_GET_LIST_IDS(x[2], 0) == 1 && (x[3] & 0xffff) == 0) {
+		/*
+		 * notif_get_and_handle: GET of the SP and SPM-framework bitmaps
+		 * (SECURE_PARTITION_BITMAP | SPM_FRAMEWORK_BITMAP), w1 =
+		 * PACK_NOTIFICATION_GET_RECEIVER_INFO(this CPU, our VM id 0).
+		 */
+		uint64_t g[8] = { FFA_NOTIFICATION_GET, (uint64_t)pe_id(pe) << 16,
+				  FFA_NOTIF_GET_SP_BITMAP | FFA_NOTIF_GET_SPM_BITMAP };
 		pe_smc_tag(pe, PE_NOTIF_ANY, g, get_ret, t);
 		return;
 	}
