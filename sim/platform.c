@@ -359,7 +359,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	tc.level = tr->trigger == SCENARIO_LEVEL;
 	tc.sgi_target = (enum tee_sgi_target)tr->target;
 	tc.sgi_cpus = tr->target_cpus;
-	tc.spmc = tr->spmc == SCENARIO_SPMC_EL3 ? TEE_SPMC_EL3 : TEE_SPMC_SEL1;
+	tc.spmc = tr->spmc == SCENARIO_SPMC_S_EL2 ? TEE_SPMC_SEL2 : TEE_SPMC_SEL1;
 	tc.ppi_raise_upstream = tr->kind == SCENARIO_PPI && tr->raise == SCENARIO_RAISE_UPSTREAM;
 	tc.gicd_base = p->dt.gicd_base;
 	tc.gicr_base = p->dt.gicr_base;

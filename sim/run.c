@@ -501,6 +501,8 @@ static const char *transport_variant(const struct scenario_transport_cfg *t)
 	if (t->kind == SCENARIO_PPI)
 		return t->raise == SCENARIO_RAISE_UPSTREAM ? " (raise: upstream, GICD_ISPENDR0)"
 							   : " (raise: fixed, GICR_ISPENDR0: not upstream)";
+	if (t->kind == SCENARIO_FFA)
+		return t->spmc == SCENARIO_SPMC_S_EL2 ? " (spmc: s-el2, Hafnium)" : " (spmc: s-el1, OP-TEE)";
 	return t->trigger == SCENARIO_LEVEL ? " (level)" : "";
 }
 

@@ -29,7 +29,7 @@
 #include "plat_harness.h"
 
 extern "C" {
-#include "models/monitor/mon_internal.h" /* the FF-A slot, to script an SPMC answer */
+#include "models/monitor/mon_internal.h" /* the SPMD's SPMC slot, to script an SPMC answer */
 }
 
 namespace {
@@ -45,6 +45,7 @@ struct Write {
 	bool icc;     /* an ICC system register (reg in addr), else MMIO */
 	uint64_t addr;
 	uint64_t val;
+	unsigned el;  /* the writer's exception level */
 };
 
 struct Plat;
@@ -87,7 +88,7 @@ struct Plat : PlatHarness {
 	static int t_icc_write(void *ctx, unsigned pe, unsigned el, bool secure, int reg, uint64_t val)
 	{
 		Tap *t = static_cast<Tap *>(ctx);
-		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, true, (uint64_t)reg, val });
+		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, true, (uint64_t)reg, val, el });
 		return t->real.icc_write(t->real.ctx, pe, el, secure, reg, val);
 	}
 	static int t_mmio_read(void *ctx, unsigned pe, unsigned el, bool secure, uint64_t addr, unsigned size,
@@ -100,7 +101,7 @@ struct Plat : PlatHarness {
 				uint64_t val)
 	{
 		Tap *t = static_cast<Tap *>(ctx);
-		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, false, addr, val });
+		t->pl->writes.push_back({ t->pl->now(), t->cpu, secure, false, addr, val, el });
 		return t->real.mmio_write(t->real.ctx, pe, el, secure, addr, size, val);
 	}
 
@@ -563,73 +564,276 @@ TEST(TransportFfa, SEl1SpmcIsSevenSmcs)
 	EXPECT_EQ(pl.metric("delivered"), 1.0);
 }
 
+// ---- FF-A with Hafnium at S-EL2 (issue 12 point 2) ---------------------------------------------------
+
+namespace {
+
+/* The exception entry an SMC record leads to (the same CPU, the same instant): where the SMC went. */
+sim_rec entry_of(const Plat &pl, const sim_rec &smc)
+{
+	for (const auto &e : pl.recs(TR_EXC_ENTRY, smc.t, -1, smc.cpu))
+		if (e.t == smc.t && e.a == PE_EXC_SMC)
+			return e;
+	sim_rec none{};
+	none.t = SIM_TIME_MAX;
+	return none;
+}
+
+} // namespace
+
 /*
- * README (ffa, spmc: el3), §3.2 (OP-TEE under a separate SPMC calls FFA_NOTIFICATION_SET, delay SRI):
- * the top half's SET is served at EL3 (no world switch), INFO_GET and GET too (no S-side FFA_SUCCESS),
- * and only the direct request crosses to S-EL1: 6 SMCs.
+ * Hafnium at S-EL2, OP-TEE its S-EL1 partition, TF-A's SPMD at EL3. One isolated notification:
+ *  - top half: FIQ at EL3 -> SPMD FFA_INTERRUPT -> Hafnium (S-EL2, IAR) -> OP-TEE (vIRQ, S-EL1), whose
+ *    hfic driver asks HF_INTERRUPT_GET (HVC), runs console_itr_cb -> notif_send_async ->
+ *    FFA_NOTIFICATION_SET(delay SRI) (an SMC Hafnium traps), HF_INTERRUPT_DEACTIVATE (HVC), then
+ *    FFA_MSG_WAIT (trapped); Hafnium returns control to EL3 with FFA_NORMAL_WORLD_RESUME (Hafnium
+ *    SPM docs, secure interrupt while the normal world runs, steps 1-11);
+ *  - SRI work: INFO_GET and GET answered by Hafnium (SMC from S-EL2), DO_BOTTOM_HALF as a direct
+ *    request to OP-TEE whose direct response Hafnium traps and forwards.
+ * Ten SMC instructions; three (SET, MSG_WAIT, OP-TEE's direct response) go no further than S-EL2.
  */
-TEST(TransportFfa, El3SpmcIsSixSmcsAndServesNotificationCallsWithoutWorldSwitch)
+TEST(TransportFfaSel2, IsolatedNotificationCrossesS_EL2AndIsTenSmcs)
 {
 	Plat pl;
-	ASSERT_TRUE(pl.boot(isolated("{kind: ffa, spmc: el3}")));
+	ASSERT_TRUE(pl.boot(isolated("{kind: ffa, spmc: s-el2}")));
 	sim_time t0 = pl.boot_time();
 	run_isolated(pl);
 
 	auto s = pl.smcs(t0);
 	EXPECT_TRUE(same_smcs(s, { { FFA_NOTIFICATION_SET, S },
+				   { FFA_MSG_WAIT, S },
 				   { FFA_NORMAL_WORLD_RESUME, S },
 				   { FFA_NOTIFICATION_INFO_GET_64, NS },
+				   { FFA_SUCCESS_64, S },
 				   { FFA_NOTIFICATION_GET, NS },
+				   { FFA_SUCCESS_32, S },
 				   { FFA_MSG_SEND_DIRECT_REQ_32, NS },
+				   { FFA_MSG_SEND_DIRECT_RESP_32, S },
 				   { FFA_MSG_SEND_DIRECT_RESP_32, S } }));
-	ASSERT_EQ(s.size(), 6u);
-	EXPECT_EQ(s[0].c & FFA_NOTIF_FLAG_DELAY_SRI, (uint64_t)FFA_NOTIF_FLAG_DELAY_SRI);
-	/* world switches: none from INFO_GET's call to GET's return, and none around the SET */
-	auto ret = pl.recs(TR_SMC_RET, t0, NS, -1, FFA_NOTIFICATION_GET);
-	ASSERT_EQ(ret.size(), 1u);
-	unsigned ws_notif_calls = 0, ws_total = 0;
-	for (const auto &r : pl.recs(TR_WORLD_SWITCH, t0)) {
-		ws_total++;
-		ws_notif_calls += r.t >= s[2].t && r.t <= ret[0].t;
+	ASSERT_EQ(s.size(), 10u);
+	/* where each SMC was taken: S-EL1 -> S-EL2 (trapped by Hafnium), S-EL2 -> EL3, NS EL1 -> EL3 */
+	const unsigned from[] = { 1, 1, 2, 1, 2, 1, 2, 1, 1, 2 }, to[] = { 2, 2, 3, 3, 3, 3, 3, 3, 2, 3 };
+	for (size_t i = 0; i < s.size(); i++) {
+		sim_rec e = entry_of(pl, s[i]);
+		ASSERT_NE(e.t, SIM_TIME_MAX) << i;
+		EXPECT_EQ(e.b, from[i]) << "SMC " << i << " from EL";
+		EXPECT_EQ(e.c, to[i]) << "SMC " << i << " to EL";
 	}
-	EXPECT_EQ(ws_notif_calls, 0u);
-	auto set_ret = pl.recs(TR_SMC_RET, t0, S, -1, FFA_NOTIFICATION_SET);
-	ASSERT_EQ(set_ret.size(), 1u);
-	for (const auto &r : pl.recs(TR_WORLD_SWITCH, t0))
-		EXPECT_FALSE(r.t >= s[0].t && r.t <= set_ret[0].t) << "a world switch during the SET";
-	/* FIQ in and out (2), direct request in and out (2) */
-	EXPECT_EQ(ws_total, 4u);
+	EXPECT_EQ(s[0].b, (uint64_t)FFA_OPTEE_ID << 16) << "w1: sender OP-TEE, receiver VM 0";
+	EXPECT_EQ(s[0].c, (uint64_t)FFA_NOTIF_FLAG_DELAY_SRI) << "w2: delay SRI, global";
+	/* the SPMD enters Hafnium (ERET to S-EL2) and Hafnium OP-TEE (a virtual IRQ at S-EL1) */
+	unsigned eret_sel2 = 0, virq = 0, hvc = 0;
+	for (const auto &r : pl.recs(TR_EXC_RETURN, t0, S))
+		eret_sel2 += r.a == 2;
+	for (const auto &e : pl.recs(TR_EXC_ENTRY, t0, S)) {
+		virq += e.a == PE_EXC_VIRQ && e.b == 1 && e.c == 1;
+		hvc += e.a == PE_EXC_HVC && e.b == 1 && e.c == 2;
+	}
+	EXPECT_EQ(eret_sel2, 4u) << "FFA_INTERRUPT, INFO_GET, GET, the direct request";
+	EXPECT_EQ(virq, 1u);
+	EXPECT_EQ(hvc, 2u) << "HF_INTERRUPT_GET and HF_INTERRUPT_DEACTIVATE";
+	/*
+	 * The delayed SRI (Hafnium hvc_smc_handler): not at the SET; sent from S-EL2 on CPU 1 when the
+	 * FF-A call Hafnium handled (FFA_MSG_WAIT) hands back to the normal world, before its SMC to EL3.
+	 */
+	auto w = pl.icc(ICC_ASGI1R_EL1, t0);
+	ASSERT_EQ(w.size(), 1u);
+	EXPECT_TRUE(w[0].secure);
+	EXPECT_EQ(w[0].el, 2u) << "sent by Hafnium";
+	EXPECT_EQ(w[0].cpu, 1u);
+	EXPECT_EQ((w[0].val >> ICC_SGIR_INTID_SHIFT) & 0xf, (uint64_t)HF_SCHEDULE_RECEIVER_INTID);
+	EXPECT_GT(w[0].t, s[1].t) << "sent before FFA_MSG_WAIT";
+	EXPECT_LE(w[0].t, s[2].t);
+	auto pend = pl.recs(TR_GIC_PEND, t0, -1, -1, kSgi);
+	ASSERT_EQ(pend.size(), 1u);
+	EXPECT_EQ(pend[0].cpu, 1);
+	for (const auto &r : s)
+		EXPECT_EQ(r.cpu, 1);
 	EXPECT_EQ(pl.metric("delivered"), 1.0);
+	EXPECT_EQ(pl.metric("smc_per_notification"), 10.0);
 }
 
 /*
- * A SET with the delay-SRI flag: the SPMC raises the SRI when the PE next
- * returns to the normal world (TF-A docs/components/secure-partition-
- * manager.rst: "a delayed SRI is triggered when returning to the normal
- * world"), here after FFA_NORMAL_WORLD_RESUME's world switch back, not
- * while OP-TEE is still in its top half.
+ * TF-A spmd_smc_switch_state (SPMD_SPM_AT_SEL2: cm_el2_sysregs_context_save/restore and _gic, no EL1
+ * switch), el3_exit's ERET into S-EL2, Hafnium's handler: a normal-world FF-A call Hafnium answers
+ * itself costs exc_entry + el3.dispatch + spmd.el2_switch + exc_return, spmc.handler, and the same
+ * EL3 path back for Hafnium's SMC with the answer.
  */
-TEST(TransportFfa, El3SpmcRaisesTheDelayedSriOnTheExitToTheNormalWorld)
+TEST(TransportFfaSel2, NormalWorldCallCostsTheSpmdEl2SwitchEachWay)
 {
 	Plat pl;
-	ASSERT_TRUE(pl.boot(isolated("{kind: ffa, spmc: el3}")));
-	sim_time t0 = pl.boot_time();
-	run_isolated(pl);
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa, spmc: s-el2}\n"));
+	DirectSmc d{ &pl, 2 };
+	d.x[0] = FFA_FEATURES, d.x[1] = FFA_FEATURE_SRI;
+	sim_time t0 = pl.now();
+	d.post(10 * SIM_US);
+	sim_run_until(pl.p->sim.k, t0 + 200 * SIM_US);
+	ASSERT_TRUE(d.done);
+	EXPECT_EQ(d.ret[0], (uint64_t)FFA_SUCCESS_32);
+	EXPECT_EQ(d.ret[2], (uint64_t)HF_SCHEDULE_RECEIVER_INTID);
+	auto call = pl.recs(TR_SMC, t0, NS, 2, FFA_FEATURES), ret = pl.recs(TR_SMC_RET, t0, NS, 2, FFA_FEATURES);
+	ASSERT_EQ(call.size(), 1u);
+	ASSERT_EQ(ret.size(), 1u);
+	auto c = [&](sim_cost_id id) { return sim_cost_sample(&pl.sc->platform.costs.c[id], nullptr, &pl.sc->platform.costs.clock); };
+	sim_time way = c(SIM_COST_EXC_ENTRY) + c(SIM_COST_EL3_DISPATCH) + c(SIM_COST_SPMD_EL2_SWITCH) + c(SIM_COST_EXC_RETURN);
+	EXPECT_EQ(ret[0].t - call[0].t, way + c(SIM_COST_SPMC_HANDLER) + way);
+	auto ws = pl.recs(TR_WORLD_SWITCH, t0, -1, 2);
+	EXPECT_EQ(ws.size(), 2u);
+}
 
-	auto nwr = pl.recs(TR_SMC, t0, S, -1, FFA_NORMAL_WORLD_RESUME);
-	ASSERT_EQ(nwr.size(), 1u);
-	sim_time back = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_WORLD_SWITCH, nwr[0].t))
-		if (r.a == SIM_WORLD_S && r.b == SIM_WORLD_NS) {
-			back = r.t;
-			break;
+/* Hafnium api_ffa_notification_set: the delay-SRI flag "can only be set at the secure virtual FF-A instance". */
+TEST(TransportFfaSel2, DelaySriFromTheNormalWorldIsInvalid)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 2}\ntransport: {kind: ffa, spmc: s-el2}\n"));
+	DirectSmc d{ &pl, 1 };
+	d.x[0] = FFA_NOTIFICATION_SET, d.x[1] = FFA_OPTEE_ID, d.x[2] = FFA_NOTIF_FLAG_DELAY_SRI, d.x[3] = 1;
+	d.post(10 * SIM_US);
+	sim_run_until(pl.p->sim.k, pl.now() + 200 * SIM_US);
+	ASSERT_TRUE(d.done);
+	EXPECT_EQ(d.ret[0], (uint64_t)FFA_ERROR);
+	EXPECT_EQ((int64_t)(int32_t)d.ret[2], FFA_RET_INVALID_PARAMETERS);
+	EXPECT_EQ(pl.p->tee->ffa->sri_delayed, 0u);
+}
+
+/*
+ * Hafnium ffa_notifications_sri_trigger_if_delayed runs only in hvc_smc_handler, after an FF-A call
+ * it handled, when the other world's vCPU runs next, and only for this physical CPU: a CPU that owes
+ * the SRI does not send it on a PSCI return (EL3 alone) nor does another CPU's FF-A call; its own
+ * FF-A call's return does.
+ */
+TEST(TransportFfaSel2, DelayedSriGoesOutOnlyWhenAnFfaCallHafniumHandledReturnsOnThatCpu)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa, spmc: s-el2}\n"));
+	sim_time t0 = pl.now();
+	pl.p->tee->ffa->sri_delayed = 1ull << 2; /* CPU 2 owes the SRI (a SET with the delay flag ran there) */
+	DirectSmc psci{ &pl, 2 }, other{ &pl, 3 }, own{ &pl, 2 };
+	psci.x[0] = PSCI_VERSION;
+	other.x[0] = own.x[0] = FFA_FEATURES;
+	other.x[1] = own.x[1] = FFA_NOTIFICATION_GET;
+	psci.post(10 * SIM_US);
+	other.post(50 * SIM_US);
+	sim_run_until(pl.p->sim.k, t0 + 100 * SIM_US);
+	ASSERT_TRUE(psci.done && other.done);
+	EXPECT_TRUE(pl.recs(TR_GIC_PEND, t0, -1, -1, kSgi).empty()) << "sent on another exit";
+	EXPECT_EQ(pl.p->tee->ffa->sri_delayed, 1ull << 2);
+	sim_time t1 = pl.now();
+	own.post(10 * SIM_US);
+	sim_run_until(pl.p->sim.k, t1 + 100 * SIM_US);
+	ASSERT_TRUE(own.done);
+	auto pend = pl.recs(TR_GIC_PEND, t1, -1, -1, kSgi);
+	ASSERT_EQ(pend.size(), 1u);
+	EXPECT_EQ(pend[0].cpu, 2);
+	auto w = pl.icc(ICC_ASGI1R_EL1, t1);
+	ASSERT_EQ(w.size(), 1u);
+	EXPECT_EQ(w[0].el, 2u);
+	EXPECT_EQ(pl.p->tee->ffa->sri_delayed, 0u);
+}
+
+/*
+ * Hafnium vm.c vm_notifications_state_info_get: INFO_GET reports what is pending and not yet
+ * retrieved, then marks it retrieved, until GET (vm_notifications_partition_get_pending) clears both:
+ * a second INFO_GET before the GET finds nothing (unlike OP-TEE's SPMC, InfoGetDoesNotClearPendingGetDoes).
+ */
+TEST(TransportFfaSel2, InfoGetReportsAPendingNotificationOnceUntilGet)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: q\nplatform: {cpus: 2}\ntransport: {kind: ffa, spmc: s-el2}\n"));
+	pl.p->tee->pending |= 1ull << NOTIF_VALUE_DO_BOTTOM_HALF; /* as a SET left it, no SRI */
+	DirectSmc i1{ &pl, 1 }, i2{ &pl, 1 }, g{ &pl, 1 }, i3{ &pl, 1 };
+	i1.x[0] = i2.x[0] = i3.x[0] = FFA_NOTIFICATION_INFO_GET_64;
+	g.x[0] = FFA_NOTIFICATION_GET, g.x[2] = FFA_NOTIF_GET_SP_BITMAP | FFA_NOTIF_GET_SPM_BITMAP;
+	i1.post(10 * SIM_US);
+	i2.post(200 * SIM_US);
+	g.post(400 * SIM_US);
+	i3.post(600 * SIM_US);
+	sim_run_until(pl.p->sim.k, pl.now() + 1 * SIM_MS);
+	ASSERT_TRUE(i1.done && i2.done && g.done && i3.done);
+	EXPECT_EQ(i1.ret[0], (uint64_t)FFA_SUCCESS_64);
+	EXPECT_EQ(i1.ret[2], 1u << 7);
+	EXPECT_EQ(i2.ret[0], (uint64_t)FFA_ERROR);
+	EXPECT_EQ((int64_t)(int32_t)i2.ret[2], FFA_RET_NO_DATA) << "reported twice";
+	EXPECT_EQ(g.ret[0], (uint64_t)FFA_SUCCESS_32);
+	EXPECT_EQ(g.ret[2], 1u);
+	EXPECT_EQ((int64_t)(int32_t)i3.ret[2], FFA_RET_NO_DATA);
+	EXPECT_FALSE(pl.p->tee->ffa->info_retrieved);
+}
+
+/*
+ * With Hafnium, OP-TEE's physical interrupts are taken to S-EL2 (HCR_EL2.IMO/FMO) and signalled back
+ * as virtual ones (Hafnium SPM docs, "Secure interrupt handling"): a secure timer's interrupt during a
+ * TA call is an IRQ S-EL1 -> S-EL2 (IAR at S-EL2), a vIRQ at S-EL1 (OP-TEE's handler, with its
+ * HF_INTERRUPT_GET / HF_INTERRUPT_DEACTIVATE HVCs), then the thread resumes; a Non-secure interrupt
+ * (the SRI SGI pended at that CPU) is a FIQ S-EL1 -> S-EL2 and a managed exit (vFIQ): OP-TEE leaves
+ * with a direct response RETURN_INTERRUPT (w7 its thread), which Hafnium traps and forwards.
+ */
+TEST(TransportFfaSel2, InterruptsWhileOpTeeRunsGoThroughHafnium)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa, spmc: s-el2}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 2, arrival: {periodic: 50us}, bottom_half: 1us}\n"));
+	platform_stop_sources(pl.p.get());
+	uint64_t cookie = sim_shm_alloc(pl.p->shm);
+	sim_msg_arg *m = sim_shm_msg(pl.p->shm, cookie, 0);
+	m->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	m->num_params = 1;
+	m->params[0] = sim_msg_param{ SIM_MSG_ATTR_VALUE_INPUT, 300 * SIM_US, 0, 0 };
+	DirectSmc d{ &pl, 2 };
+	d.x[0] = FFA_MSG_SEND_DIRECT_REQ_32, d.x[1] = FFA_OPTEE_ID, d.x[3] = OPTEE_FFA_YIELDING_CALL_WITH_ARG;
+	d.x[4] = cookie & 0xffffffff, d.x[5] = cookie >> 32;
+	sim_time t0 = pl.now();
+	d.post(10 * SIM_US);
+	struct Fire {
+		Plat *pl;
+		static void timer(void *ctx, uint64_t)
+		{
+			Plat *q = static_cast<Fire *>(ctx)->pl;
+			sim_wire *line = dev_src_line(q->p->src[0]);
+			sim_wire_set(&q->p->sim, line, 1); /* one expiry: an edge on the timer's SPI */
+			sim_wire_set(&q->p->sim, line, 0);
 		}
-	ASSERT_NE(back, SIM_TIME_MAX);
-	auto sri = pl.recs(TR_GIC_PEND, t0, -1, -1, 8);
-	ASSERT_EQ(sri.size(), 1u);
-	/* the SGI becomes pending one sgi_delay after the ASGI1R write at the exit */
-	EXPECT_EQ(sri[0].t, back + pl.p->sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY].d.a);
-	EXPECT_GT(sri[0].t, nwr[0].t);
+		static void sri(void *ctx, uint64_t)
+		{
+			Plat *q = static_cast<Fire *>(ctx)->pl;
+			sim_bus_access acc{ -1, 1, true };
+			sim_bus_write(q->p->bus, &acc, q->gicr_sgi(2, GICR_ISPENDR0), 4, 1ull << kSgi);
+		}
+	} fire{ &pl };
+	sim_post(pl.p->sim.k, 100 * SIM_US, Fire::timer, &fire, 0);
+	sim_post(pl.p->sim.k, 200 * SIM_US, Fire::sri, &fire, 0);
+	sim_run_until(pl.p->sim.k, t0 + 400 * SIM_US);
+	ASSERT_TRUE(d.done);
+	EXPECT_EQ(d.ret[4], (uint64_t)OPTEE_FFA_YIELDING_CALL_RETURN_INTERRUPT);
+	EXPECT_EQ(d.ret[7], 0u) << "thread 0";
+
+	sim_rec back = pl.first(TR_SMC_RET, t0, 2, FFA_MSG_SEND_DIRECT_REQ_32);
+	ASSERT_NE(back.t, SIM_TIME_MAX);
+	std::vector<std::string> path; /* the secure side's exception entries on CPU 2 during the call */
+	for (const auto &e : pl.recs(TR_EXC_ENTRY, t0, S, 2)) {
+		if (e.t > back.t)
+			break;
+		char b[32];
+		snprintf(b, sizeof(b), "%s %u->%u", e.a == 0 ? "irq" : e.a == 1 ? "fiq" : e.a == 2 ? "smc" : e.a == 3 ? "hvc" : e.a == 4 ? "virq" : "vfiq",
+			 (unsigned)e.b, (unsigned)e.c);
+		path.push_back(b);
+	}
+	/* the timer: IRQ to Hafnium, vIRQ, HF_INTERRUPT_GET, its top half's FFA_NOTIFICATION_SET (trapped),
+	 * HF_INTERRUPT_DEACTIVATE; the SRI: FIQ to Hafnium, vFIQ, OP-TEE's direct response (trapped) */
+	EXPECT_EQ(path, (std::vector<std::string>{ "irq 1->2", "virq 1->1", "hvc 1->2", "smc 1->2", "hvc 1->2",
+						  "fiq 1->2", "vfiq 1->1", "smc 1->2" }));
+	auto ack = pl.recs(TR_GIC_ACK, t0, -1, 2, 40);
+	ASSERT_EQ(ack.size(), 1u) << "the timer's SPI acknowledged once";
+	EXPECT_EQ(pl.recs(TR_GIC_ACK, t0, -1, 2, kSgi).size(), 1u) << "the SRI acknowledged by Linux";
+}
+
+/* Issue 12 point 2: the summary line names where the SPMC runs. */
+TEST(TransportFfaSel2, SummaryNamesTheSpmc)
+{
+	std::string h = summary_of(isolated("{kind: ffa, spmc: s-el2}") + "stop: {after: 2ms}\n");
+	EXPECT_NE(h.find("transport ffa INTID 8 (spmc: s-el2, Hafnium)"), std::string::npos) << h;
+	std::string o = summary_of(isolated("{kind: ffa}") + "stop: {after: 2ms}\n");
+	EXPECT_NE(o.find("transport ffa INTID 8 (spmc: s-el1, OP-TEE)"), std::string::npos) << o;
 }
 
 /* The same count with the S-EL1 SPMC: INFO_GET and GET each cross to S-EL1 and back (2 + 2 + 2 + 2). */
@@ -758,19 +962,19 @@ namespace {
 /*
  * An SPMC that answers FFA_NOTIFICATION_INFO_GET from a script (the rest goes to the real one): no
  * upstream SPMC sets the more-pending bit with one receiver, so the driver's loop needs a scripted
- * answer to be seen.
+ * answer to be seen. It sits in the SPMD's SPMC slot and answers as the SPMC does, with an SMC the
+ * SPMD forwards to the normal world.
  */
 struct ScriptedInfoGet {
-	pe_fn real;
-	void *real_ctx;
+	mon_spmc real{};
 	std::vector<uint64_t> w2; /* one answer per INFO_GET (VM 0 in w3); past the end: NO_DATA */
 	unsigned calls = 0;
-	static void smc(void *ctx, struct pe *pe)
+	static void never(void *, struct pe *) { ADD_FAILURE() << "the SPMD returned to the SPMC's answer"; }
+	static void ffa(void *ctx, struct pe *pe)
 	{
 		ScriptedInfoGet *s = static_cast<ScriptedInfoGet *>(ctx);
-		const pe_frame *caller = pe_top_frame(pe);
-		if ((uint32_t)pe_regs(pe)[0] != FFA_NOTIFICATION_INFO_GET_64 || caller->world != SIM_WORLD_NS) {
-			s->real(s->real_ctx, pe);
+		if ((uint32_t)pe_regs(pe)[0] != FFA_NOTIFICATION_INFO_GET_64) {
+			s->real.ffa_entry(s->real.ctx, pe);
 			return;
 		}
 		uint64_t r[8] = { FFA_SUCCESS_64, 0, 0, 0, 0, 0, 0, 0 };
@@ -779,7 +983,21 @@ struct ScriptedInfoGet {
 		else
 			r[0] = FFA_ERROR, r[2] = (uint64_t)(int64_t)FFA_RET_NO_DATA;
 		s->calls++;
-		pe_smc_return8(pe, r);
+		pe_smc(pe, r, never, nullptr);
+	}
+	static void intr(void *ctx, struct pe *pe)
+	{
+		ScriptedInfoGet *s = static_cast<ScriptedInfoGet *>(ctx);
+		s->real.intr_entry(s->real.ctx, pe);
+	}
+	void install(mon *m)
+	{
+		real = m->spmc;
+		mon_spmc me = real;
+		me.ffa_entry = ffa;
+		me.intr_entry = intr;
+		me.ctx = this;
+		mon_set_spmc(m, &me);
 	}
 };
 
@@ -796,9 +1014,9 @@ TEST(TransportFfa, InfoGetLoopsWhileMorePendingAndGetAsksSpAndFrameworkBitmaps)
 {
 	Plat pl;
 	ASSERT_TRUE(pl.boot("name: f\nplatform: {cpus: 4}\ntransport: {kind: ffa}\n"));
-	ScriptedInfoGet sc{ pl.p->mon->ffa_handler, pl.p->mon->ffa_ctx,
-			    { FFA_NOTIF_INFO_GET_MORE_PENDING | 1u << 7, 1u << 7 } };
-	mon_set_ffa(pl.p->mon, ScriptedInfoGet::smc, &sc);
+	ScriptedInfoGet sc;
+	sc.w2 = { FFA_NOTIF_INFO_GET_MORE_PENDING | 1u << 7, 1u << 7 };
+	sc.install(pl.p->mon);
 	pl.p->tee->pending |= 1ull << NOTIF_VALUE_DO_BOTTOM_HALF; /* what GET will return */
 	sim_time t0 = pl.now();
 	sim_post(pl.p->sim.k, 10 * SIM_US, [](void *ctx, uint64_t) {

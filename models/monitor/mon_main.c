@@ -64,11 +64,6 @@ void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx)
 	m->ns_ctx = ctx;
 }
 
-void mon_set_ffa(struct mon *m, pe_fn handler, void *ctx)
-{
-	m->ffa_handler = handler;
-	m->ffa_ctx = ctx;
-}
 
 void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow) { m->pes[pe].wake_on_irq = allow; }
 int mon_psci_state(const struct mon *m, unsigned pe) { return m->pes[pe].psci_state; }
@@ -107,7 +102,11 @@ static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", enter_secure_after_switch, ctx);
 }
 
-void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
+/*
+ * opteed's entry from the normal world: el3.dispatch + world_switch + the
+ * ERET (exc_return), S-EL1 with all interrupts masked, then @entry.
+ */
+static void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 {
 	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	mp->pending_entry = entry;
@@ -115,53 +114,30 @@ void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", enter_secure_after_dispatch, mp);
 }
 
-/* About to leave EL3 for the normal world on @pe: the services' exit hook (a delayed SRI). */
-static void ns_exit(struct mon *m, struct pe *pe)
-{
-	if (m->ns_exit_hook)
-		m->ns_exit_hook(m->ns_exit_ctx, pe);
-}
-
-void mon_set_ns_exit_hook(struct mon *m, pe_fn fn, void *ctx)
-{
-	m->ns_exit_hook = fn;
-	m->ns_exit_ctx = ctx;
-}
-
 static void return_ns_after_switch(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
-	ns_exit(mp->m, pe);
 	pe_smc_return8(pe, mp->ret);
 }
 
-void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8])
+/* opteed's return to the normal-world caller: the switch back, then the ERET (pe_smc_return's) with x0..x3 = @res. */
+static void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
 {
 	struct mon_pe *mp = &m->pes[pe_id(pe)];
-	memcpy(mp->ret, res, sizeof(mp->ret));
+	memset(mp->ret, 0, sizeof(mp->ret));
+	memcpy(mp->ret, res, 4 * sizeof(res[0]));
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
-}
-
-void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
-{
-	uint64_t r8[8] = { res[0], res[1], res[2], res[3], 0, 0, 0, 0 };
-	mon_return_ns8(m, pe, r8);
 }
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
 {
-	struct mon_pe *mp = ctx;
+	(void)ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
-	ns_exit(mp->m, pe);
 	/* SMC_RET0 on the NS context: back to the interrupted work, nothing visible. */
 	pe_eret(pe);
 }
 
-void mon_resume_ns(struct mon *m, struct pe *pe)
-{
-	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, &m->pes[pe_id(pe)]);
-}
 
 /* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */
 static void sync_eret(void *ctx, struct pe *pe)
@@ -299,8 +275,8 @@ static void std_svc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_se
 		mon_psci_call(mp, fid);
 		return;
 	}
-	if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->ffa_handler) {
-		mp->m->ffa_handler(mp->m->ffa_ctx, pe);
+	if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->spmc.ffa_entry) {
+		mon_spmd_smc(mp, pe, fid, from_secure);
 		return;
 	}
 	smc_unknown(mp, pe);
@@ -378,6 +354,11 @@ static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 {
 	struct mon_pe *mp = ctx;
 	(void)exc;
+	/* With the SPMD: spmd_secure_interrupt_handler, FFA_INTERRUPT to the SPMC. */
+	if (mp->m->spmc.intr_entry) {
+		mon_spmd_fiq(mp, pe);
+		return;
+	}
 	/* opteed_sel1_interrupt_handler: save NS, ERET to fiq_entry. */
 	mon_enter_secure(mp->m, pe, mp->m->tv.fiq_entry, mp->m->tv.ctx);
 }

@@ -110,7 +110,9 @@ static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
 #define FFA_ERROR 0x84000060u
 #define FFA_SUCCESS_32 0x84000061u
 #define FFA_SUCCESS_64 0xC4000061u
+#define FFA_INTERRUPT 0x84000062u
 #define FFA_FEATURES 0x84000064u
+#define FFA_MSG_WAIT 0x8400006Bu
 #define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
 #define FFA_NORMAL_WORLD_RESUME 0x8400007Cu
@@ -133,6 +135,11 @@ static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
 #define FFA_NOTIF_INFO_GET_LISTS(w2) (((w2) >> 7) & 0x1f)
 #define FFA_NOTIF_INFO_GET_LIST_IDS(w2, i) ((((w2) >> (12 + 2 * (i))) & 3) + 1)
 #define FFA_OPTEE_ID 0x8001u         /* OP-TEE's partition id on QEMU */
+#define FFA_NOTIF_FLAG_PER_VCPU (1u << 0)
+/* Hafnium (inc/vmapi/hf): the Schedule Receiver Interrupt, and the paravirtualised interrupt calls (OP-TEE hfic.c) */
+#define HF_SCHEDULE_RECEIVER_INTID 8
+#define HF_INTERRUPT_GET 0xff04u
+#define HF_INTERRUPT_DEACTIVATE 0xff08u
 #define OPTEE_FFA_EXCHANGE_CAPABILITIES 2
 #define OPTEE_FFA_ENABLE_ASYNC_NOTIF 5
 #define OPTEE_FFA_YIELDING_CALL_BIT (1u << 31)

@@ -17,6 +17,11 @@
  * PE (a fix: upstream writes GICD_ISPENDR0, which GICv3 drops; both are
  * available), a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
  *
+ * With transport ffa and spmc s-el2, this module also holds Hafnium, the
+ * SPMC at S-EL2 (ffa_sel2.c), as far as OP-TEE's notifications need it: its
+ * notification bitmaps, the delayed Schedule Receiver Interrupt, the vCPU
+ * switches and the virtual interrupts it signals to OP-TEE.
+ *
  * Secure device drivers (models/tee/secure_dev.c): for each secure
  * interrupt source (models/dev/secure_src.h, reached through its register
  * frame on the bus) a top half (runs in the interrupt) and a bottom half (a
@@ -42,7 +47,8 @@ extern "C" {
 
 enum tee_transport_kind { TEE_TRANSPORT_SPI = 0, TEE_TRANSPORT_PPI, TEE_TRANSPORT_SGI, TEE_TRANSPORT_FFA };
 enum tee_sgi_target { TEE_SGI_SELF = 0, TEE_SGI_ALL_BUT_SELF, TEE_SGI_LIST };
-enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_EL3 };
+/* Where the FF-A SPMC runs: OP-TEE itself at S-EL1, or Hafnium at S-EL2 with OP-TEE as its partition. */
+enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_SEL2 };
 
 struct tee_config {
 	unsigned num_pes;
@@ -92,7 +98,11 @@ struct sim_wire *tee_doorbell_wire(struct tee *t);
 int tee_add_device(struct tee *t, const struct tee_device_config *c);
 
 
-/* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */
+/*
+ * FF-A: register the SPMC with the monitor's SPMD. spmc s-el1: OP-TEE is the
+ * SPMC. spmc s-el2: Hafnium (models/tee/ffa_sel2.c) is, at S-EL2 on every
+ * PE (pe_set_sel2), with OP-TEE as its S-EL1 partition.
+ */
 void tee_ffa_attach(struct tee *t, struct mon *m);
 
 #ifdef __cplusplus

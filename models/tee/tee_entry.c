@@ -371,23 +371,63 @@ void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t
 
 /* ---- interrupts ---------------------------------------------------------------- */
 
+static bool under_sel2(const struct tee *t)
+{
+	return t->cfg.transport == TEE_TRANSPORT_FFA && t->cfg.spmc == TEE_SPMC_SEL2;
+}
+
+static void itr_deactivated(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	t->itr_then[pe_id(pe)](t, pe);
+}
+
 static void itr_eoi(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t intid = t->itr_intid[pe_id(pe)];
+	if (intid != GIC_SPURIOUS && under_sel2(t)) {
+		/* hfic.c: thread_hvc(HF_INTERRUPT_DEACTIVATE, id, id): Hafnium deactivates the physical interrupt */
+		uint64_t x[8] = { HF_INTERRUPT_DEACTIVATE, intid, intid, 0, 0, 0, 0, 0 };
+		pe_hvc(pe, x, itr_deactivated, t);
+		return;
+	}
 	if (intid != GIC_SPURIOUS)
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
-/* gic_native_itr_handler: IAR1, the registered handler, EOIR1. */
+static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar);
+
+static void itr_got(void *ctx, struct pe *pe)
+{
+	itr_handle(ctx, pe, pe_regs(pe)[0]);
+}
+
+/*
+ * gic_native_itr_handler: IAR1, the registered handler, EOIR1. Under
+ * Hafnium (hfic.c hfic_op_handle) the partition asks the SPMC for the
+ * virtual interrupt with thread_hvc(HF_INTERRUPT_GET) and deactivates it
+ * with HF_INTERRUPT_DEACTIVATE: Hafnium owns the physical GIC interface.
+ */
 static void itr_ack(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t iar = GIC_SPURIOUS;
+
+	if (under_sel2(t)) {
+		uint64_t x[8] = { HF_INTERRUPT_GET, 0, 0, 0, 0, 0, 0, 0 };
+		pe_hvc(pe, x, itr_got, t);
+		return;
+	}
+	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	itr_handle(t, pe, iar);
+}
+
+static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar)
+{
 	struct tee_dev *d;
 
-	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
 	t->itr_intid[pe_id(pe)] = iar;
 	d = iar != GIC_SPURIOUS ? tee_dev_by_intid(t, (unsigned)iar) : NULL;
 	if (d) {
@@ -408,15 +448,22 @@ static void itr_main(struct tee *t, struct pe *pe, pe_fn then)
 static void fiq_done(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
-	/* Under the SPMD the secure interrupt ends with FFA_NORMAL_WORLD_RESUME, not FIQ_DONE. */
-	if (t->cfg.transport == TEE_TRANSPORT_FFA)
+	/*
+	 * Under the SPMD the secure interrupt ends with FFA_NORMAL_WORLD_RESUME
+	 * (OP-TEE as the SPMC), or, as Hafnium's partition resumed from its
+	 * wait to handle it, with FFA_MSG_WAIT (Hafnium's SPM documentation,
+	 * "secure interrupt handling ... completion through FFA_MSG_WAIT").
+	 */
+	if (under_sel2(t))
+		tee_return(pe, FFA_MSG_WAIT, 0, 0, 0, 0);
+	else if (t->cfg.transport == TEE_TRANSPORT_FFA)
 		tee_return(pe, FFA_NORMAL_WORLD_RESUME, 0, 0, 0, 0);
 	else
 		tee_return(pe, TEESMC_OPTEED_RETURN_FIQ_DONE, 0, 0, 0, 0);
 }
 
-/* fiq_entry: a secure interrupt taken while the normal world ran (via EL3). */
-static void fiq_entry(void *ctx, struct pe *pe) { itr_main(ctx, pe, fiq_done); }
+/* fiq_entry: a secure interrupt taken while the normal world ran (via EL3, and S-EL2 under Hafnium). */
+void tee_itr_entry(void *ctx, struct pe *pe) { itr_main(ctx, pe, fiq_done); }
 
 static void native_done(void *ctx, struct pe *pe)
 {
@@ -571,7 +618,7 @@ void tee_attach(struct tee *t, struct mon *m)
 		.yield_smc_entry = yield_smc_entry,   .fast_smc_entry = fast_smc_entry,
 		.cpu_on_entry = cpu_on_entry,	      .cpu_off_entry = cpu_off_entry,
 		.cpu_resume_entry = cpu_resume_entry, .cpu_suspend_entry = cpu_suspend_entry,
-		.fiq_entry = fiq_entry,		      .system_off_entry = system_off_entry,
+		.fiq_entry = tee_itr_entry,	      .system_off_entry = system_off_entry,
 		.system_reset_entry = system_reset_entry, .ctx = t,
 	};
 	t->mon = m;

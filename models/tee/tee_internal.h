@@ -134,10 +134,45 @@ bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe);
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
 void tee_dev_stopped(struct tee_dev *d, struct pe *pe);
 
+/*
+ * The FF-A notification state of the SPMC, for the one receiver (VM 0, the
+ * normal world) and the one sender (OP-TEE): OP-TEE's own when it is the
+ * SPMC (s-el1), Hafnium's at S-EL2. The pending bit is the notif core's
+ * DO_BOTTOM_HALF bit (the one value OP-TEE's FF-A path sends:
+ * thread_spmc.c notif_send_async asserts it), shown as bh_bit, so every
+ * stage of a notification stays on one record stream.
+ */
+struct tee_ffa {
+	bool created;         /* NOTIFICATION_BITMAP_CREATE for VM 0 */
+	uint64_t bound;       /* bound global notification ids */
+	int bh_bit;           /* the id Linux chose in OPTEE_FFA_ENABLE_ASYNC_NOTIF, -1 none */
+	/* Hafnium only */
+	bool info_retrieved;  /* vm.c: the pending bit was reported by INFO_GET (info_get_retrieved) */
+	uint64_t sri_delayed; /* per physical CPU: cpu->is_sri_delayed */
+	uint64_t *vintid;     /* per CPU: the interrupt Hafnium acknowledged for OP-TEE (HF_INTERRUPT_GET) */
+	uint64_t (*to_ns)[8]; /* per CPU: what Hafnium's next SMC hands to the normal world */
+};
+
 /* tee_ffa.c */
+struct tee_ffa *tee_ffa_state(struct tee *t);
 void tee_ffa_free(struct tee *t);
 /* A yielding call's outcome (SMC-ABI a0..a3) as FFA_MSG_SEND_DIRECT_RESP. */
 void tee_ffa_call_exit(struct tee *t, struct pe *pe, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/*
+ * The SPMC's handling of the notification ABI a normal-world call makes
+ * (FEATURES, BITMAP_CREATE, BIND, INFO_GET, GET, SET), the answer in @r.
+ */
+void tee_ffa_spmc_call(struct tee *t, struct pe *pe, uint64_t r[8]);
+/* OP-TEE's entry for a direct request (thread_spmc_msg_recv), at S-EL1. */
+void tee_ffa_direct_entry(void *ctx, struct pe *pe);
+/* The SRI: SGI @intid to the current CPU's normal world (ICC_ASGI1R_EL1), from @pe. */
+void tee_ffa_send_sri(struct tee *t, struct pe *pe);
+
+/* ffa_sel2.c: Hafnium */
+void tee_sel2_attach(struct tee *t, struct mon *m);
+
+/* tee_entry.c: OP-TEE's interrupt entry for a secure interrupt taken while the normal world ran */
+void tee_itr_entry(void *ctx, struct pe *pe);
 
 /* transports */
 extern const struct tee_transport tee_transport_spi_edge, tee_transport_spi_level,
