@@ -67,7 +67,7 @@ VERSION  := $(shell sed -n 's/^\#define TZSIM_VERSION "\(.*\)"/\1/p' sim/cli/mai
 # the SystemC/TLM modules. They keep their tree under $(INCDIR), and tzsim.pc's
 # Cflags point there, so their root-relative includes resolve as in the source.
 # tests/install_test.sh compiles each one alone from outside the tree.
-PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h models/gic/gic.h \
+PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h sim/shm.h models/gic/gic.h \
             sim/kernel/costs.h sim/kernel/kernel.h sim/kernel/rng.h sim/kernel/sim.h \
             sim/kernel/time.h sim/kernel/trace.h sim/kernel/units.h sim/kernel/wire.h \
             sim/scenario/scenario.h sim/stats/hist.h sim/stats/metrics.h sim/stats/stats.h \

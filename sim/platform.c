@@ -251,7 +251,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	gc.sgi_delay = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY], NULL, &sc->platform.costs.clock);
 	p->gic = gic_new(&p->sim, &gc);
 	p->bus = sim_bus_new(&p->sim);
-	if (!p->gic || !p->bus) {
+	p->shm = sim_shm_new();
+	if (!p->gic || !p->bus || !p->shm) {
 		snprintf(err, errlen, "cannot build the GIC");
 		platform_free(p);
 		return -1;
@@ -314,9 +315,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	tc.level = tr->trigger == SCENARIO_LEVEL;
 	tc.sgi_target = (enum tee_sgi_target)tr->target;
 	tc.sgi_cpus = tr->target_cpus;
-	tc.spmc = tr->spmc == SCENARIO_SPMC_EL3 ? TEE_SPMC_EL3 : TEE_SPMC_SEL1;
+	tc.spmc = tr->spmc == SCENARIO_SPMC_S_EL2 ? TEE_SPMC_SEL2 : TEE_SPMC_SEL1;
+	tc.ppi_raise_upstream = tr->kind == SCENARIO_PPI && tr->raise == SCENARIO_RAISE_UPSTREAM;
 	tc.gicd_base = p->dt.gicd_base;
 	tc.gicr_base = p->dt.gicr_base;
+	tc.shm = p->shm;
 	p->tee = tee_new(&p->sim, &tc, p->pe);
 	if (!p->tee) {
 		snprintf(err, errlen, "cannot build the OP-TEE model");
@@ -388,6 +391,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 								     : REE_PREEMPT_FULL;
 	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
+	rc.shm = p->shm;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;
 	rp.booted = booted;
@@ -483,6 +487,7 @@ void platform_free(struct platform *p)
 		dev_src_free(p->src[i]);
 	gic_free(p->gic);
 	sim_bus_free(p->bus);
+	sim_shm_free(p->shm);
 	stats_free(p->stats);
 	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)
 		free(p->replay[i]);

@@ -542,6 +542,20 @@ static void collect_metrics(const struct platform *p, const struct run_opts *o, 
 		sim_hist_add(o->e2e, stats_span(st, SIM_SPAN_E2E));
 }
 
+/*
+ * The transport's options that change what is modelled, for the summary
+ * line; a design no upstream implements says so.
+ */
+static const char *transport_variant(const struct scenario_transport_cfg *t)
+{
+	if (t->kind == SCENARIO_PPI)
+		return t->raise == SCENARIO_RAISE_UPSTREAM ? " (raise: upstream, GICD_ISPENDR0)"
+							   : " (raise: fixed, GICR_ISPENDR0: not upstream)";
+	if (t->kind == SCENARIO_FFA)
+		return t->spmc == SCENARIO_SPMC_S_EL2 ? " (spmc: s-el2, Hafnium)" : " (spmc: s-el1, OP-TEE)";
+	return t->trigger == SCENARIO_LEVEL ? " (level)" : "";
+}
+
 static void print_summary(FILE *out, const struct scenario *sc, const struct platform *p, enum sim_backend backend,
 			  const struct run_opts *o, const struct run_result *res)
 {
@@ -549,7 +563,11 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct pla
 	fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
 		sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
 		sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
-		sc->transport.intid, sc->transport.trigger == SCENARIO_LEVEL ? " (level)" : "");
+		sc->transport.intid, transport_variant(&sc->transport));
+	if (sc->transport.kind == SCENARIO_PPI && sc->transport.raise == SCENARIO_RAISE_UPSTREAM)
+		fprintf(out, "  note: OP-TEE's PPI raise (gic_it_set_pending) writes GICD_ISPENDR0, which is RAZ/WI with\n"
+			     "        affinity routing (GICD_CTLR.ARE_S/ARE_NS = 1 on GICv3): the PPI never pends and Linux\n"
+			     "        never sees it, so notifications are lost\n");
 	fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
 		(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
 	stats_print_summary(p->stats, out);

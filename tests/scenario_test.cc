@@ -188,6 +188,7 @@ TEST(ScenarioDefaults, EmptyMappingGetsEveryDefault)
 	EXPECT_EQ(s.transport.routing, SCENARIO_ROUTE_FIXED);
 	EXPECT_EQ(s.transport.target, SCENARIO_TARGET_SELF);
 	EXPECT_EQ(s.transport.spmc, SCENARIO_SPMC_S_EL1);
+	EXPECT_EQ(s.transport.raise, SCENARIO_RAISE_FIXED);
 	EXPECT_EQ(s.tee_threads, 2u);
 	EXPECT_TRUE(s.tee_async_notif);
 	EXPECT_EQ(s.ree_irq_affinity, 0u);
@@ -523,9 +524,37 @@ TEST(ScenarioError, TransportOptionForAnotherKind)
 			  "level applies only to kind spi");
 	EXPECT_LOAD_ERROR("transport: {kind: sgi, routing: 1-of-N}\n", "t.yaml:1:33: transport.routing: ", "only to kind spi");
 	EXPECT_LOAD_ERROR("transport: {kind: spi, target: [1]}\n", "t.yaml:1:32: transport.target: ", "only to kind sgi");
-	EXPECT_LOAD_ERROR("transport: {kind: sgi, spmc: el3}\n", "t.yaml:1:30: transport.spmc: ", "only to kind ffa");
 	EXPECT_LOAD_ERROR("transport: {kind: ppi, ffa_bottom_half: inline}\n", "t.yaml:1:41: transport.ffa_bottom_half: ",
 			  "inline applies only to kind ffa");
+	EXPECT_LOAD_ERROR("transport: {kind: sgi, spmc: s-el2}\n", "t.yaml:1:30: transport.spmc: ",
+			  "s-el2 applies only to kind ffa (kind is sgi)");
+	EXPECT_LOAD_ERROR("transport: {kind: spi, raise: upstream}\n", "t.yaml:1:31: transport.raise: ",
+			  "upstream applies only to kind ppi (kind is spi)");
+}
+
+/*
+ * SCENARIO_KEYS.md transport.spmc: s-el1 | s-el2. el3 is refused with the reason (TF-A's EL3 SPMC,
+ * spmc_main.c spmc_smc_handler, handles no FFA_NOTIFICATION_*), and s-el2 needs Hafnium's SRI, SGI 8
+ * (HF_SCHEDULE_RECEIVER_INTID).
+ */
+TEST(ScenarioTransport, SpmcSEl1OrSEl2AndEl3IsRefused)
+{
+	EXPECT_EQ(ok("transport: {kind: ffa}\n").s->transport.spmc, SCENARIO_SPMC_S_EL1);
+	EXPECT_EQ(ok("transport: {kind: ffa, spmc: s-el2}\n").s->transport.spmc, SCENARIO_SPMC_S_EL2);
+	EXPECT_LOAD_ERROR("transport: {kind: ffa, spmc: el3}\n", "t.yaml:1:30: transport.spmc: ",
+			  "el3: TF-A's EL3 SPMC implements no FF-A notifications");
+	EXPECT_LOAD_ERROR("transport: {kind: ffa, intid: 9, spmc: s-el2}\n", "t.yaml:1:40: transport.spmc: ",
+			  "HF_SCHEDULE_RECEIVER_INTID");
+	EXPECT_LOAD_ERROR("transport: {kind: ffa, spmc: s-el3}\n", "t.yaml:1:30: transport.spmc: ", "s-el1");
+}
+
+/* SCENARIO_KEYS.md transport.raise: fixed | upstream, kind ppi only; an unknown value names the choices. */
+TEST(ScenarioTransport, RaiseUpstreamOrFixedForPpi)
+{
+	EXPECT_EQ(ok("transport: {kind: ppi, raise: upstream}\n").s->transport.raise, SCENARIO_RAISE_UPSTREAM);
+	EXPECT_EQ(ok("transport: {kind: ppi, raise: fixed}\n").s->transport.raise, SCENARIO_RAISE_FIXED);
+	EXPECT_EQ(ok("transport: {kind: ppi}\n").s->transport.raise, SCENARIO_RAISE_FIXED);
+	EXPECT_LOAD_ERROR("transport: {kind: ppi, raise: gicr}\n", "t.yaml:1:31: transport.raise: ", "fixed");
 }
 
 /* ree.preempt (kernel/Kconfig.preempt) and ree.scheduler (the fair class): defaults full and eevdf. */

@@ -47,6 +47,7 @@
 
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
+#include "sim/shm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,6 +88,7 @@ struct ree_config {
 	enum ree_preempt preempt;
 	enum ree_fair_sched fair;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
+	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
 };
 
 struct ree_ports {

@@ -9,13 +9,15 @@
  * state enabling it per CPU; OPTEE_FFA_EXCHANGE_CAPABILITIES; BIND of the
  * first free id (global); OPTEE_FFA_ENABLE_ASYNC_NOTIF with that id.
  * SRI: hard IRQ on the CPU the SGI targeted -> queue_work on that CPU ->
- * INFO_GET -> (one global list: VM 0) -> GET (SP bitmap) -> for each set id
- * the OP-TEE callback (ffa_abi.c notif_callback): the bottom-half id queues
- * notif_work on the optee_notification workqueue, whose function runs
- * optee_do_bottom_half as a direct-request yielding call (Linux 6.12.37+,
- * v6.16; with ffa_bh_inline the callback runs it itself, as 6.8 to 6.12.36
- * did); other ids go to optee_notif_send. All of the FF-A steps run in
- * workqueues, not in hard-IRQ context.
+ * INFO_GET -> (one global list: VM 0) -> GET (SP and SPM-framework
+ * bitmaps) -> for each set id the OP-TEE callback (ffa_abi.c
+ * notif_callback): the bottom-half id queues notif_work on the
+ * optee_notification workqueue, whose function runs optee_do_bottom_half as
+ * a direct-request yielding call (Linux 6.12.37+, v6.16; with ffa_bh_inline
+ * the callback runs it itself, as 6.8 to 6.12.36 did); other ids go to
+ * optee_notif_send; then INFO_GET again while the last answer had its
+ * more-pending bit set. All of the FF-A steps run in workqueues, not in
+ * hard-IRQ context.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ struct ree_ffa {
 	struct ree_work sched_recv_irq_work;
 	struct ree_wq *notif_pcpu_wq;
 	bool sri_first[REE_MAX_CPUS];
+	bool info_more[REE_MAX_CPUS]; /* the last INFO_GET's more-pending bit, per CPU running the loop */
 };
 
 int ree_ffa_init(struct ree *r)
@@ -115,7 +118,8 @@ static void probe_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	case F_CAPS: {
-		uint64_t c[8] = { FFA_NOTIFICATION_BIND, 0, 0, 1, 0 };
+		/* ffa_notification_bind_common: w1 = PACK_TARGET_INFO(sender OP-TEE, receiver our VM 0) */
+		uint64_t c[8] = { FFA_NOTIFICATION_BIND, (uint64_t)FFA_OPTEE_ID << 16, 0, 1, 0 };
 		if (!ok || x[3]) {
 			probe_fail(t, pe, "optee: ffa capabilities failed");
 			return;
@@ -180,19 +184,37 @@ void ree_ffa_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 
 /* ---- the SRI work: INFO_GET, GET, callbacks -------------------------------------------- */
 
+static void info_get(struct ree_task *t, struct pe *pe);
+
+/* The end of one INFO_GET's lists: ffa_notification_info_get loops while more are pending. */
+static void info_next(struct ree_task *t, struct pe *pe)
+{
+	struct ree *r = t->r;
+	if (r->ffa->info_more[pe_id(pe)]) {
+		info_get(t, pe);
+		return;
+	}
+	ree_work_done(r, pe);
+}
+
+/* notif_work_fn's bottom half has returned: that work item is done */
 static void bh_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	(void)rc;
 	ree_work_done(c->task->r, pe);
 }
 
-/* notif_callback has queued the bottom half: the SRI work is done */
-static void callback_done(void *ctx, struct pe *pe)
+/* notif_callback has queued the bottom half: on with this INFO_GET's lists */
+static void callback_done(void *ctx, struct pe *pe) { info_next(ctx, pe); }
+
+/* the inline bottom half (6.8 to 6.12.36) has returned: on with this INFO_GET's lists */
+static void bh_inline_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
-	struct ree_task *t = ctx;
-	bh_done(&t->call, pe, 0);
+	(void)rc;
+	info_next(c->task, pe);
 }
 
+/* notif_get_and_handle: GET, then the callbacks of the VM, SP and framework maps */
 static void get_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
@@ -202,7 +224,7 @@ static void get_ret(void *ctx, struct pe *pe)
 
 	if ((uint32_t)pe_regs(pe)[0] != FFA_SUCCESS_32) {
 		ree_trace(r, pe, "arm_ffa: NOTIFICATION_GET failed", pe_regs(pe)[2], 0);
-		bh_done(&t->call, pe, 0);
+		info_next(t, pe);
 		return;
 	}
 	/* notif_callback for each set id: the bottom-half id, or optee_notif_send */
@@ -215,13 +237,13 @@ static void get_ret(void *ctx, struct pe *pe)
 			ree_optee_notif_send(r, pe, id);
 	}
 	if (!bh) {
-		bh_done(&t->call, pe, 0);
+		info_next(t, pe);
 		return;
 	}
 	if (r->cfg.ffa_bh_inline) {
 		/* 6.8 to 6.12.36: notif_callback -> optee_do_bottom_half() inside sched_recv_irq_work */
 		ree_optee_bh_mark(r, pe);
-		ree_optee_do_bottom_half(t, pe, true, bh_done);
+		ree_optee_do_bottom_half(t, pe, true, bh_inline_done);
 		return;
 	}
 	/* ffa_abi.c notif_callback (6.12.37+): queue_work(optee->ffa.notif_wq, &optee->ffa.notif_work) */
@@ -240,28 +262,51 @@ static void info_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	uint64_t x[8] = { FFA_NOTIFICATION_GET, 0, FFA_NOTIF_GET_SP_BITMAP };
+	const uint64_t *x = pe_regs(pe);
 
-	if ((uint32_t)pe_regs(pe)[0] != (uint32_t)0xC4000061u) {
-		/* NO_DATA: nothing pending for us */
+	/* ffa_notification_info_get (driver.c): FFA_SUCCESS of either width, else stop (NO_DATA silently) */
+	if ((uint32_t)x[0] != (uint32_t)FFA_SUCCESS_64 && (uint32_t)x[0] != FFA_SUCCESS_32) {
 		if (r->ffa->sri_first[pe_id(pe)]) {
 			r->optee->spurious++;
 			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->ffa->sri, 0);
 		}
-		bh_done(&t->call, pe, 0);
+		ree_work_done(r, pe);
 		return;
 	}
 	r->ffa->sri_first[pe_id(pe)] = false;
-	/* one list with one id: a global notification of VM 0 -> notif_get_and_handle here */
-	pe_smc_tag(pe, PE_NOTIF_ANY, x, get_ret, t);
+	/* ... and loops while w2 has NOTIFICATION_INFO_GET_MORE_PEND_MASK (BIT(0)) */
+	r->ffa->info_more[pe_id(pe)] = (x[2] & FFA_NOTIF_INFO_GET_MORE_PENDING) != 0;
+	/*
+	 * One list of one id naming our own VM (0): a global notification, so
+	 * __do_sched_recv_cb -> ffa_self_notif_handle -> notif_get_and_handle
+	 * here. tzsim's normal world is that one VM, so no other list occurs.
+	 */
+	if (FFA_NOTIF_INFO_GET_LISTS(x[2]) >= 1 && FFA_NOTIF_INFO_GET_LIST_IDS(x[2], 0) == 1 && (x[3] & 0xffff) == 0) {
+		/*
+		 * notif_get_and_handle: GET of the SP and SPM-framework bitmaps
+		 * (SECURE_PARTITION_BITMAP | SPM_FRAMEWORK_BITMAP), w1 =
+		 * PACK_NOTIFICATION_GET_RECEIVER_INFO(this CPU, our VM id 0).
+		 */
+		uint64_t g[8] = { FFA_NOTIFICATION_GET, (uint64_t)pe_id(pe) << 16,
+				  FFA_NOTIF_GET_SP_BITMAP | FFA_NOTIF_GET_SPM_BITMAP };
+		pe_smc_tag(pe, PE_NOTIF_ANY, g, get_ret, t);
+		return;
+	}
+	info_next(t, pe);
+}
+
+/* ffa_notification_info_get: one FFA_NOTIFICATION_INFO_GET (64-bit, the native width) */
+static void info_get(struct ree_task *t, struct pe *pe)
+{
+	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
+	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
 }
 
 /* notif_pcpu_irq_work_fn -> ffa_notification_info_get */
 static void work_fn(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	uint64_t x[8] = { FFA_NOTIFICATION_INFO_GET_64 };
 	t->call.task = t;
 	r->ffa->sri_first[pe_id(pe)] = true;
-	pe_smc_tag(pe, PE_NOTIF_ANY, x, info_ret, t);
+	info_get(t, pe);
 }

@@ -60,6 +60,9 @@ struct optee_call {
 	uint64_t args[8];
 	uint32_t cmd;
 	uint64_t param;
+	uint64_t shm;            /* the buffer holding its struct optee_msg_arg (sim/shm.h cookie), 0: none yet */
+	uint32_t shm_offs;       /* the message's offset in it; the RPC arg area follows the message */
+	uint32_t num_params;
 	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
 	bool waiting_cq;         /* sleeping in optee_cq_wait_for_completion */
 	bool cq_done;            /* its completion was signalled */
@@ -69,8 +72,7 @@ struct optee_call {
 	bool woken;
 	uint32_t tag;            /* the path tag of this call (pe.h: Tags) */
 	bool ffa;                /* over FFA_MSG_SEND_DIRECT_REQ (ffa_abi.c) instead of the SMC ABI */
-	bool rpc_notif;          /* the RPC being handled is OPTEE_RPC_CMD_NOTIFICATION ... */
-	uint64_t rpc_arg;        /* ... with this argument (operation << 32 | key) */
+	bool rpc_is_cmd;         /* the RPC being handled is an RPC command (its arg is in shared memory) */
 };
 
 

@@ -133,15 +133,30 @@ static void notif_woken(struct ree_task *t, struct pe *pe)
 
 static void ffa_call_ret(struct optee_call *c, struct pe *pe);
 
+/* The call's struct optee_msg_arg in the shared memory (NULL before the first call). */
+static struct sim_msg_arg *call_arg(struct ree *r, const struct optee_call *c)
+{
+	return c->shm ? sim_shm_msg(r->cfg.shm, c->shm, c->shm_offs) : NULL;
+}
+
+/*
+ * The RPC arg area: right after the call's message, at
+ * OPTEE_MSG_GET_ARG_SIZE(num_params) (smc_abi.c optee_smc_do_call_with_arg,
+ * ffa_abi.c optee_ffa_do_call_with_arg: rpc_arg_offs).
+ */
+static struct sim_msg_arg *rpc_arg(struct ree *r, const struct optee_call *c)
+{
+	return c->shm ? sim_shm_msg(r->cfg.shm, c->shm, c->shm_offs + SIM_MSG_ARG_SIZE(c->num_params)) : NULL;
+}
+
 /*
  * OPTEE_RPC_CMD_NOTIFICATION (optee_rpc_cmd -> handle_rpc_func_cmd_notif):
  * SEND completes a waiter (or keeps the key as one bit); WAIT returns at
  * once if the key was sent before, else sleeps until optee_notif_send(key).
  * Then the call resumes with the RPC's resume arguments already in c->args.
  */
-static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t arg)
+static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, unsigned op, unsigned key)
 {
-	unsigned op = (unsigned)(arg >> 32), key = (unsigned)(arg & 0xffffffff);
 	if (op == OPTEE_RPC_NOTIFICATION_SEND) {
 		ree_optee_notif_send(r, pe, key);
 	} else if (!bit_test_clear(r, key)) {
@@ -156,12 +171,32 @@ static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe,
 }
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
 
-/* optee_handle_rpc / optee_handle_ffa_rpc, after cond_resched(): NOTIFICATION, or nothing to do (FOREIGN_INTR) */
+/*
+ * optee_rpc_cmd: the command is read from the RPC arg in shared memory and
+ * its result written back there (arg->ret); only NOTIFICATION is modelled,
+ * anything else answers TEEC_ERROR_NOT_SUPPORTED and the call resumes.
+ */
+static void rpc_cmd(struct ree *r, struct optee_call *c, struct pe *pe)
+{
+	struct sim_msg_arg *rpc = rpc_arg(r, c);
+	if (!rpc) {
+		ree_trace(r, pe, "optee: RPC arg out of reach", c->shm, c->shm_offs);
+	} else if (rpc->cmd == OPTEE_RPC_CMD_NOTIFICATION && rpc->num_params == 1) {
+		rpc->ret = TEE_SUCCESS;
+		rpc_notification(r, c, pe, (unsigned)rpc->params[0].a, (unsigned)rpc->params[0].b);
+		return;
+	} else {
+		rpc->ret = TEE_ERROR_NOT_SUPPORTED;
+	}
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+}
+
+/* optee_handle_rpc / optee_handle_ffa_rpc, after cond_resched(): an RPC command, or nothing to do (FOREIGN_INTR) */
 static void rpc_handle(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
-	if (c->rpc_notif) {
-		rpc_notification(c->task->r, c, pe, c->rpc_arg);
+	if (c->rpc_is_cmd) {
+		rpc_cmd(c->task->r, c, pe);
 		return;
 	}
 	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
@@ -185,11 +220,10 @@ static void call_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	if (OPTEE_SMC_RETURN_IS_RPC(a0)) {
-		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (the thread to resume) */
+		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (a3: the thread to resume) */
 		c->args[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 		c->args[1] = a1, c->args[2] = a2, c->args[3] = a3;
-		c->rpc_notif = a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION;
-		c->rpc_arg = a2;
+		c->rpc_is_cmd = a0 == OPTEE_SMC_RETURN_RPC_CMD; /* a1:a2 name the RPC arg's buffer (the driver reads its own area) */
 		/*
 		 * smc_abi.c optee_smc_do_call_with_arg: cond_resched() after the RPC return, before
 		 * optee_handle_rpc; an interrupt that made the call return (RPC_FOREIGN_INTR) is taken first
@@ -227,18 +261,22 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 		return;
 	}
 	if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_DONE) {
-		call_finish(r, c, pe, x[5]);
+		const struct sim_msg_arg *arg = call_arg(r, c);
+		call_finish(r, c, pe, arg ? arg->ret : 0); /* the result is in the message */
 		return;
 	}
 	{
-		uint64_t thread = x[5], rpc_cmd = x[6], rpc_arg = x[7];
+		/*
+		 * optee_ffa_yielding_call: RESUME with w4-w6 0 and w7 the resume
+		 * info the response carried in w7 (data->data4 kept from it).
+		 */
+		uint64_t resume = x[7];
 		memset(c->args, 0, sizeof(c->args));
 		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
 		c->args[1] = FFA_OPTEE_ID;
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
-		c->args[4] = thread;
-		c->rpc_notif = x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION;
-		c->rpc_arg = rpc_arg;
+		c->args[7] = resume;
+		c->rpc_is_cmd = x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD; /* handle_ffa_rpc_func_cmd: in the RPC arg */
 		/* ffa_abi.c optee_ffa_yielding_call: cond_resched() before optee_handle_ffa_rpc */
 		ree_cond_resched(r, pe, rpc_handle, c);
 	}
@@ -253,20 +291,47 @@ static void call_issue(void *ctx, struct pe *pe)
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 {
 	bool regd = r->optee->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
+	struct sim_msg_arg *arg;
+
+	/* optee_get_msg_arg: a message in shared memory (the driver keeps one buffer per caller here) */
+	if (!c->shm && !(c->shm = sim_shm_alloc(r->cfg.shm)))
+		abort(); /* out of memory */
+	c->shm_offs = 0;
+	c->num_params = c->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF || c->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF ? 0 : 1;
+	arg = call_arg(r, c);
+	memset(arg, 0, sizeof(*arg));
+	arg->cmd = c->cmd;
+	arg->num_params = c->num_params;
+	if (c->num_params)
+		arg->params[0] = (struct sim_msg_param){ SIM_MSG_ATTR_VALUE_INPUT, c->param, 0, 0 };
+
 	memset(c->args, 0, sizeof(c->args));
 	c->ffa = r->cfg.abi == REE_ABI_FFA;
 	if (c->ffa) {
-		/* optee_ffa_yielding_call: FFA_MSG_SEND_DIRECT_REQ(VM 0 -> OP-TEE, WITH_ARG) */
+		/*
+		 * optee_ffa_do_call_with_arg: FFA_MSG_SEND_DIRECT_REQ(VM 0 -> OP-TEE)
+		 * with w3 WITH_ARG, w4 the lower and w5 the upper half of the shm's
+		 * global handle, w6 the offset, w7 MBZ.
+		 */
 		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
 		c->args[1] = FFA_OPTEE_ID;
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_WITH_ARG;
-		c->args[4] = c->cmd;
-		c->args[5] = c->param;
+		c->args[4] = c->shm & 0xffffffff;
+		c->args[5] = c->shm >> 32;
+		c->args[6] = c->shm_offs;
 	} else {
-		/* Linux 6.1 uses CALL_WITH_REGD_ARG when OP-TEE reports RPC_ARG (protocol.md §7) */
+		/*
+		 * optee_smc_do_call_with_arg (6.12 smc_abi.c): CALL_WITH_REGD_ARG
+		 * when OP-TEE reports RPC_ARG and the shm is dynamic, with
+		 * reg_pair_from_64(&a1, &a2, (u_long)shm): a1 the cookie's upper
+		 * half, a2 its lower half, a3 the offset. Without RPC_ARG,
+		 * CALL_WITH_ARG passes the argument's physical address the same way
+		 * (a cookie in tzsim's shared memory).
+		 */
 		c->args[0] = regd ? OPTEE_SMC_CALL_WITH_REGD_ARG : OPTEE_SMC_CALL_WITH_ARG;
-		c->args[1] = c->cmd;
-		c->args[2] = c->param;
+		c->args[1] = c->shm >> 32;
+		c->args[2] = c->shm & 0xffffffff;
+		c->args[3] = regd ? c->shm_offs : 0;
 	}
 	c->task = r->cpu[pe_id(pe)].cur;
 	c->cq_done = false;

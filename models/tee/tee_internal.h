@@ -24,13 +24,15 @@ struct tee_thread {
 	unsigned id;
 	int state;
 	unsigned pe;
-	uint32_t cmd;
-	uint64_t param;
+	uint64_t shm;            /* the call's struct optee_msg_arg: its buffer's cookie ... */
+	uint64_t arg_offs;       /* ... and offset (sim/shm.h) */
+	uint32_t num_params;     /* read from it: the RPC arg area follows it */
+	uint32_t cmd;            /* read from it: optee_msg_arg.cmd */
+	uint64_t param;          /* read from it: params[0].u.value.a */
 	uint32_t rc;
 	struct pe_frame frame;   /* saved on an RPC exit */
 	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
 	struct id_list bh_ids;   /* notifications this bottom half serves */
-	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
 	bool ffa;                /* started by an FF-A direct request */
 	int dev_iter;
 	pe_fn bh_done;           /* where the yielding event returns */
@@ -94,9 +96,15 @@ struct tee {
 /* tee_entry.c */
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
 void tee_return8(struct pe *pe, const uint64_t x[8]);
-void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa);
+/* A yielding call whose struct optee_msg_arg is at (@cookie, @offs) in the shared memory. */
+void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t offs, bool ffa);
 void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
-void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
+/*
+ * thread_rpc_cmd: write RPC command @cmd with one value parameter {@a, @b, 0}
+ * into the thread's RPC arg (after the call's arg, in the same buffer), exit
+ * with RPC_CMD, and continue at @after when the normal world resumes it.
+ */
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
@@ -128,10 +136,45 @@ bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe);
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
 void tee_dev_stopped(struct tee_dev *d, struct pe *pe);
 
+/*
+ * The FF-A notification state of the SPMC, for the one receiver (VM 0, the
+ * normal world) and the one sender (OP-TEE): OP-TEE's own when it is the
+ * SPMC (s-el1), Hafnium's at S-EL2. The pending bit is the notif core's
+ * DO_BOTTOM_HALF bit (the one value OP-TEE's FF-A path sends:
+ * thread_spmc.c notif_send_async asserts it), shown as bh_bit, so every
+ * stage of a notification stays on one record stream.
+ */
+struct tee_ffa {
+	bool created;         /* NOTIFICATION_BITMAP_CREATE for VM 0 */
+	uint64_t bound;       /* bound global notification ids */
+	int bh_bit;           /* the id Linux chose in OPTEE_FFA_ENABLE_ASYNC_NOTIF, -1 none */
+	/* Hafnium only */
+	bool info_retrieved;  /* vm.c: the pending bit was reported by INFO_GET (info_get_retrieved) */
+	uint64_t sri_delayed; /* per physical CPU: cpu->is_sri_delayed */
+	uint64_t *vintid;     /* per CPU: the interrupt Hafnium acknowledged for OP-TEE (HF_INTERRUPT_GET) */
+	uint64_t (*to_ns)[8]; /* per CPU: what Hafnium's next SMC hands to the normal world */
+};
+
 /* tee_ffa.c */
+struct tee_ffa *tee_ffa_state(struct tee *t);
 void tee_ffa_free(struct tee *t);
 /* A yielding call's outcome (SMC-ABI a0..a3) as FFA_MSG_SEND_DIRECT_RESP. */
 void tee_ffa_call_exit(struct tee *t, struct pe *pe, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/*
+ * The SPMC's handling of the notification ABI a normal-world call makes
+ * (FEATURES, BITMAP_CREATE, BIND, INFO_GET, GET, SET), the answer in @r.
+ */
+void tee_ffa_spmc_call(struct tee *t, struct pe *pe, uint64_t r[8]);
+/* OP-TEE's entry for a direct request (thread_spmc_msg_recv), at S-EL1. */
+void tee_ffa_direct_entry(void *ctx, struct pe *pe);
+/* The SRI: SGI @intid to the current CPU's normal world (ICC_ASGI1R_EL1), from @pe. */
+void tee_ffa_send_sri(struct tee *t, struct pe *pe);
+
+/* ffa_sel2.c: Hafnium */
+void tee_sel2_attach(struct tee *t, struct mon *m);
+
+/* tee_entry.c: OP-TEE's interrupt entry for a secure interrupt taken while the normal world ran */
+void tee_itr_entry(void *ctx, struct pe *pe);
 
 /* transports */
 extern const struct tee_transport tee_transport_spi_edge, tee_transport_spi_level,

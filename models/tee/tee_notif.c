@@ -89,9 +89,6 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
  */
 static void bh_locked(void *ctx, struct pe *pe);
 
-/* An RPC NOTIFICATION's argument: the operation (WAIT or SEND) in [63:32], the key below. */
-static uint64_t notif_rpc_arg(unsigned op, unsigned key) { return (uint64_t)op << 32 | key; }
-
 static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 {
 	struct tee *t = th->t;
@@ -101,7 +98,8 @@ static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 		return;
 	}
 	t->waitq[t->nwait++] = (int)th->id;
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id),
+	/* notif_wait -> notif_rpc: OPTEE_RPC_CMD_NOTIFICATION {a = WAIT, b = the value} */
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id,
 		       locked);
 }
 
@@ -117,8 +115,8 @@ static void mutex_unlock(struct tee_thread *th, struct pe *pe, pe_fn done)
 	w = t->waitq[0];
 	memmove(t->waitq, t->waitq + 1, --t->nwait * sizeof(t->waitq[0]));
 	t->mutex_owner = w; /* handed over: the waiter holds it when it resumes */
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_SEND, NOTIF_SYNC_VALUE_BASE + (unsigned)w),
-		       done);
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_SEND,
+		       NOTIF_SYNC_VALUE_BASE + (unsigned)w, done);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe);
@@ -129,13 +127,32 @@ static void bh_unlocked(void *ctx, struct pe *pe)
 	th->bh_done(th, pe);
 }
 
+static void bh_exit_done(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	mutex_unlock(th, pe, bh_unlocked);
+}
+
+/*
+ * The last driver callback returned (the console's ends with
+ * rx_intr_enable(): the UART's RX line comes back at once if a character
+ * waits). The rest of the secure exit still runs in the thread with native
+ * interrupts unmasked: notif_deliver_event's loop end and spin unlock
+ * (core/kernel/notif.c; an interrupt pending by then is taken there at the
+ * latest), mutex_unlock(&notif_mutex), the return through tee_entry_std and
+ * __thread_std_smc_entry, until thread_std_smc_entry masks every exception
+ * before the CALL_DONE SMC. One timed step, tee.bh_exit, covers it; a
+ * secure interrupt in it is a native interrupt in S-EL1, and the
+ * notification it raises preempts the thread as a foreign one
+ * (RPC_FOREIGN_INTR), as on QEMU + TF-A + OP-TEE.
+ */
 static void bh_all_done(struct tee_thread *th, struct pe *pe)
 {
 	struct tee *t = th->t;
 	for (unsigned i = 0; i < th->bh_ids.n; i++)
 		notif_rec(t, pe, th->bh_ids.v[i], NOTIF_BH_DONE, 0, 0, 0);
 	th->bh_ids.n = 0;
-	mutex_unlock(th, pe, bh_unlocked);
+	pe_exec_cost(pe, SIM_COST_TEE_BH_EXIT, "notif_deliver_event exit", bh_exit_done, th);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe)
@@ -228,14 +245,24 @@ static void door_read(struct tee *t, struct pe *pe, bool empty)
 const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read, NULL };
 
 /*
- * PPI: pending in the running PE's Redistributor (GICR_ISPENDR0). OP-TEE as
- * coded writes GICD_ISPENDR0, which is RAZ/WI with affinity routing
- * (protocol.md §3.1); tzsim raises it the way GICv3 allows.
+ * PPI. Upstream OP-TEE (core/drivers/gic.c gic_op_raise_pi ->
+ * gic_it_set_pending) writes only GICD_ISPENDR(it / 32), i.e. GICD_ISPENDR0
+ * for a PPI. With affinity routing enabled (TF-A gicv3_distif_init sets
+ * ARE_S and ARE_NS) GICD_ISPENDR0 is RAZ/WI (IHI 0069, GICD_ISPENDR<n>):
+ * the GIC model drops the write and Linux never sees the PPI
+ * (transport.raise: upstream). The fix (raise: fixed, tzsim's, not
+ * upstream) writes GICR_ISPENDR0 of the running PE, which provides the
+ * function under ARE.
  */
 static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
-	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
-	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
+	unsigned id = t->cfg.intid;
+	if (t->cfg.ppi_raise_upstream) {
+		pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	} else {
+		uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
+		pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << id);
+	}
 	done(ctx, pe);
 }
 

@@ -33,7 +33,16 @@ extern "C" {
 	X(TEE_NOTIF_SEND,   "tee.notif_send",     C(100),              C(80))           \
 	X(TEE_PM_HOOK,      "tee.pm_hook",        C(500),              C(400))          \
 	X(TEE_TA_INVOKE,    "tee.ta_invoke",      C(2000),             C(1500))         \
+	/* E: the DO_BOTTOM_HALF exit after the last driver callback (see tee_notif.c) */ \
+	X(TEE_BH_EXIT,      "tee.bh_exit",        C(1200),             C(900))          \
 	X(SPMC_HANDLER,     "spmc.handler",       C(500),              C(400))          \
+	/* E: TF-A spmd_smc_switch_state with SPMD_SPM_AT_SEL2, per direction:        */ \
+	/*    cm_el2_sysregs_context_save/restore(+_gic) instead of the EL1 set       */ \
+	X(SPMD_EL2_SWITCH,  "spmd.el2_switch",    C(1200),             C(850))          \
+	/* E: Hafnium vcpu_switch between two vCPUs (GP + EL1 sysregs, VTTBR)         */ \
+	X(HF_VCPU_SWITCH,   "hf.vcpu_switch",     C(900),              C(650))          \
+	/* E: Hafnium's physical interrupt for a partition (IAR, target, inject)      */ \
+	X(HF_IRQ,           "hf.irq",             C(600),              C(450))          \
 	X(GIC_IAR,          "gic.iar",            C(40),               C(40))           \
 	X(GIC_EOI,          "gic.eoi",            C(20),               C(20))           \
 	X(GIC_DIR,          "gic.dir",            C(20),               C(20))           \

@@ -33,7 +33,7 @@ extern "C" {
 /* Worlds, also the Perfetto process ids. */
 enum sim_world {
 	SIM_WORLD_NS = 0,  /* Normal world (EL0/EL1/EL2 Non-secure) */
-	SIM_WORLD_S = 1,   /* Secure world (S-EL0/S-EL1) */
+	SIM_WORLD_S = 1,   /* Secure world (S-EL0/S-EL1, and S-EL2 when an SPMC runs there) */
 	SIM_WORLD_EL3 = 2, /* the monitor */
 	SIM_WORLD_GIC = 3, /* the interrupt controller */
 	SIM_WORLD_DEV = 4, /* devices (interrupt sources) */
@@ -46,7 +46,7 @@ enum sim_rec_kind {
 	TR_WIRE = 0,        /* cpu   signal     level                            */
 	TR_VALUE,           /* cpu   signal     value   (vector signal)          */
 	TR_ACTIVITY,        /* cpu   el         -  ; world, label = what runs now (NULL: idle) */
-	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc)  from_el  to_el ; world = to */
+	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc 3 hvc 4 virq 5 vfiq)  from_el  to_el ; world = to */
 	TR_EXC_RETURN,      /* cpu   to_el  ; world = to                         */
 	TR_SMC,             /* cpu   fid        x1         x2         x3 ; world = caller */
 	TR_SMC_RET,         /* cpu   fid        x0         x1         x2 ; world = caller */

@@ -351,7 +351,7 @@ static void arg_s(FILE *f, bool *first, const char *k, const char *v)
 }
 
 static const char *const power_state[] = { "off", "on", "suspended" };
-static const char *const exc_type[] = { "irq", "fiq", "smc" };
+static const char *const exc_type[] = { "irq", "fiq", "smc", "hvc", "virq", "vfiq" };
 static const char *const thread_state[] = { "free", "run", "rpc", "wait" };
 static const char *const pend_src[] = { "wire", "sw", "sgi" };
 

@@ -168,15 +168,19 @@ static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
 	return 0;
 }
 
+/* Hafnium's Schedule Receiver Interrupt (inc/vmapi/hf/types.h HF_SCHEDULE_RECEIVER_INTID) */
+#define HF_SRI_INTID 8u
+
 static int parse_transport(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "ffa_bottom_half",
-					    NULL };
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "raise",
+					    "ffa_bottom_half", NULL };
 	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	static const char *const routings[] = { "fixed", "1-of-N", NULL };
 	static const char *const targets[] = { "self", "all-but-self", NULL };
-	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const char *const spmcs[] = { "s-el1", "s-el2", NULL };
+	static const char *const raises[] = { "fixed", "upstream", NULL };
 	static const char *const ffa_bhs[] = { "workqueue", "inline", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
@@ -215,10 +219,31 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 			return scn_fail(c, tg, "a target other than self applies only to kind sgi (kind is %s)", kn);
 		scn_pop(c, mark);
 	}
-	WITH_KEY(c, n, "spmc", x,
-		 scn_get_enum(c, x, spmcs, &v) ||
-			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
-			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	const struct ynode *sp = ynode_get(n, "spmc", NULL);
+	if (sp) {
+		size_t mark = scn_push_key(c, "spmc");
+		/* TF-A's EL3 SPMC (spmc_main.c spmc_smc_handler) handles no FFA_NOTIFICATION_* call */
+		if (sp->kind == YNODE_SCALAR && sp->str && !strcmp(sp->str, "el3"))
+			return scn_fail(c, sp, "el3: TF-A's EL3 SPMC implements no FF-A notifications "
+					       "(spmc_smc_handler has no FFA_NOTIFICATION_*); use s-el2 (Hafnium) or "
+					       "s-el1 (OP-TEE)");
+		if (scn_get_enum(c, sp, spmcs, &v))
+			return -1;
+		t->spmc = (enum scenario_spmc)v;
+		if (t->spmc != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA)
+			return scn_fail(c, sp, "s-el2 applies only to kind ffa (kind is %s)", kn);
+		/* Hafnium's SRI is HF_SCHEDULE_RECEIVER_INTID (inc/vmapi/hf/types.h) */
+		if (t->spmc == SCENARIO_SPMC_S_EL2 && t->intid != HF_SRI_INTID)
+			return scn_fail(c, sp, "s-el2: Hafnium's Schedule Receiver Interrupt is SGI %u "
+					       "(HF_SCHEDULE_RECEIVER_INTID), not transport.intid %u",
+					HF_SRI_INTID, t->intid);
+		scn_pop(c, mark);
+	}
+	/* OP-TEE's PPI raise as coded (gic_op_raise_pi -> gic_it_set_pending: GICD_ISPENDR) or fixed */
+	WITH_KEY(c, n, "raise", x,
+		 scn_get_enum(c, x, raises, &v) ||
+			 ((t->raise = (enum scenario_raise)v) != SCENARIO_RAISE_FIXED && t->kind != SCENARIO_PPI &&
+			  scn_fail(c, x, "upstream applies only to kind ppi (kind is %s)", kn)));
 	WITH_KEY(c, n, "ffa_bottom_half", x,
 		 scn_get_enum(c, x, ffa_bhs, &v) ||
 			 ((t->ffa_bottom_half = (enum scenario_ffa_bh)v) != SCENARIO_FFA_BH_WORKQUEUE &&

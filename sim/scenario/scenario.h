@@ -47,7 +47,9 @@
  *     trigger: edge | level               default: edge (level: spi only)
  *     routing: fixed | 1-of-N             default: fixed (1-of-N: spi only)
  *     target: self | all-but-self | [cpu, ...]  default: self (others: sgi only)
- *     spmc: el3 | s-el1                   default: s-el1 (el3: ffa only)
+ *     spmc: s-el1 | s-el2                 default: s-el1 (s-el2: ffa only, intid 8;
+ *                                         el3 is refused: TF-A's EL3 SPMC has no notifications)
+ *     raise: fixed | upstream             default: fixed (upstream: ppi only)
  *     ffa_bottom_half: workqueue | inline default: workqueue (inline: ffa only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
  *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
@@ -148,7 +150,10 @@ enum scenario_transport { SCENARIO_SPI = 0, SCENARIO_PPI, SCENARIO_SGI, SCENARIO
 enum scenario_trigger { SCENARIO_EDGE = 0, SCENARIO_LEVEL };
 enum scenario_routing { SCENARIO_ROUTE_FIXED = 0, SCENARIO_ROUTE_1_OF_N };
 enum scenario_sgi_target { SCENARIO_TARGET_SELF = 0, SCENARIO_TARGET_ALL_BUT_SELF, SCENARIO_TARGET_LIST };
-enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_EL3 };
+/* transport.spmc (kind ffa): OP-TEE is the SPMC at S-EL1, or Hafnium at S-EL2 with OP-TEE its partition */
+enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_S_EL2 };
+/* transport.raise (kind ppi): tzsim's GICR_ISPENDR0 write, or OP-TEE's GICD_ISPENDR0 as upstream codes it */
+enum scenario_raise { SCENARIO_RAISE_FIXED = 0, SCENARIO_RAISE_UPSTREAM };
 /* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
 enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
 enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
@@ -195,6 +200,7 @@ struct scenario_transport_cfg {
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
 	enum scenario_ffa_bh ffa_bottom_half;
+	enum scenario_raise raise; /* kind ppi */
 };
 
 struct scenario_source {
