@@ -893,8 +893,13 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	EXPECT_TRUE(suspend_done);
 	EXPECT_TRUE(resume_done);
 	EXPECT_EQ(ret->x[0], (uint64_t)PSCI_E_SUCCESS);
-	/* the resume hook: switch, ERET into S-EL1, hook, RESUME_DONE's entry and dispatch, switch, ERET */
-	EXPECT_EQ(ret->t, tw + r.ps(SIM_COST_POWER_UP) + r.ps(SIM_COST_PSCI_RESUME) + r.ps(SIM_COST_WORLD_SWITCH) +
+	/*
+	 * the resume: the Redistributor's wake-up write and four CPU-interface registers (TF-A
+	 * gicv3_rdistif_mark_core_awake, gicv3_cpuif_enable), then the hook: switch, ERET into
+	 * S-EL1, hook, RESUME_DONE's entry and dispatch, switch, ERET
+	 */
+	EXPECT_EQ(ret->t, tw + r.ps(SIM_COST_POWER_UP) + r.ps(SIM_COST_PSCI_RESUME) + r.ps(SIM_COST_GIC_MMIO) +
+				  4 * r.ps(SIM_COST_GIC_SYSREG) + r.ps(SIM_COST_WORLD_SWITCH) +
 				  r.ps(SIM_COST_EXC_RETURN) + r.ps(SIM_COST_TEE_PM_HOOK) + r.ps(SIM_COST_EXC_ENTRY) +
 				  r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN));
 	EXPECT_EQ(r.waker(0), 0u);

@@ -39,3 +39,46 @@ TEST(StageBoundary, SendToPendingIsTheGicPropagationForEveryTransport)
 }
 
 } // namespace
+
+namespace {
+
+/* Time from the top half's send to its FIQ_DONE on an isolated notification, with @override applied. */
+sim_time send_to_fiq_done(const std::string &transport, const char *override)
+{
+	PlatHarness pl("charge.yaml");
+	std::vector<const char *> ovr;
+	if (override)
+		ovr.push_back(override);
+	EXPECT_TRUE(pl.boot("name: c\nplatform: {cpus: 2}\ntransport: " + transport +
+			    "\nsources:\n  - {name: uart, cpu: 1, arrival: {periodic: 1ms}}\n", ovr));
+	sim_run_until(pl.p->sim.k, sim_now(pl.p->sim.k) + 1500 * SIM_US);
+	sim_time send = 0, done = 0;
+	for (const auto &r : pl.log.recs) {
+		if (!send && r.kind == TR_NOTIF && r.a == NOTIF_SEND)
+			send = r.t;
+		if (send && !done && r.kind == TR_SMC && r.a == kFiqDone)
+			done = r.t;
+	}
+	EXPECT_GT(done, send);
+	return done - send;
+}
+
+} // namespace
+
+/*
+ * docs/calibration.md §2 (issue: costs never charged): OP-TEE's raise is a register access the top
+ * half pays: a GICD_ISPENDR write for the SPI (gic.mmio, core/drivers/gic.c gic_it_set_pending), an
+ * ICC_ASGI1R_EL1 write for the SGI (gic.sysreg, gic_it_raise_sgi). Making each 10 us longer moves
+ * the top half's FIQ_DONE by exactly the difference.
+ */
+TEST(StageBoundary, TheRaiseChargesTheRegisterAccess)
+{
+	auto cyc = [](uint64_t n) { return (n * SIM_S + 600000000ull) / 1200000000ull; }; /* cortex-a53 @1.2 GHz */
+	const sim_time d = 10 * SIM_US - cyc(50), s = 10 * SIM_US - cyc(20);
+	EXPECT_EQ(send_to_fiq_done("{kind: spi}", "platform.cost_overrides.gic.mmio=10us") -
+			  send_to_fiq_done("{kind: spi}", nullptr),
+		  d);
+	EXPECT_EQ(send_to_fiq_done("{kind: sgi}", "platform.cost_overrides.gic.sysreg=10us") -
+			  send_to_fiq_done("{kind: sgi}", nullptr),
+		  s);
+}

@@ -193,9 +193,19 @@ sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
 	return v != PE_COST_DRAWN ? v : sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
 }
 
+void pe_charge(struct pe *pe, enum sim_cost_id id)
+{
+	/* an idle PE runs nothing that could pay: an access made on its behalf from another (a model shortcut) */
+	if (!pe->working && !pe->label)
+		return;
+	pe->debt += pe_cost(pe, id);
+}
+
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)
 {
 	assert(!pe->working && pe->power == PE_ON);
+	dur += pe->debt; /* register accesses made since the last step (pe_charge) */
+	pe->debt = 0;
 	pe->working = true;
 	pe->label = label;
 	pe->work_end = sim_now(pe->sim->k) + dur;
@@ -226,6 +236,7 @@ void pe_idle(struct pe *pe)
 	assert(!pe->working);
 	pe->label = NULL;
 	pe->tag = 0; /* idle serves nothing */
+	pe->debt = 0; /* WFI: an access just before costs nothing more here */
 	update_activity(pe);
 	request_check(pe);
 }

@@ -193,6 +193,14 @@ void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);
  */
 void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx);
 
+/*
+ * pe_charge - the code running now made an access that costs @id (a GIC
+ * register write, an ICC_* system register write) between two steps: the
+ * next pe_exec on this PE is longer by that much. An access right before
+ * the PE goes idle (pe_idle) is not charged.
+ */
+void pe_charge(struct pe *pe, enum sim_cost_id id);
+
 /* Draw cost @id for this PE, in ps. */
 sim_time pe_cost(struct pe *pe, enum sim_cost_id id);
 

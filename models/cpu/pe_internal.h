@@ -26,6 +26,7 @@ struct pe {
 	enum pe_power power;
 	const char *label;
 	uint32_t tag;             /* the notification the running path serves (pe.h: tags) */
+	sim_time debt;            /* pe_charge()d time the next step adds */
 	bool working;
 	sim_time work_end;
 	pe_fn work_fn;

@@ -376,13 +376,19 @@ static uint64_t rdist_base(struct mon_pe *mp) { return mp->m->cfg.gicr_base + (u
 void mon_gic_rdist_wake(struct mon_pe *mp, bool wake)
 {
 	struct pe *pe = mp->pe;
+	/* one Redistributor write (+ the RWP/ChildrenAsleep poll) and the CPU interface's system registers */
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	if (wake) {
 		pe_mmio_write(pe, rdist_base(mp) + GICR_WAKER, 4, 0);
 		pe_icc_write(pe, ICC_SRE_EL3, 0xf);
 		pe_icc_write(pe, ICC_IGRPEN1_EL3, 3); /* EnableGrp1S | EnableGrp1NS */
 		pe_icc_write(pe, ICC_IGRPEN0_EL1, 1);
 		pe_icc_write(pe, ICC_PMR_EL1, 0xff);
+		for (int i = 0; i < 4; i++)
+			pe_charge(pe, SIM_COST_GIC_SYSREG);
 	} else {
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		/* gicv3_cpuif_disable: group enables off, then ProcessorSleep. */
 		pe_icc_write(pe, ICC_IGRPEN0_EL1, 0);
 		pe_icc_write(pe, ICC_IGRPEN1_EL3, 0);

@@ -96,7 +96,7 @@ static void on_finish_gic(void *ctx, struct pe *pe)
 static void on_finish(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	unsigned nw = mon_gic_rdist_init_writes(mp) + 5;
+	unsigned nw = mon_gic_rdist_init_writes(mp); /* the wake-up accesses are charged where they are made */
 	pe_exec(pe, pe_cost(pe, SIM_COST_PSCI_CPU_ON) + nw * pe_cost(pe, SIM_COST_GIC_MMIO),
 		"PSCI on-finisher", on_finish_gic, mp);
 }

@@ -236,11 +236,16 @@ void ree_irq_set_affinity(struct ree *r, struct pe *pe, struct ree_irq *d, int c
 	unsigned id = d->intid;
 	uint64_t route = r->cfg.spi_1ofn ? GICD_IROUTER_IRM : pe_mpidr((unsigned)cpu);
 	bool en = d->enabled_mask & 1;
-	if (en)
+	if (en) {
 		dist_w(pe, r, GICD_ICENABLER + 4 * (id / 32), 4, 1ull << (id % 32));
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+	}
 	dist_w(pe, r, GICD_IROUTER + 8 * id, 8, route);
-	if (en)
+	pe_charge(pe, SIM_COST_GIC_MMIO);
+	if (en) {
 		dist_w(pe, r, GICD_ISENABLER + 4 * (id / 32), 4, 1ull << (id % 32));
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+	}
 	d->effective = cpu;
 	if (d->thread)
 		d->thread->bound = cpu; /* irq_thread_check_affinity */
@@ -272,8 +277,11 @@ void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool
 		if (!d->level)
 			v |= 2ull << (2 * (d->intid - 16));
 		pe_mmio_write(pe, rd + GICR_ICFGR1, 4, v);
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+		pe_charge(pe, SIM_COST_GIC_MMIO);
 	}
 	pe_mmio_write(pe, rd + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), 4, 1ull << d->intid);
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	if (on)
 		d->enabled_mask |= 1ull << pe_id(pe);
 	else
@@ -348,4 +356,5 @@ void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu)
 	uint64_t v = (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) | (1ull << (aff & 0xf));
 	(void)r;
 	pe_icc_write(from, ICC_SGI1R_EL1, v);
+	pe_charge(from, SIM_COST_GIC_SYSREG);
 }

@@ -289,6 +289,7 @@ void tee_ffa_send_sri(struct tee *t, struct pe *pe)
 	pe_icc_write(pe, ICC_ASGI1R_EL1,
 		     ((uint64_t)id << ICC_SGIR_INTID_SHIFT) | (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) |
 			     (1ull << (aff & 0xf)));
+	pe_charge(pe, SIM_COST_GIC_SYSREG);
 }
 
 void tee_ffa_attach(struct tee *t, struct mon *m)

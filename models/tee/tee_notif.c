@@ -223,6 +223,7 @@ static void spi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
 	unsigned id = t->cfg.intid;
 	pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	done(ctx, pe);
 }
 
@@ -263,6 +264,7 @@ static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 		uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
 		pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << id);
 	}
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	done(ctx, pe);
 }
 
@@ -313,15 +315,19 @@ static void sgi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 	switch (t->cfg.sgi_target) {
 	case TEE_SGI_SELF:
 		pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, pe_id(pe)));
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		break;
 	case TEE_SGI_ALL_BUT_SELF:
 		pe_icc_write(pe, ICC_ASGI1R_EL1, ((uint64_t)id << ICC_SGIR_INTID_SHIFT) | ICC_SGIR_IRM);
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		break;
 	case TEE_SGI_LIST:
 		/* one write per target (TargetList covers one cluster per write) */
 		for (unsigned i = 0; i < t->cfg.num_pes; i++)
-			if (t->cfg.sgi_cpus & (1ull << i))
+			if (t->cfg.sgi_cpus & (1ull << i)) {
 				pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, i));
+				pe_charge(pe, SIM_COST_GIC_SYSREG);
+			}
 		break;
 	}
 	done(ctx, pe);
