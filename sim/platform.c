@@ -204,6 +204,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	struct tee_config tc = { 0 };
 	struct ree_config rc = { 0 };
 	struct ree_ports rp = { 0 };
+	int tee_dev[SCENARIO_MAX_SOURCES]; /* each secure source's OP-TEE driver (tee_add_device), -1 for normal ones */
 	char derr[512];
 
 	memset(p, 0, sizeof(*p));
@@ -356,6 +357,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			return -1;
 		}
 		sim_wire_connect(dev_src_line(p->src[i]), gic_spi_input, p->gic, s->intid);
+		tee_dev[i] = -1;
 		if (s->world == SCENARIO_NORMAL)
 			continue; /* Linux drives it (added with the Linux model below) */
 		/* its OP-TEE driver */
@@ -366,7 +368,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		drv.top_half = s->top_half;
 		drv.bottom_half = s->bottom_half;
 		drv.per_item = s->per_item;
-		if (tee_add_device(p->tee, &drv) < 0) {
+		drv.notify_value = s->notify == SCENARIO_NOTIFY_VALUE;
+		if ((tee_dev[i] = tee_add_device(p->tee, &drv)) < 0) {
 			snprintf(err, errlen, "OP-TEE: more than %d secure devices", TEE_MAX_DEVICES);
 			platform_free(p);
 			return -1;
@@ -431,10 +434,14 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	for (unsigned i = 0; i < sc->n_workloads; i++) {
 		const struct scenario_workload *w = &sc->workloads[i];
 		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
-		int rc = w->kind == SCENARIO_TA_INVOKE ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus)
-						      : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+		unsigned wait_dev = w->wait_for >= 0 ? (unsigned)tee_dev[w->wait_for] + 1 : 0;
+		int rc = w->kind == SCENARIO_TA_INVOKE
+				 ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus, wait_dev)
+				 : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
 		if (rc >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != rc)
 			rc = -1;
+		if (rc >= 0 && wait_dev)
+			stats_workload_waits(p->stats, (unsigned)rc);
 		if (rc < 0) {
 			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
 				 REE_MAX_WORKLOADS);

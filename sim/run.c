@@ -221,7 +221,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 {
 	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
 					      "spurious", "eth_limit", "foreign_intr", "irqs", "smc",
-					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "smc_per_notification",
+					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", "smc_per_notification",
 					      "world_switches_per_notification", NULL };
 	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 	double v;
@@ -262,7 +262,20 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 			v = metric(st, m);
 			fprintf(f, "%s\"%s\":%.6g", j ? "," : "", stats[j], j ? v / 1e6 : v);
 		}
-		fputs("}}", f);
+		fputc('}', f);
+		/* a TA that waits for a value (wait_for): its wake-ups */
+		char wm[96];
+		snprintf(wm, sizeof(wm), "workload.%s.wake.count", name);
+		if (stats_metric(st, wm, &v)) {
+			fputs(",\"wake_us\":{", f);
+			for (int j = 0; stats[j]; j++) {
+				snprintf(wm, sizeof(wm), "workload.%s.wake.%s", name, stats[j]);
+				v = metric(st, wm);
+				fprintf(f, "%s\"%s\":%.6g", j ? "," : "", stats[j], j ? v / 1e6 : v);
+			}
+			fputc('}', f);
+		}
+		fputc('}', f);
 	}
 	fprintf(f, "},\"expect\":{\"checks\":%u,\"failed\":%u}}\n", res->n_expect, res->n_failed);
 }

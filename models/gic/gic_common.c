@@ -264,6 +264,13 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 			gic_trace(g, TR_GIC_PEND, target, intid, gic_irq_group(g, st), src);
 		else if (src != GIC_SRC_ACK)
 			gic_trace(g, TR_GIC_CLEAR, target, intid, 0, 0);
+	} else if (now && g->probe_fwd && intid == g->probe_intid && target >= 0) {
+		/*
+		 * Raised again while pending: no change at the GIC, but the new
+		 * request is pending at the CPU interface too (after the same
+		 * propagation), so its forward is recorded again (gic_redist.c)
+		 */
+		g->probe_fwd[target] |= PROBE_RERAISED;
 	}
 	if (target >= 0)
 		gic_redist_kick(g, (unsigned)target, g->cfg.pend_to_wire);

@@ -108,7 +108,8 @@ void gic_redist_update_wake(struct gic *g, unsigned pe)
  * The probed INTID (the notification's) at this PE's CPU interface: it is
  * pending, forwardable and reaches this PE once the propagation delay has
  * passed and the Redistributor is awake. The first such forward of each
- * time it starts to be so is a TR_GIC_FWD record: where a notification becomes
+ * time it starts to be so, and the first after each raise that finds it
+ * pending already, is a TR_GIC_FWD record: where a notification becomes
  * "pending" for the statistics, the same point for every transport
  * (docs/protocol.md §9.6).
  */
@@ -128,9 +129,9 @@ static void probe_forward(struct gic *g, unsigned pe)
 	}
 	here = here && !p->sleep && gic_irq_is_pending(st) && gic_irq_forwardable(g, st);
 	/* a record when it starts to be (the statistics take the first after each send) */
-	if (here && !g->probe_fwd[pe])
+	if (here && g->probe_fwd[pe] != PROBE_FORWARDED)
 		gic_trace(g, TR_GIC_FWD, (int)pe, id, gic_irq_group(g, st), 0);
-	g->probe_fwd[pe] = here;
+	g->probe_fwd[pe] = here ? PROBE_FORWARDED : 0;
 }
 
 static void gic_redist_forward(struct gic *g, unsigned pe)

@@ -139,9 +139,15 @@ int ree_add_device(struct ree *r, const struct ree_device_config *c);
 #define REE_TASKS_FIXED (2 + REE_MAX_IRQS)
 #define REE_TASKS_PER_CPU 4
 
-/* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
+/*
+ * Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in
+ * @cpus; @rate_hz 0: a closed loop, one thread per CPU calling again as soon
+ * as its call returns. @wait_dev: 0, or 1 + the OP-TEE device
+ * (tee_add_device's index) whose notification value each invocation waits
+ * for after its secure work.
+ */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,
-			const struct sim_cost *secure_work, uint64_t cpus);
+			const struct sim_cost *secure_work, uint64_t cpus, unsigned wait_dev);
 /* A CPU-bound batch task on each CPU in @cpus, running @chunk of work at a time. */
 int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus);
 void ree_workloads_start(struct ree *r);

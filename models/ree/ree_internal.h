@@ -59,7 +59,7 @@ struct optee_call {
 	struct ree_task *task;
 	uint64_t args[8];
 	uint32_t cmd;
-	uint64_t param;
+	uint64_t param, param_b, param_c; /* params[0].u.value.a, .b, .c */
 	uint64_t shm;            /* the buffer holding its struct optee_msg_arg (sim/shm.h cookie), 0: none yet */
 	uint32_t shm_offs;       /* the message's offset in it; the RPC arg area follows the message */
 	uint32_t num_params;
@@ -68,8 +68,8 @@ struct optee_call {
 	bool cq_done;            /* its completion was signalled */
 	struct optee_call *cq_next;
 	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
-	struct optee_call *wnext;
-	bool woken;
+	struct optee_call *wnext; /* optee->notif.db: listed from the wait until the waiter runs again */
+	bool woken;              /* its entry was completed */
 	uint32_t tag;            /* the path tag of this call (pe.h: Tags) */
 	bool ffa;                /* over FFA_MSG_SEND_DIRECT_REQ (ffa_abi.c) instead of the SMC ABI */
 	bool rpc_is_cmd;         /* the RPC being handled is an RPC command (its arg is in shared memory) */

@@ -30,24 +30,47 @@ static bool bit_test_clear(struct ree *r, unsigned key)
 	return set;
 }
 
-/* A waiter with @key is completed; otherwise the key is kept as one bit (sends coalesce). */
+/*
+ * optee_notif_send: complete the first entry with @key in notif.db;
+ * otherwise keep the key as one bit (sends coalesce). An entry stays
+ * listed until its waiter runs again (optee_notif_wait's list_del after
+ * wait_for_completion), so a second send before then completes it again
+ * and is absorbed, as upstream.
+ */
 void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 {
-	struct optee_call **pp;
 	if (key > r->optee->max_notif || key >= 8 * sizeof(r->optee->notif_bitmap)) {
 		ree_trace(r, pe, "optee_notif_send: key out of range", key, 0);
 		return;
 	}
-	for (pp = &r->optee->notif_waiters; *pp; pp = &(*pp)->wnext) {
-		if ((*pp)->notif_key == key) {
-			struct optee_call *c = *pp;
-			*pp = c->wnext;
-			c->woken = true;
-			ree_wake(r, c->task, pe);
+	for (struct optee_call *c = r->optee->notif_waiters; c; c = c->wnext) {
+		if (c->notif_key == key) {
+			if (!c->woken) {
+				c->woken = true;
+				ree_wake(r, c->task, pe);
+			}
 			return;
 		}
 	}
 	r->optee->notif_bitmap[key / 8] |= (uint8_t)(1u << (key % 8));
+}
+
+static bool have_key(const struct ree *r, unsigned key)
+{
+	for (const struct optee_call *c = r->optee->notif_waiters; c; c = c->wnext)
+		if (c->notif_key == key)
+			return true;
+	return false;
+}
+
+static void notif_unlist(struct ree *r, struct optee_call *c)
+{
+	for (struct optee_call **pp = &r->optee->notif_waiters; *pp; pp = &(*pp)->wnext)
+		if (*pp == c) {
+			*pp = c->wnext;
+			break;
+		}
+	c->wnext = NULL;
 }
 
 /* ---- do_call_with_arg and the RPC loop (§1.9) ----------------------------------------- */
@@ -128,7 +151,8 @@ static void notif_woken(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, notif_woken);
 		return;
 	}
-	call_issue(c, pe);
+	notif_unlist(t->r, c); /* list_del(&entry->link) */
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 }
 
 static void ffa_call_ret(struct optee_call *c, struct pe *pe);
@@ -155,17 +179,30 @@ static struct sim_msg_arg *rpc_arg(struct ree *r, const struct optee_call *c)
  * once if the key was sent before, else sleeps until optee_notif_send(key).
  * Then the call resumes with the RPC's resume arguments already in c->args.
  */
-static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, unsigned op, unsigned key)
+static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, struct sim_msg_arg *rpc)
 {
+	unsigned op = (unsigned)rpc->params[0].a, key = (unsigned)rpc->params[0].b;
+	rpc->ret = TEE_SUCCESS;
 	if (op == OPTEE_RPC_NOTIFICATION_SEND) {
-		ree_optee_notif_send(r, pe, key);
+		if (key > r->optee->max_notif)
+			rpc->ret = TEEC_ERROR_BAD_PARAMETERS; /* -EINVAL */
+		else
+			ree_optee_notif_send(r, pe, key);
+	} else if (op != OPTEE_RPC_NOTIFICATION_WAIT || key > r->optee->max_notif ||
+		   key >= 8 * sizeof(r->optee->notif_bitmap)) {
+		rpc->ret = TEEC_ERROR_BAD_PARAMETERS;
 	} else if (!bit_test_clear(r, key)) {
-		c->notif_key = key;
-		c->woken = false;
-		c->wnext = r->optee->notif_waiters;
-		r->optee->notif_waiters = c;
-		ree_block(r, pe, notif_woken);
-		return;
+		/* optee_notif_wait: a second waiter for a key is "a programming error": -EBUSY */
+		if (have_key(r, key)) {
+			rpc->ret = TEEC_ERROR_BAD_PARAMETERS;
+		} else {
+			c->notif_key = key;
+			c->woken = false;
+			c->wnext = r->optee->notif_waiters;
+			r->optee->notif_waiters = c;
+			ree_block(r, pe, notif_woken);
+			return;
+		}
 	}
 	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 }
@@ -182,8 +219,7 @@ static void rpc_cmd(struct ree *r, struct optee_call *c, struct pe *pe)
 	if (!rpc) {
 		ree_trace(r, pe, "optee: RPC arg out of reach", c->shm, c->shm_offs);
 	} else if (rpc->cmd == OPTEE_RPC_CMD_NOTIFICATION && rpc->num_params == 1) {
-		rpc->ret = TEE_SUCCESS;
-		rpc_notification(r, c, pe, (unsigned)rpc->params[0].a, (unsigned)rpc->params[0].b);
+		rpc_notification(r, c, pe, rpc);
 		return;
 	} else {
 		rpc->ret = TEE_ERROR_NOT_SUPPORTED;
@@ -303,7 +339,7 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 	arg->cmd = c->cmd;
 	arg->num_params = c->num_params;
 	if (c->num_params)
-		arg->params[0] = (struct sim_msg_param){ SIM_MSG_ATTR_VALUE_INPUT, c->param, 0, 0 };
+		arg->params[0] = (struct sim_msg_param){ SIM_MSG_ATTR_VALUE_INPUT, c->param, c->param_b, c->param_c };
 
 	memset(c->args, 0, sizeof(c->args));
 	c->ffa = r->cfg.abi == REE_ABI_FFA;
@@ -401,10 +437,15 @@ static void drain_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	r->optee->drain_first[pe_id(pe)] = false;
-	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
+	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF) {
 		r->optee->drain_bh[pe_id(pe)] = true;
-	else
+	} else {
+		/* a value reaches its consumer's side: delivered (sim/stats/notif_assoc.h names it) */
+		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
+							     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
+							     .a = NOTIF_BH_ENTER, .b = v });
 		ree_optee_notif_send(r, pe, v);
+	}
 	r->optee->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }

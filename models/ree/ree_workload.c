@@ -29,6 +29,8 @@ struct ree_workload {
 	bool running;
 	unsigned rr;
 	int idx;                 /* its number in TA request/done records */
+	unsigned wait_dev;       /* 0, or 1 + the OP-TEE device whose value the TA waits for */
+	bool closed;             /* no rate: each CPU's thread calls again when its call returns */
 	struct ree_task *task[REE_MAX_CPUS];
 	unsigned queued[REE_MAX_CPUS];
 	/* per CPU, the requests queued (oldest first): when each arrived and its number */
@@ -74,6 +76,20 @@ static void ta_record(struct ree *r, struct pe *pe, unsigned code, const struct 
 						     .label = sim_ev_label(code) });
 }
 
+static bool req_push(struct ree_workload *w, unsigned cpu, struct ta_req q);
+
+/* A closed loop's next call on @cpu: it arrives now (the thread calls again as soon as it can). */
+static void closed_call(struct ree_workload *w, unsigned cpu)
+{
+	struct ta_req q = { sim_now(w->r->sim->k), w->requests };
+	if (!req_push(w, cpu, q)) {
+		w->dropped++;
+		return;
+	}
+	w->requests++;
+	ta_record(w->r, NULL, SIM_EV_TA_REQUEST, w, &q);
+}
+
 static void ta_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	struct ree_task *t = c->task;
@@ -81,6 +97,8 @@ static void ta_done(struct optee_call *c, struct pe *pe, uint64_t rc)
 	(void)rc;
 	/* the invocation's response time: from its arrival to the return of its call */
 	ta_record(t->r, pe, SIM_EV_TA_DONE, w, &w->cur[t->bound]);
+	if (w->closed && w->running)
+		closed_call(w, (unsigned)t->bound);
 	ree_yield(t->r, pe, ta_loop);
 }
 
@@ -127,6 +145,9 @@ static void ta_loop(struct ree_task *t, struct pe *pe)
 	work = sim_cost_sample(&w->cost, &w->rng, pe_clock(pe));
 	t->call.cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	t->call.param = work;
+	/* the command's other two values: the device the TA waits for (if any), and who asks */
+	t->call.param_b = w->wait_dev;
+	t->call.param_c = (uint64_t)w->idx;
 	t->call.tag = 0;
 	t->call.done = ta_done;
 	ree_optee_call_task(t, pe);
@@ -216,9 +237,14 @@ static int add_workload(struct ree *r, const char *name, int kind, uint64_t rate
 }
 
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz, const struct sim_cost *secure_work,
-			uint64_t cpus)
+			uint64_t cpus, unsigned wait_dev)
 {
-	return add_workload(r, name, 0, rate_hz, secure_work, cpus);
+	int i = add_workload(r, name, 0, rate_hz, secure_work, cpus);
+	if (i >= 0) {
+		r->wl->w[i].wait_dev = wait_dev;
+		r->wl->w[i].closed = rate_hz == 0;
+	}
+	return i;
 }
 
 int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus)
@@ -234,6 +260,17 @@ void ree_workloads_start(struct ree *r)
 		if (w->kind == 0) {
 			if (w->rate_hz)
 				sim_schedule(r->sim->k, &w->ev, 0, 0);
+			/* a closed loop: one call per CPU from the start (none when /dev/tee0 is missing) */
+			for (unsigned c = 0; w->closed && c < r->cfg.num_pes; c++) {
+				if (!(w->cpus >> c & 1) || !w->task[c])
+					continue;
+				if (!ree_optee_ok(r) || !r->cpu[c].online) {
+					w->dropped++;
+					continue;
+				}
+				closed_call(w, c);
+				ree_wake(r, w->task[c], NULL);
+			}
 			continue;
 		}
 		for (unsigned c = 0; c < r->cfg.num_pes; c++)

@@ -93,6 +93,7 @@
 #define TEE_SUCCESS 0x00000000u
 #define TEE_ERROR_GENERIC 0xFFFF0000u
 #define TEE_ERROR_BAD_PARAMETERS 0xFFFF0006u
+#define TEEC_ERROR_BAD_PARAMETERS TEE_ERROR_BAD_PARAMETERS /* the client API's name, same value (tee_client_api.h) */
 #define TEE_ERROR_NOT_SUPPORTED 0xFFFF000Au
 
 /* reg_pair_from_64 / reg_pair_to_64 (OP-TEE, Linux optee_private.h): the first register holds the upper half */

@@ -80,6 +80,12 @@ struct tee_device_config {
 	unsigned intid;
 	uint64_t base;            /* its register frame (models/dev/secure_src.h) */
 	struct sim_cost top_half, bottom_half, per_item;
+	/*
+	 * Notify with a value of its own (notif_alloc_async_value at probe)
+	 * sent by the top half, as OP-TEE's stm32_rtc alarm does, instead of
+	 * DO_BOTTOM_HALF; a TA invocation naming the device waits for it.
+	 */
+	bool notify_value;
 };
 
 struct tee;
@@ -95,7 +101,13 @@ struct sim_wire *tee_doorbell_wire(struct tee *t);
 
 #define TEE_MAX_DEVICES 32
 
-/* Add a driver for a secure device; returns its index, or -1 (more than TEE_MAX_DEVICES). */
+/*
+ * Add a driver for a secure device; returns its index, or -1 (more than
+ * TEE_MAX_DEVICES). A TA invocation (OPTEE_MSG_CMD_INVOKE_COMMAND) whose
+ * params[0].b is index + 1 of a notify_value device waits, after its
+ * secure work, for that device's value (notif_wait); params[0].c is the
+ * caller's workload number for the records (SIM_EV_TA_WAIT / TA_WOKEN).
+ */
 int tee_add_device(struct tee *t, const struct tee_device_config *c);
 
 

@@ -172,7 +172,7 @@ static void thread_finish(void *ctx, struct pe *pe)
 
 	/* tee_entry_std's result goes back in the message (arg->ret), the SMC's in a0 */
 	if (arg && rc != OPTEE_SMC_RETURN_EBADADDR)
-		arg->ret = rc == OPTEE_SMC_RETURN_OK ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS;
+		arg->ret = rc == OPTEE_SMC_RETURN_OK ? th->ta_ret : TEE_ERROR_BAD_PARAMETERS;
 
 	th->state = TH_FREE;
 	t->cpu_thread[pe_id(pe)] = -1;
@@ -187,6 +187,24 @@ static void masked_done(void *ctx, struct pe *pe)
 {
 	pe_set_masks(pe, false, false);
 	thread_finish(ctx, pe);
+}
+
+/*
+ * The TA's command goes on to wait for a device's value, as a TA calling
+ * OP-TEE's RTC service (stm32_rtc_wait_alarm -> notif_wait) does. A device
+ * that has no value (none, or DO_BOTTOM_HALF) makes the command fail.
+ */
+static void ta_wait(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	uint64_t d = th->param_b - 1;
+	if (d >= (uint64_t)t->ndev || !t->devs[d].value) {
+		th->ta_ret = TEE_ERROR_BAD_PARAMETERS;
+		thread_finish(th, pe);
+		return;
+	}
+	tee_notif_wait(th, pe, t->devs[d].value, thread_finish);
 }
 
 static void thread_dispatch(void *ctx, struct pe *pe)
@@ -209,10 +227,13 @@ static void thread_dispatch(void *ctx, struct pe *pe)
 	th->cmd = arg->cmd;
 	th->num_params = arg->num_params;
 	th->param = arg->num_params ? arg->params[0].a : 0;
+	th->param_b = arg->num_params ? arg->params[0].b : 0;
+	th->param_c = arg->num_params ? arg->params[0].c : 0;
 	th->rc = OPTEE_SMC_RETURN_OK;
 	switch (th->cmd) {
 	case OPTEE_MSG_CMD_INVOKE_COMMAND:
-		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke", thread_finish, th);
+		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke",
+			th->param_b ? ta_wait : thread_finish, th);
 		return;
 	case TZSIM_MSG_CMD_INVOKE_MASKED:
 		/* thread_mask_exceptions(): native and foreign interrupts wait (optee_os #6731). */
@@ -303,7 +324,8 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t off
 		th->arg_offs = offs;
 		th->num_params = 0;
 		th->cmd = 0;
-		th->param = 0;
+		th->param = th->param_b = th->param_c = 0;
+		th->ta_ret = TEE_SUCCESS;
 		th->ffa = ffa;
 		th->bh_ids.n = 0;
 		t->cpu_thread[pe_id(pe)] = (int)i;
@@ -360,6 +382,13 @@ static void rpc_cmd_exit(void *ctx, struct pe *pe)
 	 * resume info (tee_ffa_call_exit).
 	 */
 	call_exit(t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_CMD, th->shm >> 32, th->shm & 0xffffffff, th->id);
+}
+
+uint32_t tee_thread_rpc_ret(const struct tee_thread *th)
+{
+	const struct sim_msg_arg *rpc =
+		sim_shm_msg(th->t->cfg.shm, th->shm, th->arg_offs + SIM_MSG_ARG_SIZE(th->num_params));
+	return rpc ? rpc->ret : TEE_ERROR_GENERIC;
 }
 
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after)

@@ -29,6 +29,11 @@ struct tee_thread {
 	uint32_t num_params;     /* read from it: the RPC arg area follows it */
 	uint32_t cmd;            /* read from it: optee_msg_arg.cmd */
 	uint64_t param;          /* read from it: params[0].u.value.a */
+	uint64_t param_b, param_c; /* ... .b and .c (a TA invocation: the device it waits for + 1, its workload) */
+	uint64_t wait_value;     /* notif_wait: the value ... */
+	bool wait_ready;         /* ... was fetched before the wait began (Linux has its bit) */
+	pe_fn wait_done;         /* ... and where it returns */
+	uint32_t ta_ret;         /* the TA's result (arg->ret) when the call itself succeeds */
 	uint32_t rc;
 	struct pe_frame frame;   /* saved on an RPC exit */
 	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
@@ -45,6 +50,7 @@ struct tee_dev {
 	int idx;
 	struct tee_device_config c;
 	sim_time th_time;        /* when the running top half started */
+	unsigned value;          /* notify_value: its async value (1..63), else 0 (DO_BOTTOM_HALF) */
 	unsigned bh_items;       /* items the running bottom half drains */
 	pe_fn th_done, bh_done;
 	void *th_ctx, *bh_ctx;
@@ -75,8 +81,13 @@ struct tee {
 	uint64_t pending;
 	bool started;
 	uint32_t primary[64];    /* id of the pending send for each value */
+	sim_time primary_src[64]; /* ... and when its source fired */
 	uint32_t next_id;
+	uint64_t values_alloc;   /* notif_alloc_async_value: values handed out (bit 0: DO_BOTTOM_HALF) */
 	struct id_list fetched0; /* DO_BOTTOM_HALF sends fetched, not yet in a bottom half */
+	/* per value 1..63: sends Linux fetched since a notif_wait last returned with the value ... */
+	unsigned fetched_n[64];
+	sim_time fetched_src[64]; /* ... and the earliest one's source time */
 	/* the yielding-notification mutex (notif_deliver_event) and its waiters */
 	int mutex_owner;
 	int waitq[TEE_MAX_THREADS];
@@ -105,6 +116,8 @@ void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
  * with RPC_CMD, and continue at @after when the normal world resumes it.
  */
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after);
+/* The last RPC's result as the normal world wrote it (its arg->ret), TEE_ERROR_GENERIC if out of reach. */
+uint32_t tee_thread_rpc_ret(const struct tee_thread *th);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
@@ -123,6 +136,11 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		    void *ctx);
 /* notif_get_value: lowest pending value; returns false if none. */
 bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more);
+/*
+ * notif_wait(@value) in thread @th, a TA waiting for a device's value: an RPC
+ * NOTIFICATION WAIT; then @done (th->rc says whether Linux refused the wait).
+ */
+void tee_notif_wait(struct tee_thread *th, struct pe *pe, unsigned value, pe_fn done);
 /* Run the DO_BOTTOM_HALF / STOPPED event in thread @th, then call @done. */
 void tee_notif_deliver_bh(struct tee_thread *th, struct pe *pe, pe_fn done);
 void tee_notif_deliver_stopped(struct tee_thread *th, struct pe *pe, pe_fn done);

@@ -52,6 +52,7 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 	} else {
 		t->pending |= bit;
 		t->primary[value] = id;
+		t->primary_src[value] = src;
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
 	pe_serve(pe, id); /* the rest of this top half serves the notification */
@@ -72,11 +73,71 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
 	*value = v;
 	*more = t->pending != 0;
 	notif_rec(t, pe, t->primary[v], NOTIF_FETCHED, v, 0, 0);
-	if (v == NOTIF_VALUE_DO_BOTTOM_HALF)
+	if (v == NOTIF_VALUE_DO_BOTTOM_HALF) {
 		id_list_push(&t->fetched0, t->primary[v]);
+	} else {
+		/*
+		 * Linux's irq_handler passes it to optee_notif_send (its record
+		 * there marks it delivered); a notif_wait returns with it
+		 */
+		if (!t->fetched_n[v] || t->primary_src[v] < t->fetched_src[v])
+			t->fetched_src[v] = t->primary_src[v];
+		t->fetched_n[v]++;
+	}
 	t->primary[v] = 0;
 	t->tp->value_read(t, pe, !*more);
 	return true;
+}
+
+/* ---- a TA waiting for a value: notif_wait (core/kernel/notif.c) ------------------------ */
+
+static void ta_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = TR_EVENT,
+						     .code = (uint16_t)code, .cpu = (int32_t)pe_id(pe),
+						     .world = SIM_WORLD_S, .a = a, .b = b, .c = c, .d = d,
+						     .label = sim_ev_label(code) });
+}
+
+static void wait_returned(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	unsigned v = (unsigned)th->wait_value, n = t->fetched_n[v];
+
+	if (tee_thread_rpc_ret(th) != TEE_SUCCESS) {
+		/* optee_notif_wait -EBUSY -> TEEC_ERROR_BAD_PARAMETERS: notif_wait fails, so does the TA's command */
+		ta_event(t, pe, SIM_EV_TA_WAIT_REFUSED, th->param_c, v, 0, 0);
+		th->ta_ret = TEE_ERROR_BAD_PARAMETERS;
+		th->wait_done(th, pe);
+		return;
+	}
+	/*
+	 * Back in the waiting thread with the value. Linux keeps one bit or one
+	 * completion per key, so this wait took every send fetched since the
+	 * last one returned (a send that completes an entry already completed
+	 * is absorbed, optee_notif_send). When the wait had to sleep, its
+	 * wake-up ran from the earliest of them: that is the latency a waiting
+	 * TA sees. A wait that found the value already there has none.
+	 */
+	ta_event(t, pe, SIM_EV_TA_WOKEN, th->param_c, n, n ? t->fetched_src[v] : 0, !th->wait_ready);
+	t->fetched_n[v] = 0;
+	th->wait_done(th, pe);
+}
+
+/*
+ * notif_wait(value) = notif_rpc(OPTEE_RPC_NOTIFICATION_WAIT, value, 0):
+ * thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION) with {a = WAIT, b = value},
+ * no timeout. The thread leaves the secure world until Linux's
+ * optee_notif_wait returns.
+ */
+void tee_notif_wait(struct tee_thread *th, struct pe *pe, unsigned value, pe_fn done)
+{
+	th->wait_value = value;
+	th->wait_ready = th->t->fetched_n[value] > 0;
+	th->wait_done = done;
+	ta_event(th->t, pe, SIM_EV_TA_WAIT, th->param_c, value, 0, 0);
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_WAIT, value, wait_returned);
 }
 
 /* ---- yielding events: DO_BOTTOM_HALF and STOPPED ------------------------------------ */

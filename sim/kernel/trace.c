@@ -69,6 +69,9 @@ static const char *const ev_labels[SIM_EV_COUNT] = {
 	[SIM_EV_TA_REQUEST] = "TA request",
 	[SIM_EV_TA_DONE] = "TA done",
 	[SIM_EV_PROBE_FAILED] = "OP-TEE driver probe failed",
+	[SIM_EV_TA_WAIT] = "notif_wait",
+	[SIM_EV_TA_WOKEN] = "notif_wait returned",
+	[SIM_EV_TA_WAIT_REFUSED] = "notif_wait refused (EBUSY)",
 };
 
 const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }

@@ -106,6 +106,18 @@ enum sim_ev {
 	 * CALL_DONE with an RPC code in a0). The label stays the PE's.
 	 */
 	SIM_EV_SMC_RPC_RETURN,
+	/*
+	 * A TA invocation waiting for a device's notification value
+	 * (notif_wait, OPTEE_RPC_NOTIFICATION_WAIT): a = workload, b = value.
+	 */
+	SIM_EV_TA_WAIT,
+	/*
+	 * ... it returned with the value: a = workload, b = the sends it took,
+	 * c = the earliest one's source time (0: none), d = 1 if it slept
+	 */
+	SIM_EV_TA_WOKEN,
+	/* ... Linux refused it (optee_notif_wait: another waiter has the key, -EBUSY): a = workload, b = value */
+	SIM_EV_TA_WAIT_REFUSED,
 	SIM_EV_COUNT
 };
 

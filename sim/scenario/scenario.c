@@ -349,11 +349,43 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 	return 0;
 }
 
+/*
+ * notify: value, after OP-TEE's stm32_rtc driver (core/drivers/stm32_rtc.c):
+ * a value from notif_alloc_async_value at probe, sent by the interrupt
+ * handler with notif_send_async(value); a TA waits with notif_wait(value).
+ * Only where upstream can do it: a secure event source (the console UART's
+ * driver uses DO_BOTTOM_HALF), the SMC ABI (OP-TEE's FF-A notif_send_async,
+ * thread_spmc.c, asserts DO_BOTTOM_HALF), asynchronous notifications
+ * configured (without CFG_CORE_ASYNC_NOTIF notif_alloc_async_value fails).
+ */
+static int check_value_source(struct vctx *c, const struct ynode *map, const struct ynode *x,
+			      const struct scenario_source *src)
+{
+	size_t i;
+	if (src->notify != SCENARIO_NOTIFY_VALUE)
+		return 0;
+	if (src->kind == SCENARIO_UART)
+		return scn_fail(c, x, "notify: value is for timer and trng sources; the console UART's driver "
+				      "notifies with DO_BOTTOM_HALF (set kind: timer or trng)");
+	if (src->world != SCENARIO_SECURE)
+		return scn_fail(c, x, "notify: value needs world: secure (OP-TEE sends the value)");
+	if (c->s->transport.kind == SCENARIO_FFA)
+		return scn_fail(c, x, "notify: value needs the SMC ABI: OP-TEE's FF-A path sends only "
+				      "DO_BOTTOM_HALF (thread_spmc.c notif_send_async asserts it)");
+	if (!c->s->tee_async_notif)
+		return scn_fail(c, x, "notify: value needs tee.async_notif: true");
+	if (ynode_get(map, "bottom_half", &i))
+		return scn_fail(c, map->key[i], "a notify: value source has no bottom half: its top half "
+						"sends the value (drop bottom_half, or use notify: bottom_half)");
+	return 0;
+}
+
 static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 {
 	static const char *const keys[] = { "name", "kind", "world", "intid", "trigger", "cpu", "arrival",
-					    "top_half", "bottom_half", "per_item", "fifo", NULL };
+					    "top_half", "bottom_half", "per_item", "fifo", "notify", NULL };
 	static const char *const kinds[] = { "uart", "timer", "trng", NULL };
+	static const char *const notifies[] = { "bottom_half", "value", NULL };
 	static const char *const worlds[] = { "secure", "normal", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	struct scenario *s = c->s;
@@ -407,6 +439,9 @@ static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 	WITH_KEY(c, n, "bottom_half", x, scn_get_cost(c, x, &src->bottom_half));
 	WITH_KEY(c, n, "per_item", x, scn_get_cost(c, x, &src->per_item));
 	WITH_KEY(c, n, "fifo", x, scn_get_uint(c, x, 1, 65536, &src->fifo));
+	WITH_KEY(c, n, "notify", x,
+		 scn_get_enum(c, x, notifies, &v) || ((src->notify = (enum scenario_notify)v), 0) ||
+			 check_value_source(c, n, x, src));
 	return 0;
 }
 
@@ -423,9 +458,27 @@ static int check_work(struct vctx *c, const struct ynode *n, const struct sim_co
 			mean > 0 ? mean : 0.0);
 }
 
+/* wait_for: a source (sources come first in the document's order of checks) whose driver sends a value. */
+static int parse_wait_for(struct vctx *c, const struct ynode *x, struct scenario_workload *w)
+{
+	char name[SCENARIO_NAME_MAX + 1];
+	if (scn_get_name(c, x, name))
+		return -1;
+	for (unsigned i = 0; i < c->s->n_sources; i++) {
+		if (strcmp(c->s->sources[i].name, name))
+			continue;
+		if (c->s->sources[i].notify != SCENARIO_NOTIFY_VALUE)
+			return scn_fail(c, x, "source '%s' notifies with DO_BOTTOM_HALF: a TA can wait only for a "
+					      "source with notify: value", name);
+		w->wait_for = (int)i;
+		return 0;
+	}
+	return scn_fail(c, x, "no source named '%s'", name);
+}
+
 static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 {
-	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", NULL };
+	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", "wait_for", NULL };
 	static const char *const kinds[] = { "ta_invoke", "cpu_bound", NULL };
 	struct scenario *s = c->s;
 	struct scenario_workload *w = &s->workloads[idx];
@@ -449,7 +502,8 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 			return -1;
 		}
 	const char *other = w->kind == SCENARIO_TA_INVOKE ? "cpu_bound" : "ta_invoke";
-	static const char *const ta_only[] = { "rate", "secure_work", NULL }, *const cpu_only[] = { "work", NULL };
+	static const char *const ta_only[] = { "rate", "secure_work", "wait_for", NULL },
+				 *const cpu_only[] = { "work", NULL };
 	for (const char *const *k = w->kind == SCENARIO_TA_INVOKE ? cpu_only : ta_only; *k; k++) {
 		size_t i;
 		if (ynode_get(n, *k, &i)) {
@@ -459,7 +513,8 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 			return -1;
 		}
 	}
-	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL))
+	/* without a rate, a TA that waits for a value is called in a closed loop (parse_wait_for) */
+	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL) && !ynode_get(n, "wait_for", NULL))
 		return scn_missing(c, n, "rate");
 	WITH_KEY(c, n, "rate", x, scn_get_rate(c, x, &w->rate_hz));
 	w->secure_work = sim_cost_ps((double)(50 * SIM_US));
@@ -468,6 +523,8 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work) || check_work(c, x, &w->work));
 	w->cpus = s->platform.cpus >= 64 ? UINT64_MAX : (1ull << s->platform.cpus) - 1;
 	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus) || (w->cpus_pos = pos_of(x), 0));
+	w->wait_for = -1;
+	WITH_KEY(c, n, "wait_for", x, parse_wait_for(c, x, w));
 	return 0;
 }
 

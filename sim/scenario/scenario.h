@@ -67,13 +67,17 @@
  *     top_half: cost                      default: 800 cycles
  *     bottom_half: cost                   default: 20us
  *     per_item: cost                      default: 0 cycles
- *     fifo: int 1..65536                  default: 16 ]
+ *     fifo: int 1..65536                  default: 16
+ *     notify: bottom_half | value         default: bottom_half (value: timer and trng,
+ *                                         secure, SMC ABI (not ffa), tee.async_notif; no bottom_half key) ]
  *   workloads: [ up to 32 of
  *     name: string (unique)               default: kind + index ("ta_invoke0")
  *     kind: ta_invoke | cpu_bound         (required)
- *     rate: frequency                     (required for ta_invoke, only there)
+ *     rate: frequency                     (ta_invoke only; required unless wait_for: without
+ *                                         it each CPU's thread calls again when its call returns)
  *     secure_work: cost                   default: 50us (ta_invoke only)
  *     work: cost                          default: 1ms (cpu_bound only)
+ *     wait_for: source name               default: none (ta_invoke only; a notify: value source)
  *     cpus: [cpu, ...]                    default: all ]
  *   timeline: [ up to 1024 of {at: time, and exactly one action}:
  *     cpu_off: cpu | cpu_on: cpu
@@ -116,6 +120,7 @@ extern "C" {
 #define SCENARIO_MAX_SMC_TOTAL 256 /* entries over all smc_sequence checks */
 #define SCENARIO_MAX_CPUS 64
 #define SCENARIO_NAME_MAX 64       /* names: [A-Za-z0-9_.-]{1,64} */
+#define SCENARIO_METRIC_MAX 96     /* a metric's name (workload.<name>.latency.p999) */
 #define SCENARIO_TEXT_MAX 256      /* description, expect text (longer is an error) */
 #define SCENARIO_PATH_MAX 1024     /* resolved paths (longer is an error) */
 
@@ -160,6 +165,8 @@ enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
 /* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
 enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
+/* How a secure source's OP-TEE driver notifies: DO_BOTTOM_HALF, or a value of its own (notif_alloc_async_value) */
+enum scenario_notify { SCENARIO_NOTIFY_BOTTOM_HALF = 0, SCENARIO_NOTIFY_VALUE };
 enum scenario_source_kind { SCENARIO_UART = 0, SCENARIO_TIMER, SCENARIO_TRNG };
 enum scenario_arrival { SCENARIO_PERIODIC = 0, SCENARIO_POISSON, SCENARIO_BURST, SCENARIO_REPLAY };
 enum scenario_workload_kind { SCENARIO_TA_INVOKE = 0, SCENARIO_CPU_BOUND };
@@ -218,6 +225,7 @@ struct scenario_source {
 	char replay[SCENARIO_PATH_MAX]; /* REPLAY: resolved path */
 	struct sim_cost top_half, bottom_half, per_item;
 	unsigned fifo;
+	enum scenario_notify notify;
 	struct scenario_pos pos; /* the source's mapping */
 	struct scenario_pos intid_pos; /* its intid (line 0: default or --vary) */
 };
@@ -225,10 +233,11 @@ struct scenario_source {
 struct scenario_workload {
 	char name[SCENARIO_NAME_MAX + 1];
 	enum scenario_workload_kind kind;
-	uint64_t rate_hz;        /* TA_INVOKE */
+	uint64_t rate_hz;        /* TA_INVOKE; 0: a closed loop (wait_for without rate) */
 	struct sim_cost secure_work; /* TA_INVOKE */
 	struct sim_cost work;    /* CPU_BOUND: one chunk */
 	uint64_t cpus;           /* bit n = cpu n */
+	int wait_for;            /* TA_INVOKE: index of the value source its TA waits for, or -1 */
 	struct scenario_pos pos;
 	struct scenario_pos cpus_pos; /* its cpus (line 0: default or --vary) */
 };
@@ -255,7 +264,7 @@ struct scenario_smc_fn {
 struct scenario_expect {
 	enum scenario_expect_kind kind;
 	char text[SCENARIO_TEXT_MAX];   /* METRIC: the check as written */
-	char metric[SCENARIO_NAME_MAX + 1];
+	char metric[SCENARIO_METRIC_MAX + 1];
 	int metric_kind;                /* enum sim_metric_kind */
 	enum scenario_op op;
 	double value;                   /* TIME metrics: ps */

@@ -84,6 +84,16 @@ void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_f
 			q_push(&a->wait_pend, r->notif);
 		else if (r->a == NOTIF_FETCHED && r->b == 0)
 			q_push(&a->wait_bhctx, r->notif);
+		else if (r->a == NOTIF_FETCHED && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS)
+			a->fetched_value[r->cpu] = r->notif;
+		return;
+	}
+	if (r->a == NOTIF_BH_ENTER && r->b != 0 && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS &&
+	    a->fetched_value[r->cpu]) {
+		struct sim_rec c = *r;
+		c.notif = a->fetched_value[r->cpu];
+		a->fetched_value[r->cpu] = 0;
+		out(ctx, &c);
 		return;
 	}
 	if (r->a == NOTIF_NS_TAKEN && fan_out(r, NOTIF_NS_TAKEN, r->cpu, r->world, &a->wait_taken, NULL, out, ctx))

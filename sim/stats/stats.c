@@ -38,12 +38,16 @@ struct sim_stats {
 	FILE *csv;
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
 	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
+	uint64_t wait_refused; /* TA waits for a value that Linux refused (-EBUSY) */
 	/* workloads: what their TA invocations waited (arrival to the call's return) */
 	struct {
 		char name[32];
 		bool ta;             /* makes TA invocations (has a latency) */
 		uint64_t requests;
 		struct sim_hist *lat;
+		struct sim_hist *wake; /* waits for a value (notif_wait): source interrupt to the TA running again */
+		bool waits;
+		uint64_t refused;
 	} wl[STATS_MAX_WORKLOADS];
 	unsigned nwl;
 	const char *probe_failed; /* why Linux's OP-TEE driver did not probe (the record's label), or NULL */
@@ -166,8 +170,10 @@ void stats_free(struct sim_stats *s)
 		return;
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		sim_hist_free(s->span[i]);
-	for (unsigned i = 0; i < s->nwl; i++)
+	for (unsigned i = 0; i < s->nwl; i++) {
 		sim_hist_free(s->wl[i].lat);
+		sim_hist_free(s->wl[i].wake);
+	}
 	free(s->open.slot);
 	notif_assoc_fini(&s->assoc);
 	free(s);
@@ -177,9 +183,19 @@ int stats_add_workload(struct sim_stats *s, const char *name, bool ta)
 {
 	if (s->nwl == STATS_MAX_WORKLOADS || !(s->wl[s->nwl].lat = sim_hist_new()))
 		return -1;
+	if (!(s->wl[s->nwl].wake = sim_hist_new())) {
+		sim_hist_free(s->wl[s->nwl].lat);
+		return -1;
+	}
 	snprintf(s->wl[s->nwl].name, sizeof(s->wl[0].name), "%s", name);
 	s->wl[s->nwl].ta = ta;
 	return (int)s->nwl++;
+}
+
+void stats_workload_waits(struct sim_stats *s, unsigned i)
+{
+	if (i < s->nwl)
+		s->wl[i].waits = true;
 }
 
 void stats_set_notif_csv(struct sim_stats *s, FILE *f)
@@ -422,6 +438,9 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 				stamp(n, NOTIF_BH_ENTER, r->t);
 				s->delivered++;
 				s->late += n->late;
+				/* a value (not DO_BOTTOM_HALF) has no bottom half: delivered is its end */
+				if (n->value != 0)
+					close_notif(s, n);
 			}
 			break;
 		case NOTIF_BH_DONE:
@@ -464,6 +483,12 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 			s->wl[r->a].requests++;
 		else if (r->code == SIM_EV_TA_DONE && r->a < s->nwl && r->t >= r->c)
 			sim_hist_record(s->wl[r->a].lat, r->t - r->c);
+		else if (r->code == SIM_EV_TA_WOKEN && r->a < s->nwl && r->b && r->d && r->t >= r->c)
+			sim_hist_record(s->wl[r->a].wake, r->t - r->c);
+		else if (r->code == SIM_EV_TA_WAIT_REFUSED) {
+			s->wait_refused++;
+			s->wl[r->a < s->nwl ? r->a : 0].refused += r->a < s->nwl;
+		}
 		break;
 	default:
 		break;
@@ -553,7 +578,8 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 	} counts[] = {
 #define C(n, f) { n, offsetof(struct sim_stats, f) }
 		C("notifications", sent), C("delivered", delivered), C("coalesced", coalesced),
-		C("late", late), C("lost", lost), C("spurious", spurious), C("eth_limit", eth_limit),
+		C("late", late), C("lost", lost), C("spurious", spurious),
+		C("eth_limit", eth_limit), C("wait_refused", wait_refused),
 		C("foreign_intr", foreign), C("irqs", irqs), C("smc", smc), C("world_switches", ws),
 		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped), C("bus_errors", bus_errors),
 #undef C
@@ -595,14 +621,17 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 				return hist_stat(s->span[i], dot + 1, v);
 		}
 	}
-	/* workload.<name>.latency.<stat> */
+	/* workload.<name>.latency.<stat>, workload.<name>.wake.<stat> */
 	if (!strncmp(name, "workload.", 9)) {
-		const char *wn = name + 9, *tail = strstr(wn, ".latency.");
-		if (!tail)
+		const char *wn, *st;
+		size_t wl;
+		bool wake;
+		if (!sim_metric_workload(name, &wn, &wl, &wake, &st))
 			return false;
 		for (unsigned i = 0; i < s->nwl; i++)
-			if (s->wl[i].ta && strlen(s->wl[i].name) == (size_t)(tail - wn) && !strncmp(s->wl[i].name, wn, (size_t)(tail - wn)))
-				return hist_stat(s->wl[i].lat, tail + 9, v);
+			if (s->wl[i].ta && strlen(s->wl[i].name) == wl && !strncmp(s->wl[i].name, wn, wl) &&
+			    (!wake || s->wl[i].waits))
+				return hist_stat(wake ? s->wl[i].wake : s->wl[i].lat, st, v);
 	}
 	return false;
 }
@@ -637,8 +666,9 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	if (total <= 0)
 		total = 1;
 	fprintf(f, "  notifications %" PRIu64 "   delivered %" PRIu64 "   coalesced %" PRIu64 "   late %" PRIu64
-		   "   lost %" PRIu64 "   spurious %" PRIu64 "\n",
+		   "   lost %" PRIu64 "   spurious %" PRIu64,
 		s->sent, s->delivered, s->coalesced, s->late, s->lost, s->spurious);
+	fputc('\n', f);
 	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
 		   "   foreign-intr exits %" PRIu64 "\n\n",
 		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
@@ -663,6 +693,21 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 		snprintf(label, sizeof(label), "%.18s", s->wl[i].name);
 		pct(f, label, s->wl[i].lat);
 	}
+	/* TAs waiting in notif_wait: from the source's interrupt to the TA running again */
+	for (unsigned i = 0, first = 1; i < s->nwl; i++) {
+		char label[48];
+		if (!s->wl[i].waits)
+			continue;
+		if (first) {
+			fprintf(f, "\n  %-18s %8s %9s %9s %9s %9s\n", "TA wake-ups (us)", "count", "p50", "p90", "p99", "max");
+			first = 0;
+		}
+		snprintf(label, sizeof(label), "%.18s", s->wl[i].name);
+		pct(f, label, s->wl[i].wake);
+	}
+	if (s->wait_refused)
+		fprintf(f, "  notif_wait refused %" PRIu64 " (Linux's optee_notif_wait: another call waits for the value, -EBUSY)\n",
+			s->wait_refused);
 	fprintf(f, "\n  CPU time: normal %.3f ms (%.1f%%)   secure %.3f ms (%.1f%%)   EL3 %.3f ms (%.1f%%)   idle %.1f%%\n",
 		(double)s->time_world[0] / 1e9, 100.0 * (double)s->time_world[0] / total,
 		(double)s->time_world[1] / 1e9, 100.0 * (double)s->time_world[1] / total,

@@ -68,6 +68,8 @@ void stats_print_summary(const struct sim_stats *s, FILE *f);
  */
 int stats_add_workload(struct sim_stats *s, const char *name, bool ta);
 unsigned stats_workloads(const struct sim_stats *s);
+/* Workload @i's TA waits for a notification value: it has a wake-up time (workload.<name>.wake.*). */
+void stats_workload_waits(struct sim_stats *s, unsigned i);
 /* Why Linux's OP-TEE driver did not probe, or NULL when it did. */
 const char *stats_probe_failed(const struct sim_stats *s);
 /* Workload @i's name and requests; false when @i is not a TA workload. */
