@@ -557,26 +557,47 @@ static void collect_metrics(const struct platform *p, const struct run_opts *o, 
 
 /*
  * The transport's options that change what is modelled, for the summary
- * line; a design no upstream implements says so.
+ * line. A design no upstream ships says so (docs/protocol.md §9): the
+ * donated SGI over the SMC ABI (proposed in 2021, never merged: a DT cannot
+ * name an SGI for Linux, so tzsim's OP-TEE hands it over in a fast call of
+ * its own), the level doorbell, the fixed PPI raise, 1-of-N SPI routing
+ * (Linux always routes an SPI to one CPU); the FF-A bottom half run inline
+ * is Linux before 6.12.37 / 6.16.
  */
-static const char *transport_variant(const struct scenario_transport_cfg *t)
+static void transport_variant(const struct scenario_transport_cfg *t, char *buf, size_t len)
 {
-	if (t->kind == SCENARIO_PPI)
-		return t->raise == SCENARIO_RAISE_UPSTREAM ? " (raise: upstream, GICD_ISPENDR0)"
-							   : " (raise: fixed, GICR_ISPENDR0: not upstream)";
-	if (t->kind == SCENARIO_FFA)
-		return t->spmc == SCENARIO_SPMC_S_EL2 ? " (spmc: s-el2, Hafnium)" : " (spmc: s-el1, OP-TEE)";
-	return t->trigger == SCENARIO_LEVEL ? " (level)" : "";
+	switch (t->kind) {
+	case SCENARIO_PPI:
+		snprintf(buf, len, "%s", t->raise == SCENARIO_RAISE_UPSTREAM
+						 ? " (raise: upstream, GICD_ISPENDR0: lost on GICv3)"
+						 : " (raise: fixed, GICR_ISPENDR0: not upstream)");
+		return;
+	case SCENARIO_SGI:
+		snprintf(buf, len, " (donated SGI over the SMC ABI: hypothetical, proposed upstream, not merged; target %s)",
+			 t->target == SCENARIO_TARGET_SELF ? "self" : t->target == SCENARIO_TARGET_ALL_BUT_SELF ? "all-but-self" : "list");
+		return;
+	case SCENARIO_FFA:
+		snprintf(buf, len, " (spmc: %s%s)", t->spmc == SCENARIO_SPMC_S_EL2 ? "s-el2, Hafnium" : "s-el1, OP-TEE",
+			 t->ffa_bottom_half == SCENARIO_FFA_BH_INLINE ? "; bottom half inline: Linux before 6.12.37" : "");
+		return;
+	case SCENARIO_SPI:
+		snprintf(buf, len, "%s%s", t->trigger == SCENARIO_LEVEL ? " (level doorbell: hypothetical, no upstream OP-TEE has one)" : "",
+			 t->routing == SCENARIO_ROUTE_1_OF_N ? " (1-of-N routing: hypothetical, Linux routes an SPI to one CPU)" : "");
+		return;
+	}
+	buf[0] = 0;
 }
 
 static void print_summary(FILE *out, const struct scenario *sc, const struct platform *p, enum sim_backend backend,
 			  const struct run_opts *o, const struct run_result *res)
 {
 	const char *tn = scenario_transport_name(sc->transport.kind);
+	char variant[160];
+	transport_variant(&sc->transport, variant, sizeof(variant));
 	fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
 		sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
 		sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
-		sc->transport.intid, transport_variant(&sc->transport));
+		sc->transport.intid, variant);
 	if (sc->transport.kind == SCENARIO_PPI && sc->transport.raise == SCENARIO_RAISE_UPSTREAM)
 		fprintf(out, "  note: OP-TEE's PPI raise (gic_it_set_pending) writes GICD_ISPENDR0, which is RAZ/WI with\n"
 			     "        affinity routing (GICD_CTLR.ARE_S/ARE_NS = 1 on GICv3): the PPI never pends and Linux\n"

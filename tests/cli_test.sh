@@ -460,6 +460,20 @@ tz compare short.yaml --vary transport.trigger=edge,sideways
 check_rc compare.bad_variant.exit2 2
 has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '
 
+# ---- the summary line names what no upstream ships (issue 12) ----------------------------
+
+label() { # label NAME REGEX --vary ARGS...: the run's first line matches REGEX
+	local n=$1 re=$2; shift 2
+	tz run "$ROOT/scenarios/default.yaml" -o lbl "$@"
+	has "$n" "$(head -1 <<<"$OUT")" "$re"
+}
+label label.spi 'transport spi INTID 219$'
+label label.level '\(level doorbell: hypothetical' --vary transport.trigger=level
+label label.ppi_fixed 'transport ppi INTID 31 \(raise: fixed, GICR_ISPENDR0: not upstream\)$' --vary transport.kind=ppi --vary transport.intid=31
+label label.ppi_upstream '\(raise: upstream, GICD_ISPENDR0: lost on GICv3\)$' --vary transport.kind=ppi --vary transport.intid=31 --vary transport.raise=upstream
+label label.sgi 'transport sgi INTID 8 \(donated SGI over the SMC ABI: hypothetical' --vary transport.kind=sgi --vary transport.intid=8
+label label.ffa_inline 'bottom half inline: Linux before 6.12.37\)$' --vary transport.kind=ffa --vary transport.intid=8 --vary transport.ffa_bottom_half=inline
+
 # ---- dtb -------------------------------------------------------------------------------
 
 tz dtb "$ROOT/scenarios/default.yaml" -o x.dtb
