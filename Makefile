@@ -73,7 +73,7 @@ PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h sim/shm.h models/gic/gic
             sim/scenario/scenario.h sim/stats/hist.h sim/stats/metrics.h sim/stats/stats.h \
             sim/out/digest.h sim/systemc/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
 # tzsim.pc: the public headers include SystemC's, so systemc is Required; the
-# static archive also needs libyaml (a .pc) and libfdt (none: tooling.md §5)
+# static archive also needs libyaml (a .pc) and libfdt (Debian's libfdt-dev ships no .pc)
 # and the C++ runtime. libunicorn is on the binary's link line, but no object
 # of the library uses it.
 PC_REQUIRES         := systemc

@@ -8,7 +8,7 @@
  * TEESMC_OPTEED_RETURN_*) and a test normal world (an entry point and an IRQ
  * vector). Costs come from the cost presets (sim/kernel/costs.h); every time is
  * asserted to the picosecond. Each test cites where its rule comes from:
- * pe.h / monitor.h (the models' contracts), protocol.md sections (the
+ * pe.h / monitor.h (the models' contracts), docs/protocol.md sections (the
  * project's verified rule sheet: §5.2 routing, §5.5 GICR_WAKER, §6.3 PSCI
  * IDs, §6.4 opteed) or the PSCI specification (DEN0022) return codes.
  */
@@ -146,7 +146,7 @@ public:
 	/* A constant cost of the preset, in ps (as pe_cost draws it). */
 	sim_time ps(sim_cost_id id) const { return sim_cost_sample(&costs.c[id], nullptr, &costs.clock); }
 	/*
-	 * A secure interrupt taken while the normal world runs, end to end (protocol.md §6.4,
+	 * A secure interrupt taken while the normal world runs, end to end (docs/protocol.md §6.4,
 	 * TF-A opteed_sel1_interrupt_handler): FIQ entry to EL3, dispatch, world switch, the ERET
 	 * into S-EL1 (el3_exit), OP-TEE's handler (here tee.itr), the FIQ_DONE SMC's entry and its
 	 * dispatch (every SMC takes BL31's one vector and C dispatch: runtime_exceptions.S
@@ -322,7 +322,7 @@ private:
 	}
 	void tee_return(pe *p, uint32_t fid, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0)
 	{
-		/* opteed never resumes OP-TEE after a TEESMC_OPTEED_RETURN_* (protocol.md §6.4) */
+		/* opteed never resumes OP-TEE after a TEESMC_OPTEED_RETURN_* (docs/protocol.md §6.4) */
 		smc(p, Args{ fid, x1, x2, x3, x4, 0, 0, 0 }, [](pe *) { ADD_FAILURE() << "OP-TEE resumed after *_DONE"; });
 	}
 	static Rig *R(void *ctx) { return static_cast<Rig *>(ctx); }
@@ -465,7 +465,7 @@ std::shared_ptr<Span> ns_work(Rig &r, unsigned cpu, sim_time dur, bool mask_i = 
 }
 
 /*
- * protocol.md §5.2/§6.4 and monitor.h: a Secure G1 interrupt in the normal
+ * docs/protocol.md §5.2/§6.4 and monitor.h: a Secure G1 interrupt in the normal
  * world is a FIQ taken to EL3 (exc_entry), opteed dispatches (el3.dispatch)
  * and switches to S-EL1 (world_switch), ERETs into it (exc_return), OP-TEE's
  * fiq_entry handles it (here tee.itr), returns with the FIQ_DONE SMC
@@ -553,7 +553,7 @@ TEST(PeMask, MaskedWindowDefersIrqToTheWindowEnd)
 }
 
 /*
- * pe.h / protocol.md §5.2: SCR_EL3.FIQ = 1 routes FIQ from the normal world
+ * pe.h / docs/protocol.md §5.2: SCR_EL3.FIQ = 1 routes FIQ from the normal world
  * to EL3, where the lower EL's PSTATE.F does not mask it. A Secure G1 SPI
  * arriving while Linux runs a hard-IRQ handler (I = F = 1 on entry) is taken
  * at once, to EL3.
@@ -595,7 +595,7 @@ Args psci(uint32_t fid, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0) { ret
 
 /*
  * PSCI (DEN0022) CPU_OFF / CPU_ON / AFFINITY_INFO with TF-A's GIC power
- * handling (protocol.md §5.5, §6.1e): after CPU_OFF the PE is off,
+ * handling (docs/protocol.md §5.5, §6.1e): after CPU_OFF the PE is off,
  * AFFINITY_INFO says OFF and GICR_WAKER has ProcessorSleep and
  * ChildrenAsleep set; CPU_ON makes it ON_PENDING until power.up, then ON with
  * both bits clear.
@@ -710,7 +710,7 @@ TEST(MonSmc, UnknownFunctionIdReturnsSmcUnkAndThePeContinues)
 }
 
 /*
- * protocol.md §6.4 (TF-A opteed_main.c): a yielding OEN 50 call enters OP-TEE's
+ * docs/protocol.md §6.4 (TF-A opteed_main.c): a yielding OEN 50 call enters OP-TEE's
  * yield_smc_entry at S-EL1 with x1..x7 copied; OP-TEE's CALL_DONE x1..x4
  * come back as the NS caller's x0..x3.
  */
@@ -740,7 +740,7 @@ TEST(MonOpteed, YieldingSmcReachesYieldEntryAtSel1AndReturnsX1ToX4)
 					      r.ps(SIM_COST_EXC_RETURN));
 }
 
-/* protocol.md §6.4: GET_SMC_TYPE picks fast_smc_entry for a fast OEN 50 call. */
+/* docs/protocol.md §6.4: GET_SMC_TYPE picks fast_smc_entry for a fast OEN 50 call. */
 TEST(MonOpteed, FastSmcReachesFastEntry)
 {
 	Rig r(1);
@@ -837,7 +837,7 @@ TEST(MonCosts, EretIntoSel1AndSecureSmcDispatchAreCharged)
 
 /*
  * PSCI CPU_SUSPEND to a power-down state (TF-A psci_cpu_suspend, opteed_pm.c
- * svc_suspend / svc_suspend_finish, protocol.md §5.5): OP-TEE's suspend hook
+ * svc_suspend / svc_suspend_finish, docs/protocol.md §5.5): OP-TEE's suspend hook
  * runs (SUSPEND_DONE), GICR_WAKER.ProcessorSleep is set and the PE is
  * suspended; an interrupt for it raises WakeRequest; the power controller
  * powers it up after power.up; psci.resume, the resume hook (RESUME_DONE),

@@ -13,7 +13,7 @@
  * never sends) the test calls the model's entry point itself:
  * tee_notif_send (notif_send_async) or an SMC from an idle Non-secure PE.
  *
- * Sections cited are /work/shared/reference/protocol.md.
+ * Sections cited are docs/protocol.md.
  */
 #include <gtest/gtest.h>
 

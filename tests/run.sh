@@ -6,7 +6,10 @@
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
 #  4. the command-line checks (tests/cli_test.sh), one count per check;
-#  5. make install into a temporary DESTDIR and the SystemC examples built
+#  5. hostile input and faults (tests/robust_test.sh), citations of docs/
+#     (tests/cite_check.py: every cited section exists, nothing points
+#     outside the repository), one count per check or citing file;
+#  6. make install into a temporary DESTDIR and the SystemC examples built
 #     against it (tests/install_test.sh), one count per check.
 # The last line is "N passed, N failed" alone on its line.
 set -u
@@ -70,6 +73,15 @@ if [ -x tests/robust_test.sh ]; then
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi
+
+echo "== citations resolve inside the repository (tests/cite_check.py)"
+out=$(python3 tests/cite_check.py 2>&1)
+echo "$out" | grep -E '^FAIL|^    ' | head -40
+last=$(echo "$out" | tail -1)
+p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+echo "   $p passed, $f failed"
+add "$p" "$f"
 
 if [ -x tests/install_test.sh ]; then
 	echo "== install and the SystemC examples (tests/install_test.sh)"

@@ -83,7 +83,7 @@ TEST(ScenarioFile, DocumentMustBeAMapping)
 
 TEST(ScenarioFile, YamlSyntaxErrorUsesProblemMark)
 {
-	// tooling.md §4: "a: 1\n b: 2" -> problem at 2:3
+	// libyaml's problem_mark is 0-based (yaml_parser_t.problem_mark): "a: 1\n b: 2" -> 2:3 once 1-based
 	EXPECT_LOAD_ERROR("a: 1\n b: 2\n", "t.yaml:2:3: ", "mapping values are not allowed in this context");
 	EXPECT_LOAD_ERROR("timeline: [smc\nseed: 3\n", "t.yaml:2:5: ",
 			  "while parsing a flow sequence at 1:11");

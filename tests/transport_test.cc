@@ -12,7 +12,7 @@
  * late, lost, spurious) after platform_finish, and each notification's row
  * of the per-notification CSV.
  *
- * Sections cited are /work/shared/reference/protocol.md; "README" is the
+ * Sections cited are docs/protocol.md; "README" is the
  * README's "Transports" section.
  */
 #include <gtest/gtest.h>
@@ -1184,7 +1184,7 @@ TEST(TransportSpi1ofN, IrouterIrmAndSleepingCpuNeverChosen)
  * the affinity) and they stay on CPU 0.
  */
 /*
- * Linux cpu_down refuses to take down the last online CPU (protocol.md §6.1;
+ * Linux cpu_down refuses to take down the last online CPU (docs/protocol.md §6.1;
  * kernel/cpu.c cpu_down_maps_locked: "if (num_online_cpus() == 1) return
  * -EBUSY" style). A CPU whose teardown is already under way counts as gone:
  * two overlapping cpu_off on a 2-CPU system leave one CPU up, and the run

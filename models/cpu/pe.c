@@ -289,7 +289,7 @@ static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 
 /*
  * Where an interrupt on @line goes from the current state, and whether the
- * current PSTATE masks it (pe.h, protocol.md §5.2).
+ * current PSTATE masks it (pe.h, docs/protocol.md §5.2).
  */
 static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, unsigned *el,
 		  unsigned *world)

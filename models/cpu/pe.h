@@ -19,7 +19,7 @@
  * thread on a foreign interrupt this way, and Linux's scheduler preempts a
  * task this way.
  *
- * Routing follows TF-A with the OP-TEE dispatcher (protocol.md §5.2, §6.4):
+ * Routing follows TF-A with the OP-TEE dispatcher (docs/protocol.md §5.2, §6.4):
  *   Non-secure EL0/1: IRQ -> NS EL1 (masked by I); FIQ -> EL3 (SCR_EL3.FIQ=1,
  *                     never masked by the lower EL's PSTATE.F).
  *   Secure EL0/1:     IRQ -> S-EL1 native (masked by I); FIQ -> S-EL1 foreign

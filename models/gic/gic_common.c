@@ -19,7 +19,7 @@ void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_s
 	cfg->prio_bits = 5;
 	cfg->security_disabled = false;
 	cfg->dpgs = true;
-	/* calibration.md §2: SPI -> nIRQ 100 ns (A53 class, estimate); 9 GIC clocks to re-arbitrate. */
+	/* docs/calibration.md §2: SPI -> nIRQ 100 ns (A53 class, estimate); 9 GIC clocks to re-arbitrate. */
 	cfg->pend_to_wire = 100 * SIM_NS;
 	cfg->ack_rearb = 15 * SIM_NS;
 	cfg->sgi_delay = 400 * SIM_NS;

@@ -33,7 +33,7 @@ bool gic_redist_participates(const struct gic *g, unsigned pe, enum gic_group gr
 
 bool gic_redist_eligible(const struct gic *g, unsigned pe, enum gic_group grp)
 {
-	/* protocol.md §5.4 (Verified): eligible = not asleep, the group enabled at the
+	/* docs/protocol.md §5.4 (Verified): eligible = not asleep, the group enabled at the
 	 * CPU interface (ICC_IGRPEN*), and DPG<group> == 0. */
 	const struct gic_pe *p = &g->pe[pe];
 	return !p->sleep && p->igrpen[grp] && gic_redist_participates(g, pe, grp);
@@ -215,7 +215,7 @@ void gic_redist_sgi_event(void *ctx, uint64_t arg)
 	enum gic_group cfg_grp = gic_irq_group(g, st);
 	bool ok, was;
 
-	/* protocol.md §5.3 (QEMU gicv3_redist_send_sgi): a Secure Group 1 request for
+	/* docs/protocol.md §5.3 (QEMU gicv3_redist_send_sgi): a Secure Group 1 request for
 	 * an SGI configured as Group 0 is accepted as Group 0; otherwise the requested
 	 * group must equal the configured group, or the SGI is dropped. */
 	if (grp == GIC_G1S && cfg_grp == GIC_G0)

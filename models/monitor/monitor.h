@@ -10,7 +10,7 @@
  *  - every SMC enters through one vector and C dispatch (el3.dispatch),
  *    from either world; every ERET out of EL3 costs exc_return.
  *  - opteed: world switches NS <-> S-EL1 at world_switch cost each way,
- *    entries through the registered OP-TEE vector table (protocol.md §6.4),
+ *    entries through the registered OP-TEE vector table (docs/protocol.md §6.4),
  *    returns through TEESMC_OPTEED_RETURN_*; secure interrupts arriving in
  *    the normal world (FIQ at EL3) enter fiq_entry and resume NS on FIQ_DONE
  *    with no NS-visible effect.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/ree/ree.h: the normal world, Linux as it matters to the OP-TEE and
- * FF-A drivers (protocol.md §2, §4.3, §6). The reference kernel is Linux
+ * FF-A drivers (docs/protocol.md §2, §4.3, §6). The reference kernel is Linux
  * 6.12 (6.12.37 or later: every transport); options reproduce older ones.
  *
  *  - scheduling per CPU (ree_sched.c, ree_fair.c): hard-IRQ context (runs

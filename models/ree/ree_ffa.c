@@ -2,7 +2,7 @@
 /*
  * models/ree/ree_ffa.c: the arm_ffa driver's notification path and the
  * OP-TEE FF-A ABI (Linux drivers/firmware/arm_ffa/driver.c, drivers/tee/
- * optee/ffa_abi.c; protocol.md §2.8, §4.3).
+ * optee/ffa_abi.c; docs/protocol.md §2.8, §4.3).
  *
  * Setup: FFA_FEATURES(BITMAP_CREATE) -> NOTIFICATION_BITMAP_CREATE (VM 0);
  * FFA_FEATURES(SRI) -> the SRI's INTID, request_percpu_irq and a cpuhp

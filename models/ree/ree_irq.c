@@ -3,7 +3,7 @@
  * models/ree/ree_irq.c: Linux's GICv3 driver (irq-gic-v3.c) and generic
  * IRQ layer: gic_handle_irq, EOImode 0/1, request_threaded_irq and per-CPU
  * IRQs, affinity through GICD_IROUTER, and migration on hotplug
- * (kernel/irq/cpuhotplug.c; protocol.md §5.5, §6.1).
+ * (kernel/irq/cpuhotplug.c; docs/protocol.md §5.5, §6.1).
  */
 #include <stdio.h>
 #include <stdlib.h>

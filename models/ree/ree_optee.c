@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/ree/ree_optee.c: Linux's OP-TEE SMC-ABI driver
- * (drivers/tee/optee/smc_abi.c, call.c, notif.c; protocol.md §1.9, §2).
+ * (drivers/tee/optee/smc_abi.c, call.c, notif.c; docs/protocol.md §1.9, §2).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/tee/optee_smc.h: the OP-TEE SMC ABI both sides speak
- * (protocol.md §1: OP-TEE core/arch/arm/include/sm/optee_smc.h, Linux
+ * (docs/protocol.md §1: OP-TEE core/arch/arm/include/sm/optee_smc.h, Linux
  * drivers/tee/optee/optee_smc.h, optee_msg.h, optee_rpc_cmd.h).
  *
  * Arguments as upstream: a yielding call's struct optee_msg_arg lives in
@@ -34,7 +34,7 @@
 /*
  * PROPOSAL, not upstream: the SGI transport's discovery call. A fast call
  * in OP-TEE's range returning a0 = OK, a1 = the donated SGI's INTID
- * (protocol.md §0: a reviewer proposed a secure-donated SGI for the SMC ABI).
+ * (docs/protocol.md §0: a reviewer proposed a secure-donated SGI for the SMC ABI).
  */
 #define OPTEE_SMC_TZSIM_GET_NOTIF_SGI 0xB20000F0u
 
@@ -107,7 +107,7 @@ static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
 #define NOTIF_ASYNC_VALUE_MAX 63
 #define NOTIF_SYNC_VALUE_BASE 64
 
-/* FF-A function IDs (protocol.md §4.1) and OP-TEE's FF-A ABI (Linux optee_ffa.h) */
+/* FF-A function IDs (docs/protocol.md §4.1) and OP-TEE's FF-A ABI (Linux optee_ffa.h) */
 #define FFA_ERROR 0x84000060u
 #define FFA_SUCCESS_32 0x84000061u
 #define FFA_SUCCESS_64 0xC4000061u

@@ -4,7 +4,7 @@
  * sources (the hardware is models/dev/secure_src.c, reached only through
  * its register frame on the bus).
  *
- * After OP-TEE's console example (plat-vexpress, protocol.md §3.6): once
+ * After OP-TEE's console example (plat-vexpress, docs/protocol.md §3.6): once
  * notifications are STARTED, the top half masks the UART's RX interrupt (the
  * line drops) and sends DO_BOTTOM_HALF; the bottom half, in a yielding call,
  * drains what the device holds and unmasks RX (the line re-asserts at once

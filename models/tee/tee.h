@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * models/tee/tee.h: OP-TEE OS (protocol.md §1, §3) and the secure devices
+ * models/tee/tee.h: OP-TEE OS (docs/protocol.md §1, §3) and the secure devices
  * whose interrupts it owns.
  *
  * OP-TEE: the vector table the monitor enters (fast and yielding SMCs, PM

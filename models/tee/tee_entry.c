@@ -2,7 +2,7 @@
 /*
  * models/tee/tee_entry.c: OP-TEE's entries from the monitor (vector table),
  * the thread pool and RPC exits, and the native interrupt handler.
- * protocol.md §1.9 (thread_optee_smc.c), §5.2 (native vs foreign), §6.4.
+ * docs/protocol.md §1.9 (thread_optee_smc.c), §5.2 (native vs foreign), §6.4.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -86,7 +86,7 @@ static void fast_handle(void *ctx, struct pe *pe)
 		r[0] = OPTEE_MSG_REVISION_MAJOR, r[1] = OPTEE_MSG_REVISION_MINOR;
 		break;
 	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		r[0] = 4, r[1] = 10, r[2] = 0; /* "optee: revision 4.10" (protocol.md §7) */
+		r[0] = 4, r[1] = 10, r[2] = 0; /* "optee: revision 4.10" (docs/protocol.md §7) */
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		r[0] = OPTEE_SMC_RETURN_OK, r[1] = t->cfg.threads;

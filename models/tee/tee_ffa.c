@@ -2,7 +2,7 @@
 /*
  * models/tee/tee_ffa.c: OP-TEE over FF-A, and FF-A notifications with the
  * Schedule Receiver Interrupt (OP-TEE core/arch/arm/kernel/thread_spmc.c;
- * protocol.md §3.2, §3.3, §4).
+ * docs/protocol.md §3.2, §3.3, §4).
  *
  * Two placements of the SPMC, chosen by transport.spmc; TF-A's SPMD
  * (models/monitor/mon_spmd.c) forwards the normal world's FF-A calls to it:

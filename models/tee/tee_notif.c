@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/tee/tee_notif.c: OP-TEE's asynchronous notification core
- * (core/kernel/notif.c, notif_default.c; protocol.md §1.5, §3.1, §3.4) and
+ * (core/kernel/notif.c, notif_default.c; docs/protocol.md §1.5, §3.1, §3.4) and
  * the SMC-ABI transports that raise the normal world's interrupt.
  */
 #include <string.h>

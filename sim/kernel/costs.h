@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim/kernel/costs.h: the cost model. Every cost a model charges has a name here,
- * a default per preset (reference/calibration.md §2; E = estimate, D =
+ * a default per preset (docs/calibration.md §2; E = estimate, D =
  * derived, M = measured) and may be overridden per scenario with any
  * distribution (platform.cost_overrides).
  *
@@ -24,7 +24,8 @@ extern "C" {
 	X(EL3_PSCI,         "el3.psci",           C(550),              C(500))          \
 	X(EL3_DISPATCH,     "el3.dispatch",       C(200),              C(150))          \
 	X(WORLD_SWITCH,     "world_switch",       C(1000),             C(700))          \
-	X(TEE_FAST,         "tee.fast",           C(350),              C(350))          \
+	/* E, floored by the instructions the real stack executes (docs/calibration.md §3) */ \
+	X(TEE_FAST,         "tee.fast",           C(600),              C(450))          \
 	X(TEE_STD_ENTRY,    "tee.std_entry",      C(3500),             C(2000))         \
 	X(TEE_THREAD_ALLOC, "tee.thread_alloc",   C(200),              C(150))          \
 	X(TEE_RPC_EXIT,     "tee.rpc_exit",       C(500),              C(350))          \
@@ -55,7 +56,7 @@ extern "C" {
 	X(REE_IRQ_EXIT,     "ree.irq_exit",       C(400),              C(250))          \
 	X(REE_WAKEUP,       "ree.wakeup",         LN(6900, 19200),     LN(5000, 14000)) \
 	X(REE_WAKEUP_REMOTE,"ree.wakeup_remote",  LN(13700, 38000),    LN(9000, 25000)) \
-	X(REE_CALL_PREP,    "ree.call_prep",      C(800),              C(600))          \
+	X(REE_CALL_PREP,    "ree.call_prep",      C(1150),             C(850))          \
 	X(REE_RPC_HANDLE,   "ree.rpc_handle",     C(1000),             C(700))          \
 	X(REE_NOTIF_VALUE,  "ree.notif_value",    C(100),              C(80))           \
 	X(REE_WORK_QUEUE,   "ree.queue_work",     C(300),              C(200))          \
