@@ -474,6 +474,28 @@ label label.ppi_upstream '\(raise: upstream, GICD_ISPENDR0: lost on GICv3\)$' --
 label label.sgi 'transport sgi INTID 8 \(donated SGI over the SMC ABI: hypothetical' --vary transport.kind=sgi --vary transport.intid=8
 label label.ffa_inline 'bottom half inline: Linux before 6.12.37\)$' --vary transport.kind=ffa --vary transport.intid=8 --vary transport.ffa_bottom_half=inline
 
+# ---- the README's examples stay true (issue 12) ------------------------------------------
+
+# Determinism: the digest README shows, on both kernel backends, and identical traces.
+want=$(sed -n '/^## Determinism/,/^## Use tzsim/p' "$ROOT/README.md" | grep -o '"digest":"[0-9a-f]*"' | sort -u)
+tz run "$ROOT/scenarios/default.yaml" --json -o det-n --kernel native
+got_n=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+tz run "$ROOT/scenarios/default.yaml" --json -o det-s --kernel systemc
+got_s=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+[ -n "$want" ] && [ "$want" = "$got_n" ] && [ "$want" = "$got_s" ] && ok readme.determinism_digest ||
+	bad readme.determinism_digest "README: $want" "native: $got_n" "systemc: $got_s"
+cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces ||
+	bad readme.determinism_traces "trace.csv differs between the kernel backends"
+
+# Quick start: the summary README prints is what the default scenario prints (the wall time and
+# the output directory aside).
+readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
+	grep -v -E '^  simulated |^  outputs: ')
+tz run "$ROOT/scenarios/default.yaml" -o qs
+run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT")
+[ -n "$readme_qs" ] && [ "$readme_qs" = "$run_qs" ] && ok readme.quick_start_summary ||
+	bad readme.quick_start_summary "README and run differ:" "$(diff <(echo "$readme_qs") <(echo "$run_qs") | head -30)"
+
 # ---- dtb -------------------------------------------------------------------------------
 
 tz dtb "$ROOT/scenarios/default.yaml" -o x.dtb
