@@ -118,3 +118,92 @@ TEST(RunHooks, DoneWithoutStatisticsWhenNothingRan)
 	EXPECT_FALSE(seen.had_stats);
 	EXPECT_EQ(seen.status, RUN_BAD_INPUT);
 }
+
+/* ---- sim/stats/result.h on a real run ------------------------------------------------------- */
+
+#include "sim/stats/result.h"
+
+namespace {
+
+struct Filled {
+	stats_result *r = stats_result_new();
+	~Filled() { stats_result_free(r); }
+};
+
+void fill(void *ctx, const scenario *sc, const sim_stats *st, const run_result *res)
+{
+	stats_result *r = static_cast<stats_result *>(ctx);
+	r->status = res->status;
+	r->n_failed = res->n_failed;
+	snprintf(r->msg, sizeof(r->msg), "%s", res->msg);
+	snprintf(r->scenario, sizeof(r->scenario), "%s", sc->name);
+	r->seed = sc->seed;
+	snprintf(r->transport, sizeof(r->transport), "spi 219 edge");
+	r->sim_end = res->sim_end;
+	if (st)
+		stats_result_fill(r, st);
+}
+
+std::string text_of(const stats_result *r)
+{
+	char *buf = nullptr;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	EXPECT_EQ(stats_result_write(r, f), 0);
+	fclose(f);
+	std::string s(buf, len);
+	free(buf);
+	return s;
+}
+
+} // namespace
+
+/* What merge reads back is what the run measured: same text, same percentiles. */
+TEST(StatsResult, RoundTripOfARealRun)
+{
+	Filled a, b;
+	std::unique_ptr<scenario> sc(new scenario);
+	sim_diag d{};
+	ASSERT_EQ(scenario_load_string(kBase, "/tmp/hooks.yaml", nullptr, 0, sc.get(), &d), 0) << d.msg;
+	run_opts o{};
+	o.kernel = -1;
+	o.no_outputs = true;
+	o.done = fill;
+	o.hook_ctx = a.r;
+	run_result res{};
+	run_scenario(sc.get(), &o, &res, nullptr);
+	snprintf(a.r->msg, sizeof(a.r->msg), "two\nlines \\ and a\ttab");
+	ASSERT_TRUE(a.r->measured);
+	EXPECT_EQ(a.r->notifications, (uint64_t)res.notifications);
+	EXPECT_EQ(a.r->ncpus, 2u);
+	std::string t = text_of(a.r);
+	char err[256] = "";
+	ASSERT_EQ(stats_result_read(b.r, t.c_str(), err, sizeof(err)), 0) << err << "\n" << t.substr(0, 400);
+	EXPECT_EQ(text_of(b.r), t);
+	EXPECT_STREQ(b.r->msg, a.r->msg);
+	EXPECT_EQ(sim_hist_report(b.r->span[SIM_SPAN_E2E], 99), (uint64_t)res.e2e_p99);
+	EXPECT_EQ(b.r->smc_per_notif, res.smc_per_notif);
+}
+
+TEST(StatsResult, ReadNamesWhatIsWrong)
+{
+	Filled a, b;
+	a.r->measured = false;
+	snprintf(a.r->scenario, sizeof(a.r->scenario), "x");
+	a.r->status = 2;
+	snprintf(a.r->msg, sizeof(a.r->msg), "x.yaml:1:1: bad");
+	std::string t = text_of(a.r);
+	char err[256] = "";
+	ASSERT_EQ(stats_result_read(b.r, t.c_str(), err, sizeof(err)), 0) << err;
+	EXPECT_EQ(b.r->status, 2);
+	EXPECT_FALSE(b.r->measured);
+	/* cut short: no end line */
+	std::string cut = t.substr(0, t.rfind("end"));
+	EXPECT_EQ(stats_result_read(b.r, cut.c_str(), err, sizeof(err)), -1);
+	EXPECT_NE(std::string(err).find("cut short"), std::string::npos) << err;
+	EXPECT_EQ(stats_result_read(b.r, "hello\n", err, sizeof(err)), -1);
+	EXPECT_STREQ(err, "not a tzsim result file");
+	std::string v2 = "tzsim-result 2\n" + t.substr(t.find('\n') + 1);
+	EXPECT_EQ(stats_result_read(b.r, v2.c_str(), err, sizeof(err)), -1);
+	EXPECT_NE(std::string(err).find("line 1: version '2'"), std::string::npos) << err;
+}
