@@ -470,6 +470,10 @@ static void phase_measure(struct platform *p, const struct scenario *sc, const s
 		uint64_t sent;
 		sim_run_while(p->sim.k, sent_cond, &g);
 		sent = stats_sent(p->stats);
+		if (o->progress) { /* the last word: measured */
+			struct run_progress pr = { sim_now(p->sim.k) - p->boot_time, 0, sent, g.n, 1.0 };
+			o->progress(o->hook_ctx, &pr);
+		}
 		if (g.stalled)
 			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
 		else

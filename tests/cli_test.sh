@@ -94,16 +94,18 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 # ---- each command's --help lists exactly its options -----------------------------------------
 
 declare -A OPTS=(
-	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
+	[run]='--help --json --kernel --output --quiet --report --result --seed --trace --vary'
 	[validate]='--help'
 	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
-	[compare]='--help --jobs --kernel --seeds --vary'
+	[compare]='--emit-jobs --help --jobs --kernel --report --seeds --throttle --vary'
+	[merge]='--help --report'
 	[dtb]='--help --output'
+	[completion]='--help'
 )
-for c in run validate test compare dtb; do
+for c in run validate test compare merge dtb completion; do
 	tz "$c" --help
 	check_rc "help.$c.exit0" 0
-	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR)"
+	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR|SHELL)"
 	listed=$(sed -n '/^options:$/,/^$/p' <<<"$OUT" | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
 	[ "$listed" = "${OPTS[$c]}" ] && ok "help.$c.options" || bad "help.$c.options" "listed: $listed" "want:   ${OPTS[$c]}"
 	tz "$c" -h
@@ -450,15 +452,16 @@ has test.empty_dir.message "$ERR" 'no \*\.yaml scenarios'
 tz compare "$ROOT/scenarios/default.yaml" --vary transport.trigger=edge,level --seeds 2
 check_rc compare.exit0 0
 has compare.header "$OUT" 'transport.trigger over 2 seeds'
-has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
-has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
-has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
+has compare.columns "$OUT" '^  variant +transport +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
+has compare.edge "$OUT" '^  edge +spi 219 edge +[0-9]+ .* ok$'
+has compare.level "$OUT" '^  level +spi 219 level +[0-9]+ .* ok$'
 tz compare short.yaml --vary=tee.threads=1,2 --seeds=1 -j1
 check_rc compare.equals_forms.exit0 0
-has compare.equals_forms.rows "$OUT" '^  2 +[0-9]+ .* ok$'
+has compare.equals_forms.rows "$OUT" '^  2 +spi 219 edge +[0-9]+ .* ok$'
 tz compare short.yaml --vary transport.trigger=edge,sideways
 check_rc compare.bad_variant.exit2 2
 has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '
+has compare.bad_variant.names_it "$ERR" "^\(variant 2 of 2, 'sideways', does not load\)$"
 
 # ---- dtb -------------------------------------------------------------------------------
 

@@ -51,17 +51,22 @@ static int cmd_run(const struct cli_args *a)
 	struct run_result res;
 	int rc;
 
+	struct cli_run_hooks hooks; /* --report, --result, the progress line */
+
 	sc = malloc(sizeof(*sc));
-	if (!sc) {
+	if (!sc || cli_run_hooks_init(&hooks, a, &o) != 0) {
 		fputs("tzsim: out of memory\n", stderr);
+		free(sc);
 		return 2;
 	}
-	if (scenario_load(file, a->vary.v, a->vary.n, sc, &d) != 0) {
+	if (scenario_load(file, hooks.ovr, hooks.novr, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
+		cli_run_hooks_end(&hooks, RUN_BAD_INPUT, d.msg);
 		free(sc);
 		return 2;
 	}
 	rc = run_scenario(sc, &o, &res, stdout);
+	rc = cli_run_hooks_end(&hooks, rc, NULL);
 	if (res.warning[0])
 		fprintf(stderr, "tzsim: %s\n", res.warning);
 	if (rc >= RUN_BAD_INPUT || (rc == RUN_FAILED && res.n_failed == 0))
@@ -179,6 +184,10 @@ static int dispatch(int argc, char **argv)
 		return cli_compare(&a);
 	case CLI_DTB:
 		return cmd_dtb(&a);
+	case CLI_MERGE:
+		return cli_merge(&a);
+	case CLI_COMPLETION:
+		return cli_completion(&a);
 	}
 	return RUN_BAD_INPUT;
 }

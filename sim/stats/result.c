@@ -83,7 +83,6 @@ void stats_result_add(struct stats_result *dst, const struct stats_result *src)
 		for (unsigned w = 0; w < 4; w++)
 			dst->cpu_time[c][w] += src->cpu_time[c][w];
 	dst->sim_end += src->sim_end;
-	dst->boot += src->boot;
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		sim_hist_add(dst->span[i], src->span[i]);
 }
@@ -122,7 +121,7 @@ int stats_result_write(const struct stats_result *r, FILE *f)
 	put_escaped(f, r->msg);
 	fputc('\n', f);
 	put_line(f, "transport", r->transport);
-	fprintf(f, "time %" PRIu64 " %" PRIu64 "\nmeasured %d\n", r->sim_end, r->boot, r->measured ? 1 : 0);
+	fprintf(f, "time %" PRIu64 "\nmeasured %d\n", r->sim_end, r->measured ? 1 : 0);
 	if (r->measured) {
 		fputs("counts", f);
 #define X(name) fprintf(f, " %s=%" PRIu64, #name, r->name);
@@ -250,11 +249,11 @@ int stats_result_read(struct stats_result *r, const char *text, char *err, size_
 	if (next_line(&rd, "msg", line, cap) || unescape(&rd, line, r->msg, sizeof(r->msg)) ||
 	    next_line(&rd, "transport", r->transport, sizeof(r->transport)) || next_line(&rd, "time", line, cap))
 		goto bad;
-	if (sscanf(line, "%llu %llu%n", &a, &b, &n) != 2 || line[n]) {
+	if (sscanf(line, "%llu%n", &a, &n) != 1 || line[n]) {
 		rfail(&rd, "bad time");
 		goto bad;
 	}
-	r->sim_end = a, r->boot = b;
+	r->sim_end = a;
 	if (next_line(&rd, "measured", line, cap))
 		goto bad;
 	if (sscanf(line, "%d%n", &measured, &n) != 1 || line[n] || (measured != 0 && measured != 1)) {

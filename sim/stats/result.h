@@ -17,7 +17,7 @@
  *   status 0 0                  status (enum run_status), failed expect checks
  *   msg <text, C-escaped>       why, when status != 0
  *   transport spi 219 edge
- *   time 104003000000 4003000000   simulated time (boot included), boot, in ps
+ *   time 104003000000           simulated time, boot included, in ps
  *   measured 1                  0: nothing ran (bad input); no counts follow
  *   counts notifications=253 delivered=252 ...
  *   per_notification smc=0x1.4p+2 ws=0x1.4p+2     (C99 hex doubles: exact)
@@ -62,7 +62,7 @@ struct stats_result {
 	char scenario[65];
 	uint64_t seed;
 	char transport[64]; /* the effective transport, "spi 219 edge" */
-	sim_time sim_end, boot;
+	sim_time sim_end;   /* simulated time, boot included */
 	/* measured: stats_result_fill */
 	bool measured;
 #define X(name) uint64_t name;
