@@ -4,7 +4,9 @@
 #   make test    build and run every test (unit, SystemC per-process, scenarios)
 #   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
-#   make deps    only the package check/installation
+#   make deps    only the package check/installation (with the sweep and report tests' Slurm,
+#                munge, GNU parallel and Chromium: tests/tools/deps-sweep.sh, no recommends,
+#                their services left stopped and disabled)
 
 BUILD    ?= build
 CC       ?= gcc
@@ -60,6 +62,7 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@tests/tools/deps-sweep.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -5,7 +5,8 @@
 #  2. the SystemC tests, one process per test (tests/sc_run.sh);
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
-#  4. the command-line checks (tests/cli_test.sh), one count per check.
+#  4. the command-line checks (tests/cli_test.sh), one count per check;
+#  5. tests/sweep_test.sh and tests/report_test.sh (below).
 # The last line is "N passed, N failed" alone on its line.
 set -u
 BUILD=${BUILD:-build}
@@ -50,6 +51,23 @@ if [ -x tests/cli_test.sh ]; then
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi
+
+# 5. sweeps through GNU parallel and a private Slurm cluster (needs root), and the HTML
+#    report in headless Chromium: one count per check, the time each took.
+for t in "sweep:sweeps through GNU parallel and Slurm, merge = compare" "report:the HTML report in headless Chromium"; do
+	name=${t%%:*}
+	[ -x "tests/${name}_test.sh" ] || continue
+	echo "== ${t#*:} (tests/${name}_test.sh)"
+	t0=$(date +%s.%N)
+	out=$(BUILD=$BUILD "tests/${name}_test.sh" 2>&1)
+	echo "$out" | grep -E '^FAIL' -A6 | head -60
+	echo "$out" | grep -E '^   [A-Za-z].*[0-9] s$'
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	echo "   $p passed, $f failed ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"
+	add "$p" "$f"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -227,7 +227,7 @@ int cli_write_report(const char *path, const char *title, const char *what, cons
 	}
 	if (atomic_file_open(&af, path, err, sizeof(err)) != 0 ||
 	    (report_write_html(&r, af.f), atomic_file_commit(&af, err, sizeof(err)) != 0)) {
-		fprintf(stderr, "%s\n", err); /* names the file and the reason */
+		fprintf(stderr, "%s%s%s\n", strstr(err, path) ? "" : path, strstr(err, path) ? "" : ": ", err);
 		rc = RUN_IO_ERROR;
 	}
 	free(s);

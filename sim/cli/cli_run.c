@@ -22,7 +22,7 @@ static int write_result(const char *path, const struct stats_result *r)
 	char err[1200];
 	if (atomic_file_open(&af, path, err, sizeof(err)) != 0 ||
 	    (stats_result_write(r, af.f), atomic_file_commit(&af, err, sizeof(err)) != 0)) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s%s%s\n", strstr(err, path) ? "" : path, strstr(err, path) ? "" : ": ", err);
 		return RUN_IO_ERROR;
 	}
 	return 0;

@@ -233,7 +233,7 @@ static void cdf(FILE *f, const struct report *r)
 			x = lx(&ax, v);
 			fprintf(f, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\"/>", x, Y0, x, Y1,
 				m == 1 ? "#bbb" : "#eee");
-			if (m == 1 || m == 2 || m == 5) {
+			if (m == 1 || m == 2 || m == 5 || hi / lo <= 10.001) { /* within a decade: every line */
 				fmt_tick(b, sizeof(b), v);
 				fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>", x,
 					Y1 + 16, b);
@@ -430,7 +430,8 @@ static void stage_bars(FILE *f, const struct report *r)
 			double m = us_of(sim_hist_report(e2e, 50)), ex = X0 + m / max * (X1 - X0), ey = y + bar / 2;
 			fmt_us(v, sizeof(v), m);
 			fprintf(f, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ\" fill=\"#000\" stroke=\"#fff\"/>"
-				   "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">%s</text>",
+				   "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" stroke=\"#fff\" stroke-width=\"3\" "
+				   "paint-order=\"stroke\">%s</text>",
 				ex, ey - 8, ex + 6, ey, ex, ey + 8, ex - 6, ey, ex + 9, ey + 4, v);
 		}
 		fputc('\n', f);
