@@ -582,7 +582,7 @@ int report_write_html(const struct report *r, FILE *f)
 	fprintf(f, "<h2>End-to-end latency</h2>\n<p>From the secure source asserting its interrupt to "
 		   "DO_BOTTOM_HALF entering the TEE, every notification of every run of a variant. The curve at x is "
 		   "the share of notifications delivered within x; markers sit at the median, the 99th percentile and "
-		   "the maximum.</p>\n");
+		   "the maximum of all the runs pooled (the compare table gives the median of each run's own).</p>\n");
 	cdf(f, r);
 
 	fprintf(f, "<h2>Where the time goes</h2>\n<p>The median of each stage on the way, laid end to end "
