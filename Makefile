@@ -49,9 +49,12 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 
 TZSIM    := $(BUILD)/tzsim
 LIB      := $(BUILD)/libtzsim.a
+# bash completion, made by tzsim from its option table; for make install:
+# $(PREFIX)/share/bash-completion/completions/tzsim
+COMPLETION := $(BUILD)/tzsim.bash
 
 .PHONY: all run test asan bench deps clean
-all: $(TZSIM)
+all: $(TZSIM) $(COMPLETION)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -82,6 +85,9 @@ $(LIB): $(LIB_OBJ)
 
 $(TZSIM): $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(COMPLETION): $(TZSIM)
+	$(TZSIM) completion bash > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(GTEST_LIBS) $(LDLIBS)

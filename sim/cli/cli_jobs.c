@@ -47,9 +47,8 @@ static double now_s(void)
 /* ---- the child ---------------------------------------------------------------------------------- */
 
 struct child {
-	struct job *j;
 	int fd;
-	double last;
+	double last; /* the last progress frame, wall clock */
 };
 
 static void send_frame(int fd, char type, const void *p, size_t len)
@@ -103,7 +102,7 @@ static void child_run(struct job *j, int fd, bool progress)
 	struct scenario *sc = malloc(sizeof(*sc));
 	struct sim_diag d;
 	const char *ov[JOB_MAX_VARY];
-	struct child c = { j, fd, 0 };
+	struct child c = { fd, 0 };
 	if (!sc)
 		_exit(3);
 	for (int i = 0; i < j->nvary; i++)

@@ -441,10 +441,14 @@ void cli_print_help(FILE *f, const struct cli_command *command)
 		   "       tzsim --help | --version\n"
 		   "\n"
 		   "commands:\n");
+	int hw = 0;
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if ((int)(strlen(c->name) + 1 + strlen(c->operand)) > hw)
+			hw = (int)(strlen(c->name) + 1 + strlen(c->operand));
 	for (const struct cli_command *c = cli_commands; c->name; c++) {
-		char head[32];
+		char head[48];
 		snprintf(head, sizeof(head), "%s %s", c->name, c->operand);
-		fprintf(f, "  %-14s  %s\n", head, c->summary);
+		fprintf(f, "  %-*s  %s\n", hw, head, c->summary);
 		print_opts(f, c, 6, w, false);
 	}
 	fprintf(f, "\n%s", exit_statuses);

@@ -76,15 +76,17 @@ void cli_progress_run(void *ctx, const struct run_progress *rp)
 		return;
 	p->last = t;
 	eta(e, sizeof(e), t - p->t0, rp->fraction);
-	char a[32], b[32];
-	if (rp->end)
+	char a[32];
+	if (rp->end) {
+		char b[32];
 		snprintf(line, sizeof(line), "tzsim run: simulated %s of %s, %llu notifications, %.0f%%%s",
 			 sim_time_str(a, sizeof(a), (double)rp->now), sim_time_str(b, sizeof(b), (double)rp->end),
 			 (unsigned long long)rp->sent, 100 * rp->fraction, e);
-	else
+	} else {
 		snprintf(line, sizeof(line), "tzsim run: simulated %s, %llu of %llu notifications, %.0f%%%s",
 			 sim_time_str(a, sizeof(a), (double)rp->now), (unsigned long long)rp->sent,
 			 (unsigned long long)rp->goal, 100 * rp->fraction, e);
+	}
 	show(p, line);
 }
 

@@ -46,12 +46,13 @@ static void on_done(void *ctx, const struct scenario *sc, const struct sim_stats
 		h->rc = RUN_IO_ERROR;
 	if (a->report && st) {
 		struct cli_variant v;
-		char what[200], cmd[2048], *text = cli_read_file(a->operand, NULL);
+		char *text = cli_read_file(a->operand, NULL);
 		cli_variant_init(&v, sc->name, h->r->transport, 1);
 		if (cli_variant_add(&v, 0, h->r) != 0) {
 			fprintf(stderr, "%s: cannot write: out of memory\n", a->report);
 			h->rc = RUN_IO_ERROR;
 		} else {
+			char what[200], cmd[2048];
 			snprintf(what, sizeof(what), "one run, seed %" PRIu64, sc->seed);
 			command_line(a, cmd, sizeof(cmd));
 			if (cli_write_report(a->report, sc->name, what, cmd, a->operand, text, &v, 1))

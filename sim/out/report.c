@@ -305,7 +305,6 @@ static void cdf(FILE *f, const struct report *r)
 		X0 + 50, LY - 8);
 	for (unsigned i = 0; i < r->n; i++) {
 		const struct sim_hist *h = r->series[i].sum->span[SIM_SPAN_E2E];
-		char p50[24], p99[24], mx[24];
 		double y = LY + 18.0 * i + 6;
 		fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" ", X0, y - 4, X0 + 40, y - 4);
 		series_stroke(f, i);
@@ -316,6 +315,7 @@ static void cdf(FILE *f, const struct report *r)
 		fprintf(f, "</tspan> (");
 		esc(f, r->series[i].transport);
 		if (sim_hist_count(h)) {
+			char p50[24], p99[24], mx[24];
 			fmt_us(p50, sizeof(p50), us_of(sim_hist_report(h, 50)));
 			fmt_us(p99, sizeof(p99), us_of(sim_hist_report(h, 99)));
 			fmt_us(mx, sizeof(mx), us_of(sim_hist_max(h)));
