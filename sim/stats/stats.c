@@ -45,8 +45,8 @@ struct sim_stats {
 	uint8_t act_world[MAX_CPUS];
 	bool act_busy[MAX_CPUS];
 	sim_time act_since[MAX_CPUS];
-	sim_time time_world[3], time_idle;
 	sim_time cpu_time[MAX_CPUS][4]; /* per CPU: busy in normal, secure, EL3; idle (powered on) */
+	sim_time time_world[3], time_idle; /* their sums over the CPUs, made by stats_finish */
 	sim_time end;
 	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
 	uint32_t seq[SEQ_MAX][32];
@@ -277,14 +277,11 @@ static inline void activity(struct sim_stats *s, const struct sim_rec *r)
 		return;
 	unsigned c = (unsigned)r->cpu;
 	sim_time d = r->t - s->act_since[c];
-	if (s->act_busy[c]) {
-		unsigned w = s->act_world[c] < 3 ? s->act_world[c] : 2;
-		s->time_world[w] += d;
-		s->cpu_time[c][w] += d;
-	} else if (s->cpu_on[c]) {
-		s->time_idle += d;
+	/* per CPU only: stats_finish sums the time.* totals */
+	if (s->act_busy[c])
+		s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+	else if (s->cpu_on[c])
 		s->cpu_time[c][3] += d;
-	}
 	s->act_busy[c] = r->label != NULL;
 	s->act_world[c] = (uint8_t)r->world;
 	s->act_since[c] = r->t;
@@ -456,15 +453,18 @@ void stats_finish(struct sim_stats *s, sim_time end)
 	s->end = end;
 	for (unsigned c = 0; c < s->ncpus; c++) {
 		sim_time d = end - s->act_since[c];
-		if (s->act_busy[c]) {
-			unsigned w = s->act_world[c] < 3 ? s->act_world[c] : 2;
-			s->time_world[w] += d;
-			s->cpu_time[c][w] += d;
-		} else if (s->cpu_on[c]) {
-			s->time_idle += d;
+		if (s->act_busy[c])
+			s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+		else if (s->cpu_on[c])
 			s->cpu_time[c][3] += d;
-		}
 		s->act_since[c] = end;
+	}
+	memset(s->time_world, 0, sizeof(s->time_world));
+	s->time_idle = 0;
+	for (unsigned c = 0; c < s->ncpus; c++) {
+		for (unsigned w = 0; w < 3; w++)
+			s->time_world[w] += s->cpu_time[c][w];
+		s->time_idle += s->cpu_time[c][3];
 	}
 	for (size_t i = 0; i < s->open.cap; i++) {
 		struct notif *n = &s->open.slot[i];

@@ -44,7 +44,10 @@ void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
-/* Close the run at @end: every open notification not delivered is lost. */
+/*
+ * Close the run at @end: every open notification not delivered is lost;
+ * the time.* metrics (sums of stats_cpu_time) are complete from here on.
+ */
 void stats_finish(struct sim_stats *s, sim_time end);
 
 /* The CPUs counted (the platform's, at most 64). */
