@@ -504,6 +504,12 @@ check_rc sweep.merge.not_a_sweep.exit2 2
 has sweep.merge.not_a_sweep.message "$ERR" '^tzsim merge: nosuchdir: not a sweep'
 tz compare short.yaml --vary tee.threads=1 --emit-jobs 'a b'
 check_rc sweep.emit.unsafe_dir.exit2 2
+tz compare short.yaml --vary tee.threads=1 --emit-jobs sw2 --report x.html
+check_rc sweep.emit.with_report.exit2 2
+has sweep.emit.with_report.message "$ERR" 'give --report to tzsim merge sw2'
+tz compare short.yaml --vary tee.threads=1 --emit-jobs sw3 --kernel systemc
+check_rc sweep.emit.kernel.exit0 0
+grep -q -- '--result [^ ]* --kernel systemc >' "$T/sw3/jobs.txt" && ok sweep.emit.kernel_in_jobs || bad sweep.emit.kernel_in_jobs "$(cat "$T/sw3/jobs.txt")"
 
 # ---- run --result, --report -----------------------------------------------------------
 

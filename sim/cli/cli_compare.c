@@ -139,6 +139,9 @@ int cli_compare(const struct cli_args *a)
 		return cli_usage_error(a->command, "--vary: at most %d values, got %d", MAX_VARY, nval);
 	if (cli_given(a, CLI_OPT_THROTTLE) && !a->emit_jobs)
 		return cli_usage_error(a->command, "compare: --throttle goes with --emit-jobs");
+	if (a->report && a->emit_jobs)
+		return cli_usage_error(a->command, "compare: --emit-jobs runs nothing; give --report to tzsim merge %s",
+				       a->emit_jobs);
 	sc = malloc(sizeof(*sc));
 	if (!sc) {
 		fputs("tzsim: out of memory\n", stderr);
