@@ -4,9 +4,12 @@
 #   make test    build and run every test (unit, SystemC per-process, scenarios)
 #   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
-#   make deps    only the package check/installation
-#   make install build/tzsim, libtzsim.a, the public headers, tzsim.pc and the man page
-#                under PREFIX (default /usr/local), staged under DESTDIR; make uninstall
+#   make deps    only the package check/installation (with the sweep and report tests' Slurm,
+#                munge, GNU parallel and Chromium: tests/tools/deps-sweep.sh, no recommends,
+#                their services left stopped and disabled)
+#   make install build/tzsim, libtzsim.a, the public headers, tzsim.pc, the man page and
+#                the bash completion under PREFIX (default /usr/local), staged under DESTDIR;
+#                make uninstall
 
 BUILD    ?= build
 CC       ?= gcc
@@ -52,6 +55,9 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 
 TZSIM    := $(BUILD)/tzsim
 LIB      := $(BUILD)/libtzsim.a
+# bash completion, made by tzsim from its option table; for make install:
+# $(PREFIX)/share/bash-completion/completions/tzsim
+COMPLETION := $(BUILD)/tzsim.bash
 
 # make install (GNU conventions: PREFIX, DESTDIR staging)
 PREFIX   ?= /usr/local
@@ -61,6 +67,7 @@ LIBDIR   := $(PREFIX)/lib
 INCDIR   := $(PREFIX)/include/tzsim
 PCDIR    := $(LIBDIR)/pkgconfig
 MANDIR   := $(PREFIX)/share/man/man1
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
 VERSION  := $(shell sed -n 's/^\#define TZSIM_VERSION "\(.*\)"/\1/p' sim/cli/main.c)
 # The public headers: the C API that builds and runs a platform from a scenario
 # (platform.h, run.h and what they include), the kernel, the bus, the GIC, and
@@ -81,7 +88,7 @@ PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash
 PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
 
 .PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers
-all: $(TZSIM)
+all: $(TZSIM) $(COMPLETION)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -92,6 +99,7 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@tests/tools/deps-sweep.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -112,6 +120,9 @@ $(LIB): $(LIB_OBJ)
 $(TZSIM): $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(COMPLETION): $(TZSIM)
+	$(TZSIM) completion bash > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(GTEST_LIBS) $(LDLIBS)
 
@@ -127,11 +138,13 @@ $(BUILD)/tzsim.1: $(TZSIM)
 	help2man --no-info --name='a cycle-level simulator of both Arm TrustZone worlds' --version-string=$(VERSION) \
 	  --output=$@ ./$(TZSIM)
 
-install: $(TZSIM) $(LIB) $(BUILD)/tzsim.1
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR)
+install: $(TZSIM) $(LIB) $(BUILD)/tzsim.1 $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR) \
+	  $(DESTDIR)$(COMPDIR)
 	install -m 755 $(TZSIM) $(DESTDIR)$(BINDIR)/tzsim
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtzsim.a
 	install -m 644 $(BUILD)/tzsim.1 $(DESTDIR)$(MANDIR)/tzsim.1
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPDIR)/tzsim
 	@for h in $(PUBLIC_H); do install -D -m 644 $$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
 	@echo "install: $(words $(PUBLIC_H)) headers under $(DESTDIR)$(INCDIR)"
 	printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
@@ -148,7 +161,7 @@ print-public-headers:
 # Removes what install put there; of the directories, only the empty ones under $(INCDIR).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tzsim $(DESTDIR)$(LIBDIR)/libtzsim.a $(DESTDIR)$(MANDIR)/tzsim.1 \
-	  $(DESTDIR)$(PCDIR)/tzsim.pc
+	  $(DESTDIR)$(PCDIR)/tzsim.pc $(DESTDIR)$(COMPDIR)/tzsim
 	rm -f $(addprefix $(DESTDIR)$(INCDIR)/,$(PUBLIC_H))
 	@if [ -d $(DESTDIR)$(INCDIR) ]; then find $(DESTDIR)$(INCDIR) -depth -type d -empty -delete; fi
 

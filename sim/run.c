@@ -98,6 +98,8 @@ struct notif_goal {
 	uint64_t n, last;
 	sim_time last_at;
 	bool stalled;
+	const struct run_opts *o; /* progress */
+	unsigned calls;
 };
 
 /* Until N notifications were sent, or none has come for RUN_STALL of simulated time. */
@@ -114,6 +116,19 @@ static bool sent_cond(void *ctx)
 		return false;
 	}
 	return sent < g->n;
+}
+
+/* sent_cond, and every 4096 events the progress hook (a condition of its own: no cost without it) */
+static bool sent_cond_progress(void *ctx)
+{
+	struct notif_goal *g = ctx;
+	if (!(++g->calls & 4095)) {
+		uint64_t sent = stats_sent(g->p->stats);
+		struct run_progress pr = { sim_now(g->p->sim.k) - g->p->boot_time, 0, sent, g->n,
+					   (double)sent / (double)g->n };
+		g->o->progress(g->o->hook_ctx, &pr);
+	}
+	return sent_cond(ctx);
 }
 
 struct drain {
@@ -483,16 +498,31 @@ static void add_warning(struct run_result *res, const char *fmt, const char *a, 
 	snprintf(res->warning + n, sizeof(res->warning) - n, fmt, a, b);
 }
 
-static void phase_measure(struct platform *p, const struct scenario *sc, struct run_result *res)
+static void phase_measure(struct platform *p, const struct scenario *sc, const struct run_opts *o,
+			  struct run_result *res)
 {
-	if (sc->stop == SCENARIO_STOP_AFTER) {
+	if (sc->stop == SCENARIO_STOP_AFTER && !o->progress) {
 		sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
+	} else if (sc->stop == SCENARIO_STOP_AFTER) {
+		/* in steps: running until t1, then until t2, fires the same events as running until t2 */
+		sim_time end = p->boot_time + sc->stop_after, step = sc->stop_after / 256 + 1;
+		for (sim_time t = p->boot_time; t < end;) {
+			t = end - t > step ? t + step : end;
+			sim_run_until(p->sim.k, t);
+			struct run_progress pr = { t - p->boot_time, sc->stop_after, stats_sent(p->stats), 0,
+						   (double)(t - p->boot_time) / (double)sc->stop_after };
+			o->progress(o->hook_ctx, &pr);
+		}
 	} else {
-		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
+		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false, o, 0 };
 		char why[64];
 		uint64_t sent;
-		sim_run_while(p->sim.k, sent_cond, &g);
+		sim_run_while(p->sim.k, o->progress ? sent_cond_progress : sent_cond, &g);
 		sent = stats_sent(p->stats);
+		if (o->progress) { /* the last word: measured */
+			struct run_progress pr = { sim_now(p->sim.k) - p->boot_time, 0, sent, g.n, 1.0 };
+			o->progress(o->hook_ctx, &pr);
+		}
 		if (g.stalled)
 			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
 		else
@@ -646,7 +676,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	struct run_outputs w = { 0 };
 	enum sim_backend backend;
 	double t0 = wall_now();
-	bool booted;
+	bool booted, measured = false;
+	const struct scenario *ran = sc0; /* with the seed set, once copied */
 
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!sc || !p || !dg) {
@@ -657,6 +688,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	*sc = *sc0;
 	if (o->seed_given)
 		sc->seed = o->seed;
+	ran = sc;
 	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
 	if (run_build(p, sc, backend, dg, o, res) != 0)
 		goto out;
@@ -665,7 +697,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 
 	booted = phase_boot(p);
 	if (booted) {
-		phase_measure(p, sc, res);
+		phase_measure(p, sc, o, res);
 		phase_drain(p);
 	}
 	if (livelocked(p, sc, res))
@@ -683,6 +715,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	res->records = digest_count(dg);
 	res->wall_s = wall_now() - t0;
 	collect_metrics(p, o, res);
+	measured = true;
 	/* the outputs are committed before anything is printed: a run that cannot write them prints nothing */
 	if (!o->no_outputs && outputs_commit(&w, p, res) != 0)
 		goto out;
@@ -700,6 +733,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (o->json && out)
 		print_json(out, sc, p->stats, res, sc->seed);
 out:
+	if (o->done)
+		o->done(o->hook_ctx, ran, measured ? p->stats : NULL, res);
 	outputs_abort(&w);
 	if (p && p->sim.k)
 		platform_free(p);

@@ -5,7 +5,8 @@
 # SystemC user would: its files, pkg-config, every public header compiled
 # alone, the examples (examples/systemc) built out of tree against it with
 # pkg-config and run, tzsim::Platform's digest against `tzsim run`'s for
-# every shipped scenario, then make uninstall.
+# every shipped scenario, the bash completion (installed where
+# bash-completion looks, sourced, completing commands), then make uninstall.
 #
 # Prints "ok NAME" or "FAIL NAME" per check and "N passed, N failed" last;
 # exit status 0 when all passed. Everything happens under one temporary
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
-T=$(mktemp -d /tmp/tzsim-install-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-install-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 PREFIX=/opt/tzsim
 D=$T/stage
@@ -42,12 +43,13 @@ fi
 
 headers=$(tmake -s print-public-headers)
 {
-	for f in bin/tzsim lib/libtzsim.a lib/pkgconfig/tzsim.pc share/man/man1/tzsim.1; do echo "$P/$f"; done
+	for f in bin/tzsim lib/libtzsim.a lib/pkgconfig/tzsim.pc share/man/man1/tzsim.1 \
+		share/bash-completion/completions/tzsim; do echo "$P/$f"; done
 	for h in $headers; do echo "$P/include/tzsim/$h"; done
 } | sort >"$T/want"
 find "$D" -type f | sort >"$T/have"
 if cmp -s "$T/want" "$T/have"; then
-	ok "installs the binary, libtzsim.a, tzsim.pc, the man page and $(echo $headers | wc -w) headers, nothing else"
+	ok "installs the binary, libtzsim.a, tzsim.pc, the man page, the bash completion and $(echo $headers | wc -w) headers, nothing else"
 else
 	bad "installs exactly the expected files" "$(diff "$T/want" "$T/have")"
 fi
@@ -61,6 +63,47 @@ if grep -q '^\.SH NAME' "$man" && grep -q 'tzsim \\- a cycle-level simulator' "$
 else
 	bad "man page from help2man" "$(head -20 "$man")"
 fi
+# every command of tzsim --help, and its options, are in the man page
+missing=""
+for c in $("$TZ" --help | sed -n 's/^  \([a-z][a-z]*\) [A-Z][A-Z]* .*/\1/p'); do
+	grep -q "^$c [A-Z]" "$man" || missing="$missing $c"
+done
+for o in $("$TZ" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	grep -qF -- "$(sed 's/-/\\-/g' <<<"$o")" "$man" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok "man page lists every command and option of tzsim --help (merge, completion, --report, --emit-jobs, ...)" ||
+	bad "man page lacks commands or options of tzsim --help:$missing" "$(grep -n '^[a-z]* [A-Z]' "$man")"
+
+# ---- bash completion -------------------------------------------------------------------
+
+comp=$P/share/bash-completion/completions/tzsim
+if [ -f "$comp" ] && cmp -s "$comp" <("$P/bin/tzsim" completion bash); then
+	ok "bash completion installed as share/bash-completion/completions/tzsim (= tzsim completion bash)"
+else
+	bad "bash completion installed as share/bash-completion/completions/tzsim" "$(ls -l "$comp" 2>&1)"
+fi
+# sourced by a plain bash (no bash-completion package needed), without a message, and registered
+out=$(bash --norc --noprofile -c '. "$1" && complete -p tzsim' _ "$comp" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "complete -F _tzsim tzsim" ] && ok "bash sources the completion without error: $out" ||
+	bad "bash sources the completion (exit $rc)" "$out"
+# what bash does on TAB: call the registered function with COMP_WORDS, COMP_CWORD, COMP_LINE,
+# COMP_POINT set and the command, the current and the previous word as arguments
+complete_words() {
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		fn=$(complete -p tzsim | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+		"$fn" tzsim "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" "$@" 2>&1 | sort | tr '\n' ' ' | sed 's/ $//'
+}
+for t in "ru:run" "me:merge" "comp:compare completion" "v:validate" "--v:--version"; do
+	got=$(complete_words tzsim "${t%%:*}")
+	[ "$got" = "${t#*:}" ] && ok "completion: tzsim ${t%%:*}<TAB> -> $got" || bad "completion: tzsim ${t%%:*}<TAB>" "got:  '$got'" "want: '${t#*:}'"
+done
+got=$(complete_words tzsim merge --r)
+[ "$got" = "--report" ] && ok "completion: tzsim merge --r<TAB> -> $got" || bad "completion: tzsim merge --r<TAB>" "got: '$got'"
+got=$(complete_words tzsim compare x.yaml --vary transport.kind=f)
+[ "$got" = "ffa" ] && ok "completion: --vary transport.kind=f<TAB> -> $got" || bad "completion: --vary transport.kind=f<TAB>" "got: '$got'"
 
 # ---- pkg-config ------------------------------------------------------------------------
 
@@ -152,8 +195,8 @@ fi
 # ---- uninstall -------------------------------------------------------------------------
 
 if tmake uninstall PREFIX=$PREFIX DESTDIR="$D" >"$T/uninstall.log" 2>&1 && [ -z "$(find "$D" -type f)" ] &&
-   [ ! -e "$P/include/tzsim" ]; then
-	ok "make uninstall removes every installed file and the include/tzsim tree"
+   [ ! -e "$P/include/tzsim" ] && [ ! -e "$comp" ]; then
+	ok "make uninstall removes every installed file (the bash completion too) and the include/tzsim tree"
 else
 	bad "make uninstall" "$(tail -5 "$T/uninstall.log")" "left: $(find "$D" -type f -o -type d -path '*tzsim*' | head)"
 fi

@@ -98,6 +98,16 @@ has livelock.test.reason "$OUT" 'the run could not complete: livelock'
 tz compare livelock.yaml --vary seed=1,2 --seeds 1 --stall-events 100
 check_rc livelock.compare.exit3 3
 has livelock.compare.error_row "$OUT" '^  1 .* ERROR$'
+# the same as a sweep: the jobs keep --stall-events, and merge says what compare says (exit 3)
+tz compare livelock.yaml --vary seed=1,2 --seeds 1 --stall-events 100 --emit-jobs ll-sweep
+check_rc livelock.emit.exit0 0
+[ "$(grep -c -- ' --stall-events 100 ' "$T/ll-sweep/jobs.txt" 2>/dev/null)" = 2 ] && ok livelock.emit.jobs_keep_stall_events ||
+	bad livelock.emit.jobs_keep_stall_events "$(cat "$T/ll-sweep/jobs.txt" 2>&1)"
+(cd "$T" && timeout -k 5 60 sh ll-sweep/jobs.txt) >/dev/null 2>&1
+tz merge ll-sweep
+check_rc livelock.merge.exit3 3
+has livelock.merge.error_row "$OUT" '^  1 .* ERROR$'
+has livelock.merge.reason "$OUT" 'the run could not complete: livelock'
 
 # zero and overflow: every time and cost bounded, zero refused where it makes no sense
 scen stop-huge <<'EOF'

@@ -6,11 +6,14 @@
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
 #  4. the command-line checks (tests/cli_test.sh), one count per check;
-#  5. hostile input and faults (tests/robust_test.sh), citations of docs/
-#     (tests/cite_check.py: every cited section exists, nothing points
-#     outside the repository), one count per check or citing file;
-#  6. make install into a temporary DESTDIR and the SystemC examples built
-#     against it (tests/install_test.sh), one count per check.
+#  5. hostile input and faults (tests/robust_test.sh), one count per check;
+#     citations of docs/ (tests/cite_check.py: every cited section exists,
+#     nothing points outside the repository), one count per citing file;
+#  6. make install into a temporary DESTDIR, the SystemC examples built
+#     against it and the bash completion (tests/install_test.sh), one count
+#     per check;
+#  7. tests/sweep_test.sh and tests/report_test.sh (below);
+#  8. nothing left behind, checked last: temporary files, /tmp, processes.
 # The last line is "N passed, N failed" alone on its line.
 set -u
 BUILD=${BUILD:-build}
@@ -22,6 +25,9 @@ add() { pass=$((pass + $1)); fail=$((fail + $2)); }
 # inherited this run's mark (a forked run, cpp, dtc, a tzsim) outlives the tests.
 tmp_before=$(compgen -G '/tmp/tzsim-*' | sort)
 export TMPDIR=$(mktemp -d /tmp/tzsim-run-XXXXXX)
+# searchable, not listable: munged (tests/sweep_test.sh's private Slurm cluster) wants o+x on
+# every directory above its socket
+chmod 0711 "$TMPDIR"
 export TZSIM_TEST_MARK="$$-$RANDOM$RANDOM"
 
 echo "== unit tests ($BUILD/tests/unit)"
@@ -93,6 +99,23 @@ if [ -x tests/install_test.sh ]; then
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi
+
+# 7. sweeps through GNU parallel and a private Slurm cluster (needs root), and the HTML
+#    report in headless Chromium: one count per check, the time each took.
+for t in "sweep:sweeps through GNU parallel and Slurm, merge = compare" "report:the HTML report in headless Chromium"; do
+	name=${t%%:*}
+	[ -x "tests/${name}_test.sh" ] || continue
+	echo "== ${t#*:} (tests/${name}_test.sh)"
+	t0=$(date +%s.%N)
+	out=$(BUILD=$BUILD "tests/${name}_test.sh" 2>&1)
+	echo "$out" | grep -E '^FAIL' -A6 | head -60
+	echo "$out" | grep -E '^   [A-Za-z].*[0-9] s$'
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	echo "   $p passed, $f failed ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"
+	add "$p" "$f"
+done
 
 echo "== nothing left behind (temporary files, child processes)"
 sleep 0.3 # children killed at the end of the last test are reaped by now

@@ -58,14 +58,30 @@ def fill(v, rnd, src):
              .replace("%k", rnd.choice(COSTS)).replace("%c", rnd.choice(CPUS)))
 
 
+CAP_MB = 4096  # the run's memory, not the DT children's: tzsim bounds those itself
+SANITIZED = False  # an AddressSanitizer build (make asan): set in main()
+
+
 def limit():
-    cap = 4 << 30  # the run, not the DT children: tzsim bounds those itself
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    # ASan reserves terabytes of shadow address space at startup, which any RLIMIT_AS refuses;
+    # an ASan build gets the same cap as an RSS limit (ASAN_OPTIONS, below) instead
+    if not SANITIZED:
+        cap = CAP_MB << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def tz_env():
+    if not SANITIZED:
+        return None
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = ":".join(x for x in (env.get("ASAN_OPTIONS", ""), f"hard_rss_limit_mb={CAP_MB}") if x)
+    return env
 
 
 def tz(args, cwd, timeout):
     try:
-        p = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
+        p = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, preexec_fn=limit,
+                           env=tz_env())
         return p.returncode, p.stderr.strip()
     except subprocess.TimeoutExpired:
         return "timeout", ""
@@ -89,6 +105,9 @@ def main():
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     tzsim = os.path.abspath(a.tzsim)
+    global SANITIZED
+    with open(tzsim, "rb") as f:
+        SANITIZED = b"__asan_init" in f.read()
     findings = accepted = refused = 0
     for i in range(a.cases):
         scen = os.path.abspath(rnd.choice(a.scenarios))

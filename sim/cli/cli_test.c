@@ -144,7 +144,7 @@ int cli_test(const struct cli_args *a)
 		free(jobs);
 		return RUN_IO_ERROR;
 	}
-	cli_run_jobs(jobs, n, parallel);
+	cli_run_jobs(jobs, n, parallel, NULL);
 	if (tap)
 		printf("1..%d\n", n);
 	for (int i = 0; i < n; i++) {

@@ -103,6 +103,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/kernel/costs.h"
 #include "sim/kernel/kernel.h"
@@ -331,6 +332,18 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
  */
 int scenario_load_string(const char *text, const char *fake_path, const char *const *overrides,
 			 int n_overrides, struct scenario *out, struct sim_diag *diag);
+
+/*
+ * scenario_write_resolved - load @path with @overrides as scenario_load
+ * does and write it to @f as one YAML document that loads to the same
+ * scenario from any directory: the overrides applied, relative paths
+ * (platform.dts, sources[].arrival.replay) made absolute, the default name
+ * written out. Comments and layout are not kept (scenario_emit.c). For
+ * the job files of `tzsim compare --emit-jobs`. Returns 0, or -1 with
+ * @diag filled as scenario_load fills it (or a write to @f failed).
+ */
+int scenario_write_resolved(const char *path, const char *const *overrides, int n_overrides, FILE *f,
+			    struct sim_diag *diag);
 
 /* Release what a loaded scenario holds. struct scenario owns no memory
  * today, so this only clears it; call it anyway. */

@@ -58,7 +58,8 @@ struct sim_stats {
 	uint8_t act_world[MAX_CPUS];
 	bool act_busy[MAX_CPUS];
 	sim_time act_since[MAX_CPUS];
-	sim_time time_world[3], time_idle;
+	sim_time cpu_time[MAX_CPUS][4]; /* per CPU: busy in normal, secure, EL3; idle (powered on) */
+	sim_time time_world[3], time_idle; /* their sums over the CPUs, made by stats_finish */
 	sim_time end;
 	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
 	uint32_t seq[SEQ_MAX][32];
@@ -312,10 +313,11 @@ static inline void activity(struct sim_stats *s, const struct sim_rec *r)
 		return;
 	unsigned c = (unsigned)r->cpu;
 	sim_time d = r->t - s->act_since[c];
+	/* per CPU only: stats_finish sums the time.* totals */
 	if (s->act_busy[c])
-		s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+		s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
 	else if (s->cpu_on[c])
-		s->time_idle += d;
+		s->cpu_time[c][3] += d;
 	s->act_busy[c] = r->label != NULL;
 	s->act_world[c] = (uint8_t)r->world;
 	s->act_since[c] = r->t;
@@ -495,6 +497,13 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 	}
 }
 
+unsigned stats_ncpus(const struct sim_stats *s) { return s->ncpus; }
+
+sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what)
+{
+	return cpu < s->ncpus && what < 4 ? s->cpu_time[cpu][what] : 0;
+}
+
 uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
 uint64_t stats_sent(const struct sim_stats *s) { return s->sent; }
 
@@ -504,10 +513,17 @@ void stats_finish(struct sim_stats *s, sim_time end)
 	for (unsigned c = 0; c < s->ncpus; c++) {
 		sim_time d = end - s->act_since[c];
 		if (s->act_busy[c])
-			s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+			s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
 		else if (s->cpu_on[c])
-			s->time_idle += d;
+			s->cpu_time[c][3] += d;
 		s->act_since[c] = end;
+	}
+	memset(s->time_world, 0, sizeof(s->time_world));
+	s->time_idle = 0;
+	for (unsigned c = 0; c < s->ncpus; c++) {
+		for (unsigned w = 0; w < 3; w++)
+			s->time_world[w] += s->cpu_time[c][w];
+		s->time_idle += s->cpu_time[c][3];
 	}
 	for (size_t i = 0; i < s->open.cap; i++) {
 		struct notif *n = &s->open.slot[i];
@@ -678,9 +694,18 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	if (s->bus_errors) /* sim/bus.h: an access no device took (completed RAZ/WI); see the trace */
 		fprintf(f, "  bus errors %" PRIu64 " (accesses no device took, completed as RAZ/WI: see 'bus error' in the trace)\n\n",
 			s->bus_errors);
-	fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
-	for (int i = 0; i < SIM_SPAN_COUNT; i++)
-		pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	/* an all-zero table would hide why: say it (the run itself is not an error) */
+	if (!s->sent && !s->secure_irqs)
+		fprintf(f, "  no notification: no secure source fired (no secure interrupt was taken); "
+			   "check sources[].arrival against stop\n");
+	else if (!s->sent)
+		fprintf(f, "  no notification: %" PRIu64 " secure interrupts were taken, but OP-TEE sent no notification\n",
+			s->secure_irqs);
+	else {
+		fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
+		for (int i = 0; i < SIM_SPAN_COUNT; i++)
+			pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	}
 	/* what the notification design costs the other users of the secure world */
 	for (unsigned i = 0, first = 1; i < s->nwl; i++) {
 		char label[48];

@@ -19,6 +19,8 @@
  * It also counts SMCs and world switches (all, and those on a
  * notification's path: pe->notif tagged), interrupts, ETHREAD_LIMIT,
  * spurious notification interrupts, and the time each CPU spent per world.
+ * The summary table says why there is no latency when no notification was
+ * sent (no secure source fired, or OP-TEE sent none) instead of printing zeros.
  */
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
@@ -42,8 +44,21 @@ void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
-/* Close the run at @end: every open notification not delivered is lost. */
+/*
+ * Close the run at @end: every open notification not delivered is lost;
+ * the time.* metrics (sums of stats_cpu_time) are complete from here on.
+ */
 void stats_finish(struct sim_stats *s, sim_time end);
+
+/* The CPUs counted (the platform's, at most 64). */
+unsigned stats_ncpus(const struct sim_stats *s);
+/*
+ * The time CPU @cpu spent busy in the normal world (@what 0), the secure
+ * world (1), EL3 (2), or powered on and idle (3), in ps; what time.normal,
+ * time.secure, time.el3 and time.idle sum over the CPUs. 0 for a CPU or
+ * @what out of range. Complete after stats_finish.
+ */
+sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what);
 
 /* Notifications sent but not yet delivered (the drain waits for 0). */
 uint64_t stats_undelivered(const struct sim_stats *s);
