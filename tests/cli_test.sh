@@ -182,6 +182,10 @@ tz compare short.yaml --vary tee.threads=1,2 --seeds 0
 check_rc opt.compare_seeds0.exit2 2
 tz compare short.yaml
 check_rc opt.compare_without_vary.exit2 2
+# compare varies one key: a second --vary is refused, never silently replaces the first
+tz compare short.yaml --vary transport.kind=ppi --vary tee.threads=1,2
+check_rc opt.compare_two_vary.exit2 2
+has opt.compare_two_vary.says "$ERR" '^tzsim: --vary: given twice; compare varies one key'
 tz dtb short.yaml
 check_rc opt.dtb_without_o.exit2 2
 nothing_written opt.nothing_written "$T/o-seed" "$T/o-kernel" "$T/o-trace"
