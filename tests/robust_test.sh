@@ -219,6 +219,49 @@ tz validate longpath.yaml
 check_rc dts.long_path.exit2 2
 has dts.long_path.message "$ERR" 'optee: interrupts must have 3 cells'
 
+# A DTB from outside is walked by tzsim, bounded, before libfdt 1.6.1 sees it (docs/protocol.md
+# §9.3): fdt_check_full looped for ever on a property length that wraps the offset and read
+# NULL on a version-5 root name. Each is refused within 10 s (exit 2), never hangs.
+# dtb_refused NAME FILE REGEX
+dtb_refused() {
+	printf 'platform: {dts: %s}\n' "$2" >"$T/$1.yaml"
+	for cmd in validate run; do
+		(cd "$T" && timeout -k 2 10 "$TZ" $cmd "$1.yaml" $([ $cmd = run ] && echo --trace none)) >"$T/.out" 2>"$T/.err"
+		RC=$? ERR=$(cat "$T/.err")
+		check_rc "dtb.$1.$cmd.exit2" 2
+		has "dtb.$1.$cmd.message" "$ERR" "$3"
+	done
+}
+dtb_refused regress-prop-len-wraps "$ROOT/tests/data/regress/dt/prop-len-wraps.dtb" \
+	'prop-len-wraps.dtb: not a valid DTB \(a property at struct offset 628 is 4294967284 bytes long, past the structure block\)'
+dtb_refused regress-root-name-v5 "$ROOT/tests/data/regress/dt/root-name-v5.dtb" \
+	'root-name-v5.dtb: not a valid DTB \(version 5: tzsim reads versions 16 and 17'
+# inputs of our own, from the platform's own DTB: one field each made hostile
+"$TZ" dtb "$ROOT/scenarios/default.yaml" -o "$T/good.dtb" >/dev/null 2>&1
+python3 - "$T" <<'PY'
+import struct, sys
+d = sys.argv[1]
+b = open(d + "/good.dtb", "rb").read()
+h = list(struct.unpack(">10I", b[:40]))
+def put(name, blob):
+    open("%s/%s.dtb" % (d, name), "wb").write(bytes(blob))
+def prop0():  # the first property: right after the root's BEGIN_NODE and empty name
+    return h[2] + 8
+m = bytearray(b); m[prop0() + 4:prop0() + 8] = struct.pack(">I", 0xfffffffc); put("len-back", m)
+m = bytearray(b); m[prop0() + 4:prop0() + 8] = struct.pack(">I", 0x7ffffff0); put("len-huge", m)
+m = bytearray(b); m[prop0() + 8:prop0() + 12] = struct.pack(">I", h[8] + 7); put("nameoff-out", m)
+m = bytearray(b); m[4:8] = struct.pack(">I", len(b) + 64); put("totalsize-big", m)
+m = bytearray(b); m[h[2] + h[9] - 4:h[2] + h[9]] = struct.pack(">I", 4); put("no-end", m)
+PY
+dtb_refused own-len-back "$T/len-back.dtb" 'len-back.dtb: not a valid DTB \(a property at struct offset 8 is 4294967292 bytes long'
+dtb_refused own-len-huge "$T/len-huge.dtb" 'len-huge.dtb: not a valid DTB \(a property at struct offset 8 is 2147483632 bytes long'
+dtb_refused own-nameoff-out "$T/nameoff-out.dtb" 'nameoff-out.dtb: not a valid DTB \(a property at struct offset 8 names string [0-9]+, outside the strings block'
+dtb_refused own-totalsize-big "$T/totalsize-big.dtb" 'totalsize-big.dtb: not a valid DTB \(totalsize [0-9]+, the file has [0-9]+ bytes'
+dtb_refused own-no-end "$T/no-end.dtb" 'no-end.dtb: not a valid DTB \(the structure block ends without FDT_END'
+# nesting deeper than Linux unflattens (FDT_MAX_DEPTH 64), from a DTS through dtc
+{ printf '/dts-v1/;\n/ {\n'; for i in $(seq 70); do printf 'n%d {\n' $i; done; for i in $(seq 70); do printf '};\n'; done; printf '};\n'; } >"$T/deep.dts"
+dtb_refused own-deep deep.dts 'deep.dts: not a valid DTB \(nodes nested deeper than 64'
+
 # ---- class 5: files that are not what they seem ---------------------------------------------------
 
 scen rzero <<'EOF'
