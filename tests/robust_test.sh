@@ -377,6 +377,36 @@ kill -INT $BG; wait $BG; RC=$?
 sleep 0.2
 alive=$(still_running $kids)
 [ -n "$kids" ] && [ -z "$alive" ] && ok signal.compare.children_gone || bad signal.compare.children_gone "children: '$kids', alive: '$alive'"
+# A second SIGINT (README, exit statuses: "a second signal exits at once"). The first one waits
+# for the job pool's runs to stop; runs that cannot stop (here: stopped with SIGSTOP) keep it
+# waiting, and the second kills them, removes the temporaries, says so and exits 130 at once.
+tz_bg test lsuite -j2 --golden-dir g-none --junit sig2-junit.xml
+for _ in $(seq 100); do [ "$(pgrep -P $BG | wc -l)" -ge 2 ] && break; sleep 0.05; done
+kids=$(pgrep -P $BG | tr '\n' ' ')
+[ -n "$kids" ] && kill -STOP $kids
+kill -INT $BG
+sleep 0.5
+[ -n "$(still_running $BG)" ] && ok signal.twice.first_waits || bad signal.twice.first_waits "tzsim exited after one SIGINT with stopped children" "$(cat "$T/.bgerr")"
+t0=$(date +%s%N)
+kill -INT $BG; wait $BG; RC=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $RC -eq 130 ] && ok signal.twice.exit130 || bad signal.twice.exit130 "exit $RC" "$(cat "$T/.bgerr")"
+[ $ms -lt 2000 ] && ok signal.twice.at_once || bad signal.twice.at_once "${ms} ms after the second SIGINT"
+has signal.twice.message "$(cat "$T/.bgerr")" '^tzsim: second signal: children killed, exiting at once$'
+sleep 0.2
+alive=$(still_running $kids)
+[ -n "$kids" ] && [ -z "$alive" ] && ok signal.twice.children_gone || bad signal.twice.children_gone "children: '$kids', alive: '$alive'"
+[ -n "$alive" ] && kill -KILL $alive 2>/dev/null # never leave stopped processes behind
+[ -z "$(find "$T" -name '*.tmp.*')" ] && [ ! -e "$T/sig2-junit.xml" ] && ok signal.twice.no_temporary ||
+	bad signal.twice.no_temporary "$(find "$T" -name '*.tmp.*' -o -name 'sig2-junit.xml')"
+# two SIGINTs back to back on a run writing outputs: whichever handler ends it, exit 130 and no
+# temporary left next to the outputs
+tz_bg run long.yaml -o out-sig-twice --trace csv,perfetto,vcd
+wait_for "$T/out-sig-twice/*.tmp.*" || bad "signal.twice.run.started" "no temporary file appeared"
+kill -INT $BG; kill -INT $BG; wait $BG; RC=$?
+[ $RC -eq 130 ] && ok signal.twice.run.exit130 || bad signal.twice.run.exit130 "exit $RC" "$(cat "$T/.bgerr")"
+[ -z "$(ls -A "$T/out-sig-twice")" ] && ok signal.twice.run.nothing_left || bad signal.twice.run.nothing_left "$(ls -A "$T/out-sig-twice")"
+has signal.twice.run.message "$(cat "$T/.bgerr")" '^tzsim: (interrupted|second signal: children killed, exiting at once)$'
 # the device-tree toolchain: its children die with tzsim and its work directory goes
 printf '#include "/dev/zero"\n' >"$T/slow.dts"
 printf 'platform: {dts: slow.dts}\n' >"$T/slow.yaml"
