@@ -66,17 +66,34 @@ int cleanup_pending_signal(void) { return handling; }
 
 static void write_str(const char *s) { (void)!write(2, s, strlen(s)); }
 
+/* files first, then the (now empty) directories */
+static void remove_paths(void)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < CLEANUP_MAX_PATHS; i++) {
+			const char *p = paths[i];
+			if (p && path_is_dir[i] == (pass == 1))
+				(void)(pass ? rmdir(p) : unlink(p));
+		}
+}
+
 static void handler(int sig)
 {
 	int e = errno;
 	if (handling) {
-		/* a second signal: no more waiting */
+		/*
+		 * A second signal while the first is handled (the job pool's children may be slow
+		 * to stop, or stopped): no more waiting. Every child is killed, our temporaries go,
+		 * and the status is the first signal's.
+		 */
 		for (int i = 0; i < CLEANUP_MAX_PIDS; i++) {
 			if (jobs[i] > 0)
 				kill(jobs[i], SIGKILL);
 			if (groups[i] > 0)
 				kill(-groups[i], SIGKILL);
 		}
+		remove_paths();
+		write_str("tzsim: second signal: children killed, exiting at once\n");
 		_exit(128 + handling);
 	}
 	handling = sig;
@@ -92,13 +109,7 @@ static void handler(int sig)
 		if (jobs[i] > 0)
 			while (waitpid(jobs[i], NULL, 0) < 0 && errno == EINTR)
 				;
-	/* files first, then the (now empty) directories */
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < CLEANUP_MAX_PATHS; i++) {
-			const char *p = paths[i];
-			if (p && path_is_dir[i] == (pass == 1))
-				(void)(pass ? rmdir(p) : unlink(p));
-		}
+	remove_paths();
 	write_str(sig == SIGINT ? "tzsim: interrupted\n" : sig == SIGTERM ? "tzsim: terminated\n" : "tzsim: hangup\n");
 	errno = e;
 	_exit(128 + sig);

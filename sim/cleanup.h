@@ -11,13 +11,15 @@
  * files and directories, kills the registered process groups, asks the job
  * pool's children to stop (they clean up after themselves the same way)
  * and waits for them, then exits 128 + the signal (130, 143, 129). A
- * second signal while that runs kills every child and exits at once.
+ * second signal while that runs (a child slow to stop, or stopped) kills
+ * every child with SIGKILL without waiting, removes the temporaries, says
+ * so in one line and exits at once with the first signal's status.
  *
  * This is process state, so it is global: the one exception to "no global
  * mutable state" besides SystemC, because a signal is delivered to the
  * process. Everything the handler touches is async-signal-safe (unlink,
  * rmdir, kill, waitpid, _exit) and the tables are fixed arrays. Nothing
- * here prints except the handler's one line on stderr.
+ * here prints except the handler's one line on stderr (per signal).
  */
 #ifndef SIM_CLEANUP_H
 #define SIM_CLEANUP_H

@@ -267,8 +267,13 @@ int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t e
 		free(buf);
 		return 0; /* a DTS: cpp and dtc */
 	}
-	if ((rc = fdt_check_header(buf)) != 0 || fdt_totalsize(buf) > n) {
-		snprintf(err, errlen, "%s: not a valid DTB (%s)", path, rc ? fdt_strerror(rc) : "truncated");
+	if (n < 40 || (rc = fdt_check_header(buf)) != 0 || fdt_totalsize(buf) > n) {
+		if (n < 40 || rc)
+			snprintf(err, errlen, "%s: not a valid DTB (%s)", path,
+				 n < 40 ? "shorter than its header" : fdt_strerror(rc));
+		else
+			snprintf(err, errlen, "%s: not a valid DTB (totalsize %u, the file has %zu bytes)", path,
+				 fdt_totalsize(buf), n);
 		free(buf);
 		return -1;
 	}
@@ -611,13 +616,149 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	return 0;
 }
 
+static uint32_t be32_at(const unsigned char *b, uint64_t off)
+{
+	return (uint32_t)b[off] << 24 | (uint32_t)b[off + 1] << 16 | (uint32_t)b[off + 2] << 8 | b[off + 3];
+}
+
+/*
+ * Walk a blob from outside before any libfdt function beyond fdt_check_header sees it. Debian 12's
+ * libfdt 1.6.1 is not safe on hostile blobs: fdt_next_tag adds a property's 32-bit length to
+ * the offset unchecked, so a length of 0xfffffff4 brings the offset back to the same tag and
+ * fdt_check_full loops for ever (fixed upstream in dtc v1.7.0, 73590342 "libfdt: prevent
+ * integer overflow in fdt_next_tag"), and fdt_check_full dereferences the NULL that
+ * fdt_get_name returns for a bad root node name (v1.7.0, fda71da2 "libfdt: Handle failed
+ * get_name() on BEGIN_NODE"; a version below 16 gets there). Every step here advances by at
+ * least one tag, in 64-bit arithmetic bounded by the block, so the walk ends in at most
+ * len / 4 steps. Returns 0, or -1 with what is wrong and the struct-block offset in @err.
+ */
+static int dt_walk_blob(const void *fdt, size_t len, char *err, size_t errlen)
+{
+	const unsigned char *b = fdt;
+	uint64_t total, soff, ssize, stroff, strsize, rsv, p, steps = 0;
+	uint32_t version, tag = 0;
+	unsigned depth = 0;
+	bool root_done = false;
+	int rc;
+	if (len < 40) { /* the version-17 header */
+		snprintf(err, errlen, "not a valid DTB (too short: %zu bytes, the header alone is 40)", len);
+		return -1;
+	}
+	if ((rc = fdt_check_header(fdt)) != 0) {
+		snprintf(err, errlen, "not a valid DTB (%s)", fdt_strerror(rc));
+		return -1;
+	}
+	version = be32_at(b, 20);
+	if (version < 16) {
+		snprintf(err, errlen, "not a valid DTB (version %u: tzsim reads versions 16 and 17, as dtc writes)",
+			 version);
+		return -1;
+	}
+	total = be32_at(b, 4);
+	soff = be32_at(b, 8);
+	stroff = be32_at(b, 12);
+	rsv = be32_at(b, 16);
+	strsize = be32_at(b, 32);
+	ssize = version >= 17 ? be32_at(b, 36) : (soff <= total ? total - soff : 0);
+	if (len > DT_MAX_BLOB || total > len) {
+		snprintf(err, errlen, "not a valid DTB (totalsize %llu, the blob has %zu bytes, at most %u)",
+			 (unsigned long long)total, len, DT_MAX_BLOB);
+		return -1;
+	}
+	if (soff % 4 || rsv % 8 || soff + ssize > total || stroff + strsize > total || rsv + 16 > total) {
+		snprintf(err, errlen, "not a valid DTB (a block is misaligned or outside totalsize %llu)",
+			 (unsigned long long)total);
+		return -1;
+	}
+	/* the memory reservation map: 16-byte entries up to one of size 0, inside the blob */
+	for (p = rsv;; p += 16) {
+		if (p + 16 > total) {
+			snprintf(err, errlen, "not a valid DTB (the memory reservation map has no end)");
+			return -1;
+		}
+		if (!be32_at(b, p + 8) && !be32_at(b, p + 12))
+			break;
+	}
+	for (p = 0; p + 4 <= ssize; steps++) {
+		const unsigned char *s = b + soff;
+		tag = be32_at(s, p);
+		if (root_done && tag != FDT_NOP && tag != FDT_END)
+			goto bad_struct; /* a second root node */
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const unsigned char *nul = memchr(s + p + 4, 0, ssize - (p + 4));
+			if (!nul)
+				goto bad_struct;
+			if (++depth > DT_MAX_DEPTH) {
+				snprintf(err, errlen, "not a valid DTB (nodes nested deeper than %d at struct offset %llu)",
+					 DT_MAX_DEPTH, (unsigned long long)p);
+				return -1;
+			}
+			if (depth == 1 && nul != s + p + 4)
+				goto bad_struct; /* the root node's name is empty */
+			p = ((uint64_t)(nul - s) + 1 + 3) & ~3ull;
+			break;
+		}
+		case FDT_END_NODE:
+			if (depth == 0)
+				goto bad_struct;
+			if (--depth == 0)
+				root_done = true;
+			p += 4;
+			break;
+		case FDT_PROP: {
+			uint64_t plen, nameoff;
+			if (depth == 0 || p + 12 > ssize)
+				goto bad_struct;
+			plen = be32_at(s, p + 4);
+			nameoff = be32_at(s, p + 8);
+			if (plen > ssize - (p + 12)) {
+				snprintf(err, errlen,
+					 "not a valid DTB (a property at struct offset %llu is %llu bytes long, past the "
+					 "structure block)",
+					 (unsigned long long)p, (unsigned long long)plen);
+				return -1;
+			}
+			if (nameoff >= strsize || !memchr(b + stroff + nameoff, 0, strsize - nameoff)) {
+				snprintf(err, errlen,
+					 "not a valid DTB (a property at struct offset %llu names string %llu, outside the "
+					 "strings block)",
+					 (unsigned long long)p, (unsigned long long)nameoff);
+				return -1;
+			}
+			p = (p + 12 + plen + 3) & ~3ull;
+			break;
+		}
+		case FDT_NOP:
+			p += 4;
+			break;
+		case FDT_END:
+			if (depth != 0 || !root_done)
+				goto bad_struct;
+			return 0;
+		default:
+			goto bad_struct;
+		}
+	}
+	snprintf(err, errlen, "not a valid DTB (the structure block ends without FDT_END after %llu tags)",
+		 (unsigned long long)steps);
+	return -1;
+bad_struct:
+	snprintf(err, errlen, "not a valid DTB (bad structure at struct offset %llu, tag 0x%x)",
+		 (unsigned long long)p, tag);
+	return -1;
+}
+
 int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *err, size_t errlen)
 {
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
 	out->notif_intid = -1;
-	if (len < FDT_V1_SIZE || len > INT_MAX || (rc = fdt_check_full(fdt, len)) != 0) {
-		snprintf(err, errlen, "not a valid DTB (%s)", len < FDT_V1_SIZE ? "too short" : fdt_strerror(rc));
+	if (dt_walk_blob(fdt, len, err, errlen) != 0) /* also bounds len by DT_MAX_BLOB */
+		return -1;
+	/* libfdt's own check on a blob the walk has bounded */
+	if ((rc = fdt_check_full(fdt, len)) != 0) {
+		snprintf(err, errlen, "not a valid DTB (%s)", fdt_strerror(rc));
 		return -1;
 	}
 	return dt_parse(fdt, out, err, errlen);

@@ -102,9 +102,17 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 #define DT_MAX_BLOB (1u << 20)
 int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen);
 
-/* Read a DTB. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
+/* Read a DTB that tzsim built or checked. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
 int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);
-/* dt_parse of a blob of @len bytes from outside: checked whole (fdt_check_full) first. */
+/*
+ * dt_parse of a blob of @len bytes from outside. Before libfdt walks it, tzsim walks it itself
+ * with checked arithmetic (libfdt 1.6.1, Debian 12's, loops for ever in fdt_check_full on a
+ * property length that wraps the offset, and dereferences NULL on a version-1..15 root name):
+ * at most DT_MAX_BLOB bytes, version 16 or 17, every block and property inside the blob,
+ * nodes nested at most DT_MAX_DEPTH deep (Linux's unflatten_dt_nodes skips deeper ones:
+ * FDT_MAX_DEPTH in drivers/of/fdt.c); then fdt_check_full.
+ */
+#define DT_MAX_DEPTH 64
 int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *err, size_t errlen);
 
 #ifdef __cplusplus

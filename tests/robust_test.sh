@@ -219,6 +219,49 @@ tz validate longpath.yaml
 check_rc dts.long_path.exit2 2
 has dts.long_path.message "$ERR" 'optee: interrupts must have 3 cells'
 
+# A DTB from outside is walked by tzsim, bounded, before libfdt 1.6.1 sees it (docs/protocol.md
+# §9.3): fdt_check_full looped for ever on a property length that wraps the offset and read
+# NULL on a version-5 root name. Each is refused within 10 s (exit 2), never hangs.
+# dtb_refused NAME FILE REGEX
+dtb_refused() {
+	printf 'platform: {dts: %s}\n' "$2" >"$T/$1.yaml"
+	for cmd in validate run; do
+		(cd "$T" && timeout -k 2 10 "$TZ" $cmd "$1.yaml" $([ $cmd = run ] && echo --trace none)) >"$T/.out" 2>"$T/.err"
+		RC=$? ERR=$(cat "$T/.err")
+		check_rc "dtb.$1.$cmd.exit2" 2
+		has "dtb.$1.$cmd.message" "$ERR" "$3"
+	done
+}
+dtb_refused regress-prop-len-wraps "$ROOT/tests/data/regress/dt/prop-len-wraps.dtb" \
+	'prop-len-wraps.dtb: not a valid DTB \(a property at struct offset 628 is 4294967284 bytes long, past the structure block\)'
+dtb_refused regress-root-name-v5 "$ROOT/tests/data/regress/dt/root-name-v5.dtb" \
+	'root-name-v5.dtb: not a valid DTB \(version 5: tzsim reads versions 16 and 17'
+# inputs of our own, from the platform's own DTB: one field each made hostile
+"$TZ" dtb "$ROOT/scenarios/default.yaml" -o "$T/good.dtb" >/dev/null 2>&1
+python3 - "$T" <<'PY'
+import struct, sys
+d = sys.argv[1]
+b = open(d + "/good.dtb", "rb").read()
+h = list(struct.unpack(">10I", b[:40]))
+def put(name, blob):
+    open("%s/%s.dtb" % (d, name), "wb").write(bytes(blob))
+def prop0():  # the first property: right after the root's BEGIN_NODE and empty name
+    return h[2] + 8
+m = bytearray(b); m[prop0() + 4:prop0() + 8] = struct.pack(">I", 0xfffffffc); put("len-back", m)
+m = bytearray(b); m[prop0() + 4:prop0() + 8] = struct.pack(">I", 0x7ffffff0); put("len-huge", m)
+m = bytearray(b); m[prop0() + 8:prop0() + 12] = struct.pack(">I", h[8] + 7); put("nameoff-out", m)
+m = bytearray(b); m[4:8] = struct.pack(">I", len(b) + 64); put("totalsize-big", m)
+m = bytearray(b); m[h[2] + h[9] - 4:h[2] + h[9]] = struct.pack(">I", 4); put("no-end", m)
+PY
+dtb_refused own-len-back "$T/len-back.dtb" 'len-back.dtb: not a valid DTB \(a property at struct offset 8 is 4294967292 bytes long'
+dtb_refused own-len-huge "$T/len-huge.dtb" 'len-huge.dtb: not a valid DTB \(a property at struct offset 8 is 2147483632 bytes long'
+dtb_refused own-nameoff-out "$T/nameoff-out.dtb" 'nameoff-out.dtb: not a valid DTB \(a property at struct offset 8 names string [0-9]+, outside the strings block'
+dtb_refused own-totalsize-big "$T/totalsize-big.dtb" 'totalsize-big.dtb: not a valid DTB \(totalsize [0-9]+, the file has [0-9]+ bytes'
+dtb_refused own-no-end "$T/no-end.dtb" 'no-end.dtb: not a valid DTB \(the structure block ends without FDT_END'
+# nesting deeper than Linux unflattens (FDT_MAX_DEPTH 64), from a DTS through dtc
+{ printf '/dts-v1/;\n/ {\n'; for i in $(seq 70); do printf 'n%d {\n' $i; done; for i in $(seq 70); do printf '};\n'; done; printf '};\n'; } >"$T/deep.dts"
+dtb_refused own-deep deep.dts 'deep.dts: not a valid DTB \(nodes nested deeper than 64'
+
 # ---- class 5: files that are not what they seem ---------------------------------------------------
 
 scen rzero <<'EOF'
@@ -334,6 +377,36 @@ kill -INT $BG; wait $BG; RC=$?
 sleep 0.2
 alive=$(still_running $kids)
 [ -n "$kids" ] && [ -z "$alive" ] && ok signal.compare.children_gone || bad signal.compare.children_gone "children: '$kids', alive: '$alive'"
+# A second SIGINT (README, exit statuses: "a second signal exits at once"). The first one waits
+# for the job pool's runs to stop; runs that cannot stop (here: stopped with SIGSTOP) keep it
+# waiting, and the second kills them, removes the temporaries, says so and exits 130 at once.
+tz_bg test lsuite -j2 --golden-dir g-none --junit sig2-junit.xml
+for _ in $(seq 100); do [ "$(pgrep -P $BG | wc -l)" -ge 2 ] && break; sleep 0.05; done
+kids=$(pgrep -P $BG | tr '\n' ' ')
+[ -n "$kids" ] && kill -STOP $kids
+kill -INT $BG
+sleep 0.5
+[ -n "$(still_running $BG)" ] && ok signal.twice.first_waits || bad signal.twice.first_waits "tzsim exited after one SIGINT with stopped children" "$(cat "$T/.bgerr")"
+t0=$(date +%s%N)
+kill -INT $BG; wait $BG; RC=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $RC -eq 130 ] && ok signal.twice.exit130 || bad signal.twice.exit130 "exit $RC" "$(cat "$T/.bgerr")"
+[ $ms -lt 2000 ] && ok signal.twice.at_once || bad signal.twice.at_once "${ms} ms after the second SIGINT"
+has signal.twice.message "$(cat "$T/.bgerr")" '^tzsim: second signal: children killed, exiting at once$'
+sleep 0.2
+alive=$(still_running $kids)
+[ -n "$kids" ] && [ -z "$alive" ] && ok signal.twice.children_gone || bad signal.twice.children_gone "children: '$kids', alive: '$alive'"
+[ -n "$alive" ] && kill -KILL $alive 2>/dev/null # never leave stopped processes behind
+[ -z "$(find "$T" -name '*.tmp.*')" ] && [ ! -e "$T/sig2-junit.xml" ] && ok signal.twice.no_temporary ||
+	bad signal.twice.no_temporary "$(find "$T" -name '*.tmp.*' -o -name 'sig2-junit.xml')"
+# two SIGINTs back to back on a run writing outputs: whichever handler ends it, exit 130 and no
+# temporary left next to the outputs
+tz_bg run long.yaml -o out-sig-twice --trace csv,perfetto,vcd
+wait_for "$T/out-sig-twice/*.tmp.*" || bad "signal.twice.run.started" "no temporary file appeared"
+kill -INT $BG; kill -INT $BG; wait $BG; RC=$?
+[ $RC -eq 130 ] && ok signal.twice.run.exit130 || bad signal.twice.run.exit130 "exit $RC" "$(cat "$T/.bgerr")"
+[ -z "$(ls -A "$T/out-sig-twice")" ] && ok signal.twice.run.nothing_left || bad signal.twice.run.nothing_left "$(ls -A "$T/out-sig-twice")"
+has signal.twice.run.message "$(cat "$T/.bgerr")" '^tzsim: (interrupted|second signal: children killed, exiting at once)$'
 # the device-tree toolchain: its children die with tzsim and its work directory goes
 printf '#include "/dev/zero"\n' >"$T/slow.dts"
 printf 'platform: {dts: slow.dts}\n' >"$T/slow.yaml"
@@ -348,6 +421,70 @@ alive=$(still_running $kids)
 [ -z "$alive" ] && ok signal.dt.children_gone || bad signal.dt.children_gone "alive: $alive"
 after=$(ls -d "${TMPDIR:-/tmp}"/tzsim-dt-* 2>/dev/null | sort)
 [ "$before" = "$after" ] && ok signal.dt.workdir_gone || bad signal.dt.workdir_gone "before: $before" "after: $after"
+
+# ---- class 8: a per-CPU loss to explain (docs/protocol.md §6.2) -------------------------------
+# On every CPU that comes back, CPU 0 included, TF-A's gicv3_rdistif_init makes SGIs 8-15 Secure
+# again and OP-TEE's gicv3_sync_redist_config clears the pending state of the donated SGI (sgi,
+# FF-A's SRI); a PPI keeps its pending state. metric FILE NAME: a metric of a --json run
+metric() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"][sys.argv[2]])' "$1" "$2"; }
+for tr in sgi ffa ppi; do
+	n=hotplug.each_cpu.$tr
+	tz run "$ROOT/scenarios/hotplug-each-cpu.yaml" --vary transport.kind=$tr -o "each-$tr" --trace csv --quiet
+	[ $RC -le 1 ] || bad "$n.run" "exit $RC" "$ERR"
+	res=$(python3 - "$T/each-$tr" $tr <<'PY'
+import csv, sys
+d, tr = sys.argv[1], sys.argv[2]
+intid = 31 if tr == "ppi" else 8
+on = {}          # the last power-on of each CPU: its return from cpu_off
+clears = {c: 0 for c in range(4)}
+with open(d + "/trace.csv") as f:
+    for r in csv.DictReader(f):
+        t, c = int(r["time_ps"]), int(r["cpu"])
+        if r["kind"] == "power" and r["label"] == "on":
+            on[c] = t
+        if r["kind"] == "gic_clear" and int(r["a"], 16) == intid and c in clears:
+            clears[c] += 1
+back = {c: False for c in range(4)}   # a notification taken on CPU c after it came back
+with open(d + "/notifications.csv") as f:
+    for r in csv.DictReader(f):
+        if r["receiving_cpu"] not in ("", "-1") and r["ns_taken_ps"]:
+            c = int(r["receiving_cpu"])
+            if c in on and int(r["ns_taken_ps"]) > on[c]:
+                back[c] = True
+print(" ".join("%d:%d" % (c, clears[c]) for c in range(4)) + "|" + " ".join(str(int(back[c])) for c in range(4)))
+PY
+)
+	want_clear=$([ $tr = ppi ] && echo "0:0 1:0 2:0 3:0" || echo "0:1 1:1 2:1 3:1")
+	[ "${res%|*}" = "$want_clear" ] && ok "$n.cleared_at_cpu_on" ||
+		bad "$n.cleared_at_cpu_on" "gic_clear of the notification INTID per CPU: '${res%|*}', want '$want_clear'"
+	[ "${res#*|}" = "1 1 1 1" ] && ok "$n.taken_again_on_every_cpu" ||
+		bad "$n.taken_again_on_every_cpu" "per CPU 0..3, a notification taken there after it came back: '${res#*|}'"
+	tz run "$ROOT/scenarios/hotplug-each-cpu.yaml" --vary transport.kind=$tr --json --trace none
+	echo "$OUT" >"$T/each-$tr.json"
+	[ "$(metric "$T/each-$tr.json" lost)" = 0 ] && ok "$n.value_not_lost" || bad "$n.value_not_lost" "lost $(metric "$T/each-$tr.json" lost)"
+done
+# A pl011 is the only source, on CPU 0 or on CPU 1 (the same on both): the SGI or SRI raised in
+# the teardown window is cleared at CPU_ON and nothing else fetches its value, so it is lost and
+# the UART stays silent (its RX interrupt is masked until the bottom half: docs/protocol.md §3.6);
+# the PPI is only late.
+for k in 0 1; do
+	cat >"$T/pl011-$k.yaml" <<EOF
+stop: {after: 40ms}
+platform: {cpus: 4}
+sources:
+  - {name: uart-rx, kind: uart, intid: 40, trigger: level, cpu: $k, arrival: {periodic: 700us}}
+timeline:
+  - {at: 10ms, cpu_off: $k}
+  - {at: 20ms, cpu_on: $k}
+EOF
+	for tr in sgi ffa ppi; do
+		tz run "pl011-$k.yaml" --vary transport.kind=$tr --json --trace none
+		echo "$OUT" >"$T/pl011-$k-$tr.json"
+		got="lost $(metric "$T/pl011-$k-$tr.json" lost) late $(metric "$T/pl011-$k-$tr.json" late)"
+		want=$([ $tr = ppi ] && echo "lost 0 late 1" || echo "lost 1 late 0")
+		[ "$got" = "$want" ] && ok "hotplug.pl011_cpu$k.$tr" || bad "hotplug.pl011_cpu$k.$tr" "$got, want $want" "$ERR"
+	done
+done
 
 # ---- tests/data/regress: every input that ever crashed or hung ---------------------------------
 

@@ -135,6 +135,27 @@ done
 rm -rf "$TMPDIR"
 tmp_after=$(compgen -G '/tmp/tzsim-*' | sort)
 new_tmp=$(comm -13 <(echo "$tmp_before") <(echo "$tmp_after") | grep -v '^$')
+# The machine may be shared: another tests/run.sh's private TMPDIR (tzsim-run-*: ours is gone),
+# an entry a process outside this run has as its cwd or an open file, or one that goes away
+# within 10 s (ours cannot: none of our processes is left) belongs to someone else.
+ours_only() {
+	local e d pid used
+	for e in $new_tmp; do
+		case $e in /tmp/tzsim-run-*) continue ;; esac
+		used=""
+		for d in /proc/[0-9]*; do
+			pid=${d#/proc/}
+			ls -l "$d/cwd" "$d/fd" 2>/dev/null | grep -q -- "$e" || continue
+			tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qx "TZSIM_TEST_MARK=$TZSIM_TEST_MARK" || { used=1; break; }
+		done
+		[ -n "$used" ] || [ ! -e "$e" ] || echo "$e"
+	done
+}
+for _ in $(seq 20); do
+	new_tmp=$(ours_only)
+	[ -z "$new_tmp" ] && break
+	sleep 0.5
+done
 f=0
 [ -z "$left_files" ] || { echo "FAIL temporary files left in TMPDIR:"; echo "$left_files"; f=$((f + 1)); }
 [ -z "$leaked" ] || { echo "FAIL processes left running:$leaked"; f=$((f + 1)); }

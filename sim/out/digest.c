@@ -90,11 +90,13 @@ static inline uint64_t label_word(struct digest *d, const char *s)
 	return likely(e->p == s) ? e->h : label_miss(e, s);
 }
 
+#if !REC_IN_PLACE
 static inline void put_le(unsigned char *q, uint64_t v, int bytes)
 {
 	for (int i = 0; i < bytes; i++)
 		q[i] = (unsigned char)(v >> (8 * i));
 }
+#endif
 
 /* The canonical record of @r with label word @lw into @q[0..64). */
 static inline void pack(unsigned char *q, const struct sim_rec *r, uint64_t lw)
