@@ -178,7 +178,7 @@ struct isa_exc {
 /*
  * The host's callbacks (any may be NULL).
  *  model_call: hvc #@imm from the guest (isa_abi.h), except the engine's
- *      own (RETURN, UNEXPECTED, PANIC). Reads its arguments with isa_reg(),
+ *      own (RETURN, UNEXPECTED, PANIC). Reads its arguments with isa_get_reg(),
  *      writes results with isa_set_reg(). NULL, or an unknown call: the run
  *      stops with ISA_E_MODEL_CALL.
  *  exception: before the engine enters a vector for @x. Returning
@@ -242,7 +242,7 @@ enum isa_reg {
 	ISA_SCTLR_EL1, ISA_TPIDR_EL1, ISA_TPIDR_EL0, ISA_CONTEXTIDR_EL1, ISA_TTBR0_EL1, ISA_MAIR_EL1,
 	ISA_REG_COUNT
 };
-uint64_t isa_reg(struct isa_engine *e, enum isa_reg r);
+uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r);
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v);
 
 /* The current exception level and security state (EL3 counts as Secure). */
@@ -268,7 +268,7 @@ enum isa_stop {
 	ISA_STOP_REQUEST,        /* isa_request_stop(), or host.exception claimed an exception */
 	ISA_STOP_ERROR,
 };
-struct isa_run {
+struct isa_result {
 	enum isa_stop why;
 	unsigned imm;            /* ISA_STOP_MODEL_CALL: the call */
 	uint64_t cycles;         /* executed, with exception entries and device accesses */
@@ -276,7 +276,7 @@ struct isa_run {
 	int err;                 /* ISA_STOP_ERROR: the ISA_E_* */
 	uint64_t err_pc;         /* ... and where */
 };
-int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_run *r);
+int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r);
 
 /* End the current run at the next block boundary (from a callback); before a run: its first block. */
 void isa_request_stop(struct isa_engine *e);
@@ -297,7 +297,7 @@ uint64_t isa_run_cycles(const struct isa_engine *e);
  * pending: continue it with isa_run().
  */
 int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned nargs, uint64_t sp,
-	     uint64_t budget_cycles, uint64_t res[4], struct isa_run *r);
+	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r);
 
 /* The PE's IRQ and FIQ inputs (the GIC's wires): taken at the next block boundary when unmasked. */
 void isa_set_irq(struct isa_engine *e, bool level);
@@ -315,7 +315,7 @@ struct isa_stats {
 	uint64_t runs;
 	uint64_t decoded_blocks;       /* distinct blocks decoded */
 };
-void isa_stats(struct isa_engine *e, struct isa_stats *s);
+void isa_get_stats(struct isa_engine *e, struct isa_stats *s);
 void isa_stats_reset(struct isa_engine *e);
 
 /*

@@ -173,7 +173,7 @@ static const int vbar_reg[4] = { UC_ARM64_REG_VBAR_EL0, UC_ARM64_REG_VBAR_EL1, U
 /* The live stack pointer sits in X31 for the current (EL, SPSel); SP_ELn reads the banked copy. */
 static int live_sp_el(uint32_t ps) { return (ps & PSTATE_SP) ? (int)((ps >> 2) & 3) : 0; }
 
-uint64_t isa_reg(struct isa_engine *e, enum isa_reg r)
+uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
 	if ((unsigned)r <= 30)
 		return rd(e, UC_ARM64_REG_X0 + (int)r);
@@ -997,7 +997,7 @@ static void finish_call(struct isa_engine *e)
 	e->call_returned = true;
 }
 
-int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_run *r)
+int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (e->running)
@@ -1049,7 +1049,7 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_run *r)
 uint64_t isa_run_cycles(const struct isa_engine *e) { return (e->frac16 + e->run16) / 16; }
 
 int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned nargs, uint64_t sp,
-	     uint64_t budget_cycles, uint64_t res[4], struct isa_run *r)
+	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r)
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
@@ -1085,7 +1085,7 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 	update_slow(e);
 }
 
-void isa_stats(struct isa_engine *e, struct isa_stats *s)
+void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
 	*s = e->st;
 	for (uint32_t k = 0; k <= e->bc.mask; k++) {

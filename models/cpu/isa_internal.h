@@ -10,6 +10,10 @@
 
 #include "models/cpu/isa.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- decode (isa_decode.c) ------------------------------------------------------------ */
 
 /* The class of one A64 instruction (Arm ARM DDI 0487, the A64 encoding index). */
@@ -69,4 +73,7 @@ struct isa_mem {
 /* Fills of writable TLB entries the interposer has seen so far (process-wide). */
 uint64_t isa_ucfix_fills(void);
 
+#ifdef __cplusplus
+}
+#endif
 #endif
