@@ -138,7 +138,11 @@ $(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
 
 $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
+
+$(BUILD)/tests/bench_isa: tests/bench_isa.c $(BUILD)/tests/isa_plat.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/isa_plat.o $(LIB) $(LDLIBS) -lstdc++
 
 run: deps
 	@$(MAKE) --no-print-directory all

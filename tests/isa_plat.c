@@ -214,11 +214,15 @@ int isa_plat_init(struct isa_plat *p, const struct isa_plat_cfg *c)
 	memset(&dc, 0, sizeof(dc));
 	snprintf(dc.name, sizeof(dc.name), "uart");
 	dc.kind = DEV_SRC_UART;
-	dc.arrival = DEV_SRC_REPLAY;
-	static sim_time replay_at[1];
-	replay_at[0] = c->src_at;
-	dc.replay = replay_at;
-	dc.n_replay = c->src_at ? 1 : 0;
+	p->replay_at = c->src_at;
+	if (c->src_period) {
+		dc.arrival = DEV_SRC_PERIODIC;
+		dc.period = c->src_period;
+	} else {
+		dc.arrival = DEV_SRC_REPLAY;
+		dc.replay = &p->replay_at;
+		dc.n_replay = c->src_at ? 1 : 0;
+	}
 	p->src = dev_src_new(&p->s, &dc, 0);
 	if (!p->src || dev_src_map(p->src, p->bus, ISA_PLAT_SRC_BASE))
 		return fail(p, "secure source");
@@ -279,7 +283,7 @@ int isa_plat_init(struct isa_plat *p, const struct isa_plat_cfg *c)
 	lc->notif_level = 0;
 	lc->num_spis = 224;
 	lc->flags = LINUX_CFG_GIC_DIST_INIT;
-	if (c->src_at)
+	if (c->src_at || c->src_period)
 		dev_src_start(p->src);
 	return 0;
 }

@@ -46,6 +46,7 @@ struct isa_plat_cfg {
 	unsigned src_intid;     /* the secure UART's SPI */
 	unsigned src_pe;        /* where its SPI is routed */
 	sim_time src_at;        /* when the UART receives its one character (0: never) */
+	sim_time src_period;    /* or: a character every period from src_at (0: only one) */
 	bool eoimode;
 	unsigned nthreads;
 };
@@ -86,6 +87,7 @@ struct isa_plat {
 	struct gic *g;
 	struct sim_bus *bus;
 	struct dev_src *src;
+	sim_time replay_at;
 	struct isa_mem *mem;
 	struct isa_image img[ISA_IMG_COUNT];
 	struct pe_ports ports;

@@ -303,11 +303,13 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 void isa_set_irq(struct isa_engine *e, bool level);
 void isa_set_fiq(struct isa_engine *e, bool level);
 
-/* Statistics since the engine was made or last reset. */
+/* Statistics since the engine was made or last reset (current: callable from a callback mid-run). */
 struct isa_stats {
 	uint64_t insns;                /* executed instructions (each block counted when it starts) */
 	uint64_t blocks;
-	uint64_t cycles;
+	uint64_t cycles;               /* with the current run's so far */
+	uint64_t insns_world[3];       /* by SIM_WORLD_NS, SIM_WORLD_S, SIM_WORLD_EL3 */
+	uint64_t cycles_world[3];
 	uint64_t cls[ISA_C_COUNT];     /* instructions (and events) by class */
 	uint64_t smc, irq, fiq;        /* exceptions taken */
 	uint64_t model_calls;

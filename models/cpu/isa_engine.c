@@ -64,6 +64,7 @@ struct isa_engine {
 	bool secure;
 	uint32_t pstate;           /* PSTATE at the last re-read */
 	uint64_t scr;              /* SCR_EL3 at the last re-read below EL3 */
+	bool scr_stale;            /* EL3 ran since: SCR_EL3 may have changed (only EL3 writes it) */
 
 	/* why the block hook must look before counting (e->slow = any of them) */
 	bool slow;
@@ -101,6 +102,7 @@ struct isa_engine {
 	struct isa_blk *l1[L1_SIZE];
 
 	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
+	uint64_t world16[3];       /* cycles * 16 by world */
 	bool storefix;
 };
 
@@ -293,6 +295,8 @@ void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 	default:
 		break; /* PSTATE: only through an exception entry or isa_reset */
 	}
+	if (r == ISA_SCR_EL3)
+		e->scr_stale = true;
 	e->idle_verdict = false;
 	e->slow = true;
 }
@@ -368,8 +372,13 @@ static void refresh_state(struct isa_engine *e)
 	unsigned el = (ps >> 2) & 3;
 	bool secure = true;
 	if (el < 3) {
-		e->scr = scr_read(e);
+		if (e->scr_stale) {
+			e->scr = scr_read(e); /* a CP_REG read: a hash lookup in Unicorn, so only when stale */
+			e->scr_stale = false;
+		}
 		secure = !(e->scr & ISA_SCR_NS);
+	} else {
+		e->scr_stale = true;
 	}
 	if (ps != e->pstate)
 		e->idle_verdict = false;
@@ -405,6 +414,8 @@ static void take_exception(struct isa_engine *e, unsigned tel, uint64_t off, uin
 		wr(e, esr_reg[tel], esr);
 	e->st.cls[ISA_C_EXC_ENTRY]++;
 	e->run16 += e->tm->penalty16[ISA_C_EXC_ENTRY];
+	e->world16[tel == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS] +=
+		e->tm->penalty16[ISA_C_EXC_ENTRY];
 	if (tel == cel) {
 		spsr_write(e, tel, ps);
 		set_pstate(e, nps);
@@ -423,6 +434,8 @@ static void take_exception(struct isa_engine *e, unsigned tel, uint64_t off, uin
 	}
 	e->pstate = nps;
 	e->idle_verdict = false;
+	if (tel == 3)
+		e->scr_stale = true;
 	publish(e, tel, tel == 3 ? true : e->secure);
 	update_slow(e);
 }
@@ -512,6 +525,12 @@ static bool slow_path(struct isa_engine *e, uint64_t addr)
 
 /* ---- hooks --------------------------------------------------------------------------------- */
 
+/* The world the PE runs in, as the trace names it. */
+static unsigned world_of(const struct isa_engine *e)
+{
+	return e->el == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS;
+}
+
 static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_t size)
 {
 	uint32_t code[512];
@@ -545,7 +564,8 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 	if (e->slow && slow_path(e, addr))
 		return;
-	struct isa_blk **slot = &e->l1[(addr >> 2) & (L1_SIZE - 1)], *b = *slot;
+	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
+	struct isa_blk **slot = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)], *b = *slot;
 	if (!b || b->addr != addr || b->size != size) {
 		b = decode_block(e, addr, size);
 		if (!b) {
@@ -559,8 +579,12 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(e->uc);
 		return;
 	}
+	unsigned w = world_of(e);
 	b->execs++;
 	e->st.blocks++;
+	e->st.insns += b->ninsn;
+	e->st.insns_world[w] += b->ninsn;
+	e->world16[w] += b->cost16;
 	e->run16 += b->cost16;
 	e->run_insns += b->ninsn;
 	if (b->flags & ISA_BLK_STATE) {
@@ -691,6 +715,7 @@ static void icc_done(struct isa_engine *e, sim_time before)
 	e->st.icc_accesses++;
 	e->st.cls[ISA_C_ICC]++;
 	e->run16 += e->tm->penalty16[ISA_C_ICC];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_ICC];
 	skip_insn(e); /* Unicorn does not implement ICC_*: a skipped access leaves PC on it */
 	check_deadline(e, before);
 }
@@ -723,12 +748,31 @@ static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
 	return 1;
 }
 
+/*
+ * MSR to SCTLR_EL1, TCR_EL1, TTBR0/1_EL1 or CONTEXTIDR_EL1: QEMU flushes its
+ * soft TLB and the translation-block jump cache on such writes (target/arm
+ * helper.c: sctlr_write, vmsa_tcr_el12_write, ...), even when the value does
+ * not change, which the world switch does for every one of them: most of
+ * the host time of an SMC round trip. Writing the value a register already
+ * holds has no architectural effect, so the engine skips those writes.
+ */
+static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+{
+	if (c->op0 != 3 || c->op1 != 0)
+		return false;
+	if (!((c->crn == 1 && c->crm == 0 && c->op2 == 0) ||   /* SCTLR_EL1 */
+	      (c->crn == 2 && c->crm == 0 && c->op2 <= 2) ||   /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
+	      (c->crn == 13 && c->crm == 0 && c->op2 == 1)))   /* CONTEXTIDR_EL1 */
+		return false;
+	return cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2) == c->val;
+}
+
 static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	(void)uc, (void)reg;
 	if (!is_icc_space(c))
-		return 0;
+		return flushing_same_value(e, c) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
 	int r = icc_reg(c);
 	sim_time before = next_event(e);
 	if (r < 0 || !e->ports.icc_write || e->ports.icc_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, r, c->val)) {
@@ -751,6 +795,7 @@ static uint64_t mmio_rd(uc_engine *uc, uint64_t off, unsigned size, void *ud)
 	e->st.mmio_accesses++;
 	e->st.cls[ISA_C_MMIO]++;
 	e->run16 += e->tm->penalty16[ISA_C_MMIO];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
 	if (e->ports.mmio_read)
 		e->ports.mmio_read(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, &v);
 	check_deadline(e, before);
@@ -766,6 +811,7 @@ static void mmio_wr(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void
 	e->st.mmio_accesses++;
 	e->st.cls[ISA_C_MMIO]++;
 	e->run16 += e->tm->penalty16[ISA_C_MMIO];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
 	if (e->ports.mmio_write)
 		e->ports.mmio_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, v);
 	check_deadline(e, before);
@@ -943,7 +989,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	e->el = 1; /* Unicorn's reset state; isa_reset publishes EL3 */
 	e->secure = true;
 	isa_reset(e, ISA_HOST_RETURN, NULL);
-	memset(&e->st, 0, sizeof(e->st));
+	isa_stats_reset(e);
 	*out = e;
 	return 0;
 }
@@ -976,6 +1022,7 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 	set_pstate(e, nps);
 	wr(e, UC_ARM64_REG_PC, ISA_HOST_ERET);
 	e->pstate = nps;
+	e->scr_stale = true;
 	e->fix_pending = false;
 	e->check_state = false;
 	e->stop_next = false;
@@ -987,8 +1034,9 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 
 static void finish_call(struct isa_engine *e)
 {
-	for (int i = 0; i < 4; i++)
-		e->call_res[i] = rd(e, UC_ARM64_REG_X0 + i);
+	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
+	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
+	uc_reg_read_batch(e->uc, regs, vals, 4);
 	wr(e, UC_ARM64_REG_X30, e->call_saved[0]);
 	if (e->call_sp)
 		wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
@@ -1041,7 +1089,6 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 	r->insns = e->run_insns;
 	r->err = e->err;
 	r->err_pc = e->err_pc;
-	e->st.insns += e->run_insns;
 	e->st.cycles += r->cycles;
 	return e->err;
 }
@@ -1053,16 +1100,23 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
-	e->call_saved[0] = rd(e, UC_ARM64_REG_X30);
-	e->call_saved[1] = rd(e, UC_ARM64_REG_SP);
-	e->call_saved[2] = rd(e, UC_ARM64_REG_PC);
+	int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
+	void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
+	uc_reg_read_batch(e->uc, sregs, svals, 3);
 	e->call_sp = sp != 0;
-	for (unsigned i = 0; i < 8; i++)
-		wr(e, UC_ARM64_REG_X0 + (int)i, i < nargs ? args[i] : 0);
-	wr(e, UC_ARM64_REG_X30, ISA_HOST_RETURN);
+	uint64_t v[11];
+	int regs[11];
+	void *vals[11];
+	unsigned n = 0;
+	for (unsigned i = 0; i < 8; i++, n++)
+		regs[n] = UC_ARM64_REG_X0 + (int)i, v[n] = i < nargs ? args[i] : 0;
+	regs[n] = UC_ARM64_REG_X30, v[n++] = ISA_HOST_RETURN;
 	if (sp)
-		wr(e, UC_ARM64_REG_SP, sp);
-	wr(e, UC_ARM64_REG_PC, fn);
+		regs[n] = UC_ARM64_REG_SP, v[n++] = sp;
+	regs[n] = UC_ARM64_REG_PC, v[n++] = fn;
+	for (unsigned i = 0; i < n; i++)
+		vals[i] = &v[i];
+	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 	e->in_call = true;
 	e->call_returned = false;
 	int rc = isa_run(e, budget_cycles, r);
@@ -1088,6 +1142,10 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
 	*s = e->st;
+	if (e->running)
+		s->cycles += (e->frac16 + e->run16) / 16;
+	for (int w = 0; w < 3; w++)
+		s->cycles_world[w] = e->world16[w] / 16;
 	for (uint32_t k = 0; k <= e->bc.mask; k++) {
 		const struct isa_blk *b = &e->bc.t[k];
 		if (!b->size)
@@ -1100,6 +1158,7 @@ void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
+	memset(e->world16, 0, sizeof(e->world16));
 	for (uint32_t k = 0; k <= e->bc.mask; k++)
 		e->bc.t[k].execs = 0;
 }
