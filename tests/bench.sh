@@ -127,7 +127,41 @@ section_e2e() {
 	rm -rf "$tmp"
 }
 
-SECTIONS="section_kernel section_e2e"
+# --- isa: guest code on Unicorn --------------------------------------------------
+# tests/bench_isa (models/cpu/isa.h on the real GIC and bus, no abstract model):
+# the host's fixed cost of a run, host ns per guest instruction on three paths,
+# and what one notification executes (instructions and modelled cycles by world,
+# for docs/calibration.md §5). Host times are the thread's CPU time, best of 3.
+#   ISA_N   calls per path (default 20000; notifications: ISA_N / 10)
+section_isa() {
+	local bin="$BUILD/tests/bench_isa" preset out line
+	echo "== isa: guest code on Unicorn ($bin), host time per call (thread CPU time, best of 3)"
+	if [ ! -x "$bin" ]; then
+		echo "   $bin not built"
+		status=1
+		return
+	fi
+	printf "   %-11s %9s %24s %24s %26s\n" "preset" "fixed/run" "PSCI_VERSION round trip" \
+		"fast call (NS-S-NS)" "notification (UART to BH)"
+	for preset in cortex-a53 cortex-a72; do
+		out=$("$bin" --preset "$preset" --n "${ISA_N:-20000}") || { echo "   $preset: failed"; status=1; continue; }
+		line() { echo "$out" | grep "^$1 "; }
+		path() { # path NAME: "N.N us, I insns, N.N ns/insn"
+			local l; l=$(line "$1")
+			awk -v ns="$(kv "$l" ns)" -v i="$(kv "$l" insns)" \
+				'BEGIN { printf "%5.1f us %5d i %5.1f ns/i", ns / 1000, i, ns / i }'
+		}
+		printf "   %-11s %6s ns %24s %24s %26s\n" "$preset" "$(kv "$(line fixed)" ns_per_run)" \
+			"$(path psci)" "$(path fast)" "$(path notif)"
+		l=$(line notif)
+		printf "   %-11s per notification: instructions EL3 %s, S-EL1 %s, NS-EL1 %s; cycles EL3 %s, S-EL1 %s, NS-EL1 %s\n" \
+			"" "$(kv "$l" insns_el3)" "$(kv "$l" insns_s)" "$(kv "$l" insns_ns)" \
+			"$(kv "$l" cycles_el3)" "$(kv "$l" cycles_s)" "$(kv "$l" cycles_ns)"
+	done
+	echo "   (i: guest instructions per call; the notification's host time includes the event kernel)"
+}
+
+SECTIONS="section_kernel section_e2e section_isa"
 for s in $SECTIONS; do
 	"$s"
 	echo
