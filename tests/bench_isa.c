@@ -163,12 +163,12 @@ int main(int argc, char **argv)
 	unsigned smc0 = p.nsmc;
 	double host = 0;
 	for (unsigned i = 0; i < nnotif; i++) {
-		segs.on = i == nnotif - 1; /* the segments of the last one (isa_get_stats is not free) */
-		if (segs.on) {
+		if (i == nnotif - 1) { /* the segments of the last one (isa_get_stats is not free) */
+			seg_close(&p, "", 0); /* the baseline */
+			segs.on = true;
+			segs.n = 0;
 			p.on_state = on_state;
 			p.on_exception = on_exc;
-			segs.n = 0;
-			seg_close(&p, "", 0);
 		}
 		sim_time next = (sim_now(p.s.k) / (50 * SIM_US) + 1) * 50 * SIM_US + 10 * SIM_US;
 		t0 = cpu_ns();
