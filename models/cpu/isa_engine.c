@@ -917,9 +917,11 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	uc_err u;
 	int rc;
 
+	char tmp[160];
 	*out = NULL;
-	if (err && errlen)
-		err[0] = 0;
+	if (!err || !errlen)
+		err = tmp, errlen = sizeof(tmp);
+	err[0] = 0;
 	if (c->n_mmio > ISA_MAX_WINDOWS || !c->ports)
 		return ISA_E_RANGE;
 	for (unsigned i = 0; i < c->n_mmio; i++) {
@@ -931,8 +933,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 			if (w->base < m->bank[k].base + m->bank[k].size && m->bank[k].base < w->base + w->size)
 				return ISA_E_RANGE;
 	}
-	char tmp[1];
-	if ((rc = address_space_ok(err ? err : tmp, err ? errlen : sizeof(tmp))))
+	if ((rc = address_space_ok(err, errlen)))
 		return rc;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -948,7 +949,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 		return ISA_E_NOMEM;
 	}
 	if ((u = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &e->uc)) != UC_ERR_OK) {
-		snprintf(err ? err : tmp, err ? errlen : sizeof(tmp), "uc_open: %s", uc_strerror(u));
+		snprintf(err, errlen, "uc_open: %s", uc_strerror(u));
 		isa_blkcache_free(&e->bc);
 		free(e);
 		return ISA_E_UNICORN;
@@ -962,8 +963,8 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 		u = uc_mem_map(e->uc, ISA_HOST_PAGE + ISA_HOST_PAGE_SIZE, ISA_HOST_PAGE_SIZE, UC_PROT_READ | UC_PROT_WRITE);
 	if (!u) {
 		/* eret; hvc #RETURN; (+8, the store check) str x0, [x1]; hvc #RETURN; (+0x10) smc #0; ret */
-		const uint32_t page[6] = { 0xd69f03e0, 0xd4000002 | ISA_MC_RETURN << 5, 0xf9000020,
-					   0xd4000002 | ISA_MC_RETURN << 5, 0xd4000003, 0xd65f03c0 };
+		_Static_assert(ISA_MC_RETURN == 0, "the host page's hvc #0");
+		const uint32_t page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
 		u = uc_mem_write(e->uc, ISA_HOST_PAGE, page, sizeof(page));
 	}
 	for (unsigned i = 0; !u && i < c->n_mmio; i++) {
@@ -980,7 +981,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_block, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
 	if (u) {
-		snprintf(err ? err : tmp, err ? errlen : sizeof(tmp), "unicorn: %s", uc_strerror(u));
+		snprintf(err, errlen, "unicorn: %s", uc_strerror(u));
 		isa_engine_free(e);
 		return ISA_E_UNICORN;
 	}

@@ -157,23 +157,22 @@ uint64_t isa_image_symbol(const struct isa_image *img, const char *sym)
 }
 
 /* models/cpu/isa_images.S */
-extern const uint8_t isa_image_monitor[], isa_image_monitor_end[];
-extern const uint8_t isa_image_tee[], isa_image_tee_end[];
-extern const uint8_t isa_image_ree[], isa_image_ree_end[];
+extern const uint8_t isa_image_monitor[], isa_image_tee[], isa_image_ree[];
+extern const uint64_t isa_image_monitor_size, isa_image_tee_size, isa_image_ree_size;
 
 void isa_builtin_image(enum isa_builtin which, const void **elf, size_t *len, const char **name)
 {
 	switch (which) {
 	case ISA_IMG_MONITOR:
-		*elf = isa_image_monitor, *len = (size_t)(isa_image_monitor_end - isa_image_monitor);
+		*elf = isa_image_monitor, *len = (size_t)isa_image_monitor_size;
 		*name = "monitor";
 		break;
 	case ISA_IMG_TEE:
-		*elf = isa_image_tee, *len = (size_t)(isa_image_tee_end - isa_image_tee);
+		*elf = isa_image_tee, *len = (size_t)isa_image_tee_size;
 		*name = "tee";
 		break;
 	default:
-		*elf = isa_image_ree, *len = (size_t)(isa_image_ree_end - isa_image_ree);
+		*elf = isa_image_ree, *len = (size_t)isa_image_ree_size;
 		*name = "ree";
 		break;
 	}

@@ -296,6 +296,21 @@ opteed_exit_sp:
 	mov	x0, x1
 	ret
 
+/* ffa_model_call(x0 = uint64_t regs[8]): hvc #ISA_MC_FFA with x0..x7 = regs, results into regs. */
+	.global ffa_model_call
+ffa_model_call:
+	mov	x8, x0
+	ldp	x0, x1, [x8, #0x00]
+	ldp	x2, x3, [x8, #0x10]
+	ldp	x4, x5, [x8, #0x20]
+	ldp	x6, x7, [x8, #0x30]
+	hvc	#ISA_MC_FFA
+	stp	x0, x1, [x8, #0x00]
+	stp	x2, x3, [x8, #0x10]
+	stp	x4, x5, [x8, #0x20]
+	stp	x6, x7, [x8, #0x30]
+	ret
+
 /* ---- the vector table (VBAR_EL3) --------------------------------------------------------- */
 
 /* A vector that tzsim's EL3 never takes: report it to the host. */

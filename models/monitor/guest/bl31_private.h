@@ -84,6 +84,8 @@ struct cpu_context *cm_get_next_eret_context_ptr(void);
 void el1_sysregs_context_save(uint64_t *el1);
 void el1_sysregs_context_restore(const uint64_t *el1);
 uint64_t opteed_enter_sp(uint64_t *c_rt_ctx);
+/* ISA_MC_FFA with x0..x7 = regs[0..7], the results back into regs[0..7] */
+void ffa_model_call(uint64_t regs[8]);
 void opteed_exit_sp(uint64_t c_rt_ctx, uint64_t ret) __attribute__((noreturn));
 
 /* context_mgmt (bl31_main.c) */

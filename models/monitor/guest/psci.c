@@ -146,30 +146,13 @@ static void psci_smc_handler(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3
 }
 
 /*
- * spmd_smc_handler's place: the SPMC stays abstract. x0..x7 go to the
- * model, whose x0..x3 come back (FF-A returns up to w7; the model call
- * carries four, which covers FFA_SUCCESS/FFA_ERROR and NOTIFICATION_SET).
+ * spmd_smc_handler's place: the SPMC stays abstract. x0..x7 of the caller
+ * go to the model and its x0..x7 come back (FF-A returns up to w7).
  */
 static void ffa_smc_handler(uint32_t fid, struct cpu_context *handle)
 {
 	(void)fid;
-	register uint64_t r0 __asm__("x0") = handle->gpregs[0];
-	register uint64_t r1 __asm__("x1") = handle->gpregs[1];
-	register uint64_t r2 __asm__("x2") = handle->gpregs[2];
-	register uint64_t r3 __asm__("x3") = handle->gpregs[3];
-	register uint64_t r4 __asm__("x4") = handle->gpregs[4];
-	register uint64_t r5 __asm__("x5") = handle->gpregs[5];
-	register uint64_t r6 __asm__("x6") = handle->gpregs[6];
-	register uint64_t r7 __asm__("x7") = handle->gpregs[7];
-	__asm__ volatile("hvc #" STR(ISA_MC_FFA)
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7)
-			 :
-			 : "memory");
-	smc_ret(handle, r0, r1, r2, r3);
-	handle->gpregs[4] = r4;
-	handle->gpregs[5] = r5;
-	handle->gpregs[6] = r6;
-	handle->gpregs[7] = r7;
+	ffa_model_call(handle->gpregs); /* x0..x7 of the caller's context, in and out */
 }
 
 void std_svc_smc_handler(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4, void *cookie,

@@ -89,6 +89,7 @@ static void thread_alloc_and_run(struct thread_smc_args *args)
 	unsigned nthreads = optee_cfg.nthreads < OPTEE_MAX_THREADS ? optee_cfg.nthreads : OPTEE_MAX_THREADS;
 	int n = -1;
 
+	/* cppcheck-suppress knownConditionTrueFalse ; optee_cfg is filled by the host, not zero */
 	for (unsigned i = 0; i < nthreads; i++)
 		if (threads[i].state == THREAD_STATE_FREE) {
 			threads[i].state = THREAD_STATE_ACTIVE;
