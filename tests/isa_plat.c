@@ -87,6 +87,11 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 		m.x[i] = isa_get_reg(e, (enum isa_reg)(ISA_X0 + i));
 	if (p->nmc < ISA_PLAT_LOG)
 		p->mc[p->nmc++] = m;
+	if (p->on_model_call) {
+		int a = p->on_model_call(p->hook_ctx, p, pe, e, imm);
+		if (a >= 0)
+			return (enum isa_action)a;
+	}
 	switch (imm) {
 	case ISA_MC_BOOTED:
 		if (m.x[0] == ISA_WORLD_REE)

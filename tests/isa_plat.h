@@ -79,6 +79,8 @@ struct isa_plat_mmio {
 struct isa_plat;
 typedef void (*isa_plat_state_fn)(void *ctx, struct isa_plat *p, unsigned pe, unsigned el, bool secure);
 typedef void (*isa_plat_exc_fn)(void *ctx, struct isa_plat *p, unsigned pe, const struct isa_exc *x);
+/* A test's model call handler: an enum isa_action, or -1 for the default handling. */
+typedef int (*isa_plat_mc_fn)(void *ctx, struct isa_plat *p, unsigned pe, struct isa_engine *e, unsigned imm);
 
 struct isa_plat {
 	struct isa_plat_cfg cfg;
@@ -115,6 +117,7 @@ struct isa_plat {
 	/* test hooks */
 	isa_plat_state_fn on_state;
 	isa_plat_exc_fn on_exception;
+	isa_plat_mc_fn on_model_call;
 	void *hook_ctx;
 };
 

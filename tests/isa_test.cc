@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <xxhash.h>
+
 #include "models/cpu/isa_internal.h"
 #include "tests/isa_plat.h"
 
@@ -645,6 +647,126 @@ TEST(IsaTransport, FfaRaiseIsNotificationSetToTheSpmc)
 	EXPECT_EQ(t.p.smc[s0].x[3], 1u);                            /* bit 0: the bottom half */
 	EXPECT_EQ(seq[1], std::make_pair(FIQ_DONE, S));
 	EXPECT_EQ(t.count_mc(ISA_MC_FFA, m0), 1u);
+}
+
+/*
+ * OP-TEE's foreign-interrupt exit (thread_a64.S foreign_intr_handler,
+ * protocol.md §1.9, §7): a normal-world interrupt while a thread runs with
+ * foreign interrupts unmasked saves the thread and returns CALL_DONE with
+ * RPC_FOREIGN_INTR and the thread; Linux takes its interrupt, answers
+ * RETURN_FROM_RPC, and the thread resumes where it was: two SMCs more.
+ * The interrupt comes while the bottom half's abstract drain work runs
+ * (the model call reports ISA_MC_PREEMPTED and is made again).
+ */
+static int preempt_first_dev_work(void *ctx, isa_plat *p, unsigned pe, isa_engine *e, unsigned imm)
+{
+	int *n = static_cast<int *>(ctx);
+	(void)pe;
+	if (imm != ISA_MC_TEE_DEV_WORK || (*n)++)
+		return -1;
+	sim_bus_access ns{ -1, 1, false }; /* a Non-secure device pends the notification SPI */
+	EXPECT_EQ(sim_bus_write(p->bus, &ns, GIC_VIRT_GICD_BASE + GICD_ISPENDR + 4 * (219 / 32), 4, 1u << (219 % 32)), 0);
+	isa_set_reg(e, ISA_X0, ISA_MC_PREEMPTED);
+	return ISA_STOP; /* let the interrupt arrive before the guest goes on */
+}
+
+TEST(IsaThreads, ForeignInterruptSuspendsTheThreadUntilReturnFromRpc)
+{
+	isa_plat_cfg c;
+	isa_plat_cfg_default(&c);
+	c.src_at = 100 * SIM_US;
+	Plat t(&c);
+	ASSERT_TRUE(t.boot()) << t.p.err;
+	EXPECT_EQ(t.smc(0, { ENABLE_ASYNC })[0], 0u);
+	ASSERT_EQ(isa_plat_idle_until(&t.p, 0, 200 * SIM_US), 0) << t.p.err; /* the notification's top half */
+	int calls = 0;
+	t.p.hook_ctx = &calls;
+	t.p.on_model_call = preempt_first_dev_work;
+	isa_engine *e = t.p.e[0];
+	unsigned s0 = t.p.nsmc;
+	isa_result r;
+	uint64_t res[4] = { ~0ull };
+	ASSERT_EQ(isa_call(e, t.sym(ISA_IMG_REE, "optee_do_bottom_half"), nullptr, 0, isa_plat_task_stack(&t.p, 0), 0,
+			   res, &r),
+		  0);
+	ASSERT_EQ(r.why, ISA_STOP_MODEL_CALL);
+	ASSERT_EQ(r.imm, (unsigned)ISA_MC_TEE_DEV_WORK);
+	EXPECT_TRUE(isa_secure(e));
+	sim_run_until(t.p.s.k, sim_now(t.p.s.k) + SIM_US);
+	EXPECT_TRUE(t.p.fiq[0]); /* Non-secure Group 1 while the PE is Secure: a FIQ */
+	do
+		ASSERT_EQ(isa_plat_drive(&t.p, 0, &r), 0) << t.p.err;
+	while (r.why != ISA_STOP_RETURN);
+	EXPECT_EQ(isa_get_reg(e, ISA_X0), 0u);
+	EXPECT_EQ(t.smcs(s0), (Smcs{ { CALL_WITH_REGD_ARG, NS }, { CALL_DONE, S }, { GET_ASYNC, NS }, { CALL_DONE, S },
+				      { RETURN_FROM_RPC, NS }, { CALL_DONE, S } }));
+	EXPECT_EQ(t.p.smc[s0 + 1].x[1], 0xFFFF0004u); /* RPC_FOREIGN_INTR */
+	EXPECT_EQ(t.p.smc[s0 + 1].x[4 - 1], 0u);      /* a2 */
+	EXPECT_EQ(t.p.smc[s0 + 4].x[3], t.p.smc[s0 + 1].x[3]); /* RETURN_FROM_RPC names the suspended thread */
+	EXPECT_EQ(t.p.smc[s0 + 5].x[1], 0u);
+	EXPECT_EQ(iar_reads_of(&t.p, 0, 219, false), 2u); /* the notification earlier, this interrupt now */
+	EXPECT_EQ(calls, 2);
+}
+
+/*
+ * PSCI CPU_OFF (TF-A psci_do_cpu_off, opteed_cpu_off_handler; protocol.md
+ * §6.1, §6.4): OP-TEE's cpu_off entry answers OFF_DONE, the CPU interface
+ * goes off and the Redistributor asleep (GICR_WAKER), the power goes;
+ * AFFINITY_INFO then reports OFF, and CPU_ON brings the PE back through
+ * OP-TEE's cpu_on entry.
+ */
+TEST(IsaPsci, CpuOffAndOnGoThroughOpteeAndTheRedistributor)
+{
+	Plat t;
+	ASSERT_TRUE(t.boot()) << t.p.err;
+	uint64_t entry = t.sym(ISA_IMG_REE, "secondary_entry");
+	ASSERT_EQ(t.smc(0, { PSCI_CPU_ON64, 1, entry, 0 })[0], 0u);
+	ASSERT_EQ(isa_plat_warm_boot(&t.p, 1), 0) << t.p.err;
+	EXPECT_EQ(t.smc(0, { 0xC4000004, 1, 0 })[0], 0u); /* AFFINITY_INFO: ON */
+	unsigned s0 = t.p.nsmc, m0 = t.p.nmc;
+	isa_result r;
+	uint64_t x[8] = { 0x84000002 }; /* CPU_OFF */
+	ASSERT_EQ(isa_call(t.p.e[1], ISA_HOST_SMC, x, 8, 0, 0, nullptr, &r), 0);
+	while (r.why == ISA_STOP_DEADLINE) /* the GIC's events (WAKER, the group enables) happen meanwhile */
+		ASSERT_EQ(isa_plat_drive(&t.p, 1, &r), 0) << t.p.err;
+	EXPECT_EQ(r.why, ISA_STOP_MODEL_CALL);
+	EXPECT_EQ(r.imm, (unsigned)ISA_MC_PSCI_POWER_OFF);
+	EXPECT_EQ(t.smcs(s0), (Smcs{ { 0x84000002, NS }, { 0xBE000002, S } })); /* OFF_DONE */
+	EXPECT_EQ(t.count_mc(ISA_MC_PSCI_POWER_OFF, m0), 1u);
+	sim_bus_access sec{ -1, 3, true };
+	uint64_t waker = 0;
+	ASSERT_EQ(sim_bus_read(t.p.bus, &sec, GIC_VIRT_GICR_BASE + GICR_STRIDE + GICR_WAKER, 4, &waker), 0);
+	EXPECT_EQ(waker & GICR_WAKER_PROCESSOR_SLEEP, GICR_WAKER_PROCESSOR_SLEEP);
+	EXPECT_EQ(t.smc(0, { 0xC4000004, 1, 0 })[0], 1u); /* AFFINITY_INFO: OFF */
+	/* and back */
+	s0 = t.p.nsmc;
+	ASSERT_EQ(t.smc(0, { PSCI_CPU_ON64, 1, entry, 0 })[0], 0u);
+	ASSERT_EQ(isa_plat_warm_boot(&t.p, 1), 0) << t.p.err;
+	EXPECT_EQ(t.smcs(s0), (Smcs{ { PSCI_CPU_ON64, NS }, { 0xBE000001, S } })); /* ON_DONE */
+	ASSERT_EQ(sim_bus_read(t.p.bus, &sec, GIC_VIRT_GICR_BASE + GICR_STRIDE + GICR_WAKER, 4, &waker), 0);
+	EXPECT_EQ(waker, 0u);
+	EXPECT_EQ(isa_el(t.p.e[1]), 1u);
+	EXPECT_FALSE(isa_secure(t.p.e[1]));
+}
+
+/* isa_mem.c: each image is described with an XXH3-64 of its file (for the trace header). */
+TEST(IsaImages, EachImageCarriesTheHashOfItsFile)
+{
+	Plat t;
+	ASSERT_TRUE(t.ok);
+	for (int i = 0; i < ISA_IMG_COUNT; i++) {
+		const void *elf;
+		size_t len;
+		const char *name;
+		isa_builtin_image((isa_builtin)i, &elf, &len, &name);
+		EXPECT_EQ(t.p.img[i].hash, XXH3_64bits(elf, len)) << name;
+		EXPECT_STREQ(t.p.img[i].name, name);
+		for (int k = 0; k < i; k++)
+			EXPECT_NE(t.p.img[i].hash, t.p.img[k].hash);
+	}
+	EXPECT_EQ(t.p.img[ISA_IMG_MONITOR].entry, (uint64_t)ISA_MONITOR_BASE);
+	EXPECT_EQ(t.p.img[ISA_IMG_TEE].entry, (uint64_t)ISA_TEE_BASE);
+	EXPECT_EQ(t.p.img[ISA_IMG_REE].entry, (uint64_t)ISA_REE_BASE);
 }
 
 /* ---- presets and determinism ---------------------------------------------------------------------------- */
