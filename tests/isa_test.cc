@@ -749,6 +749,50 @@ TEST(IsaPsci, CpuOffAndOnGoThroughOpteeAndTheRedistributor)
 	EXPECT_FALSE(isa_secure(t.p.e[1]));
 }
 
+/*
+ * Replace the first instructions of @fn with @code before any engine ran it
+ * (an engine's translations are of code as first executed): a test's own
+ * routine, at an address of the images' code.
+ */
+static uint64_t patch(Plat &t, const char *fn, std::vector<uint32_t> code)
+{
+	uint64_t a = t.sym(ISA_IMG_REE, fn);
+	memcpy(isa_plat_ptr(&t.p, a, 4 * code.size()), code.data(), 4 * code.size());
+	return a;
+}
+
+/* isa.h: the generic timer counts simulated time at ISA_CNTFRQ_HZ, never the host's clock. */
+TEST(IsaEngine, GenericTimerCountsSimulatedTime)
+{
+	Plat t;
+	ASSERT_TRUE(t.boot()) << t.p.err;
+	/* mrs x0, cntfrq_el0; mrs x1, cntvct_el0; mrs x2, cntpct_el0; ret */
+	uint64_t fn = patch(t, "optee_notif_drain", { 0xd53be000, 0xd53be041, 0xd53be022, 0xd65f03c0 });
+	sim_run_until(t.p.s.k, 3 * SIM_MS);
+	uint64_t r[4];
+	ASSERT_EQ(isa_plat_call(&t.p, 0, fn, nullptr, 0, 0, r), 0) << t.p.err;
+	EXPECT_EQ(r[0], ISA_CNTFRQ_HZ);
+	EXPECT_NEAR((double)r[1], 3e-3 * ISA_CNTFRQ_HZ, 2.0);
+	EXPECT_EQ(r[1], r[2]);
+}
+
+/*
+ * Arm ARM D1.11.5: an ERET to a higher EL than the current one is illegal
+ * and sets PSTATE.IL; Unicorn would go on at the old EL, the engine stops
+ * with an error instead.
+ */
+TEST(IsaEngine, IllegalExceptionReturnIsAnError)
+{
+	Plat t;
+	ASSERT_TRUE(t.boot()) << t.p.err;
+	/* msr spsr_el1, x0 (EL2h); msr elr_el1, x1; eret */
+	uint64_t fn = patch(t, "optee_notif_drain", { 0xd5184000, 0xd5184021, 0xd69f03e0 });
+	uint64_t args[2] = { 0x3c9, fn };
+	isa_result r;
+	EXPECT_EQ(isa_call(t.p.e[0], fn, args, 2, 0, 0, nullptr, &r), ISA_E_ILLEGAL_RETURN);
+	EXPECT_EQ(r.why, ISA_STOP_ERROR);
+}
+
 /* isa_mem.c: each image is described with an XXH3-64 of its file (for the trace header). */
 TEST(IsaImages, EachImageCarriesTheHashOfItsFile)
 {

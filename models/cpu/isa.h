@@ -34,6 +34,9 @@
  * executes at least its first block, so it may pass its budget by at most
  * one block. The caller advances the PE by the cycles the run reports.
  *
+ * The generic timer's counters (CNTPCT_EL0, CNTVCT_EL0) read simulated time
+ * at ISA_CNTFRQ_HZ, never the host's clock, so runs stay deterministic.
+ *
  * Library code: never prints, never exits; errors are negative ISA_E_*
  * values with isa_strerror(). The engine's process-wide parts (the store
  * fast path of isa_ucfix.c, which interposes a libunicorn internal) are
@@ -55,6 +58,9 @@
 extern "C" {
 #endif
 
+/* The generic timer's frequency the engine reports (CNTFRQ_EL0): QEMU virt's 62.5 MHz. */
+#define ISA_CNTFRQ_HZ 62500000ull
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 enum {
@@ -69,6 +75,7 @@ enum {
 	ISA_E_MODEL_CALL = -8,  /* a model call the host does not know */
 	ISA_E_STATE = -9,       /* a call that does not fit the engine's state */
 	ISA_E_RANGE = -10,      /* an argument out of range */
+	ISA_E_ILLEGAL_RETURN = -11, /* an ERET the architecture makes illegal (PSTATE.IL set) */
 };
 const char *isa_strerror(int err);
 

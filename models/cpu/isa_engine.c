@@ -39,6 +39,7 @@
 #define PSTATE_SP 0x1u
 #define PSTATE_F (1u << 6)
 #define PSTATE_I (1u << 7)
+#define PSTATE_IL (1u << 20)
 #define ESR_EC_SMC64 0x17u
 #define ESR_IL (1u << 25)
 
@@ -118,6 +119,7 @@ static const char *const err_names[] = {
 	[-ISA_E_MODEL_CALL] = "unknown model call",
 	[-ISA_E_STATE] = "not possible in the engine's state",
 	[-ISA_E_RANGE] = "argument out of range",
+	[-ISA_E_ILLEGAL_RETURN] = "illegal exception return (PSTATE.IL): e.g. to NS-EL1 with HCR_EL2.RW clear",
 };
 
 const char *isa_strerror(int err)
@@ -371,6 +373,8 @@ static void refresh_state(struct isa_engine *e)
 	uint32_t ps = pstate(e);
 	unsigned el = (ps >> 2) & 3;
 	bool secure = true;
+	if (ps & PSTATE_IL) /* Unicorn would go on running at the old EL (notes/unicorn-spike.md §0) */
+		fail(e, ISA_E_ILLEGAL_RETURN, rd(e, UC_ARM64_REG_PC), false);
 	if (el < 3) {
 		if (e->scr_stale) {
 			e->scr = scr_read(e); /* a CP_REG read: a hash lookup in Unicorn, so only when stale */
@@ -720,18 +724,33 @@ static void icc_done(struct isa_engine *e, sim_time before)
 	check_deadline(e, before);
 }
 
+/* The generic timer's count now: the run's start plus what it executed, at ISA_CNTFRQ_HZ. */
+static uint64_t counter_now(const struct isa_engine *e)
+{
+	sim_time t = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
+	if (e->running)
+		t += sim_clock_cycles(&e->cfg.clock, (e->frac16 + e->run16) / 16);
+	return (uint64_t)((unsigned __int128)t * ISA_CNTFRQ_HZ / SIM_S);
+}
+
 static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	uint64_t v = 0;
 	(void)uc;
+	/* registers Unicorn implements, answered here: PC moves by itself */
 	if (c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5) {
-		/* MPIDR_EL1: this PE's affinity (a register Unicorn implements: PC moves by itself) */
-		v = e->mpidr;
-		if (reg != UC_ARM64_REG_XZR)
-			wr(e, reg, v);
-		return 1;
+		v = e->mpidr; /* MPIDR_EL1: this PE's affinity */
+	} else if (c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2) {
+		/* CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0 (CNTVOFF 0): simulated time, not the host's */
+		v = c->op2 == 0 ? ISA_CNTFRQ_HZ : counter_now(e);
+	} else {
+		goto icc;
 	}
+	if (reg != UC_ARM64_REG_XZR)
+		wr(e, reg, v);
+	return 1;
+icc:
 	if (!is_icc_space(c))
 		return 0;
 	int r = icc_reg(c);
