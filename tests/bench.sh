@@ -132,7 +132,8 @@ section_e2e() {
 # the host's fixed cost of a run, host ns per guest instruction on three paths,
 # and what one notification executes (instructions and modelled cycles by world,
 # for docs/calibration.md §5). Host times are the thread's CPU time, best of 3.
-#   ISA_N   calls per path (default 20000; notifications: ISA_N / 10)
+#   ISA_N        calls per path (default 20000; notifications: ISA_N / 10)
+#   ISA_ENGINES  engines made afterwards, as PEs of a larger platform (default 63: 64 PEs)
 section_isa() {
 	local bin="$BUILD/tests/bench_isa" preset out line
 	echo "== isa: guest code on Unicorn ($bin), host time per call (thread CPU time, best of 3)"
@@ -144,7 +145,7 @@ section_isa() {
 	printf "   %-11s %9s %24s %24s %26s\n" "preset" "fixed/run" "PSCI_VERSION round trip" \
 		"fast call (NS-S-NS)" "notification (UART to BH)"
 	for preset in cortex-a53 cortex-a72; do
-		out=$("$bin" --preset "$preset" --n "${ISA_N:-20000}") || { echo "   $preset: failed"; status=1; continue; }
+		out=$("$bin" --preset "$preset" --n "${ISA_N:-20000}" --engines "${ISA_ENGINES:-63}") || { echo "   $preset: failed"; status=1; continue; }
 		line() { echo "$out" | grep "^$1 "; }
 		path() { # path NAME: "N.N us, I insns, N.N ns/insn"
 			local l; l=$(line "$1")
@@ -157,6 +158,9 @@ section_isa() {
 		printf "   %-11s per notification: instructions EL3 %s, S-EL1 %s, NS-EL1 %s; cycles EL3 %s, S-EL1 %s, NS-EL1 %s\n" \
 			"" "$(kv "$l" insns_el3)" "$(kv "$l" insns_s)" "$(kv "$l" insns_ns)" \
 			"$(kv "$l" cycles_el3)" "$(kv "$l" cycles_s)" "$(kv "$l" cycles_ns)"
+		l=$(line engines)
+		[ -n "$l" ] && printf "   %-11s %s more engines (PEs): %s ms, %s kB resident, %s MiB address space each\n" \
+			"" "$(kv "$l" n)" "$(kv "$l" ms_per_engine)" "$(kv "$l" rss_kib_per_engine)" "$(kv "$l" vsz_mib_per_engine)"
 	done
 	echo "   (i: guest instructions per call; the notification's host time includes the event kernel)"
 }

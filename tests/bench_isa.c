@@ -14,12 +14,14 @@
  *   notif      one secure UART character: FIQ to EL3, OP-TEE's top half, FIQ_DONE, Linux's IRQ
  *              and drain loop, then DO_BOTTOM_HALF in an OP-TEE thread
  *   segment    the notification's instructions and cycles between two world changes (§3's rows)
+ *   engines    making N more engines (one per PE): ms per engine, resident and virtual memory per engine
  * Host times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), best of 3.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tests/isa_plat.h"
 
@@ -32,6 +34,20 @@ static double cpu_ns(void)
 	struct timespec t;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* Resident and virtual size of this process, in KiB (/proc/self/statm). */
+static void mem_kib(long *rss, long *vsz)
+{
+	long pages_v = 0, pages_r = 0, kib = sysconf(_SC_PAGESIZE) / 1024;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages_v, &pages_r) != 2)
+			pages_v = pages_r = 0;
+		fclose(f);
+	}
+	*rss = pages_r * kib;
+	*vsz = pages_v * kib;
 }
 
 static void die(const struct isa_plat *p, const char *what)
@@ -115,20 +131,23 @@ static struct fig bench_calls(struct isa_plat *p, uint64_t fn, const uint64_t *x
 int main(int argc, char **argv)
 {
 	struct isa_plat_cfg c;
-	unsigned n = 20000, nnotif = 2000;
+	unsigned n = 20000, nnotif = 2000, nengines = 16;
 	isa_plat_cfg_default(&c);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--preset") && i + 1 < argc) {
 			c.preset = !strcmp(argv[++i], "cortex-a72") ? SIM_PRESET_A72 : SIM_PRESET_A53;
+		} else if (!strcmp(argv[i], "--engines") && i + 1 < argc) {
+			nengines = (unsigned)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--n") && i + 1 < argc) {
 			n = (unsigned)strtoul(argv[++i], NULL, 0);
 			nnotif = n / 10 ? n / 10 : 1;
 		} else {
-			fprintf(stderr, "usage: bench_isa [--preset cortex-a53|cortex-a72] [--n N]\n");
+			fprintf(stderr, "usage: bench_isa [--preset cortex-a53|cortex-a72] [--n N] [--engines N]\n");
 			return 2;
 		}
 	}
 	c.src_period = 50 * SIM_US;
+	c.npes = nengines + 1 > 4 ? nengines + 1 : 4;
 	static struct isa_plat p;
 	if (isa_plat_init(&p, &c))
 		die(&p, "init");
@@ -206,6 +225,20 @@ int main(int argc, char **argv)
 		printf("segment i=%u world=%s insns=%llu cycles=%llu end=%s\n", i, world_name[segs.s[i].world],
 		       (unsigned long long)segs.s[i].insns, (unsigned long long)segs.s[i].cycles,
 		       segs.s[i].why[0] ? segs.s[i].why : "-");
+
+	/* engines for the other PEs, as a 64-CPU platform would make them */
+	long rss0, vsz0, rss1, vsz1;
+	mem_kib(&rss0, &vsz0);
+	t0 = cpu_ns();
+	for (unsigned i = 1; i <= nengines; i++) {
+		if (!isa_plat_engine(&p, i))
+			die(&p, "engine");
+	}
+	double ms = (cpu_ns() - t0) / 1e6;
+	mem_kib(&rss1, &vsz1);
+	if (nengines)
+		printf("engines n=%u ms_per_engine=%.2f rss_kib_per_engine=%ld vsz_mib_per_engine=%ld\n", nengines,
+		       ms / nengines, (rss1 - rss0) / (long)nengines, (vsz1 - vsz0) / 1024 / (long)nengines);
 	isa_plat_fini(&p);
 	return 0;
 }
