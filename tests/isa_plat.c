@@ -140,7 +140,7 @@ static enum isa_action host_exception(void *ctx, struct isa_engine *e, const str
 		p->smc[p->nsmc++] = (struct isa_plat_smc){ pe, x->from_el, x->from_secure, { x->x[0], x->x[1], x->x[2], x->x[3] } };
 	if (p->on_exception)
 		p->on_exception(p->hook_ctx, p, pe, x);
-	return ISA_CONTINUE;
+	return x->kind == ISA_EXC_SMC && p->claim_smc ? ISA_STOP : ISA_CONTINUE;
 }
 
 static void host_state(void *ctx, struct isa_engine *e, unsigned el, bool secure)

@@ -119,6 +119,7 @@ struct isa_plat {
 	isa_plat_exc_fn on_exception;
 	isa_plat_mc_fn on_model_call;
 	void *hook_ctx;
+	bool claim_smc;         /* host.exception claims every SMC (an abstract monitor) */
 };
 
 /* Build the platform and load the images. Returns 0, or -1 with p->err. */

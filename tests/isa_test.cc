@@ -393,6 +393,85 @@ TEST(IsaWorldSwitch, PreservesTheRegistersOfBothWorlds)
 	expect_el1_state_equal(w.s_exit[0], w.s_entry[1], "secure EL1 state");
 }
 
+/*
+ * isa.h isa_context_save/restore: with the monitor abstract, the host
+ * switches worlds as opteed does (save the caller's context, enter OP-TEE's
+ * fast vector with the call, then back with CALL_DONE's x1..x4 as x0..x3),
+ * and both worlds find their registers as they left them.
+ */
+struct SecureAtEntry {
+	isa_context s;
+	bool got = false;
+	static void on_state(void *ctx, isa_plat *p, unsigned pe, unsigned el, bool secure)
+	{
+		auto *c = static_cast<SecureAtEntry *>(ctx);
+		if (el == 1 && secure && !c->got) {
+			isa_context_save(p->e[pe], &c->s);
+			c->got = true;
+		}
+	}
+};
+
+TEST(IsaWorldSwitch, HostSwitchesWorldsForAnAbstractMonitor)
+{
+	Plat t;
+	ASSERT_TRUE(t.boot()) << t.p.err;
+	isa_engine *e = t.p.e[0];
+	/* OP-TEE's context as BL31 enters it for a fast call (to start from a live secure world) */
+	SecureAtEntry sec;
+	t.p.hook_ctx = &sec;
+	t.p.on_state = SecureAtEntry::on_state;
+	t.smc(0, { GET_THREAD_COUNT });
+	ASSERT_TRUE(sec.got);
+	t.p.on_state = nullptr;
+	uint64_t fast_entry = sec.s.pc;
+
+	/* now the host is the monitor */
+	t.p.claim_smc = true;
+	for (int i = 19; i <= 28; i++)
+		isa_set_reg(e, (enum isa_reg)(ISA_X0 + i), 0xabc00 + (uint64_t)i);
+	isa_set_reg(e, ISA_TPIDR_EL1, 0x7777);
+	uint64_t x[8] = { GET_THREAD_COUNT, 0, 0, 0, 0x44, 0x55, 0x66, 0x77 }, res[4] = { ~0ull };
+	isa_result r;
+	ASSERT_EQ(isa_call(e, ISA_HOST_SMC, x, 8, 0, 0, res, &r), 0);
+	ASSERT_EQ(r.why, ISA_STOP_REQUEST); /* the SMC, claimed */
+	EXPECT_FALSE(isa_secure(e));
+	isa_context ns;
+	isa_context_save(e, &ns);
+	/* opteed_smc_handler: ELR = fast_smc_entry, x0..x7 = the call, the secure EL1 state */
+	isa_context s = sec.s;
+	for (int i = 0; i < 8; i++)
+		s.x[i] = x[i];
+	s.pc = fast_entry;
+	ASSERT_EQ(isa_context_restore(e, &s), 0);
+	do
+		ASSERT_EQ(isa_run(e, 0, &r), 0);
+	while (r.why == ISA_STOP_DEADLINE);
+	ASSERT_EQ(r.why, ISA_STOP_REQUEST); /* OP-TEE's CALL_DONE, claimed */
+	EXPECT_TRUE(isa_secure(e));
+	EXPECT_EQ(isa_el(e), 1u);
+	EXPECT_EQ(isa_get_reg(e, ISA_X0), CALL_DONE);
+	EXPECT_EQ(isa_get_reg(e, ISA_TPIDR_EL1), sec.s.el1[10]); /* OP-TEE's own, not 0x7777 */
+	uint64_t out[4];
+	for (int i = 0; i < 4; i++)
+		out[i] = isa_get_reg(e, (enum isa_reg)(ISA_X0 + 1 + i));
+	isa_context_save(e, &s);
+	for (int i = 0; i < 4; i++)
+		ns.x[i] = out[i];
+	ASSERT_EQ(isa_context_restore(e, &ns), 0);
+	do
+		ASSERT_EQ(isa_run(e, 0, &r), 0) << std::hex << r.err_pc;
+	while (r.why == ISA_STOP_DEADLINE);
+	ASSERT_EQ(r.why, ISA_STOP_RETURN);
+	EXPECT_FALSE(isa_secure(e));
+	EXPECT_EQ(isa_get_reg(e, ISA_X0), 0u);
+	EXPECT_EQ(isa_get_reg(e, (enum isa_reg)(ISA_X0 + 1)), 2u);
+	for (int i = 19; i <= 28; i++)
+		EXPECT_EQ(isa_get_reg(e, (enum isa_reg)(ISA_X0 + i)), 0xabc00 + (uint64_t)i) << "x" << i;
+	EXPECT_EQ(isa_get_reg(e, ISA_TPIDR_EL1), 0x7777u);
+	EXPECT_EQ(isa_get_reg(e, ISA_VBAR_EL1), t.sym(ISA_IMG_REE, "vectors"));
+}
+
 /* ---- OP-TEE's notifications -------------------------------------------------------------------------- */
 
 /*

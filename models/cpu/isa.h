@@ -306,6 +306,34 @@ uint64_t isa_run_cycles(const struct isa_engine *e);
 int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned nargs, uint64_t sp,
 	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r);
 
+/*
+ * A lower world's CPU context, what TF-A's cpu_context keeps for it:
+ * x0..x30, SP_EL0, SP_EL1, ELR_EL1, SPSR_EL1, the EL1 system registers of
+ * el1_sysregs_context_save, plus where it runs (PC, PSTATE) and the
+ * SCR_EL3 to run it with. For a monitor that stays abstract between two
+ * worlds of guest code: the host saves the world that made an SMC (claimed
+ * through host.exception) and restores the other.
+ */
+#define ISA_CTX_EL1 21
+struct isa_context {
+	uint64_t x[31];
+	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
+	uint64_t el1[ISA_CTX_EL1]; /* SCTLR, TCR, CPACR, CSSELR, ESR, TTBR0/1, MAIR, AMAIR, ACTLR, TPIDR_EL1,
+				    * TPIDR_EL0, TPIDRRO_EL0, PAR, FAR, AFSR0/1, CONTEXTIDR, VBAR, CNTKCTL,
+				    * MDSCR */
+	uint64_t pc, pstate, scr_el3;
+};
+
+/* Save the running lower world (EL0/EL1) into @c. */
+void isa_context_save(struct isa_engine *e, struct isa_context *c);
+/*
+ * Restore @c and resume it at c->pc with c->pstate (an EL0/EL1 PSTATE),
+ * SCR_EL3 = c->scr_el3: an ERET from EL3 as el3_exit makes it, emulated by
+ * the host (the trampoline of exception entry). Returns 0, or ISA_E_RANGE
+ * for a PSTATE that is not EL0/EL1 AArch64.
+ */
+int isa_context_restore(struct isa_engine *e, const struct isa_context *c);
+
 /* The PE's IRQ and FIQ inputs (the GIC's wires): taken at the next block boundary when unmasked. */
 void isa_set_irq(struct isa_engine *e, bool level);
 void isa_set_fiq(struct isa_engine *e, bool level);

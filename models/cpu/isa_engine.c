@@ -174,13 +174,19 @@ static const int esr_reg[4] = { UC_ARM64_REG_ESR_EL0, UC_ARM64_REG_ESR_EL1, UC_A
 static const int vbar_reg[4] = { UC_ARM64_REG_VBAR_EL0, UC_ARM64_REG_VBAR_EL1, UC_ARM64_REG_VBAR_EL2,
 				 UC_ARM64_REG_VBAR_EL3 };
 
+/* Unicorn's id of x@n: X0..X28 are contiguous, X29 and X30 are not (arm64.h). */
+static int xreg(int n)
+{
+	return n < 29 ? UC_ARM64_REG_X0 + n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
 /* The live stack pointer sits in X31 for the current (EL, SPSel); SP_ELn reads the banked copy. */
 static int live_sp_el(uint32_t ps) { return (ps & PSTATE_SP) ? (int)((ps >> 2) & 3) : 0; }
 
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
 	if ((unsigned)r <= 30)
-		return rd(e, UC_ARM64_REG_X0 + (int)r);
+		return rd(e, xreg((int)r));
 	switch (r) {
 	case ISA_SP:
 		return rd(e, UC_ARM64_REG_SP);
@@ -232,7 +238,7 @@ uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
 	if ((unsigned)r <= 30) {
-		wr(e, UC_ARM64_REG_X0 + (int)r, v);
+		wr(e, xreg((int)r), v);
 		return;
 	}
 	switch (r) {
@@ -665,7 +671,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
 			for (int i = 0; i < 8; i++)
-				x.x[i] = rd(e, UC_ARM64_REG_X0 + i);
+				x.x[i] = rd(e, xreg(i));
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -1033,7 +1039,7 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
 	for (int i = 0; i < 4; i++)
-		wr(e, UC_ARM64_REG_X0 + i, args ? args[i] : 0);
+		wr(e, xreg(i), args ? args[i] : 0);
 	/* the reset trampoline: an ERET translated at the translator's (maybe stale) EL reads that
 	 * EL's ELR, which PSTATE may no longer name (a reset that never ran): set them all */
 	for (int el = 1; el <= 3; el++)
@@ -1129,7 +1135,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	void *vals[11];
 	unsigned n = 0;
 	for (unsigned i = 0; i < 8; i++, n++)
-		regs[n] = UC_ARM64_REG_X0 + (int)i, v[n] = i < nargs ? args[i] : 0;
+		regs[n] = xreg((int)i), v[n] = i < nargs ? args[i] : 0;
 	regs[n] = UC_ARM64_REG_X30, v[n++] = ISA_HOST_RETURN;
 	if (sp)
 		regs[n] = UC_ARM64_REG_SP, v[n++] = sp;
@@ -1143,6 +1149,99 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
+}
+
+/* ---- world contexts for an abstract monitor ------------------------------------------------------ */
+
+/* el1_sysregs_context_save's list less SPSR/ELR/SP_EL1 (kept apart): (op0, op1, CRn, CRm, op2) */
+static const uint8_t el1_regs[ISA_CTX_EL1][5] = {
+	{ 3, 0, 1, 0, 0 },   /* SCTLR_EL1 */
+	{ 3, 0, 2, 0, 2 },   /* TCR_EL1 */
+	{ 3, 0, 1, 0, 2 },   /* CPACR_EL1 */
+	{ 3, 2, 0, 0, 0 },   /* CSSELR_EL1 */
+	{ 3, 0, 5, 2, 0 },   /* ESR_EL1 */
+	{ 3, 0, 2, 0, 0 },   /* TTBR0_EL1 */
+	{ 3, 0, 2, 0, 1 },   /* TTBR1_EL1 */
+	{ 3, 0, 10, 2, 0 },  /* MAIR_EL1 */
+	{ 3, 0, 10, 3, 0 },  /* AMAIR_EL1 */
+	{ 3, 0, 1, 0, 1 },   /* ACTLR_EL1 */
+	{ 3, 0, 13, 0, 4 },  /* TPIDR_EL1 */
+	{ 3, 3, 13, 0, 2 },  /* TPIDR_EL0 */
+	{ 3, 3, 13, 0, 3 },  /* TPIDRRO_EL0 */
+	{ 3, 0, 7, 4, 0 },   /* PAR_EL1 */
+	{ 3, 0, 6, 0, 0 },   /* FAR_EL1 */
+	{ 3, 0, 5, 1, 0 },   /* AFSR0_EL1 */
+	{ 3, 0, 5, 1, 1 },   /* AFSR1_EL1 */
+	{ 3, 0, 13, 0, 1 },  /* CONTEXTIDR_EL1 */
+	{ 3, 0, 12, 0, 0 },  /* VBAR_EL1 */
+	{ 3, 0, 14, 1, 0 },  /* CNTKCTL_EL1 */
+	{ 2, 0, 0, 2, 2 },   /* MDSCR_EL1 (not MDCCINT_EL1: Unicorn's raw read of it asserts) */
+};
+
+void isa_context_save(struct isa_engine *e, struct isa_context *c)
+{
+	int regs[31];
+	void *vals[31];
+	for (int i = 0; i < 31; i++)
+		regs[i] = xreg(i), vals[i] = &c->x[i];
+	uc_reg_read_batch(e->uc, regs, vals, 31);
+	c->sp_el0 = isa_get_reg(e, ISA_SP_EL0);
+	c->sp_el1 = isa_get_reg(e, ISA_SP_EL1);
+	c->elr_el1 = rd(e, UC_ARM64_REG_ELR_EL1);
+	c->spsr_el1 = spsr_read(e, 1);
+	for (int i = 0; i < ISA_CTX_EL1; i++)
+		c->el1[i] = cp_read(e, el1_regs[i][0], el1_regs[i][1], el1_regs[i][2], el1_regs[i][3], el1_regs[i][4]);
+	c->pc = rd(e, UC_ARM64_REG_PC);
+	c->pstate = pstate(e);
+	c->scr_el3 = scr_read(e);
+}
+
+int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
+{
+	unsigned tel = (c->pstate >> 2) & 3;
+	uint32_t ps = pstate(e);
+	unsigned cel = (ps >> 2) & 3;
+	const uint32_t el3h = 0x3cd;
+
+	if (tel > 1 || (c->pstate & 0x10))
+		return ISA_E_RANGE;
+	/* the live SP belongs to the current (EL, SPSel): bank it, run the trampoline on SP_EL3 */
+	wr(e, sp_reg[live_sp_el(ps)], rd(e, UC_ARM64_REG_SP));
+	wr(e, UC_ARM64_REG_SP, rd(e, UC_ARM64_REG_SP_EL3));
+	int regs[31];
+	void *vals[31];
+	for (int i = 0; i < 31; i++)
+		regs[i] = xreg(i), vals[i] = (void *)&c->x[i];
+	uc_reg_write_batch(e->uc, regs, vals, 31);
+	for (int i = 0; i < ISA_CTX_EL1; i++)
+		cp_write(e, el1_regs[i][0], el1_regs[i][1], el1_regs[i][2], el1_regs[i][3], el1_regs[i][4], c->el1[i]);
+	wr(e, UC_ARM64_REG_SP_EL0, c->sp_el0);
+	wr(e, UC_ARM64_REG_SP_EL1, c->sp_el1);
+	spsr_write(e, 1, c->spsr_el1);
+	cp_write(e, 3, 6, 1, 1, 0, c->scr_el3);
+	/* ERET from EL3 at the trampoline: PSTATE says EL3 so its helper reads SPSR_EL3; it is
+	 * translated at the stale EL, whose ELR it reads: borrowed, and put back by fixup() */
+	wr(e, UC_ARM64_REG_ELR_EL3, c->pc);
+	spsr_write(e, 3, c->pstate);
+	set_pstate(e, el3h);
+	if (cel != 3) {
+		e->fix_pending = true;
+		e->fix_cel = cel;
+		e->fix_tel = 3;
+		e->fix_elr = cel == 1 ? c->elr_el1 : rd(e, elr_reg[cel]);
+		e->fix_spsr = (uint32_t)c->pstate;
+		e->fix_pc = c->pc;
+		wr(e, elr_reg[cel], c->pc);
+	} else {
+		wr(e, UC_ARM64_REG_ELR_EL1, c->elr_el1);
+	}
+	wr(e, UC_ARM64_REG_PC, ISA_HOST_ERET);
+	e->pstate = el3h;
+	e->scr_stale = true;
+	e->idle_verdict = false;
+	e->check_state = true; /* the first block after the trampoline re-reads PSTATE and publishes */
+	update_slow(e);
+	return 0;
 }
 
 void isa_set_irq(struct isa_engine *e, bool level)
