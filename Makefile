@@ -4,17 +4,25 @@
 #   make test    build and run every test (unit, SystemC per-process, scenarios)
 #   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
-#   make deps    only the package check/installation
+#   make deps    only the package check/installation (with the sweep and report tests' Slurm,
+#                munge, GNU parallel and Chromium: tests/tools/deps-sweep.sh, no recommends,
+#                their services left stopped and disabled)
+#   make install build/tzsim, libtzsim.a, the public headers, tzsim.pc, the man page and
+#                the bash completion under PREFIX (default /usr/local), staged under DESTDIR;
+#                make uninstall
 
 BUILD    ?= build
 CC       ?= gcc
 CXX      ?= g++
 OPT      ?= -O2
 SAN      ?=
-WARN     := -Wall -Wextra -Werror -Wno-format-truncation
+# a warning flag when the compiler knows it (clang rejects gcc's -Wno-format-truncation)
+cc_flag   = $(shell $(1) -Werror $(2) -E -x $(3) /dev/null >/dev/null 2>&1 && echo $(2))
+WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -I. -D_GNU_SOURCE -MMD -MP
-CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(SAN)
-CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(SAN) -Wno-missing-field-initializers
+CFLAGS   := -std=c11 $(OPT) -g $(WARN) $(call cc_flag,$(CC),-Wno-format-truncation,c) $(SAN)
+CXXFLAGS := -std=c++17 $(OPT) -g $(WARN) $(call cc_flag,$(CXX),-Wno-format-truncation,c++) $(SAN) \
+            -Wno-missing-field-initializers
 LDFLAGS  := $(SAN)
 
 # Libraries through pkg-config where they ship a .pc file; the plain -l
@@ -30,7 +38,7 @@ GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu \
-            pkg-config python3 g++ valgrind
+            pkg-config python3 g++ valgrind help2man
 
 # Guest images (models/{monitor,tee,ree}/guest/): freestanding AArch64 code, one ELF per
 # world, cross-compiled with Debian's gcc-aarch64-linux-gnu (make deps installs it) and
@@ -71,9 +79,39 @@ BENCH_SRC:= $(wildcard tests/bench_*.c)
 
 TZSIM    := $(BUILD)/tzsim
 LIB      := $(BUILD)/libtzsim.a
+# bash completion, made by tzsim from its option table; for make install:
+# $(PREFIX)/share/bash-completion/completions/tzsim
+COMPLETION := $(BUILD)/tzsim.bash
 
-.PHONY: all run test asan bench deps clean guest
-all: $(TZSIM)
+# make install (GNU conventions: PREFIX, DESTDIR staging)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+LIBDIR   := $(PREFIX)/lib
+INCDIR   := $(PREFIX)/include/tzsim
+PCDIR    := $(LIBDIR)/pkgconfig
+MANDIR   := $(PREFIX)/share/man/man1
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
+VERSION  := $(shell sed -n 's/^\#define TZSIM_VERSION "\(.*\)"/\1/p' sim/cli/main.c)
+# The public headers: the C API that builds and runs a platform from a scenario
+# (platform.h, run.h and what they include), the kernel, the bus, the GIC, and
+# the SystemC/TLM modules. They keep their tree under $(INCDIR), and tzsim.pc's
+# Cflags point there, so their root-relative includes resolve as in the source.
+# tests/install_test.sh compiles each one alone from outside the tree.
+PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h sim/shm.h models/gic/gic.h \
+            sim/kernel/costs.h sim/kernel/kernel.h sim/kernel/rng.h sim/kernel/sim.h \
+            sim/kernel/time.h sim/kernel/trace.h sim/kernel/units.h sim/kernel/wire.h \
+            sim/scenario/scenario.h sim/stats/hist.h sim/stats/metrics.h sim/stats/stats.h \
+            sim/out/digest.h sim/systemc/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
+# tzsim.pc: the public headers include SystemC's, so systemc is Required; the
+# static archive also needs libyaml (a .pc) and libfdt (Debian's libfdt-dev ships no .pc)
+# and the C++ runtime; the ISA engines (models/cpu/isa*.c) need libunicorn.
+PC_REQUIRES         := systemc
+PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash unicorn
+PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
+
+.PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers guest
+all: $(TZSIM) $(COMPLETION)
 guest: $(GUEST_ELFS)
 .PRECIOUS: $(BUILD)/guest/%.o
 
@@ -86,6 +124,7 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@tests/tools/deps-sweep.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -130,6 +169,9 @@ $(LIB): $(LIB_OBJ)
 $(TZSIM): $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(COMPLETION): $(TZSIM)
+	$(TZSIM) completion bash > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/tests/unit: $(UNIT_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(GTEST_LIBS) $(LDLIBS)
 
@@ -143,6 +185,38 @@ $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 $(BUILD)/tests/bench_isa: tests/bench_isa.c $(BUILD)/tests/isa_plat.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/isa_plat.o $(LIB) $(LDLIBS) -lstdc++
+
+$(BUILD)/tzsim.1: $(TZSIM)
+	@command -v help2man >/dev/null || { echo "tzsim: help2man is missing (make deps installs it)"; exit 1; }
+	help2man --no-info --name='a cycle-level simulator of both Arm TrustZone worlds' --version-string=$(VERSION) \
+	  --output=$@ ./$(TZSIM)
+
+install: $(TZSIM) $(LIB) $(BUILD)/tzsim.1 $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(MANDIR) \
+	  $(DESTDIR)$(COMPDIR)
+	install -m 755 $(TZSIM) $(DESTDIR)$(BINDIR)/tzsim
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtzsim.a
+	install -m 644 $(BUILD)/tzsim.1 $(DESTDIR)$(MANDIR)/tzsim.1
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPDIR)/tzsim
+	@for h in $(PUBLIC_H); do install -D -m 644 $$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
+	@echo "install: $(words $(PUBLIC_H)) headers under $(DESTDIR)$(INCDIR)"
+	printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${exec_prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: tzsim' \
+	  'Description: Arm TrustZone simulator: GICv3, EL3 monitor, OP-TEE and Linux models; SystemC/TLM-2.0 modules' \
+	  'Version: $(VERSION)' 'Requires: $(PC_REQUIRES)' 'Requires.private: $(PC_REQUIRES_PRIVATE)' \
+	  'Libs: -L$${libdir} -ltzsim' 'Libs.private: $(PC_LIBS_PRIVATE)' 'Cflags: -I$${includedir}/tzsim' \
+	  > $(DESTDIR)$(PCDIR)/tzsim.pc
+
+# The header list, for tests/install_test.sh.
+print-public-headers:
+	@echo $(PUBLIC_H)
+
+# Removes what install put there; of the directories, only the empty ones under $(INCDIR).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tzsim $(DESTDIR)$(LIBDIR)/libtzsim.a $(DESTDIR)$(MANDIR)/tzsim.1 \
+	  $(DESTDIR)$(PCDIR)/tzsim.pc $(DESTDIR)$(COMPDIR)/tzsim
+	rm -f $(addprefix $(DESTDIR)$(INCDIR)/,$(PUBLIC_H))
+	@if [ -d $(DESTDIR)$(INCDIR) ]; then find $(DESTDIR)$(INCDIR) -depth -type d -empty -delete; fi
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -160,7 +234,23 @@ bench: deps
 	@$(MAKE) --no-print-directory $(TZSIM) $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 	@BUILD=$(BUILD) tests/bench.sh
 
+# libFuzzer targets (clang): the scenario loader, the DT reader and the replay reader, each
+# for FUZZ_SECONDS (default 60) from a corpus seeded with scenarios/ and tests/data/
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: deps
+	@command -v clang >/dev/null || { echo "tzsim: installing clang"; apt-get install -y -qq clang; }
+	@$(MAKE) --no-print-directory $(TZSIM)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CXX=clang++ OPT=-O1 \
+	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libtzsim.a
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@FUZZ_BUILD=build-fuzz tests/fuzz/run.sh
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtzsim.a
+	clang $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libtzsim.a \
+	  -lyaml -lfdt -lm -lpthread -lstdc++
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sim/dt.c: build, compile and read the platform device tree (see dt.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <libfdt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "sim/cleanup.h"
 #include "sim/dt.h"
+#include "sim/infile.h"
 
 #define GICD_BASE 0x08000000ull
 #define GICD_SIZE 0x10000ull
@@ -74,14 +83,18 @@ int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len)
 		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)s->intid - 32),
 				   cpu_to_fdt32(c->src_level && c->src_level[i] ? DT_IRQ_TYPE_LEVEL_HIGH
 										: DT_IRQ_TYPE_EDGE_RISING) };
-		snprintf(name, sizeof(name), "secure-source@%llx", (unsigned long long)s->base);
+		snprintf(name, sizeof(name), "source@%llx", (unsigned long long)s->base);
 		CK(fdt_begin_node(f, name));
-		CK(fdt_property_string(f, "compatible", "tzsim,secure-source"));
+		CK(fdt_property_string(f, "compatible", "tzsim,source"));
 		CK(fdt_property_string(f, "tzsim,source", s->name));
 		CK(fdt_property(f, "reg", reg, sizeof(reg)));
 		CK(fdt_property(f, "interrupts", irq, sizeof(irq)));
-		CK(fdt_property_string(f, "status", "disabled"));
-		CK(fdt_property_string(f, "secure-status", "okay"));
+		if (s->normal) {
+			CK(fdt_property_string(f, "status", "okay"));
+		} else {
+			CK(fdt_property_string(f, "status", "disabled"));
+			CK(fdt_property_string(f, "secure-status", "okay"));
+		}
 		CK(fdt_end_node(f));
 	}
 	if (c->optee) {
@@ -103,112 +116,305 @@ int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len)
 	return err ? -1 : (int)fdt_totalsize(f);
 }
 
-/* Run argv with stdout to @out_path and stderr captured into @err. Returns the exit status. */
-static int run_tool(char *const argv[], const char *out_path, char *err, size_t errlen)
-{
-	int pipefd[2];
-	pid_t pid;
-	int status = -1;
-	ssize_t n;
-	size_t got = 0;
+/* ---- the toolchain: cpp, then dtc, each a bounded child ------------------------------------- */
 
-	if (pipe(pipefd) < 0)
+/* A tool's error output kept for the message; the rest is read and dropped (never a SIGPIPE). */
+#define TOOL_ERR_KEEP 4096
+
+/*
+ * Run @argv with stdin from /dev/null, stdout to @out_path (or /dev/null)
+ * and stderr captured (the first TOOL_ERR_KEEP bytes, NUL-terminated, into
+ * @errbuf). The child runs in its own process group under the limits of
+ * dt.h (address space, output file size, CPU time); the parent kills the
+ * group when DT_TOOL_TIMEOUT_S pass, and on every path out. Returns the
+ * exit status, or -1 with @why set (could not start, killed by a signal,
+ * timed out).
+ */
+static int run_tool(char *const argv[], const char *out_path, char *errbuf, const char **why)
+{
+	int pipefd[2], status = 0;
+	size_t got = 0;
+	pid_t pid;
+	struct timespec t0, now;
+
+	*why = NULL;
+	errbuf[0] = 0;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		*why = "cannot make a pipe";
 		return -1;
+	}
+	fflush(NULL);
+	/* no signal between the fork and the registration: a child is never missed by the handler */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		FILE *o = out_path ? freopen(out_path, "w", stdout) : NULL;
-		(void)o;
-		dup2(pipefd[1], 2);
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(pipefd[0]);
+		close(pipefd[1]);
+		*why = "cannot fork";
+		return -1;
+	}
+	if (pid == 0) {
+		struct rlimit as = { DT_TOOL_MAX_AS, DT_TOOL_MAX_AS }, fsz = { DT_TOOL_MAX_OUTPUT, DT_TOOL_MAX_OUTPUT },
+			      cpu = { DT_TOOL_TIMEOUT_S, DT_TOOL_TIMEOUT_S + 1 };
+		int in = open("/dev/null", O_RDONLY), out;
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		out = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600) : open("/dev/null", O_WRONLY);
+		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(pipefd[1], 2) < 0)
+			_exit(126);
+		/* bound the child, never tzsim itself (Unicorn and ASan reserve much address space) */
+		setrlimit(RLIMIT_AS, &as);
+		setrlimit(RLIMIT_FSIZE, &fsz);
+		setrlimit(RLIMIT_CPU, &cpu);
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		dprintf(2, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	setpgid(pid, pid); /* also here: no window where a kill of the group misses it */
+	cleanup_add_group(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pipefd[1]);
-	err[0] = 0;
-	while ((n = read(pipefd[0], err + got, errlen - 1 - got)) > 0 && got < errlen - 1)
-		got += (size_t)n;
-	err[got] = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
+		char drop[4096];
+		long left_ms;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = DT_TOOL_TIMEOUT_S * 1000L - ((now.tv_sec - t0.tv_sec) * 1000L + (now.tv_nsec - t0.tv_nsec) / 1000000L);
+		if (left_ms <= 0) {
+			*why = "timed out";
+			break;
+		}
+		int pr = poll(&pfd, 1, (int)left_ms);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue; /* the deadline is checked above */
+		ssize_t n = got < TOOL_ERR_KEEP - 1 ? read(pipefd[0], errbuf + got, TOOL_ERR_KEEP - 1 - got)
+						     : read(pipefd[0], drop, sizeof(drop));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* every writer closed stderr: the tool is done */
+		if (got < TOOL_ERR_KEEP - 1)
+			got += (size_t)n;
+	}
+	errbuf[got] = 0;
 	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	kill(-pid, SIGKILL); /* whatever is left of the group: a timeout, or children of the tool */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	cleanup_forget_group(pid);
+	if (*why)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		*why = sig == SIGXFSZ ? "its output exceeded the limit"
+		       : sig == SIGXCPU || sig == SIGKILL ? "it ran out of time"
+		       : sig == SIGSEGV || sig == SIGABRT ? "it crashed or ran out of memory"
+							 : "killed by a signal";
+		return -1;
+	}
+	return WEXITSTATUS(status);
 }
 
+/* The first line of @err holding "error" (dtc's "Error: file:line.col-col: msg" as "file:line.col: msg"). */
 static void first_error_line(char *err)
 {
-	char *p = strstr(err, "Error");
-	char *nl;
-	if (!p)
-		p = strstr(err, "error");
+	/* the earliest of dtc's "Error: " / "FATAL ERROR: " and cpp's "error" */
+	static const char *const marks[] = { "Error", "ERROR: ", "error" };
+	char *p = NULL, *nl;
+	for (int i = 0; i < 3; i++) {
+		char *q = strstr(err, marks[i]);
+		if (q && (!p || q < p))
+			p = q;
+	}
 	if (p) {
-		/* keep dtc's "Error: file:line.col-col: msg" as "file:line.col: msg" */
-		if (!strncmp(p, "Error: ", 7))
-			p += 7;
+		char *ls = p;
+		while (ls > err && ls[-1] != '\n')
+			ls--;
+		if (!strncmp(ls, "Error: ", 7))
+			p = ls + 7; /* dtc: "Error: file:line.col-col: msg" */
+		else if (!strncmp(ls, "FATAL ERROR: ", 13))
+			p = ls + 13;
+		else
+			p = ls; /* cpp: "file:line:col: error: msg", the whole line */
 		memmove(err, p, strlen(p) + 1);
 	}
+	while (*err == '\n' || *err == '\r' || *err == ' ')
+		memmove(err, err + 1, strlen(err));
 	nl = strchr(err, '\n');
 	if (nl)
 		*nl = 0;
 }
 
+int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int rc;
+	/* only a regular file of bounded size is read at all (sim/infile.h) */
+	if (sim_read_file(path, DT_MAX_BLOB, &buf, &n, err, errlen) != 0)
+		return -1;
+	if (n < 4 || fdt32_to_cpu(*(const fdt32_t *)buf) != FDT_MAGIC) {
+		free(buf);
+		return 0; /* a DTS: cpp and dtc */
+	}
+	if ((rc = fdt_check_header(buf)) != 0 || fdt_totalsize(buf) > n) {
+		snprintf(err, errlen, "%s: not a valid DTB (%s)", path, rc ? fdt_strerror(rc) : "truncated");
+		free(buf);
+		return -1;
+	}
+	*blob = buf;
+	*len = n;
+	return 1;
+}
+
+/* Replace every @from in @s (of @size bytes) with @to, truncating at @size. */
+static void replace_all(char *s, size_t size, const char *from, const char *to)
+{
+	char out[TOOL_ERR_KEEP + 1024];
+	size_t u = 0, fl = strlen(from);
+	const char *p = s;
+	if (!fl)
+		return;
+	while (*p && u < sizeof(out) - 1) {
+		if (!strncmp(p, from, fl)) {
+			u += (size_t)snprintf(out + u, sizeof(out) - u, "%s", to);
+			if (u >= sizeof(out))
+				u = sizeof(out) - 1;
+			p += fl;
+		} else {
+			out[u++] = *p++;
+		}
+	}
+	out[u] = 0;
+	snprintf(s, size, "%s", out);
+}
+
+/*
+ * The message for a tool that exited with an error: its first error line,
+ * naming @path where it named the DTS by its absolute path @abs or the
+ * preprocessed file @pp (then line numbers count after preprocessing),
+ * and starting with @path.
+ */
+static void tool_message(char *tool_err, size_t size, const char *abs, const char *pp, const char *path,
+			 const char *tool, char *err, size_t errlen)
+{
+	bool pre;
+	first_error_line(tool_err);
+	pre = strstr(tool_err, pp) != NULL;
+	replace_all(tool_err, size, pp, path);
+	replace_all(tool_err, size, abs, path);
+	if (!tool_err[0])
+		snprintf(err, errlen, "%s: %s failed", path, tool);
+	else if (strncmp(tool_err, path, strlen(path)) != 0)
+		snprintf(err, errlen, "%s: %s: %s", path, tool, tool_err);
+	else
+		snprintf(err, errlen, "%s%s", tool_err, pre ? " (line numbers after preprocessing)" : "");
+}
+
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen)
 {
-	char pp[] = "/tmp/tzsim-dts-XXXXXX", out[] = "/tmp/tzsim-dtb-XXXXXX";
-	int fd1 = mkstemp(pp), fd2 = mkstemp(out), rc = -1;
-	FILE *f;
-	long sz;
-	if (fd1 < 0 || fd2 < 0) {
-		snprintf(err, errlen, "%s: cannot make a temporary file", path);
-		goto done;
+	char abs[PATH_MAX], dir[PATH_MAX], work[PATH_MAX], pp[PATH_MAX + 16], out[PATH_MAX + 16];
+	const char *tmpdir = getenv("TMPDIR");
+	char tool_err[TOOL_ERR_KEEP + 1024];
+	const char *why;
+	int rc = -1, slot_dir = -1, slot_pp = -1, slot_out = -1, st;
+	char *data = NULL;
+	size_t dlen = 0;
+
+	*blob = NULL;
+	*len = 0;
+	/* a regular file of bounded size: not stdin ("-"), a FIFO, a device or a directory */
+	if (sim_check_file(path, DT_MAX_DTS_BYTES, err, errlen) != 0)
+		return -1;
+	/* an absolute path: a name starting with '-' is never taken as an option */
+	if (!realpath(path, abs)) {
+		snprintf(err, errlen, "%s: cannot resolve: %s", path, strerror(errno));
+		return -1;
 	}
-	close(fd1);
-	close(fd2);
+	snprintf(dir, sizeof(dir), "%s", abs);
+	*strrchr(dir, '/') = 0;
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "/");
+	/* $TMPDIR as mkstemp users expect (an absolute one), else /tmp */
+	if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > PATH_MAX - 32)
+		tmpdir = "/tmp";
+	snprintf(work, sizeof(work), "%s/tzsim-dt-XXXXXX", tmpdir);
+	if (!mkdtemp(work)) {
+		snprintf(err, errlen, "%s: cannot make a temporary directory: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(pp, sizeof(pp), "%s/pp.dts", work);
+	snprintf(out, sizeof(out), "%s/out.dtb", work);
+	slot_dir = cleanup_add_path(work, true);
+	slot_pp = cleanup_add_path(pp, false);
+	slot_out = cleanup_add_path(out, false);
 	{
-		char *cpp_argv[] = { "cpp", "-nostdinc", "-undef", "-x", "assembler-with-cpp", "-P",
-				     (char *)path, NULL };
-		if (run_tool(cpp_argv, pp, err, errlen) != 0) {
-			first_error_line(err);
+		/* #include resolves next to the DTS (-I), as the kernel's dtc_cpp_flags do; the gcc
+		 * driver has no "--", so the DTS is named by its absolute path (never an option) */
+		char *cpp_argv[] = { "cpp", "-nostdinc", "-undef", "-x", "assembler-with-cpp", "-P", "-I", dir,
+				     abs, NULL };
+		st = run_tool(cpp_argv, pp, tool_err, &why);
+		if (st != 0) {
+			if (why)
+				snprintf(err, errlen, "%s: the C preprocessor failed: %s", path, why);
+			else
+				tool_message(tool_err, sizeof(tool_err), abs, pp, path, "the C preprocessor", err, errlen);
 			goto done;
 		}
 	}
 	{
-		char *dtc_argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", out, pp, NULL };
-		if (run_tool(dtc_argv, NULL, err, errlen) != 0) {
-			first_error_line(err);
-			/* dtc names the preprocessed temp file; name the user's file instead */
-			char *p = strstr(err, pp);
-			if (p) {
-				char tail[512];
-				snprintf(tail, sizeof(tail), "%s", p + strlen(pp));
-				snprintf(err, errlen, "%s%s (line numbers after preprocessing)", path, tail);
-			}
+		/* /include/ and /incbin/ resolve next to the DTS (-i), as dtc does for the file itself */
+		char *dtc_argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-i", dir, "-o", out, pp, NULL };
+		st = run_tool(dtc_argv, NULL, tool_err, &why);
+		if (st != 0) {
+			if (why)
+				snprintf(err, errlen, "%s: dtc failed: %s", path, why);
+			else /* dtc names the preprocessed file: the message names the user's file instead */
+				tool_message(tool_err, sizeof(tool_err), abs, pp, path, "dtc", err, errlen);
 			goto done;
 		}
 	}
-	f = fopen(out, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: dtc produced no output", path);
+	if (sim_read_file(out, DT_MAX_DTB_BYTES, &data, &dlen, tool_err, sizeof(tool_err)) != 0) {
+		snprintf(err, errlen, "%s: the compiled device tree: %s", path, tool_err);
 		goto done;
 	}
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*blob = malloc(sz > 0 ? (size_t)sz : 1);
-	if (*blob && fread(*blob, 1, (size_t)sz, f) == (size_t)sz) {
-		*len = (size_t)sz;
-		rc = 0;
-	} else {
-		free(*blob);
-		*blob = NULL;
-		snprintf(err, errlen, "%s: cannot read the compiled DTB", path);
-	}
-	fclose(f);
+	*blob = data;
+	*len = dlen;
+	rc = 0;
 done:
 	unlink(pp);
 	unlink(out);
+	rmdir(work);
+	cleanup_forget_path(slot_out);
+	cleanup_forget_path(slot_pp);
+	cleanup_forget_path(slot_dir);
 	return rc;
+}
+
+/* A string property: NULL when absent or not NUL-terminated inside the property. */
+static const char *prop_str(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *p = fdt_getprop(fdt, node, name, &len);
+	return p && len > 0 && memchr(p, 0, (size_t)len) ? p : NULL;
+}
+
+/* The node's name for messages (never read past the blob: fdt_get_name's length is used). */
+static void node_name(const void *fdt, int node, char *buf, size_t size)
+{
+	int len = 0;
+	const char *n = fdt_get_name(fdt, node, &len);
+	snprintf(buf, size, "%.*s", n && len > 0 ? (len > 120 ? 120 : len) : 1, n && len > 0 ? n : "?");
 }
 
 static const fdt32_t *prop_cells(const void *fdt, int node, const char *name, int *ncells)
@@ -245,26 +451,27 @@ const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, cons
 	return NULL;
 }
 
-/* The nodes compatible with "tzsim,secure-source": name, first reg region, first SPI. */
+/* The nodes compatible with "tzsim,source": name, first reg region, first SPI. */
 static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 {
 	int node;
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "tzsim,secure-source"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "tzsim,secure-source")) {
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "tzsim,source"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "tzsim,source")) {
 		struct dt_secure_src *s;
-		const char *name = fdt_getprop(fdt, node, "tzsim,source", NULL);
+		const char *name = prop_str(fdt, node, "tzsim,source");
 		int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
 		int sc = fdt_size_cells(fdt, fdt_parent_offset(fdt, node));
 		int n;
 		const fdt32_t *cells = prop_cells(fdt, node, "reg", &n);
-		const char *nn = fdt_get_name(fdt, node, NULL);
+		char nn[128];
 		uint64_t v[2] = { 0, 0 };
+		node_name(fdt, node, nn, sizeof(nn));
 		if (o->nsrc == DT_MAX_SECURE_SRC) {
-			snprintf(err, errlen, "%s: more than %d tzsim,secure-source nodes", nn, DT_MAX_SECURE_SRC);
+			snprintf(err, errlen, "%s: more than %d tzsim,source nodes", nn, DT_MAX_SECURE_SRC);
 			return -1;
 		}
 		if (!name || !cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < ac + sc) {
-			snprintf(err, errlen, "%s: a tzsim,secure-source needs tzsim,source and reg", nn);
+			snprintf(err, errlen, "%s: a tzsim,source needs tzsim,source and reg", nn);
 			return -1;
 		}
 		for (int k = 0, i = 0; k < 2; k++)
@@ -276,13 +483,17 @@ static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *er
 		s->size = v[1];
 		cells = prop_cells(fdt, node, "interrupts", &n);
 		s->intid = cells && n == 3 && fdt32_to_cpu(cells[0]) == 0 ? (int)fdt32_to_cpu(cells[1]) + 32 : -1;
+		{
+			const char *st = fdt_getprop(fdt, node, "status", NULL);
+			s->normal = !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+		}
 	}
 	return 0;
 }
 
 int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 {
-	int cpus, c, gic, node, len, n;
+	int cpus, c, gic, node, n;
 	const fdt32_t *cells;
 	const char *s;
 
@@ -299,7 +510,7 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	}
 	fdt_for_each_subnode(c, fdt, cpus)
 	{
-		const char *dt = fdt_getprop(fdt, c, "device_type", NULL);
+		const char *dt = prop_str(fdt, c, "device_type");
 		if (dt && !strcmp(dt, "cpu"))
 			o->cpus++;
 	}
@@ -318,7 +529,9 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		uint64_t v[4] = { 0 };
 		cells = prop_cells(fdt, gic, "reg", &n);
 		if (!cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < 2 * (ac + sc)) {
-			snprintf(err, errlen, "%s: reg must hold the GICD and GICR regions", fdt_get_name(fdt, gic, NULL));
+			char nn[128];
+			node_name(fdt, gic, nn, sizeof(nn));
+			snprintf(err, errlen, "%s: reg must hold the GICD and GICR regions", nn);
 			return -1;
 		}
 		for (int k = 0, i = 0; k < 4; k++) {
@@ -330,8 +543,10 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		o->gicr_base = v[2];
 		o->gicr_size = v[3];
 		if (o->gicr_size < (uint64_t)o->cpus * 0x20000) {
-			snprintf(err, errlen, "%s: the GICR region (0x%llx bytes) is too small for %u CPUs",
-				 fdt_get_name(fdt, gic, NULL), (unsigned long long)o->gicr_size, o->cpus);
+			char nn[128];
+			node_name(fdt, gic, nn, sizeof(nn));
+			snprintf(err, errlen, "%s: the GICR region (0x%llx bytes) is too small for %u CPUs", nn,
+				 (unsigned long long)o->gicr_size, o->cpus);
 			return -1;
 		}
 	}
@@ -340,7 +555,7 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
-	s = node >= 0 ? fdt_getprop(fdt, node, "method", &len) : NULL;
+	s = node >= 0 ? prop_str(fdt, node, "method") : NULL;
 	o->psci_smc = s && !strcmp(s, "smc");
 	if (!o->psci_smc) {
 		snprintf(err, errlen, "/psci: method must be \"smc\" (the EL3 monitor is reached by SMC)");
@@ -350,7 +565,7 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	if (node < 0)
 		return 0;
 	o->optee = true;
-	s = fdt_getprop(fdt, node, "method", &len);
+	s = prop_str(fdt, node, "method");
 	o->optee_method_smc = s && !strcmp(s, "smc");
 	cells = prop_cells(fdt, node, "interrupts", &n);
 	if (!cells)
@@ -360,7 +575,9 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		int parent = irq_parent(fdt, node);
 		int icells;
 		const fdt32_t *ic;
-		fdt_get_path(fdt, node, path, sizeof(path));
+		/* a path too long for the buffer leaves it unterminated: use libfdt's verdict */
+		if (fdt_get_path(fdt, node, path, sizeof(path)) != 0)
+			node_name(fdt, node, path, sizeof(path));
 		if (parent < 0) {
 			snprintf(err, errlen, "%s: interrupts: no interrupt-parent", path);
 			return -1;
@@ -392,4 +609,16 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		o->notif_level = flags == DT_IRQ_TYPE_LEVEL_HIGH;
 	}
 	return 0;
+}
+
+int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *err, size_t errlen)
+{
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	out->notif_intid = -1;
+	if (len < FDT_V1_SIZE || len > INT_MAX || (rc = fdt_check_full(fdt, len)) != 0) {
+		snprintf(err, errlen, "not a valid DTB (%s)", len < FDT_V1_SIZE ? "too short" : fdt_strerror(rc));
+		return -1;
+	}
+	return dt_parse(fdt, out, err, errlen);
 }

@@ -6,7 +6,7 @@
  * `interrupts` (the GIC's 3-cell binding: type 0 SPI / 1 PPI, number,
  * flags; INTID = number + 32 or + 16), resolving interrupt-parent; and the
  * secure sources' register frames: nodes compatible with
- * "tzsim,secure-source" (status "disabled", secure-status "okay", as the
+ * "tzsim,source" (status "disabled", secure-status "okay", as the
  * secure-only devices of QEMU's virt board are described), named by their
  * "tzsim,source" property.
  */
@@ -33,6 +33,7 @@ struct dt_secure_src {
 	char name[32];            /* the scenario source it is ("tzsim,source") */
 	uint64_t base, size;
 	int intid;                /* its SPI, -1 when the node has no interrupts */
+	bool normal;              /* a normal-world device (status "okay"); else secure-status "okay" */
 };
 
 struct dt_build_cfg {
@@ -67,14 +68,44 @@ const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, cons
 int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);
 
 /*
+ * The toolchain's bounds. A DTS is a regular file of at most
+ * DT_MAX_DTS_BYTES. cpp and dtc each run in their own process group, with
+ * stdin from /dev/null, at most DT_TOOL_MAX_AS of address space, output
+ * files of at most DT_TOOL_MAX_OUTPUT (an #include or /incbin/ of a device
+ * or a huge file stops there), and DT_TOOL_TIMEOUT_S seconds (CPU and
+ * wall); the group is killed on every path out, and on a signal
+ * (sim/cleanup.h). The DTB read back is at most DT_MAX_DTB_BYTES.
+ */
+#define DT_MAX_DTS_BYTES (1u << 20)
+#define DT_MAX_DTB_BYTES (1u << 20)
+#define DT_TOOL_MAX_AS (1ull << 30)
+#define DT_TOOL_MAX_OUTPUT (16ull << 20)
+#define DT_TOOL_TIMEOUT_S 10
+
+/*
  * dt_compile - preprocess (cpp) and compile (dtc) the DTS at @path into a
- * malloc'd DTB. Returns 0, or -1 with dtc's or cpp's first error line in
- * @err (which carries dtc's file:line:col when it gives one).
+ * malloc'd DTB. #include (cpp) and /include/, /incbin/ (dtc) resolve
+ * relative to the DTS's directory, as dtc resolves them for a file it
+ * reads itself. Returns 0, or -1 with a message in @err: the DTS is not a
+ * regular file of bounded size; cpp's or dtc's first error line (naming
+ * @path and its line, after preprocessing); a tool that could not start,
+ * timed out, crashed or exceeded a bound.
  */
 int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t errlen);
 
+/*
+ * dt_load_blob - if the file at @path is a compiled device tree (it starts
+ * with the FDT magic), read it into a malloc'd buffer (at most
+ * DT_MAX_BLOB bytes) and return 1; return 0 when it is not a DTB (a DTS
+ * to compile), or -1 with "path: what is wrong" in @err.
+ */
+#define DT_MAX_BLOB (1u << 20)
+int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen);
+
 /* Read a DTB. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
 int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);
+/* dt_parse of a blob of @len bytes from outside: checked whole (fdt_check_full) first. */
+int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

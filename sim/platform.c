@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "sim/platform.h"
+#include "sim/platform_limits.h"
+#include "sim/replay.h"
 #include "sim/kernel/units.h"
 #include "models/cpu/pe.h"
 #include "models/dev/secure_src.h"
@@ -14,7 +16,7 @@
 #include "models/ree/ree.h"
 #include "models/tee/tee.h"
 
-#define TIMER_PPI 30 /* the EL1 physical timer's Non-secure PPI */
+#define TIMER_PPI PLATFORM_TIMER_PPI
 
 /* ---- port glue: the PE's ports are the GIC's CPU interface and the bus ------------------ */
 
@@ -62,8 +64,13 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	struct dt_build_cfg c = { 0 };
 	int n;
 
-	if (sc->platform.dts[0])
+	if (sc->platform.dts[0]) {
+		/* a compiled DTB is read as it is; a DTS goes through cpp and dtc */
+		int rc = dt_load_blob(sc->platform.dts, blob, len, err, errlen);
+		if (rc)
+			return rc < 0 ? -1 : 0;
 		return dt_compile(sc->platform.dts, blob, len, err, errlen);
+	}
 	c.cpus = sc->platform.cpus;
 	c.cpu_compatible = sc->platform.costs.preset == SIM_PRESET_A72 ? "arm,cortex-a72" : "arm,cortex-a53";
 	c.optee = true;
@@ -85,10 +92,8 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	bool level[DT_MAX_SECURE_SRC];
 	for (unsigned i = 0; i < sc->n_sources && c.nsrc < DT_MAX_SECURE_SRC; i++) {
 		const struct scenario_source *s = &sc->sources[i];
-		if (s->world != SCENARIO_SECURE)
-			continue;
 		src[c.nsrc] = (struct dt_secure_src){ "", DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE,
-						      DEV_SRC_FRAME_SIZE, (int)s->intid };
+						      DEV_SRC_FRAME_SIZE, (int)s->intid, s->world == SCENARIO_NORMAL };
 		snprintf(src[c.nsrc].name, sizeof(src[c.nsrc].name), "%s", s->name);
 		level[c.nsrc++] = s->trigger == SCENARIO_LEVEL;
 	}
@@ -116,64 +121,6 @@ static uint64_t source_base(const struct platform *p, unsigned i)
 {
 	const struct dt_secure_src *d = dt_secure_src_find(&p->dt, p->sc->sources[i].name);
 	return d ? d->base : DT_SECURE_SRC_BASE + i * DT_SECURE_SRC_STRIDE;
-}
-
-/* A replay file: one time with its unit per line ('#' comments). */
-static int load_replay(const char *path, sim_time **out, unsigned *n, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[256];
-	unsigned cap = 0, ln = 0;
-	*out = NULL;
-	*n = 0;
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line, *e;
-		sim_time t;
-		int rc;
-		ln++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strcspn(s, "#\r\n,");
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		*e = 0;
-		if (!*s)
-			continue;
-		if ((rc = sim_parse_time(s, &t)) != 0) {
-			snprintf(err, errlen, "%s:%u:%u: %s, e.g. 250us", path, ln, (unsigned)(s - line) + 1,
-				 sim_units_strerror(rc));
-			fclose(f);
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			sim_time *v = realloc(*out, cap * sizeof(*v));
-			if (!v) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				fclose(f);
-				free(*out);
-				*out = NULL;
-				return -1;
-			}
-			*out = v;
-		}
-		if (*n && t < (*out)[*n - 1]) {
-			snprintf(err, errlen, "%s:%u:1: times must not decrease", path, ln);
-			fclose(f);
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		(*out)[(*n)++] = t;
-	}
-	fclose(f);
-	return 0;
 }
 
 /* ---- timeline ----------------------------------------------------------------------- */
@@ -257,6 +204,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	struct tee_config tc = { 0 };
 	struct ree_config rc = { 0 };
 	struct ree_ports rp = { 0 };
+	int tee_dev[SCENARIO_MAX_SOURCES]; /* each secure source's OP-TEE driver (tee_add_device), -1 for normal ones */
 	char derr[512];
 
 	memset(p, 0, sizeof(*p));
@@ -265,14 +213,23 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		snprintf(err, errlen, "%s", derr);
 		return -1;
 	}
-	if (dt_parse(p->dtb, &p->dt, derr, sizeof(derr)) != 0) {
+	if (dt_parse_blob(p->dtb, p->dtb_len, &p->dt, derr, sizeof(derr)) != 0) {
 		snprintf(err, errlen, "%s: %s", sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", derr);
 		platform_free(p);
 		return -1;
 	}
+	{
+		/* what the scenario asks of the platform, before any model is made (platform_limits.h) */
+		struct sim_diag d;
+		if (platform_check(sc, &p->dt, &d) != 0) {
+			snprintf(err, errlen, "%s", d.msg);
+			platform_free(p);
+			return -1;
+		}
+	}
 	for (unsigned i = 0; i < sc->n_sources; i++)
 		if (sc->sources[i].arrival == SCENARIO_REPLAY) {
-			if (load_replay(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
+			if (replay_load(sc->sources[i].replay, &p->replay[i], &p->n_replay[i], err, errlen) != 0) {
 				platform_free(p);
 				return -1;
 			}
@@ -288,14 +245,15 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	/* the interrupt Linux learns from the DT; the SGI transport is discovered by a fast call */
 	p->notif_intid = tr->kind == SCENARIO_SPI || tr->kind == SCENARIO_PPI ? p->dt.notif_intid : (int)tr->intid;
 
-	gic_config_default(&gc, p->ncpus, 256);
+	gic_config_default(&gc, p->ncpus, PLATFORM_GIC_SPIS);
 	gc.prio_bits = sc->platform.prio_bits ? sc->platform.prio_bits : 5;
 	gc.pend_to_wire = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_PEND_TO_WIRE], NULL, &sc->platform.costs.clock);
 	gc.ack_rearb = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_ACK_REARB], NULL, &sc->platform.costs.clock);
 	gc.sgi_delay = sim_cost_sample(&sc->platform.costs.c[SIM_COST_GIC_SGI_DELAY], NULL, &sc->platform.costs.clock);
 	p->gic = gic_new(&p->sim, &gc);
 	p->bus = sim_bus_new(&p->sim);
-	if (!p->gic || !p->bus) {
+	p->shm = sim_shm_new();
+	if (!p->gic || !p->bus || !p->shm) {
 		snprintf(err, errlen, "cannot build the GIC");
 		platform_free(p);
 		return -1;
@@ -334,7 +292,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	/* TF-A: the platform's secure interrupts (plat interrupt props) */
 	mc.gicd_base = p->dt.gicd_base;
 	mc.gicr_base = p->dt.gicr_base;
-	mc.num_spis = 256;
+	mc.num_spis = PLATFORM_GIC_SPIS;
 	for (unsigned i = 0; i < sc->n_sources && mc.n_sirq < MON_MAX_SECURE_IRQS; i++) {
 		const struct scenario_source *s = &sc->sources[i];
 		if (s->world != SCENARIO_SECURE)
@@ -358,9 +316,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	tc.level = tr->trigger == SCENARIO_LEVEL;
 	tc.sgi_target = (enum tee_sgi_target)tr->target;
 	tc.sgi_cpus = tr->target_cpus;
-	tc.spmc = tr->spmc == SCENARIO_SPMC_EL3 ? TEE_SPMC_EL3 : TEE_SPMC_SEL1;
+	tc.spmc = tr->spmc == SCENARIO_SPMC_S_EL2 ? TEE_SPMC_SEL2 : TEE_SPMC_SEL1;
+	tc.ppi_raise_upstream = tr->kind == SCENARIO_PPI && tr->raise == SCENARIO_RAISE_UPSTREAM;
 	tc.gicd_base = p->dt.gicd_base;
 	tc.gicr_base = p->dt.gicr_base;
+	tc.shm = p->shm;
 	p->tee = tee_new(&p->sim, &tc, p->pe);
 	if (!p->tee) {
 		snprintf(err, errlen, "cannot build the OP-TEE model");
@@ -387,6 +347,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		hw.replay = p->replay[i];
 		hw.n_replay = p->n_replay[i];
 		hw.fifo = s->fifo;
+		hw.normal_world = s->world == SCENARIO_NORMAL;
 		p->src[i] = dev_src_new(&p->sim, &hw, (int)i);
 		if (!p->src[i] || dev_src_map(p->src[i], p->bus, base) != 0) {
 			snprintf(err, errlen, "%s: source %s: its register frame at 0x%llx overlaps another device",
@@ -396,6 +357,9 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			return -1;
 		}
 		sim_wire_connect(dev_src_line(p->src[i]), gic_spi_input, p->gic, s->intid);
+		tee_dev[i] = -1;
+		if (s->world == SCENARIO_NORMAL)
+			continue; /* Linux drives it (added with the Linux model below) */
 		/* its OP-TEE driver */
 		snprintf(drv.name, sizeof(drv.name), "%s", s->name);
 		drv.kind = (enum tee_dev_kind)s->kind;
@@ -404,7 +368,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		drv.top_half = s->top_half;
 		drv.bottom_half = s->bottom_half;
 		drv.per_item = s->per_item;
-		if (tee_add_device(p->tee, &drv) < 0) {
+		drv.notify_value = s->notify == SCENARIO_NOTIFY_VALUE;
+		if ((tee_dev[i] = tee_add_device(p->tee, &drv)) < 0) {
 			snprintf(err, errlen, "OP-TEE: more than %d secure devices", TEE_MAX_DEVICES);
 			platform_free(p);
 			return -1;
@@ -423,7 +388,13 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	rc.notif_level = p->dt.notif_level;
 	rc.spi_1ofn = tr->kind == SCENARIO_SPI && tr->routing == SCENARIO_ROUTE_1_OF_N;
 	rc.abi = tr->kind == SCENARIO_FFA ? REE_ABI_FFA : REE_ABI_SMC;
+	rc.ffa_bh_inline = tr->ffa_bottom_half == SCENARIO_FFA_BH_INLINE;
+	rc.preempt = sc->ree_preempt == SCENARIO_PREEMPT_NONE        ? REE_PREEMPT_NONE
+		     : sc->ree_preempt == SCENARIO_PREEMPT_VOLUNTARY ? REE_PREEMPT_VOLUNTARY
+								     : REE_PREEMPT_FULL;
+	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
+	rc.shm = p->shm;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;
 	rp.booted = booted;
@@ -434,14 +405,22 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		return -1;
 	}
 	ree_attach(p->ree, p->mon);
-	for (unsigned i = 0; i < sc->n_workloads; i++) {
-		const struct scenario_workload *w = &sc->workloads[i];
-		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
-		int rc = w->kind == SCENARIO_TA_INVOKE ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus)
-						      : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
-		if (rc < 0) {
-			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
-				 REE_MAX_WORKLOADS);
+	for (unsigned i = 0; i < sc->n_sources; i++) {
+		const struct scenario_source *s = &sc->sources[i];
+		struct ree_device_config dc = { 0 };
+		if (s->world != SCENARIO_NORMAL)
+			continue;
+		snprintf(dc.name, sizeof(dc.name), "%s", s->name);
+		dc.kind = (enum ree_dev_kind)s->kind;
+		dc.intid = s->intid;
+		dc.level = s->trigger == SCENARIO_LEVEL;
+		dc.cpu = s->cpu < p->ncpus ? s->cpu : 0;
+		dc.base = source_base(p, i);
+		dc.top_half = s->top_half;
+		dc.bottom_half = s->bottom_half;
+		dc.per_item = s->per_item;
+		if (ree_add_device(p->ree, &dc) < 0) {
+			snprintf(err, errlen, "Linux: more than %d normal-world devices", REE_MAX_DEVICES);
 			platform_free(p);
 			return -1;
 		}
@@ -452,6 +431,25 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		platform_free(p);
 		return -1;
 	}
+	for (unsigned i = 0; i < sc->n_workloads; i++) {
+		const struct scenario_workload *w = &sc->workloads[i];
+		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
+		unsigned wait_dev = w->wait_for >= 0 ? (unsigned)tee_dev[w->wait_for] + 1 : 0;
+		int rc = w->kind == SCENARIO_TA_INVOKE
+				 ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus, wait_dev)
+				 : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
+		if (rc >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != rc)
+			rc = -1;
+		if (rc >= 0 && wait_dev)
+			stats_workload_waits(p->stats, (unsigned)rc);
+		if (rc < 0) {
+			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
+				 REE_MAX_WORKLOADS);
+			platform_free(p);
+			return -1;
+		}
+	}
+
 	sim_event_init(&p->tl_ev, timeline_step, p);
 	return 0;
 }
@@ -496,6 +494,7 @@ void platform_free(struct platform *p)
 		dev_src_free(p->src[i]);
 	gic_free(p->gic);
 	sim_bus_free(p->bus);
+	sim_shm_free(p->shm);
 	stats_free(p->stats);
 	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)
 		free(p->replay[i]);

@@ -14,6 +14,7 @@
 
 #include "sim/bus.h"
 #include "sim/dt.h"
+#include "sim/shm.h"
 #include "sim/scenario/scenario.h"
 #include "sim/kernel/sim.h"
 #include "sim/stats/stats.h"
@@ -41,6 +42,7 @@ struct platform {
 	size_t dtb_len;
 	struct gic *gic;
 	struct sim_bus *bus;
+	struct sim_shm *shm;     /* the OP-TEE shared memory both worlds reach by cookie */
 	struct pe *pe[PLATFORM_MAX_CPUS];
 	unsigned ncpus;
 	struct mon *mon;

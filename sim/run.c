@@ -14,6 +14,7 @@
 #include "sim/stats/notif_assoc.h"
 #include "sim/out/out.h"
 #include "sim/platform.h"
+#include "sim/kernel/symbolize.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
 
@@ -97,6 +98,8 @@ struct notif_goal {
 	uint64_t n, last;
 	sim_time last_at;
 	bool stalled;
+	const struct run_opts *o; /* progress */
+	unsigned calls;
 };
 
 /* Until N notifications were sent, or none has come for RUN_STALL of simulated time. */
@@ -113,6 +116,19 @@ static bool sent_cond(void *ctx)
 		return false;
 	}
 	return sent < g->n;
+}
+
+/* sent_cond, and every 4096 events the progress hook (a condition of its own: no cost without it) */
+static bool sent_cond_progress(void *ctx)
+{
+	struct notif_goal *g = ctx;
+	if (!(++g->calls & 4095)) {
+		uint64_t sent = stats_sent(g->p->stats);
+		struct run_progress pr = { sim_now(g->p->sim.k) - g->p->boot_time, 0, sent, g->n,
+					   (double)sent / (double)g->n };
+		g->o->progress(g->o->hook_ctx, &pr);
+	}
+	return sent_cond(ctx);
 }
 
 struct drain {
@@ -220,7 +236,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 {
 	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
 					      "spurious", "eth_limit", "foreign_intr", "irqs", "smc",
-					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "smc_per_notification",
+					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", "smc_per_notification",
 					      "world_switches_per_notification", NULL };
 	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 	double v;
@@ -245,6 +261,34 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 			snprintf(name, sizeof(name), "latency.%s.%s", sim_span_name((enum sim_span)i), stats[k]);
 			v = metric(st, name);
 			fprintf(f, "%s\"%s\":%.6g", k ? "," : "", stats[k], k ? v / 1e6 : v);
+		}
+		fputc('}', f);
+	}
+	fprintf(f, "},\"workloads\":{");
+	for (unsigned i = 0, k = 0; i < stats_workloads(st); i++) {
+		const char *name;
+		uint64_t requests;
+		if (!stats_workload(st, i, &name, &requests))
+			continue;
+		fprintf(f, "%s\"%s\":{\"requests\":%" PRIu64 ",\"latency_us\":{", k++ ? "," : "", name, requests);
+		for (int j = 0; stats[j]; j++) {
+			char m[96];
+			snprintf(m, sizeof(m), "workload.%s.latency.%s", name, stats[j]);
+			v = metric(st, m);
+			fprintf(f, "%s\"%s\":%.6g", j ? "," : "", stats[j], j ? v / 1e6 : v);
+		}
+		fputc('}', f);
+		/* a TA that waits for a value (wait_for): its wake-ups */
+		char wm[96];
+		snprintf(wm, sizeof(wm), "workload.%s.wake.count", name);
+		if (stats_metric(st, wm, &v)) {
+			fputs(",\"wake_us\":{", f);
+			for (int j = 0; stats[j]; j++) {
+				snprintf(wm, sizeof(wm), "workload.%s.wake.%s", name, stats[j]);
+				v = metric(st, wm);
+				fprintf(f, "%s\"%s\":%.6g", j ? "," : "", stats[j], j ? v / 1e6 : v);
+			}
+			fputc('}', f);
 		}
 		fputc('}', f);
 	}
@@ -286,6 +330,8 @@ static int run_build(struct platform *p, const struct scenario *sc, enum sim_bac
 		res->status = RUN_BAD_INPUT;
 		return -1;
 	}
+	if (o->stall_events)
+		sim_kernel_set_stall_limit(p->sim.k, o->stall_events);
 	if (add_sink(p, digest_sink, dg, "digest", res) != 0)
 		return -1;
 	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
@@ -443,24 +489,50 @@ static bool phase_boot(struct platform *p)
  * were sent. A run that cannot reach N stops early with a warning: none
  * was sent for RUN_STALL, or nothing was left to simulate.
  */
-static void phase_measure(struct platform *p, const struct scenario *sc, struct run_result *res)
+/* Append a line for the caller to show on stderr. */
+static void add_warning(struct run_result *res, const char *fmt, const char *a, const char *b)
 {
-	if (sc->stop == SCENARIO_STOP_AFTER) {
+	size_t n = strlen(res->warning);
+	snprintf(res->warning + n, sizeof(res->warning) - n, "%s", n ? "\n" : "");
+	n = strlen(res->warning);
+	snprintf(res->warning + n, sizeof(res->warning) - n, fmt, a, b);
+}
+
+static void phase_measure(struct platform *p, const struct scenario *sc, const struct run_opts *o,
+			  struct run_result *res)
+{
+	if (sc->stop == SCENARIO_STOP_AFTER && !o->progress) {
 		sim_run_until(p->sim.k, p->boot_time + sc->stop_after);
+	} else if (sc->stop == SCENARIO_STOP_AFTER) {
+		/* in steps: running until t1, then until t2, fires the same events as running until t2 */
+		sim_time end = p->boot_time + sc->stop_after, step = sc->stop_after / 256 + 1;
+		for (sim_time t = p->boot_time; t < end;) {
+			t = end - t > step ? t + step : end;
+			sim_run_until(p->sim.k, t);
+			struct run_progress pr = { t - p->boot_time, sc->stop_after, stats_sent(p->stats), 0,
+						   (double)(t - p->boot_time) / (double)sc->stop_after };
+			o->progress(o->hook_ctx, &pr);
+		}
 	} else {
-		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false };
+		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false, o, 0 };
 		char why[64];
 		uint64_t sent;
-		sim_run_while(p->sim.k, sent_cond, &g);
+		sim_run_while(p->sim.k, o->progress ? sent_cond_progress : sent_cond, &g);
 		sent = stats_sent(p->stats);
+		if (o->progress) { /* the last word: measured */
+			struct run_progress pr = { sim_now(p->sim.k) - p->boot_time, 0, sent, g.n, 1.0 };
+			o->progress(o->hook_ctx, &pr);
+		}
 		if (g.stalled)
 			snprintf(why, sizeof(why), "none for %.0f ms of simulated time", (double)RUN_STALL / 1e9);
 		else
 			snprintf(why, sizeof(why), "nothing left to simulate");
-		if (g.stalled || sent < g.n)
-			snprintf(res->warning, sizeof(res->warning), "%s: stopped after %" PRIu64 " of %" PRIu64
-								     " notifications: %s",
-				 sc->path, sent, sc->stop_notifications, why);
+		if (g.stalled || sent < g.n) {
+			char what[128];
+			snprintf(what, sizeof(what), "stopped after %" PRIu64 " of %" PRIu64 " notifications: %s", sent,
+				 sc->stop_notifications, why);
+			add_warning(res, "%s: %s", sc->path, what);
+		}
 	}
 }
 
@@ -471,6 +543,27 @@ static void phase_drain(struct platform *p)
 	platform_stop_sources(p);
 	d.until = sim_now(p->sim.k) + RUN_DRAIN;
 	sim_run_while(p->sim.k, drain_cond, &d);
+}
+
+/*
+ * Whether the kernel's livelock guard stopped the run; if so, res says
+ * where (RUN_INCOMPLETE): the time, how many events fired there, and the
+ * event that would have fired next, named by its callback.
+ */
+static bool livelocked(const struct platform *p, const struct scenario *sc, struct run_result *res)
+{
+	const struct sim_livelock *l = sim_kernel_livelock(p->sim.k);
+	char fn[160];
+	if (!l)
+		return false;
+	sim_symbolize((const void *)l->fn, fn, sizeof(fn));
+	snprintf(res->msg, sizeof(res->msg),
+		 "%s: the run could not complete: livelock at %" PRIu64 " ps (%.6f ms after boot): %" PRIu64
+		 " events fired without simulated time advancing; the event that keeps rescheduling: %s",
+		 sc->path, l->when, p->booted ? (double)(l->when - p->boot_time) / 1e9 : 0.0, l->events, fn);
+	res->status = RUN_INCOMPLETE;
+	res->sim_end = l->when;
+	return true;
 }
 
 /* The figures tzsim test and compare read from the result. */
@@ -492,14 +585,53 @@ static void collect_metrics(const struct platform *p, const struct run_opts *o, 
 		sim_hist_add(o->e2e, stats_span(st, SIM_SPAN_E2E));
 }
 
+/*
+ * The transport's options that change what is modelled, for the summary
+ * line. A design no upstream ships says so (docs/protocol.md §9): the
+ * donated SGI over the SMC ABI (proposed in 2021, never merged: a DT cannot
+ * name an SGI for Linux, so tzsim's OP-TEE hands it over in a fast call of
+ * its own), the level doorbell, the fixed PPI raise, 1-of-N SPI routing
+ * (Linux always routes an SPI to one CPU); the FF-A bottom half run inline
+ * is Linux before 6.12.37 / 6.16.
+ */
+static void transport_variant(const struct scenario_transport_cfg *t, char *buf, size_t len)
+{
+	switch (t->kind) {
+	case SCENARIO_PPI:
+		snprintf(buf, len, "%s", t->raise == SCENARIO_RAISE_UPSTREAM
+						 ? " (raise: upstream, GICD_ISPENDR0: lost on GICv3)"
+						 : " (raise: fixed, GICR_ISPENDR0: not upstream)");
+		return;
+	case SCENARIO_SGI:
+		snprintf(buf, len, " (donated SGI over the SMC ABI: hypothetical, proposed upstream, not merged; target %s)",
+			 t->target == SCENARIO_TARGET_SELF ? "self" : t->target == SCENARIO_TARGET_ALL_BUT_SELF ? "all-but-self" : "list");
+		return;
+	case SCENARIO_FFA:
+		snprintf(buf, len, " (spmc: %s%s)", t->spmc == SCENARIO_SPMC_S_EL2 ? "s-el2, Hafnium" : "s-el1, OP-TEE",
+			 t->ffa_bottom_half == SCENARIO_FFA_BH_INLINE ? "; bottom half inline: Linux before 6.12.37" : "");
+		return;
+	case SCENARIO_SPI:
+		snprintf(buf, len, "%s%s", t->trigger == SCENARIO_LEVEL ? " (level doorbell: hypothetical, no upstream OP-TEE has one)" : "",
+			 t->routing == SCENARIO_ROUTE_1_OF_N ? " (1-of-N routing: hypothetical, Linux routes an SPI to one CPU)" : "");
+		return;
+	}
+	buf[0] = 0;
+}
+
 static void print_summary(FILE *out, const struct scenario *sc, const struct platform *p, enum sim_backend backend,
 			  const struct run_opts *o, const struct run_result *res)
 {
 	const char *tn = scenario_transport_name(sc->transport.kind);
+	char variant[160];
+	transport_variant(&sc->transport, variant, sizeof(variant));
 	fprintf(out, "tzsim: %s (seed %" PRIu64 ", %s kernel): %u CPUs %s@%.2fGHz, transport %s INTID %u%s\n",
 		sc->name, sc->seed, backend == SIM_BACKEND_SYSTEMC ? "SystemC" : "native", p->ncpus,
 		sim_preset_name(sc->platform.costs.preset), (double)sc->platform.costs.clock.hz / 1e9, tn,
-		sc->transport.intid, sc->transport.trigger == SCENARIO_LEVEL ? " (level)" : "");
+		sc->transport.intid, variant);
+	if (sc->transport.kind == SCENARIO_PPI && sc->transport.raise == SCENARIO_RAISE_UPSTREAM)
+		fprintf(out, "  note: OP-TEE's PPI raise (gic_it_set_pending) writes GICD_ISPENDR0, which is RAZ/WI with\n"
+			     "        affinity routing (GICD_CTLR.ARE_S/ARE_NS = 1 on GICv3): the PPI never pends and Linux\n"
+			     "        never sees it, so notifications are lost\n");
 	fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
 		(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
 	stats_print_summary(p->stats, out);
@@ -544,7 +676,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	struct run_outputs w = { 0 };
 	enum sim_backend backend;
 	double t0 = wall_now();
-	bool booted;
+	bool booted, measured = false;
+	const struct scenario *ran = sc0; /* with the seed set, once copied */
 
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!sc || !p || !dg) {
@@ -555,6 +688,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	*sc = *sc0;
 	if (o->seed_given)
 		sc->seed = o->seed;
+	ran = sc;
 	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
 	if (run_build(p, sc, backend, dg, o, res) != 0)
 		goto out;
@@ -563,18 +697,25 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 
 	booted = phase_boot(p);
 	if (booted) {
-		phase_measure(p, sc, res);
+		phase_measure(p, sc, o, res);
 		phase_drain(p);
-	} else {
+	}
+	if (livelocked(p, sc, res))
+		goto out; /* nothing is written: outputs_abort removes the temporary files */
+	if (!booted) {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
 		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
+	if (stats_probe_failed(p->stats))
+		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", sc->path,
+			    stats_probe_failed(p->stats));
 	res->sim_end = sim_now(p->sim.k);
 	res->digest = digest_value(dg);
 	res->records = digest_count(dg);
 	res->wall_s = wall_now() - t0;
 	collect_metrics(p, o, res);
+	measured = true;
 	/* the outputs are committed before anything is printed: a run that cannot write them prints nothing */
 	if (!o->no_outputs && outputs_commit(&w, p, res) != 0)
 		goto out;
@@ -592,6 +733,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (o->json && out)
 		print_json(out, sc, p->stats, res, sc->seed);
 out:
+	if (o->done)
+		o->done(o->hook_ctx, ran, measured ? p->stats : NULL, res);
 	outputs_abort(&w);
 	if (p && p->sim.k)
 		platform_free(p);

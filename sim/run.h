@@ -29,6 +29,17 @@ extern "C" {
 /* stop: {notifications: N} also ends when none has been sent for this long */
 #define RUN_STALL (1 * SIM_S)
 
+struct sim_stats;
+struct run_result;
+
+/* What run_opts.progress is told now and then during the measured phase. */
+struct run_progress {
+	sim_time now;        /* simulated time since the end of boot */
+	sim_time end;        /* stop.after; 0 for stop.notifications */
+	uint64_t sent, goal; /* notifications sent; stop.notifications (0 for stop.after) */
+	double fraction;     /* of the measured phase done, 0..1 */
+};
+
 struct run_opts {
 	const char *out_dir;  /* NULL: traces/<scenario>/<variant> */
 	const char *variant;  /* NULL: "seed<N>" */
@@ -44,6 +55,21 @@ struct run_opts {
 	bool bless;           /* ... or (re)write it */
 	struct sim_hist *e2e; /* if set: the run's e2e latencies are added here */
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
+	uint64_t stall_events; /* the kernel's livelock guard (kernel.h); 0: SIM_STALL_EVENTS_DEFAULT */
+	/*
+	 * If set: called during the measured phase, every 1/256 of stop.after
+	 * or every 4096 events of stop.notifications (the run is the same with
+	 * or without it: the kernel runs to the same times).
+	 */
+	void (*progress)(void *ctx, const struct run_progress *p);
+	/*
+	 * If set: called once at the end, with the scenario as run (its seed
+	 * set), its statistics (NULL when nothing ran: bad input, out of
+	 * memory) and its result, status final. For outputs made of the
+	 * statistics (tzsim's --report and --result).
+	 */
+	void (*done)(void *ctx, const struct scenario *sc, const struct sim_stats *st, const struct run_result *res);
+	void *hook_ctx; /* for progress and done */
 };
 
 /* run_result.status, which tzsim also uses as its exit status. */
@@ -51,7 +77,10 @@ enum run_status {
 	RUN_OK = 0,
 	RUN_FAILED = 1,    /* an expectation or the golden digest failed, or the platform did not boot */
 	RUN_BAD_INPUT = 2, /* the scenario cannot run as written (unknown SMC name, bad DTS, ...) */
-	RUN_IO_ERROR = 3,  /* an output file could not be written: the run could not complete */
+	/* the run could not complete: a livelock (the kernel's guard stopped it) or an
+	 * output file that could not be written */
+	RUN_INCOMPLETE = 3,
+	RUN_IO_ERROR = RUN_INCOMPLETE,
 };
 
 /* The golden digest check (run_opts.golden). */
@@ -66,7 +95,7 @@ enum run_golden {
 struct run_result {
 	int status;           /* enum run_status */
 	char msg[1536];       /* why, when status != 0: the failed checks, or one error naming its file */
-	char warning[256];    /* a note for the caller to show on stderr ("" when none): the run stalled */
+	char warning[1024];   /* notes for the caller to show on stderr, one a line ("" when none) */
 	unsigned n_expect, n_failed;
 	uint64_t digest, records;
 	enum run_golden golden;

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 case $BUILD in /*) TZ=$BUILD/tzsim ;; *) TZ=$ROOT/$BUILD/tzsim ;; esac
-T=$(mktemp -d /tmp/tzsim-cli-XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
 pass=0; fail=0
@@ -94,16 +94,18 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 # ---- each command's --help lists exactly its options -----------------------------------------
 
 declare -A OPTS=(
-	[run]='--help --json --kernel --output --quiet --seed --trace --vary'
-	[validate]='--help'
-	[test]='--bless --golden-dir --help --jobs --junit --kernel --tap'
-	[compare]='--help --jobs --kernel --seeds --vary'
+	[run]='--help --json --kernel --output --quiet --report --result --seed --stall-events --trace --vary'
+	[validate]='--help --vary'
+	[test]='--bless --golden-dir --help --jobs --junit --kernel --stall-events --tap'
+	[compare]='--emit-jobs --help --jobs --kernel --report --seeds --stall-events --throttle --vary'
+	[merge]='--help --report'
 	[dtb]='--help --output'
+	[completion]='--help'
 )
-for c in run validate test compare dtb; do
+for c in run validate test compare merge dtb completion; do
 	tz "$c" --help
 	check_rc "help.$c.exit0" 0
-	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR)"
+	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR|SHELL)"
 	listed=$(sed -n '/^options:$/,/^$/p' <<<"$OUT" | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
 	[ "$listed" = "${OPTS[$c]}" ] && ok "help.$c.options" || bad "help.$c.options" "listed: $listed" "want:   ${OPTS[$c]}"
 	tz "$c" -h
@@ -293,7 +295,7 @@ check_rc io.stdout_full.exit3 3
 has io.stdout_full.message "$ERR" '^tzsim: stdout: cannot write: No space left on device$'
 tz dtb short.yaml -o short.yaml/x.dtb
 check_rc io.dtb.exit3 3
-has io.dtb.message "$ERR" 'short.yaml: Not a directory'
+has io.dtb.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 # ---- expectations ----------------------------------------------------------------------
 
@@ -436,7 +438,7 @@ check_rc io.test.golden_dir.exit3 3
 has io.test.golden_dir.message "$ERR" '^short.yaml/golden: cannot create: Not a directory$'
 tz test suite --golden-dir golden --junit short.yaml/junit.xml
 check_rc io.test.junit.exit3 3
-has io.test.junit.message "$ERR" 'short.yaml: Not a directory'
+has io.test.junit.message "$ERR" '^short.yaml: cannot create directory: Not a directory$'
 
 tz test nosuchdir
 check_rc test.no_dir.exit2 2
@@ -450,15 +452,187 @@ has test.empty_dir.message "$ERR" 'no \*\.yaml scenarios'
 tz compare "$ROOT/scenarios/default.yaml" --vary transport.trigger=edge,level --seeds 2
 check_rc compare.exit0 0
 has compare.header "$OUT" 'transport.trigger over 2 seeds'
-has compare.columns "$OUT" '^  variant +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
-has compare.edge "$OUT" '^  edge +[0-9]+ .* ok$'
-has compare.level "$OUT" '^  level +[0-9]+ .* ok$'
+has compare.columns "$OUT" '^  variant +transport +notifs +p50 +p99 +max +lost +late +spur\. +SMC/notif +status$'
+has compare.edge "$OUT" '^  edge +spi 219 edge +[0-9]+ .* ok$'
+has compare.level "$OUT" '^  level +spi 219 level\* +[0-9]+ .* ok$'
 tz compare short.yaml --vary=tee.threads=1,2 --seeds=1 -j1
 check_rc compare.equals_forms.exit0 0
-has compare.equals_forms.rows "$OUT" '^  2 +[0-9]+ .* ok$'
+has compare.equals_forms.rows "$OUT" '^  2 +spi 219 edge +[0-9]+ .* ok$'
 tz compare short.yaml --vary transport.trigger=edge,sideways
 check_rc compare.bad_variant.exit2 2
 has compare.bad_variant.message "$ERR" '^--vary transport.trigger=sideways: '
+has compare.bad_variant.names_it "$ERR" "^\(variant 2 of 2, 'sideways', does not load\)$"
+
+# the first comparison a new user tries: each kind from its own defaults, shown in the table
+tz compare "$ROOT/scenarios/default.yaml" --vary transport.kind=spi,ppi,sgi,ffa --seeds 1
+check_rc compare.transport_kind.exit0 0
+has compare.transport_kind.spi "$OUT" '^  spi +spi 219 edge +[0-9]+ .* ok$'
+has compare.transport_kind.ppi "$OUT" '^  ppi +ppi 31 edge raise fixed\* +[0-9]+ .* ok$'
+has compare.transport_kind.sgi "$OUT" '^  sgi +sgi 8 edge\* +[0-9]+ .* ok$'
+has compare.transport_kind.ffa "$OUT" '^  ffa +ffa 8 edge spmc s-el1 +[0-9]+ .* ok$'
+# ... and run's --vary alike; a later --vary still sets a kind-specific key
+tz run "$ROOT/scenarios/default.yaml" --trace none --vary transport.kind=ppi --vary transport.intid=20
+check_rc run.transport_kind.exit0 0
+has run.transport_kind.intid "$OUT" 'transport ppi INTID 20 \(raise: fixed'
+# validate takes run's --vary the same way (issue 13: validate accepts exactly what run runs):
+# without the kind's defaults, default.yaml's SPI INTID 219 would not do for a PPI
+tz validate "$ROOT/scenarios/default.yaml" --vary transport.kind=ppi
+check_rc validate.transport_kind.exit0 0
+has validate.transport_kind.ok "$OUT" 'ok \(default, 4 CPUs, transport ppi,'
+tz compare "$ROOT/scenarios/default.yaml" --vary tee.threads=1 --throttle 2
+check_rc compare.throttle_without_emit.exit2 2
+
+# ---- compare --emit-jobs, the jobs run by sh, merge -----------------------------------
+
+tz compare "$ROOT/scenarios/default.yaml" --vary transport.kind=spi,ffa --seeds 2 --report cmp.html
+check_rc sweep.compare.exit0 0
+echo "$OUT" >"$T/cmp.txt"
+tz compare "$ROOT/scenarios/default.yaml" --vary transport.kind=spi,ffa --seeds 2 --emit-jobs sw
+check_rc sweep.emit.exit0 0
+has sweep.emit.says_how "$OUT" 'parallel --will-cite < sw/jobs.txt'
+[ -x "$T/sw/sweep.sbatch" ] && ok sweep.emit.sbatch_executable || bad sweep.emit.sbatch_executable
+grep -q '^#SBATCH --array=0-3$' "$T/sw/sweep.sbatch" && ok sweep.emit.array_unthrottled || bad sweep.emit.array_unthrottled "$(cat "$T/sw/sweep.sbatch")"
+(cd / && while read -r line; do sh -c "$line"; done <"$T/sw/jobs.txt")
+tz merge sw --report mrg.html
+check_rc sweep.merge.exit0 0
+[ "$OUT" = "$(cat "$T/cmp.txt")" ] && ok sweep.merge_equals_compare || bad sweep.merge_equals_compare "merge:" "$OUT" "compare:" "$(cat "$T/cmp.txt")"
+cmp -s "$T/cmp.html" "$T/mrg.html" && ok sweep.report_equals_compare || bad sweep.report_equals_compare "$(diff "$T/cmp.html" "$T/mrg.html" | head)"
+# a job whose scenario does not load leaves a result that says why: merge names it, the table says ERROR
+sed -i 's/^  threads: 2$/  threads: 99/' "$T/sw/jobs/001.yaml"
+sed -n 2p "$T/sw/jobs.txt" | sh
+tz merge sw
+check_rc sweep.merge.failed_job.exit1 1
+has sweep.merge.failed_job.named "$ERR" '^tzsim merge: job 001 \(transport.kind=spi, seed 2\) failed: .*001.yaml:[0-9]+:[0-9]+: tee.threads'
+has sweep.merge.failed_job.row "$OUT" '^  spi .* ERROR$'
+tz merge nosuchdir
+check_rc sweep.merge.not_a_sweep.exit2 2
+has sweep.merge.not_a_sweep.message "$ERR" '^tzsim merge: nosuchdir: not a sweep'
+tz compare short.yaml --vary tee.threads=1 --emit-jobs 'a b'
+check_rc sweep.emit.unsafe_dir.exit2 2
+tz compare short.yaml --vary tee.threads=1 --emit-jobs sw2 --report x.html
+check_rc sweep.emit.with_report.exit2 2
+has sweep.emit.with_report.message "$ERR" 'give --report to tzsim merge sw2'
+tz compare short.yaml --vary tee.threads=1 --emit-jobs sw3 --kernel systemc
+check_rc sweep.emit.kernel.exit0 0
+grep -q -- '--result [^ ]* --kernel systemc >' "$T/sw3/jobs.txt" && ok sweep.emit.kernel_in_jobs || bad sweep.emit.kernel_in_jobs "$(cat "$T/sw3/jobs.txt")"
+
+# ---- run --result, --report -----------------------------------------------------------
+
+tz run short.yaml --trace none --quiet --result r.result --report r.html
+check_rc run.result.exit0 0
+head -1 "$T/r.result" | grep -qx 'tzsim-result 1' && ok run.result.header || bad run.result.header "$(head -3 "$T/r.result")"
+grep -q '^span e2e n=[1-9]' "$T/r.result" && ok run.result.histogram || bad run.result.histogram "$(grep '^span e2e' "$T/r.result" | head -c 300)"
+grep -q 'id="plot-cdf"' "$T/r.html" && ok run.report.written || bad run.report.written
+tz run typo.yaml --result typo.result
+check_rc run.result.bad_input.exit2 2
+grep -q '^status 2 0$' "$T/typo.result" && grep -q '^msg typo.yaml:' "$T/typo.result" && ok run.result.bad_input.says_why ||
+	bad run.result.bad_input.says_why "$(cat "$T/typo.result" 2>&1)"
+
+# ---- a run where no source fired says so ----------------------------------------------
+
+sed 's/arrival: {periodic: 1ms}/arrival: {periodic: 1s}/' "$T/short.yaml" | grep -v 'notifications >= 5' >"$T/silent.yaml"
+tz run silent.yaml --trace none
+check_rc run.no_source_fired.exit0 0
+has run.no_source_fired.says_so "$OUT" '^  no notification: no secure source fired'
+hasnt run.no_source_fired.no_zero_table "$OUT" '^  e2e '
+
+# ---- progress: on a terminal only, never in --json or --quiet -------------------------
+
+if command -v script >/dev/null; then
+	# the typescript with \r as line breaks and the erase-line sequences taken out
+	pty() { (cd "$T" && script -qec "$1" /dev/null) 2>&1 | tr '\r' '\n' | sed 's/\x1b\[K//g'; }
+	long="'$TZ' run short.yaml --trace none --vary 'stop={notifications: 20000}'"
+	out=$(pty "$long")
+	has progress.run.tty "$out" 'tzsim run: simulated [0-9.]+ (ms|s), [0-9]+ of 20000 notifications, [0-9]+%, ETA'
+	has progress.run.summary_after "$out" '^tzsim: cli-short'
+	out=$(pty "$long --json")
+	hasnt progress.run.json "$out" 'tzsim run: simulated'
+	out=$(pty "$long --quiet")
+	hasnt progress.run.quiet "$out" 'tzsim run: simulated'
+	out=$(cd "$T" && "$TZ" run short.yaml --trace none --vary 'stop={notifications: 20000}' 2>&1 >/dev/null)
+	hasnt progress.run.not_a_tty "$out" 'simulated'
+	out=$(pty "'$TZ' compare short.yaml --vary 'stop={notifications: 3000},{notifications: 4000}' --seeds 3 -j 2")
+	has progress.compare.tty "$out" 'tzsim compare: [0-9]+ of 6 runs done, [0-9]+ running, simulated [0-9.]+ s, [0-9]+ notifications, [0-9]+%, ETA'
+	has progress.compare.table_after "$out" '^  variant '
+else
+	bad progress.script_installed "script (util-linux) is needed to check the progress line under a pseudo-terminal"
+fi
+
+# ---- bash completion, from the option table -------------------------------------------
+
+tz completion bash
+check_rc completion.exit0 0
+echo "$OUT" >"$T/tzsim.bash"
+bash -n "$T/tzsim.bash" && ok completion.parses || bad completion.parses "$(bash -n "$T/tzsim.bash" 2>&1)"
+# complete LINE: what bash would offer for the command line so far
+complete_line() {
+	bash -c '. "$1"; COMP_LINE=$2; COMP_POINT=${#2}; _tzsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$T/tzsim.bash" "$1" | sort | tr '\n' ' '
+}
+has completion.commands "$(complete_line 'tzsim ')" '(^| )compare completion dtb merge run test validate $'
+has completion.compare_options "$(complete_line 'tzsim compare x.yaml --')" '--emit-jobs .*--report .*--seeds .*--throttle .*--vary'
+hasnt completion.compare_not_run_options "$(complete_line 'tzsim compare x.yaml --')" '--json|--bless'
+has completion.kernel "$(complete_line 'tzsim run x.yaml --kernel ')" '^native systemc $'
+has completion.vary_keys "$(complete_line 'tzsim compare x.yaml --vary transport.k')" '^transport.kind= $'
+has completion.vary_values "$(complete_line 'tzsim compare x.yaml --vary transport.kind=s')" '^sgi spi $'
+has completion.cost_names "$(complete_line 'tzsim run x.yaml --vary platform.cost_overrides.world_sw')" 'platform.cost_overrides.world_switch='
+has completion.operand_yaml "$(cd "$ROOT" && complete_line 'tzsim run scenarios/defa')" 'scenarios/default.yaml'
+tz completion zsh
+check_rc completion.zsh.exit2 2
+# the keys --vary completes are the keys sim/scenario/SCENARIO_KEYS.md documents
+doc_keys=$(awk '
+	/^## Top level/ { p = ""; t = 1; next }
+	/^## `platform`/ { p = "platform."; t = 1; next }
+	/^## `transport`/ { p = "transport."; t = 1; next }
+	/^## `tee` and `ree`/ { p = ""; t = 1; next }
+	/^## `sources\[\]`/ { p = "sources[0]."; t = 1; next }
+	/^## `workloads\[\]`/ { p = "workloads[0]."; t = 1; next }
+	/^## `timeline\[\]`/ { p = "timeline[0]."; t = 1; print "timeline[0].at"; next }
+	/^## `outputs`/ { p = "outputs."; t = 1; next }
+	/^## / { t = 0 }
+	t && /^\| `/ { k = $2; gsub(/[` ]/, "", k); print p k }' "$ROOT/sim/scenario/SCENARIO_KEYS.md" | sort -u)
+comp_keys=$(sed -n "s/^_tzsim_vary_keys='\(.*\)'$/\1/p" "$T/tzsim.bash" | tr ' ' '\n' | grep -v '^platform.cost_overrides\.' | sort -u)
+missing=$(comm -23 <(echo "$doc_keys") <(echo "$comp_keys") | xargs)
+[ -z "$missing" ] && ok completion.keys_documented_are_completed ||
+	bad completion.keys_documented_are_completed "SCENARIO_KEYS.md has keys that vary_keys[] (sim/cli/cli_completion.c) lacks: $missing"
+extra=$(comm -13 <(echo "$doc_keys") <(echo "$comp_keys") | grep -vxE 'platform|transport|tee|ree|sources|workloads|timeline|outputs|expect|stop|platform.cost_overrides' | xargs)
+[ -z "$extra" ] && ok completion.keys_completed_are_documented ||
+	bad completion.keys_completed_are_documented "vary_keys[] has keys SCENARIO_KEYS.md does not document: $extra"
+
+# ---- the summary line names what no upstream ships (issue 12) ----------------------------
+
+label() { # label NAME REGEX --vary ARGS...: the run's first line matches REGEX
+	local n=$1 re=$2; shift 2
+	tz run "$ROOT/scenarios/default.yaml" -o lbl "$@"
+	has "$n" "$(head -1 <<<"$OUT")" "$re"
+}
+label label.spi 'transport spi INTID 219$'
+label label.level '\(level doorbell: hypothetical' --vary transport.trigger=level
+label label.ppi_fixed 'transport ppi INTID 31 \(raise: fixed, GICR_ISPENDR0: not upstream\)$' --vary transport.kind=ppi --vary transport.intid=31
+label label.ppi_upstream '\(raise: upstream, GICD_ISPENDR0: lost on GICv3\)$' --vary transport.kind=ppi --vary transport.intid=31 --vary transport.raise=upstream
+label label.sgi 'transport sgi INTID 8 \(donated SGI over the SMC ABI: hypothetical' --vary transport.kind=sgi --vary transport.intid=8
+label label.ffa_inline 'bottom half inline: Linux before 6.12.37\)$' --vary transport.kind=ffa --vary transport.intid=8 --vary transport.ffa_bottom_half=inline
+
+# ---- the README's examples stay true (issue 12) ------------------------------------------
+
+# Determinism: the digest README shows, on both kernel backends, and identical traces.
+want=$(sed -n '/^## Determinism/,/^## Use tzsim/p' "$ROOT/README.md" | grep -o '"digest":"[0-9a-f]*"' | sort -u)
+tz run "$ROOT/scenarios/default.yaml" --json -o det-n --kernel native
+got_n=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+tz run "$ROOT/scenarios/default.yaml" --json -o det-s --kernel systemc
+got_s=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+[ -n "$want" ] && [ "$want" = "$got_n" ] && [ "$want" = "$got_s" ] && ok readme.determinism_digest ||
+	bad readme.determinism_digest "README: $want" "native: $got_n" "systemc: $got_s"
+cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces ||
+	bad readme.determinism_traces "trace.csv differs between the kernel backends"
+
+# Quick start: the summary README prints is what the default scenario prints (the wall time and
+# the output directory aside).
+readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
+	grep -v -E '^  simulated |^  outputs: ')
+tz run "$ROOT/scenarios/default.yaml" -o qs
+run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT")
+[ -n "$readme_qs" ] && [ "$readme_qs" = "$run_qs" ] && ok readme.quick_start_summary ||
+	bad readme.quick_start_summary "README and run differ:" "$(diff <(echo "$readme_qs") <(echo "$run_qs") | head -30)"
 
 # ---- dtb -------------------------------------------------------------------------------
 

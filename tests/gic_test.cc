@@ -2,7 +2,7 @@
 /*
  * tests/gic_test.cc: rule tests for the GICv3 model (models/gic/gic.h).
  * Each test states one behaviour and cites where the rule comes from:
- * IHI 0069 register descriptions, protocol.md sections (the project's
+ * IHI 0069 register descriptions, docs/protocol.md sections (the project's
  * verified rule sheet), QEMU's hw/intc/arm_gicv3_*.c for choices the
  * architecture leaves open, or the model's own documented choice.
  */
@@ -264,7 +264,7 @@ TEST(GicDist, OutsideFramesIsBusErrorInsideReservedIsRaz)
 	EXPECT_EQ(gic_dist_mmio_read(t.g, GICD_TYPER, 4, true, &v), 0);
 }
 
-/* protocol.md §3.1 (Verified): with affinity routing on, GICD_ISPENDR0 (and the
+/* docs/protocol.md §3.1 (Verified): with affinity routing on, GICD_ISPENDR0 (and the
  * other SGI/PPI bits of GICD) are RAZ/WI; GICR_ISPENDR0 provides the function. */
 TEST(GicDist, SgiPpiBitsInGicdAreRazWi)
 {
@@ -393,7 +393,7 @@ TEST(GicRedist, TyperReportsAffinityNumberLastAndDpgs)
 	EXPECT_EQ(gic_pe_from_affinity(t.g, 0x0104), -1);
 }
 
-/* protocol.md §5.5 (GICR_WAKER, Verified): ProcessorSleep and ChildrenAsleep reset
+/* docs/protocol.md §5.5 (GICR_WAKER, Verified): ProcessorSleep and ChildrenAsleep reset
  * to 1; ChildrenAsleep follows ProcessorSleep; RAZ/WI to NS accesses when DS=0. */
 TEST(GicRedist, WakerResetsAsleepAndIsSecureOnly)
 {
@@ -408,7 +408,7 @@ TEST(GicRedist, WakerResetsAsleepAndIsSecureOnly)
 	EXPECT_EQ(t.rd(rdb(1) + GICR_WAKER), 0x6u);
 }
 
-/* protocol.md §5.4: SGIs are always edge-triggered; GICR_ICFGR0 is read-only. */
+/* docs/protocol.md §5.4: SGIs are always edge-triggered; GICR_ICFGR0 is read-only. */
 TEST(GicRedist, Icfgr0IsReadOnlyEdge)
 {
 	Gic t(1, 32);
@@ -419,7 +419,7 @@ TEST(GicRedist, Icfgr0IsReadOnlyEdge)
 	EXPECT_EQ(t.rd(sgib(0) + GICR_ICFGR1), 2u << 2);
 }
 
-/* protocol.md §5.5 (Verified; IHI 0069 11.1): with ProcessorSleep == 1 the
+/* docs/protocol.md §5.5 (Verified; IHI 0069 11.1): with ProcessorSleep == 1 the
  * interrupt is held pending in the Redistributor, never signalled, and
  * WakeRequest is asserted; clearing ProcessorSleep drops WakeRequest and the
  * interrupt is then delivered. */
@@ -450,7 +450,7 @@ TEST(GicRedist, SleepingPeHoldsInterruptPendingAndRaisesWakeRequest)
 	EXPECT_EQ(t.iar1(1), 20u);
 }
 
-/* protocol.md §5.5: WakeRequest ignores PMR and ICC_IGRPEN (the CPU interface is
+/* docs/protocol.md §5.5: WakeRequest ignores PMR and ICC_IGRPEN (the CPU interface is
  * powered down) but needs the group enabled at the Distributor. */
 TEST(GicRedist, WakeRequestIgnoresPmrAndIgrpenButNeedsDistributorEnable)
 {
@@ -503,7 +503,7 @@ TEST(GicPend, LevelInterruptFollowsItsInput)
 	EXPECT_EQ(t.irq(0), 0);
 }
 
-/* protocol.md §5.4 (Verified): ISPENDR on a level interrupt latches pending
+/* docs/protocol.md §5.4 (Verified): ISPENDR on a level interrupt latches pending
  * regardless of the line; it stays pending after the line drops. */
 TEST(GicPend, IspendrLatchKeepsLevelInterruptPendingAfterLineDrops)
 {
@@ -516,7 +516,7 @@ TEST(GicPend, IspendrLatchKeepsLevelInterruptPendingAfterLineDrops)
 	EXPECT_TRUE(gic_is_pending(t.g, 0, 40));
 }
 
-/* protocol.md §5.4 (Verified): ICPENDR clears only the software latch; an asserted
+/* docs/protocol.md §5.4 (Verified): ICPENDR clears only the software latch; an asserted
  * line keeps a level interrupt pending. */
 TEST(GicPend, IcpendrClearsOnlyTheSoftwareLatch)
 {
@@ -531,7 +531,7 @@ TEST(GicPend, IcpendrClearsOnlyTheSoftwareLatch)
 	EXPECT_FALSE(gic_is_pending(t.g, 0, 40)); /* the latch was cleared */
 }
 
-/* protocol.md §5.4 (gem5 treatAsEdgeTriggered): acknowledge clears the software
+/* docs/protocol.md §5.4 (gem5 treatAsEdgeTriggered): acknowledge clears the software
  * latch of a level interrupt, so it does not fire again after EOI. */
 TEST(GicPend, AcknowledgeClearsTheLevelLatch)
 {
@@ -566,7 +566,7 @@ TEST(GicPend, LevelLineStillHighAfterAckIsActiveAndPending)
 	EXPECT_EQ(t.irq(0), 1);
 }
 
-/* protocol.md §5.4: edge pending stays until acknowledged or cleared by ICPENDR. */
+/* docs/protocol.md §5.4: edge pending stays until acknowledged or cleared by ICPENDR. */
 TEST(GicPend, EdgePendingStaysUntilAcknowledgeOrIcpendr)
 {
 	Gic t;
@@ -583,7 +583,7 @@ TEST(GicPend, EdgePendingStaysUntilAcknowledgeOrIcpendr)
 	EXPECT_FALSE(gic_is_pending(t.g, 0, 40));
 }
 
-/* protocol.md §5.4: an edge raised again while active becomes active and pending,
+/* docs/protocol.md §5.4: an edge raised again while active becomes active and pending,
  * is not signalled while active, and fires again after deactivation. */
 TEST(GicPend, EdgeReraiseWhileActiveFiresAgainAfterDeactivate)
 {
@@ -607,7 +607,7 @@ TEST(GicPend, EdgeReraiseWhileActiveFiresAgainAfterDeactivate)
 	EXPECT_EQ(t.iar1(0), 40u);
 }
 
-/* protocol.md §5.4: a pend while already pending changes nothing (one pending bit). */
+/* docs/protocol.md §5.4: a pend while already pending changes nothing (one pending bit). */
 TEST(GicPend, RepeatedPendWhilePendingCoalesces)
 {
 	Gic t;
@@ -744,7 +744,7 @@ TEST(GicCpuif, BinaryPointDecidesPreemption)
 	EXPECT_EQ(t.icc_r(0, 1, false, ICC_BPR1_EL1), 3u);
 }
 
-/* protocol.md §5.5: EOImode 0 -> the EOIR write drops priority and deactivates. */
+/* docs/protocol.md §5.5: EOImode 0 -> the EOIR write drops priority and deactivates. */
 TEST(GicCpuif, Eoimode0EoirDropsPriorityAndDeactivates)
 {
 	Gic t;
@@ -759,7 +759,7 @@ TEST(GicCpuif, Eoimode0EoirDropsPriorityAndDeactivates)
 	EXPECT_EQ(t.icc_r(0, 3, true, ICC_RPR_EL1), 0xffu);
 }
 
-/* protocol.md §5.5: EOImode 1 -> EOIR only drops priority; ICC_DIR_EL1 deactivates. */
+/* docs/protocol.md §5.5: EOImode 1 -> EOIR only drops priority; ICC_DIR_EL1 deactivates. */
 TEST(GicCpuif, Eoimode1NeedsDirToDeactivate)
 {
 	Gic t;
@@ -800,7 +800,7 @@ TEST(GicCpuif, IarReturnsSpuriousWhenNothingEligible)
 	EXPECT_EQ(t.count(TR_GIC_ACK), 0u);
 }
 
-/* protocol.md §5.5 / QEMU icc_hppir1_value: IAR1 at Secure EL1 returns only G1S;
+/* docs/protocol.md §5.5 / QEMU icc_hppir1_value: IAR1 at Secure EL1 returns only G1S;
  * a pending G1NS HPPI gives 1023 and stays pending. */
 TEST(GicCpuif, Iar1FromSecureDoesNotAcknowledgeNonSecureGroup1)
 {
@@ -927,7 +927,7 @@ TEST(GicCpuif, OnlyTheSingleHppiIsConsidered)
 	EXPECT_EQ(t.iar1(0, 1, true), (unsigned)GIC_SPURIOUS);
 }
 
-/* protocol.md §5.2: the wire follows the PE's state at once (the CPU interface is
+/* docs/protocol.md §5.2: the wire follows the PE's state at once (the CPU interface is
  * part of the PE). */
 TEST(GicCpuif, PeStateChangeMovesSignalBetweenIrqAndFiqAtOnce)
 {
@@ -945,7 +945,7 @@ TEST(GicCpuif, PeStateChangeMovesSignalBetweenIrqAndFiqAtOnce)
 	EXPECT_EQ(t.fiq(0), 0);
 }
 
-/* protocol.md §5.2 (IHI 0069 4.6.2; TF-A plat_interrupt_type_to_line): IRQ or FIQ
+/* docs/protocol.md §5.2 (IHI 0069 4.6.2; TF-A plat_interrupt_type_to_line): IRQ or FIQ
  * by group and the PE's current Security state / EL. */
 struct WireCase {
 	gic_group grp;
@@ -1044,7 +1044,7 @@ TEST(GicCpuif, CtlrEl3AliasesBankedCtlrEl1)
 
 /* ===================== Timing ===================== */
 
-/* gic.h / calibration.md §2: a pending change reaches the wire after pend_to_wire. */
+/* gic.h / docs/calibration.md §2: a pending change reaches the wire after pend_to_wire. */
 TEST(GicTiming, WireRisesExactlyPendToWireAfterPend)
 {
 	Gic t;
@@ -1123,7 +1123,7 @@ TEST(GicTiming, PendsInsideTheWindowShareOneForwardEvent)
 
 class GicSgi : public ::testing::TestWithParam<unsigned> {};
 
-/* protocol.md §5.3: ICC_SGI1R from Non-secure raises a Non-secure Group 1 SGI at the
+/* docs/protocol.md §5.3: ICC_SGI1R from Non-secure raises a Non-secure Group 1 SGI at the
  * TargetList PEs of the named cluster. */
 TEST_P(GicSgi, Sgi1rFromNonSecureRaisesGroup1NonSecureAtTarget)
 {
@@ -1146,7 +1146,7 @@ TEST_P(GicSgi, Sgi1rFromNonSecureRaisesGroup1NonSecureAtTarget)
 	EXPECT_EQ(t.iar1(target), 1u);
 }
 
-/* protocol.md §5.3 / OP-TEE gic_it_raise_sgi: ICC_ASGI1R from Secure raises a
+/* docs/protocol.md §5.3 / OP-TEE gic_it_raise_sgi: ICC_ASGI1R from Secure raises a
  * Non-secure Group 1 SGI (the donated notification SGI). */
 TEST_P(GicSgi, AsgiFromSecureRaisesNonSecureSgi)
 {
@@ -1163,7 +1163,7 @@ TEST_P(GicSgi, AsgiFromSecureRaisesNonSecureSgi)
 	EXPECT_EQ(t.count(TR_GIC_SGI_DROP), 0u);
 }
 
-/* protocol.md §5.3 (QEMU gicv3_redist_send_sgi): SGI1R from Non-secure requests
+/* docs/protocol.md §5.3 (QEMU gicv3_redist_send_sgi): SGI1R from Non-secure requests
  * G1NS; an SGI configured Secure does not match and is dropped, with a record. */
 TEST_P(GicSgi, Sgi1rFromNonSecureForSecureSgiIsDropped)
 {
@@ -1201,7 +1201,7 @@ TEST_P(GicSgi, IrmReachesAllPesButTheSender)
 	EXPECT_EQ(t.count(TR_GIC_PEND), (size_t)(n - 1));
 }
 
-/* protocol.md §5.3 (Verified): TargetList[n] targets Aff0 = RS*16 + n within
+/* docs/protocol.md §5.3 (Verified): TargetList[n] targets Aff0 = RS*16 + n within
  * Aff3.Aff2.Aff1. */
 TEST_P(GicSgi, RsAndTargetListSelectAff0)
 {
@@ -1249,7 +1249,7 @@ TEST(GicSgiRules, SecureGroup1RequestForGroup0SgiIsAcceptedAsGroup0)
 	EXPECT_EQ(p[0].b, (uint64_t)GIC_G0);
 }
 
-/* protocol.md §5.3: a Non-secure ICC_SGI0R write reaches a Group 0 SGI only when
+/* docs/protocol.md §5.3: a Non-secure ICC_SGI0R write reaches a Group 0 SGI only when
  * GICR_NSACR allows it (>= 1). */
 TEST(GicSgiRules, NonSecureSgi0rNeedsNsacr)
 {
@@ -1290,7 +1290,7 @@ TEST_P(GicRoute, IrouterTargetsTheNamedPe)
 	}
 }
 
-/* protocol.md §5.4 (Verified): 1-of-N skips a sleeping PE, a PE with DPG1NS set
+/* docs/protocol.md §5.4 (Verified): 1-of-N skips a sleeping PE, a PE with DPG1NS set
  * and a PE with Group 1 NS disabled at its CPU interface. */
 TEST_P(GicRoute, OneOfNSkipsSleepingDpgAndGroupDisabledPes)
 {
@@ -1340,7 +1340,7 @@ TEST_P(GicRoute, OneOfNChoosesRoundRobin)
 	}
 }
 
-/* protocol.md §5.4: when the chosen PE stops being eligible (goes to sleep) while
+/* docs/protocol.md §5.4: when the chosen PE stops being eligible (goes to sleep) while
  * the SPI is still pending, it is chosen again among the others. */
 TEST_P(GicRoute, OneOfNRepicksWhenChosenPeSleeps)
 {
@@ -1369,7 +1369,7 @@ TEST_P(GicRoute, OneOfNRepicksWhenChosenPeSleeps)
 	EXPECT_EQ(r[0].b, (uint64_t)GICD_IROUTER_IRM);
 }
 
-/* protocol.md §6.1: a pending, not yet acknowledged SPI follows a rewritten IROUTER. */
+/* docs/protocol.md §6.1: a pending, not yet acknowledged SPI follows a rewritten IROUTER. */
 TEST_P(GicRoute, PendingSpiFollowsRewrittenIrouter)
 {
 	const unsigned n = GetParam(), to = n - 1;
@@ -1393,7 +1393,7 @@ TEST_P(GicRoute, PendingSpiFollowsRewrittenIrouter)
 	}
 }
 
-/* protocol.md §6.1: an active SPI stays active on the old PE until that PE
+/* docs/protocol.md §6.1: an active SPI stays active on the old PE until that PE
  * deactivates it; a new pend then goes to the new target. */
 TEST_P(GicRoute, ActiveSpiStaysOnTheOldPe)
 {
@@ -1419,7 +1419,7 @@ TEST_P(GicRoute, ActiveSpiStaysOnTheOldPe)
 
 INSTANTIATE_TEST_SUITE_P(GicPes, GicRoute, ::testing::Values(1u, 4u, 8u, 64u));
 
-/* Model's choice for the UNVERIFIED E1NWF rule (protocol.md §5.4): no eligible PE
+/* Model's choice for the UNVERIFIED E1NWF rule (docs/protocol.md §5.4): no eligible PE
  * -> the SPI stays pending and unrouted; with E1NWF = 1, WakeRequest goes to the
  * lowest-numbered sleeping PE that participates (DPG = 0). */
 TEST(GicRouteRules, NoEligiblePeStaysPendingAndE1nwfWakesLowestParticipatingSleeper)
@@ -1585,7 +1585,7 @@ TEST(GicConfig, MapRefusesOverlapAndMisalignment)
 	sim_fini(&s);
 }
 
-/* calibration.md §2: defaults are 5 priority bits, DPGS, 100 ns / 15 ns / 400 ns. */
+/* docs/calibration.md §2: defaults are 5 priority bits, DPGS, 100 ns / 15 ns / 400 ns. */
 TEST(GicConfig, DefaultsMatchCalibration)
 {
 	gic_config c;

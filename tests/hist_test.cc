@@ -304,3 +304,75 @@ TEST(Hist, HgrmOfEmptyHistogramHasNoRows)
 	EXPECT_NE(text.find("#[Max     =        0.000, Total count    =            0]"), std::string::npos) << text;
 	EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 6);
 }
+
+/* The compact text form rebuilds the histogram bit for bit (merge must equal compare). */
+TEST(Hist, SaveLoadRoundTripsExactly)
+{
+	for (size_t n : { 0, 1, 5, 20000 }) {
+		HistPtr a, b;
+		for (uint64_t v : sample(n, 7 + n))
+			sim_hist_record(a, v);
+		char *buf = nullptr;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		ASSERT_EQ(sim_hist_save(a, f), 0);
+		fclose(f);
+		const char *end = nullptr;
+		ASSERT_EQ(sim_hist_load(b, buf, &end), 0) << buf;
+		EXPECT_EQ(end, buf + len);
+		EXPECT_EQ(sim_hist_count(a), sim_hist_count(b));
+		EXPECT_EQ(sim_hist_min(a), sim_hist_min(b));
+		EXPECT_EQ(sim_hist_max(a), sim_hist_max(b));
+		EXPECT_EQ(sim_hist_mean(a), sim_hist_mean(b)); /* exact: the same doubles */
+		EXPECT_EQ(sim_hist_stddev(a), sim_hist_stddev(b));
+		for (double p : { 0.0, 50.0, 90.0, 99.0, 99.9, 100.0 })
+			EXPECT_EQ(sim_hist_percentile(a, p), sim_hist_percentile(b, p));
+		/* and the same text again */
+		char *buf2 = nullptr;
+		size_t len2 = 0;
+		f = open_memstream(&buf2, &len2);
+		sim_hist_save(b, f);
+		fclose(f);
+		EXPECT_STREQ(buf, buf2);
+		/* merging the loaded copy is merging the original */
+		HistPtr m1, m2;
+		sim_hist_add(m1, a);
+		sim_hist_add(m2, b);
+		EXPECT_EQ(sim_hist_percentile(m1, 99), sim_hist_percentile(m2, 99));
+		free(buf);
+		free(buf2);
+	}
+}
+
+TEST(Hist, LoadRejectsMalformedText)
+{
+	HistPtr h;
+	const char *bad[] = {
+		"",
+		"n=1 min=5 max=5 sum=0:5 mean=0x1.4p+2 m2=0x0p+0",           /* no buckets field */
+		"n=2 min=5 max=5 sum=0:a mean=0x1.4p+2 m2=0x0p+0 b=5:1",     /* counts do not add up */
+		"n=1 min=5 max=5 sum=0:5 mean=0x1.4p+2 m2=0x0p+0 b=999999:1", /* index out of range */
+		"n=1 min=5 max=5 sum=0:5 mean=0x1.4p+2 m2=0x0p+0 b=6:1",     /* max not in its bucket */
+		"n=1 min=5 max=5 sum=0:5 mean=nan m2=0x0p+0 b=5:1",
+		"n=1 min=5 max=5 sum=0:5 mean=0x1.4p+2 m2=0x0p+0 b=5:0",     /* an empty bucket listed */
+	};
+	for (const char *s : bad)
+		EXPECT_EQ(sim_hist_load(h, s, nullptr), -1) << s;
+	EXPECT_EQ(sim_hist_load(h, "n=1 min=5 max=5 sum=0:5 mean=0x1.4p+2 m2=0x0p+0 b=5:1", nullptr), 0);
+	EXPECT_EQ(sim_hist_max(h), 5u);
+}
+
+TEST(Hist, NextVisitsNonZeroBucketsInOrder)
+{
+	HistPtr h;
+	sim_hist_record_n(h, 3000, 2);
+	sim_hist_record(h, 7);
+	uint64_t v, c, seen = 0, last = 0;
+	for (size_t i = sim_hist_next(h, 0, &v, &c); i != SIM_HIST_END; i = sim_hist_next(h, i + 1, &v, &c)) {
+		EXPECT_GT(v, last);
+		last = v;
+		seen += c;
+	}
+	EXPECT_EQ(seen, 3u);
+	EXPECT_EQ(last, sim_hist_highest_equivalent(3000));
+}

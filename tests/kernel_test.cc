@@ -491,3 +491,58 @@ TEST(Kernel, CallbackOpsMatchMultimapModel)
 	EXPECT_GE(m.fired, 60000u);
 	sim_kernel_free(m.k);
 }
+
+/* ---- the livelock guard (kernel.h) -------------------------------------------------------- */
+
+namespace {
+struct Spinner {
+	sim_kernel *k;
+	sim_event ev;
+	uint64_t fired = 0;
+	sim_time step = 0;
+};
+/* A model step that reschedules itself @step later: with step 0, time never advances. */
+void spin(void *ctx, uint64_t)
+{
+	auto *s = static_cast<Spinner *>(ctx);
+	s->fired++;
+	sim_schedule(s->k, &s->ev, s->step, 0);
+}
+} // namespace
+
+/* kernel.h: more than the stall limit of events at one time stop the run, naming the event. */
+TEST(KernelGuard, StopsAnEventThatReschedulesItselfWithoutDelay)
+{
+	Spinner s;
+	s.k = sim_kernel_new(SIM_BACKEND_NATIVE);
+	sim_kernel_set_stall_limit(s.k, 1000);
+	sim_event_init(&s.ev, spin, &s);
+	sim_schedule(s.k, &s.ev, 5, 0);
+	sim_run_until(s.k, 100);
+	const sim_livelock *l = sim_kernel_livelock(s.k);
+	ASSERT_NE(l, nullptr);
+	EXPECT_EQ(l->fn, (sim_event_fn)spin);
+	EXPECT_EQ(l->ctx, &s);
+	EXPECT_EQ(l->when, 5u);
+	EXPECT_EQ(l->events, 1000u);
+	EXPECT_EQ(s.fired, 1000u);
+	EXPECT_EQ(sim_now(s.k), 5u); /* run_until does not move time past a livelock */
+	/* the simulation cannot go on: later runs fire nothing */
+	EXPECT_EQ(sim_run_idle(s.k), 0u);
+	sim_kernel_free(s.k);
+}
+
+/* kernel.h: events that advance time, however many, never trip the guard. */
+TEST(KernelGuard, TimeAdvancingResetsTheCount)
+{
+	Spinner s;
+	s.k = sim_kernel_new(SIM_BACKEND_NATIVE);
+	s.step = 1;
+	sim_kernel_set_stall_limit(s.k, 10);
+	sim_event_init(&s.ev, spin, &s);
+	sim_schedule(s.k, &s.ev, 0, 0);
+	sim_run_until(s.k, 10000);
+	EXPECT_EQ(sim_kernel_livelock(s.k), nullptr);
+	EXPECT_EQ(s.fired, 10001u);
+	sim_kernel_free(s.k);
+}

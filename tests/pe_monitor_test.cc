@@ -8,7 +8,7 @@
  * TEESMC_OPTEED_RETURN_*) and a test normal world (an entry point and an IRQ
  * vector). Costs come from the cost presets (sim/kernel/costs.h); every time is
  * asserted to the picosecond. Each test cites where its rule comes from:
- * pe.h / monitor.h (the models' contracts), protocol.md sections (the
+ * pe.h / monitor.h (the models' contracts), docs/protocol.md sections (the
  * project's verified rule sheet: §5.2 routing, §5.5 GICR_WAKER, §6.3 PSCI
  * IDs, §6.4 opteed) or the PSCI specification (DEN0022) return codes.
  */
@@ -145,6 +145,19 @@ public:
 	sim_time now() const { return sim_now(s.k); }
 	/* A constant cost of the preset, in ps (as pe_cost draws it). */
 	sim_time ps(sim_cost_id id) const { return sim_cost_sample(&costs.c[id], nullptr, &costs.clock); }
+	/*
+	 * A secure interrupt taken while the normal world runs, end to end (docs/protocol.md §6.4,
+	 * TF-A opteed_sel1_interrupt_handler): FIQ entry to EL3, dispatch, world switch, the ERET
+	 * into S-EL1 (el3_exit), OP-TEE's handler (here tee.itr), the FIQ_DONE SMC's entry and its
+	 * dispatch (every SMC takes BL31's one vector and C dispatch: runtime_exceptions.S
+	 * handle_sync_exception, runtime_svc.c get_handler_for_smc_fid), the switch back, the ERET.
+	 */
+	sim_time fiq_path() const
+	{
+		return ps(SIM_COST_EXC_ENTRY) + ps(SIM_COST_EL3_DISPATCH) + ps(SIM_COST_WORLD_SWITCH) +
+		       ps(SIM_COST_EXC_RETURN) + ps(SIM_COST_TEE_ITR) + ps(SIM_COST_EXC_ENTRY) +
+		       ps(SIM_COST_EL3_DISPATCH) + ps(SIM_COST_WORLD_SWITCH) + ps(SIM_COST_EXC_RETURN);
+	}
 
 	/* ---- continuations ---- */
 	static void tramp(void *ctx, pe *p) { (*static_cast<Fn *>(ctx))(p); }
@@ -309,7 +322,7 @@ private:
 	}
 	void tee_return(pe *p, uint32_t fid, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0)
 	{
-		/* opteed never resumes OP-TEE after a TEESMC_OPTEED_RETURN_* (protocol.md §6.4) */
+		/* opteed never resumes OP-TEE after a TEESMC_OPTEED_RETURN_* (docs/protocol.md §6.4) */
 		smc(p, Args{ fid, x1, x2, x3, x4, 0, 0, 0 }, [](pe *) { ADD_FAILURE() << "OP-TEE resumed after *_DONE"; });
 	}
 	static Rig *R(void *ctx) { return static_cast<Rig *>(ctx); }
@@ -452,12 +465,13 @@ std::shared_ptr<Span> ns_work(Rig &r, unsigned cpu, sim_time dur, bool mask_i = 
 }
 
 /*
- * protocol.md §5.2/§6.4 and monitor.h: a Secure G1 interrupt in the normal
+ * docs/protocol.md §5.2/§6.4 and monitor.h: a Secure G1 interrupt in the normal
  * world is a FIQ taken to EL3 (exc_entry), opteed dispatches (el3.dispatch)
- * and switches to S-EL1 (world_switch), OP-TEE's fiq_entry handles it
- * (here tee.itr), returns with the FIQ_DONE SMC (exc_entry), opteed switches
- * back (world_switch) and ERETs (exc_return) with no NS-visible effect. The
- * NS work is delayed by exactly that sum.
+ * and switches to S-EL1 (world_switch), ERETs into it (exc_return), OP-TEE's
+ * fiq_entry handles it (here tee.itr), returns with the FIQ_DONE SMC
+ * (exc_entry, el3.dispatch), opteed switches back (world_switch) and ERETs
+ * (exc_return) with no NS-visible effect. The NS work is delayed by exactly
+ * that sum (Rig::fiq_path).
  */
 TEST(MonFiq, SecureFiqDelaysNsWorkByExactlyTheSecurePathCosts)
 {
@@ -478,11 +492,9 @@ TEST(MonFiq, SecureFiqDelaysNsWorkByExactlyTheSecurePathCosts)
 	r.at(inj, [&r] { r.pulse(SEC_SPI); });
 	r.run_idle();
 
-	const sim_time expect = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) +
-				r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_WORLD_SWITCH) +
-				r.ps(SIM_COST_EXC_RETURN);
-	EXPECT_EQ(expect, 2729166u); /* 75+200+1000+850+75+1000+75 = 3275 cycles at 1.2 GHz, rounded per cost */
+	const sim_time expect = r.fiq_path();
+	/* 75+200+1000+75+850+75+200+1000+75 = 3550 cycles at 1.2 GHz, rounded per cost */
+	EXPECT_EQ(expect, 2958333u);
 	EXPECT_EQ(sp->end - sp->start, base + expect);
 
 	/* The secure path really ran: one FIQ from NS EL1 to EL3, fiq_entry at S-EL1 saw the SPI. */
@@ -541,7 +553,7 @@ TEST(PeMask, MaskedWindowDefersIrqToTheWindowEnd)
 }
 
 /*
- * pe.h / protocol.md §5.2: SCR_EL3.FIQ = 1 routes FIQ from the normal world
+ * pe.h / docs/protocol.md §5.2: SCR_EL3.FIQ = 1 routes FIQ from the normal world
  * to EL3, where the lower EL's PSTATE.F does not mask it. A Secure G1 SPI
  * arriving while Linux runs a hard-IRQ handler (I = F = 1 on entry) is taken
  * at once, to EL3.
@@ -583,7 +595,7 @@ Args psci(uint32_t fid, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0) { ret
 
 /*
  * PSCI (DEN0022) CPU_OFF / CPU_ON / AFFINITY_INFO with TF-A's GIC power
- * handling (protocol.md §5.5, §6.1e): after CPU_OFF the PE is off,
+ * handling (docs/protocol.md §5.5, §6.1e): after CPU_OFF the PE is off,
  * AFFINITY_INFO says OFF and GICR_WAKER has ProcessorSleep and
  * ChildrenAsleep set; CPU_ON makes it ON_PENDING until power.up, then ON with
  * both bits clear.
@@ -698,7 +710,7 @@ TEST(MonSmc, UnknownFunctionIdReturnsSmcUnkAndThePeContinues)
 }
 
 /*
- * protocol.md §6.4 (TF-A opteed_main.c): a yielding OEN 50 call enters OP-TEE's
+ * docs/protocol.md §6.4 (TF-A opteed_main.c): a yielding OEN 50 call enters OP-TEE's
  * yield_smc_entry at S-EL1 with x1..x7 copied; OP-TEE's CALL_DONE x1..x4
  * come back as the NS caller's x0..x3.
  */
@@ -716,14 +728,19 @@ TEST(MonOpteed, YieldingSmcReachesYieldEntryAtSel1AndReturnsX1ToX4)
 	EXPECT_TRUE(e.mask_i && e.mask_f); /* opteed ERETs with DAIF masked */
 	EXPECT_EQ(e.x, (Args{ OPTEE_YIELD_FID, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 }));
 	EXPECT_EQ(ret.x, (std::array<uint64_t, 4>{ 0xA1, 0xA2, 0xA3, 0xA4 }));
-	/* exc_entry + dispatch + switch + OP-TEE + CALL_DONE entry + switch + exc_return */
+	/*
+	 * exc_entry + dispatch + switch + the ERET into S-EL1 (el3_exit) + OP-TEE + CALL_DONE's
+	 * entry + its dispatch (BL31 dispatches a secure SMC as it does a normal one:
+	 * handle_sync_exception, get_handler_for_smc_fid) + switch + exc_return
+	 */
 	EXPECT_EQ(ret.t - ret.issued, r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-					      r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_STD_ENTRY) +
-					      r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_WORLD_SWITCH) +
+					      r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN) +
+					      r.ps(SIM_COST_TEE_STD_ENTRY) + r.ps(SIM_COST_EXC_ENTRY) +
+					      r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH) +
 					      r.ps(SIM_COST_EXC_RETURN));
 }
 
-/* protocol.md §6.4: GET_SMC_TYPE picks fast_smc_entry for a fast OEN 50 call. */
+/* docs/protocol.md §6.4: GET_SMC_TYPE picks fast_smc_entry for a fast OEN 50 call. */
 TEST(MonOpteed, FastSmcReachesFastEntry)
 {
 	Rig r(1);
@@ -787,8 +804,40 @@ TEST(MonTrace, YieldingCallRecordsWorldSwitchesSmcsAndExceptions)
 }
 
 /*
+ * TF-A: the monitor's ERET into S-EL1 is el3_exit + ERET (lib/el3_runtime/aarch64/context.S), and a
+ * secure caller's SMC takes the same vector and C dispatch as a normal one (runtime_exceptions.S
+ * handle_sync_exception, runtime_svc.c handler_sync_exception -> get_handler_for_smc_fid). So the
+ * TR_EXC_RETURN into S-EL1 comes one exc_return after the NS->S world switch, and CALL_DONE's
+ * switch back comes exc_entry + el3.dispatch + world_switch after its exception entry.
+ */
+TEST(MonCosts, EretIntoSel1AndSecureSmcDispatchAreCharged)
+{
+	Rig r(1);
+	r.boot();
+	const size_t from = r.log.recs.size();
+	r.call(0, Args{ OPTEE_YIELD_FID, 1, 2, 3 });
+	auto since = [&](unsigned kind) {
+		std::vector<sim_rec> v;
+		for (size_t i = from; i < r.log.recs.size(); i++)
+			if (r.log.recs[i].kind == kind)
+				v.push_back(r.log.recs[i]);
+		return v;
+	};
+	auto ws = since(TR_WORLD_SWITCH), ret = since(TR_EXC_RETURN), ent = since(TR_EXC_ENTRY);
+	ASSERT_EQ(ws.size(), 2u);
+	ASSERT_EQ(ret.size(), 2u);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ret[0].world, (uint32_t)SIM_WORLD_S);
+	EXPECT_EQ(ret[0].t - ws[0].t, r.ps(SIM_COST_EXC_RETURN)) << "the ERET into S-EL1 is charged";
+	EXPECT_EQ(ent[1].world, (uint32_t)SIM_WORLD_EL3);
+	EXPECT_EQ(ws[1].t - ent[1].t,
+		  r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH))
+		<< "CALL_DONE (a secure SMC) is dispatched like a normal-world one";
+}
+
+/*
  * PSCI CPU_SUSPEND to a power-down state (TF-A psci_cpu_suspend, opteed_pm.c
- * svc_suspend / svc_suspend_finish, protocol.md §5.5): OP-TEE's suspend hook
+ * svc_suspend / svc_suspend_finish, docs/protocol.md §5.5): OP-TEE's suspend hook
  * runs (SUSPEND_DONE), GICR_WAKER.ProcessorSleep is set and the PE is
  * suspended; an interrupt for it raises WakeRequest; the power controller
  * powers it up after power.up; psci.resume, the resume hook (RESUME_DONE),
@@ -844,12 +893,214 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	EXPECT_TRUE(suspend_done);
 	EXPECT_TRUE(resume_done);
 	EXPECT_EQ(ret->x[0], (uint64_t)PSCI_E_SUCCESS);
-	EXPECT_EQ(ret->t, tw + r.ps(SIM_COST_POWER_UP) + r.ps(SIM_COST_PSCI_RESUME) + r.ps(SIM_COST_WORLD_SWITCH) +
-				  r.ps(SIM_COST_TEE_PM_HOOK) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN));
+	/*
+	 * the resume: the Redistributor's wake-up write and four CPU-interface registers (TF-A
+	 * gicv3_rdistif_mark_core_awake, gicv3_cpuif_enable), then the hook: switch, ERET into
+	 * S-EL1, hook, RESUME_DONE's entry and dispatch, switch, ERET
+	 */
+	EXPECT_EQ(ret->t, tw + r.ps(SIM_COST_POWER_UP) + r.ps(SIM_COST_PSCI_RESUME) + r.ps(SIM_COST_GIC_MMIO) +
+				  4 * r.ps(SIM_COST_GIC_SYSREG) + r.ps(SIM_COST_WORLD_SWITCH) +
+				  r.ps(SIM_COST_EXC_RETURN) + r.ps(SIM_COST_TEE_PM_HOOK) + r.ps(SIM_COST_EXC_ENTRY) +
+				  r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN));
 	EXPECT_EQ(r.waker(0), 0u);
 	EXPECT_EQ(p->world, (unsigned)SIM_WORLD_NS);
 	EXPECT_EQ(p->depth, 0);
+}
+
+/*
+ * TF-A lib/psci/psci_suspend.c psci_cpu_suspend_start: after taking the power-domain locks it reads
+ * ISR_EL1 and, with an interrupt pending, returns PSCI_E_SUCCESS at once: no svc_suspend hook
+ * (OP-TEE's cpu_suspend_entry), no gicv3_cpuif_disable / GICR_WAKER.ProcessorSleep, no
+ * power-down. Linux's cpu_suspend (arch/arm64/kernel/suspend.c) turns the finisher's 0 into
+ * -EOPNOTSUPP and the CPU takes the interrupt when it unmasks. The call costs a PSCI round trip
+ * (exc_entry + el3.psci + exc_return), not psci.suspend + power.up + psci.resume (~285 us).
+ */
+TEST(Psci, CpuSuspendWithAnInterruptPendingReturnsAtOnceWithoutPowerDown)
+{
+	Rig r(1);
+	r.boot();
+	r.ns_spi(NS_SPI, 0, 0xa0);
+	pe *p = r.P(0);
+	pe_set_masks(p, true, true); /* Linux enters cpu_suspend with DAIF masked: the IRQ stays pending */
+	r.pulse(NS_SPI);
+	r.run_until([&] { return pe_interrupt_pending(p); });
+	const size_t hooks = r.tee_log.size();
+	auto ret = std::make_shared<Rig::Ret>();
+	ret->issued = r.now();
+	r.smc(p, psci(PSCI_CPU_SUSPEND, PSCI_PSTATE_TYPE_POWERDOWN, 0x80001000, 0), [&r, ret](pe *q) {
+		for (int i = 0; i < 4; i++)
+			ret->x[i] = q->x[i];
+		ret->t = r.now();
+		pe_idle(q);
+	});
+	r.run_until([&] { return ret->t != NEVER; });
+	EXPECT_EQ(ret->x[0], (uint64_t)PSCI_E_SUCCESS);
+	EXPECT_EQ(ret->t - ret->issued,
+		  r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_PSCI) + r.ps(SIM_COST_EXC_RETURN));
+	for (const auto &pw : r.recs(TR_POWER, 0))
+		EXPECT_NE(pw.a, (uint64_t)PE_SUSPENDED) << "powered down";
+	EXPECT_EQ(r.tee_log.size(), hooks) << "OP-TEE's cpu_suspend_entry ran: " << r.tee_log.back().name;
+	EXPECT_EQ(r.waker(0), 0u) << "GICR_WAKER.ProcessorSleep set";
+	EXPECT_EQ(p->power, PE_ON);
+	/* Linux unmasks: the pending IRQ is taken */
+	pe_set_masks(p, false, false);
+	r.run_idle();
+	ASSERT_EQ(r.irqs.size(), 1u);
+	EXPECT_EQ(r.irqs[0].intid, NS_SPI);
+}
+
+/* ---- Secure EL2 (pe_set_sel2) ------------------------------------------------------------ */
+
+/* One PE with a Secure EL2 and no GIC or monitor: the test bench plays the SPMC at S-EL2 and the partition at S-EL1. */
+struct Sel2Bench {
+	sim s{};
+	sim_costs costs{};
+	pe *p = nullptr;
+	RecordLog log;
+	std::vector<std::string> seen; /* what ran where */
+	std::function<void(pe *)> at_sel1, on_trap, on_irq;
+	std::deque<std::function<void(pe *)>> fns; /* continuations, alive until the bench goes */
+	static void tramp(void *ctx, pe *q) { (*static_cast<std::function<void(pe *)> *>(ctx))(q); }
+	void *k(std::function<void(pe *)> f)
+	{
+		fns.push_back(std::move(f));
+		return &fns.back();
+	}
+
+	Sel2Bench()
+	{
+		EXPECT_EQ(sim_init(&s, SIM_BACKEND_NATIVE, 1), 0);
+		log.attach(s.tr);
+		sim_costs_preset(&costs, SIM_PRESET_A53);
+		p = pe_new(&s, 0, &costs);
+		pe_set_sel2(p, trap, this);
+		pe_set_vector(p, PE_VEC_SEL2_IRQ, sel2_irq, this);
+		pe_set_vector(p, PE_VEC_S_IRQ, s_irq, this);
+	}
+	~Sel2Bench()
+	{
+		pe_free(p);
+		sim_fini(&s);
+	}
+	sim_time ps(sim_cost_id id) const { return sim_cost_sample(&costs.c[id], nullptr, &costs.clock); }
+	static void trap(void *ctx, pe *q) { static_cast<Sel2Bench *>(ctx)->on_trap(q); }
+	static void sel2_irq(void *ctx, pe *q, pe_exc exc)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		b->seen.push_back(std::string(exc == PE_EXC_IRQ ? "irq" : "fiq") + " at EL" + std::to_string(q->el));
+		b->on_irq(q);
+	}
+	static void s_irq(void *ctx, pe *q, pe_exc exc)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		b->seen.push_back(std::string(exc == PE_EXC_IRQ ? "virq" : "vfiq") + " vector at EL" + std::to_string(q->el));
+		pe_eret(q);
+	}
+	static void boot(void *ctx, pe *q)
+	{
+		Sel2Bench *b = static_cast<Sel2Bench *>(ctx);
+		pe_enter(q, 2, SIM_WORLD_S, true, true); /* the SPMD's ERET into S-EL2 */
+		pe_enter(q, 1, SIM_WORLD_S, false, false); /* the SPMC's ERET into its partition */
+		b->at_sel1(q);
+	}
+	void run() { pe_power_on(p, boot, this), sim_run_idle(s.k); }
+	std::vector<sim_rec> recs(unsigned kind) const
+	{
+		std::vector<sim_rec> v;
+		for (const auto &r : log.recs)
+			if (r.kind == kind)
+				v.push_back(r);
+		return v;
+	}
+};
+
+/*
+ * pe.h (Secure EL2): with an SPMC at S-EL2, an SMC at S-EL1 traps to S-EL2 (HCR_EL2.TSC), not EL3; so
+ * does an HVC. Both charge exc_entry, the SPMC returns with pe_smc_return8 (exc_return) and the
+ * caller continues at S-EL1 with the results. The SMC is traced as an SMC (TR_SMC, TR_SMC_RET), the
+ * HVC as an exception only (PE_EXC_HVC).
+ */
+TEST(PeSel2, SmcAndHvcFromSel1TrapToSel2AndReturn)
+{
+	Sel2Bench b;
+	sim_time t0 = 0, smc_back = NEVER, hvc_back = NEVER;
+	uint64_t smc_x0 = 0, hvc_x0 = 0;
+	b.on_trap = [&](pe *q) {
+		const pe_frame *f = pe_top_frame(q);
+		b.seen.push_back(std::string(f->kind == PE_FRAME_HVC_CALLER ? "hvc" : "smc") + " at EL" +
+				 std::to_string(q->el) + (q->world == SIM_WORLD_S ? " S" : " ?"));
+		uint64_t r[8] = { q->x[0] + 1, 0, 0, 0, 0, 0, 0, 0 };
+		pe_smc_return8(q, r);
+	};
+	b.at_sel1 = [&](pe *q) {
+		t0 = sim_now(b.s.k);
+		const uint64_t smc_args[8] = { 0x84000081u };
+		pe_smc(q, smc_args, Sel2Bench::tramp, b.k([&](pe *q2) {
+			smc_back = sim_now(b.s.k);
+			smc_x0 = q2->x[0];
+			EXPECT_EQ(q2->el, 1u);
+			const uint64_t hvc_args[8] = { 0xff04u };
+			pe_hvc(q2, hvc_args, Sel2Bench::tramp, b.k([&](pe *q3) {
+				hvc_back = sim_now(b.s.k);
+				hvc_x0 = q3->x[0];
+				EXPECT_EQ(q3->el, 1u);
+				pe_idle(q3);
+			}));
+		}));
+	};
+	b.run();
+	EXPECT_EQ(b.seen, (std::vector<std::string>{ "smc at EL2 S", "hvc at EL2 S" }));
+	EXPECT_EQ(smc_x0, 0x84000082u);
+	EXPECT_EQ(hvc_x0, 0xff05u);
+	EXPECT_EQ(smc_back - t0, b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	EXPECT_EQ(hvc_back - smc_back, b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	auto ent = b.recs(TR_EXC_ENTRY);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ent[0].a, (uint64_t)PE_EXC_SMC);
+	EXPECT_EQ(ent[1].a, (uint64_t)PE_EXC_HVC);
+	for (const auto &e : ent) {
+		EXPECT_EQ(e.b, 1u);
+		EXPECT_EQ(e.c, 2u);
+		EXPECT_EQ(e.world, (uint32_t)SIM_WORLD_S);
+	}
+	EXPECT_EQ(b.recs(TR_SMC).size(), 1u);
+	EXPECT_EQ(b.recs(TR_SMC_RET).size(), 1u) << "an HVC is not an SMC";
+}
+
+/*
+ * pe.h (Secure EL2): a partition's physical IRQ is taken to S-EL2 (HCR_EL2.IMO), the SPMC signals it
+ * back with pe_inject: an ERET to S-EL1 and the virtual IRQ taken there at once (TR_EXC_RETURN to 1,
+ * TR_EXC_ENTRY PE_EXC_VIRQ 1 -> 1), the S-EL1 vector runs and its ERET resumes the interrupted work;
+ * the work is late by exc_entry + the SPMC's step + exc_return + exc_entry + exc_return.
+ */
+TEST(PeSel2, PhysicalIrqGoesToSel2AndIsInjectedAsVirtual)
+{
+	Sel2Bench b;
+	const sim_time W = 10 * SIM_US, HOP = 300 * SIM_NS;
+	sim_time start = NEVER, end = NEVER;
+	b.on_irq = [&](pe *q) {
+		pe_exec(q, HOP, "spmc", [](void *, pe *q2) { pe_inject(q2, PE_EXC_VIRQ, nullptr, nullptr); }, nullptr);
+	};
+	b.at_sel1 = [&](pe *q) {
+		start = sim_now(b.s.k);
+		pe_exec(q, W, "partition work", [](void *ctx, pe *q2) {
+			*static_cast<sim_time *>(ctx) = sim_now(q2->sim->k);
+			pe_idle(q2);
+		}, &end);
+		sim_post(b.s.k, 2 * SIM_US, [](void *ctx, uint64_t) { pe_irq_input(ctx, 0, 1); }, q, 0);
+		sim_post(b.s.k, 2 * SIM_US + 30 * SIM_NS, [](void *ctx, uint64_t) { pe_irq_input(ctx, 0, 0); }, q, 0);
+	};
+	b.run();
+	EXPECT_EQ(b.seen, (std::vector<std::string>{ "irq at EL2", "virq vector at EL1" }));
+	EXPECT_EQ(end - start, W + b.ps(SIM_COST_EXC_ENTRY) + HOP + b.ps(SIM_COST_EXC_RETURN) +
+				       b.ps(SIM_COST_EXC_ENTRY) + b.ps(SIM_COST_EXC_RETURN));
+	auto ent = b.recs(TR_EXC_ENTRY);
+	ASSERT_EQ(ent.size(), 2u);
+	EXPECT_EQ(ent[0].a, (uint64_t)PE_EXC_IRQ);
+	EXPECT_EQ(ent[0].c, 2u);
+	EXPECT_EQ(ent[1].a, (uint64_t)PE_EXC_VIRQ);
+	EXPECT_EQ(ent[1].b, 1u);
+	EXPECT_EQ(ent[1].c, 1u);
 }
 
 /* ---- preemption and nesting --------------------------------------------------------- */
@@ -950,9 +1201,7 @@ TEST(PeNesting, SecureFiqPreemptsAnIrqHandlerThatHoldsOffIrqs)
 	EXPECT_EQ(ent[2].t, inj + r.gc.pend_to_wire);
 	EXPECT_EQ(ent[3].a, (uint64_t)PE_EXC_SMC);
 	EXPECT_EQ(ent[4].a, (uint64_t)PE_EXC_IRQ);
-	const sim_time fiq_path = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN);
+	const sim_time fiq_path = r.fiq_path();
 	/* the first handler's ERET completes late by exactly the secure path; the second IRQ follows */
 	const sim_time first_done =
 		ent[1].t + r.ps(SIM_COST_EXC_ENTRY) + 20 * SIM_US + fiq_path + r.ps(SIM_COST_EXC_RETURN);
@@ -993,9 +1242,7 @@ TEST(PeNesting, FiqDuringIrqEntryReturnsToTheIrqVector)
 	EXPECT_EQ(ent.size(), 4u); /* ENTRY_DONE, IRQ, FIQ, FIQ_DONE: nothing else */
 	ASSERT_EQ(r.fiq_intids.size(), 1u);
 	EXPECT_EQ(r.fiq_intids[0], SEC_SPI);
-	const sim_time fiq_path = r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_TEE_ITR) + r.ps(SIM_COST_EXC_ENTRY) +
-				  r.ps(SIM_COST_WORLD_SWITCH) + r.ps(SIM_COST_EXC_RETURN);
+	const sim_time fiq_path = r.fiq_path();
 	ASSERT_EQ(r.irqs.size(), 1u);
 	EXPECT_EQ(r.irqs[0].intid, NS_SPI);
 	EXPECT_EQ(r.irqs[0].world, (unsigned)SIM_WORLD_NS);

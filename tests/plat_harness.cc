@@ -21,6 +21,7 @@ void PlatHarness::release()
 		return ::testing::AssertionFailure() << err;
 	built = true;
 	log.attach(p->sim.tr);
+	sim_trace_add_sink(p->sim.tr, msg_sink, this);
 	attach();
 	platform_start(p.get());
 	sim_run_while(p->sim.k, not_booted, p.get());
@@ -37,6 +38,31 @@ bool PlatHarness::not_booted(void *ctx)
 
 sim_time PlatHarness::now() const { return sim_now(p->sim.k); }
 
+void PlatHarness::msg_sink(void *ctx, const sim_rec *r)
+{
+	PlatHarness *h = static_cast<PlatHarness *>(ctx);
+	const sim_msg_arg *m = nullptr;
+	if (r->kind != TR_SMC)
+		return;
+	if (r->world == SIM_WORLD_NS && r->a == OPTEE_SMC_CALL_WITH_REGD_ARG) {
+		m = sim_shm_msg(h->p->shm, reg_pair_to_64(r->b, r->c), r->d & 0xffffffff);
+	} else if (r->world == SIM_WORLD_S && r->a == TEESMC_OPTEED_RETURN_CALL_DONE && r->b == OPTEE_SMC_RETURN_RPC_CMD) {
+		const sim_msg_arg *call = sim_shm_msg(h->p->shm, reg_pair_to_64(r->c, r->d), 0);
+		if (call)
+			m = sim_shm_msg(h->p->shm, reg_pair_to_64(r->c, r->d), SIM_MSG_ARG_SIZE(call->num_params));
+	}
+	if (m)
+		h->msgs_.push_back(Msg{ r->t, r->cpu, r->world, r->a, *m });
+}
+
+const sim_msg_arg *PlatHarness::msg_of(const sim_rec &r) const
+{
+	for (const auto &m : msgs_)
+		if (m.t == r.t && m.cpu == r.cpu && m.world == r.world && m.fid == r.a)
+			return &m.arg;
+	return nullptr;
+}
+
 std::vector<sim_rec> PlatHarness::recs(unsigned kind, sim_time from, int world, int cpu, int64_t a) const
 {
 	std::vector<sim_rec> v;
@@ -50,7 +76,7 @@ std::vector<sim_rec> PlatHarness::recs(unsigned kind, sim_time from, int world, 
 void DirectSmc::cont(void *ctx, struct pe *pe)
 {
 	DirectSmc *d = static_cast<DirectSmc *>(ctx);
-	memcpy(d->ret, pe_regs(pe), sizeof(d->ret));
+	memcpy(d->ret, pe_regs(pe), sizeof(d->ret)); /* x0..x7 */
 	d->done = true;
 	pe_idle(pe);
 }

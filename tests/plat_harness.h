@@ -62,6 +62,14 @@ struct PlatHarness {
 	static bool not_booted(void *ctx);
 	sim_time now() const;
 
+	/*
+	 * The struct optee_msg_arg a record names, as it was when the record was emitted (sim/shm.h):
+	 * for a Non-secure CALL_WITH_REGD_ARG the call's message (cookie a1:a2, offset a3); for a
+	 * secure CALL_DONE returning RPC_CMD the RPC's message (its buffer's cookie in a1:a2, after the
+	 * call's message). NULL for any other record.
+	 */
+	const sim_msg_arg *msg_of(const sim_rec &r) const;
+
 	/* Records of @kind from @from on (and, if given, only one world / cpu / a). */
 	std::vector<sim_rec> recs(unsigned kind, sim_time from = 0, int world = -1, int cpu = -1,
 				  int64_t a = -1) const;
@@ -73,14 +81,23 @@ protected:
 
 private:
 	const char *yaml_name_;
+	struct Msg {
+		sim_time t;
+		int32_t cpu;
+		uint32_t world;
+		uint64_t fid;
+		sim_msg_arg arg;
+	};
+	std::vector<Msg> msgs_;
+	static void msg_sink(void *ctx, const sim_rec *r);
 };
 
-/* An SMC from an idle Non-secure PE, as a driver would make it; x0..x3 of the result kept. */
+/* An SMC from an idle Non-secure PE, as a driver would make it; x0..x7 of the result kept. */
 struct DirectSmc {
 	PlatHarness *pl;
 	unsigned cpu;
 	uint64_t x[8] = {};
-	uint64_t ret[4] = {};
+	uint64_t ret[8] = {};
 	bool done = false;
 	static void cont(void *ctx, struct pe *pe);
 	static void fire(void *ctx, uint64_t);

@@ -13,7 +13,7 @@
  * never sends) the test calls the model's entry point itself:
  * tee_notif_send (notif_send_async) or an SMC from an idle Non-secure PE.
  *
- * Sections cited are /work/shared/reference/protocol.md.
+ * Sections cited are docs/protocol.md.
  */
 #include <gtest/gtest.h>
 
@@ -98,6 +98,13 @@ std::vector<std::vector<sim_rec>> smcs_per_notif_irq(const Plat &pl)
 }
 
 /* Two CPUs, SPI edge transport, one secure UART that stays quiet during the test. */
+/* SPI edge, one secure UART, no load: one arrival 1ms after boot. */
+const char *const kIsolatedNotif = "name: isolated\n"
+				   "platform: {cpus: 4}\n"
+				   "transport: {kind: spi}\n"
+				   "sources:\n"
+				   "  - {name: uart, arrival: {periodic: 1ms}}\n";
+
 const char *const kQuiet = "name: proto\n"
 			   "platform: {cpus: 2}\n"
 			   "tee: {threads: 2}\n"
@@ -495,20 +502,84 @@ TEST(ProtoForeignIntr, SecureWorkOfTheCallIsPreserved)
 			spans++;
 		}
 	}
+	/* invokes issued (the command is in the shared-memory message), less those refused with ETHREAD_LIMIT */
 	unsigned calls = 0;
 	for (const auto &r : pl.log.recs)
-		if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && r.a == kRegd && r.b == OPTEE_MSG_CMD_INVOKE_COMMAND)
+		if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && r.a == kRegd && pl.msg_of(r) &&
+		    pl.msg_of(r)->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND)
 			calls++;
-	for (const auto &r : pl.log.recs)
+	for (const auto &r : pl.log.recs) {
+		/* ETHREAD_LIMIT preserves a1..a3: x1:x2 of the return name the call's buffer */
+		const sim_msg_arg *m = sim_shm_msg(pl.p->shm, reg_pair_to_64(r.c, r.d), 0);
 		if (r.kind == TR_SMC_RET && r.world == SIM_WORLD_NS && r.a == kRegd &&
-		    r.b == OPTEE_SMC_RETURN_ETHREAD_LIMIT && r.c == OPTEE_MSG_CMD_INVOKE_COMMAND)
+		    r.b == OPTEE_SMC_RETURN_ETHREAD_LIMIT && m && m->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND)
 			calls--;
+	}
 	ASSERT_GT(calls, 0u);
 	EXPECT_GT(spans, calls) << "no invoke was interrupted";
 	sim_time per_call = sim_cost_sample(&pl.sc->platform.costs.c[SIM_COST_TEE_TA_INVOKE], nullptr,
 					    &pl.sc->platform.costs.clock) +
 			    300 * SIM_US;
 	EXPECT_EQ(total, calls * per_call);
+}
+
+// ---- call arguments (issue 12 point 13) --------------------------------------------------------------
+
+/*
+ * Linux smc_abi.c optee_smc_do_call_with_arg: CALL_WITH_REGD_ARG with reg_pair_from_64(&a1, &a2, shm)
+ * (optee_private.h: the first register takes val >> 32), a3 the offset of the struct optee_msg_arg in
+ * that shm; the command is in the message. OP-TEE decodes std_entry_with_regd_arg(reg_pair_to_64(a1,
+ * a2), a3) (thread_optee_smc.c).
+ */
+TEST(ProtoCallArgs, RegdArgCarriesCookieUpperInA1LowerInA2OffsetInA3)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kIsolatedNotif));
+	sim_time t0 = pl.now();
+	pl.run_for(1500 * SIM_US);
+	pl.quiesce(5 * SIM_MS);
+	auto calls = pl.recs(TR_SMC, t0, SIM_WORLD_NS, -1, kRegd);
+	ASSERT_EQ(calls.size(), 1u);
+	const sim_rec &c = calls[0];
+	EXPECT_NE(c.b, 0u) << "a1: the upper half of a kernel pointer";
+	EXPECT_LE(c.b, 0xffffffffu);
+	EXPECT_LE(c.c, 0xffffffffu);
+	const sim_msg_arg *m = sim_shm_msg(pl.p->shm, reg_pair_to_64(c.b, c.c), c.d);
+	ASSERT_NE(m, nullptr) << "a1:a2 (upper:lower) and a3 name no message";
+	EXPECT_EQ(m->cmd, (uint32_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
+	EXPECT_EQ(m->num_params, 0u);
+	EXPECT_EQ(m->ret, TEE_SUCCESS) << "OP-TEE wrote the result into the message";
+	EXPECT_EQ(sim_shm_msg(pl.p->shm, reg_pair_to_64(c.c, c.b), c.d), nullptr) << "the halves are not interchangeable";
+}
+
+/* OP-TEE's side of the same rule: a cookie with its halves swapped names no buffer (EBADADDR); as Linux passes it, the call runs. */
+TEST(ProtoCallArgs, TeeReadsTheMessageByRegPairToCookieAndOffset)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(kQuiet));
+	uint64_t cookie = sim_shm_alloc(pl.p->shm);
+	ASSERT_NE(cookie >> 32, 0u);
+	sim_msg_arg *m = sim_shm_msg(pl.p->shm, cookie, 64);
+	ASSERT_NE(m, nullptr);
+	m->cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
+	m->num_params = 1;
+	m->params[0] = sim_msg_param{ SIM_MSG_ATTR_VALUE_INPUT, 10 * SIM_US, 0, 0 };
+	m->ret = 0x1234;
+	DirectSmc bad{ &pl, 1 }, good{ &pl, 1 };
+	bad.x[0] = good.x[0] = kRegd;
+	bad.x[1] = cookie & 0xffffffff, bad.x[2] = cookie >> 32, bad.x[3] = 64;
+	good.x[1] = cookie >> 32, good.x[2] = cookie & 0xffffffff, good.x[3] = 64;
+	bad.post(10 * SIM_US);
+	good.post(200 * SIM_US);
+	pl.run_for(1 * SIM_MS);
+	ASSERT_TRUE(bad.done && good.done);
+	EXPECT_EQ(bad.ret[0], (uint64_t)OPTEE_SMC_RETURN_EBADADDR);
+	EXPECT_EQ(good.ret[0], (uint64_t)OPTEE_SMC_RETURN_OK);
+	EXPECT_EQ(m->ret, TEE_SUCCESS);
+	unsigned invoked = 0;
+	for (const auto &r : pl.recs(TR_ACTIVITY, 0, SIM_WORLD_S))
+		invoked += r.label && !strcmp(r.label, "TA invoke");
+	EXPECT_EQ(invoked, 1u) << "only the well-formed call reached the TA";
 }
 
 // ---- Linux notif bookkeeping (§2.6) ---------------------------------------------------------------
@@ -535,10 +606,44 @@ TEST(ProtoLinuxNotif, SendBeforeWaitIsKeptAsOneBit)
 
 // ---- RPC NOTIFICATION: the yielding-notification mutex (§1.8, §3) -----------------------------------
 
+namespace {
+
 /*
- * §1.8: OP-TEE serialises yielding notifications (notif_deliver_event); a second DO_BOTTOM_HALF waits
+ * optee_stop_async_notif (call.c: simple_call_with_arg(ctx, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF)), as the
+ * driver's remove path makes it: a yielding call from a task of its own on @cpu, started at @at.
+ */
+struct StopAsyncNotif {
+	Plat *pl;
+	ree_task *task = nullptr;
+	static void start(ree_task *t, struct pe *pe)
+	{
+		t->call.cmd = OPTEE_MSG_CMD_STOP_ASYNC_NOTIF;
+		t->call.param = 0;
+		t->call.tag = 0;
+		t->call.done = done;
+		ree_optee_call(t->r, &t->call, pe);
+	}
+	static void done(optee_call *c, struct pe *pe, uint64_t) { ree_block(c->task->r, pe, ree_task_park); }
+	static void fire(void *ctx, uint64_t)
+	{
+		StopAsyncNotif *s = static_cast<StopAsyncNotif *>(ctx);
+		ree_wake(s->pl->p->ree, s->task, nullptr);
+	}
+	void post(unsigned cpu, sim_time delay)
+	{
+		task = ree_task_new(pl->p->ree, "optee-remove", (int)cpu, PRIO_NORMAL, start);
+		sim_post(pl->p->sim.k, delay, fire, this, 0);
+	}
+};
+
+} // namespace
+
+/*
+ * §1.8: OP-TEE serialises yielding notifications (notif_deliver_event's notif_mutex); a second one waits
  * with RPC_CMD NOTIFICATION WAIT for 64 + its thread id and resumes (RETURN_FROM_RPC) only after the
- * owner's NOTIFICATION SEND of that value. Per-CPU transport: each CPU's work runs its own bottom half.
+ * owner's NOTIFICATION SEND of that value. Linux never runs two DO_BOTTOM_HALF at once (one
+ * notif_pcpu_work, non-reentrant: ree_sched_test.cc); what can meet a running bottom half is
+ * STOP_ASYNC_NOTIF, which takes the same mutex (OP-TEE notif.c notif_deliver_event(NOTIF_EVENT_STOPPED)).
  */
 TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
 {
@@ -548,16 +653,20 @@ TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
 			    "transport: {kind: ppi}\n"
 			    "tee: {threads: 2}\n"
 			    "sources:\n"
-			    "  - {name: u0, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 200us}\n"
-			    "  - {name: u1, cpu: 1, arrival: {periodic: 1050us}, bottom_half: 200us}\n"));
+			    "  - {name: u0, cpu: 0, arrival: {periodic: 1ms}, bottom_half: 200us}\n"));
+	StopAsyncNotif stop{ &pl };
+	stop.post(1, 1050 * SIM_US); /* during the bottom half that the arrival at 1 ms starts on CPU 0 */
 	pl.run_for(1500 * SIM_US);
 	pl.quiesce(5 * SIM_MS);
 
 	const auto &R = pl.log.recs;
-	auto is_rpc_notif = [](const sim_rec &r, unsigned op) {
+	/* the RPC's command is in its shared-memory message: cmd NOTIFICATION, value {a = op, b = key} */
+	auto is_rpc_notif = [&pl](const sim_rec &r, unsigned op) {
+		const sim_msg_arg *m = pl.msg_of(r);
 		return r.kind == TR_SMC && r.world == SIM_WORLD_S && r.a == kCallDone && r.b == OPTEE_SMC_RETURN_RPC_CMD &&
-		       r.c == OPTEE_RPC_CMD_NOTIFICATION && (r.d >> 32) == op;
+		       m && m->cmd == OPTEE_RPC_CMD_NOTIFICATION && m->params[0].a == op;
 	};
+	auto key_of = [&pl](const sim_rec &r) { return pl.msg_of(r)->params[0].b; };
 	size_t wait = R.size();
 	for (size_t i = 0; i < R.size(); i++)
 		if (is_rpc_notif(R[i], OPTEE_RPC_NOTIFICATION_WAIT)) {
@@ -565,13 +674,13 @@ TEST(ProtoRpcNotification, SecondBottomHalfWaitsForOwnersSend)
 			break;
 		}
 	ASSERT_LT(wait, R.size()) << "no bottom half waited";
-	uint64_t key = R[wait].d & 0xffffffffu;
+	uint64_t key = key_of(R[wait]);
 	ASSERT_GE(key, (uint64_t)NOTIF_SYNC_VALUE_BASE);
 	uint64_t waiter = key - NOTIF_SYNC_VALUE_BASE;
 	int wcpu = R[wait].cpu;
 	size_t send = R.size();
 	for (size_t i = wait + 1; i < R.size(); i++)
-		if (is_rpc_notif(R[i], OPTEE_RPC_NOTIFICATION_SEND) && (R[i].d & 0xffffffffu) == key) {
+		if (is_rpc_notif(R[i], OPTEE_RPC_NOTIFICATION_SEND) && key_of(R[i]) == key) {
 			send = i;
 			break;
 		}
@@ -634,7 +743,8 @@ TEST(E2eSequence, IsolatedSpiNotificationIsFiveSmcs)
 	EXPECT_EQ(s[2].d, OPTEE_SMC_ASYNC_NOTIF_VALID);
 	EXPECT_EQ(s[3].a, kRegd);
 	EXPECT_EQ(s[3].world, (uint32_t)SIM_WORLD_NS);
-	EXPECT_EQ(s[3].b, (uint64_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
+	ASSERT_NE(pl.msg_of(s[3]), nullptr) << "a1:a2 (upper:lower), a3 (offset) name no shared-memory message";
+	EXPECT_EQ(pl.msg_of(s[3])->cmd, (uint32_t)OPTEE_MSG_CMD_DO_BOTTOM_HALF);
 	EXPECT_EQ(s[4].a, kCallDone);
 	EXPECT_EQ(s[4].world, (uint32_t)SIM_WORLD_S);
 	EXPECT_EQ(s[4].b, OPTEE_SMC_RETURN_OK);

@@ -5,12 +5,30 @@
 #  2. the SystemC tests, one process per test (tests/sc_run.sh);
 #  3. the scenario regression set: tzsim test scenarios/ (expectations and
 #     golden digests), one count per scenario;
-#  4. the command-line checks (tests/cli_test.sh), one count per check.
+#  4. the command-line checks (tests/cli_test.sh), one count per check;
+#  5. hostile input and faults (tests/robust_test.sh), one count per check;
+#     citations of docs/ (tests/cite_check.py: every cited section exists,
+#     nothing points outside the repository), one count per citing file;
+#  6. make install into a temporary DESTDIR, the SystemC examples built
+#     against it and the bash completion (tests/install_test.sh), one count
+#     per check;
+#  7. tests/sweep_test.sh and tests/report_test.sh (below);
+#  8. nothing left behind, checked last: temporary files, /tmp, processes.
 # The last line is "N passed, N failed" alone on its line.
 set -u
 BUILD=${BUILD:-build}
 pass=0; fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+
+# Nothing may be left behind (issue 13): every test writes its temporaries under a private
+# TMPDIR, which must be empty at the end, /tmp gains no tzsim-* entry, and no process that
+# inherited this run's mark (a forked run, cpp, dtc, a tzsim) outlives the tests.
+tmp_before=$(compgen -G '/tmp/tzsim-*' | sort)
+export TMPDIR=$(mktemp -d /tmp/tzsim-run-XXXXXX)
+# searchable, not listable: munged (tests/sweep_test.sh's private Slurm cluster) wants o+x on
+# every directory above its socket
+chmod 0711 "$TMPDIR"
+export TZSIM_TEST_MARK="$$-$RANDOM$RANDOM"
 
 echo "== unit tests ($BUILD/tests/unit)"
 out=$("$BUILD/tests/unit" --gtest_brief=1 2>&1); rc=$?
@@ -50,6 +68,79 @@ if [ -x tests/cli_test.sh ]; then
 	echo "   $p passed, $f failed"
 	add "$p" "$f"
 fi
+
+if [ -x tests/robust_test.sh ]; then
+	echo "== hostile input and faults (tests/robust_test.sh)"
+	out=$(BUILD=$BUILD tests/robust_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL' -A4 | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
+echo "== citations resolve inside the repository (tests/cite_check.py)"
+out=$(python3 tests/cite_check.py 2>&1)
+echo "$out" | grep -E '^FAIL|^    ' | head -40
+last=$(echo "$out" | tail -1)
+p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+echo "   $p passed, $f failed"
+add "$p" "$f"
+
+if [ -x tests/install_test.sh ]; then
+	echo "== install and the SystemC examples (tests/install_test.sh)"
+	out=$(BUILD=$BUILD tests/install_test.sh 2>&1)
+	echo "$out" | grep -E '^FAIL|^    ' | head -60
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+fi
+
+# 7. sweeps through GNU parallel and a private Slurm cluster (needs root), and the HTML
+#    report in headless Chromium: one count per check, the time each took.
+for t in "sweep:sweeps through GNU parallel and Slurm, merge = compare" "report:the HTML report in headless Chromium"; do
+	name=${t%%:*}
+	[ -x "tests/${name}_test.sh" ] || continue
+	echo "== ${t#*:} (tests/${name}_test.sh)"
+	t0=$(date +%s.%N)
+	out=$(BUILD=$BUILD "tests/${name}_test.sh" 2>&1)
+	echo "$out" | grep -E '^FAIL' -A6 | head -60
+	echo "$out" | grep -E '^   [A-Za-z].*[0-9] s$'
+	last=$(echo "$out" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	echo "   $p passed, $f failed ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"
+	add "$p" "$f"
+done
+
+echo "== nothing left behind (temporary files, child processes)"
+sleep 0.3 # children killed at the end of the last test are reaped by now
+left_files=$(find "$TMPDIR" -mindepth 1 2>/dev/null | head -20)
+leaked=""
+for d in /proc/[0-9]*; do
+	pid=${d#/proc/}
+	[ "$pid" = "$$" ] && continue
+	{ mapfile -d '' -t envs <"$d/environ"; } 2>/dev/null || continue
+	for e in "${envs[@]}"; do
+		if [ "$e" = "TZSIM_TEST_MARK=$TZSIM_TEST_MARK" ]; then
+			leaked="$leaked $pid($(tr -d '\0' <"$d/comm" 2>/dev/null))"
+			break
+		fi
+	done
+done
+rm -rf "$TMPDIR"
+tmp_after=$(compgen -G '/tmp/tzsim-*' | sort)
+new_tmp=$(comm -13 <(echo "$tmp_before") <(echo "$tmp_after") | grep -v '^$')
+f=0
+[ -z "$left_files" ] || { echo "FAIL temporary files left in TMPDIR:"; echo "$left_files"; f=$((f + 1)); }
+[ -z "$leaked" ] || { echo "FAIL processes left running:$leaked"; f=$((f + 1)); }
+[ -z "$new_tmp" ] || { echo "FAIL new /tmp entries:"; echo "$new_tmp"; f=$((f + 1)); }
+echo "   $((3 - f)) passed, $f failed"
+add $((3 - f)) "$f"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

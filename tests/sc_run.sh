@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/sc_run.sh: run each SystemC test in a process of its own.
 #
-# SystemC allows one elaboration per process (tooling.md §2), so the
+# SystemC allows one elaboration per process (Accellera SystemC refuses
+# sc_start once the simulation has stopped, and modules cannot be
+# created after elaboration), so the
 # sc_unit binary cannot run its tests in one go. This lists them with
 # --gtest_list_tests and runs each with --gtest_filter=NAME, in parallel
 # (one job per CPU), then prints one line per test in list order,
@@ -46,7 +48,7 @@ if [ -z "$names" ]; then
 	exit 1
 fi
 
-out=$(mktemp -d /tmp/tzsim-sc-run-XXXXXX)
+out=$(mktemp -d "${TMPDIR:-/tmp}/tzsim-sc-run-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
 # One job per test; each writes NAME.log and NAME.rc. xargs keeps JOBS running.

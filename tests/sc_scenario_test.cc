@@ -72,7 +72,7 @@ TEST(ScScenario, DefaultMatchesNative)
 	EXPECT_EQ(r.native.lost, 0.0);
 }
 
-/* The notification SPI's target CPU goes offline and comes back (protocol.md §6.1): IRQ migration. */
+/* The notification SPI's target CPU goes offline and comes back (docs/protocol.md §6.1): IRQ migration. */
 TEST(ScScenario, HotplugTimelineMatchesNative)
 {
 	Runs r;

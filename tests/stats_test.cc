@@ -116,3 +116,50 @@ TEST(StatsSmcSequence, TailEndsAtTheFirstSecureSmcThatIsNoRpcReturn)
 	EXPECT_EQ(seq[3], 0x40u);
 	EXPECT_EQ(st.metric("smc"), 5.0);
 }
+
+namespace {
+sim_rec activity(sim_time t, int cpu, unsigned world, const char *label)
+{
+	sim_rec r{};
+	r.t = t;
+	r.kind = TR_ACTIVITY;
+	r.cpu = cpu;
+	r.world = world;
+	r.label = label;
+	return r;
+}
+sim_rec power(sim_time t, int cpu, uint64_t state)
+{
+	sim_rec r{};
+	r.t = t;
+	r.kind = TR_POWER;
+	r.cpu = cpu;
+	r.a = state;
+	return r;
+}
+} // namespace
+
+/* Each CPU's time per world is what the time.* totals add up (the report's per-CPU bars). */
+TEST(StatsCpuTime, PerCpuTimesAddUpToTheTotals)
+{
+	Stats st;
+	st.feed(power(0, 0, 1));
+	st.feed(power(0, 1, 1));
+	st.feed(activity(0, 0, SIM_WORLD_NS, "task"));
+	st.feed(activity(100, 0, SIM_WORLD_S, "tee"));
+	st.feed(activity(130, 0, SIM_WORLD_EL3, "smc"));
+	st.feed(activity(140, 0, SIM_WORLD_NS, nullptr)); /* idle from 140 */
+	st.feed(activity(50, 1, SIM_WORLD_S, "tee"));       /* cpu 1: idle 0..50, secure 50..200 */
+	stats_finish(st.s, 200);
+	EXPECT_EQ(stats_ncpus(st.s), 4u);
+	EXPECT_EQ(stats_cpu_time(st.s, 0, 0), 100u);
+	EXPECT_EQ(stats_cpu_time(st.s, 0, 1), 30u);
+	EXPECT_EQ(stats_cpu_time(st.s, 0, 2), 10u);
+	EXPECT_EQ(stats_cpu_time(st.s, 0, 3), 60u);
+	EXPECT_EQ(stats_cpu_time(st.s, 1, 1), 150u);
+	EXPECT_EQ(stats_cpu_time(st.s, 1, 3), 50u);
+	EXPECT_EQ(stats_cpu_time(st.s, 2, 3), 0u); /* never powered on */
+	EXPECT_EQ(stats_cpu_time(st.s, 9, 0), 0u);
+	EXPECT_EQ(st.metric("time.secure"), 180.0);
+	EXPECT_EQ(st.metric("time.idle"), 110.0);
+}

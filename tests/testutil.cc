@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 #include <dirent.h>
 #include <unistd.h>
 
@@ -26,16 +27,25 @@ Ids EventLog::ids() const
 	return v;
 }
 
+/* Under $TMPDIR when set (tests/run.sh sets a private one and checks it is left empty). */
+static std::string temp_base()
+{
+	const char *t = getenv("TMPDIR");
+	return std::string(t && t[0] == '/' ? t : "/tmp") + "/tzsim-test-";
+}
+
 std::string make_temp_dir()
 {
-	char tmpl[] = "/tmp/tzsim-test-XXXXXX";
-	char *d = mkdtemp(tmpl);
+	std::string tmpl = temp_base() + "XXXXXX";
+	std::vector<char> buf(tmpl.begin(), tmpl.end());
+	buf.push_back(0);
+	char *d = mkdtemp(buf.data());
 	return d ? std::string(d) : std::string();
 }
 
 void rm_rf(const std::string &path)
 {
-	if (path.rfind("/tmp/tzsim-test-", 0) != 0)
+	if (path.rfind(temp_base(), 0) != 0 || path.find('\'') != std::string::npos)
 		return;
 	std::string cmd = "rm -rf '" + path + "'";
 	if (system(cmd.c_str()) != 0) {

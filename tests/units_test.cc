@@ -159,3 +159,20 @@ TEST(Units, StrerrorNamesEveryError)
 		EXPECT_STRNE(sim_units_strerror(e), "unknown error") << e;
 	EXPECT_STREQ(sim_units_list(SIM_QTY_TIME), "ps, ns, us, ms, s");
 }
+
+#include "sim/kernel/symbolize.h"
+
+namespace {
+int a_static_function_to_name(int x) { return x + 1; }
+} // namespace
+
+/* symbolize.h: a function in the tzsim binary is named from the symbol table, with its file. */
+TEST(Symbolize, NamesAStaticFunctionAndItsFile)
+{
+	char buf[256];
+	int (*volatile fn)(int) = a_static_function_to_name;
+	ASSERT_EQ(sim_symbolize((const void *)fn, buf, sizeof(buf)), 0) << buf;
+	EXPECT_NE(strstr(buf, "a_static_function_to_name"), nullptr) << buf;
+	EXPECT_NE(strstr(buf, "units_test.cc"), nullptr) << buf;
+	EXPECT_EQ(fn(1), 2);
+}

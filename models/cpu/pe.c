@@ -14,7 +14,8 @@
 static void work_done(void *ctx, uint64_t arg);
 static void check_irqs(void *ctx, uint64_t arg);
 
-static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry" };
+static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
+					 "HVC entry", "vIRQ entry", "vFIQ entry" };
 
 static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
@@ -180,15 +181,31 @@ void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx)
 	pe->smc_ctx = ctx;
 }
 
+void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx)
+{
+	pe->sel2_trap = trap;
+	pe->sel2_ctx = ctx;
+}
+
 sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
 {
 	sim_time v = pe->cost_ps[id];
 	return v != PE_COST_DRAWN ? v : sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
 }
 
+void pe_charge(struct pe *pe, enum sim_cost_id id)
+{
+	/* an idle PE runs nothing that could pay: an access made on its behalf from another (a model shortcut) */
+	if (!pe->working && !pe->label)
+		return;
+	pe->debt += pe_cost(pe, id);
+}
+
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)
 {
 	assert(!pe->working && pe->power == PE_ON);
+	dur += pe->debt; /* register accesses made since the last step (pe_charge) */
+	pe->debt = 0;
 	pe->working = true;
 	pe->label = label;
 	pe->work_end = sim_now(pe->sim->k) + dur;
@@ -219,6 +236,7 @@ void pe_idle(struct pe *pe)
 	assert(!pe->working);
 	pe->label = NULL;
 	pe->tag = 0; /* idle serves nothing */
+	pe->debt = 0; /* WFI: an access just before costs nothing more here */
 	update_activity(pe);
 	request_check(pe);
 }
@@ -271,7 +289,7 @@ static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 
 /*
  * Where an interrupt on @line goes from the current state, and whether the
- * current PSTATE masks it (pe.h, protocol.md §5.2).
+ * current PSTATE masks it (pe.h, docs/protocol.md §5.2).
  */
 static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, unsigned *el,
 		  unsigned *world)
@@ -286,6 +304,17 @@ static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, un
 		*vec = PE_VEC_EL3_FIQ, *el = 3, *world = SIM_WORLD_EL3;
 		return true;
 	case SIM_WORLD_S:
+		if (pe->el == 2)
+			return false; /* the SPMC's handlers run with interrupts masked */
+		if (pe->sel2_trap) {
+			/* HCR_EL2.IMO/FMO: taken to S-EL2 (see pe.h for when) */
+			if (line == PE_EXC_IRQ) {
+				*vec = PE_VEC_SEL2_IRQ, *el = 2, *world = SIM_WORLD_S;
+				return !pe->mask_i;
+			}
+			*vec = PE_VEC_SEL2_FIQ, *el = 2, *world = SIM_WORLD_S;
+			return !pe->mask_f;
+		}
 		if (line == PE_EXC_IRQ) {
 			*vec = PE_VEC_S_IRQ, *el = 1, *world = SIM_WORLD_S;
 			return !pe->mask_i;
@@ -324,7 +353,8 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 static void vector_entered(void *ctx, struct pe *pe)
 {
 	enum pe_vector vec = (enum pe_vector)(uintptr_t)ctx;
-	enum pe_exc exc = vec == PE_VEC_EL3_FIQ || vec == PE_VEC_S_FIQ ? PE_EXC_FIQ : PE_EXC_IRQ;
+	enum pe_exc exc =
+		vec == PE_VEC_EL3_FIQ || vec == PE_VEC_S_FIQ || vec == PE_VEC_SEL2_FIQ ? PE_EXC_FIQ : PE_EXC_IRQ;
 	assert(vec < PE_VEC_COUNT && pe->vec[vec].fn);
 	pe->vec[vec].fn(pe->vec[vec].ctx, pe, exc);
 }
@@ -412,11 +442,25 @@ void pe_eret(struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", eret_done, NULL);
 }
 
+/* A synchronous exception from the current context to (@el, @world): push the caller, enter, charge the entry. */
+static void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind, unsigned el, unsigned world, pe_fn cont,
+			   void *ctx, pe_fn handler, void *hctx)
+{
+	unsigned from_el = pe->el;
+	push_frame(pe, kind, cont, ctx);
+	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
+	pe->el = (uint8_t)el;
+	pe->world = (uint8_t)world;
+	pe->mask_i = pe->mask_f = 1;
+	publish_state(pe);
+	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
+	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
+}
+
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc_ev(pe, args, SIM_EV_NONE, cont, ctx); }
 
 void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, void *ctx)
 {
-	unsigned from_el = pe->el;
 	if (args)
 		memcpy(pe->x, args, sizeof(pe->x));
 	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_SMC,
@@ -424,15 +468,20 @@ void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, v
 						      .world = pe->world, .notif = pe->tag, .a = pe->x[0],
 						      .b = pe->x[1], .c = pe->x[2], .d = pe->x[3],
 						      .label = pe->label });
-	push_frame(pe, PE_FRAME_SMC_CALLER, cont, ctx);
-	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
-	pe->el = 3;
-	pe->world = SIM_WORLD_EL3;
-	pe->mask_i = pe->mask_f = 1;
-	publish_state(pe);
-	trace(pe, TR_EXC_ENTRY, PE_EXC_SMC, from_el, 3, 0, NULL);
-	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[PE_EXC_SMC], pe->smc_handler,
-		     pe->smc_ctx);
+	/* With a Secure EL2, an SMC at S-EL1 traps to it (HCR_EL2.TSC); from S-EL2 it goes to EL3. */
+	if (pe->world == SIM_WORLD_S && pe->el < 2 && pe->sel2_trap) {
+		sync_exception(pe, PE_EXC_SMC, PE_FRAME_SMC_CALLER, 2, SIM_WORLD_S, cont, ctx, pe->sel2_trap,
+			       pe->sel2_ctx);
+		return;
+	}
+	sync_exception(pe, PE_EXC_SMC, PE_FRAME_SMC_CALLER, 3, SIM_WORLD_EL3, cont, ctx, pe->smc_handler, pe->smc_ctx);
+}
+
+void pe_hvc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
+{
+	assert(pe->sel2_trap && pe->world == SIM_WORLD_S && pe->el < 2);
+	memcpy(pe->x, args, sizeof(pe->x));
+	sync_exception(pe, PE_EXC_HVC, PE_FRAME_HVC_CALLER, 2, SIM_WORLD_S, cont, ctx, pe->sel2_trap, pe->sel2_ctx);
 }
 
 void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, void *ctx)
@@ -441,11 +490,17 @@ void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, v
 	pe_smc(pe, args, cont, ctx);
 }
 
+static bool is_caller(const struct pe *pe)
+{
+	return pe->depth > 0 && (pe->stack[pe->depth - 1].kind == PE_FRAME_SMC_CALLER ||
+				 pe->stack[pe->depth - 1].kind == PE_FRAME_HVC_CALLER);
+}
+
 static void smc_return_done(void *ctx, struct pe *pe)
 {
 	struct pe_frame f;
 	(void)ctx;
-	assert(pe->depth > 0 && pe->stack[pe->depth - 1].kind == PE_FRAME_SMC_CALLER);
+	assert(is_caller(pe));
 	f = pe->stack[--pe->depth];
 	memcpy(pe->x, pe->ret, sizeof(pe->ret));
 	pe->el = f.el;
@@ -456,7 +511,8 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	pe->label = f.label;
 	publish_state(pe);
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
-	trace(pe, TR_SMC_RET, pe->ret_fid, pe->x[0], pe->x[1], pe->x[2], f.label);
+	if (f.kind == PE_FRAME_SMC_CALLER)
+		trace(pe, TR_SMC_RET, pe->ret_fid, pe->x[0], pe->x[1], pe->x[2], f.label);
 	update_activity(pe);
 	request_check(pe);
 	f.fn(f.ctx, pe);
@@ -471,7 +527,7 @@ void pe_smc_return(struct pe *pe, const uint64_t res[4])
 void pe_smc_return8(struct pe *pe, const uint64_t res[8])
 {
 	const struct pe_frame *f = pe_top_frame(pe);
-	assert(f && f->kind == PE_FRAME_SMC_CALLER);
+	assert(f && is_caller(pe));
 	memcpy(pe->ret, res, sizeof(pe->ret));
 	pe->ret_fid = f->smc_fid;
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", smc_return_done, NULL);
@@ -479,8 +535,43 @@ void pe_smc_return8(struct pe *pe, const uint64_t res[8])
 
 void pe_smc_discard(struct pe *pe)
 {
-	assert(pe->depth > 0 && pe->stack[pe->depth - 1].kind == PE_FRAME_SMC_CALLER);
+	assert(is_caller(pe));
 	pe->depth--;
+}
+
+static void injected(void *ctx, struct pe *pe)
+{
+	enum pe_exc exc = (enum pe_exc)(uintptr_t)ctx;
+	enum pe_vector v = exc == PE_EXC_VFIQ ? PE_VEC_S_FIQ : PE_VEC_S_IRQ;
+	pe_fn fn = pe->inject_fn;
+	pe->inject_fn = NULL;
+	if (fn) {
+		fn(pe->inject_ctx, pe);
+		return;
+	}
+	assert(pe->vec[v].fn);
+	pe->vec[v].fn(pe->vec[v].ctx, pe, exc == PE_EXC_VFIQ ? PE_EXC_FIQ : PE_EXC_IRQ);
+}
+
+static void inject_eret(void *ctx, struct pe *pe)
+{
+	enum pe_exc exc = (enum pe_exc)(uintptr_t)ctx;
+	/* the ERET to S-EL1, and the virtual exception taken there at once */
+	pe->el = 1;
+	pe->world = SIM_WORLD_S;
+	pe->mask_i = pe->mask_f = 1;
+	publish_state(pe);
+	trace(pe, TR_EXC_RETURN, 1, 0, 0, 0, NULL);
+	trace(pe, TR_EXC_ENTRY, exc, 1, 1, 0, NULL);
+	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], injected, ctx);
+}
+
+void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx)
+{
+	assert(pe->el == 2 && pe->world == SIM_WORLD_S && (exc == PE_EXC_VIRQ || exc == PE_EXC_VFIQ));
+	pe->inject_fn = fn;
+	pe->inject_ctx = ctx;
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", inject_eret, (void *)(uintptr_t)exc);
 }
 
 void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to)

@@ -19,13 +19,22 @@
  * thread on a foreign interrupt this way, and Linux's scheduler preempts a
  * task this way.
  *
- * Routing follows TF-A with the OP-TEE dispatcher (protocol.md §5.2, §6.4):
+ * Routing follows TF-A with the OP-TEE dispatcher (docs/protocol.md §5.2, §6.4):
  *   Non-secure EL0/1: IRQ -> NS EL1 (masked by I); FIQ -> EL3 (SCR_EL3.FIQ=1,
  *                     never masked by the lower EL's PSTATE.F).
  *   Secure EL0/1:     IRQ -> S-EL1 native (masked by I); FIQ -> S-EL1 foreign
  *                     (masked by F).
  *   EL3:              runs with interrupts masked; they wait for the ERET.
  * Exception entry sets PSTATE.I and PSTATE.F (AArch64 sets DAIF on entry).
+ *
+ * Secure EL2 (FEAT_SEL2, pe_set_sel2): an SPMC such as Hafnium runs at
+ * (EL2, SIM_WORLD_S) with interrupts masked, and a partition at S-EL1 runs
+ * under it: its SMCs trap to S-EL2 (HCR_EL2.TSC), as do its HVCs, and its
+ * physical IRQs and FIQs are taken to S-EL2 (HCR_EL2.IMO/FMO), which
+ * signals them back as virtual ones (pe_inject). Simplification: the PE
+ * takes a physical interrupt from S-EL1 only when the partition's PSTATE
+ * would let the virtual one in, so the SPMC's hop is charged when the
+ * partition unmasks, not when the interrupt arrives.
  *
  * Ports: the PE publishes (EL, security state) to the GIC CPU interface
  * through its ports' state callback, and reaches ICC_* system registers and
@@ -71,7 +80,15 @@ typedef void (*pe_fn)(void *ctx, struct pe *pe);
 #define PE_NOTIF_ANY 0xFFFFFFFFu
 
 enum pe_power { PE_OFF = 0, PE_ON = 1, PE_SUSPENDED = 2 };
-enum pe_exc { PE_EXC_IRQ = 0, PE_EXC_FIQ = 1, PE_EXC_SMC = 2 };
+/* Exception types, as TR_EXC_ENTRY records them (a). */
+enum pe_exc {
+	PE_EXC_IRQ = 0,
+	PE_EXC_FIQ = 1,
+	PE_EXC_SMC = 2,
+	PE_EXC_HVC = 3,  /* from S-EL1 to S-EL2 */
+	PE_EXC_VIRQ = 4, /* a virtual IRQ the SPMC signals at S-EL1 */
+	PE_EXC_VFIQ = 5, /* a virtual FIQ the SPMC signals at S-EL1 */
+};
 
 /* Exception vectors a PE can take, by target. */
 enum pe_vector {
@@ -79,6 +96,8 @@ enum pe_vector {
 	PE_VEC_EL3_FIQ,    /* FIQ from Non-secure state taken to EL3 (monitor) */
 	PE_VEC_S_IRQ,      /* IRQ at S-EL1: a native (secure) interrupt (OP-TEE) */
 	PE_VEC_S_FIQ,      /* FIQ at S-EL1: a foreign (NS) interrupt (OP-TEE) */
+	PE_VEC_SEL2_IRQ,   /* with S-EL2: an IRQ from S-EL1 taken to S-EL2 (the SPMC) */
+	PE_VEC_SEL2_FIQ,   /* with S-EL2: a FIQ from S-EL1 taken to S-EL2 (the SPMC) */
 	PE_VEC_COUNT
 };
 
@@ -98,7 +117,7 @@ struct pe_frame {
 	uint64_t smc_fid;  /* PE_FRAME_SMC_CALLER: the function ID called */
 };
 
-enum { PE_FRAME_IDLE = 0, PE_FRAME_WORK = 1, PE_FRAME_SMC_CALLER = 2 };
+enum { PE_FRAME_IDLE = 0, PE_FRAME_WORK = 1, PE_FRAME_SMC_CALLER = 2, PE_FRAME_HVC_CALLER = 3 };
 
 struct pe_ports {
 	void *ctx;
@@ -166,6 +185,21 @@ void pe_fiq_input(void *pe, unsigned idx, int level);
 
 void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx);
 void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);
+/*
+ * pe_set_sel2 - give the PE a Secure EL2 whose SPMC handles what S-EL1
+ * traps to it: SMCs (HCR_EL2.TSC) and HVCs go to @trap at S-EL2 (the
+ * caller's frame on top: PE_FRAME_SMC_CALLER or PE_FRAME_HVC_CALLER), and
+ * IRQs/FIQs to the PE_VEC_SEL2_* vectors. @trap NULL: no Secure EL2.
+ */
+void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx);
+
+/*
+ * pe_charge - the code running now made an access that costs @id (a GIC
+ * register write, an ICC_* system register write) between two steps: the
+ * next pe_exec on this PE is longer by that much. An access right before
+ * the PE goes idle (pe_idle) is not charged.
+ */
+void pe_charge(struct pe *pe, enum sim_cost_id id);
 
 /* Draw cost @id for this PE, in ps. */
 sim_time pe_cost(struct pe *pe, enum sim_cost_id id);
@@ -217,12 +251,35 @@ void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, v
 /* The same with event code @code (enum sim_ev) on the TR_SMC record (what the call means to the statistics). */
 void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, void *ctx);
 
-/* Monitor side: return from the SMC on top of the stack with x0..x3 = @res (x4..x7 = 0). */
+/*
+ * pe_hvc - HVC #0 from S-EL1 with x0..x7 = @args: a synchronous exception
+ * to S-EL2 (TR_EXC_ENTRY PE_EXC_HVC; no TR_SMC), the caller's context
+ * pushed as PE_FRAME_HVC_CALLER; the SPMC returns with pe_smc_return8 and
+ * @cont runs in the caller's context with the results in pe_regs(). Only on
+ * a PE with a Secure EL2, from S-EL1.
+ */
+void pe_hvc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
+
+/*
+ * Monitor or SPMC side: return from the SMC (or HVC) on top of the stack
+ * with x0..x3 = @res (x4..x7 = 0): charge exc_return, restore the caller.
+ */
 void pe_smc_return(struct pe *pe, const uint64_t res[4]);
 /* The same with x0..x7 = @res (FF-A passes w0..w7). */
 void pe_smc_return8(struct pe *pe, const uint64_t res[8]);
-/* Monitor side: drop the SMC caller frame on top of the stack (an SMC that never returns, e.g. OP-TEE's *_DONE calls or CPU_OFF). */
+/* Monitor or SPMC side: drop the caller frame on top of the stack (an SMC that never returns, e.g. OP-TEE's *_DONE calls or CPU_OFF). */
 void pe_smc_discard(struct pe *pe);
+
+/*
+ * pe_inject - at Secure EL2: ERET into S-EL1 and take the virtual
+ * interrupt @exc (PE_EXC_VIRQ or PE_EXC_VFIQ) there at once, as an SPMC
+ * signals an interrupt to a partition (HCR_EL2.VI/VF). Charges exc_return
+ * and exc_entry, records TR_EXC_RETURN (EL1) and TR_EXC_ENTRY (@exc,
+ * EL1 -> EL1), then calls @fn, or, with @fn NULL, the S-EL1 vector for IRQ
+ * (virq) or FIQ (vfiq). A context the physical interrupt interrupted stays
+ * on top of the stack, for the vector to resume (pe_eret) or detach.
+ */
+void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx);
 /* The frame on top of the exception stack, or NULL. */
 const struct pe_frame *pe_top_frame(const struct pe *pe);
 

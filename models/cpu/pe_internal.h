@@ -26,6 +26,7 @@ struct pe {
 	enum pe_power power;
 	const char *label;
 	uint32_t tag;             /* the notification the running path serves (pe.h: tags) */
+	sim_time debt;            /* pe_charge()d time the next step adds */
 	bool working;
 	sim_time work_end;
 	pe_fn work_fn;
@@ -50,6 +51,11 @@ struct pe {
 		void *ctx;
 	} vec[PE_VEC_COUNT];
 	pe_fn smc_handler;
+	/* Secure EL2 (pe_set_sel2): the SPMC's handler of SMCs and HVCs trapped from S-EL1 */
+	pe_fn sel2_trap;
+	void *sel2_ctx;
+	pe_fn inject_fn;          /* pe_inject: what the virtual exception runs (NULL: the S-EL1 vector) */
+	void *inject_ctx;
 	/* called when an IRQ/FIQ wire rises while the PE is suspended (WFI-style wake) */
 	pe_fn wake_hook;
 	void *wake_ctx;

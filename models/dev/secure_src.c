@@ -105,7 +105,7 @@ static void consume(struct dev_src *d, uint64_t n)
 int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *val)
 {
 	struct dev_src *d = dev;
-	if (!secure || (off == DEV_SRC_TS ? size != 8 && size != 4 : size != 4))
+	if ((!secure && !d->c.normal_world) || (off == DEV_SRC_TS ? size != 8 && size != 4 : size != 4))
 		return -1;
 	switch (off) {
 	case DEV_SRC_DATA:
@@ -140,7 +140,7 @@ int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *
 int dev_src_write(void *dev, uint64_t off, unsigned size, bool secure, uint64_t val)
 {
 	struct dev_src *d = dev;
-	if (!secure || size != 4)
+	if ((!secure && !d->c.normal_world) || size != 4)
 		return -1;
 	switch (off) {
 	case DEV_SRC_CTRL:
@@ -201,14 +201,9 @@ static void schedule_next(struct dev_src *d)
 		sim_schedule(d->sim->k, &d->arr_ev, gap, 0);
 }
 
-static void arrival(void *ctx, uint64_t arg)
+/* One item (UART) or event (timer, TRNG) arrives now. */
+static void receive(struct dev_src *d)
 {
-	struct dev_src *d = ctx;
-	(void)arg;
-	if (d->c.arrival == DEV_SRC_BURST && d->burst_left > 0)
-		d->burst_left--;
-	if (d->c.arrival == DEV_SRC_REPLAY)
-		d->replay_i++;
 	if (d->c.kind == DEV_SRC_UART) {
 		if (d->fifo_n >= d->c.fifo) {
 			dev_event(d, "fifo overrun", d->fifo_n);
@@ -227,8 +222,21 @@ static void arrival(void *ctx, uint64_t arg)
 		sim_wire_set(d->sim, &d->line, 1);
 		sim_wire_set(d->sim, &d->line, 0);
 	}
+}
+
+static void arrival(void *ctx, uint64_t arg)
+{
+	struct dev_src *d = ctx;
+	(void)arg;
+	if (d->c.arrival == DEV_SRC_BURST && d->burst_left > 0)
+		d->burst_left--;
+	if (d->c.arrival == DEV_SRC_REPLAY)
+		d->replay_i++;
+	receive(d);
 	schedule_next(d);
 }
+
+void dev_src_arrive(struct dev_src *d) { receive(d); }
 
 void dev_src_start(struct dev_src *d)
 {

@@ -10,9 +10,10 @@
  * A UART's line is level: high while its RX interrupt is enabled and the
  * FIFO holds data. A timer or TRNG pulses its line once per event (edge).
  *
- * Register frame (DEV_SRC_FRAME_SIZE, Secure accesses only: a Non-secure
- * access is refused, which the bus records as a bus error, as a TrustZone
- * address-space controller would), 32-bit registers unless noted:
+ * Register frame (DEV_SRC_FRAME_SIZE; a secure device takes Secure accesses
+ * only: a Non-secure access is refused, which the bus records as a bus
+ * error, as a TrustZone address-space controller would; a normal-world
+ * device takes both), 32-bit registers unless noted:
  *   DEV_SRC_DATA   0x00  R   UART: pops the oldest item (its sequence number); RAZ when empty
  *   DEV_SRC_COUNT  0x04  R   items waiting: the FIFO level (UART) or events not yet acknowledged
  *   DEV_SRC_CTRL   0x08  RW  bit 0 RXIE: the UART's RX interrupt is enabled (reset 1)
@@ -25,7 +26,7 @@
  *                            a 32-bit read at 0x14 returns (a 64-bit load from guest code
  *                            reaches the bus as two such reads: Unicorn's MMIO regions are
  *                            at most 4 bytes wide).
- * This is tzsim's own register block ("tzsim,secure-source" in the device
+ * This is tzsim's own register block ("tzsim,source" in the device
  * tree), not a PL011: it exposes what OP-TEE's console example reads (the
  * FIFO, the RX interrupt mask) without a per-byte register loop.
  *
@@ -68,6 +69,7 @@ struct dev_src_config {
 	const sim_time *replay;   /* replay: times from the start (owned by the caller, outlive the run) */
 	unsigned n_replay;
 	unsigned fifo;            /* UART FIFO depth (0: 16) */
+	bool normal_world;        /* a normal-world device: its frame takes Non-secure accesses too */
 };
 
 struct dev_src;
@@ -91,6 +93,16 @@ void dev_src_start(struct dev_src *d);
 void dev_src_stop(struct dev_src *d);
 /* A storm: Poisson arrivals at @rate_hz for @dur, then the normal process again. */
 void dev_src_storm(struct dev_src *d, uint64_t rate_hz, sim_time dur);
+/*
+ * dev_src_arrive - one arrival now from outside the arrival process (a
+ * SystemC platform's device line: tzsim::Platform's source inputs). It does
+ * what an arrival of the source's own process does (a UART receives one
+ * item, a timer or TRNG counts one event and pulses its line) and leaves
+ * that process's schedule alone; it acts whether or not the source runs.
+ * A source driven only from outside has no arrivals of its own: give it
+ * `arrival: {replay: /dev/null}`.
+ */
+void dev_src_arrive(struct dev_src *d);
 
 /* The bus callbacks (sim_bus_read_fn shape; @dev is the struct dev_src). */
 int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *val);

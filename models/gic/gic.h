@@ -193,7 +193,7 @@ struct gic_config {
 	sim_time sgi_delay;    /* SGI register write -> pending at target */
 };
 
-/* Defaults: 5 priority bits, A53-class delays (calibration.md §2). */
+/* Defaults: 5 priority bits, A53-class delays (docs/calibration.md §2). */
 void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_spis);
 
 struct gic;

@@ -19,7 +19,7 @@ void gic_config_default(struct gic_config *cfg, unsigned num_pes, unsigned num_s
 	cfg->prio_bits = 5;
 	cfg->security_disabled = false;
 	cfg->dpgs = true;
-	/* calibration.md §2: SPI -> nIRQ 100 ns (A53 class, estimate); 9 GIC clocks to re-arbitrate. */
+	/* docs/calibration.md §2: SPI -> nIRQ 100 ns (A53 class, estimate); 9 GIC clocks to re-arbitrate. */
 	cfg->pend_to_wire = 100 * SIM_NS;
 	cfg->ack_rearb = 15 * SIM_NS;
 	cfg->sgi_delay = 400 * SIM_NS;
@@ -122,6 +122,7 @@ void gic_free(struct gic *g)
 		for (unsigned p = 0; p < g->cfg.num_pes; p++)
 			sim_cancel(g->s->k, &g->pe[p].fwd_ev);
 	free(g->probe_sig);
+	free(g->probe_fwd);
 	free(g->spi);
 	free(g->pe);
 	free(g);
@@ -132,8 +133,10 @@ int gic_probe_pending(struct gic *g, unsigned intid)
 	char name[32], scope[16];
 	unsigned n = intid >= GIC_SPI_BASE ? 1 : g->cfg.num_pes;
 	free(g->probe_sig);
+	free(g->probe_fwd);
 	g->probe_sig = malloc(n * sizeof(int));
-	if (!g->probe_sig)
+	g->probe_fwd = calloc(g->cfg.num_pes, 1);
+	if (!g->probe_sig || !g->probe_fwd)
 		return -1;
 	g->probe_intid = intid;
 	snprintf(name, sizeof(name), "intid%u_pending", intid);
@@ -261,6 +264,13 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 			gic_trace(g, TR_GIC_PEND, target, intid, gic_irq_group(g, st), src);
 		else if (src != GIC_SRC_ACK)
 			gic_trace(g, TR_GIC_CLEAR, target, intid, 0, 0);
+	} else if (now && g->probe_fwd && intid == g->probe_intid && target >= 0) {
+		/*
+		 * Raised again while pending: no change at the GIC, but the new
+		 * request is pending at the CPU interface too (after the same
+		 * propagation), so its forward is recorded again (gic_redist.c)
+		 */
+		g->probe_fwd[target] |= PROBE_RERAISED;
 	}
 	if (target >= 0)
 		gic_redist_kick(g, (unsigned)target, g->cfg.pend_to_wire);

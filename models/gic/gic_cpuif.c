@@ -131,7 +131,7 @@ void gic_cpuif_update(struct gic *g, unsigned pe)
 	bool fiq = false, irq = false;
 
 	if (gic_cpuif_can_signal(g, p, &h)) {
-		/* protocol.md §5.2 (IHI 0069 4.6.2; TF-A plat_interrupt_type_to_line):
+		/* docs/protocol.md §5.2 (IHI 0069 4.6.2; TF-A plat_interrupt_type_to_line):
 		 * G0 -> FIQ; G1S -> IRQ at Secure EL0/1/2, FIQ in NS or at EL3;
 		 * G1NS -> IRQ in NS, FIQ in Secure state (S-EL1 or EL3). */
 		switch (h.grp) {
@@ -251,7 +251,7 @@ static unsigned gic_cpuif_acknowledge(struct gic *g, const struct gic_icc_access
 
 	/* Pending -> active (or active and pending, for a level line still asserted).
 	 * Acknowledge clears the software-pend latch of a level interrupt too
-	 * (protocol.md §5.4; gem5 treatAsEdgeTriggered). */
+	 * (docs/protocol.md §5.4; gem5 treatAsEdgeTriggered). */
 	st = gic_irq_at(g, pe, intid);
 	was = gic_irq_is_pending(st);
 	st->latch = false;
@@ -360,7 +360,7 @@ static void gic_cpuif_generate_sgi(struct gic *g, const struct gic_icc_access *a
 				return;
 		return;
 	}
-	/* IRM = 0: TargetList[n] names Aff3.Aff2.Aff1.(RS*16 + n) (protocol.md §5.3). */
+	/* IRM = 0: TargetList[n] names Aff3.Aff2.Aff1.(RS*16 + n) (docs/protocol.md §5.3). */
 	uint64_t aff = (((v >> ICC_SGIR_AFF1_SHIFT) & 0xff) << 8) |
 		       (((v >> ICC_SGIR_AFF2_SHIFT) & 0xff) << 16) |
 		       (((v >> ICC_SGIR_AFF3_SHIFT) & 0xff) << 32);
@@ -643,7 +643,7 @@ int gic_icc_write(struct gic *g, const struct gic_icc_access *acc, enum gic_icc_
 		gic_cpuif_generate_sgi(g, acc, val, GIC_G0);
 		return 0;
 	case ICC_SGI1R_EL1:
-		/* protocol.md §5.3: SGI1R from Secure -> G1S, from Non-secure -> G1NS. */
+		/* docs/protocol.md §5.3: SGI1R from Secure -> G1S, from Non-secure -> G1NS. */
 		gic_cpuif_generate_sgi(g, acc, val, acc->secure ? GIC_G1S : GIC_G1NS);
 		return 0;
 	case ICC_ASGI1R_EL1:

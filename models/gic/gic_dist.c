@@ -40,7 +40,7 @@ static int gic_dist_pick(const struct gic *g, struct gic_spi *sp, enum gic_group
 
 /*
  * With no eligible PE the interrupt stays pending and unrouted. What E1NWF
- * asks for here is UNVERIFIED (protocol.md §5.4); this model's choice: when
+ * asks for here is UNVERIFIED (docs/protocol.md §5.4); this model's choice: when
  * GICD_CTLR.E1NWF == 1, WakeRequest is raised on the lowest-numbered sleeping
  * PE that participates in 1-of-N for the group (GICR_CTLR.DPG<group> == 0).
  */
@@ -273,7 +273,7 @@ int gic_dist_write(struct gic *g, uint32_t off, unsigned size, bool secure, uint
 		v &= GICD_IROUTER_MASK;
 		if (v == sp->irouter)
 			return 0;
-		/* A pending SPI follows its new target (protocol.md §6.1: QEMU and gem5
+		/* A pending SPI follows its new target (docs/protocol.md §6.1: QEMU and gem5
 		 * re-evaluate on IROUTER writes). An active SPI stays active where it
 		 * is: it is no longer pending-and-inactive, so no PE forwards it until
 		 * it is deactivated. */

@@ -94,6 +94,10 @@ struct gic_pe {
 	struct sim_wire irq, fiq, wake;
 };
 
+/* gic.probe_fwd: the probed INTID is forwarded to the PE (TR_GIC_FWD sent); raised again since */
+#define PROBE_FORWARDED 1u
+#define PROBE_RERAISED 2u
+
 struct gic {
 	struct sim *s;
 	struct gic_config cfg;
@@ -102,6 +106,7 @@ struct gic {
 	uint8_t prio_mask; /* implemented priority bits */
 	unsigned npending;
 	unsigned probe_intid;  /* gic_probe_pending: its pending state is a trace signal */
+	uint8_t *probe_fwd;    /* per PE: PROBE_FORWARDED (TR_GIC_FWD sent) | PROBE_RERAISED */
 	int *probe_sig;        /* per PE (SGI/PPI) or [0] (SPI); NULL: no probe */
 	/*
 	 * Bit per SPI that may be pending: set by gic_irq_update whenever an

@@ -33,7 +33,7 @@ bool gic_redist_participates(const struct gic *g, unsigned pe, enum gic_group gr
 
 bool gic_redist_eligible(const struct gic *g, unsigned pe, enum gic_group grp)
 {
-	/* protocol.md §5.4 (Verified): eligible = not asleep, the group enabled at the
+	/* docs/protocol.md §5.4 (Verified): eligible = not asleep, the group enabled at the
 	 * CPU interface (ICC_IGRPEN*), and DPG<group> == 0. */
 	const struct gic_pe *p = &g->pe[pe];
 	return !p->sleep && p->igrpen[grp] && gic_redist_participates(g, pe, grp);
@@ -104,6 +104,36 @@ void gic_redist_update_wake(struct gic *g, unsigned pe)
 	sim_wire_set(g->s, &p->wake, want);
 }
 
+/*
+ * The probed INTID (the notification's) at this PE's CPU interface: it is
+ * pending, forwardable and reaches this PE once the propagation delay has
+ * passed and the Redistributor is awake. The first such forward of each
+ * time it starts to be so, and the first after each raise that finds it
+ * pending already, is a TR_GIC_FWD record: where a notification becomes
+ * "pending" for the statistics, the same point for every transport
+ * (docs/protocol.md §9.6).
+ */
+static void probe_forward(struct gic *g, unsigned pe)
+{
+	struct gic_pe *p = &g->pe[pe];
+	unsigned id = g->probe_intid;
+	const struct gic_irq *st;
+	bool here;
+	if (id >= GIC_SPI_BASE) {
+		const struct gic_spi *sp = &g->spi[id - GIC_SPI_BASE];
+		st = &sp->st;
+		here = sp->target == (int)pe;
+	} else {
+		st = &p->priv[id];
+		here = true;
+	}
+	here = here && !p->sleep && gic_irq_is_pending(st) && gic_irq_forwardable(g, st);
+	/* a record when it starts to be (the statistics take the first after each send) */
+	if (here && g->probe_fwd[pe] != PROBE_FORWARDED)
+		gic_trace(g, TR_GIC_FWD, (int)pe, id, gic_irq_group(g, st), 0);
+	g->probe_fwd[pe] = here ? PROBE_FORWARDED : 0;
+}
+
 static void gic_redist_forward(struct gic *g, unsigned pe)
 {
 	struct gic_pe *p = &g->pe[pe];
@@ -134,6 +164,8 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 							 GIC_SPI_BASE + i, sp->st.prio);
 			}
 	}
+	if (g->probe_fwd)
+		probe_forward(g, pe);
 	gic_cpuif_update(g, pe);
 	gic_redist_update_wake(g, pe);
 }
@@ -183,7 +215,7 @@ void gic_redist_sgi_event(void *ctx, uint64_t arg)
 	enum gic_group cfg_grp = gic_irq_group(g, st);
 	bool ok, was;
 
-	/* protocol.md §5.3 (QEMU gicv3_redist_send_sgi): a Secure Group 1 request for
+	/* docs/protocol.md §5.3 (QEMU gicv3_redist_send_sgi): a Secure Group 1 request for
 	 * an SGI configured as Group 0 is accepted as Group 0; otherwise the requested
 	 * group must equal the configured group, or the SGI is dropped. */
 	if (grp == GIC_G1S && cfg_grp == GIC_G0)

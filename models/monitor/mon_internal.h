@@ -25,6 +25,7 @@ struct mon_pe {
 	pe_fn pending_entry;     /* entry to call after a world switch into S-EL1 */
 	void *pending_ctx;
 	uint64_t ret[8];         /* results to hand back to the NS caller */
+	bool spmd_intr;          /* SPMD: a secure interrupt handed to the SPMC is in progress */
 	uint64_t psci_fid;
 };
 
@@ -50,10 +51,7 @@ struct mon {
 	bool tee_ready;
 	pe_fn ns_entry;
 	void *ns_ctx;
-	pe_fn ffa_handler;
-	void *ffa_ctx;
-	pe_fn ns_exit_hook;
-	void *ns_exit_ctx;
+	struct mon_spmc spmc;    /* the SPMD's SPMC (ffa_entry NULL: none, FF-A calls are SMC_UNK) */
 };
 
 /* mon_main.c */
@@ -62,6 +60,10 @@ void mon_smc_done(struct mon_pe *mp, uint64_t x0);
 void mon_gic_rdist_wake(struct mon_pe *mp, bool wake);
 unsigned mon_gic_rdist_init_writes(struct mon_pe *mp);
 void mon_eret_ns_entry(void *ctx, struct pe *pe);
+
+/* mon_spmd.c */
+void mon_spmd_smc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_secure);
+void mon_spmd_fiq(struct mon_pe *mp, struct pe *pe);
 
 /* mon_psci.c */
 void mon_psci_call(struct mon_pe *mp, uint32_t fid);

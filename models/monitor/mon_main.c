@@ -64,11 +64,6 @@ void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx)
 	m->ns_ctx = ctx;
 }
 
-void mon_set_ffa(struct mon *m, pe_fn handler, void *ctx)
-{
-	m->ffa_handler = handler;
-	m->ffa_ctx = ctx;
-}
 
 void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow) { m->pes[pe].wake_on_irq = allow; }
 int mon_psci_state(const struct mon *m, unsigned pe) { return m->pes[pe].psci_state; }
@@ -83,13 +78,23 @@ void mon_smc_done(struct mon_pe *mp, uint64_t x0)
 
 /* ---- world switches ----------------------------------------------------- */
 
-static void enter_secure_after_switch(void *ctx, struct pe *pe)
+static void enter_secure_eret(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
 	/* opteed ERETs to S-EL1 with all exceptions masked; OP-TEE unmasks in its threads. */
 	pe_enter(pe, 1, SIM_WORLD_S, true, true);
 	mp->pending_entry(mp->pending_ctx, pe);
+}
+
+static void enter_secure_after_switch(void *ctx, struct pe *pe)
+{
+	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
+	/*
+	 * el3_exit (TF-A lib/el3_runtime/aarch64/context.S) restores the secure
+	 * context's registers and ERETs into S-EL1: the ERET costs what any
+	 * exception return costs.
+	 */
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", enter_secure_eret, ctx);
 }
 
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
@@ -97,7 +102,11 @@ static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", enter_secure_after_switch, ctx);
 }
 
-void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
+/*
+ * opteed's entry from the normal world: el3.dispatch + world_switch + the
+ * ERET (exc_return), S-EL1 with all interrupts masked, then @entry.
+ */
+static void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 {
 	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	mp->pending_entry = entry;
@@ -105,61 +114,44 @@ void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx)
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", enter_secure_after_dispatch, mp);
 }
 
-/* About to leave EL3 for the normal world on @pe: the services' exit hook (a delayed SRI). */
-static void ns_exit(struct mon *m, struct pe *pe)
-{
-	if (m->ns_exit_hook)
-		m->ns_exit_hook(m->ns_exit_ctx, pe);
-}
-
-void mon_set_ns_exit_hook(struct mon *m, pe_fn fn, void *ctx)
-{
-	m->ns_exit_hook = fn;
-	m->ns_exit_ctx = ctx;
-}
-
 static void return_ns_after_switch(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
-	ns_exit(mp->m, pe);
 	pe_smc_return8(pe, mp->ret);
 }
 
-void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8])
+/* opteed's return to the normal-world caller: the switch back, then the ERET (pe_smc_return's) with x0..x3 = @res. */
+static void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
 {
 	struct mon_pe *mp = &m->pes[pe_id(pe)];
-	memcpy(mp->ret, res, sizeof(mp->ret));
+	memset(mp->ret, 0, sizeof(mp->ret));
+	memcpy(mp->ret, res, 4 * sizeof(res[0]));
 	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
-}
-
-void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
-{
-	uint64_t r8[8] = { res[0], res[1], res[2], res[3], 0, 0, 0, 0 };
-	mon_return_ns8(m, pe, r8);
 }
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
 {
-	struct mon_pe *mp = ctx;
+	(void)ctx;
 	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
-	ns_exit(mp->m, pe);
 	/* SMC_RET0 on the NS context: back to the interrupted work, nothing visible. */
 	pe_eret(pe);
 }
 
-void mon_resume_ns(struct mon *m, struct pe *pe)
-{
-	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, &m->pes[pe_id(pe)]);
-}
 
 /* A synchronous entry into OP-TEE from EL3 (cold boot, PM hooks). */
-static void sync_after_switch(void *ctx, struct pe *pe)
+static void sync_eret(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	pe_trace_world_switch(pe, SIM_WORLD_EL3, SIM_WORLD_S);
 	pe_enter(pe, 1, SIM_WORLD_S, true, true);
 	mp->pending_entry(mp->m->tv.ctx, pe);
+}
+
+static void sync_after_switch(void *ctx, struct pe *pe)
+{
+	pe_trace_world_switch(pe, SIM_WORLD_EL3, SIM_WORLD_S);
+	/* opteed_synchronous_sp_entry -> opteed_enter_sp -> el3_exit: an ERET into S-EL1 */
+	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", sync_eret, ctx);
 }
 
 void mon_sync_entry(struct mon_pe *mp, pe_fn entry, pe_fn cont)
@@ -247,9 +239,18 @@ static void smccc_version_done(void *ctx, struct pe *pe)
 	mon_smc_done(ctx, SMCCC_VERSION_1_2);
 }
 
-/* Unknown function ID: SMC_UNK, never fatal (SMCCC). */
+/*
+ * Unknown function ID: SMC_UNK, never fatal (SMCCC). From the normal world
+ * the lookup is the whole of the handling (el3.dispatch); a secure caller's
+ * dispatch was charged when its SMC was taken (smc_entry).
+ */
 static void smc_unknown(struct mon_pe *mp, struct pe *pe)
 {
+	const struct pe_frame *caller = pe_top_frame(pe);
+	if (caller && caller->world == SIM_WORLD_S) {
+		unknown_done(mp, pe);
+		return;
+	}
 	pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC unknown", unknown_done, mp);
 }
 
@@ -274,8 +275,8 @@ static void std_svc(struct mon_pe *mp, struct pe *pe, uint32_t fid, bool from_se
 		mon_psci_call(mp, fid);
 		return;
 	}
-	if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->ffa_handler) {
-		mp->m->ffa_handler(mp->m->ffa_ctx, pe);
+	if (func >= FFA_FUNC_FIRST && func <= FFA_FUNC_LAST && mp->m->spmc.ffa_entry) {
+		mon_spmd_smc(mp, pe, fid, from_secure);
 		return;
 	}
 	smc_unknown(mp, pe);
@@ -310,11 +311,9 @@ static void index_services(struct mon *m)
 			m->svc[rt_svcs[i].call_type][oen] = &rt_svcs[i];
 }
 
-/* The SMC exception vector: find the service by (call type, OEN) and call it. */
-static void smc_entry(void *ctx, struct pe *pe)
+/* Find the service by (call type, OEN) and call it (TF-A get_handler_for_smc_fid). */
+static void smc_dispatch(struct mon_pe *mp, struct pe *pe, bool from_secure)
 {
-	struct mon_pe *mp = ctx;
-	const struct pe_frame *caller = pe_top_frame(pe);
 	uint32_t fid = (uint32_t)pe_regs(pe)[0];
 	const struct mon_rt_svc *svc = mp->m->svc[SMC_TYPE_OF(fid)][SMCCC_OEN(fid)];
 
@@ -322,7 +321,32 @@ static void smc_entry(void *ctx, struct pe *pe)
 		smc_unknown(mp, pe);
 		return;
 	}
-	svc->handler(mp, pe, fid, caller && caller->world == SIM_WORLD_S);
+	svc->handler(mp, pe, fid, from_secure);
+}
+
+static void secure_smc_dispatched(void *ctx, struct pe *pe) { smc_dispatch(ctx, pe, true); }
+
+/*
+ * The SMC exception vector. Every SMC, from either security state, takes
+ * the same path in BL31: sync_exception_aarch64 -> handle_sync_exception
+ * (prepare_el3_entry saves the caller's registers), handler_sync_exception
+ * -> get_handler_for_smc_fid (TF-A bl31/aarch64/runtime_exceptions.S,
+ * common/runtime_svc.c), so a secure caller's SMC (TEESMC_OPTEED_RETURN_*,
+ * FF-A from the secure side) pays el3.dispatch as a normal-world one does.
+ * The normal world's handlers charge it with their own work
+ * (mon_enter_secure, smc_unknown, SMCCC_VERSION; el3.psci covers PSCI's
+ * whole handling); the secure side's is charged here.
+ */
+static void smc_entry(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	const struct pe_frame *caller = pe_top_frame(pe);
+
+	if (caller && caller->world == SIM_WORLD_S) {
+		pe_exec_cost(pe, SIM_COST_EL3_DISPATCH, "SMC dispatch", secure_smc_dispatched, mp);
+		return;
+	}
+	smc_dispatch(mp, pe, false);
 }
 
 /* A Secure Group 1 interrupt taken while the normal world ran (FIQ at EL3). */
@@ -330,6 +354,11 @@ static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 {
 	struct mon_pe *mp = ctx;
 	(void)exc;
+	/* With the SPMD: spmd_secure_interrupt_handler, FFA_INTERRUPT to the SPMC. */
+	if (mp->m->spmc.intr_entry) {
+		mon_spmd_fiq(mp, pe);
+		return;
+	}
 	/* opteed_sel1_interrupt_handler: save NS, ERET to fiq_entry. */
 	mon_enter_secure(mp->m, pe, mp->m->tv.fiq_entry, mp->m->tv.ctx);
 }
@@ -347,13 +376,19 @@ static uint64_t rdist_base(struct mon_pe *mp) { return mp->m->cfg.gicr_base + (u
 void mon_gic_rdist_wake(struct mon_pe *mp, bool wake)
 {
 	struct pe *pe = mp->pe;
+	/* one Redistributor write (+ the RWP/ChildrenAsleep poll) and the CPU interface's system registers */
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	if (wake) {
 		pe_mmio_write(pe, rdist_base(mp) + GICR_WAKER, 4, 0);
 		pe_icc_write(pe, ICC_SRE_EL3, 0xf);
 		pe_icc_write(pe, ICC_IGRPEN1_EL3, 3); /* EnableGrp1S | EnableGrp1NS */
 		pe_icc_write(pe, ICC_IGRPEN0_EL1, 1);
 		pe_icc_write(pe, ICC_PMR_EL1, 0xff);
+		for (int i = 0; i < 4; i++)
+			pe_charge(pe, SIM_COST_GIC_SYSREG);
 	} else {
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		/* gicv3_cpuif_disable: group enables off, then ProcessorSleep. */
 		pe_icc_write(pe, ICC_IGRPEN0_EL1, 0);
 		pe_icc_write(pe, ICC_IGRPEN1_EL3, 0);

@@ -96,7 +96,7 @@ static void on_finish_gic(void *ctx, struct pe *pe)
 static void on_finish(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	unsigned nw = mon_gic_rdist_init_writes(mp) + 5;
+	unsigned nw = mon_gic_rdist_init_writes(mp); /* the wake-up accesses are charged where they are made */
 	pe_exec(pe, pe_cost(pe, SIM_COST_PSCI_CPU_ON) + nw * pe_cost(pe, SIM_COST_GIC_MMIO),
 		"PSCI on-finisher", on_finish_gic, mp);
 }
@@ -248,6 +248,24 @@ static void psci_handle(void *ctx, struct pe *pe)
 		}
 		trace_psci(mp, fid, mp->id, ps);
 		mp->powerdown = (ps & PSCI_PSTATE_TYPE_POWERDOWN) != 0;
+		/*
+		 * TF-A psci_cpu_suspend (psci_main.c): only a core-level standby
+		 * takes the cpu_standby fast path; every other state goes through
+		 * psci_cpu_suspend_start (psci_suspend.c), which, once it holds
+		 * the power-domain locks, reads ISR_EL1 (pending IRQ/FIQ whatever
+		 * PSTATE's masks) and, if an interrupt is pending, releases the
+		 * locks and returns PSCI_E_SUCCESS: no state coordination, no
+		 * svc_suspend hook (OP-TEE), no GIC CPU-interface disable, no
+		 * power-down. Linux's cpu_suspend (arch/arm64/kernel/suspend.c)
+		 * takes a finisher's 0 as -EOPNOTSUPP: the CPU stays on and takes
+		 * the interrupt when it unmasks.
+		 */
+		if ((mp->powerdown || PSCI_PSTATE_PWRLVL(ps) > 0) && pe_interrupt_pending(pe)) {
+			pe_event(pe, "PSCI CPU_SUSPEND: interrupt pending (ISR_EL1), not entered", ps, 0);
+			trace_psci(mp, fid, mp->id, PSCI_E_SUCCESS);
+			mon_smc_done(mp, PSCI_E_SUCCESS);
+			return;
+		}
 		if (mp->powerdown) {
 			/* opteed svc_suspend: cpu_suspend_entry, expect SUSPEND_DONE. */
 			pe_set_reg(pe, 1, PSCI_PSTATE_PWRLVL(ps));

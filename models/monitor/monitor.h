@@ -4,14 +4,21 @@
  *
  *  - SMCCC dispatch: a table of (OEN range, call type) -> service, as
  *    DECLARE_RT_SVC builds it. Services: Arm architecture (OEN 0), the
- *    standard service (OEN 4: PSCI, and FF-A forwarded to the SPMD slot),
+ *    standard service (OEN 4: PSCI, and FF-A to the SPMD, mon_spmd.c),
  *    and the OP-TEE dispatcher (OEN 50..63, fast and yielding). An unknown
  *    function ID returns SMC_UNK (0xFFFFFFFF); it is never fatal.
+ *  - every SMC enters through one vector and C dispatch (el3.dispatch),
+ *    from either world; every ERET out of EL3 costs exc_return.
  *  - opteed: world switches NS <-> S-EL1 at world_switch cost each way,
- *    entries through the registered OP-TEE vector table (protocol.md §6.4),
+ *    entries through the registered OP-TEE vector table (docs/protocol.md §6.4),
  *    returns through TEESMC_OPTEED_RETURN_*; secure interrupts arriving in
  *    the normal world (FIQ at EL3) enter fiq_entry and resume NS on FIQ_DONE
  *    with no NS-visible effect.
+ *  - the SPMD (FF-A, mon_spmd.c, with an SPMC registered): normal-world
+ *    FF-A calls forwarded to the SPMC at S-EL1 (world_switch) or S-EL2
+ *    (spmd.el2_switch), its answers forwarded back, secure interrupts in
+ *    the normal world handed over as FFA_INTERRUPT. PSCI_CPU_SUSPEND with
+ *    an interrupt already pending returns at once (psci_cpu_suspend_start).
  *  - PSCI: VERSION, FEATURES, CPU_ON, CPU_OFF, CPU_SUSPEND, AFFINITY_INFO,
  *    MIGRATE_INFO_TYPE, SYSTEM_OFF, with the opteed PM hooks, and the GIC
  *    CPU-interface power-down (IGRPEN off, GICR_WAKER.ProcessorSleep) the
@@ -76,15 +83,20 @@ void mon_free(struct mon *m);
 void mon_set_tee(struct mon *m, pe_fn cold_boot_entry, const struct tee_vectors *v);
 /* The normal world's entry point (PSCI CPU_ON entry and the primary's boot). */
 void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx);
-/* The FF-A SPMD/SPMC slot: called for FF-A function IDs from either world. */
-void mon_set_ffa(struct mon *m, pe_fn handler, void *ctx);
-
 /*
- * A service's hook run on a PE just before the monitor returns to the
- * normal world from the secure world (after the world switch, still at
- * EL3): the EL3 SPMC raises a delayed Schedule Receiver Interrupt there.
+ * The SPM Core behind TF-A's SPM Dispatcher (services/std_svc/spmd). With
+ * one registered, the monitor's FF-A function IDs (standard service,
+ * 0x60..0xFF) go to the SPMD (mon_spmd.c), and so does a secure interrupt
+ * taken while the normal world ran (spmd_secure_interrupt_handler), instead
+ * of opteed's FIQ path.
  */
-void mon_set_ns_exit_hook(struct mon *m, pe_fn fn, void *ctx);
+struct mon_spmc {
+	unsigned el;      /* the SPMC's EL: 1 (OP-TEE's SPMC at S-EL1) or 2 (Hafnium at S-EL2) */
+	pe_fn ffa_entry;  /* a normal-world FF-A call forwarded to the SPMC, x0..x7 as the caller set them */
+	pe_fn intr_entry; /* FFA_INTERRUPT: a secure interrupt taken while the normal world ran */
+	void *ctx;
+};
+void mon_set_spmc(struct mon *m, const struct mon_spmc *s);
 
 /* Cold boot: power PE @pe on, initialise the GIC, boot OP-TEE, ERET to the NS entry. */
 void mon_cold_boot(struct mon *m, unsigned pe);
@@ -98,19 +110,6 @@ void mon_wake_input(void *mon, unsigned idx, int level);
 
 /* PSCI view of a PE: PSCI_AFF_ON / OFF / ON_PENDING. */
 int mon_psci_state(const struct mon *m, unsigned pe);
-
-/*
- * For the SPMD slot and tests: world-switch helpers the services use.
- * mon_enter_secure: charge el3.dispatch + world_switch, enter S-EL1 with
- * all interrupts masked, and call @entry. mon_return_ns: charge the switch
- * back and return to the NS SMC caller with @res in x0..x3.
- */
-void mon_enter_secure(struct mon *m, struct pe *pe, pe_fn entry, void *ctx);
-void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4]);
-/* As mon_return_ns with x0..x7 (FF-A). */
-void mon_return_ns8(struct mon *m, struct pe *pe, const uint64_t res[8]);
-/* A secure interrupt handled: charge the switch back and ERET to the interrupted NS context. */
-void mon_resume_ns(struct mon *m, struct pe *pe);
 
 /* The names of PSCI's and the OP-TEE dispatcher's function IDs (registered by sim/smc_names.c). */
 extern const struct sim_smc_names mon_smc_names;

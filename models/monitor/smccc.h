@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/monitor/smccc.h: SMC Calling Convention encoding, PSCI and the
- * TF-A OP-TEE dispatcher's return IDs (protocol.md §1.1, §6.3, §6.4).
+ * TF-A OP-TEE dispatcher's return IDs (docs/protocol.md §1.1, §6.3, §6.4).
  */
 #ifndef MODELS_MONITOR_SMCCC_H
 #define MODELS_MONITOR_SMCCC_H
@@ -83,7 +83,7 @@
 #define TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE 0xBE000007u
 #define TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE 0xBE000008u
 
-/* FF-A (protocol.md §4.1): function numbers 0x60..0xFF of the standard service */
+/* FF-A (docs/protocol.md §4.1): function numbers 0x60..0xFF of the standard service */
 #define FFA_FUNC_FIRST 0x60
 #define FFA_FUNC_LAST 0xFF
 

@@ -1,26 +1,38 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/ree/ree.h: the normal world, Linux as it matters to the OP-TEE and
- * FF-A drivers (protocol.md §2, §4.3, §6).
+ * FF-A drivers (docs/protocol.md §2, §4.3, §6). The reference kernel is Linux
+ * 6.12 (6.12.37 or later: every transport); options reproduce older ones.
  *
- *  - scheduling per CPU: hard-IRQ context (runs as the PE's exception
- *    handler), SCHED_FIFO kernel threads (threaded IRQ handlers, cpuhp),
- *    normal tasks (kworkers, user tasks) and batch tasks (CPU-bound), with
- *    wake-up preemption at IRQ exit and a reschedule IPI (SGI 0 through
- *    ICC_SGI1R_EL1) for remote wake-ups; switching to a task costs
- *    ree.wakeup;
+ *  - scheduling per CPU (ree_sched.c, ree_fair.c): hard-IRQ context (runs
+ *    as the PE's exception handler), SCHED_FIFO kernel threads (threaded IRQ
+ *    handlers, cpuhp) above the fair class of normal tasks (kworkers, user
+ *    tasks) and batch tasks (CPU-bound), the fair class as EEVDF (6.6+) or
+ *    CFS (up to 6.5) with wake-up preemption and the tick (HZ 250); a
+ *    pending reschedule takes effect where the preemption model allows
+ *    (full, voluntary or none: interrupt exit, cond_resched(),
+ *    might_resched(), return to user mode, blocking); a reschedule IPI (SGI
+ *    0 through ICC_SGI1R_EL1) for remote wake-ups; switching to a task costs
+ *    ree.wakeup, or ree.wakeup_remote when another CPU woke it;
  *  - the IRQ layer and GICv3 driver: irq descriptors, request_threaded_irq
  *    (IRQ_WAKE_THREAD, IRQTF_RUNTHREAD coalescing), per-CPU IRQs
  *    (request_percpu_irq, enable/disable per CPU), affinity written to
  *    GICD_IROUTER, EOImode 0 or 1 (EOIR, or EOIR + DIR);
- *  - workqueues: per-CPU workers, WORK_STRUCT_PENDING coalescing;
+ *  - workqueues (ree_wq.c, kernel/workqueue.c): per-CPU worker pools shared
+ *    by every per-CPU workqueue, a pool_workqueue per (workqueue, CPU) with
+ *    max_active 1 and an inactive list, WORK_STRUCT_PENDING coalescing and
+ *    the non-reentrancy rule (an item queued while it runs in another CPU's
+ *    pool runs again there);
  *  - cpuhp: teardown (per-CPU IRQs off, workqueue unbind, IRQ migration,
  *    PSCI CPU_OFF) and startup (PSCI CPU_ON, GIC CPU init, per-CPU IRQs on);
  *    CPU_SUSPEND for idle;
  *  - the OP-TEE SMC-ABI driver: probe in upstream order, the hard-IRQ drain
  *    loop, the bottom half as a DO_BOTTOM_HALF yielding call through the
  *    full RPC loop, the call queue on ETHREAD_LIMIT, notif wait/send;
- *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET);
+ *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET) and the
+ *    OP-TEE FF-A driver's bottom half on its optee_notification workqueue
+ *    (6.12.37+; inline in the SRI work as 6.8 to 6.12.36 with
+ *    ffa_bh_inline);
  *  - workloads: TA invocations at a rate, CPU-bound tasks.
  *
  * The REE reaches hardware only through its PEs (SMC, ICC_* and MMIO
@@ -35,12 +47,24 @@
 
 #include "models/cpu/pe.h"
 #include "models/monitor/monitor.h"
+#include "sim/shm.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 enum ree_notif_abi { REE_ABI_SMC = 0, REE_ABI_FFA = 1 };
+/*
+ * The preemption model (kernel/Kconfig.preempt): full (CONFIG_PREEMPT, arm64
+ * defconfig) switches at an interrupt's exit to kernel mode and at
+ * preempt_enable(); voluntary (CONFIG_PREEMPT_VOLUNTARY, Debian's arm64
+ * kernels) only at cond_resched() and might_resched() points, on return to
+ * user mode, or when the task blocks; none as voluntary without
+ * might_resched().
+ */
+enum ree_preempt { REE_PREEMPT_FULL = 0, REE_PREEMPT_VOLUNTARY = 1, REE_PREEMPT_NONE = 2 };
+/* The fair class: EEVDF (Linux 6.6+, the reference 6.12) or CFS (up to 6.5). */
+enum ree_fair_sched { REE_SCHED_EEVDF = 0, REE_SCHED_CFS = 1 };
 
 struct ree_config {
 	unsigned num_pes;
@@ -55,7 +79,16 @@ struct ree_config {
 	bool notif_level;         /* IRQ_TYPE_LEVEL_HIGH */
 	bool spi_1ofn;            /* evaluate GICD_IROUTER.IRM=1 (Linux never sets it) */
 	enum ree_notif_abi abi;
+	/*
+	 * FF-A: notif_callback runs optee_do_bottom_half() itself, inside the
+	 * SRI work (Linux 6.8 to 6.12.36, mainline before v6.16), instead of
+	 * queueing notif_work on the optee_notification workqueue (6.12.37+).
+	 */
+	bool ffa_bh_inline;
+	enum ree_preempt preempt;
+	enum ree_fair_sched fair;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
+	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
 };
 
 struct ree_ports {
@@ -75,10 +108,46 @@ void ree_free(struct ree *r);
 void ree_attach(struct ree *r, struct mon *m);
 
 #define REE_MAX_WORKLOADS 32
+#define REE_MAX_DEVICES 32
+/* IRQ descriptors: the notification interrupt (or FF-A's SRI) and one per normal-world device */
+#define REE_MAX_IRQS (REE_MAX_DEVICES + 8)
 
-/* Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in @cpus. */
+enum ree_dev_kind { REE_DEV_UART = 0, REE_DEV_TIMER, REE_DEV_TRNG };
+
+/* A normal-world device Linux drives (models/ree/ree_dev.c): its frame, its SPI and its handlers' costs. */
+struct ree_device_config {
+	char name[32];
+	enum ree_dev_kind kind;
+	unsigned intid;
+	bool level;               /* its line's trigger (the DT's flags) */
+	unsigned cpu;             /* the IRQ's affinity */
+	uint64_t base;            /* its register frame (models/dev/secure_src.h) */
+	struct sim_cost top_half, bottom_half, per_item;
+};
+
+/* Add a normal-world device (probed at boot); returns its index, or -1 (more than REE_MAX_DEVICES). */
+int ree_add_device(struct ree *r, const struct ree_device_config *c);
+
+/*
+ * The scheduler's task table holds REE_MAX_TASKS. The model makes at most
+ * REE_TASKS_FIXED tasks (init, the cpuhp control thread, one thread per
+ * threaded IRQ), REE_TASKS_PER_CPU per CPU (kworker, cpuhp, idle for
+ * suspend, a masked window) and one per CPU of each workload; a platform
+ * checks that budget before it adds workloads (a full table is a wiring bug).
+ */
+#define REE_MAX_TASKS 512
+#define REE_TASKS_FIXED (2 + REE_MAX_IRQS)
+#define REE_TASKS_PER_CPU 4
+
+/*
+ * Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in
+ * @cpus; @rate_hz 0: a closed loop, one thread per CPU calling again as soon
+ * as its call returns. @wait_dev: 0, or 1 + the OP-TEE device
+ * (tee_add_device's index) whose notification value each invocation waits
+ * for after its secure work.
+ */
 int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,
-			const struct sim_cost *secure_work, uint64_t cpus);
+			const struct sim_cost *secure_work, uint64_t cpus, unsigned wait_dev);
 /* A CPU-bound batch task on each CPU in @cpus, running @chunk of work at a time. */
 int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus);
 void ree_workloads_start(struct ree *r);

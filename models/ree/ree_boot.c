@@ -30,12 +30,16 @@ struct ree *ree_new(struct sim *s, const struct ree_config *cfg, struct pe **pes
 		r->ports = *ports;
 	r->pes = pes;
 	if (ree_irq_init(r) || ree_optee_init(r) || ree_ffa_init(r) || ree_hotplug_init(r) ||
-	    ree_workloads_init(r)) {
+	    ree_workloads_init(r) || ree_devs_init(r)) {
 		ree_free(r);
 		return NULL;
 	}
 	for (unsigned i = 0; i < cfg->num_pes; i++)
 		ree_sched_init_cpu(r, i);
+	if (ree_wq_init(r)) {
+		ree_free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -43,7 +47,9 @@ void ree_free(struct ree *r)
 {
 	if (!r)
 		return;
+	ree_devs_free(r);
 	ree_workloads_free(r);
+	ree_wq_free(r);
 	ree_hotplug_free(r);
 	ree_ffa_free(r);
 	ree_optee_free(r);
@@ -69,6 +75,8 @@ static void cpu_online_done(void *ctx, struct pe *pe)
 	struct ree *r = ctx;
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->online = true;
+	/* CPUHP_AP_WORKQUEUE_ONLINE (rebind_workers) comes before CPUHP_AP_ONLINE_DYN */
+	ree_wq_rebind(r, pe_id(pe));
 	ree_optee_cpuhp(r, pe, pe_id(pe), true);
 	ree_ffa_cpuhp(r, pe, pe_id(pe), true);
 	ree_trace(r, pe, "CPU online", pe_id(pe), 0);
@@ -126,6 +134,7 @@ static void init_cpu_on_ret(void *ctx, struct pe *pe)
 static void probe_finished(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
+	ree_devs_probe(r, pe);
 	r->booted = true;
 	ree_trace(r, pe, "boot complete", ree_online_count(r), ree_optee_ok(r));
 	if (r->ports.booted)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * models/ree/ree_hotplug.c: CPU hotplug down and up (protocol.md §6.1-6.2),
+ * models/ree/ree_hotplug.c: CPU hotplug down and up (docs/protocol.md §6.1-6.2),
  * CPU_SUSPEND for idle, and interrupt-masked windows: the timeline's
  * actions on one CPU, each run by a task of its own on that CPU.
  */
@@ -80,7 +80,7 @@ static void hp_down(void *ctx, struct pe *pe)
 }
 
 /*
- * cpuhp teardown on the dying CPU, in descending state order (protocol.md
+ * cpuhp teardown on the dying CPU, in descending state order (docs/protocol.md
  * §6.1): CPUHP_AP_ONLINE_DYN first (optee/ffa disable_percpu_irq), then the
  * rest of the sequence (ree.hotplug), then the workqueue unbind and
  * take_cpu_down (IRQ migration), then cpu_die -> PSCI CPU_OFF.

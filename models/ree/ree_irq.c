@@ -3,7 +3,7 @@
  * models/ree/ree_irq.c: Linux's GICv3 driver (irq-gic-v3.c) and generic
  * IRQ layer: gic_handle_irq, EOImode 0/1, request_threaded_irq and per-CPU
  * IRQs, affinity through GICD_IROUTER, and migration on hotplug
- * (kernel/irq/cpuhotplug.c; protocol.md §5.5, §6.1).
+ * (kernel/irq/cpuhotplug.c; docs/protocol.md §5.5, §6.1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 /* The IRQ layer's own state: the descriptors and, per CPU, what is in service. */
 struct ree_irqs {
 	struct ree_irq irq[REE_MAX_IRQS];
+	int n;                                /* descriptors ever used: irq[0..n) */
 	unsigned hardirq_intid[REE_MAX_CPUS]; /* the INTID the hard handler serves */
 	int intid_sig[REE_MAX_CPUS];          /* VCD: cpuN.intid, the INTID in service */
 	unsigned num_spis;
@@ -49,7 +50,7 @@ static void value_trace(struct ree *r, struct pe *pe, uint64_t intid)
 
 static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++)
+	for (int i = 0; i < r->irqs->n; i++)
 		if (r->irqs->irq[i].used && r->irqs->irq[i].intid == intid)
 			return &r->irqs->irq[i];
 	return NULL;
@@ -58,22 +59,20 @@ static struct ree_irq *find_irq(struct ree *r, unsigned intid)
 static void irq_exit_done(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	const struct pe_frame *top = pe_top_frame(pe);
 	struct pe_frame f;
 
-	/* preempt_schedule_irq: only a task or idle context in the normal world */
-	if (c->need_resched && c->online && top && top->world == SIM_WORLD_NS && top->el <= 1 &&
-	    (top->kind == PE_FRAME_WORK || top->kind == PE_FRAME_IDLE) && !top->mask_i) {
+	/*
+	 * arm64 __el1_irq -> arm64_preempt_schedule_irq (full preemption), or the
+	 * idle loop / exit_to_user_mode: only a task or idle context of the normal
+	 * world that had interrupts enabled (ree_preempt_at_irq_exit decides by the
+	 * preemption model)
+	 */
+	if (top && top->world == SIM_WORLD_NS && top->el <= 1 &&
+	    (top->kind == PE_FRAME_WORK || top->kind == PE_FRAME_IDLE) && !top->mask_i &&
+	    ree_preempt_at_irq_exit(r, pe, top)) {
 		pe_take_frame(pe, &f);
-		if (c->cur) {
-			c->cur->frame = f;
-			c->cur->has_frame = f.kind == PE_FRAME_WORK;
-			c->cur->state = T_BLOCKED;
-			ree_wake(r, c->cur, pe); /* back on this CPU's runqueue */
-			c->cur = NULL;
-		}
-		ree_schedule(r, pe);
+		ree_preempt_irq(r, pe, &f);
 		return;
 	}
 	pe_eret(pe);
@@ -176,7 +175,7 @@ void ree_irq_vector(void *ctx, struct pe *pe, enum pe_exc exc)
 
 static struct ree_irq *irq_of_thread(struct ree *r, const struct ree_task *t)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++)
+	for (int i = 0; i < r->irqs->n; i++)
 		if (r->irqs->irq[i].used && r->irqs->irq[i].thread == t)
 			return &r->irqs->irq[i];
 	return NULL;
@@ -206,6 +205,8 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 			continue;
 		memset(d, 0, sizeof(*d));
 		d->used = true;
+		if (i >= r->irqs->n)
+			r->irqs->n = i + 1;
 		d->intid = intid;
 		d->percpu = percpu;
 		d->level = level;
@@ -235,11 +236,16 @@ void ree_irq_set_affinity(struct ree *r, struct pe *pe, struct ree_irq *d, int c
 	unsigned id = d->intid;
 	uint64_t route = r->cfg.spi_1ofn ? GICD_IROUTER_IRM : pe_mpidr((unsigned)cpu);
 	bool en = d->enabled_mask & 1;
-	if (en)
+	if (en) {
 		dist_w(pe, r, GICD_ICENABLER + 4 * (id / 32), 4, 1ull << (id % 32));
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+	}
 	dist_w(pe, r, GICD_IROUTER + 8 * id, 8, route);
-	if (en)
+	pe_charge(pe, SIM_COST_GIC_MMIO);
+	if (en) {
 		dist_w(pe, r, GICD_ISENABLER + 4 * (id / 32), 4, 1ull << (id % 32));
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+	}
 	d->effective = cpu;
 	if (d->thread)
 		d->thread->bound = cpu; /* irq_thread_check_affinity */
@@ -271,8 +277,11 @@ void ree_percpu_irq_enable(struct ree *r, struct pe *pe, struct ree_irq *d, bool
 		if (!d->level)
 			v |= 2ull << (2 * (d->intid - 16));
 		pe_mmio_write(pe, rd + GICR_ICFGR1, 4, v);
+		pe_charge(pe, SIM_COST_GIC_MMIO);
+		pe_charge(pe, SIM_COST_GIC_MMIO);
 	}
 	pe_mmio_write(pe, rd + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), 4, 1ull << d->intid);
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	if (on)
 		d->enabled_mask |= 1ull << pe_id(pe);
 	else
@@ -317,7 +326,7 @@ unsigned ree_gic_cpu_init(struct ree *r, struct pe *pe)
 /* migrate_one_irq for every SPI whose effective affinity is the dying CPU. */
 void ree_migrate_irqs(struct ree *r, struct pe *pe, unsigned dying)
 {
-	for (int i = 0; i < REE_MAX_IRQS; i++) {
+	for (int i = 0; i < r->irqs->n; i++) {
 		struct ree_irq *d = &r->irqs->irq[i];
 		int target = -1;
 		if (!d->used || d->percpu || !(d->enabled_mask & 1) || d->effective != (int)dying)
@@ -347,4 +356,5 @@ void ree_send_ipi(struct ree *r, struct pe *from, unsigned cpu)
 	uint64_t v = (((aff >> 8) & 0xff) << ICC_SGIR_AFF1_SHIFT) | (1ull << (aff & 0xf));
 	(void)r;
 	pe_icc_write(from, ICC_SGI1R_EL1, v);
+	pe_charge(from, SIM_COST_GIC_SYSREG);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/ree/ree_optee.c: Linux's OP-TEE SMC-ABI driver
- * (drivers/tee/optee/smc_abi.c, call.c, notif.c; protocol.md §1.9, §2).
+ * (drivers/tee/optee/smc_abi.c, call.c, notif.c; docs/protocol.md §1.9, §2).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,24 +30,47 @@ static bool bit_test_clear(struct ree *r, unsigned key)
 	return set;
 }
 
-/* A waiter with @key is completed; otherwise the key is kept as one bit (sends coalesce). */
+/*
+ * optee_notif_send: complete the first entry with @key in notif.db;
+ * otherwise keep the key as one bit (sends coalesce). An entry stays
+ * listed until its waiter runs again (optee_notif_wait's list_del after
+ * wait_for_completion), so a second send before then completes it again
+ * and is absorbed, as upstream.
+ */
 void ree_optee_notif_send(struct ree *r, struct pe *pe, unsigned key)
 {
-	struct optee_call **pp;
 	if (key > r->optee->max_notif || key >= 8 * sizeof(r->optee->notif_bitmap)) {
 		ree_trace(r, pe, "optee_notif_send: key out of range", key, 0);
 		return;
 	}
-	for (pp = &r->optee->notif_waiters; *pp; pp = &(*pp)->wnext) {
-		if ((*pp)->notif_key == key) {
-			struct optee_call *c = *pp;
-			*pp = c->wnext;
-			c->woken = true;
-			ree_wake(r, c->task, pe);
+	for (struct optee_call *c = r->optee->notif_waiters; c; c = c->wnext) {
+		if (c->notif_key == key) {
+			if (!c->woken) {
+				c->woken = true;
+				ree_wake(r, c->task, pe);
+			}
 			return;
 		}
 	}
 	r->optee->notif_bitmap[key / 8] |= (uint8_t)(1u << (key % 8));
+}
+
+static bool have_key(const struct ree *r, unsigned key)
+{
+	for (const struct optee_call *c = r->optee->notif_waiters; c; c = c->wnext)
+		if (c->notif_key == key)
+			return true;
+	return false;
+}
+
+static void notif_unlist(struct ree *r, struct optee_call *c)
+{
+	for (struct optee_call **pp = &r->optee->notif_waiters; *pp; pp = &(*pp)->wnext)
+		if (*pp == c) {
+			*pp = c->wnext;
+			break;
+		}
+	c->wnext = NULL;
 }
 
 /* ---- do_call_with_arg and the RPC loop (§1.9) ----------------------------------------- */
@@ -128,10 +151,27 @@ static void notif_woken(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, notif_woken);
 		return;
 	}
-	call_issue(c, pe);
+	notif_unlist(t->r, c); /* list_del(&entry->link) */
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 }
 
 static void ffa_call_ret(struct optee_call *c, struct pe *pe);
+
+/* The call's struct optee_msg_arg in the shared memory (NULL before the first call). */
+static struct sim_msg_arg *call_arg(struct ree *r, const struct optee_call *c)
+{
+	return c->shm ? sim_shm_msg(r->cfg.shm, c->shm, c->shm_offs) : NULL;
+}
+
+/*
+ * The RPC arg area: right after the call's message, at
+ * OPTEE_MSG_GET_ARG_SIZE(num_params) (smc_abi.c optee_smc_do_call_with_arg,
+ * ffa_abi.c optee_ffa_do_call_with_arg: rpc_arg_offs).
+ */
+static struct sim_msg_arg *rpc_arg(struct ree *r, const struct optee_call *c)
+{
+	return c->shm ? sim_shm_msg(r->cfg.shm, c->shm, c->shm_offs + SIM_MSG_ARG_SIZE(c->num_params)) : NULL;
+}
 
 /*
  * OPTEE_RPC_CMD_NOTIFICATION (optee_rpc_cmd -> handle_rpc_func_cmd_notif):
@@ -139,22 +179,64 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe);
  * once if the key was sent before, else sleeps until optee_notif_send(key).
  * Then the call resumes with the RPC's resume arguments already in c->args.
  */
-static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t arg)
+static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe, struct sim_msg_arg *rpc)
 {
-	unsigned op = (unsigned)(arg >> 32), key = (unsigned)(arg & 0xffffffff);
+	unsigned op = (unsigned)rpc->params[0].a, key = (unsigned)rpc->params[0].b;
+	rpc->ret = TEE_SUCCESS;
 	if (op == OPTEE_RPC_NOTIFICATION_SEND) {
-		ree_optee_notif_send(r, pe, key);
+		if (key > r->optee->max_notif)
+			rpc->ret = TEEC_ERROR_BAD_PARAMETERS; /* -EINVAL */
+		else
+			ree_optee_notif_send(r, pe, key);
+	} else if (op != OPTEE_RPC_NOTIFICATION_WAIT || key > r->optee->max_notif ||
+		   key >= 8 * sizeof(r->optee->notif_bitmap)) {
+		rpc->ret = TEEC_ERROR_BAD_PARAMETERS;
 	} else if (!bit_test_clear(r, key)) {
-		c->notif_key = key;
-		c->woken = false;
-		c->wnext = r->optee->notif_waiters;
-		r->optee->notif_waiters = c;
-		ree_block(r, pe, notif_woken);
-		return;
+		/* optee_notif_wait: a second waiter for a key is "a programming error": -EBUSY */
+		if (have_key(r, key)) {
+			rpc->ret = TEEC_ERROR_BAD_PARAMETERS;
+		} else {
+			c->notif_key = key;
+			c->woken = false;
+			c->wnext = r->optee->notif_waiters;
+			r->optee->notif_waiters = c;
+			ree_block(r, pe, notif_woken);
+			return;
+		}
 	}
 	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 }
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
+
+/*
+ * optee_rpc_cmd: the command is read from the RPC arg in shared memory and
+ * its result written back there (arg->ret); only NOTIFICATION is modelled,
+ * anything else answers TEEC_ERROR_NOT_SUPPORTED and the call resumes.
+ */
+static void rpc_cmd(struct ree *r, struct optee_call *c, struct pe *pe)
+{
+	struct sim_msg_arg *rpc = rpc_arg(r, c);
+	if (!rpc) {
+		ree_trace(r, pe, "optee: RPC arg out of reach", c->shm, c->shm_offs);
+	} else if (rpc->cmd == OPTEE_RPC_CMD_NOTIFICATION && rpc->num_params == 1) {
+		rpc_notification(r, c, pe, rpc);
+		return;
+	} else {
+		rpc->ret = TEE_ERROR_NOT_SUPPORTED;
+	}
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+}
+
+/* optee_handle_rpc / optee_handle_ffa_rpc, after cond_resched(): an RPC command, or nothing to do (FOREIGN_INTR) */
+static void rpc_handle(void *ctx, struct pe *pe)
+{
+	struct optee_call *c = ctx;
+	if (c->rpc_is_cmd) {
+		rpc_cmd(c->task->r, c, pe);
+		return;
+	}
+	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+}
 
 static void call_ret(void *ctx, struct pe *pe)
 {
@@ -174,15 +256,15 @@ static void call_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	if (OPTEE_SMC_RETURN_IS_RPC(a0)) {
-		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (the thread to resume) */
+		/* param.a0 = RETURN_FROM_RPC; a1..a3 kept (a3: the thread to resume) */
 		c->args[0] = OPTEE_SMC_CALL_RETURN_FROM_RPC;
 		c->args[1] = a1, c->args[2] = a2, c->args[3] = a3;
-		if (a0 == OPTEE_SMC_RETURN_RPC_CMD && a1 == OPTEE_RPC_CMD_NOTIFICATION) {
-			rpc_notification(r, c, pe, a2);
-			return;
-		}
-		/* RPC_FOREIGN_INTR: nothing to do; the IRQ is taken as the SMC returned (cond_resched) */
-		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+		c->rpc_is_cmd = a0 == OPTEE_SMC_RETURN_RPC_CMD; /* a1:a2 name the RPC arg's buffer (the driver reads its own area) */
+		/*
+		 * smc_abi.c optee_smc_do_call_with_arg: cond_resched() after the RPC return, before
+		 * optee_handle_rpc; an interrupt that made the call return (RPC_FOREIGN_INTR) is taken first
+		 */
+		ree_cond_resched(r, pe, rpc_handle, c);
 		return;
 	}
 	call_finish(r, c, pe, a0);
@@ -215,21 +297,24 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 		return;
 	}
 	if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_DONE) {
-		call_finish(r, c, pe, x[5]);
+		const struct sim_msg_arg *arg = call_arg(r, c);
+		call_finish(r, c, pe, arg ? arg->ret : 0); /* the result is in the message */
 		return;
 	}
 	{
-		uint64_t thread = x[5], rpc_cmd = x[6], rpc_arg = x[7];
+		/*
+		 * optee_ffa_yielding_call: RESUME with w4-w6 0 and w7 the resume
+		 * info the response carried in w7 (data->data4 kept from it).
+		 */
+		uint64_t resume = x[7];
 		memset(c->args, 0, sizeof(c->args));
 		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
 		c->args[1] = FFA_OPTEE_ID;
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_RESUME;
-		c->args[4] = thread;
-		if (x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD && rpc_cmd == OPTEE_RPC_CMD_NOTIFICATION) {
-			rpc_notification(r, c, pe, rpc_arg);
-			return;
-		}
-		pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
+		c->args[7] = resume;
+		c->rpc_is_cmd = x[4] == OPTEE_FFA_YIELDING_CALL_RETURN_RPC_CMD; /* handle_ffa_rpc_func_cmd: in the RPC arg */
+		/* ffa_abi.c optee_ffa_yielding_call: cond_resched() before optee_handle_ffa_rpc */
+		ree_cond_resched(r, pe, rpc_handle, c);
 	}
 }
 
@@ -242,20 +327,47 @@ static void call_issue(void *ctx, struct pe *pe)
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 {
 	bool regd = r->optee->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG;
+	struct sim_msg_arg *arg;
+
+	/* optee_get_msg_arg: a message in shared memory (the driver keeps one buffer per caller here) */
+	if (!c->shm && !(c->shm = sim_shm_alloc(r->cfg.shm)))
+		abort(); /* out of memory */
+	c->shm_offs = 0;
+	c->num_params = c->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF || c->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF ? 0 : 1;
+	arg = call_arg(r, c);
+	memset(arg, 0, sizeof(*arg));
+	arg->cmd = c->cmd;
+	arg->num_params = c->num_params;
+	if (c->num_params)
+		arg->params[0] = (struct sim_msg_param){ SIM_MSG_ATTR_VALUE_INPUT, c->param, c->param_b, c->param_c };
+
 	memset(c->args, 0, sizeof(c->args));
 	c->ffa = r->cfg.abi == REE_ABI_FFA;
 	if (c->ffa) {
-		/* optee_ffa_yielding_call: FFA_MSG_SEND_DIRECT_REQ(VM 0 -> OP-TEE, WITH_ARG) */
+		/*
+		 * optee_ffa_do_call_with_arg: FFA_MSG_SEND_DIRECT_REQ(VM 0 -> OP-TEE)
+		 * with w3 WITH_ARG, w4 the lower and w5 the upper half of the shm's
+		 * global handle, w6 the offset, w7 MBZ.
+		 */
 		c->args[0] = FFA_MSG_SEND_DIRECT_REQ_32;
 		c->args[1] = FFA_OPTEE_ID;
 		c->args[3] = OPTEE_FFA_YIELDING_CALL_WITH_ARG;
-		c->args[4] = c->cmd;
-		c->args[5] = c->param;
+		c->args[4] = c->shm & 0xffffffff;
+		c->args[5] = c->shm >> 32;
+		c->args[6] = c->shm_offs;
 	} else {
-		/* Linux 6.1 uses CALL_WITH_REGD_ARG when OP-TEE reports RPC_ARG (protocol.md §7) */
+		/*
+		 * optee_smc_do_call_with_arg (6.12 smc_abi.c): CALL_WITH_REGD_ARG
+		 * when OP-TEE reports RPC_ARG and the shm is dynamic, with
+		 * reg_pair_from_64(&a1, &a2, (u_long)shm): a1 the cookie's upper
+		 * half, a2 its lower half, a3 the offset. Without RPC_ARG,
+		 * CALL_WITH_ARG passes the argument's physical address the same way
+		 * (a cookie in tzsim's shared memory).
+		 */
 		c->args[0] = regd ? OPTEE_SMC_CALL_WITH_REGD_ARG : OPTEE_SMC_CALL_WITH_ARG;
-		c->args[1] = c->cmd;
-		c->args[2] = c->param;
+		c->args[1] = c->shm >> 32;
+		c->args[2] = c->shm & 0xffffffff;
+		c->args[3] = regd ? c->shm_offs : 0;
 	}
 	c->task = r->cpu[pe_id(pe)].cur;
 	c->cq_done = false;
@@ -264,19 +376,37 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 	pe_exec_cost_tag(pe, c->tag, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
 }
 
+static void call_after_might_sleep(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	ree_optee_call(t->r, &t->call, pe);
+}
+
+void ree_optee_call_task(struct ree_task *t, struct pe *pe)
+{
+	/* optee_get_msg_arg -> mutex_lock -> might_sleep() -> might_resched() (voluntary preemption only) */
+	ree_might_resched(t->r, pe, call_after_might_sleep, t);
+}
+
 /* ---- the notification interrupt: irq_handler (§2.3) ----------------------------------- */
 
 static void drain(struct ree *r, struct pe *pe);
+
+static void pcpu_irq_handled(void *ctx, struct pe *pe) { ree_irq_handled(ctx, pe, IRQ_HANDLED); }
 
 static void drain_finish(struct ree *r, struct pe *pe)
 {
 	struct ree_irq *d = r->optee->notif_irq;
 	bool bh = r->optee->drain_bh[pe_id(pe)];
 	if (d->percpu) {
-		/* notif_pcpu_irq_handler: the bottom half is per-CPU work on the local CPU */
+		/*
+		 * smc_abi.c notif_pcpu_irq_handler: queue_work(notif_pcpu_wq, &notif_pcpu_work), the one
+		 * item, on the local CPU unless it still runs elsewhere (ree_wq.c); paid in the hard IRQ
+		 */
 		if (bh)
-			ree_queue_work_on(r, pe_id(pe), &r->optee->pcpu_work[pe_id(pe)], pe);
-		ree_irq_handled(r, pe, IRQ_HANDLED);
+			ree_queue_work_charged(r->optee->notif_pcpu_wq, &r->optee->notif_pcpu_work, pe, pcpu_irq_handled, r);
+		else
+			ree_irq_handled(r, pe, IRQ_HANDLED);
 		return;
 	}
 	ree_irq_handled(r, pe, bh ? IRQ_WAKE_THREAD : IRQ_HANDLED);
@@ -307,10 +437,15 @@ static void drain_ret(void *ctx, struct pe *pe)
 		return;
 	}
 	r->optee->drain_first[pe_id(pe)] = false;
-	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
+	if (v == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF) {
 		r->optee->drain_bh[pe_id(pe)] = true;
-	else
+	} else {
+		/* a value reaches its consumer's side: delivered (sim/stats/notif_assoc.h names it) */
+		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
+							     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
+							     .a = NOTIF_BH_ENTER, .b = v });
 		ree_optee_notif_send(r, pe, v);
+	}
 	r->optee->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }
@@ -361,7 +496,7 @@ static void notif_thread_fn(struct ree_task *t, struct pe *pe)
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = bh_done_thread;
-	ree_optee_call(r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 /* notif_pcpu_irq_work_fn */
@@ -374,7 +509,7 @@ static void notif_work_fn(struct ree_task *t, struct pe *pe)
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = bh_done_work;
-	ree_optee_call(r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
@@ -386,7 +521,7 @@ void ree_optee_do_bottom_half(struct ree_task *t, struct pe *pe, bool ffa,
 	c->param = 0;
 	c->tag = PE_NOTIF_ANY;
 	c->done = done;
-	ree_optee_call(t->r, c, pe);
+	ree_optee_call_task(t, pe);
 }
 
 /* cpuhp callbacks of init_pcpu_irq (CPUHP_AP_ONLINE_DYN) */
@@ -401,10 +536,16 @@ void ree_optee_cpuhp(struct ree *r, struct pe *pe, unsigned cpu, bool online)
 
 enum { P_UID, P_OS_REV, P_REV, P_THREADS, P_CAPS, P_SGI, P_IRQ, P_ENABLE, P_DONE };
 
+/*
+ * optee_probe fails: the whole driver is absent (no /dev/tee0, no TA calls,
+ * no notifications; docs/protocol.md §9.4). The record names why.
+ */
 static void probe_fail(struct ree_task *t, struct pe *pe, const char *why)
 {
 	struct ree *r = t->r;
-	ree_trace(r, pe, why, 0, 0);
+	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_EVENT,
+						     .code = SIM_EV_PROBE_FAILED, .cpu = (int32_t)pe_id(pe),
+						     .world = SIM_WORLD_NS, .label = why });
 	r->optee->ok = false;
 	r->optee->probe_done(t, pe);
 }
@@ -469,7 +610,8 @@ static void probe_ret(void *ctx, struct pe *pe)
 		return;
 	case P_SGI:
 		if (x[0] != OPTEE_SMC_RETURN_OK) {
-			probe_fail(t, pe, "optee: platform_get_irq failed (no interrupts, no SGI)");
+			probe_fail(t, pe, "optee: platform_get_irq: -ENXIO: the DT's optee node has no interrupts "
+					  "while OP-TEE advertises asynchronous notifications");
 			return;
 		}
 		r->cfg.notif_intid = (int)x[1];
@@ -486,10 +628,9 @@ static void probe_ret(void *ctx, struct pe *pe)
 			d = ree_request_irq(r, id, true, r->cfg.notif_level, notif_irq_handler, NULL,
 					    "optee_pcpu_notification");
 			r->optee->notif_irq = d;
-			for (unsigned c = 0; c < r->cfg.num_pes; c++) {
-				r->optee->pcpu_work[c].fn = notif_work_fn;
-				r->optee->pcpu_work[c].data = r;
-			}
+			/* init_pcpu_irq: INIT_WORK(&notif_pcpu_work), create_workqueue("optee_pcpu_notification") */
+			ree_init_work(&r->optee->notif_pcpu_work, notif_work_fn, r, "notif_pcpu_work");
+			r->optee->notif_pcpu_wq = ree_create_workqueue(r, "optee_pcpu_notification");
 			/* cpuhp_setup_state: the startup callback runs on every online CPU */
 			for (unsigned c = 0; c < r->cfg.num_pes; c++)
 				if (r->cpu[c].online)

@@ -22,7 +22,12 @@ struct ree_optee {
 	uint64_t spurious;                  /* notification interrupts that found nothing */
 	/* SMC ABI */
 	int probe_step;
-	struct ree_work pcpu_work[REE_MAX_CPUS]; /* notif_pcpu_work (per-CPU path) */
+	/* init_pcpu_irq: ONE notif_pcpu_work on create_workqueue("optee_pcpu_notification") */
+	struct ree_work notif_pcpu_work;
+	struct ree_wq *notif_pcpu_wq;
+	/* FF-A ABI (6.12.37+): notif_work on create_workqueue("optee_notification") */
+	struct ree_work ffa_notif_work;
+	struct ree_wq *ffa_notif_wq;
 	bool drain_first[REE_MAX_CPUS], drain_bh[REE_MAX_CPUS], drain_more[REE_MAX_CPUS];
 };
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * models/ree/ree_sched.c: per-CPU run queues, wake-ups, preemption and
- * workqueues (protocol.md §2.4: queue_work on a per-CPU workqueue goes to
- * the local CPU; PENDING coalesces; a queue_work during execution runs the
- * item once more).
+ * models/ree/ree_sched.c: the core scheduler (kernel/sched/core.c) of each
+ * CPU: the rt class (SCHED_FIFO, one priority) above the fair class
+ * (ree_fair.c: EEVDF, or CFS), wake-ups with wake-up preemption, the tick,
+ * and where a pending reschedule takes effect under the preemption model
+ * (ree.preempt): interrupt exits, cond_resched()/might_resched() points,
+ * return to user mode, blocking. Workqueues are in ree_wq.c.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,43 +40,49 @@ struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int pr
 	t->cpu = bound >= 0 ? bound : 0;
 	t->prio = (uint8_t)prio;
 	t->state = T_BLOCKED;
+	t->se.rq = -1;
+	t->se.batch = prio == PRIO_BATCH;
 	t->resume = resume;
 	r->tasks[r->ntasks++] = t;
 	return t;
 }
 
 
-static void rq_push(struct ree_cpu *c, struct ree_task *t)
+static bool is_fair(const struct ree_task *t) { return t->prio != PRIO_FIFO; }
+
+static struct ree_task *task_of(struct ree_se *se)
+{
+	return (struct ree_task *)((char *)se - offsetof(struct ree_task, se));
+}
+
+/* The rt class: one SCHED_FIFO priority, FIFO order; a preempted task goes back to the head. */
+static void fifo_push(struct ree_cpu *c, struct ree_task *t, bool head)
 {
 	t->next = NULL;
-	if (c->rq_tail[t->prio])
-		c->rq_tail[t->prio]->next = t;
-	else
-		c->rq_head[t->prio] = t;
-	c->rq_tail[t->prio] = t;
-}
-
-static struct ree_task *rq_pop(struct ree_cpu *c)
-{
-	for (int p = 0; p < PRIO_COUNT; p++) {
-		struct ree_task *t = c->rq_head[p];
-		if (!t)
-			continue;
-		c->rq_head[p] = t->next;
-		if (!t->next)
-			c->rq_tail[p] = NULL;
-		t->next = NULL;
-		return t;
+	if (head) {
+		t->next = c->fifo_head;
+		c->fifo_head = t;
+		if (!c->fifo_tail)
+			c->fifo_tail = t;
+		return;
 	}
-	return NULL;
+	if (c->fifo_tail)
+		c->fifo_tail->next = t;
+	else
+		c->fifo_head = t;
+	c->fifo_tail = t;
 }
 
-static bool rq_higher_than(const struct ree_cpu *c, int prio)
+static struct ree_task *fifo_pop(struct ree_cpu *c)
 {
-	for (int p = 0; p < prio; p++)
-		if (c->rq_head[p])
-			return true;
-	return false;
+	struct ree_task *t = c->fifo_head;
+	if (!t)
+		return NULL;
+	c->fifo_head = t->next;
+	if (!c->fifo_head)
+		c->fifo_tail = NULL;
+	t->next = NULL;
+	return t;
 }
 
 static int first_online(const struct ree *r)
@@ -92,6 +101,39 @@ static int pick_cpu(const struct ree *r, const struct ree_task *t)
 		return t->cpu;
 	return first_online(r);
 }
+
+/* ---- the scheduler tick ------------------------------------------------------------------- */
+
+static void kick(void *ctx, uint64_t cpu);
+
+/*
+ * scheduler_tick -> task_tick_fair, at HZ (250), only while it can matter:
+ * a fair task runs and others wait on its run queue (the tick is periodic
+ * while a CPU is busy; it is not an interrupt in the model, so a CPU in
+ * the secure world or in an exception reschedules at its next point).
+ */
+static void tick_arm(struct ree *r, struct ree_cpu *c, unsigned cpu)
+{
+	sim_time now = sim_now(r->sim->k), period = SIM_S / REE_HZ;
+	if (c->tick_armed || !c->cur || !is_fair(c->cur) || !c->online || c->cfs.nr_running < 2)
+		return;
+	c->tick_armed = true;
+	sim_schedule(r->sim->k, &c->tick, period - now % period, cpu);
+}
+
+static void tick_fire(void *ctx, uint64_t cpu)
+{
+	struct ree *r = ctx;
+	struct ree_cpu *c = &r->cpu[cpu];
+	c->tick_armed = false;
+	if (c->cur && is_fair(c->cur) && c->online && ree_fair_tick(&c->cfs, sim_now(r->sim->k))) {
+		c->need_resched = true; /* resched_curr; the tick's interrupt exit decides */
+		kick(r, cpu);
+	}
+	tick_arm(r, c, (unsigned)cpu);
+}
+
+/* ---- switching ------------------------------------------------------------------------------- */
 
 static void task_start(void *ctx, struct pe *pe)
 {
@@ -116,13 +158,21 @@ static void switch_in(void *ctx, struct pe *pe)
 	pe_exec(pe, 0, t->name, task_start, t);
 }
 
+/* __schedule: pick the next task (rt class first, then fair) and switch to it. c->cur is NULL. */
 void ree_schedule(struct ree *r, struct pe *pe)
 {
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	sim_time now = sim_now(r->sim->k);
 	struct ree_task *next;
 
 	c->need_resched = false;
-	next = c->online || !c->cur ? rq_pop(c) : NULL;
+	next = fifo_pop(c);
+	if (next) {
+		ree_fair_put_prev(&c->cfs, now);
+	} else {
+		struct ree_se *se = ree_fair_pick_next(&c->cfs, now);
+		next = se ? task_of(se) : NULL;
+	}
 	if (!next) {
 		c->cur = NULL;
 		pe_set_masks(pe, false, false);
@@ -132,13 +182,60 @@ void ree_schedule(struct ree *r, struct pe *pe)
 	c->cur = next;
 	next->cpu = (int)pe_id(pe);
 	next->state = T_RUNNING;
+	ree_wq_worker_running(r, next);
+	tick_arm(r, c, pe_id(pe));
 	/* __schedule runs with interrupts off; the new task's context decides after */
 	pe_set_masks(pe, true, true);
-	/* a context switch starts a new path: the next task's steps serve nothing yet */
-	pe_exec_cost_tag(pe, 0, SIM_COST_REE_WAKEUP, next->name, switch_in, next);
+	/*
+	 * A context switch starts a new path: the next task's steps serve nothing yet. A task that
+	 * another CPU woke (try_to_wake_up -> ttwu_queue_wakelist / IPI) pays the cross-CPU wake-up.
+	 */
+	pe_exec_cost_tag(pe, 0, next->wake_remote ? SIM_COST_REE_WAKEUP_REMOTE : SIM_COST_REE_WAKEUP, next->name,
+			 switch_in, next);
+	next->wake_remote = false;
 }
 
-/* A wake-up on a CPU nobody interrupts: preempt its task in place (as a tick would). */
+/* The running task stops running but stays runnable: back on its run queue (a fair one stays cfs.curr). */
+static void put_back(struct ree_cpu *c, struct ree_task *t)
+{
+	t->state = T_RUNNABLE;
+	if (!is_fair(t))
+		fifo_push(c, t, true);
+	c->cur = NULL;
+}
+
+void ree_preempt_irq(struct ree *r, struct pe *pe, const struct pe_frame *f)
+{
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	if (c->cur) {
+		c->cur->frame = *f;
+		c->cur->has_frame = f->kind == PE_FRAME_WORK;
+		put_back(c, c->cur);
+	}
+	ree_schedule(r, pe);
+}
+
+/*
+ * May the scheduler switch at an interrupt's exit? Always from idle or to
+ * user mode (exit_to_user_mode); to kernel mode only with full preemption
+ * (arm64_preempt_schedule_irq, need_irq_preemption).
+ */
+static bool preempt_ok(const struct ree *r, const struct ree_cpu *c, bool idle)
+{
+	return idle || !c->cur || c->cur->in_user || r->cfg.preempt == REE_PREEMPT_FULL;
+}
+
+bool ree_preempt_at_irq_exit(struct ree *r, struct pe *pe, const struct pe_frame *top)
+{
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	return c->need_resched && c->online && preempt_ok(r, c, top->kind == PE_FRAME_IDLE);
+}
+
+/*
+ * The reschedule IPI (or the tick) on a CPU nothing else interrupts: its
+ * interrupt exit, taken in place. A CPU with interrupts off or inside an
+ * exception reschedules at its next block, yield or interrupt exit.
+ */
 static void kick(void *ctx, uint64_t cpu)
 {
 	struct ree *r = ctx;
@@ -146,18 +243,42 @@ static void kick(void *ctx, uint64_t cpu)
 	struct pe *pe = c->pe;
 	struct pe_frame f;
 
-	/* interrupts off, or inside an exception: it reschedules at its next block or IRQ exit */
-	if (!c->need_resched || !pe_preemptible(pe) || !c->online)
+	if (!c->need_resched || !pe_preemptible(pe) || !c->online || !preempt_ok(r, c, !c->cur))
 		return;
 	pe_preempt(pe, &f);
-	if (c->cur) {
-		c->cur->frame = f;
-		c->cur->has_frame = f.kind == PE_FRAME_WORK;
-		c->cur->state = T_RUNNABLE;
-		rq_push(c, c->cur);
-		c->cur = NULL;
+	ree_preempt_irq(r, pe, &f);
+}
+
+/* wakeup_preempt (kernel/sched/core.c): does @t, just enqueued on @c, preempt what runs there? */
+static bool wakeup_preempt(struct ree *r, struct ree_cpu *c, struct ree_task *t)
+{
+	struct ree_task *cur = c->cur;
+	if (c->need_resched)
+		return false; /* resched_curr: already set */
+	if (!cur)
+		return true; /* the idle class */
+	if (!is_fair(t))
+		return is_fair(cur); /* a higher class preempts a lower one; SCHED_FIFO never its peers */
+	if (!is_fair(cur))
+		return false;
+	return ree_fair_wakeup_preempt(&c->cfs, &t->se, sim_now(r->sim->k));
+}
+
+/* enqueue_task: onto @cpu's run queue */
+static void enqueue_task(struct ree *r, struct ree_task *t, unsigned cpu)
+{
+	struct ree_cpu *c = &r->cpu[cpu];
+	sim_time now = sim_now(r->sim->k);
+	if (!is_fair(t)) {
+		fifo_push(c, t, false);
+		return;
 	}
-	ree_schedule(r, pe);
+	if (t->se.on_rq && t->se.rq != (int)cpu) /* a delayed sleeper woken on another CPU */
+		ree_fair_remove(&r->cpu[t->se.rq].cfs, &t->se, now);
+	if (!t->se.on_rq && t->se.rq != (int)cpu && t->se.rq >= 0)
+		ree_fair_migrate_in(&c->cfs, &t->se);
+	ree_fair_enqueue(&c->cfs, &t->se, now);
+	tick_arm(r, c, cpu);
 }
 
 void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
@@ -171,12 +292,22 @@ void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
 	c = &r->cpu[cpu];
 	t->cpu = cpu;
 	t->state = T_RUNNABLE;
-	rq_push(c, t);
-	if (c->cur && t->prio >= c->cur->prio && !(c->cur->prio == PRIO_BATCH && t->prio == PRIO_NORMAL))
-		return; /* no wake-up preemption: it runs when the current task blocks */
+	t->wake_remote = from && pe_id(from) != (unsigned)cpu;
+	enqueue_task(r, t, (unsigned)cpu);
+	if (!wakeup_preempt(r, c, t))
+		return;
+	/* resched_curr */
 	c->need_resched = true;
-	if (from && pe_id(from) == (unsigned)cpu)
-		return; /* local: at the next IRQ exit or block */
+	if (from && pe_id(from) == (unsigned)cpu) {
+		/*
+		 * Local. Inside an interrupt: at its exit. From task context: at
+		 * try_to_wake_up's preempt_enable() with full preemption, else at
+		 * the next voluntary point (kick decides).
+		 */
+		if (!pe_top_frame(from))
+			sim_post(r->sim->k, 0, kick, r, (uint64_t)cpu);
+		return;
+	}
 	if (from)
 		ree_send_ipi(r, from, (unsigned)cpu); /* smp_send_reschedule */
 	else
@@ -191,9 +322,13 @@ void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *t = c->cur;
 	if (t) {
+		/* schedule() -> sched_submit_work: a kworker blocking in a work item */
+		ree_wq_worker_sleeping(r, t, pe);
 		t->state = T_BLOCKED;
 		t->resume = resume;
 		t->has_frame = false;
+		if (is_fair(t))
+			ree_fair_dequeue_sleep(&c->cfs, &t->se, sim_now(r->sim->k));
 		c->cur = NULL;
 	}
 	ree_schedule(r, pe);
@@ -203,21 +338,50 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
 {
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	struct ree_task *t = c->cur;
-	if (t && !rq_higher_than(c, t->prio + 1) && c->online && !c->need_resched) {
+	if (t && c->online && !c->need_resched) {
 		resume(t, pe);
 		return;
 	}
 	if (t) {
 		t->resume = resume;
 		t->has_frame = false;
-		t->state = T_RUNNABLE;
-		c->cur = NULL;
-		if (c->online)
-			rq_push(c, t);
-		else
+		if (c->online) {
+			put_back(c, t);
+		} else {
+			/* a CPU on its way down: the task moves to an online one */
+			if (is_fair(t))
+				ree_fair_remove(&c->cfs, &t->se, sim_now(r->sim->k));
+			c->cur = NULL;
 			ree_wake_elsewhere(r, t);
+		}
 	}
 	ree_schedule(r, pe);
+}
+
+static void cond_resched_resume(struct ree_task *t, struct pe *pe) { t->resched_fn(t->resched_ctx, pe); }
+
+static void cond_resched_point(void *ctx, struct pe *pe)
+{
+	struct ree_task *t = ctx;
+	/* __cond_resched: should_resched -> __schedule(SM_PREEMPT) */
+	ree_yield(t->r, pe, cond_resched_resume);
+}
+
+void ree_cond_resched(struct ree *r, struct pe *pe, pe_fn fn, void *ctx)
+{
+	struct ree_task *t = r->cpu[pe_id(pe)].cur;
+	t->resched_fn = fn;
+	t->resched_ctx = ctx;
+	pe_exec(pe, 0, "cond_resched", cond_resched_point, t);
+}
+
+void ree_might_resched(struct ree *r, struct pe *pe, pe_fn fn, void *ctx)
+{
+	if (r->cfg.preempt != REE_PREEMPT_VOLUNTARY) {
+		fn(ctx, pe);
+		return;
+	}
+	ree_cond_resched(r, pe, fn, ctx);
 }
 
 /* Move every task off a dying CPU (migrate_tasks at CPUHP_AP_SCHED_STARTING). */
@@ -225,14 +389,28 @@ void ree_migrate_tasks(struct ree *r, unsigned from)
 {
 	struct ree_cpu *c = &r->cpu[from];
 	struct ree_task *list = NULL, **tail = &list, *t;
-	/* take the whole runqueue first, in order: a re-wake must never land back on it */
-	while ((t = rq_pop(c))) {
+	sim_time now = sim_now(r->sim->k);
+	/* take the whole run queue first, in order: a re-wake must never land back on it */
+	while ((t = fifo_pop(c))) {
+		*tail = t;
+		tail = &t->next;
+	}
+	if (c->cfs.curr) /* the running fair task, if any, is not in the queued list */
+		ree_fair_put_prev(&c->cfs, now);
+	while (c->cfs.queued) {
+		struct ree_se *se = c->cfs.queued;
+		bool runnable = !se->delayed;
+		ree_fair_remove(&c->cfs, se, now);
+		if (!runnable)
+			continue; /* a delayed sleeper just leaves; it is placed where it next wakes */
+		t = task_of(se);
 		t->next = NULL;
 		*tail = t;
 		tail = &t->next;
 	}
 	while ((t = list)) {
 		list = t->next;
+		t->next = NULL;
 		t->state = T_BLOCKED;
 		ree_wake(r, t, NULL);
 	}
@@ -244,76 +422,18 @@ void ree_wake_elsewhere(struct ree *r, struct ree_task *t)
 	ree_wake(r, t, NULL);
 }
 
-/* ---- workqueues ------------------------------------------------------------- */
-
-static void worker_loop(struct ree_task *t, struct pe *pe)
-{
-	struct ree *r = t->r;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	struct ree_work *w = c->wq_head;
-	if (!w) {
-		ree_block(r, pe, worker_loop);
-		return;
-	}
-	c->wq_head = w->next;
-	if (!c->wq_head)
-		c->wq_tail = NULL;
-	/* process_one_work clears PENDING before it calls the function */
-	w->pending = false;
-	c->wq_running = w;
-	w->fn(t, pe);
-}
-
-void ree_work_done(struct ree *r, struct pe *pe)
-{
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	c->wq_running = NULL;
-	ree_yield(r, pe, worker_loop);
-}
-
-void ree_queue_work_on(struct ree *r, unsigned cpu, struct ree_work *w, struct pe *from)
-{
-	struct ree_cpu *c;
-	if (w->pending)
-		return; /* test_and_set_bit(WORK_STRUCT_PENDING_BIT): already queued */
-	w->pending = true;
-	if (!r->cpu[cpu].online)
-		cpu = (unsigned)first_online(r); /* a DISASSOCIATED pool's work runs anywhere */
-	c = &r->cpu[cpu];
-	w->next = NULL;
-	if (c->wq_tail)
-		c->wq_tail->next = w;
-	else
-		c->wq_head = w;
-	c->wq_tail = w;
-	ree_wake(r, c->kworker, from);
-}
-
-/* Hand a dying CPU's queued work to an online CPU (workqueue unbind). */
-void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from)
-{
-	struct ree_cpu *c = &r->cpu[cpu];
-	struct ree_work *w = c->wq_head;
-	c->wq_head = c->wq_tail = NULL;
-	while (w) {
-		struct ree_work *n = w->next;
-		w->pending = false;
-		ree_queue_work_on(r, (unsigned)first_online(r), w, from);
-		w = n;
-	}
-}
-
 void ree_sched_free(struct ree *r)
 {
+	for (unsigned i = 0; i < r->cfg.num_pes; i++)
+		sim_cancel(r->sim->k, &r->cpu[i].tick);
 	for (unsigned i = 0; i < r->ntasks; i++)
 		free(r->tasks[i]);
 }
 
 void ree_sched_init_cpu(struct ree *r, unsigned cpu)
 {
-	char name[32];
 	struct ree_cpu *c = &r->cpu[cpu];
 	c->pe = r->pes[cpu];
-	snprintf(name, sizeof(name), "kworker/%u", cpu);
-	c->kworker = ree_task_new(r, name, (int)cpu, PRIO_NORMAL, worker_loop);
+	ree_fair_init(&c->cfs, (int)cpu, r->cfg.fair == REE_SCHED_CFS, r->cfg.num_pes);
+	sim_event_init(&c->tick, tick_fire, r);
 }

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/tee/optee_smc.h: the OP-TEE SMC ABI both sides speak
- * (protocol.md §1: OP-TEE core/arch/arm/include/sm/optee_smc.h, Linux
+ * (docs/protocol.md §1: OP-TEE core/arch/arm/include/sm/optee_smc.h, Linux
  * drivers/tee/optee/optee_smc.h, optee_msg.h, optee_rpc_cmd.h).
  *
- * tzsim's models share no memory: where the real ABI passes the physical
- * address of a struct optee_msg_arg (a1:a2), tzsim passes the message's
- * command in a1 and its one parameter in a2; an RPC's argument struct is
- * likewise carried in a1..a2 of the RPC return. Everything else (IDs,
- * return codes, flags, the RPC loop) is the real ABI.
+ * Arguments as upstream: a yielding call's struct optee_msg_arg lives in
+ * shared memory (sim/shm.h), named by a cookie split over two registers
+ * (reg_pair_from_64: the upper half first); RPC commands are written into
+ * the RPC arg area after it. IDs, return codes, flags and the RPC loop are
+ * the real ABI.
  */
 #ifndef MODELS_TEE_OPTEE_SMC_H
 #define MODELS_TEE_OPTEE_SMC_H
+
+#include <stdint.h>
 
 #define OPTEE_SMC_CALLS_COUNT 0xBF00FF00u
 #define OPTEE_SMC_CALLS_UID 0xBF00FF01u
@@ -32,7 +34,7 @@
 /*
  * PROPOSAL, not upstream: the SGI transport's discovery call. A fast call
  * in OP-TEE's range returning a0 = OK, a1 = the donated SGI's INTID
- * (protocol.md §0: a reviewer proposed a secure-donated SGI for the SMC ABI).
+ * (docs/protocol.md §0: a reviewer proposed a secure-donated SGI for the SMC ABI).
  */
 #define OPTEE_SMC_TZSIM_GET_NOTIF_SGI 0xB20000F0u
 
@@ -87,16 +89,31 @@
 #define OPTEE_RPC_NOTIFICATION_WAIT 0
 #define OPTEE_RPC_NOTIFICATION_SEND 1
 
+/* TEE_Result values written in optee_msg_arg.ret */
+#define TEE_SUCCESS 0x00000000u
+#define TEE_ERROR_GENERIC 0xFFFF0000u
+#define TEE_ERROR_BAD_PARAMETERS 0xFFFF0006u
+#define TEEC_ERROR_BAD_PARAMETERS TEE_ERROR_BAD_PARAMETERS /* the client API's name, same value (tee_client_api.h) */
+#define TEE_ERROR_NOT_SUPPORTED 0xFFFF000Au
+
+/* reg_pair_from_64 / reg_pair_to_64 (OP-TEE, Linux optee_private.h): the first register holds the upper half */
+static inline uint64_t reg_pair_to_64(uint64_t reg0, uint64_t reg1)
+{
+	return (reg0 & 0xffffffffull) << 32 | (reg1 & 0xffffffffull);
+}
+
 /* OP-TEE notif.h value space */
 #define NOTIF_VALUE_DO_BOTTOM_HALF 0
 #define NOTIF_ASYNC_VALUE_MAX 63
 #define NOTIF_SYNC_VALUE_BASE 64
 
-/* FF-A function IDs (protocol.md §4.1) and OP-TEE's FF-A ABI (Linux optee_ffa.h) */
+/* FF-A function IDs (docs/protocol.md §4.1) and OP-TEE's FF-A ABI (Linux optee_ffa.h) */
 #define FFA_ERROR 0x84000060u
 #define FFA_SUCCESS_32 0x84000061u
 #define FFA_SUCCESS_64 0xC4000061u
+#define FFA_INTERRUPT 0x84000062u
 #define FFA_FEATURES 0x84000064u
+#define FFA_MSG_WAIT 0x8400006Bu
 #define FFA_MSG_SEND_DIRECT_REQ_32 0x8400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP_32 0x84000070u
 #define FFA_NORMAL_WORLD_RESUME 0x8400007Cu
@@ -112,8 +129,18 @@
 #define FFA_RET_NO_DATA (-9)
 #define FFA_FEATURE_SRI 2
 #define FFA_NOTIF_FLAG_DELAY_SRI (1u << 1)
-#define FFA_NOTIF_GET_SP_BITMAP (1u << 0)
+#define FFA_NOTIF_GET_SP_BITMAP (1u << 0)   /* SECURE_PARTITION_BITMAP */
+#define FFA_NOTIF_GET_VM_BITMAP (1u << 1)   /* NON_SECURE_VM_BITMAP */
+#define FFA_NOTIF_GET_SPM_BITMAP (1u << 2)  /* SPM_FRAMEWORK_BITMAP */
+#define FFA_NOTIF_INFO_GET_MORE_PENDING (1u << 0)   /* w2 of INFO_GET's answer */
+#define FFA_NOTIF_INFO_GET_LISTS(w2) (((w2) >> 7) & 0x1f)
+#define FFA_NOTIF_INFO_GET_LIST_IDS(w2, i) ((((w2) >> (12 + 2 * (i))) & 3) + 1)
 #define FFA_OPTEE_ID 0x8001u         /* OP-TEE's partition id on QEMU */
+#define FFA_NOTIF_FLAG_PER_VCPU (1u << 0)
+/* Hafnium (inc/vmapi/hf): the Schedule Receiver Interrupt, and the paravirtualised interrupt calls (OP-TEE hfic.c) */
+#define HF_SCHEDULE_RECEIVER_INTID 8
+#define HF_INTERRUPT_GET 0xff04u
+#define HF_INTERRUPT_DEACTIVATE 0xff08u
 #define OPTEE_FFA_EXCHANGE_CAPABILITIES 2
 #define OPTEE_FFA_ENABLE_ASYNC_NOTIF 5
 #define OPTEE_FFA_YIELDING_CALL_BIT (1u << 31)

@@ -4,12 +4,18 @@
  * sources (the hardware is models/dev/secure_src.c, reached only through
  * its register frame on the bus).
  *
- * After OP-TEE's console example (plat-vexpress, protocol.md §3.6): once
+ * After OP-TEE's console example (plat-vexpress, docs/protocol.md §3.6): once
  * notifications are STARTED, the top half masks the UART's RX interrupt (the
  * line drops) and sends DO_BOTTOM_HALF; the bottom half, in a yielding call,
  * drains what the device holds and unmasks RX (the line re-asserts at once
  * if data arrived meanwhile). Before STARTED, and after STOPPED, the top
  * half handles the data inline. A timer or TRNG counts events the same way.
+ *
+ * A device with notify_value follows OP-TEE's stm32_rtc driver instead: a
+ * value of its own from notif_alloc_async_value() at probe; its interrupt
+ * handler (stm32_rtc_it_handler) clears the event and calls
+ * notif_send_async(value) whether or not notifications are STARTED; there
+ * is no bottom half, a TA waiting in notif_wait(value) is the consumer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +47,16 @@ int tee_add_device(struct tee *t, const struct tee_device_config *c)
 	d->t = t;
 	d->idx = t->ndev;
 	d->c = *c;
+	if (c->notify_value) {
+		/* notif_alloc_async_value (notif_default.c): the lowest free value, 0 (DO_BOTTOM_HALF) reserved */
+		uint64_t used = t->values_alloc | 1;
+		if (!~used)
+			return -1;
+		d->value = (unsigned)__builtin_ctzll(~used);
+		if (d->value > NOTIF_ASYNC_VALUE_MAX)
+			return -1;
+		t->values_alloc = used | (1ull << d->value);
+	}
 	snprintf(d->label_th, sizeof(d->label_th), "top half %s", c->name);
 	snprintf(d->label_bh, sizeof(d->label_bh), "bottom half %s", c->name);
 	return t->ndev++;
@@ -85,6 +101,16 @@ static void top_half_inline(void *ctx, struct pe *pe)
 	top_half_done(d, pe);
 }
 
+/* stm32_rtc_it_handler: clear the event flags, then notif_send_async(value). */
+static void top_half_value(void *ctx, struct pe *pe)
+{
+	struct tee_dev *d = ctx;
+	uint64_t ts = reg_read(d, pe, DEV_SRC_TS, 8);
+	sim_time src = ts ? ts - 1 : d->th_time;
+	reg_write(d, pe, DEV_SRC_ACK, reg_read(d, pe, DEV_SRC_COUNT, 4));
+	tee_notif_send(d->t, pe, d->value, src, d->th_time, top_half_sent, d);
+}
+
 void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 {
 	struct tee *t = d->t;
@@ -92,6 +118,13 @@ void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 	d->th_done = done;
 	d->th_ctx = ctx;
 	d->th_time = sim_now(t->sim->k);
+	if (d->value) {
+		uint64_t items = reg_read(d, pe, DEV_SRC_COUNT, 4);
+		for (uint64_t i = 0; i < items; i++)
+			dur += pe_sample(pe, &d->c.per_item);
+		pe_exec(pe, dur, d->label_th, top_half_value, d);
+		return;
+	}
 	if (!t->started) {
 		uint64_t items = reg_read(d, pe, DEV_SRC_COUNT, 4);
 		for (uint64_t i = 0; i < items; i++)
@@ -108,6 +141,8 @@ void tee_dev_top_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx)
 
 bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe)
 {
+	if (d->value)
+		return false; /* its top half did the work and sent its value */
 	if (is_uart(d) && !(reg_read(d, pe, DEV_SRC_CTRL, 4) & DEV_SRC_CTRL_RXIE))
 		return true; /* the top half masked RX: only the bottom half unmasks it */
 	return reg_read(d, pe, DEV_SRC_COUNT, 4) > 0;

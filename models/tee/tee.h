@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * models/tee/tee.h: OP-TEE OS (protocol.md §1, §3) and the secure devices
+ * models/tee/tee.h: OP-TEE OS (docs/protocol.md §1, §3) and the secure devices
  * whose interrupts it owns.
  *
  * OP-TEE: the vector table the monitor enters (fast and yielding SMCs, PM
@@ -14,7 +14,13 @@
  * The transport that raises the normal world's interrupt sits behind one
  * interface (struct tee_transport in tee_internal.h): SPI by GICD_ISPENDR
  * (edge) or a doorbell line (level), PPI by GICR_ISPENDR0 of the running
- * PE, a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
+ * PE (a fix: upstream writes GICD_ISPENDR0, which GICv3 drops; both are
+ * available), a donated SGI by ICC_ASGI1R_EL1, FF-A by the SPMC's SET + SRI.
+ *
+ * With transport ffa and spmc s-el2, this module also holds Hafnium, the
+ * SPMC at S-EL2 (ffa_sel2.c), as far as OP-TEE's notifications need it: its
+ * notification bitmaps, the delayed Schedule Receiver Interrupt, the vCPU
+ * switches and the virtual interrupts it signals to OP-TEE.
  *
  * Secure device drivers (models/tee/secure_dev.c): for each secure
  * interrupt source (models/dev/secure_src.h, reached through its register
@@ -34,6 +40,7 @@
 #include "models/monitor/monitor.h"
 #include "sim/kernel/smc_name.h"
 #include "sim/kernel/wire.h"
+#include "sim/shm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,7 +48,8 @@ extern "C" {
 
 enum tee_transport_kind { TEE_TRANSPORT_SPI = 0, TEE_TRANSPORT_PPI, TEE_TRANSPORT_SGI, TEE_TRANSPORT_FFA };
 enum tee_sgi_target { TEE_SGI_SELF = 0, TEE_SGI_ALL_BUT_SELF, TEE_SGI_LIST };
-enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_EL3 };
+/* Where the FF-A SPMC runs: OP-TEE itself at S-EL1, or Hafnium at S-EL2 with OP-TEE as its partition. */
+enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_SEL2 };
 
 struct tee_config {
 	unsigned num_pes;
@@ -53,7 +61,14 @@ struct tee_config {
 	enum tee_sgi_target sgi_target;
 	uint64_t sgi_cpus;      /* TEE_SGI_LIST: bitmap of PEs */
 	enum tee_spmc spmc;
+	/*
+	 * PPI: raise as OP-TEE codes it (gic_it_set_pending: GICD_ISPENDR0, RAZ/WI
+	 * with affinity routing, so the PPI never pends) instead of tzsim's fix
+	 * (GICR_ISPENDR0 of the running PE).
+	 */
+	bool ppi_raise_upstream;
 	uint64_t gicd_base, gicr_base;
+	struct sim_shm *shm;    /* the normal world's shared memory, reached by cookie (sim/shm.h) */
 };
 
 enum tee_dev_kind { TEE_DEV_UART = 0, TEE_DEV_TIMER, TEE_DEV_TRNG };
@@ -65,6 +80,12 @@ struct tee_device_config {
 	unsigned intid;
 	uint64_t base;            /* its register frame (models/dev/secure_src.h) */
 	struct sim_cost top_half, bottom_half, per_item;
+	/*
+	 * Notify with a value of its own (notif_alloc_async_value at probe)
+	 * sent by the top half, as OP-TEE's stm32_rtc alarm does, instead of
+	 * DO_BOTTOM_HALF; a TA invocation naming the device waits for it.
+	 */
+	bool notify_value;
 };
 
 struct tee;
@@ -80,11 +101,21 @@ struct sim_wire *tee_doorbell_wire(struct tee *t);
 
 #define TEE_MAX_DEVICES 32
 
-/* Add a driver for a secure device; returns its index, or -1 (more than TEE_MAX_DEVICES). */
+/*
+ * Add a driver for a secure device; returns its index, or -1 (more than
+ * TEE_MAX_DEVICES). A TA invocation (OPTEE_MSG_CMD_INVOKE_COMMAND) whose
+ * params[0].b is index + 1 of a notify_value device waits, after its
+ * secure work, for that device's value (notif_wait); params[0].c is the
+ * caller's workload number for the records (SIM_EV_TA_WAIT / TA_WOKEN).
+ */
 int tee_add_device(struct tee *t, const struct tee_device_config *c);
 
 
-/* FF-A: the SPMC as a monitor service (spmc: el3) or inside OP-TEE (s-el1). */
+/*
+ * FF-A: register the SPMC with the monitor's SPMD. spmc s-el1: OP-TEE is the
+ * SPMC. spmc s-el2: Hafnium (models/tee/ffa_sel2.c) is, at S-EL2 on every
+ * PE (pe_set_sel2), with OP-TEE as its S-EL1 partition.
+ */
 void tee_ffa_attach(struct tee *t, struct mon *m);
 
 /* The names of the OP-TEE SMC ABI's and FF-A's function IDs (registered by sim/smc_names.c). */

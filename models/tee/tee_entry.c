@@ -2,7 +2,7 @@
 /*
  * models/tee/tee_entry.c: OP-TEE's entries from the monitor (vector table),
  * the thread pool and RPC exits, and the native interrupt handler.
- * protocol.md §1.9 (thread_optee_smc.c), §5.2 (native vs foreign), §6.4.
+ * docs/protocol.md §1.9 (thread_optee_smc.c), §5.2 (native vs foreign), §6.4.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -86,7 +86,7 @@ static void fast_handle(void *ctx, struct pe *pe)
 		r[0] = OPTEE_MSG_REVISION_MAJOR, r[1] = OPTEE_MSG_REVISION_MINOR;
 		break;
 	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		r[0] = 4, r[1] = 10, r[2] = 0; /* "optee: revision 4.10" (protocol.md §7) */
+		r[0] = 4, r[1] = 10, r[2] = 0; /* "optee: revision 4.10" (docs/protocol.md §7) */
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		r[0] = OPTEE_SMC_RETURN_OK, r[1] = t->cfg.threads;
@@ -157,11 +157,22 @@ static void thread_trace(struct tee_thread *th, struct pe *pe)
 	tee_trace(th->t, pe, TR_TEE_THREAD, 0, th->id, (uint64_t)th->state, 0, 0, th->label);
 }
 
+/* The thread's struct optee_msg_arg in the shared memory, or NULL (sim_shm_msg's reasons). */
+static struct sim_msg_arg *thread_arg(struct tee_thread *th)
+{
+	return sim_shm_msg(th->t->cfg.shm, th->shm, th->arg_offs);
+}
+
 static void thread_finish(void *ctx, struct pe *pe)
 {
 	struct tee_thread *th = ctx;
 	struct tee *t = th->t;
 	uint32_t rc = th->rc;
+	struct sim_msg_arg *arg = thread_arg(th);
+
+	/* tee_entry_std's result goes back in the message (arg->ret), the SMC's in a0 */
+	if (arg && rc != OPTEE_SMC_RETURN_EBADADDR)
+		arg->ret = rc == OPTEE_SMC_RETURN_OK ? th->ta_ret : TEE_ERROR_BAD_PARAMETERS;
 
 	th->state = TH_FREE;
 	t->cpu_thread[pe_id(pe)] = -1;
@@ -178,15 +189,51 @@ static void masked_done(void *ctx, struct pe *pe)
 	thread_finish(ctx, pe);
 }
 
+/*
+ * The TA's command goes on to wait for a device's value, as a TA calling
+ * OP-TEE's RTC service (stm32_rtc_wait_alarm -> notif_wait) does. A device
+ * that has no value (none, or DO_BOTTOM_HALF) makes the command fail.
+ */
+static void ta_wait(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	uint64_t d = th->param_b - 1;
+	if (d >= (uint64_t)t->ndev || !t->devs[d].value) {
+		th->ta_ret = TEE_ERROR_BAD_PARAMETERS;
+		thread_finish(th, pe);
+		return;
+	}
+	tee_notif_wait(th, pe, t->devs[d].value, thread_finish);
+}
+
 static void thread_dispatch(void *ctx, struct pe *pe)
 {
 	struct tee_thread *th = ctx;
 	struct tee *t = th->t;
+	const struct sim_msg_arg *arg = thread_arg(th);
 
+	/*
+	 * std_entry_with_regd_arg / std_entry_with_parg -> get_msg_arg
+	 * (thread_optee_smc.c), or the FF-A yielding call's shm handle: the
+	 * command and its parameters are read from shared memory, in the
+	 * thread; a cookie no buffer has is EBADADDR.
+	 */
+	if (!arg || arg->num_params > SIM_MSG_MAX_PARAMS) {
+		th->rc = OPTEE_SMC_RETURN_EBADADDR;
+		thread_finish(th, pe);
+		return;
+	}
+	th->cmd = arg->cmd;
+	th->num_params = arg->num_params;
+	th->param = arg->num_params ? arg->params[0].a : 0;
+	th->param_b = arg->num_params ? arg->params[0].b : 0;
+	th->param_c = arg->num_params ? arg->params[0].c : 0;
 	th->rc = OPTEE_SMC_RETURN_OK;
 	switch (th->cmd) {
 	case OPTEE_MSG_CMD_INVOKE_COMMAND:
-		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke", thread_finish, th);
+		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke",
+			th->param_b ? ta_wait : thread_finish, th);
 		return;
 	case TZSIM_MSG_CMD_INVOKE_MASKED:
 		/* thread_mask_exceptions(): native and foreign interrupts wait (optee_os #6731). */
@@ -265,7 +312,7 @@ void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t id, bool ffa)
 }
 
 /* thread_alloc_and_run: ETHREAD_LIMIT only if no thread is free; a1..a3 preserved. */
-void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa)
+void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t offs, bool ffa)
 {
 	for (unsigned i = 0; i < t->cfg.threads; i++) {
 		struct tee_thread *th = &t->threads[i];
@@ -273,8 +320,12 @@ void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param,
 			continue;
 		th->state = TH_RUNNING;
 		th->pe = pe_id(pe);
-		th->cmd = cmd;
-		th->param = param;
+		th->shm = cookie;
+		th->arg_offs = offs;
+		th->num_params = 0;
+		th->cmd = 0;
+		th->param = th->param_b = th->param_c = 0;
+		th->ta_ret = TEE_SUCCESS;
 		th->ffa = ffa;
 		th->bh_ids.n = 0;
 		t->cpu_thread[pe_id(pe)] = (int)i;
@@ -302,7 +353,15 @@ static void yield_smc_entry(void *ctx, struct pe *pe)
 		tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
 		return;
 	}
-	tee_yield_start(t, pe, (uint32_t)pe_regs(pe)[1], pe_regs(pe)[2], false);
+	/*
+	 * thread_handle_std_smc (thread_optee_smc.c): REGD_ARG is
+	 * std_entry_with_regd_arg(reg_pair_to_64(a1, a2), a3): a1 the cookie's
+	 * upper half, a2 its lower half, a3 the offset. WITH_ARG and
+	 * WITH_RPC_ARG pass the argument's physical address the same way (a1
+	 * upper, a2 lower), which tzsim's shared memory names by cookie.
+	 */
+	tee_yield_start(t, pe, reg_pair_to_64(pe_regs(pe)[1], pe_regs(pe)[2]),
+			fid == OPTEE_SMC_CALL_WITH_REGD_ARG ? pe_regs(pe)[3] & 0xffffffff : 0, false);
 }
 
 static void rpc_cmd_exit(void *ctx, struct pe *pe)
@@ -315,37 +374,104 @@ static void rpc_cmd_exit(void *ctx, struct pe *pe)
 	th->state = TH_RPC;
 	t->cpu_thread[pe_id(pe)] = -1;
 	thread_trace(th, pe);
-	call_exit(t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_CMD, th->rpc_a1, th->rpc_a2, th->id);
+	/*
+	 * thread_rpc_cmd: RPC_CMD with a1:a2 the cookie of the buffer that holds
+	 * the RPC arg (reg_pair_from_64: a1 upper, a2 lower; the call's own
+	 * buffer, since Linux gave an RPC arg area) and a3 the resume info (the
+	 * thread). Over FF-A the same exit is a direct response with w7 the
+	 * resume info (tee_ffa_call_exit).
+	 */
+	call_exit(t, pe, th->ffa, OPTEE_SMC_RETURN_RPC_CMD, th->shm >> 32, th->shm & 0xffffffff, th->id);
 }
 
-void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after)
+uint32_t tee_thread_rpc_ret(const struct tee_thread *th)
 {
+	const struct sim_msg_arg *rpc =
+		sim_shm_msg(th->t->cfg.shm, th->shm, th->arg_offs + SIM_MSG_ARG_SIZE(th->num_params));
+	return rpc ? rpc->ret : TEE_ERROR_GENERIC;
+}
+
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after)
+{
+	/*
+	 * get_rpc_arg (thread_optee_smc.c): the RPC's struct optee_msg_arg is
+	 * the area Linux reserved right after the call's argument
+	 * (OPTEE_MSG_GET_ARG_SIZE(num_params) past it, OPTEE_SMC_SEC_CAP_RPC_ARG);
+	 * the command travels there, not in registers.
+	 */
+	struct sim_msg_arg *rpc =
+		sim_shm_msg(th->t->cfg.shm, th->shm, th->arg_offs + SIM_MSG_ARG_SIZE(th->num_params));
+	if (rpc) {
+		memset(rpc, 0, sizeof(*rpc));
+		rpc->cmd = cmd;
+		rpc->num_params = 1;
+		rpc->ret = TEE_ERROR_GENERIC; /* "in case value isn't updated" */
+		rpc->params[0] = (struct sim_msg_param){ SIM_MSG_ATTR_VALUE_INPUT, a, b, 0 };
+	}
 	th->after_rpc = after;
-	th->rpc_a1 = a1;
-	th->rpc_a2 = a2;
 	pe_set_masks(pe, true, true);
 	pe_exec_cost(pe, SIM_COST_TEE_RPC_EXIT, "OP-TEE RPC exit", rpc_cmd_exit, th);
 }
 
 /* ---- interrupts ---------------------------------------------------------------- */
 
+static bool under_sel2(const struct tee *t)
+{
+	return t->cfg.transport == TEE_TRANSPORT_FFA && t->cfg.spmc == TEE_SPMC_SEL2;
+}
+
+static void itr_deactivated(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	t->itr_then[pe_id(pe)](t, pe);
+}
+
 static void itr_eoi(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t intid = t->itr_intid[pe_id(pe)];
+	if (intid != GIC_SPURIOUS && under_sel2(t)) {
+		/* hfic.c: thread_hvc(HF_INTERRUPT_DEACTIVATE, id, id): Hafnium deactivates the physical interrupt */
+		uint64_t x[8] = { HF_INTERRUPT_DEACTIVATE, intid, intid, 0, 0, 0, 0, 0 };
+		pe_hvc(pe, x, itr_deactivated, t);
+		return;
+	}
 	if (intid != GIC_SPURIOUS)
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
-/* gic_native_itr_handler: IAR1, the registered handler, EOIR1. */
+static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar);
+
+static void itr_got(void *ctx, struct pe *pe)
+{
+	itr_handle(ctx, pe, pe_regs(pe)[0]);
+}
+
+/*
+ * gic_native_itr_handler: IAR1, the registered handler, EOIR1. Under
+ * Hafnium (hfic.c hfic_op_handle) the partition asks the SPMC for the
+ * virtual interrupt with thread_hvc(HF_INTERRUPT_GET) and deactivates it
+ * with HF_INTERRUPT_DEACTIVATE: Hafnium owns the physical GIC interface.
+ */
 static void itr_ack(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
 	uint64_t iar = GIC_SPURIOUS;
+
+	if (under_sel2(t)) {
+		uint64_t x[8] = { HF_INTERRUPT_GET, 0, 0, 0, 0, 0, 0, 0 };
+		pe_hvc(pe, x, itr_got, t);
+		return;
+	}
+	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	itr_handle(t, pe, iar);
+}
+
+static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar)
+{
 	struct tee_dev *d;
 
-	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
 	t->itr_intid[pe_id(pe)] = iar;
 	d = iar != GIC_SPURIOUS ? tee_dev_by_intid(t, (unsigned)iar) : NULL;
 	if (d) {
@@ -366,15 +492,22 @@ static void itr_main(struct tee *t, struct pe *pe, pe_fn then)
 static void fiq_done(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
-	/* Under the SPMD the secure interrupt ends with FFA_NORMAL_WORLD_RESUME, not FIQ_DONE. */
-	if (t->cfg.transport == TEE_TRANSPORT_FFA)
+	/*
+	 * Under the SPMD the secure interrupt ends with FFA_NORMAL_WORLD_RESUME
+	 * (OP-TEE as the SPMC), or, as Hafnium's partition resumed from its
+	 * wait to handle it, with FFA_MSG_WAIT (Hafnium's SPM documentation,
+	 * "secure interrupt handling ... completion through FFA_MSG_WAIT").
+	 */
+	if (under_sel2(t))
+		tee_return(pe, FFA_MSG_WAIT, 0, 0, 0, 0);
+	else if (t->cfg.transport == TEE_TRANSPORT_FFA)
 		tee_return(pe, FFA_NORMAL_WORLD_RESUME, 0, 0, 0, 0);
 	else
 		tee_return(pe, TEESMC_OPTEED_RETURN_FIQ_DONE, 0, 0, 0, 0);
 }
 
-/* fiq_entry: a secure interrupt taken while the normal world ran (via EL3). */
-static void fiq_entry(void *ctx, struct pe *pe) { itr_main(ctx, pe, fiq_done); }
+/* fiq_entry: a secure interrupt taken while the normal world ran (via EL3, and S-EL2 under Hafnium). */
+void tee_itr_entry(void *ctx, struct pe *pe) { itr_main(ctx, pe, fiq_done); }
 
 static void native_done(void *ctx, struct pe *pe)
 {
@@ -529,7 +662,7 @@ void tee_attach(struct tee *t, struct mon *m)
 		.yield_smc_entry = yield_smc_entry,   .fast_smc_entry = fast_smc_entry,
 		.cpu_on_entry = cpu_on_entry,	      .cpu_off_entry = cpu_off_entry,
 		.cpu_resume_entry = cpu_resume_entry, .cpu_suspend_entry = cpu_suspend_entry,
-		.fiq_entry = fiq_entry,		      .system_off_entry = system_off_entry,
+		.fiq_entry = tee_itr_entry,	      .system_off_entry = system_off_entry,
 		.system_reset_entry = system_reset_entry, .ctx = t,
 	};
 	t->mon = m;

@@ -24,13 +24,20 @@ struct tee_thread {
 	unsigned id;
 	int state;
 	unsigned pe;
-	uint32_t cmd;
-	uint64_t param;
+	uint64_t shm;            /* the call's struct optee_msg_arg: its buffer's cookie ... */
+	uint64_t arg_offs;       /* ... and offset (sim/shm.h) */
+	uint32_t num_params;     /* read from it: the RPC arg area follows it */
+	uint32_t cmd;            /* read from it: optee_msg_arg.cmd */
+	uint64_t param;          /* read from it: params[0].u.value.a */
+	uint64_t param_b, param_c; /* ... .b and .c (a TA invocation: the device it waits for + 1, its workload) */
+	uint64_t wait_value;     /* notif_wait: the value ... */
+	bool wait_ready;         /* ... was fetched before the wait began (Linux has its bit) */
+	pe_fn wait_done;         /* ... and where it returns */
+	uint32_t ta_ret;         /* the TA's result (arg->ret) when the call itself succeeds */
 	uint32_t rc;
 	struct pe_frame frame;   /* saved on an RPC exit */
 	pe_fn after_rpc;         /* continuation when resumed from an RPC_CMD */
 	struct id_list bh_ids;   /* notifications this bottom half serves */
-	uint64_t rpc_a1, rpc_a2; /* the pending RPC_CMD's argument */
 	bool ffa;                /* started by an FF-A direct request */
 	int dev_iter;
 	pe_fn bh_done;           /* where the yielding event returns */
@@ -43,6 +50,7 @@ struct tee_dev {
 	int idx;
 	struct tee_device_config c;
 	sim_time th_time;        /* when the running top half started */
+	unsigned value;          /* notify_value: its async value (1..63), else 0 (DO_BOTTOM_HALF) */
 	unsigned bh_items;       /* items the running bottom half drains */
 	pe_fn th_done, bh_done;
 	void *th_ctx, *bh_ctx;
@@ -73,8 +81,13 @@ struct tee {
 	uint64_t pending;
 	bool started;
 	uint32_t primary[64];    /* id of the pending send for each value */
+	sim_time primary_src[64]; /* ... and when its source fired */
 	uint32_t next_id;
+	uint64_t values_alloc;   /* notif_alloc_async_value: values handed out (bit 0: DO_BOTTOM_HALF) */
 	struct id_list fetched0; /* DO_BOTTOM_HALF sends fetched, not yet in a bottom half */
+	/* per value 1..63: sends Linux fetched since a notif_wait last returned with the value ... */
+	unsigned fetched_n[64];
+	sim_time fetched_src[64]; /* ... and the earliest one's source time */
 	/* the yielding-notification mutex (notif_deliver_event) and its waiters */
 	int mutex_owner;
 	int waitq[TEE_MAX_THREADS];
@@ -94,9 +107,17 @@ struct tee {
 /* tee_entry.c */
 void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4);
 void tee_return8(struct pe *pe, const uint64_t x[8]);
-void tee_yield_start(struct tee *t, struct pe *pe, uint32_t cmd, uint64_t param, bool ffa);
+/* A yielding call whose struct optee_msg_arg is at (@cookie, @offs) in the shared memory. */
+void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t offs, bool ffa);
 void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
-void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint64_t a1, uint64_t a2, pe_fn after);
+/*
+ * thread_rpc_cmd: write RPC command @cmd with one value parameter {@a, @b, 0}
+ * into the thread's RPC arg (after the call's arg, in the same buffer), exit
+ * with RPC_CMD, and continue at @after when the normal world resumes it.
+ */
+void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after);
+/* The last RPC's result as the normal world wrote it (its arg->ret), TEE_ERROR_GENERIC if out of reach. */
+uint32_t tee_thread_rpc_ret(const struct tee_thread *th);
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
 	       uint64_t c, uint64_t d, const char *label);
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
@@ -115,6 +136,11 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		    void *ctx);
 /* notif_get_value: lowest pending value; returns false if none. */
 bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more);
+/*
+ * notif_wait(@value) in thread @th, a TA waiting for a device's value: an RPC
+ * NOTIFICATION WAIT; then @done (th->rc says whether Linux refused the wait).
+ */
+void tee_notif_wait(struct tee_thread *th, struct pe *pe, unsigned value, pe_fn done);
 /* Run the DO_BOTTOM_HALF / STOPPED event in thread @th, then call @done. */
 void tee_notif_deliver_bh(struct tee_thread *th, struct pe *pe, pe_fn done);
 void tee_notif_deliver_stopped(struct tee_thread *th, struct pe *pe, pe_fn done);
@@ -128,10 +154,45 @@ bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe);
 void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx);
 void tee_dev_stopped(struct tee_dev *d, struct pe *pe);
 
+/*
+ * The FF-A notification state of the SPMC, for the one receiver (VM 0, the
+ * normal world) and the one sender (OP-TEE): OP-TEE's own when it is the
+ * SPMC (s-el1), Hafnium's at S-EL2. The pending bit is the notif core's
+ * DO_BOTTOM_HALF bit (the one value OP-TEE's FF-A path sends:
+ * thread_spmc.c notif_send_async asserts it), shown as bh_bit, so every
+ * stage of a notification stays on one record stream.
+ */
+struct tee_ffa {
+	bool created;         /* NOTIFICATION_BITMAP_CREATE for VM 0 */
+	uint64_t bound;       /* bound global notification ids */
+	int bh_bit;           /* the id Linux chose in OPTEE_FFA_ENABLE_ASYNC_NOTIF, -1 none */
+	/* Hafnium only */
+	bool info_retrieved;  /* vm.c: the pending bit was reported by INFO_GET (info_get_retrieved) */
+	uint64_t sri_delayed; /* per physical CPU: cpu->is_sri_delayed */
+	uint64_t *vintid;     /* per CPU: the interrupt Hafnium acknowledged for OP-TEE (HF_INTERRUPT_GET) */
+	uint64_t (*to_ns)[8]; /* per CPU: what Hafnium's next SMC hands to the normal world */
+};
+
 /* tee_ffa.c */
+struct tee_ffa *tee_ffa_state(struct tee *t);
 void tee_ffa_free(struct tee *t);
 /* A yielding call's outcome (SMC-ABI a0..a3) as FFA_MSG_SEND_DIRECT_RESP. */
 void tee_ffa_call_exit(struct tee *t, struct pe *pe, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+/*
+ * The SPMC's handling of the notification ABI a normal-world call makes
+ * (FEATURES, BITMAP_CREATE, BIND, INFO_GET, GET, SET), the answer in @r.
+ */
+void tee_ffa_spmc_call(struct tee *t, struct pe *pe, uint64_t r[8]);
+/* OP-TEE's entry for a direct request (thread_spmc_msg_recv), at S-EL1. */
+void tee_ffa_direct_entry(void *ctx, struct pe *pe);
+/* The SRI: SGI @intid to the current CPU's normal world (ICC_ASGI1R_EL1), from @pe. */
+void tee_ffa_send_sri(struct tee *t, struct pe *pe);
+
+/* ffa_sel2.c: Hafnium */
+void tee_sel2_attach(struct tee *t, struct mon *m);
+
+/* tee_entry.c: OP-TEE's interrupt entry for a secure interrupt taken while the normal world ran */
+void tee_itr_entry(void *ctx, struct pe *pe);
 
 /* transports */
 extern const struct tee_transport tee_transport_spi_edge, tee_transport_spi_level,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/tee/tee_notif.c: OP-TEE's asynchronous notification core
- * (core/kernel/notif.c, notif_default.c; protocol.md §1.5, §3.1, §3.4) and
+ * (core/kernel/notif.c, notif_default.c; docs/protocol.md §1.5, §3.1, §3.4) and
  * the SMC-ABI transports that raise the normal world's interrupt.
  */
 #include <string.h>
@@ -52,6 +52,7 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 	} else {
 		t->pending |= bit;
 		t->primary[value] = id;
+		t->primary_src[value] = src;
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
 	pe_serve(pe, id); /* the rest of this top half serves the notification */
@@ -72,11 +73,71 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
 	*value = v;
 	*more = t->pending != 0;
 	notif_rec(t, pe, t->primary[v], NOTIF_FETCHED, v, 0, 0);
-	if (v == NOTIF_VALUE_DO_BOTTOM_HALF)
+	if (v == NOTIF_VALUE_DO_BOTTOM_HALF) {
 		id_list_push(&t->fetched0, t->primary[v]);
+	} else {
+		/*
+		 * Linux's irq_handler passes it to optee_notif_send (its record
+		 * there marks it delivered); a notif_wait returns with it
+		 */
+		if (!t->fetched_n[v] || t->primary_src[v] < t->fetched_src[v])
+			t->fetched_src[v] = t->primary_src[v];
+		t->fetched_n[v]++;
+	}
 	t->primary[v] = 0;
 	t->tp->value_read(t, pe, !*more);
 	return true;
+}
+
+/* ---- a TA waiting for a value: notif_wait (core/kernel/notif.c) ------------------------ */
+
+static void ta_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = TR_EVENT,
+						     .code = (uint16_t)code, .cpu = (int32_t)pe_id(pe),
+						     .world = SIM_WORLD_S, .a = a, .b = b, .c = c, .d = d,
+						     .label = sim_ev_label(code) });
+}
+
+static void wait_returned(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	struct tee *t = th->t;
+	unsigned v = (unsigned)th->wait_value, n = t->fetched_n[v];
+
+	if (tee_thread_rpc_ret(th) != TEE_SUCCESS) {
+		/* optee_notif_wait -EBUSY -> TEEC_ERROR_BAD_PARAMETERS: notif_wait fails, so does the TA's command */
+		ta_event(t, pe, SIM_EV_TA_WAIT_REFUSED, th->param_c, v, 0, 0);
+		th->ta_ret = TEE_ERROR_BAD_PARAMETERS;
+		th->wait_done(th, pe);
+		return;
+	}
+	/*
+	 * Back in the waiting thread with the value. Linux keeps one bit or one
+	 * completion per key, so this wait took every send fetched since the
+	 * last one returned (a send that completes an entry already completed
+	 * is absorbed, optee_notif_send). When the wait had to sleep, its
+	 * wake-up ran from the earliest of them: that is the latency a waiting
+	 * TA sees. A wait that found the value already there has none.
+	 */
+	ta_event(t, pe, SIM_EV_TA_WOKEN, th->param_c, n, n ? t->fetched_src[v] : 0, !th->wait_ready);
+	t->fetched_n[v] = 0;
+	th->wait_done(th, pe);
+}
+
+/*
+ * notif_wait(value) = notif_rpc(OPTEE_RPC_NOTIFICATION_WAIT, value, 0):
+ * thread_rpc_cmd(OPTEE_RPC_CMD_NOTIFICATION) with {a = WAIT, b = value},
+ * no timeout. The thread leaves the secure world until Linux's
+ * optee_notif_wait returns.
+ */
+void tee_notif_wait(struct tee_thread *th, struct pe *pe, unsigned value, pe_fn done)
+{
+	th->wait_value = value;
+	th->wait_ready = th->t->fetched_n[value] > 0;
+	th->wait_done = done;
+	ta_event(th->t, pe, SIM_EV_TA_WAIT, th->param_c, value, 0, 0);
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_WAIT, value, wait_returned);
 }
 
 /* ---- yielding events: DO_BOTTOM_HALF and STOPPED ------------------------------------ */
@@ -89,9 +150,6 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
  */
 static void bh_locked(void *ctx, struct pe *pe);
 
-/* An RPC NOTIFICATION's argument: the operation (WAIT or SEND) in [63:32], the key below. */
-static uint64_t notif_rpc_arg(unsigned op, unsigned key) { return (uint64_t)op << 32 | key; }
-
 static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 {
 	struct tee *t = th->t;
@@ -101,7 +159,8 @@ static void mutex_lock(struct tee_thread *th, struct pe *pe, pe_fn locked)
 		return;
 	}
 	t->waitq[t->nwait++] = (int)th->id;
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id),
+	/* notif_wait -> notif_rpc: OPTEE_RPC_CMD_NOTIFICATION {a = WAIT, b = the value} */
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_WAIT, NOTIF_SYNC_VALUE_BASE + th->id,
 		       locked);
 }
 
@@ -117,8 +176,8 @@ static void mutex_unlock(struct tee_thread *th, struct pe *pe, pe_fn done)
 	w = t->waitq[0];
 	memmove(t->waitq, t->waitq + 1, --t->nwait * sizeof(t->waitq[0]));
 	t->mutex_owner = w; /* handed over: the waiter holds it when it resumes */
-	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, notif_rpc_arg(OPTEE_RPC_NOTIFICATION_SEND, NOTIF_SYNC_VALUE_BASE + (unsigned)w),
-		       done);
+	tee_thread_rpc(th, pe, OPTEE_RPC_CMD_NOTIFICATION, OPTEE_RPC_NOTIFICATION_SEND,
+		       NOTIF_SYNC_VALUE_BASE + (unsigned)w, done);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe);
@@ -129,13 +188,32 @@ static void bh_unlocked(void *ctx, struct pe *pe)
 	th->bh_done(th, pe);
 }
 
+static void bh_exit_done(void *ctx, struct pe *pe)
+{
+	struct tee_thread *th = ctx;
+	mutex_unlock(th, pe, bh_unlocked);
+}
+
+/*
+ * The last driver callback returned (the console's ends with
+ * rx_intr_enable(): the UART's RX line comes back at once if a character
+ * waits). The rest of the secure exit still runs in the thread with native
+ * interrupts unmasked: notif_deliver_event's loop end and spin unlock
+ * (core/kernel/notif.c; an interrupt pending by then is taken there at the
+ * latest), mutex_unlock(&notif_mutex), the return through tee_entry_std and
+ * __thread_std_smc_entry, until thread_std_smc_entry masks every exception
+ * before the CALL_DONE SMC. One timed step, tee.bh_exit, covers it; a
+ * secure interrupt in it is a native interrupt in S-EL1, and the
+ * notification it raises preempts the thread as a foreign one
+ * (RPC_FOREIGN_INTR), as on QEMU + TF-A + OP-TEE.
+ */
 static void bh_all_done(struct tee_thread *th, struct pe *pe)
 {
 	struct tee *t = th->t;
 	for (unsigned i = 0; i < th->bh_ids.n; i++)
 		notif_rec(t, pe, th->bh_ids.v[i], NOTIF_BH_DONE, 0, 0, 0);
 	th->bh_ids.n = 0;
-	mutex_unlock(th, pe, bh_unlocked);
+	pe_exec_cost(pe, SIM_COST_TEE_BH_EXIT, "notif_deliver_event exit", bh_exit_done, th);
 }
 
 static void bh_next_dev(void *ctx, struct pe *pe)
@@ -206,6 +284,7 @@ static void spi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
 	unsigned id = t->cfg.intid;
 	pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	done(ctx, pe);
 }
 
@@ -228,14 +307,25 @@ static void door_read(struct tee *t, struct pe *pe, bool empty)
 const struct tee_transport tee_transport_spi_level = { "spi-level", NULL, door_raise, door_read, NULL };
 
 /*
- * PPI: pending in the running PE's Redistributor (GICR_ISPENDR0). OP-TEE as
- * coded writes GICD_ISPENDR0, which is RAZ/WI with affinity routing
- * (protocol.md §3.1); tzsim raises it the way GICv3 allows.
+ * PPI. Upstream OP-TEE (core/drivers/gic.c gic_op_raise_pi ->
+ * gic_it_set_pending) writes only GICD_ISPENDR(it / 32), i.e. GICD_ISPENDR0
+ * for a PPI. With affinity routing enabled (TF-A gicv3_distif_init sets
+ * ARE_S and ARE_NS) GICD_ISPENDR0 is RAZ/WI (IHI 0069, GICD_ISPENDR<n>):
+ * the GIC model drops the write and Linux never sees the PPI
+ * (transport.raise: upstream). The fix (raise: fixed, tzsim's, not
+ * upstream) writes GICR_ISPENDR0 of the running PE, which provides the
+ * function under ARE.
  */
 static void ppi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 {
-	uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
-	pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << t->cfg.intid);
+	unsigned id = t->cfg.intid;
+	if (t->cfg.ppi_raise_upstream) {
+		pe_mmio_write(pe, t->cfg.gicd_base + GICD_ISPENDR + 4 * (id / 32), 4, 1ull << (id % 32));
+	} else {
+		uint64_t rd = t->cfg.gicr_base + (uint64_t)pe_id(pe) * GICR_STRIDE + GICR_SGI_OFFSET;
+		pe_mmio_write(pe, rd + GICR_ISPENDR0, 4, 1ull << id);
+	}
+	pe_charge(pe, SIM_COST_GIC_MMIO);
 	done(ctx, pe);
 }
 
@@ -286,15 +376,19 @@ static void sgi_raise(struct tee *t, struct pe *pe, pe_fn done, void *ctx)
 	switch (t->cfg.sgi_target) {
 	case TEE_SGI_SELF:
 		pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, pe_id(pe)));
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		break;
 	case TEE_SGI_ALL_BUT_SELF:
 		pe_icc_write(pe, ICC_ASGI1R_EL1, ((uint64_t)id << ICC_SGIR_INTID_SHIFT) | ICC_SGIR_IRM);
+		pe_charge(pe, SIM_COST_GIC_SYSREG);
 		break;
 	case TEE_SGI_LIST:
 		/* one write per target (TargetList covers one cluster per write) */
 		for (unsigned i = 0; i < t->cfg.num_pes; i++)
-			if (t->cfg.sgi_cpus & (1ull << i))
+			if (t->cfg.sgi_cpus & (1ull << i)) {
 				pe_icc_write(pe, ICC_ASGI1R_EL1, sgir_for(id, i));
+				pe_charge(pe, SIM_COST_GIC_SYSREG);
+			}
 		break;
 	}
 	done(ctx, pe);

@@ -8,10 +8,15 @@
  *   cli_jobs.c     the job pool: one forked process per run
  *   cli_test.c     tzsim test DIR
  *   cli_compare.c  tzsim compare FILE --vary key.path=a,b,c
+ *   cli_results.c  runs' results combined per variant: the compare table, the HTML report
+ *   cli_sweep.c    compare --emit-jobs DIR (a sweep as jobs for GNU parallel or Slurm), tzsim merge DIR
+ *   cli_progress.c the progress line on a terminal
+ *   cli_completion.c  tzsim completion bash
  *
  * Commands return the process exit status (enum run_status): 0 ok, 1
- * expectations (or golden digests) failed, 2 bad input or usage, 3 an output
- * could not be written. They print results to stdout, errors and warnings
+ * expectations (or golden digests) failed, 2 bad input or usage, 3 the run
+ * could not complete (a livelock, an output that could not be written);
+ * sim/cleanup.h exits 130/143 on SIGINT/SIGTERM (README: the exit table). They print results to stdout, errors and warnings
  * to stderr.
  */
 #ifndef TZSIM_CLI_H
@@ -24,6 +29,7 @@
 #include <sys/types.h>
 
 #include "sim/run.h"
+#include "sim/stats/result.h"
 
 /* At most this many --vary overrides (run) or variants (compare). */
 #define MAX_VARY 32
@@ -37,14 +43,17 @@ enum cli_cmd {
 	CLI_TEST = 1u << 2,
 	CLI_COMPARE = 1u << 3,
 	CLI_DTB = 1u << 4,
+	CLI_MERGE = 1u << 5,
+	CLI_COMPLETION = 1u << 6,
 };
-#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB)
+#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION)
 
 struct cli_command {
 	const char *name;    /* NULL ends cli_commands[] */
 	enum cli_cmd cmd;
 	const char *operand; /* its one operand: FILE or DIR */
 	const char *summary; /* one line for --help */
+	const char *complete; /* what the operand completes to in a shell: "file", "dir" or a list of words */
 };
 
 /* An option, whatever commands take it (one bit each in struct cli_args.given). */
@@ -62,6 +71,11 @@ enum cli_opt_id {
 	CLI_OPT_TAP,
 	CLI_OPT_JOBS,
 	CLI_OPT_SEEDS,
+	CLI_OPT_STALL_EVENTS,
+	CLI_OPT_REPORT,
+	CLI_OPT_RESULT,
+	CLI_OPT_EMIT_JOBS,
+	CLI_OPT_THROTTLE,
 	CLI_OPT_HELP,
 };
 
@@ -127,6 +141,13 @@ struct cli_args {
 	const char *junit;
 	uint64_t jobs;          /* -j; 0: the number of CPUs */
 	uint64_t seeds;         /* default 3 */
+	uint64_t stall_events;  /* --stall-events; 0: the kernel's default */
+	const char *report;     /* --report FILE: the HTML report */
+	const char *result;     /* run's --result FILE: the run's result for tzsim merge */
+	const char *emit_jobs;  /* compare's --emit-jobs DIR */
+	uint64_t throttle;      /* compare's --throttle N: Slurm array tasks at once (0: no limit) */
+	int argc;               /* the command line, for the report */
+	char **argv;
 };
 
 static inline bool cli_given(const struct cli_args *a, enum cli_opt_id id) { return a->given >> id & 1; }
@@ -157,20 +178,41 @@ int cli_parse_u64(const char *s, uint64_t *v);
 
 /* ---- the job pool (cli_jobs.c) --------------------------------------------------------------- */
 
-/* One run: the scenario, one override and the run options in; the results out. */
+#define JOB_MAX_VARY 2
+
+/* One run: the scenario, its overrides and the run options in; the results out. */
 struct job {
 	char path[1024];
-	char vary[512];   /* one override, or "" */
+	char vary[JOB_MAX_VARY][600]; /* overrides, in order */
+	int nvary;
 	struct run_opts o;
 	char golden[1100];
 	bool capture;     /* on a changed digest, re-run and capture the first differing record */
+	bool want_result; /* ship the run's result (struct stats_result, text) to job_hooks.result */
 	/* results */
 	struct run_result res;
 	char name[80];
 	char capture_text[1024];
+	/* the parent's view of the running process */
 	pid_t pid;
 	int fd;
 	bool done;
+	char *buf;        /* what the pipe brought so far */
+	size_t len, cap;
+	bool got_job;     /* the final frame arrived */
+};
+
+/* What the job pool tells its caller while jobs run (every member may be NULL). */
+struct job_hooks {
+	/* job @i's result as stats_result text (jobs with want_result), once, before it is done */
+	void (*result)(void *ctx, int i, const char *text, size_t len);
+	/* job @i's progress, now and then while it runs */
+	void (*progress)(void *ctx, int i, const struct run_progress *p);
+	/* job @i is done (its struct job filled) */
+	void (*finished)(void *ctx, int i);
+	/* about four times a second while jobs run; with it set the pool never sleeps longer */
+	void (*tick)(void *ctx);
+	void *ctx;
 };
 
 
@@ -182,7 +224,114 @@ int cli_nproc(void);
  * results back through a pipe. A job whose process could not start or
  * died gets status 2 and a message. Returns when every job is done.
  */
-void cli_run_jobs(struct job *jobs, int n, int parallel);
+void cli_run_jobs(struct job *jobs, int n, int parallel, const struct job_hooks *hooks);
+
+/* ---- results combined per variant (cli_results.c) --------------------------------------------- */
+
+#define CLI_MAX_SEEDS 100
+
+/* The runs of one variant (a value of compare's --vary) over its seeds. */
+struct cli_variant {
+	char label[600];      /* the value, as typed */
+	char transport[64];   /* the variant's effective transport, "spi 219 edge" */
+	unsigned seeds;       /* runs expected */
+	unsigned runs;        /* results added */
+	unsigned measured;    /* of them, runs that measured (did not end before) */
+	double p50[CLI_MAX_SEEDS], p99[CLI_MAX_SEEDS], max[CLI_MAX_SEEDS]; /* e2e per seed, us */
+	double smc[CLI_MAX_SEEDS], ws[CLI_MAX_SEEDS];                    /* per notification, per seed */
+	int bad_seed;         /* the first seed index whose run ended in an error; -1: none */
+	char bad_msg[1536];
+	bool incomplete;      /* a run could not complete (RUN_INCOMPLETE: the livelock guard, an output) */
+	struct stats_result *sum; /* the measured runs combined (stats_result_add); NULL until the first */
+};
+
+/* "spi 219 edge" (and routing, target, spmc when not the default) */
+void cli_transport_desc(const struct scenario *sc, char *buf, size_t len);
+/*
+ * The overrides a compare variant or run's --vary list stands for: as
+ * given, except that setting transport.kind first clears the file's
+ * transport mapping ("transport={}"), so each kind starts from its own
+ * defaults (INTID, trigger, target, spmc, ...) unless an override sets
+ * them. @out gets up to @max pointers (into @in or a static string);
+ * returns the count, or -1 when @max is too small.
+ */
+int cli_expand_overrides(const char *const *in, int n, const char **out, int max);
+
+void cli_variant_init(struct cli_variant *v, const char *label, const char *transport, unsigned seeds);
+void cli_variant_free(struct cli_variant *v);
+/*
+ * Add the run of seed index @s, with status @status (enum run_status) and
+ * @n_failed failed checks, message @msg, measured result @r (NULL or not
+ * measured: the run ended before measuring). 0, or -1 out of memory.
+ */
+int cli_variant_add(struct cli_variant *v, unsigned s, const struct stats_result *r);
+/* Whether a run's status is an error (failed expect checks alone are not). */
+bool cli_run_error(int status, unsigned n_failed);
+
+/*
+ * The table of compare and merge, to @f; returns 3 when a run could not
+ * complete (RUN_INCOMPLETE), else 1 when a variant has an error, else 0.
+ */
+int cli_print_table(FILE *f, const char *file, const char *key, uint64_t seeds, uint64_t first_seed,
+		    const struct cli_variant *v, int n);
+/*
+ * Write the HTML report of @n variants to @path (atomically). @title the
+ * scenario's name, @what what varies, @command the command that made the
+ * runs, @scenario_text the file's text (NULL: not shown). 0, or 3 after a
+ * message on stderr naming the file.
+ */
+int cli_write_report(const char *path, const char *title, const char *what, const char *command,
+		     const char *scenario_path, const char *scenario_text, const struct cli_variant *v, int n);
+/*
+ * The whole of a (small) text file, NUL-terminated, or NULL (errno set: EISDIR, EINVAL for
+ * a FIFO or device, EFBIG above CLI_MAX_READ_BYTES); *@len its length.
+ */
+#define CLI_MAX_READ_BYTES (64u << 20)
+char *cli_read_file(const char *path, size_t *len);
+/* A run's result: meta from @sc and @res, measurements from @st (NULL: none). */
+void cli_result_fill(struct stats_result *r, const struct scenario *sc, const struct sim_stats *st,
+		     const struct run_result *res);
+
+/* ---- the progress line (cli_progress.c) ------------------------------------------------------- */
+
+/* Progress on stderr, only when it is a terminal (and the caller asked: not --json, --quiet). */
+struct cli_progress {
+	bool on;
+	double t0, last;       /* wall clock: start, last line */
+	int total, done, running;
+	double sim_s, notifs;  /* finished runs' simulated seconds and notifications */
+	struct run_progress *cur; /* per job: the latest progress of a running one */
+	bool shown;
+};
+
+/* @total runs; on only when stderr is a terminal and @wanted. */
+void cli_progress_init(struct cli_progress *p, int total, bool wanted);
+/* run_opts.progress for tzsim run: the one run's progress. */
+void cli_progress_run(void *ctx, const struct run_progress *rp);
+/* Redraw the line for the runs of a compare (rate-limited). */
+void cli_progress_runs(struct cli_progress *p);
+/* Clear the line (before anything else is printed) and free what init took. */
+void cli_progress_end(struct cli_progress *p);
+
+/* ---- tzsim run's --report, --result and progress line (cli_run.c) ---------------------------- */
+
+struct cli_run_hooks {
+	const struct cli_args *a;
+	const char *ovr[MAX_VARY + 1]; /* run's --vary list, expanded (cli_expand_overrides) */
+	int novr;
+	struct stats_result *r;        /* for --report and --result */
+	struct cli_progress pg;
+	int rc;                        /* 3 when the report or the result could not be written */
+};
+
+/* Set up @h for @a and hook it into @o. 0, or -1 out of memory. */
+int cli_run_hooks_init(struct cli_run_hooks *h, const struct cli_args *a, struct run_opts *o);
+/*
+ * After the run (or after a scenario that did not load: @load_error, and
+ * --result then records why). Clears the progress line, frees @h; returns
+ * the exit status: @rc, or 3 when an output could not be written.
+ */
+int cli_run_hooks_end(struct cli_run_hooks *h, int rc, const char *load_error);
 
 /* ---- commands ------------------------------------------------------------------------------- */
 
@@ -190,5 +339,22 @@ void cli_run_jobs(struct job *jobs, int n, int parallel);
 int cli_test(const struct cli_args *a);
 /* tzsim compare FILE --vary key.path=a,b,c [options] */
 int cli_compare(const struct cli_args *a);
+/*
+ * compare --emit-jobs DIR: write the @nval variants (their overrides in
+ * @ovr[k], @novr[k] of them) x @seeds as jobs into @a->emit_jobs. Returns
+ * the exit status.
+ */
+int cli_emit_jobs(const struct cli_args *a, const char *key, char *const *vals, const char *const (*ovr)[JOB_MAX_VARY],
+		  const int *novr, const char (*transport)[64], int nval, uint64_t first_seed);
+/*
+ * "tzsim compare FILE --vary 'KEY=A,B' --seeds K [--kernel K] [--stall-events N]": what made a
+ * comparison's runs (its report says). @stall_events 0: not given.
+ */
+void cli_compare_command(char *buf, size_t len, const char *file, const char *vary, uint64_t seeds, int kernel,
+			 uint64_t stall_events);
+/* tzsim merge DIR [--report FILE] */
+int cli_merge(const struct cli_args *a);
+/* tzsim completion bash */
+int cli_completion(const struct cli_args *a);
 
 #endif

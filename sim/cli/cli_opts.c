@@ -26,12 +26,14 @@
 _Static_assert(CLI_OPT_HELP < 32, "struct cli_args.given has a bit per enum cli_opt_id");
 
 const struct cli_command cli_commands[] = {
-	{ "run", CLI_RUN, "FILE", "simulate a scenario and print its latency summary" },
-	{ "validate", CLI_VALIDATE, "FILE", "check a scenario, its SMC names and its device tree, and exit" },
-	{ "test", CLI_TEST, "DIR", "run every scenario in DIR with its expectations and golden digest" },
-	{ "compare", CLI_COMPARE, "FILE", "run a scenario under variants of one key, side by side" },
-	{ "dtb", CLI_DTB, "FILE", "write the device tree the scenario's platform boots with" },
-	{ NULL, 0, NULL, NULL },
+	{ "run", CLI_RUN, "FILE", "simulate a scenario and print its latency summary", "yaml" },
+	{ "validate", CLI_VALIDATE, "FILE", "check a scenario, its SMC names and its device tree, and exit", "yaml" },
+	{ "test", CLI_TEST, "DIR", "run every scenario in DIR with its expectations and golden digest", "dir" },
+	{ "compare", CLI_COMPARE, "FILE", "run a scenario under variants of one key, side by side", "yaml" },
+	{ "merge", CLI_MERGE, "DIR", "print the table (and report) of a sweep written by compare --emit-jobs", "dir" },
+	{ "dtb", CLI_DTB, "FILE", "write the device tree the scenario's platform boots with", "yaml" },
+	{ "completion", CLI_COMPLETION, "SHELL", "print the shell completion script (bash)", "bash" },
+	{ NULL, 0, NULL, NULL, NULL },
 };
 
 const struct cli_opt cli_opts[] = {
@@ -47,7 +49,7 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_TRACE, .name = "trace", .arg = "LIST", .cmds = CLI_RUN, .kind = CLI_TRACE, .field = F(trace),
 	  .expect = "none or a list of csv, perfetto, vcd, hgrm",
 	  .help = "outputs from csv,perfetto,vcd,hgrm (default: the scenario's); none: no file at all" },
-	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN, .kind = CLI_ASSIGN_LIST,
+	{ .id = CLI_OPT_VARY, .name = "vary", .arg = "KEY=VALUE", .cmds = CLI_RUN | CLI_VALIDATE, .kind = CLI_ASSIGN_LIST,
 	  .field = F(vary), .expect = "key.path=value",
 	  .help = "override one scenario key (key.path=value); repeatable, applied in order" },
 	{ .id = CLI_OPT_JSON, .name = "json", .cmds = CLI_RUN, .kind = CLI_FLAG, .field = F(json),
@@ -68,19 +70,36 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_SEEDS, .name = "seeds", .arg = "K", .cmds = CLI_COMPARE, .kind = CLI_NUMBER, .field = F(seeds),
 	  .min = 1, .max = 100, .expect = "1 to 100",
 	  .help = "seeds per variant, from the scenario's seed on (default 3)" },
+	{ .id = CLI_OPT_EMIT_JOBS, .name = "emit-jobs", .arg = "DIR", .cmds = CLI_COMPARE, .kind = CLI_STRING,
+	  .field = F(emit_jobs), .expect = "a directory",
+	  .help = "run nothing: write the runs as jobs into DIR (GNU parallel's jobs.txt, Slurm's sweep.sbatch)" },
+	{ .id = CLI_OPT_THROTTLE, .name = "throttle", .arg = "N", .cmds = CLI_COMPARE, .kind = CLI_NUMBER,
+	  .field = F(throttle), .min = 1, .max = 100000, .expect = "1 to 100000",
+	  .help = "with --emit-jobs: at most N Slurm array tasks at once (%N; default no limit)" },
+	{ .id = CLI_OPT_REPORT, .name = "report", .arg = "FILE", .cmds = CLI_RUN | CLI_COMPARE | CLI_MERGE,
+	  .kind = CLI_STRING, .field = F(report), .expect = "a file name",
+	  .help = "also write an HTML report: latency CDF, stage medians, outcomes, CPU time" },
+	{ .id = CLI_OPT_RESULT, .name = "result", .arg = "FILE", .cmds = CLI_RUN, .kind = CLI_STRING,
+	  .field = F(result), .expect = "a file name",
+	  .help = "also write the run's result (counts, latency histograms) for tzsim merge" },
 	{ .id = CLI_OPT_JOBS, .name = "jobs", .short_name = 'j', .arg = "N", .cmds = CLI_TEST | CLI_COMPARE,
 	  .kind = CLI_NUMBER, .field = F(jobs), .min = 1, .max = 256, .expect = "1 to 256",
 	  .help = "parallel runs, one process each (default: the number of CPUs)" },
 	{ .id = CLI_OPT_KERNEL, .name = "kernel", .arg = "K", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
 	  .kind = CLI_KERNEL, .field = F(kernel), .expect = "native or systemc",
 	  .help = "event kernel: native or systemc (default: the scenario's kernel, native)" },
+	{ .id = CLI_OPT_STALL_EVENTS, .name = "stall-events", .arg = "N", .cmds = CLI_RUN | CLI_TEST | CLI_COMPARE,
+	  .kind = CLI_NUMBER, .field = F(stall_events), .min = 1, .max = UINT64_MAX, .expect = "a positive integer",
+	  .help = "livelock guard: stop a run (exit 3) after N events at one simulated time (default 10^8)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
 };
 
-static const char exit_statuses[] = "exit status: 0 ok, 1 expectations failed, 2 bad input or usage,\n"
-				    "             3 the run could not complete (I/O failure)\n";
+static const char exit_statuses[] = "exit status: 0 ok, 1 expectations failed (compare, merge: a run ended in an error),\n"
+				    "             2 bad input or usage (merge: DIR is not a sweep),\n"
+				    "             3 the run could not complete (livelock, I/O failure; merge: jobs without a result),\n"
+				    "             130 interrupted (SIGINT), 143 terminated (SIGTERM)\n";
 
 int cli_usage_error(const struct cli_command *command, const char *fmt, ...)
 {
@@ -271,6 +290,8 @@ int cli_parse(int argc, char **argv, struct cli_args *a)
 	if (!c->name)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[0]);
 	memset(a, 0, sizeof(*a));
+	a->argc = argc;
+	a->argv = argv;
 	a->command = c;
 	a->kernel = -1;
 	a->golden_dir = "traces/golden";
@@ -425,10 +446,14 @@ void cli_print_help(FILE *f, const struct cli_command *command)
 		   "       tzsim --help | --version\n"
 		   "\n"
 		   "commands:\n");
+	int hw = 0;
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if ((int)(strlen(c->name) + 1 + strlen(c->operand)) > hw)
+			hw = (int)(strlen(c->name) + 1 + strlen(c->operand));
 	for (const struct cli_command *c = cli_commands; c->name; c++) {
-		char head[32];
+		char head[48];
 		snprintf(head, sizeof(head), "%s %s", c->name, c->operand);
-		fprintf(f, "  %-14s  %s\n", head, c->summary);
+		fprintf(f, "  %-*s  %s\n", hw, head, c->summary);
 		print_opts(f, c, 6, w, false);
 	}
 	fprintf(f, "\n%s", exit_statuses);

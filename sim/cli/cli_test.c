@@ -5,8 +5,10 @@
  * new digest with --bless), reported as lines, TAP or JUnit XML. On a
  * changed digest the run is repeated to name the first differing record.
  * Exit status 1 when any scenario fails, 2 on bad usage or when DIR cannot
- * be read or holds no scenario, 3 when a golden digest (--bless) or the
- * JUnit report cannot be written.
+ * be read or holds no scenario, 3 when a run could not complete (the
+ * livelock guard stopped it, or its golden digest could not be written
+ * with --bless) or the JUnit report cannot be written; every scenario is
+ * still run and reported (FAIL with the reason) first.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -128,7 +130,8 @@ int cli_test(const struct cli_args *a)
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		snprintf(j->path, sizeof(j->path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true };
+		j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true,
+					  .stall_events = a->stall_events };
 		j->o.golden = golden_dir; /* the child names the file once it knows the scenario */
 		j->o.bless = bless;
 		j->capture = true;
@@ -141,7 +144,7 @@ int cli_test(const struct cli_args *a)
 		free(jobs);
 		return RUN_IO_ERROR;
 	}
-	cli_run_jobs(jobs, n, parallel);
+	cli_run_jobs(jobs, n, parallel, NULL);
 	if (tap)
 		printf("1..%d\n", n);
 	for (int i = 0; i < n; i++) {

@@ -3,16 +3,21 @@
  * sim/cli/main.c: the tzsim command line.
  *
  *   tzsim run FILE [-o DIR] [--seed N] [--kernel K] [--trace LIST] [--vary K=V]... [--json] [--quiet]
- *   tzsim validate FILE
- *   tzsim test DIR [--bless] [--junit FILE] [--tap] [-j N] [--kernel K] [--golden-dir DIR]
- *   tzsim compare FILE --vary key.path=a,b,c [--seeds K] [-j N] [--kernel K]
+ *             [--report FILE] [--result FILE] [--stall-events N]
+ *   tzsim validate FILE [--vary K=V]...
+ *   tzsim test DIR [--bless] [--junit FILE] [--tap] [-j N] [--kernel K] [--golden-dir DIR] [--stall-events N]
+ *   tzsim compare FILE --vary key.path=a,b,c [--seeds K] [-j N] [--kernel K] [--stall-events N]
+ *             [--report FILE | --emit-jobs DIR [--throttle N]]
+ *   tzsim merge DIR [--report FILE]
  *   tzsim dtb FILE -o OUT.dtb
+ *   tzsim completion bash
  *   tzsim COMMAND --help
  *
  * (the options are rows of cli_opts[] in cli_opts.c)
  *
  * Exit status: 0 ok, 1 expectations (or golden digests) failed, 2 bad input or usage,
- * 3 the run could not complete (an output could not be written).
+ * 3 the run could not complete (a livelock, an output could not be written), 130/143
+ * interrupted (sim/cleanup.h). README has the table per command.
  *
  * This file dispatches to the commands and holds run, validate and dtb;
  * the parser is cli_opts.c; test and compare, with the job pool they
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cleanup.h"
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
 #include "sim/platform.h"
@@ -44,6 +50,7 @@ static int cmd_run(const struct cli_args *a)
 		.seed = a->seed,
 		.quiet = a->quiet,
 		.json = a->json,
+		.stall_events = a->stall_events,
 	};
 	const char *file = a->operand;
 	struct scenario *sc;
@@ -51,17 +58,22 @@ static int cmd_run(const struct cli_args *a)
 	struct run_result res;
 	int rc;
 
+	struct cli_run_hooks hooks; /* --report, --result, the progress line */
+
 	sc = malloc(sizeof(*sc));
-	if (!sc) {
+	if (!sc || cli_run_hooks_init(&hooks, a, &o) != 0) {
 		fputs("tzsim: out of memory\n", stderr);
+		free(sc);
 		return 2;
 	}
-	if (scenario_load(file, a->vary.v, a->vary.n, sc, &d) != 0) {
+	if (scenario_load(file, hooks.ovr, hooks.novr, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
+		cli_run_hooks_end(&hooks, RUN_BAD_INPUT, d.msg);
 		free(sc);
 		return 2;
 	}
 	rc = run_scenario(sc, &o, &res, stdout);
+	rc = cli_run_hooks_end(&hooks, rc, NULL);
 	if (res.warning[0])
 		fprintf(stderr, "tzsim: %s\n", res.warning);
 	if (rc >= RUN_BAD_INPUT || (rc == RUN_FAILED && res.n_failed == 0))
@@ -71,43 +83,47 @@ static int cmd_run(const struct cli_args *a)
 	return rc;
 }
 
+/*
+ * Load the scenario and build its platform without running it: the same
+ * code path as run up to the first event, so validate accepts exactly what
+ * run can run (platform_build checks the device tree, the replay files and
+ * every limit the platform has, sim/platform_limits.h).
+ */
 static int cmd_validate(const struct cli_args *a)
 {
 	const char *file = a->operand;
-	struct scenario *sc;
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct platform *p = calloc(1, sizeof(*p));
 	struct sim_diag d;
 	char msg[1024];
 	int rc = 0;
-	sc = malloc(sizeof(*sc));
-	if (!sc) {
+	if (!sc || !p) {
 		fputs("tzsim: out of memory\n", stderr);
+		free(sc);
+		free(p);
 		return 2;
 	}
-	if (scenario_load(file, NULL, 0, sc, &d) != 0) {
+	/* run's overrides exactly (transport.kind=... starts from the kind's defaults) */
+	const char *ovr[MAX_VARY + 1];
+	int novr = cli_expand_overrides(a->vary.v, a->vary.n, ovr, MAX_VARY + 1);
+	if (scenario_load(file, ovr, novr, sc, &d) != 0) {
 		fprintf(stderr, "%s\n", d.msg);
 		rc = 2;
 	} else if (run_check_names(sc, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "%s\n", msg);
 		rc = 2;
+	} else if (platform_build(p, sc, SIM_BACKEND_NATIVE, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "%s\n", msg); /* names the file: the scenario's, the DTS or a replay file */
+		rc = 2;
 	} else {
-		void *blob = NULL;
-		size_t len;
-		struct dt_platform dt;
-		if (platform_dtb(sc, &blob, &len, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s\n", msg); /* already names the DTS */
-			rc = 2;
-		} else if (dt_parse(blob, &dt, msg, sizeof(msg)) != 0) {
-			fprintf(stderr, "%s: %s\n", sc->platform.dts[0] ? sc->platform.dts : file, msg);
-			rc = 2;
-		} else {
-			printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
-			       file, sc->name, dt.cpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
-			       sc->n_workloads, sc->n_timeline, sc->n_expect);
-		}
-		free(blob);
+		printf("%s: ok (%s, %u CPUs, transport %s, %u sources, %u workloads, %u timeline actions, %u checks)\n",
+		       file, sc->name, p->ncpus, scenario_transport_name(sc->transport.kind), sc->n_sources,
+		       sc->n_workloads, sc->n_timeline, sc->n_expect);
+		platform_free(p);
 	}
 	scenario_free(sc);
 	free(sc);
+	free(p);
 	return rc;
 }
 
@@ -179,6 +195,10 @@ static int dispatch(int argc, char **argv)
 		return cli_compare(&a);
 	case CLI_DTB:
 		return cmd_dtb(&a);
+	case CLI_MERGE:
+		return cli_merge(&a);
+	case CLI_COMPLETION:
+		return cli_completion(&a);
 	}
 	return RUN_BAD_INPUT;
 }
@@ -186,6 +206,8 @@ static int dispatch(int argc, char **argv)
 /* A summary that did not reach stdout (a full disk, a closed pipe) is an I/O failure too. */
 int main(int argc, char **argv)
 {
+	/* SIGINT, SIGTERM: remove the temporaries, stop the children, exit 130 / 143 (sim/cleanup.h) */
+	cleanup_install_signals();
 	int rc = dispatch(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "tzsim: stdout: cannot write: %s\n", strerror(errno ? errno : EIO));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sim/kernel/costs.h: the cost model. Every cost a model charges has a name here,
- * a default per preset (reference/calibration.md §2; E = estimate, D =
+ * a default per preset (docs/calibration.md §2; E = estimate, D =
  * derived, M = measured) and may be overridden per scenario with any
  * distribution (platform.cost_overrides).
  *
@@ -24,7 +24,8 @@ extern "C" {
 	X(EL3_PSCI,         "el3.psci",           C(550),              C(500))          \
 	X(EL3_DISPATCH,     "el3.dispatch",       C(200),              C(150))          \
 	X(WORLD_SWITCH,     "world_switch",       C(1000),             C(700))          \
-	X(TEE_FAST,         "tee.fast",           C(350),              C(350))          \
+	/* E, floored by the instructions the real stack executes (docs/calibration.md §3) */ \
+	X(TEE_FAST,         "tee.fast",           C(600),              C(450))          \
 	X(TEE_STD_ENTRY,    "tee.std_entry",      C(3500),             C(2000))         \
 	X(TEE_THREAD_ALLOC, "tee.thread_alloc",   C(200),              C(150))          \
 	X(TEE_RPC_EXIT,     "tee.rpc_exit",       C(500),              C(350))          \
@@ -33,7 +34,16 @@ extern "C" {
 	X(TEE_NOTIF_SEND,   "tee.notif_send",     C(100),              C(80))           \
 	X(TEE_PM_HOOK,      "tee.pm_hook",        C(500),              C(400))          \
 	X(TEE_TA_INVOKE,    "tee.ta_invoke",      C(2000),             C(1500))         \
+	/* E: the DO_BOTTOM_HALF exit after the last driver callback (see tee_notif.c) */ \
+	X(TEE_BH_EXIT,      "tee.bh_exit",        C(1200),             C(900))          \
 	X(SPMC_HANDLER,     "spmc.handler",       C(500),              C(400))          \
+	/* E: TF-A spmd_smc_switch_state with SPMD_SPM_AT_SEL2, per direction:        */ \
+	/*    cm_el2_sysregs_context_save/restore(+_gic) instead of the EL1 set       */ \
+	X(SPMD_EL2_SWITCH,  "spmd.el2_switch",    C(1200),             C(850))          \
+	/* E: Hafnium vcpu_switch between two vCPUs (GP + EL1 sysregs, VTTBR)         */ \
+	X(HF_VCPU_SWITCH,   "hf.vcpu_switch",     C(900),              C(650))          \
+	/* E: Hafnium's physical interrupt for a partition (IAR, target, inject)      */ \
+	X(HF_IRQ,           "hf.irq",             C(600),              C(450))          \
 	X(GIC_IAR,          "gic.iar",            C(40),               C(40))           \
 	X(GIC_EOI,          "gic.eoi",            C(20),               C(20))           \
 	X(GIC_DIR,          "gic.dir",            C(20),               C(20))           \
@@ -46,7 +56,7 @@ extern "C" {
 	X(REE_IRQ_EXIT,     "ree.irq_exit",       C(400),              C(250))          \
 	X(REE_WAKEUP,       "ree.wakeup",         LN(6900, 19200),     LN(5000, 14000)) \
 	X(REE_WAKEUP_REMOTE,"ree.wakeup_remote",  LN(13700, 38000),    LN(9000, 25000)) \
-	X(REE_CALL_PREP,    "ree.call_prep",      C(800),              C(600))          \
+	X(REE_CALL_PREP,    "ree.call_prep",      C(1150),             C(850))          \
 	X(REE_RPC_HANDLE,   "ree.rpc_handle",     C(1000),             C(700))          \
 	X(REE_NOTIF_VALUE,  "ree.notif_value",    C(100),              C(80))           \
 	X(REE_WORK_QUEUE,   "ree.queue_work",     C(300),              C(200))          \

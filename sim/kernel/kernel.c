@@ -56,6 +56,9 @@ struct sim_kernel {
 	struct sim_event *free_list;
 	struct pool_chunk *chunks;
 	bool stop;
+	/* the livelock guard: events fired since time last advanced, and the limit */
+	uint64_t same_time, stall_limit;
+	struct sim_livelock livelock; /* .fn set once the guard tripped */
 	enum sim_backend backend;
 	const struct sim_backend_ops *ops;
 	void *bctx;
@@ -194,6 +197,7 @@ struct sim_kernel *sim_kernel_new(enum sim_backend backend)
 		return NULL;
 	}
 	k->backend = backend;
+	k->stall_limit = SIM_STALL_EVENTS_DEFAULT;
 	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
 		free(k->keymem);
 		free(k->evs);
@@ -354,6 +358,24 @@ struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn
 	return ev;
 }
 
+/*
+ * The livelock guard, before @ev fires at @when: count the events fired
+ * without simulated time advancing; at the limit, stop the run without
+ * firing @ev and remember it. Returns whether the run must stop.
+ */
+static inline bool stalled(struct sim_kernel *k, const struct sim_event *ev, sim_time when)
+{
+	if (when != k->clk.now) {
+		k->same_time = 0;
+		return false;
+	}
+	if (likely(++k->same_time < k->stall_limit))
+		return false;
+	k->livelock = (struct sim_livelock){ ev->fn, ev->ctx, when, k->same_time };
+	sim_stop(k);
+	return true;
+}
+
 void sim_kernel_fire_next(struct sim_kernel *k)
 {
 	struct sim_event *ev;
@@ -363,6 +385,8 @@ void sim_kernel_fire_next(struct sim_kernel *k)
 
 	settle(k);
 	ev = k->evs[0];
+	if (unlikely(stalled(k, ev, k->key[0].when)))
+		return;
 	fn = ev->fn;
 	ctx = ev->ctx;
 	arg = ev->arg;
@@ -388,7 +412,12 @@ void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *
 	k->ops = ops;
 	k->bctx = bctx;
 }
-void sim_kernel_set_now(struct sim_kernel *k, sim_time t) { k->clk.now = t; }
+void sim_kernel_set_now(struct sim_kernel *k, sim_time t)
+{
+	if (t != k->clk.now)
+		k->same_time = 0;
+	k->clk.now = t;
+}
 bool sim_kernel_stop_requested(struct sim_kernel *k) { return k->stop; }
 void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 
@@ -401,6 +430,8 @@ void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void *cctx)
 {
 	uint64_t before = k->fired;
+	if (unlikely(k->livelock.fn != NULL))
+		return 0; /* the guard tripped: nothing runs any more */
 	k->stop = false;
 	if (k->ops)
 		return k->ops->run(k, limit, cond, cctx);
@@ -414,6 +445,8 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 		if (cond && !cond(cctx))
 			break;
 		ev = k->evs[0];
+		if (unlikely(stalled(k, ev, k->key[0].when)))
+			break;
 		fn = ev->fn;
 		ctx = ev->ctx;
 		arg = ev->arg;
@@ -429,11 +462,20 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 	return k->fired - before;
 }
 
+void sim_kernel_set_stall_limit(struct sim_kernel *k, uint64_t n) { k->stall_limit = n ? n : 1; }
+
+const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k)
+{
+	return k->livelock.fn ? &k->livelock : NULL;
+}
+
 uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
 {
 	uint64_t n = run(k, t, NULL, NULL);
-	if (!k->stop && k->clk.now < t)
+	if (!k->stop && !k->livelock.fn && k->clk.now < t) {
 		k->clk.now = t;
+		k->same_time = 0;
+	}
 	return n;
 }
 

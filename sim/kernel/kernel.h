@@ -120,6 +120,28 @@ uint64_t sim_run_idle(struct sim_kernel *k);
 uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx);
 void sim_stop(struct sim_kernel *k);
 
+/*
+ * The livelock guard. A model that reschedules itself with no delay (a
+ * zero-length step, a zero period) would fire events forever without
+ * simulated time advancing. When more than the stall limit of events fire
+ * at one simulated time, the kernel stops the run before the next one
+ * fires and keeps it in sim_kernel_livelock(); every later sim_run_* then
+ * returns at once (the simulation cannot go on). The default limit is far
+ * above what any valid scenario fires at one instant (sim/scenario
+ * bounds bursts and replayed arrivals so that stays true).
+ */
+#define SIM_STALL_EVENTS_DEFAULT 100000000ull
+struct sim_livelock {
+	sim_event_fn fn;  /* the event that would have fired next */
+	void *ctx;
+	sim_time when;    /* the time that did not advance */
+	uint64_t events;  /* events fired at that time */
+};
+/* Set the stall limit (0 is taken as 1). */
+void sim_kernel_set_stall_limit(struct sim_kernel *k, uint64_t n);
+/* The livelock the guard stopped, or NULL. */
+const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -186,11 +186,17 @@ sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const stru
 	if (!(v > 0))
 		return 0;
 	if (c->unit == SIM_COST_CYCLES) {
+		if (!(v < 1e15)) { /* beyond any cost a scenario can set: convert in floating point, clamped */
+			double ps = v * (double)SIM_S / (double)clk->hz;
+			return ps < (double)SIM_COST_SAMPLE_MAX ? (sim_time)ps : SIM_COST_SAMPLE_MAX;
+		}
 		uint64_t cycles = round_pos(v);
+		sim_time t;
 		/* sim_clock_cycles in 64 bits when cycles * 1e12 + hz / 2 cannot overflow */
 		if (cycles <= (UINT64_MAX - clk->hz / 2) / SIM_S)
 			return (cycles * SIM_S + clk->hz / 2) / clk->hz;
-		return sim_clock_cycles(clk, cycles);
+		t = sim_clock_cycles(clk, cycles);
+		return t < SIM_COST_SAMPLE_MAX ? t : SIM_COST_SAMPLE_MAX;
 	}
-	return (sim_time)round_pos(v);
+	return v < (double)SIM_COST_SAMPLE_MAX ? (sim_time)round_pos(v) : SIM_COST_SAMPLE_MAX;
 }

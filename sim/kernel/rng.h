@@ -53,9 +53,10 @@ struct sim_dist {
 /* z such that P(Z <= z) = 0.99 for a standard normal Z. */
 #define SIM_Z99 2.3263478740408408
 
+/* (Positional initializers in this header: it is public, and C++ before C++20 has no designated ones.) */
 static inline struct sim_dist sim_dist_const(double v)
 {
-	struct sim_dist d = { .kind = SIM_DIST_CONST, .a = v };
+	struct sim_dist d = { SIM_DIST_CONST, v, 0, 0, { 0 }, { 0 } };
 	return d;
 }
 /* Lognormal given as median and p99: mu = ln(median), sigma = ln(p99/median) / z99. */
@@ -77,15 +78,20 @@ struct sim_cost {
 
 static inline struct sim_cost sim_cost_cycles(double c)
 {
-	struct sim_cost k = { .d = sim_dist_const(c), .unit = SIM_COST_CYCLES };
+	struct sim_cost k = { sim_dist_const(c), SIM_COST_CYCLES };
 	return k;
 }
 static inline struct sim_cost sim_cost_ps(double ps)
 {
-	struct sim_cost k = { .d = sim_dist_const(ps), .unit = SIM_COST_PS };
+	struct sim_cost k = { sim_dist_const(ps), SIM_COST_PS };
 	return k;
 }
-/* Draw a cost in ps (negative draws clamp to 0). A constant draws nothing from @r. */
+/*
+ * Draw a cost in ps (negative draws clamp to 0, draws beyond
+ * SIM_COST_SAMPLE_MAX to it: a distribution's tail or an absurd constant
+ * never wraps into a short time). A constant draws nothing from @r.
+ */
+#define SIM_COST_SAMPLE_MAX (1ull << 62) /* ps, about 53 days */
 sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const struct sim_clock *clk);
 
 #ifdef __cplusplus

@@ -53,7 +53,7 @@ static const char *const kind_names[TR_KIND_COUNT] = {
 	[TR_GIC_WAKE] = "gic_wake",	[TR_GIC_ROUTE] = "gic_route",
 	[TR_POWER] = "power",		[TR_PSCI] = "psci",
 	[TR_NOTIF] = "notif",		[TR_COUNTER] = "counter",
-	[TR_TEE_THREAD] = "tee_thread",	[TR_EVENT] = "event",
+	[TR_TEE_THREAD] = "tee_thread",	[TR_EVENT] = "event",		[TR_GIC_FWD] = "gic_fwd",
 };
 
 const char *sim_rec_kind_name(unsigned kind)
@@ -66,6 +66,12 @@ static const char *const ev_labels[SIM_EV_COUNT] = {
 	[SIM_EV_ETHREAD_LIMIT] = "ETHREAD_LIMIT",
 	[SIM_EV_FOREIGN_INTR] = "RPC_FOREIGN_INTR",
 	[SIM_EV_BUS_ERROR] = "bus error",
+	[SIM_EV_TA_REQUEST] = "TA request",
+	[SIM_EV_TA_DONE] = "TA done",
+	[SIM_EV_PROBE_FAILED] = "OP-TEE driver probe failed",
+	[SIM_EV_TA_WAIT] = "notif_wait",
+	[SIM_EV_TA_WOKEN] = "notif_wait returned",
+	[SIM_EV_TA_WAIT_REFUSED] = "notif_wait refused (EBUSY)",
 };
 
 const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }

@@ -33,7 +33,7 @@ extern "C" {
 /* Worlds, also the Perfetto process ids. */
 enum sim_world {
 	SIM_WORLD_NS = 0,  /* Normal world (EL0/EL1/EL2 Non-secure) */
-	SIM_WORLD_S = 1,   /* Secure world (S-EL0/S-EL1) */
+	SIM_WORLD_S = 1,   /* Secure world (S-EL0/S-EL1, and S-EL2 when an SPMC runs there) */
 	SIM_WORLD_EL3 = 2, /* the monitor */
 	SIM_WORLD_GIC = 3, /* the interrupt controller */
 	SIM_WORLD_DEV = 4, /* devices (interrupt sources) */
@@ -46,7 +46,7 @@ enum sim_rec_kind {
 	TR_WIRE = 0,        /* cpu   signal     level                            */
 	TR_VALUE,           /* cpu   signal     value   (vector signal)          */
 	TR_ACTIVITY,        /* cpu   el         -  ; world, label = what runs now (NULL: idle) */
-	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc)  from_el  to_el ; world = to */
+	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc 3 hvc 4 virq 5 vfiq)  from_el  to_el ; world = to */
 	TR_EXC_RETURN,      /* cpu   to_el  ; world = to                         */
 	TR_SMC,             /* cpu   fid        x1         x2         x3 ; world = caller */
 	TR_SMC_RET,         /* cpu   fid        x0         x1         x2 ; world = caller */
@@ -65,6 +65,7 @@ enum sim_rec_kind {
 	TR_COUNTER,         /* -     value ; label = counter name               */
 	TR_TEE_THREAD,      /* cpu   thread     state(0 free 1 run 2 rpc 3 wait) */
 	TR_EVENT,           /* cpu   a b c d ; label = what happened (instant)  */
+	TR_GIC_FWD,         /* pe    intid      group   (the probed INTID can be signalled at the PE's CPU interface) */
 	TR_KIND_COUNT
 };
 
@@ -96,12 +97,27 @@ enum sim_ev {
 	SIM_EV_ETHREAD_LIMIT,    /* the TEE had no free thread */
 	SIM_EV_FOREIGN_INTR,     /* a TEE thread left for a normal-world interrupt */
 	SIM_EV_BUS_ERROR,        /* an access no device took (sim/bus.h) */
+	SIM_EV_TA_REQUEST,       /* a workload's TA invocation arrives: a = workload, b = request number */
+	SIM_EV_TA_DONE,          /* ... its call returned: a = workload, b = request number, c = arrival time */
+	SIM_EV_PROBE_FAILED,     /* Linux's OP-TEE driver did not probe; the label says why (free text) */
 	/*
 	 * TR_SMC from the secure world: it hands the normal world an RPC
 	 * request, so the yielding call it belongs to goes on (OP-TEE's
 	 * CALL_DONE with an RPC code in a0). The label stays the PE's.
 	 */
 	SIM_EV_SMC_RPC_RETURN,
+	/*
+	 * A TA invocation waiting for a device's notification value
+	 * (notif_wait, OPTEE_RPC_NOTIFICATION_WAIT): a = workload, b = value.
+	 */
+	SIM_EV_TA_WAIT,
+	/*
+	 * ... it returned with the value: a = workload, b = the sends it took,
+	 * c = the earliest one's source time (0: none), d = 1 if it slept
+	 */
+	SIM_EV_TA_WOKEN,
+	/* ... Linux refused it (optee_notif_wait: another waiter has the key, -EBUSY): a = workload, b = value */
+	SIM_EV_TA_WAIT_REFUSED,
 	SIM_EV_COUNT
 };
 

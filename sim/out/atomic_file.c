@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sim/out/atomic_file.h"
+#include "sim/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,7 @@
 static void seterr(char *err, size_t errlen, const char *what, const char *path, int e)
 {
 	if (err && errlen)
-		snprintf(err, errlen, "%s %s: %s", what, path, strerror(e));
+		snprintf(err, errlen, "%s: cannot %s: %s", path, what, strerror(e));
 }
 
 static int mkdir_one(const char *p)
@@ -88,10 +89,11 @@ int atomic_file_open(struct atomic_file *af, const char *path, char *err, size_t
 		return -1;
 	}
 	free(dir);
+	af->slot = cleanup_add_path(af->tmp, false) + 1; /* before it exists: a signal in between finds nothing */
 	af->f = fopen(af->tmp, "w");
 	if (!af->f) {
 		int e = errno;
-		seterr(err, errlen, "create", af->tmp, e);
+		seterr(err, errlen, "create", path, e);
 		atomic_file_abort(af);
 		errno = e;
 		return -1;
@@ -101,6 +103,9 @@ int atomic_file_open(struct atomic_file *af, const char *path, char *err, size_t
 
 static void release(struct atomic_file *af)
 {
+	if (af->slot > 0)
+		cleanup_forget_path(af->slot - 1);
+	af->slot = 0;
 	free(af->path);
 	free(af->tmp);
 	af->path = af->tmp = NULL;
@@ -148,7 +153,7 @@ int atomic_file_commit(struct atomic_file *af, char *err, size_t errlen)
 		e = errno, what = "close";
 	af->f = NULL;
 	if (!e && rename(af->tmp, af->path) != 0)
-		e = errno, what = "rename to";
+		e = errno, what = "rename into place";
 	if (e) {
 		seterr(err, errlen, what, af->path, e);
 		unlink(af->tmp);

@@ -351,7 +351,7 @@ static void arg_s(FILE *f, bool *first, const char *k, const char *v)
 }
 
 static const char *const power_state[] = { "off", "on", "suspended" };
-static const char *const exc_type[] = { "irq", "fiq", "smc" };
+static const char *const exc_type[] = { "irq", "fiq", "smc", "hvc", "virq", "vfiq" };
 static const char *const thread_state[] = { "free", "run", "rpc", "wait" };
 static const char *const pend_src[] = { "wire", "sw", "sgi" };
 
@@ -411,6 +411,7 @@ void out_perfetto_sink(void *ctx, const struct sim_rec *r)
 	case TR_GIC_SGI_DROP: snprintf(name, sizeof(name), "sgi drop %" PRIu64, r->a); break;
 	case TR_GIC_WAKE: snprintf(name, sizeof(name), "wake %" PRIu64, r->a); break;
 	case TR_GIC_ROUTE: snprintf(name, sizeof(name), "route %" PRIu64, r->a); break;
+	case TR_GIC_FWD: snprintf(name, sizeof(name), "forward %" PRIu64, r->a); break;
 	case TR_POWER:
 		snprintf(name, sizeof(name), "power %s", NAME_OF(power_state, r->a));
 		pid = SIM_WORLD_NS;
@@ -432,7 +433,7 @@ void out_perfetto_sink(void *ctx, const struct sim_rec *r)
 		snprintf(name, sizeof(name), "%s", sim_rec_kind_name(r->kind));
 		break;
 	}
-	if (r->kind >= TR_GIC_PEND && r->kind <= TR_GIC_ROUTE)
+	if ((r->kind >= TR_GIC_PEND && r->kind <= TR_GIC_ROUTE) || r->kind == TR_GIC_FWD)
 		pid = SIM_WORLD_GIC;
 	int64_t tid = track_tid(w, pid, r->cpu);
 	if (r->kind == TR_NOTIF && r->notif)
@@ -485,6 +486,10 @@ void out_perfetto_sink(void *ctx, const struct sim_rec *r)
 	case TR_GIC_ROUTE:
 		arg_u(f, &first, "intid", r->a);
 		arg_x(f, &first, "irouter", r->b);
+		break;
+	case TR_GIC_FWD:
+		arg_u(f, &first, "intid", r->a);
+		arg_u(f, &first, "group", r->b);
 		break;
 	case TR_GIC_EOI:
 	case TR_GIC_DEACT:

@@ -19,11 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/infile.h"
 #include "sim/scenario/scenario_internal.h"
 
-#define MAX_FILE_BYTES (16u << 20)
 
 /* ---- sections ------------------------------------------------------------------------------ */
+
+static struct scenario_pos pos_of(const struct ynode *n) { return (struct scenario_pos){ n->line, n->col }; }
 
 static int parse_stop(struct vctx *c, const struct ynode *n)
 {
@@ -87,8 +89,9 @@ static int parse_platform(struct vctx *c, const struct ynode *n)
 
 	if (scn_check_map(c, n, keys))
 		return -1;
-	WITH_KEY(c, n, "dts", v, scn_get_path(c, v, p->dts));
-	WITH_KEY(c, n, "cpus", v, scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus));
+	WITH_KEY(c, n, "dts", v, scn_get_path(c, v, p->dts) || (c->s->at.platform_dts = pos_of(v), 0));
+	WITH_KEY(c, n, "cpus", v,
+		 scn_get_uint(c, v, 1, SCENARIO_MAX_CPUS, &p->cpus) || (c->s->at.platform_cpus = pos_of(v), 0));
 	WITH_KEY(c, n, "costs", v, parse_costs_preset(c, v, &at_hz));
 	const struct ynode *clock = ynode_get(n, "clock", NULL);
 	if (clock) {
@@ -165,14 +168,20 @@ static int parse_cpu_list(struct vctx *c, const struct ynode *n, uint64_t *mask)
 	return 0;
 }
 
+/* Hafnium's Schedule Receiver Interrupt (inc/vmapi/hf/types.h HF_SCHEDULE_RECEIVER_INTID) */
+#define HF_SRI_INTID 8u
+
 static int parse_transport(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", NULL };
+	static const char *const keys[] = { "kind", "intid", "trigger", "routing", "target", "spmc", "raise",
+					    "ffa_bottom_half", NULL };
 	static const char *const kinds[] = { "spi", "ppi", "sgi", "ffa", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	static const char *const routings[] = { "fixed", "1-of-N", NULL };
 	static const char *const targets[] = { "self", "all-but-self", NULL };
-	static const char *const spmcs[] = { "s-el1", "el3", NULL };
+	static const char *const spmcs[] = { "s-el1", "s-el2", NULL };
+	static const char *const raises[] = { "fixed", "upstream", NULL };
+	static const char *const ffa_bhs[] = { "workqueue", "inline", NULL };
 	static const unsigned def_intid[] = { 219, 31, 8, 8 }, lo[] = { 32, 16, 8, 8 }, hi[] = { 1019, 31, 15, 15 };
 	struct scenario_transport_cfg *t = &c->s->transport;
 	unsigned v = t->kind;
@@ -182,7 +191,8 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	WITH_KEY(c, n, "kind", x, scn_get_enum(c, x, kinds, &v));
 	t->kind = (enum scenario_transport)v;
 	t->intid = def_intid[t->kind];
-	WITH_KEY(c, n, "intid", x, scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid));
+	WITH_KEY(c, n, "intid", x,
+		 scn_get_uint(c, x, lo[t->kind], hi[t->kind], &t->intid) || (c->s->at.transport_intid = pos_of(x), 0));
 	const char *kn = kinds[t->kind];
 	WITH_KEY(c, n, "trigger", x,
 		 scn_get_enum(c, x, triggers, &v) ||
@@ -195,6 +205,7 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 	const struct ynode *tg = ynode_get(n, "target", NULL);
 	if (tg) {
 		size_t mark = scn_push_key(c, "target");
+		c->s->at.transport_target = pos_of(tg);
 		if (tg->kind == YNODE_SEQ) {
 			if (parse_cpu_list(c, tg, &t->target_cpus))
 				return -1;
@@ -208,10 +219,35 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 			return scn_fail(c, tg, "a target other than self applies only to kind sgi (kind is %s)", kn);
 		scn_pop(c, mark);
 	}
-	WITH_KEY(c, n, "spmc", x,
-		 scn_get_enum(c, x, spmcs, &v) ||
-			 ((t->spmc = (enum scenario_spmc)v) != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA &&
-			  scn_fail(c, x, "el3 applies only to kind ffa (kind is %s)", kn)));
+	const struct ynode *sp = ynode_get(n, "spmc", NULL);
+	if (sp) {
+		size_t mark = scn_push_key(c, "spmc");
+		/* TF-A's EL3 SPMC (spmc_main.c spmc_smc_handler) handles no FFA_NOTIFICATION_* call */
+		if (sp->kind == YNODE_SCALAR && sp->str && !strcmp(sp->str, "el3"))
+			return scn_fail(c, sp, "el3: TF-A's EL3 SPMC implements no FF-A notifications "
+					       "(spmc_smc_handler has no FFA_NOTIFICATION_*); use s-el2 (Hafnium) or "
+					       "s-el1 (OP-TEE)");
+		if (scn_get_enum(c, sp, spmcs, &v))
+			return -1;
+		t->spmc = (enum scenario_spmc)v;
+		if (t->spmc != SCENARIO_SPMC_S_EL1 && t->kind != SCENARIO_FFA)
+			return scn_fail(c, sp, "s-el2 applies only to kind ffa (kind is %s)", kn);
+		/* Hafnium's SRI is HF_SCHEDULE_RECEIVER_INTID (inc/vmapi/hf/types.h) */
+		if (t->spmc == SCENARIO_SPMC_S_EL2 && t->intid != HF_SRI_INTID)
+			return scn_fail(c, sp, "s-el2: Hafnium's Schedule Receiver Interrupt is SGI %u "
+					       "(HF_SCHEDULE_RECEIVER_INTID), not transport.intid %u",
+					HF_SRI_INTID, t->intid);
+		scn_pop(c, mark);
+	}
+	/* OP-TEE's PPI raise as coded (gic_op_raise_pi -> gic_it_set_pending: GICD_ISPENDR) or fixed */
+	WITH_KEY(c, n, "raise", x,
+		 scn_get_enum(c, x, raises, &v) ||
+			 ((t->raise = (enum scenario_raise)v) != SCENARIO_RAISE_FIXED && t->kind != SCENARIO_PPI &&
+			  scn_fail(c, x, "upstream applies only to kind ppi (kind is %s)", kn)));
+	WITH_KEY(c, n, "ffa_bottom_half", x,
+		 scn_get_enum(c, x, ffa_bhs, &v) ||
+			 ((t->ffa_bottom_half = (enum scenario_ffa_bh)v) != SCENARIO_FFA_BH_WORKQUEUE &&
+			  t->kind != SCENARIO_FFA && scn_fail(c, x, "inline applies only to kind ffa (kind is %s)", kn)));
 	return 0;
 }
 
@@ -227,11 +263,18 @@ static int parse_tee(struct vctx *c, const struct ynode *n)
 
 static int parse_ree(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "irq_affinity", "eoimode", NULL };
+	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", NULL };
+	/* in enum scenario_preempt's order */
+	static const char *const preempts[] = { "full", "voluntary", "none", NULL };
+	static const char *const scheds[] = { "eevdf", "cfs", NULL };
+	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
 	WITH_KEY(c, n, "irq_affinity", v, scn_get_cpu(c, v, &c->s->ree_irq_affinity));
 	WITH_KEY(c, n, "eoimode", v, scn_get_uint(c, v, 0, 1, &c->s->ree_eoimode));
+	WITH_KEY(c, n, "preempt", v, scn_get_enum(c, v, preempts, &e) || ((c->s->ree_preempt = (enum scenario_preempt)e), 0));
+	WITH_KEY(c, n, "scheduler", v,
+		 scn_get_enum(c, v, scheds, &e) || ((c->s->ree_scheduler = (enum scenario_scheduler)e), 0));
 	return 0;
 }
 
@@ -249,13 +292,20 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 	case SCENARIO_PERIODIC:
 		if (scn_get_time(c, v, false, &src->period))
 			return -1;
+		if (src->period < scn_min_period(c)) {
+			char lo[32], hi[32];
+			return scn_fail(c, v, "%.64s is out of range %s..3600s (at most %s of arrivals: one per %llu "
+					      "PE cycles, faster than the platform can take interrupts)",
+					v->str, scn_fmt_time(lo, sizeof(lo), scn_min_period(c)),
+					scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES);
+		}
 		break;
 	case SCENARIO_POISSON:
-		if (scn_get_freq(c, v, 1, UINT64_MAX, &src->rate_hz))
+		if (scn_get_rate(c, v, &src->rate_hz))
 			return -1;
 		break;
 	case SCENARIO_BURST: {
-		uint64_t count;
+		uint64_t count = 1;
 		if (scn_check_map(c, v, burst_keys))
 			return -1;
 		if (scn_require(c, v, burst_keys))
@@ -264,6 +314,17 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 		src->burst_count = (unsigned)count;
 		WITH_KEY(c, v, "every", x, scn_get_time(c, x, false, &src->burst_every));
 		WITH_KEY(c, v, "spacing", x, scn_get_time(c, x, true, &src->burst_spacing));
+		/* on average at most the rate the platform takes: count arrivals per period */
+		if ((unsigned __int128)count * scn_min_period(c) > src->burst_every) {
+			char lo[32], hi[32];
+			const struct ynode *ev = ynode_get(v, "every", NULL);
+			scn_push_key(c, "every");
+			return scn_fail(c, ev, "a burst of %llu every %.64s is too fast: every must be at least %s "
+					       "(at most %s of arrivals on average, one per %llu PE cycles)",
+					(unsigned long long)count, ev->str,
+					scn_fmt_time(lo, sizeof(lo), (sim_time)count * scn_min_period(c)),
+					scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES);
+		}
 		unsigned __int128 span = (unsigned __int128)(count - 1) * src->burst_spacing;
 		if (span >= src->burst_every) {
 			scn_push_key(c, "spacing");
@@ -275,12 +336,12 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 		break;
 	}
 	case SCENARIO_REPLAY: {
+		char err[SCENARIO_PATH_MAX + 128];
 		if (scn_get_path(c, v, src->replay))
 			return -1;
-		FILE *f = fopen(src->replay, "r");
-		if (!f)
-			return scn_fail(c, v, "cannot open '%s': %s", src->replay, strerror(errno));
-		fclose(f);
+		/* its lines are read and checked when the platform is built (tzsim validate builds it) */
+		if (sim_check_file(src->replay, SCENARIO_MAX_REPLAY_BYTES, err, sizeof(err)) != 0)
+			return scn_fail(c, v, "%s", err);
 		break;
 	}
 	}
@@ -288,11 +349,43 @@ static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_
 	return 0;
 }
 
+/*
+ * notify: value, after OP-TEE's stm32_rtc driver (core/drivers/stm32_rtc.c):
+ * a value from notif_alloc_async_value at probe, sent by the interrupt
+ * handler with notif_send_async(value); a TA waits with notif_wait(value).
+ * Only where upstream can do it: a secure event source (the console UART's
+ * driver uses DO_BOTTOM_HALF), the SMC ABI (OP-TEE's FF-A notif_send_async,
+ * thread_spmc.c, asserts DO_BOTTOM_HALF), asynchronous notifications
+ * configured (without CFG_CORE_ASYNC_NOTIF notif_alloc_async_value fails).
+ */
+static int check_value_source(struct vctx *c, const struct ynode *map, const struct ynode *x,
+			      const struct scenario_source *src)
+{
+	size_t i;
+	if (src->notify != SCENARIO_NOTIFY_VALUE)
+		return 0;
+	if (src->kind == SCENARIO_UART)
+		return scn_fail(c, x, "notify: value is for timer and trng sources; the console UART's driver "
+				      "notifies with DO_BOTTOM_HALF (set kind: timer or trng)");
+	if (src->world != SCENARIO_SECURE)
+		return scn_fail(c, x, "notify: value needs world: secure (OP-TEE sends the value)");
+	if (c->s->transport.kind == SCENARIO_FFA)
+		return scn_fail(c, x, "notify: value needs the SMC ABI: OP-TEE's FF-A path sends only "
+				      "DO_BOTTOM_HALF (thread_spmc.c notif_send_async asserts it)");
+	if (!c->s->tee_async_notif)
+		return scn_fail(c, x, "notify: value needs tee.async_notif: true");
+	if (ynode_get(map, "bottom_half", &i))
+		return scn_fail(c, map->key[i], "a notify: value source has no bottom half: its top half "
+						"sends the value (drop bottom_half, or use notify: bottom_half)");
+	return 0;
+}
+
 static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 {
 	static const char *const keys[] = { "name", "kind", "world", "intid", "trigger", "cpu", "arrival",
-					    "top_half", "bottom_half", "per_item", "fifo", NULL };
+					    "top_half", "bottom_half", "per_item", "fifo", "notify", NULL };
 	static const char *const kinds[] = { "uart", "timer", "trng", NULL };
+	static const char *const notifies[] = { "bottom_half", "value", NULL };
 	static const char *const worlds[] = { "secure", "normal", NULL };
 	static const char *const triggers[] = { "edge", "level", NULL };
 	struct scenario *s = c->s;
@@ -320,6 +413,8 @@ static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 	size_t mark = scn_push_key(c, "intid");
 	if (in && scn_get_uint(c, in, 32, 1019, &src->intid))
 		return -1;
+	if (in)
+		src->intid_pos = pos_of(in);
 	for (unsigned i = 0; i < idx; i++)
 		if (s->sources[i].intid == src->intid)
 			return scn_fail(c, in ? in : n, "intid %u is also used by source '%s'", src->intid,
@@ -344,16 +439,50 @@ static int parse_source(struct vctx *c, const struct ynode *n, unsigned idx)
 	WITH_KEY(c, n, "bottom_half", x, scn_get_cost(c, x, &src->bottom_half));
 	WITH_KEY(c, n, "per_item", x, scn_get_cost(c, x, &src->per_item));
 	WITH_KEY(c, n, "fifo", x, scn_get_uint(c, x, 1, 65536, &src->fifo));
+	WITH_KEY(c, n, "notify", x,
+		 scn_get_enum(c, x, notifies, &v) || ((src->notify = (enum scenario_notify)v), 0) ||
+			 check_value_source(c, n, x, src));
 	return 0;
+}
+
+/* A cpu_bound chunk averages at least SCENARIO_MIN_WORK: a zero-length chunk never lets time advance. */
+static int check_work(struct vctx *c, const struct ynode *n, const struct sim_cost *w)
+{
+	double mean = sim_dist_mean(&w->d);
+	if (w->unit == SIM_COST_CYCLES)
+		mean = mean * (double)SIM_S / (double)c->s->platform.costs.clock.hz;
+	if (mean >= (double)SCENARIO_MIN_WORK)
+		return 0;
+	return scn_fail(c, n, "a cpu_bound chunk must average at least 1us (this one averages %.3gps): a chunk "
+			      "is a scheduler slice, and one of no length never lets simulated time advance",
+			mean > 0 ? mean : 0.0);
+}
+
+/* wait_for: a source (sources come first in the document's order of checks) whose driver sends a value. */
+static int parse_wait_for(struct vctx *c, const struct ynode *x, struct scenario_workload *w)
+{
+	char name[SCENARIO_NAME_MAX + 1];
+	if (scn_get_name(c, x, name))
+		return -1;
+	for (unsigned i = 0; i < c->s->n_sources; i++) {
+		if (strcmp(c->s->sources[i].name, name))
+			continue;
+		if (c->s->sources[i].notify != SCENARIO_NOTIFY_VALUE)
+			return scn_fail(c, x, "source '%s' notifies with DO_BOTTOM_HALF: a TA can wait only for a "
+					      "source with notify: value", name);
+		w->wait_for = (int)i;
+		return 0;
+	}
+	return scn_fail(c, x, "no source named '%s'", name);
 }
 
 static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 {
-	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", NULL };
+	static const char *const keys[] = { "name", "kind", "rate", "secure_work", "work", "cpus", "wait_for", NULL };
 	static const char *const kinds[] = { "ta_invoke", "cpu_bound", NULL };
 	struct scenario *s = c->s;
 	struct scenario_workload *w = &s->workloads[idx];
-	unsigned v;
+	unsigned v = 0;
 
 	if (scn_check_map(c, n, keys))
 		return -1;
@@ -373,7 +502,8 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 			return -1;
 		}
 	const char *other = w->kind == SCENARIO_TA_INVOKE ? "cpu_bound" : "ta_invoke";
-	static const char *const ta_only[] = { "rate", "secure_work", NULL }, *const cpu_only[] = { "work", NULL };
+	static const char *const ta_only[] = { "rate", "secure_work", "wait_for", NULL },
+				 *const cpu_only[] = { "work", NULL };
 	for (const char *const *k = w->kind == SCENARIO_TA_INVOKE ? cpu_only : ta_only; *k; k++) {
 		size_t i;
 		if (ynode_get(n, *k, &i)) {
@@ -383,15 +513,18 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 			return -1;
 		}
 	}
-	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL))
+	/* without a rate, a TA that waits for a value is called in a closed loop (parse_wait_for) */
+	if (w->kind == SCENARIO_TA_INVOKE && !ynode_get(n, "rate", NULL) && !ynode_get(n, "wait_for", NULL))
 		return scn_missing(c, n, "rate");
-	WITH_KEY(c, n, "rate", x, scn_get_freq(c, x, 1, UINT64_MAX, &w->rate_hz));
+	WITH_KEY(c, n, "rate", x, scn_get_rate(c, x, &w->rate_hz));
 	w->secure_work = sim_cost_ps((double)(50 * SIM_US));
 	w->work = sim_cost_ps((double)SIM_MS);
 	WITH_KEY(c, n, "secure_work", x, scn_get_cost(c, x, &w->secure_work));
-	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work));
+	WITH_KEY(c, n, "work", x, scn_get_cost(c, x, &w->work) || check_work(c, x, &w->work));
 	w->cpus = s->platform.cpus >= 64 ? UINT64_MAX : (1ull << s->platform.cpus) - 1;
-	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus));
+	WITH_KEY(c, n, "cpus", x, parse_cpu_list(c, x, &w->cpus) || (w->cpus_pos = pos_of(x), 0));
+	w->wait_for = -1;
+	WITH_KEY(c, n, "wait_for", x, parse_wait_for(c, x, w));
 	return 0;
 }
 
@@ -549,43 +682,13 @@ int scenario_load_string(const char *text, const char *fake_path, const char *co
 int scenario_load(const char *path, const char *const *overrides, int n_overrides, struct scenario *out,
 		  struct sim_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		scn_diag_set(diag, "%s: cannot open: %s", path, strerror(errno));
+	char *buf, err[sizeof(diag->msg)];
+	size_t len;
+	int rc = -1;
+	if (sim_read_file(path, SCENARIO_MAX_FILE_BYTES, &buf, &len, err, sizeof(err)) != 0) {
+		scn_diag_set(diag, "%s", err);
 		return -1;
 	}
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	int rc = -1;
-	if (!buf) {
-		scn_diag_set(diag, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			if (cap >= MAX_FILE_BYTES) {
-				scn_diag_set(diag, "%s: too large (over %u MiB)", path, MAX_FILE_BYTES >> 20);
-				goto out;
-			}
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				scn_diag_set(diag, "%s: out of memory", path);
-				goto out;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				scn_diag_set(diag, "%s: cannot read: %s", path, strerror(errno));
-				goto out;
-			}
-			break;
-		}
-	}
-	buf[len] = 0;
 	const char *nul = memchr(buf, 0, len);
 	if (nul) {
 		unsigned line = 1, col = 1;
@@ -600,7 +703,6 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
 	rc = scenario_load_string(buf, path, overrides, n_overrides, out, diag);
 out:
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

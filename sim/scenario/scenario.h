@@ -47,9 +47,13 @@
  *     trigger: edge | level               default: edge (level: spi only)
  *     routing: fixed | 1-of-N             default: fixed (1-of-N: spi only)
  *     target: self | all-but-self | [cpu, ...]  default: self (others: sgi only)
- *     spmc: el3 | s-el1                   default: s-el1 (el3: ffa only)
+ *     spmc: s-el1 | s-el2                 default: s-el1 (s-el2: ffa only, intid 8;
+ *                                         el3 is refused: TF-A's EL3 SPMC has no notifications)
+ *     raise: fixed | upstream             default: fixed (upstream: ppi only)
+ *     ffa_bottom_half: workqueue | inline default: workqueue (inline: ffa only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
- *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0)}
+ *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
+ *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
  *   sources: [ up to 32 of
  *     name: string (required, unique)
  *     kind: uart | timer | trng           default: uart
@@ -63,13 +67,17 @@
  *     top_half: cost                      default: 800 cycles
  *     bottom_half: cost                   default: 20us
  *     per_item: cost                      default: 0 cycles
- *     fifo: int 1..65536                  default: 16 ]
+ *     fifo: int 1..65536                  default: 16
+ *     notify: bottom_half | value         default: bottom_half (value: timer and trng,
+ *                                         secure, SMC ABI (not ffa), tee.async_notif; no bottom_half key) ]
  *   workloads: [ up to 32 of
  *     name: string (unique)               default: kind + index ("ta_invoke0")
  *     kind: ta_invoke | cpu_bound         (required)
- *     rate: frequency                     (required for ta_invoke, only there)
+ *     rate: frequency                     (ta_invoke only; required unless wait_for: without
+ *                                         it each CPU's thread calls again when its call returns)
  *     secure_work: cost                   default: 50us (ta_invoke only)
  *     work: cost                          default: 1ms (cpu_bound only)
+ *     wait_for: source name               default: none (ta_invoke only; a notify: value source)
  *     cpus: [cpu, ...]                    default: all ]
  *   timeline: [ up to 1024 of {at: time, and exactly one action}:
  *     cpu_off: cpu | cpu_on: cpu
@@ -95,6 +103,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/kernel/costs.h"
 #include "sim/kernel/kernel.h"
@@ -112,8 +121,25 @@ extern "C" {
 #define SCENARIO_MAX_SMC_TOTAL 256 /* entries over all smc_sequence checks */
 #define SCENARIO_MAX_CPUS 64
 #define SCENARIO_NAME_MAX 64       /* names: [A-Za-z0-9_.-]{1,64} */
+#define SCENARIO_METRIC_MAX 96     /* a metric's name (workload.<name>.latency.p999) */
 #define SCENARIO_TEXT_MAX 256      /* description, expect text (longer is an error) */
 #define SCENARIO_PATH_MAX 1024     /* resolved paths (longer is an error) */
+
+/*
+ * Bounds on values (README "Limits" says why). Every time is at most
+ * SCENARIO_MAX_TIME, so sums of a few (boot + stop.after + drain, at + for)
+ * stay far below 2^64 ps; a cost is at most SCENARIO_MAX_TIME or
+ * SCENARIO_MAX_COST_CYCLES; an arrival rate (poisson, storm, ta_invoke,
+ * load; periodic and burst as their average) is at most the PE clock /
+ * SCENARIO_RATE_CYCLES, faster than the platform can take interrupts.
+ */
+#define SCENARIO_MAX_TIME (3600ull * SIM_S)          /* 1 h */
+#define SCENARIO_MAX_COST_CYCLES 1000000000000ull    /* 10^12 cycles */
+#define SCENARIO_RATE_CYCLES 100ull                  /* one arrival per 100 PE cycles at most */
+#define SCENARIO_MIN_WORK (1 * SIM_US)               /* cpu_bound work: the least mean chunk */
+#define SCENARIO_MAX_FILE_BYTES (1u << 20)           /* a scenario file: 1 MiB */
+#define SCENARIO_MAX_REPLAY_BYTES (16u << 20)        /* a replay file: 16 MiB */
+#define SCENARIO_MAX_REPLAY_RECORDS 1000000u         /* records in one replay file */
 
 /* One diagnostic line; see the top of this file for its shape. */
 struct sim_diag {
@@ -130,8 +156,18 @@ enum scenario_transport { SCENARIO_SPI = 0, SCENARIO_PPI, SCENARIO_SGI, SCENARIO
 enum scenario_trigger { SCENARIO_EDGE = 0, SCENARIO_LEVEL };
 enum scenario_routing { SCENARIO_ROUTE_FIXED = 0, SCENARIO_ROUTE_1_OF_N };
 enum scenario_sgi_target { SCENARIO_TARGET_SELF = 0, SCENARIO_TARGET_ALL_BUT_SELF, SCENARIO_TARGET_LIST };
-enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_EL3 };
+/* transport.spmc (kind ffa): OP-TEE is the SPMC at S-EL1, or Hafnium at S-EL2 with OP-TEE its partition */
+enum scenario_spmc { SCENARIO_SPMC_S_EL1 = 0, SCENARIO_SPMC_S_EL2 };
+/* transport.raise (kind ppi): tzsim's GICR_ISPENDR0 write, or OP-TEE's GICD_ISPENDR0 as upstream codes it */
+enum scenario_raise { SCENARIO_RAISE_FIXED = 0, SCENARIO_RAISE_UPSTREAM };
+/* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
+enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
+enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
+/* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
+enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
+/* How a secure source's OP-TEE driver notifies: DO_BOTTOM_HALF, or a value of its own (notif_alloc_async_value) */
+enum scenario_notify { SCENARIO_NOTIFY_BOTTOM_HALF = 0, SCENARIO_NOTIFY_VALUE };
 enum scenario_source_kind { SCENARIO_UART = 0, SCENARIO_TIMER, SCENARIO_TRNG };
 enum scenario_arrival { SCENARIO_PERIODIC = 0, SCENARIO_POISSON, SCENARIO_BURST, SCENARIO_REPLAY };
 enum scenario_workload_kind { SCENARIO_TA_INVOKE = 0, SCENARIO_CPU_BOUND };
@@ -171,6 +207,8 @@ struct scenario_transport_cfg {
 	enum scenario_sgi_target target;
 	uint64_t target_cpus; /* SCENARIO_TARGET_LIST: bit n = cpu n */
 	enum scenario_spmc spmc;
+	enum scenario_ffa_bh ffa_bottom_half;
+	enum scenario_raise raise; /* kind ppi */
 };
 
 struct scenario_source {
@@ -188,17 +226,21 @@ struct scenario_source {
 	char replay[SCENARIO_PATH_MAX]; /* REPLAY: resolved path */
 	struct sim_cost top_half, bottom_half, per_item;
 	unsigned fifo;
+	enum scenario_notify notify;
 	struct scenario_pos pos; /* the source's mapping */
+	struct scenario_pos intid_pos; /* its intid (line 0: default or --vary) */
 };
 
 struct scenario_workload {
 	char name[SCENARIO_NAME_MAX + 1];
 	enum scenario_workload_kind kind;
-	uint64_t rate_hz;        /* TA_INVOKE */
+	uint64_t rate_hz;        /* TA_INVOKE; 0: a closed loop (wait_for without rate) */
 	struct sim_cost secure_work; /* TA_INVOKE */
 	struct sim_cost work;    /* CPU_BOUND: one chunk */
 	uint64_t cpus;           /* bit n = cpu n */
+	int wait_for;            /* TA_INVOKE: index of the value source its TA waits for, or -1 */
 	struct scenario_pos pos;
+	struct scenario_pos cpus_pos; /* its cpus (line 0: default or --vary) */
 };
 
 struct scenario_event {
@@ -223,7 +265,7 @@ struct scenario_smc_fn {
 struct scenario_expect {
 	enum scenario_expect_kind kind;
 	char text[SCENARIO_TEXT_MAX];   /* METRIC: the check as written */
-	char metric[SCENARIO_NAME_MAX + 1];
+	char metric[SCENARIO_METRIC_MAX + 1];
 	int metric_kind;                /* enum sim_metric_kind */
 	enum scenario_op op;
 	double value;                   /* TIME metrics: ps */
@@ -247,6 +289,8 @@ struct scenario {
 	bool tee_async_notif;
 	unsigned ree_irq_affinity;
 	unsigned ree_eoimode;
+	enum scenario_preempt ree_preempt;
+	enum scenario_scheduler ree_scheduler;
 	unsigned n_sources, n_workloads, n_timeline, n_expect, n_smc_fns;
 	struct scenario_source sources[SCENARIO_MAX_SOURCES];
 	struct scenario_workload workloads[SCENARIO_MAX_WORKLOADS];
@@ -254,6 +298,10 @@ struct scenario {
 	struct scenario_expect expect[SCENARIO_MAX_EXPECT];
 	struct scenario_smc_fn smc_fns[SCENARIO_MAX_SMC_TOTAL];
 	unsigned outputs;               /* SCENARIO_TRACE_* */
+	/* where keys that the platform checks further were written (line 0: default or --vary) */
+	struct {
+		struct scenario_pos platform_cpus, platform_dts, transport_intid, transport_target;
+	} at;
 };
 
 /*
@@ -284,6 +332,18 @@ int scenario_load(const char *path, const char *const *overrides, int n_override
  */
 int scenario_load_string(const char *text, const char *fake_path, const char *const *overrides,
 			 int n_overrides, struct scenario *out, struct sim_diag *diag);
+
+/*
+ * scenario_write_resolved - load @path with @overrides as scenario_load
+ * does and write it to @f as one YAML document that loads to the same
+ * scenario from any directory: the overrides applied, relative paths
+ * (platform.dts, sources[].arrival.replay) made absolute, the default name
+ * written out. Comments and layout are not kept (scenario_emit.c). For
+ * the job files of `tzsim compare --emit-jobs`. Returns 0, or -1 with
+ * @diag filled as scenario_load fills it (or a write to @f failed).
+ */
+int scenario_write_resolved(const char *path, const char *const *overrides, int n_overrides, FILE *f,
+			    struct sim_diag *diag);
 
 /* Release what a loaded scenario holds. struct scenario owns no memory
  * today, so this only clears it; call it anyway. */

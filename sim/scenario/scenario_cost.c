@@ -51,6 +51,11 @@ static int cost_value(struct vctx *c, const struct ynode *n, struct cost_unit *u
 		return scn_fail(c, n, "'%.64s' is %s but the cost's other values are %s; one cost uses one unit kind",
 				n->str, unit == SIM_COST_CYCLES ? "in cycles" : "a time",
 				u->unit == SIM_COST_CYCLES ? "in cycles" : "times");
+	/* bounded, so that no draw overflows when it becomes picoseconds (scenario.h) */
+	if (unit == SIM_COST_PS && q.value > (double)SCENARIO_MAX_TIME)
+		return scn_fail(c, n, "%.64s is out of range 0..3600s (a cost is at most 1 hour)", n->str);
+	if (unit == SIM_COST_CYCLES && q.value > (double)SCENARIO_MAX_COST_CYCLES)
+		return scn_fail(c, n, "%.64s is out of range 0..1e12 cycles", n->str);
 	u->set = true;
 	u->unit = unit;
 	*out = q.value;

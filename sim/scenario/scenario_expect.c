@@ -47,8 +47,9 @@ static void metric_names(struct metric_names *m)
 
 static bool metric_char(char ch)
 {
+	/* a workload's name in workload.<name>.* may hold any name character: [A-Za-z0-9_.-] */
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-	       ch == '.';
+	       ch == '.' || ch == '-';
 }
 
 static int parse_check(struct vctx *c, const struct ynode *n, struct scenario_expect *e)
@@ -70,7 +71,7 @@ static int parse_check(struct vctx *c, const struct ynode *n, struct scenario_ex
 	while (metric_char(*s))
 		s++;
 	size_t mlen = (size_t)(s - m);
-	if (mlen == 0 || mlen > SCENARIO_NAME_MAX)
+	if (mlen == 0 || mlen > SCENARIO_METRIC_MAX)
 		return scn_fail(c, n, "%s; found '%.64s'", syntax, n->str);
 	memcpy(e->metric, m, mlen);
 	e->metric[mlen] = 0;
@@ -101,6 +102,23 @@ static int parse_check(struct vctx *c, const struct ynode *n, struct scenario_ex
 		if (sug)
 			return scn_fail(c, n, "unknown metric '%s'; did you mean '%s'?", e->metric, sug);
 		return scn_fail(c, n, "unknown metric '%s' (see sim/metrics.h for the names)", e->metric);
+	}
+	if (!strncmp(e->metric, "workload.", 9)) {
+		const char *wn, *st;
+		size_t wl;
+		bool wake;
+		unsigned i;
+		sim_metric_workload(e->metric, &wn, &wl, &wake, &st);
+		for (i = 0; i < c->s->n_workloads; i++)
+			if (c->s->workloads[i].kind == SCENARIO_TA_INVOKE && strlen(c->s->workloads[i].name) == wl &&
+			    !strncmp(c->s->workloads[i].name, wn, wl))
+				break;
+		if (i == c->s->n_workloads)
+			return scn_fail(c, n, "metric '%s': no ta_invoke workload named '%.*s' (a response time needs one)",
+					e->metric, (int)wl, wn);
+		if (wake && c->s->workloads[i].wait_for < 0)
+			return scn_fail(c, n, "metric '%s': workload '%.*s' does not wait (a wake-up needs wait_for)",
+					e->metric, (int)wl, wn);
 	}
 	struct ynode vn = *n; /* messages about the value quote the value alone */
 	vn.str = value;

@@ -107,8 +107,17 @@ int scn_get_text(struct vctx *c, const struct ynode *n, char *out, size_t size);
 int scn_get_path(struct vctx *c, const struct ynode *n, char *out);
 /* The message for a failed sim_parse_* of @n, which wanted @kind (or @want, when set). */
 int scn_qty_error(struct vctx *c, const struct ynode *n, enum sim_qty_kind kind, const char *want, int rc);
+/* A time 0 (when @allow_zero) or 1ps .. SCENARIO_MAX_TIME. */
 int scn_get_time(struct vctx *c, const struct ynode *n, bool allow_zero, sim_time *out);
 int scn_get_freq(struct vctx *c, const struct ynode *n, uint64_t lo, uint64_t hi, uint64_t *out);
+/* The fastest arrival rate the platform takes (its clock / SCENARIO_RATE_CYCLES), and the shortest period. */
+uint64_t scn_max_rate(const struct vctx *c);
+sim_time scn_min_period(const struct vctx *c);
+/* An arrival rate: 1Hz .. scn_max_rate(). */
+int scn_get_rate(struct vctx *c, const struct ynode *n, uint64_t *out);
+/* @hz as "12MHz", "1.2GHz", "500Hz"; @ps as "83.334ns", "1h" (for messages). */
+const char *scn_fmt_freq(char *buf, size_t len, uint64_t hz);
+const char *scn_fmt_time(char *buf, size_t len, sim_time ps);
 
 /* ---- sections kept in their own files -------------------------------------------------------- */
 

@@ -75,7 +75,7 @@ int scn_parse_event(struct vctx *c, const struct ynode *n, unsigned idx)
 		if (scn_check_map(c, a, k_storm) || scn_require(c, a, k_storm))
 			return -1;
 		WITH_KEY(c, a, "source", x, scn_find_named(c, x, "source", names, s->n_sources, &e->source));
-		WITH_KEY(c, a, "rate", x, scn_get_freq(c, x, 1, UINT64_MAX, &e->rate_hz));
+		WITH_KEY(c, a, "rate", x, scn_get_rate(c, x, &e->rate_hz));
 		WITH_KEY(c, a, "for", x, scn_get_time(c, x, false, &e->duration));
 		break;
 	}
@@ -92,8 +92,13 @@ int scn_parse_event(struct vctx *c, const struct ynode *n, unsigned idx)
 			names[i] = s->workloads[i].name;
 		if (scn_check_map(c, a, k_load) || scn_require(c, a, k_load))
 			return -1;
-		WITH_KEY(c, a, "workload", x, scn_find_named(c, x, "workload", names, s->n_workloads, &e->workload));
-		WITH_KEY(c, a, "rate", x, scn_get_freq(c, x, 1, UINT64_MAX, &e->rate_hz));
+		WITH_KEY(c, a, "workload", x,
+			 scn_find_named(c, x, "workload", names, s->n_workloads, &e->workload) ||
+				 ((s->workloads[e->workload].kind == SCENARIO_TA_INVOKE && !s->workloads[e->workload].rate_hz)
+					  ? scn_fail(c, x, "workload '%s' has no rate: its threads call in a closed loop "
+							   "(give it a rate to set one here)", names[e->workload])
+					  : 0));
+		WITH_KEY(c, a, "rate", x, scn_get_rate(c, x, &e->rate_hz));
 		break;
 	}
 	}

@@ -520,6 +520,64 @@ int scn_get_time(struct vctx *c, const struct ynode *n, bool allow_zero, sim_tim
 		return scn_qty_error(c, n, SIM_QTY_TIME, NULL, rc);
 	if (!allow_zero && *out == 0)
 		return scn_fail(c, n, "must be greater than 0");
+	if (*out > SCENARIO_MAX_TIME)
+		return scn_fail(c, n, "%.64s is out of range %s..3600s (times are at most 1 hour)", n->str,
+				allow_zero ? "0" : "1ps");
+	return 0;
+}
+
+const char *scn_fmt_freq(char *buf, size_t len, uint64_t hz)
+{
+	static const struct {
+		uint64_t scale;
+		const char *unit;
+	} u[] = { { 1000000000, "GHz" }, { 1000000, "MHz" }, { 1000, "kHz" }, { 1, "Hz" } };
+	for (size_t i = 0; i < 4; i++)
+		if (hz >= u[i].scale || i == 3) {
+			snprintf(buf, len, "%.6g%s", (double)hz / (double)u[i].scale, u[i].unit);
+			break;
+		}
+	return buf;
+}
+
+const char *scn_fmt_time(char *buf, size_t len, sim_time ps)
+{
+	static const struct {
+		uint64_t scale;
+		const char *unit;
+	} u[] = { { SIM_S, "s" }, { SIM_MS, "ms" }, { SIM_US, "us" }, { SIM_NS, "ns" }, { 1, "ps" } };
+	for (size_t i = 0; i < 5; i++)
+		if (ps >= u[i].scale || i == 4) {
+			snprintf(buf, len, "%.6g%s", (double)ps / (double)u[i].scale, u[i].unit);
+			break;
+		}
+	return buf;
+}
+
+uint64_t scn_max_rate(const struct vctx *c)
+{
+	uint64_t r = c->s->platform.costs.clock.hz / SCENARIO_RATE_CYCLES;
+	return r ? r : 1;
+}
+
+sim_time scn_min_period(const struct vctx *c)
+{
+	/* SCENARIO_RATE_CYCLES cycles, rounded up to a whole ps */
+	uint64_t hz = c->s->platform.costs.clock.hz;
+	return (sim_time)((SCENARIO_RATE_CYCLES * SIM_S + hz - 1) / hz);
+}
+
+int scn_get_rate(struct vctx *c, const struct ynode *n, uint64_t *out)
+{
+	char hi[32], clk[32];
+	if (scn_get_freq(c, n, 1, UINT64_MAX, out))
+		return -1;
+	if (*out > scn_max_rate(c))
+		return scn_fail(c, n,
+				"%.64s is out of range 1Hz..%s (one arrival per %llu cycles of the %s PE clock at most: "
+				"the platform cannot take its interrupts faster, and a run would only slow down)",
+				n->str, scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES,
+				scn_fmt_freq(clk, sizeof(clk), c->s->platform.costs.clock.hz));
 	return 0;
 }
 

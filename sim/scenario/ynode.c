@@ -213,6 +213,67 @@ static void parser_error(const yaml_parser_t *p, const char *text, size_t len, s
 	err->col = col;
 }
 
+/*
+ * Flow collections nested deeper than YNODE_MAX_DEPTH, found in one pass
+ * before libyaml sees the text: libyaml's scanner takes time quadratic in
+ * the nesting of `[[[[...` (it re-checks every open level for a possible
+ * simple key), so the depth check on the tree would come too late. Quoted
+ * scalars and comments are skipped; brackets inside a plain or block
+ * scalar count too, which only matters for a text holding more than
+ * YNODE_MAX_DEPTH unbalanced ones. Returns 0, or -1 with @err set.
+ */
+static int prescan_depth(const char *t, size_t len, struct ynode_error *err)
+{
+	unsigned depth = 0, line = 1, col = 0;
+	char quote = 0;
+	bool comment = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = t[i];
+		col++;
+		if (ch == '\n') {
+			line++;
+			col = 0;
+			comment = false;
+			continue;
+		}
+		if (comment)
+			continue;
+		if (quote) {
+			if (quote == '"' && ch == '\\' && i + 1 < len && t[i + 1] != '\n')
+				i++, col++;
+			else if (ch == quote)
+				quote = 0;
+			continue;
+		}
+		switch (ch) {
+		case '#':
+			comment = i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n';
+			break;
+		case '\'':
+		case '"':
+			/* a quote starts a quoted scalar where a value can start, not inside a word (it's) */
+			if (i == 0 || strchr(" \t\n[{,:-", t[i - 1]))
+				quote = ch;
+			break;
+		case '[':
+		case '{':
+			if (++depth > YNODE_MAX_DEPTH) {
+				set_err(err, line, col, "nesting too deep (more than 64 levels of [ and {)");
+				return -1;
+			}
+			break;
+		case ']':
+		case '}':
+			if (depth)
+				depth--;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 int ynode_parse(const char *text, size_t len, struct ynode **root, struct ynode_error *err)
 {
 	yaml_parser_t p;
@@ -221,6 +282,8 @@ int ynode_parse(const char *text, size_t len, struct ynode **root, struct ynode_
 
 	*root = NULL;
 	memset(err, 0, sizeof(*err));
+	if (prescan_depth(text, len, err))
+		return -1;
 	if (!yaml_parser_initialize(&p)) {
 		set_err(err, 1, 1, "out of memory");
 		return -1;

@@ -3,7 +3,9 @@
  * sim/ynode.h: a YAML document as a tree of positioned nodes.
  *
  * libyaml's document API gives nodes with 0-based marks, every scalar as a
- * string and duplicate keys silently accepted (reference/tooling.md §4).
+ * string and duplicate keys silently accepted (yaml_parser_load keeps
+ * both entries of a repeated key; yaml.h, struct yaml_mark_s: index, line,
+ * column from 0).
  * This module turns one document into a plain tree that the scenario
  * validator walks and that `--vary` overrides can edit before validation:
  * every node keeps its 1-based line and column, and nodes made by an

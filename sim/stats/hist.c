@@ -8,6 +8,8 @@
  */
 #include "sim/stats/hist.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -237,4 +239,128 @@ int sim_hist_write_hgrm(const struct sim_hist *h, FILE *f, double unit_ps, const
 		(unsigned long long)h->total);
 	fprintf(f, "#[Buckets = %12d, SubBuckets     = %12d]\n", SIM_HIST_BUCKETS, SIM_HIST_SUB_BUCKETS);
 	return ferror(f) ? -1 : 0;
+}
+
+/* ---- compact text form (sim_hist_save / sim_hist_load) ------------------------------------- */
+
+int sim_hist_save(const struct sim_hist *h, FILE *f)
+{
+	size_t prev = 0;
+	bool first = true;
+	fprintf(f, "n=%llu min=%llu max=%llu sum=%llx:%llx mean=%a m2=%a b=", (unsigned long long)h->total,
+		(unsigned long long)h->min, (unsigned long long)h->max, (unsigned long long)(uint64_t)(h->sum >> 64),
+		(unsigned long long)(uint64_t)h->sum, h->wmean, h->m2);
+	for (size_t i = 0; h->total && i < COUNTS_LEN; i++) {
+		if (!h->counts[i])
+			continue;
+		fprintf(f, "%s%zu:%llu", first ? "" : ",", i - prev, (unsigned long long)h->counts[i]);
+		prev = i;
+		first = false;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* "name=" at *@s, then an unsigned number in @base; advances *@s past it. */
+static bool read_field(const char **s, const char *name, int base, unsigned long long *v)
+{
+	size_t l = strlen(name);
+	char *e;
+	while (**s == ' ')
+		(*s)++;
+	if (strncmp(*s, name, l) || (*s)[l] != '=' || !isxdigit((unsigned char)(*s)[l + 1]))
+		return false;
+	errno = 0;
+	*v = strtoull(*s + l + 1, &e, base);
+	if (errno || e == *s + l + 1)
+		return false;
+	*s = e;
+	return true;
+}
+
+static bool read_double(const char **s, const char *name, double *v)
+{
+	size_t l = strlen(name);
+	char *e;
+	while (**s == ' ')
+		(*s)++;
+	if (strncmp(*s, name, l) || (*s)[l] != '=')
+		return false;
+	errno = 0;
+	*v = strtod(*s + l + 1, &e);
+	if (errno || e == *s + l + 1 || !isfinite(*v))
+		return false;
+	*s = e;
+	return true;
+}
+
+int sim_hist_load(struct sim_hist *h, const char *s, const char **end)
+{
+	unsigned long long total, mn, mx, hi, lo, d, c;
+	uint64_t sum_counts = 0;
+	size_t i = 0, lowest = 0;
+	bool first = true;
+	sim_hist_reset(h);
+	if (!read_field(&s, "n", 10, &total) || !read_field(&s, "min", 10, &mn) || !read_field(&s, "max", 10, &mx) ||
+	    !read_field(&s, "sum", 16, &hi) || *s++ != ':')
+		goto bad;
+	{
+		char *e;
+		errno = 0;
+		lo = strtoull(s, &e, 16);
+		if (errno || e == s)
+			goto bad;
+		s = e;
+	}
+	if (!read_double(&s, "mean", &h->wmean) || !read_double(&s, "m2", &h->m2))
+		goto bad;
+	while (*s == ' ')
+		s++;
+	if (strncmp(s, "b=", 2))
+		goto bad;
+	s += 2;
+	while ((*s >= '0' && *s <= '9')) {
+		char *e;
+		errno = 0;
+		d = strtoull(s, &e, 10);
+		if (errno || *e != ':' || (!first && d == 0))
+			goto bad;
+		s = e + 1;
+		c = strtoull(s, &e, 10);
+		if (errno || e == s || c == 0 || d > COUNTS_LEN - 1 - i)
+			goto bad;
+		s = e;
+		i += d;
+		h->counts[i] = c;
+		sum_counts = sat_add(sum_counts, c);
+		if (first)
+			lowest = i;
+		first = false;
+		if (*s != ',')
+			break;
+		s++;
+	}
+	/* the exact min and max lie in the lowest and highest non-zero buckets */
+	if (sum_counts != total || (total && (mn > mx || index_of(mn) != lowest || index_of(mx) != i)))
+		goto bad;
+	h->total = total;
+	h->min = total ? mn : UINT64_MAX;
+	h->max = mx;
+	h->sum = (unsigned __int128)hi << 64 | lo;
+	if (end)
+		*end = s;
+	return 0;
+bad:
+	sim_hist_reset(h);
+	return -1;
+}
+
+size_t sim_hist_next(const struct sim_hist *h, size_t i, uint64_t *value, uint64_t *count)
+{
+	for (; h->total && i < COUNTS_LEN; i++)
+		if (h->counts[i]) {
+			*value = sim_hist_highest_equivalent(value_at_index(i));
+			*count = h->counts[i];
+			return i;
+		}
+	return SIM_HIST_END;
 }

@@ -88,6 +88,39 @@ uint64_t sim_hist_report(const struct sim_hist *h, double p);
 
 int sim_hist_write_hgrm(const struct sim_hist *h, FILE *f, double unit_ps, const char *unit);
 
+/*
+ * sim_hist_save - @h as one line of text (no newline) from which
+ * sim_hist_load rebuilds an identical histogram: the exact count, min, max,
+ * sum and second moment (doubles in C99 hex, so they round-trip bit for
+ * bit) and the non-zero buckets as index-delta:count pairs, so the text
+ * grows with the number of distinct buckets, not with the count:
+ *
+ *   n=252 min=15118000 max=48490000 sum=0:10b6... mean=0x1.1p+24 m2=0x1.8p+50 b=12310:1,2:3,...
+ *
+ * What `tzsim compare` ships from each run's process and what `tzsim merge`
+ * reads from a sweep's results. Returns 0, or -1 when a write to @f failed.
+ */
+int sim_hist_save(const struct sim_hist *h, FILE *f);
+
+/*
+ * sim_hist_load - parse what sim_hist_save wrote, starting at @s, into @h
+ * (which is reset first). *@end (if not NULL) is set past the text read.
+ * Returns 0, or -1 when the text is malformed: a missing or bad field, a
+ * bucket index out of range, or counts that do not add up to n (@h is then
+ * reset).
+ */
+int sim_hist_load(struct sim_hist *h, const char *s, const char **end);
+
+/*
+ * sim_hist_next - iterate the non-zero buckets in increasing value: the
+ * first bucket at index >= @i with a count. Sets *@value to the highest
+ * value equivalent to it and *@count, and returns its index; returns
+ * SIM_HIST_END when there is none. Start with 0, continue with the
+ * returned index + 1.
+ */
+#define SIM_HIST_END ((size_t)-1)
+size_t sim_hist_next(const struct sim_hist *h, size_t i, uint64_t *value, uint64_t *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,12 +5,15 @@
  *  counts:   notifications delivered coalesced late lost spurious
  *            eth_limit foreign_intr irqs smc world_switches
  *            smc_per_notification world_switches_per_notification
- *            secure_irqs sgi_dropped
+ *            secure_irqs sgi_dropped bus_errors wait_refused
  *  time:     time.normal time.secure time.el3 time.idle (busy time summed over CPUs)
  *  latency:  latency.<span>.<stat>
  *            span: e2e top_half send_to_pending pending_to_taken taken_to_fetched
  *                  fetched_to_bh_ctx bh_ctx_to_enter bottom_half send_to_bh
  *            stat: count min mean p50 p90 p99 p999 max
+ *  workload: workload.<name>.latency.<stat> (a ta_invoke workload's response time)
+ *            workload.<name>.wake.<stat> (a waiting one's: source interrupt to the
+ *            TA running again after notif_wait)
  * Latencies and times are in picoseconds internally; expect values carry a
  * time unit (`40us`).
  */
@@ -18,6 +21,7 @@
 #define SIM_METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +31,12 @@ enum sim_metric_kind { SIM_METRIC_UNKNOWN = 0, SIM_METRIC_COUNT, SIM_METRIC_RATI
 
 /* What kind of value @name is (SIM_METRIC_UNKNOWN for a name not listed above). */
 enum sim_metric_kind sim_metric_kind(const char *name);
+/*
+ * Split "workload.<name>.latency.<stat>" or "workload.<name>.wake.<stat>":
+ * the workload's name (@wl, @wl_len), whether it is the wake-up, the stat.
+ * False when @metric has another shape.
+ */
+bool sim_metric_workload(const char *metric, const char **wl, size_t *wl_len, bool *wake, const char **stat);
 
 #define SIM_SPAN_TABLE(X)                                                       \
 	X(E2E, "e2e", NOTIF_SOURCE, NOTIF_BH_ENTER)                             \

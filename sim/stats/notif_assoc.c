@@ -68,7 +68,8 @@ static int fan_out(const struct sim_rec *r, unsigned stage, int cpu, unsigned wo
 
 void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
 {
-	if (r->kind == TR_GIC_PEND && (int)r->a == a->notif_intid) {
+	/* pending = can be signalled at a CPU interface, after the GIC's propagation (docs/protocol.md §9.6) */
+	if (r->kind == TR_GIC_FWD && (int)r->a == a->notif_intid) {
 		out(ctx, r);
 		fan_out(r, NOTIF_NS_PENDING, r->cpu, SIM_WORLD_GIC, &a->wait_pend, &a->wait_taken, out, ctx);
 		return;
@@ -83,6 +84,16 @@ void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_f
 			q_push(&a->wait_pend, r->notif);
 		else if (r->a == NOTIF_FETCHED && r->b == 0)
 			q_push(&a->wait_bhctx, r->notif);
+		else if (r->a == NOTIF_FETCHED && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS)
+			a->fetched_value[r->cpu] = r->notif;
+		return;
+	}
+	if (r->a == NOTIF_BH_ENTER && r->b != 0 && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS &&
+	    a->fetched_value[r->cpu]) {
+		struct sim_rec c = *r;
+		c.notif = a->fetched_value[r->cpu];
+		a->fetched_value[r->cpu] = 0;
+		out(ctx, &c);
 		return;
 	}
 	if (r->a == NOTIF_NS_TAKEN && fan_out(r, NOTIF_NS_TAKEN, r->cpu, r->world, &a->wait_taken, NULL, out, ctx))

@@ -9,11 +9,15 @@
  * This filter applies each such record to the notifications waiting for
  * that stage, in order, and hands one id-carrying TR_NOTIF record per
  * notification to its output:
- *  - TR_GIC_PEND of the notification INTID -> NOTIF_NS_PENDING (cpu = target)
+ *  - TR_GIC_FWD of the notification INTID (it can be signalled at that CPU
+ *    interface) -> NOTIF_NS_PENDING (cpu = that PE)
  *    for every sent notification not yet pending;
  *  - an id-less NOTIF_NS_TAKEN -> for every pending one not yet taken;
  *  - an id-less NOTIF_BH_CTX -> for every fetched DO_BOTTOM_HALF not yet
- *    in a bottom-half context.
+ *    in a bottom-half context;
+ *  - an id-less NOTIF_BH_ENTER with a value (b != 0: Linux's drain loop
+ *    passes it to optee_notif_send, its delivery) -> the value fetched last
+ *    on that CPU (the drain loop fetches and passes on one value at a time).
  * Statistics and the Perfetto flows both read the stream through it.
  */
 #ifndef SIM_NOTIF_ASSOC_H
@@ -28,6 +32,8 @@
 extern "C" {
 #endif
 
+#define SIM_ASSOC_MAX_CPUS 64
+
 struct notif_idq {
 	uint32_t *v;
 	size_t head, n, cap;
@@ -36,6 +42,7 @@ struct notif_idq {
 struct notif_assoc {
 	int notif_intid;
 	struct notif_idq wait_pend, wait_taken, wait_bhctx;
+	uint32_t fetched_value[SIM_ASSOC_MAX_CPUS]; /* per CPU: the value (not DO_BOTTOM_HALF) fetched, not yet passed on */
 };
 
 void notif_assoc_init(struct notif_assoc *a, int notif_intid);

@@ -38,6 +38,19 @@ struct sim_stats {
 	FILE *csv;
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
 	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
+	uint64_t wait_refused; /* TA waits for a value that Linux refused (-EBUSY) */
+	/* workloads: what their TA invocations waited (arrival to the call's return) */
+	struct {
+		char name[32];
+		bool ta;             /* makes TA invocations (has a latency) */
+		uint64_t requests;
+		struct sim_hist *lat;
+		struct sim_hist *wake; /* waits for a value (notif_wait): source interrupt to the TA running again */
+		bool waits;
+		uint64_t refused;
+	} wl[STATS_MAX_WORKLOADS];
+	unsigned nwl;
+	const char *probe_failed; /* why Linux's OP-TEE driver did not probe (the record's label), or NULL */
 	uint32_t power_epoch[MAX_CPUS];
 	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
 	bool cpu_on[MAX_CPUS];
@@ -45,7 +58,8 @@ struct sim_stats {
 	uint8_t act_world[MAX_CPUS];
 	bool act_busy[MAX_CPUS];
 	sim_time act_since[MAX_CPUS];
-	sim_time time_world[3], time_idle;
+	sim_time cpu_time[MAX_CPUS][4]; /* per CPU: busy in normal, secure, EL3; idle (powered on) */
+	sim_time time_world[3], time_idle; /* their sums over the CPUs, made by stats_finish */
 	sim_time end;
 	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
 	uint32_t seq[SEQ_MAX][32];
@@ -157,9 +171,32 @@ void stats_free(struct sim_stats *s)
 		return;
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		sim_hist_free(s->span[i]);
+	for (unsigned i = 0; i < s->nwl; i++) {
+		sim_hist_free(s->wl[i].lat);
+		sim_hist_free(s->wl[i].wake);
+	}
 	free(s->open.slot);
 	notif_assoc_fini(&s->assoc);
 	free(s);
+}
+
+int stats_add_workload(struct sim_stats *s, const char *name, bool ta)
+{
+	if (s->nwl == STATS_MAX_WORKLOADS || !(s->wl[s->nwl].lat = sim_hist_new()))
+		return -1;
+	if (!(s->wl[s->nwl].wake = sim_hist_new())) {
+		sim_hist_free(s->wl[s->nwl].lat);
+		return -1;
+	}
+	snprintf(s->wl[s->nwl].name, sizeof(s->wl[0].name), "%s", name);
+	s->wl[s->nwl].ta = ta;
+	return (int)s->nwl++;
+}
+
+void stats_workload_waits(struct sim_stats *s, unsigned i)
+{
+	if (i < s->nwl)
+		s->wl[i].waits = true;
 }
 
 void stats_set_notif_csv(struct sim_stats *s, FILE *f)
@@ -276,10 +313,11 @@ static inline void activity(struct sim_stats *s, const struct sim_rec *r)
 		return;
 	unsigned c = (unsigned)r->cpu;
 	sim_time d = r->t - s->act_since[c];
+	/* per CPU only: stats_finish sums the time.* totals */
 	if (s->act_busy[c])
-		s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+		s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
 	else if (s->cpu_on[c])
-		s->time_idle += d;
+		s->cpu_time[c][3] += d;
 	s->act_busy[c] = r->label != NULL;
 	s->act_world[c] = (uint8_t)r->world;
 	s->act_since[c] = r->t;
@@ -319,6 +357,7 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 		return;
 	case TR_NOTIF:
 	case TR_GIC_PEND:
+	case TR_GIC_FWD:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
 		return;
 	case TR_POWER:
@@ -367,6 +406,13 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 				if (n->pend_cpu >= 0) {
 					n->epoch = s->power_epoch[n->pend_cpu];
 					n->pend_down = !s->cpu_on[n->pend_cpu];
+					/*
+					 * late: a CPU interface that was asleep or off gets nothing
+					 * forwarded (docs/protocol.md §9.6), so "pending" there after
+					 * the CPU came back since the send means the interrupt waited for it
+					 */
+					if (s->power_epoch[n->pend_cpu] > 0 && s->power_up_at[n->pend_cpu] > n->t[NOTIF_SEND])
+						n->late = true;
 				}
 			}
 			break;
@@ -394,6 +440,9 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 				stamp(n, NOTIF_BH_ENTER, r->t);
 				s->delivered++;
 				s->late += n->late;
+				/* a value (not DO_BOTTOM_HALF) has no bottom half: delivered is its end */
+				if (n->value != 0)
+					close_notif(s, n);
 			}
 			break;
 		case NOTIF_BH_DONE:
@@ -430,10 +479,29 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
 		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
 		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
+		if (r->code == SIM_EV_PROBE_FAILED && !s->probe_failed)
+			s->probe_failed = r->label ? r->label : sim_ev_label(r->code);
+		if (r->code == SIM_EV_TA_REQUEST && r->a < s->nwl)
+			s->wl[r->a].requests++;
+		else if (r->code == SIM_EV_TA_DONE && r->a < s->nwl && r->t >= r->c)
+			sim_hist_record(s->wl[r->a].lat, r->t - r->c);
+		else if (r->code == SIM_EV_TA_WOKEN && r->a < s->nwl && r->b && r->d && r->t >= r->c)
+			sim_hist_record(s->wl[r->a].wake, r->t - r->c);
+		else if (r->code == SIM_EV_TA_WAIT_REFUSED) {
+			s->wait_refused++;
+			s->wl[r->a < s->nwl ? r->a : 0].refused += r->a < s->nwl;
+		}
 		break;
 	default:
 		break;
 	}
+}
+
+unsigned stats_ncpus(const struct sim_stats *s) { return s->ncpus; }
+
+sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what)
+{
+	return cpu < s->ncpus && what < 4 ? s->cpu_time[cpu][what] : 0;
 }
 
 uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
@@ -445,10 +513,17 @@ void stats_finish(struct sim_stats *s, sim_time end)
 	for (unsigned c = 0; c < s->ncpus; c++) {
 		sim_time d = end - s->act_since[c];
 		if (s->act_busy[c])
-			s->time_world[s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
+			s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
 		else if (s->cpu_on[c])
-			s->time_idle += d;
+			s->cpu_time[c][3] += d;
 		s->act_since[c] = end;
+	}
+	memset(s->time_world, 0, sizeof(s->time_world));
+	s->time_idle = 0;
+	for (unsigned c = 0; c < s->ncpus; c++) {
+		for (unsigned w = 0; w < 3; w++)
+			s->time_world[w] += s->cpu_time[c][w];
+		s->time_idle += s->cpu_time[c][3];
 	}
 	for (size_t i = 0; i < s->open.cap; i++) {
 		struct notif *n = &s->open.slot[i];
@@ -461,6 +536,10 @@ void stats_finish(struct sim_stats *s, sim_time end)
 			csv_row(s, n, "lost");
 		}
 	}
+	/* notifications.csv says why nothing could be delivered */
+	if (s->csv && s->probe_failed)
+		fprintf(s->csv, "# no notification could be delivered: Linux's OP-TEE driver did not probe: %s\n",
+			s->probe_failed);
 	s->open.n = 0;
 	s->seq_open = 0;
 	if (s->open.slot) /* NULL until the first notification: memset(NULL, 0, 0) is undefined */
@@ -479,6 +558,33 @@ unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out
 	return k;
 }
 
+/* One statistic of @h by name ("count", "p99", ...); times in ps. */
+static bool hist_stat(const struct sim_hist *h, const char *st, double *v)
+{
+	if (!strcmp(st, "count"))
+		*v = (double)sim_hist_count(h);
+	else if (strcmp(st, "min") && strcmp(st, "max") && strcmp(st, "mean") && strcmp(st, "p50") &&
+		 strcmp(st, "p90") && strcmp(st, "p99") && strcmp(st, "p999"))
+		return false;
+	else if (!sim_hist_count(h))
+		*v = 0;
+	else if (!strcmp(st, "min"))
+		*v = (double)sim_hist_min(h);
+	else if (!strcmp(st, "max"))
+		*v = (double)sim_hist_max(h);
+	else if (!strcmp(st, "mean"))
+		*v = sim_hist_mean(h);
+	else if (!strcmp(st, "p50"))
+		*v = (double)sim_hist_report(h, 50);
+	else if (!strcmp(st, "p90"))
+		*v = (double)sim_hist_report(h, 90);
+	else if (!strcmp(st, "p99"))
+		*v = (double)sim_hist_report(h, 99);
+	else
+		*v = (double)sim_hist_report(h, 99.9);
+	return true;
+}
+
 bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 {
 	double d = s->delivered ? (double)s->delivered : 1.0;
@@ -488,7 +594,8 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 	} counts[] = {
 #define C(n, f) { n, offsetof(struct sim_stats, f) }
 		C("notifications", sent), C("delivered", delivered), C("coalesced", coalesced),
-		C("late", late), C("lost", lost), C("spurious", spurious), C("eth_limit", eth_limit),
+		C("late", late), C("lost", lost), C("spurious", spurious),
+		C("eth_limit", eth_limit), C("wait_refused", wait_refused),
 		C("foreign_intr", foreign), C("irqs", irqs), C("smc", smc), C("world_switches", ws),
 		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped), C("bus_errors", bus_errors),
 #undef C
@@ -526,34 +633,35 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 			return false;
 		for (int i = 0; i < SIM_SPAN_COUNT; i++) {
 			const char *sn = sim_span_name((enum sim_span)i);
-			const struct sim_hist *h = s->span[i];
-			if (strlen(sn) != (size_t)(dot - span) || strncmp(sn, span, strlen(sn)))
-				continue;
-			const char *st = dot + 1;
-			if (!strcmp(st, "count"))
-				*v = (double)sim_hist_count(h);
-			else if (!sim_hist_count(h))
-				*v = 0;
-			else if (!strcmp(st, "min"))
-				*v = (double)sim_hist_min(h);
-			else if (!strcmp(st, "max"))
-				*v = (double)sim_hist_max(h);
-			else if (!strcmp(st, "mean"))
-				*v = sim_hist_mean(h);
-			else if (!strcmp(st, "p50"))
-				*v = (double)sim_hist_report(h, 50);
-			else if (!strcmp(st, "p90"))
-				*v = (double)sim_hist_report(h, 90);
-			else if (!strcmp(st, "p99"))
-				*v = (double)sim_hist_report(h, 99);
-			else if (!strcmp(st, "p999"))
-				*v = (double)sim_hist_report(h, 99.9);
-			else
-				return false;
-			return true;
+			if (strlen(sn) == (size_t)(dot - span) && !strncmp(sn, span, strlen(sn)))
+				return hist_stat(s->span[i], dot + 1, v);
 		}
 	}
+	/* workload.<name>.latency.<stat>, workload.<name>.wake.<stat> */
+	if (!strncmp(name, "workload.", 9)) {
+		const char *wn, *st;
+		size_t wl;
+		bool wake;
+		if (!sim_metric_workload(name, &wn, &wl, &wake, &st))
+			return false;
+		for (unsigned i = 0; i < s->nwl; i++)
+			if (s->wl[i].ta && strlen(s->wl[i].name) == wl && !strncmp(s->wl[i].name, wn, wl) &&
+			    (!wake || s->wl[i].waits))
+				return hist_stat(wake ? s->wl[i].wake : s->wl[i].lat, st, v);
+	}
 	return false;
+}
+
+unsigned stats_workloads(const struct sim_stats *s) { return s->nwl; }
+const char *stats_probe_failed(const struct sim_stats *s) { return s->probe_failed; }
+
+bool stats_workload(const struct sim_stats *s, unsigned i, const char **name, uint64_t *requests)
+{
+	if (i >= s->nwl || !s->wl[i].ta)
+		return false;
+	*name = s->wl[i].name;
+	*requests = s->wl[i].requests;
+	return true;
 }
 
 static void pct(FILE *f, const char *label, const struct sim_hist *h)
@@ -574,17 +682,57 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	if (total <= 0)
 		total = 1;
 	fprintf(f, "  notifications %" PRIu64 "   delivered %" PRIu64 "   coalesced %" PRIu64 "   late %" PRIu64
-		   "   lost %" PRIu64 "   spurious %" PRIu64 "\n",
+		   "   lost %" PRIu64 "   spurious %" PRIu64,
 		s->sent, s->delivered, s->coalesced, s->late, s->lost, s->spurious);
+	fputc('\n', f);
 	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
 		   "   foreign-intr exits %" PRIu64 "\n\n",
 		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
+	if (s->probe_failed)
+		fprintf(f, "  Linux: the OP-TEE driver did not probe (%s): no TA calls and no notifications\n\n",
+			s->probe_failed);
 	if (s->bus_errors) /* sim/bus.h: an access no device took (completed RAZ/WI); see the trace */
 		fprintf(f, "  bus errors %" PRIu64 " (accesses no device took, completed as RAZ/WI: see 'bus error' in the trace)\n\n",
 			s->bus_errors);
-	fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
-	for (int i = 0; i < SIM_SPAN_COUNT; i++)
-		pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	/* an all-zero table would hide why: say it (the run itself is not an error) */
+	if (!s->sent && !s->secure_irqs)
+		fprintf(f, "  no notification: no secure source fired (no secure interrupt was taken); "
+			   "check sources[].arrival against stop\n");
+	else if (!s->sent)
+		fprintf(f, "  no notification: %" PRIu64 " secure interrupts were taken, but OP-TEE sent no notification\n",
+			s->secure_irqs);
+	else {
+		fprintf(f, "  %-18s %8s %9s %9s %9s %9s\n", "latency (us)", "count", "p50", "p90", "p99", "max");
+		for (int i = 0; i < SIM_SPAN_COUNT; i++)
+			pct(f, sim_span_name((enum sim_span)i), s->span[i]);
+	}
+	/* what the notification design costs the other users of the secure world */
+	for (unsigned i = 0, first = 1; i < s->nwl; i++) {
+		char label[48];
+		if (!s->wl[i].ta)
+			continue;
+		if (first) {
+			fprintf(f, "\n  %-18s %8s %9s %9s %9s %9s\n", "TA calls (us)", "count", "p50", "p90", "p99", "max");
+			first = 0;
+		}
+		snprintf(label, sizeof(label), "%.18s", s->wl[i].name);
+		pct(f, label, s->wl[i].lat);
+	}
+	/* TAs waiting in notif_wait: from the source's interrupt to the TA running again */
+	for (unsigned i = 0, first = 1; i < s->nwl; i++) {
+		char label[48];
+		if (!s->wl[i].waits)
+			continue;
+		if (first) {
+			fprintf(f, "\n  %-18s %8s %9s %9s %9s %9s\n", "TA wake-ups (us)", "count", "p50", "p90", "p99", "max");
+			first = 0;
+		}
+		snprintf(label, sizeof(label), "%.18s", s->wl[i].name);
+		pct(f, label, s->wl[i].wake);
+	}
+	if (s->wait_refused)
+		fprintf(f, "  notif_wait refused %" PRIu64 " (Linux's optee_notif_wait: another call waits for the value, -EBUSY)\n",
+			s->wait_refused);
 	fprintf(f, "\n  CPU time: normal %.3f ms (%.1f%%)   secure %.3f ms (%.1f%%)   EL3 %.3f ms (%.1f%%)   idle %.1f%%\n",
 		(double)s->time_world[0] / 1e9, 100.0 * (double)s->time_world[0] / total,
 		(double)s->time_world[1] / 1e9, 100.0 * (double)s->time_world[1] / total,

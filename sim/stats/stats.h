@@ -19,6 +19,8 @@
  * It also counts SMCs and world switches (all, and those on a
  * notification's path: pe->notif tagged), interrupts, ETHREAD_LIMIT,
  * spurious notification interrupts, and the time each CPU spent per world.
+ * The summary table says why there is no latency when no notification was
+ * sent (no secure source fired, or OP-TEE sent none) instead of printing zeros.
  */
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
@@ -42,8 +44,21 @@ void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
-/* Close the run at @end: every open notification not delivered is lost. */
+/*
+ * Close the run at @end: every open notification not delivered is lost;
+ * the time.* metrics (sums of stats_cpu_time) are complete from here on.
+ */
 void stats_finish(struct sim_stats *s, sim_time end);
+
+/* The CPUs counted (the platform's, at most 64). */
+unsigned stats_ncpus(const struct sim_stats *s);
+/*
+ * The time CPU @cpu spent busy in the normal world (@what 0), the secure
+ * world (1), EL3 (2), or powered on and idle (3), in ps; what time.normal,
+ * time.secure, time.el3 and time.idle sum over the CPUs. 0 for a CPU or
+ * @what out of range. Complete after stats_finish.
+ */
+sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what);
 
 /* Notifications sent but not yet delivered (the drain waits for 0). */
 uint64_t stats_undelivered(const struct sim_stats *s);
@@ -57,6 +72,23 @@ unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out
 
 /* The terminal summary table. */
 void stats_print_summary(const struct sim_stats *s, FILE *f);
+
+#define STATS_MAX_WORKLOADS 32
+/*
+ * stats_add_workload - register workload @name (the index is the one the
+ * TA request/done records carry: register every workload, in the model's
+ * order). @ta: it makes TA invocations, so it has a response time
+ * (workload.<name>.latency.*). Returns the index, or -1 (table full, or out
+ * of memory).
+ */
+int stats_add_workload(struct sim_stats *s, const char *name, bool ta);
+unsigned stats_workloads(const struct sim_stats *s);
+/* Workload @i's TA waits for a notification value: it has a wake-up time (workload.<name>.wake.*). */
+void stats_workload_waits(struct sim_stats *s, unsigned i);
+/* Why Linux's OP-TEE driver did not probe, or NULL when it did. */
+const char *stats_probe_failed(const struct sim_stats *s);
+/* Workload @i's name and requests; false when @i is not a TA workload. */
+bool stats_workload(const struct sim_stats *s, unsigned i, const char **name, uint64_t *requests);
 
 extern const char stats_notif_csv_header[];
 

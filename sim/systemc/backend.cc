@@ -24,6 +24,12 @@
  *  - a second notify() keeps only the earlier notification, so moving the
  *    wake-up later needs cancel() first;
  *  - sc_pause() from inside a process ends sc_start after the current delta.
+ *
+ * Free running (sim/systemc/systemc.h): outside any sim_run_*, a SystemC
+ * platform's own sc_start() drives the same method; its gate stands in for
+ * a run's condition, and a false gate or a sim_stop() holds the kernel
+ * instead of pausing SystemC. sim_systemc_sync() fires what is due from the
+ * platform's processes with the same loop.
  */
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <systemc>
@@ -32,6 +38,7 @@
 #include <new>
 
 #include "sim/kernel/kernel_internal.h"
+#include "sim/systemc/systemc.h"
 
 using namespace sc_core;
 
@@ -48,12 +55,16 @@ struct sc_backend {
 	sc_event *wake;
 	bool armed;           /* wake is notified (or the method is runnable) ... */
 	sim_time armed_at;    /* ... for this time */
-	bool in_method;       /* inside on_wake: it re-arms when done */
-	bool paused;          /* on_wake called sc_pause() in this run */
-	sim_time limit;       /* of the current run */
+	bool firing;          /* inside fire_due: it re-arms when done */
+	bool paused;          /* fire_due called sc_pause() in this run */
+	bool in_run;          /* inside op_run (else free running) */
+	sim_time limit;       /* of the current run; SIM_TIME_MAX when free running */
 	bool (*cond)(void *);
 	void *cctx;
-	bool cond_checked;    /* cond already returned true for the next event */
+	bool cond_checked;    /* cond (or gate) already returned true for the next event */
+	bool (*gate)(void *); /* free running: asked before each event */
+	void *gctx;
+	bool held;            /* free running: the gate said no, or sim_stop() */
 };
 
 /* The one SystemC attachment of this process (kept reachable: never freed). */
@@ -66,7 +77,7 @@ inline sim_time sc_now() { return sc_time_stamp().value(); }
 void rearm(sc_backend *b)
 {
 	struct sim_kernel *k = b->k;
-	if (!k || sim_pending(k) == 0) {
+	if (!k || sim_pending(k) == 0 || (b->held && !b->in_run)) {
 		if (b->armed)
 			b->wake->cancel();
 		b->armed = false;
@@ -92,47 +103,75 @@ void pause_run(sc_backend *b)
 	sc_pause();
 }
 
+/* A run's condition or a stop ends the run; free running, they hold the kernel. */
+void end_firing(sc_backend *b)
+{
+	if (b->in_run) {
+		pause_run(b);
+		return;
+	}
+	b->held = true;
+	sim_kernel_clear_stop(b->k);
+}
+
 /*
- * The method: fire every event due now. The cond and stop checks follow the
- * native loop exactly (kernel.c run()): cond is called once per event that
- * is due within the limit, and a false cond or a stop ends the run at the
- * time of the last event fired, before SystemC advances time.
+ * Fire every event due now. The cond and stop checks follow the native loop
+ * exactly (kernel.c run()): cond is called once per event that is due
+ * within the limit, and a false cond or a stop ends the run at the time of
+ * the last event fired, before SystemC advances time. Free running, the
+ * gate is the cond.
  */
-void on_wake(sc_backend *b)
+void fire_due(sc_backend *b)
 {
 	struct sim_kernel *k = b->k;
-	b->armed = false;
-	if (!k)
+	if (!k || (b->held && !b->in_run))
 		return;
+	bool (*cond)(void *) = b->in_run ? b->cond : b->gate;
+	void *cctx = b->in_run ? b->cctx : b->gctx;
 	sim_time now = sc_now();
 	/* Keep sim_now() == sc_time_stamp() even if something else woke us late. */
-	if (sim_now(k) < now)
+	if (b->in_run && sim_now(k) < now)
 		sim_kernel_set_now(k, now);
-	b->in_method = true;
+	b->firing = true;
 	while (sim_pending(k) && sim_next_time(k) <= now && sim_next_time(k) <= b->limit) {
 		if (sim_kernel_stop_requested(k)) {
-			pause_run(b);
+			end_firing(b);
 			break;
 		}
-		if (b->cond && !b->cond_checked && !b->cond(b->cctx)) {
-			pause_run(b);
+		if (cond && !b->cond_checked && !cond(cctx)) {
+			end_firing(b);
 			break;
 		}
 		b->cond_checked = false;
 		sim_kernel_fire_next(k);
 		if (sim_kernel_stop_requested(k)) {
-			pause_run(b);
+			end_firing(b);
 			break;
 		}
-		if (b->cond && sim_pending(k) && sim_next_time(k) <= b->limit) {
-			if (!b->cond(b->cctx)) {
-				pause_run(b);
+		if (cond && sim_pending(k) && sim_next_time(k) <= b->limit) {
+			if (!cond(cctx)) {
+				end_firing(b);
 				break;
 			}
 			b->cond_checked = true;
+		} else if (cond && !b->in_run && !sim_pending(k) && !cond(cctx)) {
+			/* free running: the gate hears that the queue ran dry */
+			end_firing(b);
+			break;
 		}
 	}
-	b->in_method = false;
+	b->firing = false;
+	/* Free running, events a sync or a resumed gate finds overdue fire at
+	 * their own times, in order; then the kernel catches up with SystemC. */
+	if (!b->in_run && !b->held && sim_now(k) < now)
+		sim_kernel_set_now(k, now);
+}
+
+/* The method. */
+void on_wake(sc_backend *b)
+{
+	b->armed = false;
+	fire_due(b);
 	rearm(b);
 }
 
@@ -142,8 +181,11 @@ sc_backend *ctx(struct sim_kernel *k) { return static_cast<sc_backend *>(sim_ker
 void op_head_changed(struct sim_kernel *k)
 {
 	sc_backend *b = ctx(k);
-	if (b->in_method)
+	if (b->firing)
 		return;
+	/* Free running, a new earliest event has not been past the gate. */
+	if (!b->in_run)
+		b->cond_checked = false;
 	try {
 		rearm(b);
 	} catch (...) {
@@ -155,9 +197,16 @@ void op_head_changed(struct sim_kernel *k)
 void op_stop(struct sim_kernel *k)
 {
 	sc_backend *b = ctx(k);
-	/* on_wake checks the flag after each event; a stop from another
+	/* fire_due checks the flag after each event; a stop from another
 	 * SystemC process during a run must pause the run itself. */
-	if (b->in_method || sc_get_status() != SC_RUNNING)
+	if (b->firing)
+		return;
+	if (!b->in_run) {
+		b->held = true;
+		sim_kernel_clear_stop(k);
+		return;
+	}
+	if (sc_get_status() != SC_RUNNING)
 		return;
 	try {
 		pause_run(b);
@@ -176,6 +225,7 @@ uint64_t op_run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void
 		b->cond = cond;
 		b->cctx = cctx;
 		b->cond_checked = false;
+		b->in_run = true;
 		if (limit < now)
 			goto out;
 		/* The native loop's first cond check, before time moves. */
@@ -204,6 +254,9 @@ uint64_t op_run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void
 out:
 	b->cond = NULL;
 	b->cctx = NULL;
+	b->cond_checked = false;
+	b->in_run = false;
+	b->limit = SIM_TIME_MAX; /* free running again */
 	return sim_fired(k) - before;
 }
 
@@ -262,4 +315,52 @@ extern "C" int sim_systemc_attach(struct sim_kernel *k)
 		return -1;
 	}
 	return 0;
+}
+
+/* @k's attachment, or NULL when @k is not this process's SystemC kernel. */
+static sc_backend *attached(struct sim_kernel *k)
+{
+	if (!k || sim_kernel_backend(k) != SIM_BACKEND_SYSTEMC || !g_sc || g_sc->k != k)
+		return NULL;
+	return ctx(k);
+}
+
+extern "C" int sim_systemc_sync(struct sim_kernel *k)
+{
+	sc_backend *b = attached(k);
+	if (!b)
+		return -1;
+	if (b->firing || (b->held && !b->in_run))
+		return 0;
+	try {
+		fire_due(b);
+		rearm(b);
+	} catch (...) {
+		b->firing = false;
+	}
+	return 0;
+}
+
+extern "C" int sim_systemc_set_gate(struct sim_kernel *k, bool (*gate)(void *), void *gctx)
+{
+	sc_backend *b = attached(k);
+	if (!b)
+		return -1;
+	b->gate = gate;
+	b->gctx = gctx;
+	b->held = false;
+	if (!b->in_run)
+		b->cond_checked = false;
+	try {
+		rearm(b);
+	} catch (...) {
+		b->armed = false;
+	}
+	return 0;
+}
+
+extern "C" bool sim_systemc_held(const struct sim_kernel *k)
+{
+	const sc_backend *b = g_sc;
+	return k && b && b->k == k && b->held;
 }
