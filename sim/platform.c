@@ -9,7 +9,9 @@
 #include "sim/platform_limits.h"
 #include "sim/replay.h"
 #include "sim/kernel/units.h"
+#include "models/cpu/isa_rt.h"
 #include "models/cpu/pe.h"
+#include "sim/platform_isa.h"
 #include "models/dev/secure_src.h"
 #include "models/gic/gic.h"
 #include "models/monitor/monitor.h"
@@ -308,6 +310,14 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	for (unsigned i = 0; i < p->ncpus; i++)
 		sim_wire_connect(gic_wake_wire(p->gic, i), mon_wake_input, p->mon, i);
 
+	if (sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ||
+	    sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA) {
+		if (platform_isa(p, sc, err, errlen) != 0) {
+			platform_free(p);
+			return -1;
+		}
+	}
+	tc.isa = sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	tc.num_pes = p->ncpus;
 	tc.threads = sc->tee_threads;
 	tc.async_notif = sc->tee_async_notif;
@@ -395,6 +405,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
 	rc.shm = p->shm;
+	rc.isa = sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;
 	rp.booted = booted;
@@ -488,6 +499,7 @@ void platform_free(struct platform *p)
 	ree_free(p->ree);
 	tee_free(p->tee);
 	mon_free(p->mon);
+	isa_rt_free(p->isa);
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
 		pe_free(p->pe[i]);
 	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)

@@ -247,6 +247,7 @@ enum isa_reg {
 	ISA_VBAR_EL1, ISA_VBAR_EL3,
 	ISA_SCR_EL3,
 	ISA_SCTLR_EL1, ISA_TPIDR_EL1, ISA_TPIDR_EL0, ISA_CONTEXTIDR_EL1, ISA_TTBR0_EL1, ISA_MAIR_EL1,
+	ISA_HCR_EL2,         /* RW (bit 31): a lower EL of the Non-secure state is AArch64 */
 	ISA_REG_COUNT
 };
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r);

@@ -230,6 +230,8 @@ uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 		return cp_read(e, 3, 0, 2, 0, 0);
 	case ISA_MAIR_EL1:
 		return cp_read(e, 3, 0, 10, 2, 0);
+	case ISA_HCR_EL2:
+		return cp_read(e, 3, 4, 1, 1, 0);
 	default:
 		return 0;
 	}
@@ -299,6 +301,9 @@ void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 		break;
 	case ISA_MAIR_EL1:
 		cp_write(e, 3, 0, 10, 2, 0, v);
+		break;
+	case ISA_HCR_EL2:
+		cp_write(e, 3, 4, 1, 1, 0, v);
 		break;
 	default:
 		break; /* PSTATE: only through an exception entry or isa_reset */
