@@ -248,7 +248,7 @@ fuzz: deps
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtzsim.a
 	clang $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libtzsim.a \
-	  -lyaml -lfdt -lm -lpthread -lstdc++
+	  -lyaml -lfdt -lunicorn -lxxhash -lm -lpthread -lstdc++
 
 clean:
 	rm -rf build build-asan build-fuzz
