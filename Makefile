@@ -72,7 +72,7 @@ LIB_CXX  := $(wildcard sim/systemc/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/models/cpu/isa_images.o
 UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
 UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/trace_check.o \
-            $(BUILD)/tests/plat_harness.o $(BUILD)/tests/isa_plat.o
+            $(BUILD)/tests/plat_harness.o
 SC_SRC   := $(wildcard tests/sc_*_test.cc)
 SC_OBJ   := $(SC_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o
 BENCH_SRC:= $(wildcard tests/bench_*.c)
@@ -181,10 +181,6 @@ $(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
 $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
-
-$(BUILD)/tests/bench_isa: tests/bench_isa.c $(BUILD)/tests/isa_plat.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/isa_plat.o $(LIB) $(LDLIBS) -lstdc++
 
 $(BUILD)/tzsim.1: $(TZSIM)
 	@command -v help2man >/dev/null || { echo "tzsim: help2man is missing (make deps installs it)"; exit 1; }

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/isa_plat.h"
+#include "sim/isa_plat.h"
 
 #define GET_ASYNC 0xB2000011u
 #define ENABLE_ASYNC 0xB2000010u

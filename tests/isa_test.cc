@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * tests/isa_test.cc: guest code on Unicorn (models/cpu/isa.h) with the
- * real GIC, bus and secure source (tests/isa_plat.h). Each test runs guest
+ * real GIC, bus and secure source (sim/isa_plat.h). Each test runs guest
  * routines alone, without the abstract models, and names the rule it checks.
  */
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include <xxhash.h>
 
 #include "models/cpu/isa_internal.h"
-#include "tests/isa_plat.h"
+#include "sim/isa_plat.h"
 
 namespace {
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * tests/isa_plat.h: guest code on the real GIC, bus and a secure source,
- * without the abstract models: what isa_test.cc and bench_isa.c drive.
+ * sim/isa_plat.h: guest code on the real GIC, bus and a secure source,
+ * without the abstract models: what tests/isa_test.cc, tests/bench_isa.c and
+ * tzsim calibrate (sim/calibrate.c) drive.
  *
  * Built like the platform (sim/platform.c): a GICv3 with its frames at
  * QEMU virt's addresses on a bus, one secure source (a UART) whose line is
@@ -15,8 +16,8 @@
  * run reports, fires the events that are due, and goes on until a model
  * call stops the run. Model calls are logged; abstract work takes no time.
  */
-#ifndef TESTS_ISA_PLAT_H
-#define TESTS_ISA_PLAT_H
+#ifndef SIM_ISA_PLAT_H
+#define SIM_ISA_PLAT_H
 
 #include <stdbool.h>
 #include <stdint.h>

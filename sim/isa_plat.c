@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* tests/isa_plat.c: see isa_plat.h. */
+/* sim/isa_plat.c: see isa_plat.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/isa_plat.h"
+#include "sim/isa_plat.h"
 
 #define FFA_SUCCESS_32 0x84000061u
 
