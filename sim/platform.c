@@ -465,7 +465,24 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	return 0;
 }
 
-void platform_start(struct platform *p) { mon_cold_boot(p->mon, 0); }
+void platform_start(struct platform *p)
+{
+	/*
+	 * fidelity: isa: the guest images are inputs of the run (and of its digest): the first
+	 * records name each image's XXH3-64 and size, so a rebuilt image shows in the digest from
+	 * record 0 on (a different compiler may change them: README, Guest code)
+	 */
+	if (p->isa)
+		for (int i = 0; i < ISA_IMG_COUNT; i++) {
+			const struct isa_image *img = isa_rt_image(p->isa, (enum isa_builtin)i);
+			static const char *const labels[ISA_IMG_COUNT] = { "guest image monitor", "guest image tee",
+									   "guest image ree" };
+			sim_trace_emit(p->sim.tr, &(struct sim_rec){ .t = 0, .kind = TR_EVENT, .cpu = -1,
+								    .world = SIM_WORLD_EL3, .a = img->hash,
+								    .b = img->len, .label = labels[i] });
+		}
+	mon_cold_boot(p->mon, 0);
+}
 
 void platform_stop_sources(struct platform *p)
 {
