@@ -699,6 +699,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 
 	booted = phase_boot(p);
+	if (p->isa)
+		digest_set_header(dg, ISA_IMG_COUNT); /* platform_start's guest image records */
 	if (booted && !isa_rt_error(p->isa)) {
 		phase_measure(p, sc, o, res);
 		if (!isa_rt_error(p->isa))
