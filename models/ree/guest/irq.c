@@ -5,9 +5,10 @@
  * notification); any other INTID's handler stays abstract
  * (ISA_MC_REE_IRQ). The boot of each CPU ends here too.
  *
- * Follows Linux 6.1 (no code copied): drivers/irqchip/irq-gic-v3.c
- * (gic_handle_irq -> __gic_handle_irq_from_irqson: one acknowledge per
- * entry; gic_complete_ack: EOIR right after IAR with EOImode 1;
+ * Follows Linux 6.12 (no code copied; unchanged from 6.1 on this path):
+ * drivers/irqchip/irq-gic-v3.c (gic_handle_irq -> __gic_handle_irq_from_irqson,
+ * l. 904: one acknowledge per entry; gic_complete_ack, l. 846: EOIR right
+ * after IAR with EOImode 1;
  * gic_eoi_irq / gic_eoimode1_eoi_irq: EOIR or DIR at irq_eoi;
  * gic_dist_init, gic_cpu_init, gic_cpu_sys_reg_init), kernel/irq/chip.c
  * (handle_fasteoi_irq, handle_percpu_devid_irq), kernel/irq/handle.c

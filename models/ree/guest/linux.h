@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * models/ree/guest/linux.h: tzsim's NS-EL1 Linux image, written after
- * Linux 6.1 (arch/arm64/kernel/entry.S, drivers/irqchip/irq-gic-v3.c,
+ * Linux 6.12, the models' version (arch/arm64/kernel/entry.S, drivers/irqchip/irq-gic-v3.c,
  * kernel/irq/chip.c, drivers/firmware/smccc, drivers/tee/optee/smc_abi.c
  * and call.c): the IRQ entry, gic_handle_irq with EOImode 0 and 1, the flow
  * handlers, the OP-TEE notification handler with its drain loop over

@@ -6,12 +6,18 @@
  * loop. Shared memory comes from a pool in this image (the shm the driver
  * registered); a registered buffer's cookie is its physical address.
  *
- * Follows Linux 6.1 drivers/tee/optee/ (no code copied): smc_abi.c
- * (get_async_notif_value, irq_handler, notif_irq_handler,
- * notif_pcpu_irq_handler, optee_smc_do_call_with_arg, optee_handle_rpc),
- * call.c (optee_do_bottom_half -> simple_call_with_arg, optee_get_msg_arg),
- * rpc.c (handle_rpc_func_cmd_wq), notif.c (optee_notif_wait/send: the wait
- * queues stay abstract). protocol.md §1.9, §2.3, §2.4.
+ * Follows Linux 6.12 drivers/tee/optee/ (the models' version; no code
+ * copied): smc_abi.c get_async_notif_value (l. 972), irq_handler (l. 988),
+ * notif_irq_handler (l. 1012), notif_pcpu_irq_handler (l. 1043),
+ * optee_smc_do_call_with_arg (l. 886), optee_handle_rpc; call.c
+ * (optee_do_bottom_half -> simple_call_with_arg, optee_get_msg_arg);
+ * rpc.c (handle_rpc_func_cmd_wq); notif.c (optee_notif_wait with its
+ * timeout, optee_notif_send: the wait queues stay abstract). protocol.md
+ * §1.9, §2.3, §2.4. The notification path is the same as 6.1's (irq_handler
+ * and get_async_notif_value did not change); 6.12 adds the per-CPU handler
+ * (a PPI or SGI, 6.3+) and passes the tee_shm's address as the
+ * CALL_WITH_REGD_ARG cookie (ours: the argument's address, equally opaque
+ * to OP-TEE).
  */
 #include "models/ree/guest/linux_private.h"
 
