@@ -385,17 +385,17 @@ void isa_rt_stats(struct isa_rt *rt, struct isa_stats *out)
 
 void isa_rt_print(struct isa_rt *rt, FILE *f)
 {
-	fprintf(f, "  guest code (fidelity: isa, %s): %-14s %8s %11s %12s %9s\n", isa_timing_preset(rt->cfg.preset)->name,
-		"handler", "calls", "insns/call", "cycles/call", "SMCs/call");
+	fprintf(f, "\n  guest code (fidelity: isa; cycles: %s timing, models/cpu/isa.h)\n",
+		isa_timing_preset(rt->cfg.preset)->name);
+	fprintf(f, "  %-18s %8s %11s %12s %10s   %s\n", "handler", "calls", "insns/call", "cycles/call", "SMCs/call",
+		"insns min..max");
 	for (int h = 0; h < ISA_H_COUNT; h++) {
 		const struct isa_rt_hstats *s = &rt->hs[h];
 		if (!s->calls)
 			continue;
 		double n = (double)s->calls;
-		fprintf(f, "  %*s%-14s %8" PRIu64 " %11.1f %12.1f %9.2f   (insns %" PRIu64 "..%" PRIu64 ")\n",
-			(int)strlen("guest code (fidelity: isa, ") + (int)strlen(isa_timing_preset(rt->cfg.preset)->name) + 3,
-			"", handler_names[h], s->calls, (double)s->insns / n, (double)s->cycles / n, (double)s->smcs / n,
-			s->min_insns, s->max_insns);
+		fprintf(f, "  %-18s %8" PRIu64 " %11.1f %12.1f %10.2f   %" PRIu64 "..%" PRIu64 "\n", handler_names[h],
+			s->calls, (double)s->insns / n, (double)s->cycles / n, (double)s->smcs / n, s->min_insns,
+			s->max_insns);
 	}
-	fputc('\n', f);
 }
