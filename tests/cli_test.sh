@@ -182,6 +182,10 @@ tz compare short.yaml --vary tee.threads=1,2 --seeds 0
 check_rc opt.compare_seeds0.exit2 2
 tz compare short.yaml
 check_rc opt.compare_without_vary.exit2 2
+# compare varies one key: a second --vary is refused, never silently replaces the first
+tz compare short.yaml --vary transport.kind=ppi --vary tee.threads=1,2
+check_rc opt.compare_two_vary.exit2 2
+has opt.compare_two_vary.says "$ERR" '^tzsim: --vary: given twice; compare varies one key'
 tz dtb short.yaml
 check_rc opt.dtb_without_o.exit2 2
 nothing_written opt.nothing_written "$T/o-seed" "$T/o-kernel" "$T/o-trace"
@@ -630,9 +634,58 @@ cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces
 readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
 	grep -v -E '^  simulated |^  outputs: ')
 tz run "$ROOT/scenarios/default.yaml" -o qs
-run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT")
+run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT" | sed "s|^$ROOT/||")
 [ -n "$readme_qs" ] && [ "$readme_qs" = "$run_qs" ] && ok readme.quick_start_summary ||
 	bad readme.quick_start_summary "README and run differ:" "$(diff <(echo "$readme_qs") <(echo "$run_qs") | head -30)"
+
+# Cost model: every row of the README's cost table states the preset values of SIM_COST_TABLE
+# (sim/kernel/costs.h) for the costs it names, so the table cannot fall behind a recalibration.
+cost_diff=$(python3 - "$ROOT" <<'PY'
+import re, sys
+root = sys.argv[1]
+h = open(f"{root}/sim/kernel/costs.h").read()
+def val(e):
+    e = e.strip()
+    m = re.fullmatch(r"C\((\d+)\)", e)
+    if m: return m.group(1) + " cycles"
+    m = re.fullmatch(r"T\((\d+) \* SIM_(NS|US|MS)\)", e)
+    if m: return m.group(1) + " " + {"NS": "ns", "US": "µs", "MS": "ms"}[m.group(2)]
+    m = re.fullmatch(r"LN\((\d+), (\d+)\)", e)
+    if m: return f"median {m.group(1)}, p99 {m.group(2)}"
+    return e
+table = {}
+for m in re.finditer(r'X\(\s*\w+,\s*"([^"]+)",\s*(\w+\([^)]*\)),\s*(\w+\([^)]*\))\)', h):
+    table[m.group(1)] = (val(m.group(2)), val(m.group(3)))
+readme = open(f"{root}/README.md").read()
+sec = readme[readme.index("| Cost | A53"):readme.index("\n\n", readme.index("| Cost | A53"))]
+seen = set()
+for row in sec.splitlines()[2:]:
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    names = re.findall(r"`([^`]+)`", cells[0])
+    seen.update(names)
+    for col, preset in ((1, 0), (2, 1)):
+        text = cells[col]
+        if text == "same":
+            text = cells[1]
+        parts = [p.strip() for p in re.sub(r"\s*(cycles|ns|µs|ms)( each)?$", "", text).split("/")]
+        unit = re.search(r"(cycles|ns|µs|ms)( each)?$", text)
+        for i, n in enumerate(names):
+            want = table.get(n)
+            if want is None:
+                print(f"{n}: not in SIM_COST_TABLE"); continue
+            w = want[preset]
+            if w.startswith("median"):
+                nums = re.findall(r"\d+", text)
+                if nums != re.findall(r"\d+", w): print(f"{n}: README '{text}', costs.h {w}")
+                continue
+            got = parts[i] if len(parts) == len(names) else parts[0]
+            got = f"{got} {unit.group(1)}" if unit else got
+            if got != w: print(f"{n} ({'A53' if preset == 0 else 'A72'}): README '{got}', costs.h '{w}'")
+for n in table:
+    if n not in seen: print(f"{n}: missing from the README's cost table")
+PY
+)
+[ -z "$cost_diff" ] && ok readme.cost_table || bad readme.cost_table "$cost_diff"
 
 # ---- dtb -------------------------------------------------------------------------------
 

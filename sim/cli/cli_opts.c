@@ -211,6 +211,11 @@ static int set_value(const struct cli_opt *o, const char *spelled, const char *v
 	case CLI_ASSIGN:
 		if (!strchr(v, '='))
 			goto bad;
+		/* compare varies one key: a second --vary would silently replace the first */
+		if (a->given & (1u << o->id))
+			return cli_usage_error(a->command,
+					       "%s: given twice; compare varies one key (set the others in the scenario)",
+					       spelled);
 		*(const char **)field = v;
 		break;
 	case CLI_ASSIGN_LIST: {

@@ -254,7 +254,7 @@ static void cdf(FILE *f, const struct report *r)
 			X0, y, X1, y, X1 - 4, y + (k ? 14 : -4), k ? "p99" : "p50");
 	}
 	fprintf(f, "\n<text class=\"axis\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">e2e latency: secure source "
-		   "asserted → DO_BOTTOM_HALF enters the TEE (µs, log scale)</text>\n",
+		   "asserted → delivered (µs, log scale)</text>\n",
 		(X0 + X1) / 2, Y1 + 38);
 	fprintf(f, "<text class=\"axis\" transform=\"translate(18 %.0f) rotate(-90)\" text-anchor=\"middle\">"
 		   "notifications delivered within x (%%)</text>\n",
@@ -580,7 +580,8 @@ int report_write_html(const struct report *r, FILE *f)
 	fprintf(f, "</p>\n");
 
 	fprintf(f, "<h2>End-to-end latency</h2>\n<p>From the secure source asserting its interrupt to "
-		   "DO_BOTTOM_HALF entering the TEE, every notification of every run of a variant. The curve at x is "
+		   "its delivery (DO_BOTTOM_HALF entering the TEE; for a source with its own value, the value reaching "
+		   "Linux's optee_notif_send), every notification of every run of a variant. The curve at x is "
 		   "the share of notifications delivered within x; markers sit at the median, the 99th percentile and "
 		   "the maximum of all the runs pooled (the compare table gives the median of each run's own).</p>\n");
 	cdf(f, r);
@@ -592,7 +593,7 @@ int report_write_html(const struct report *r, FILE *f)
 	stage_table(f, r);
 
 	fprintf(f, "<h2>Outcomes</h2>\n<p>Counts summed over the runs: <b>delivered</b> (DO_BOTTOM_HALF "
-		   "entered the TEE), <b>coalesced</b> (sent while the same value was pending), <b>late</b> (an "
+		   "entered the TEE, or the value reached optee_notif_send), <b>coalesced</b> (sent while the same value was pending), <b>late</b> (an "
 		   "interrupt on its path waited for a CPU that was down), <b>lost</b> (never delivered, after a "
 		   "50 ms drain), <b>spurious</b> (a notification interrupt that found nothing); SMCs and world "
 		   "switches on a notification's path per delivered notification, the mean over the runs.</p>\n");

@@ -7,7 +7,9 @@
  * the notification INTID and its taking and bottom-half context from the
  * REE's id-less TR_NOTIF records, applied to the notifications waiting for
  * that stage), and classifies it:
- *  - delivered: its DO_BOTTOM_HALF entered the TEE;
+ *  - delivered: its DO_BOTTOM_HALF entered the TEE, or, for a value other
+ *    than DO_BOTTOM_HALF, Linux's optee_notif_send() ran for it (the id-less
+ *    BH_ENTER record the REE emits there; docs/protocol.md §9.6);
  *  - late: delivered, but an interrupt on its path waited for a CPU that
  *    was down (CPU_OFF or CPU_SUSPEND): the NS interrupt was pending on a
  *    CPU that was down or went down, and was taken there after it powered
