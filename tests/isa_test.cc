@@ -128,7 +128,7 @@ TEST(IsaDecode, ClassesFollowTheA64EncodingGroups)
 		EXPECT_EQ(isa_a64_class(c.insn), c.cls) << std::hex << c.insn;
 }
 
-/* calibration.md §5: a block costs its issue bound (or its busiest pipeline) plus serial penalties. */
+/* docs/calibration.md §5: a block costs its issue bound (or its busiest pipeline) plus serial penalties. */
 TEST(IsaTiming, BlockCostIsTheIssueBoundPlusSerialPenalties)
 {
 	const isa_timing *a53 = isa_timing_preset(SIM_PRESET_A53), *a72 = isa_timing_preset(SIM_PRESET_A72);
@@ -152,7 +152,7 @@ TEST(IsaTiming, BlockCostIsTheIssueBoundPlusSerialPenalties)
 
 /* ---- the engine ---------------------------------------------------------------------------------- */
 
-/* TF-A bl31_main -> opteed_init (ENTRY_DONE) -> el3_exit into BL33 (protocol.md §6.4). */
+/* TF-A bl31_main -> opteed_init (ENTRY_DONE) -> el3_exit into BL33 (docs/protocol.md §6.4). */
 TEST(IsaBoot, ColdBootGoesThroughOpteeToTheNormalWorld)
 {
 	Plat t;
@@ -336,7 +336,7 @@ static void expect_el1_state_equal(const Snap &a, const Snap &b, const char *wha
 
 /*
  * TF-A opteed_smc_handler with cm_el1_sysregs_context_save/restore
- * (protocol.md §6.4): a call from the normal world and its return keep
+ * (docs/protocol.md §6.4): a call from the normal world and its return keep
  * x4..x30, both stack pointers and the EL1 system registers of the normal
  * world (x0..x3 carry the results), and OP-TEE finds its own registers
  * (x8..x30 and its EL1 state) as it left them at its previous exit.
@@ -475,7 +475,7 @@ TEST(IsaWorldSwitch, HostSwitchesWorldsForAnAbstractMonitor)
 /* ---- OP-TEE's notifications -------------------------------------------------------------------------- */
 
 /*
- * OP-TEE notif_get_value (notif_default.c, protocol.md §1.5): the lowest
+ * OP-TEE notif_get_value (notif_default.c, docs/protocol.md §1.5): the lowest
  * recorded value first, cleared as it is read; PENDING while others remain;
  * nothing recorded: VALID and PENDING clear.
  */
@@ -504,7 +504,7 @@ TEST(IsaNotif, GetAsyncNotifValueReturnsTheLowestAndClearsIt)
 }
 
 /*
- * Linux irq_handler (smc_abi.c, protocol.md §2.3) stops when a value comes
+ * Linux irq_handler (smc_abi.c, docs/protocol.md §2.3) stops when a value comes
  * without PENDING: k pending values cost exactly k GET_ASYNC_NOTIF_VALUE
  * calls, and nothing pending costs one (the issue's "k + 1" would only hold
  * if the last value came with PENDING set, which OP-TEE's notif_get_value
@@ -549,7 +549,7 @@ static unsigned iar_reads_of(const isa_plat *p, unsigned pe, uint64_t intid, boo
 }
 
 /*
- * One secure UART character on an idle system (protocol.md §7): FIQ to EL3,
+ * One secure UART character on an idle system (docs/protocol.md §7): FIQ to EL3,
  * OP-TEE's top half raises the SPI, FIQ_DONE; Linux takes the SPI, fetches
  * value 0 and wakes the IRQ thread, whose DO_BOTTOM_HALF runs in an OP-TEE
  * thread and re-enables RX. SMCs in the observed order.
@@ -589,7 +589,7 @@ TEST(IsaPath, UartCharacterReachesTheBottomHalf)
 }
 
 /*
- * OP-TEE thread_alloc_and_run (protocol.md §1.9): with every thread busy a
+ * OP-TEE thread_alloc_and_run (docs/protocol.md §1.9): with every thread busy a
  * yielding call gets ETHREAD_LIMIT and Linux waits in its call queue; once
  * a thread is free the same call is made again and runs.
  */
@@ -627,7 +627,7 @@ TEST(IsaThreads, YieldingCallWaitsForAFreeThread)
 /* ---- the raise of each transport ------------------------------------------------------------------------ */
 
 /*
- * OP-TEE gic_it_raise_sgi (protocol.md §3.2, §5.3) from PE 17 (Aff1 1,
+ * OP-TEE gic_it_raise_sgi (docs/protocol.md §3.2, §5.3) from PE 17 (Aff1 1,
  * Aff0 1): ICC_ASGI1R_EL1 = INTID << 24 | Aff1 << 16 | TargetList bit
  * Aff0, which the GIC pends as the donated Non-secure SGI on that PE; the
  * PE came up through PSCI CPU_ON (opteed's cpu_on hook donated the SGI in
@@ -667,7 +667,7 @@ TEST(IsaTransport, SgiRaiseWritesTheAsgi1rValueTheGicExpects)
 
 /*
  * OP-TEE gic_it_set_pending for a PPI writes GICD_ISPENDR0, which is RAZ/WI
- * for SGIs and PPIs with affinity routing (IHI 0069; protocol.md §3.1): the
+ * for SGIs and PPIs with affinity routing (IHI 0069; docs/protocol.md §3.1): the
  * GIC model drops it, the value stays in OP-TEE's bitmap and Linux never
  * hears. The hypothetical fix (GICR_ISPENDR0 of this PE) is delivered.
  */
@@ -705,7 +705,7 @@ TEST(IsaTransport, PpiRaiseThroughGicdIspendrIsDroppedOnGicv3)
 	}
 }
 
-/* OP-TEE as an S-EL1 partition (thread_spmc.c, protocol.md §3.2): FFA_NOTIFICATION_SET to the SPMC. */
+/* OP-TEE as an S-EL1 partition (thread_spmc.c, docs/protocol.md §3.2): FFA_NOTIFICATION_SET to the SPMC. */
 TEST(IsaTransport, FfaRaiseIsNotificationSetToTheSpmc)
 {
 	isa_plat_cfg c;
@@ -730,7 +730,7 @@ TEST(IsaTransport, FfaRaiseIsNotificationSetToTheSpmc)
 
 /*
  * OP-TEE's foreign-interrupt exit (thread_a64.S foreign_intr_handler,
- * protocol.md §1.9, §7): a normal-world interrupt while a thread runs with
+ * docs/protocol.md §1.9, §7): a normal-world interrupt while a thread runs with
  * foreign interrupts unmasked saves the thread and returns CALL_DONE with
  * RPC_FOREIGN_INTR and the thread; Linux takes its interrupt, answers
  * RETURN_FROM_RPC, and the thread resumes where it was: two SMCs more.
@@ -788,7 +788,7 @@ TEST(IsaThreads, ForeignInterruptSuspendsTheThreadUntilReturnFromRpc)
 }
 
 /*
- * PSCI CPU_OFF (TF-A psci_do_cpu_off, opteed_cpu_off_handler; protocol.md
+ * PSCI CPU_OFF (TF-A psci_do_cpu_off, opteed_cpu_off_handler; docs/protocol.md
  * §6.1, §6.4): OP-TEE's cpu_off entry answers OFF_DONE, the CPU interface
  * goes off and the Redistributor asleep (GICR_WAKER), the power goes;
  * AFFINITY_INFO then reports OFF, and CPU_ON brings the PE back through
@@ -897,7 +897,7 @@ TEST(IsaImages, EachImageCarriesTheHashOfItsFile)
 /*
  * The same path executes the same instructions on both presets. In cycles
  * the A72's deeper pipeline pays more per serialising instruction (system
- * registers, barriers, ERET: calibration.md §5), in time it is faster.
+ * registers, barriers, ERET: docs/calibration.md §5), in time it is faster.
  */
 TEST(IsaTiming, PresetsChangeCyclesNotInstructions)
 {

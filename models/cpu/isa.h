@@ -7,7 +7,7 @@
  * What it models: the instruction stream of the guest images
  * (models/{monitor,tee,ree}/guest/), the exception entries Unicorn does not
  * take by itself (SMC, IRQ, FIQ: the host writes ELR/SPSR/ESR of the target
- * EL and enters its vector; tooling.md §1, notes/unicorn-spike.md §2), the
+ * EL and enters its vector, through an ERET trampoline: isa_engine.c), the
  * GIC CPU interface behind MRS/MSR of ICC_* registers, device registers
  * behind uc_mmio_map windows, and the time the code takes: cycles from the
  * executed instructions by class with a per-preset cost table (isa_timing).

@@ -31,7 +31,7 @@
 #include "models/cpu/isa_internal.h"
 #include "models/gic/gic.h"
 
-/* QEMU's EXCP_* numbers as UC_HOOK_INTR reports them (tooling.md §1a). */
+/* QEMU's EXCP_* numbers as Unicorn 2.0.1's UC_HOOK_INTR reports them (PC past an SMC/HVC, on a UDEF). */
 #define EXCP_UDEF 1
 #define EXCP_HVC 11
 #define EXCP_SMC 13

@@ -68,7 +68,7 @@
 #define BL31_CPU_SIZE (BL31_STACK_OFFSET + BL31_STACK_SIZE)
 
 /* SCR_EL3 of each world: both AArch64 with HVC enabled (the model call); the normal world's
- * secure interrupts (FIQ) are routed to EL3 (opteed's routing model, protocol.md §5.2). */
+ * secure interrupts (FIQ) are routed to EL3 (opteed's routing model, docs/protocol.md §5.2). */
 #define BL31_SCR_SECURE (ISA_SCR_RW | ISA_SCR_HCE | ISA_SCR_RES1)
 #define BL31_SCR_NON_SECURE (ISA_SCR_RW | ISA_SCR_HCE | ISA_SCR_RES1 | ISA_SCR_FIQ | ISA_SCR_NS)
 /* SPSR of an entry into a lower EL1 with every exception masked (SPSR_64(MODE_EL1, SP_ELX, DAIF)). */

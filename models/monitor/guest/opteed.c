@@ -10,7 +10,7 @@
  * opteed_sel1_interrupt_handler), opteed_common.c
  * (opteed_synchronous_sp_entry/exit, opteed_init_optee_ep_state),
  * opteed_pm.c (opteed_cpu_on_finish_handler, opteed_cpu_off_handler).
- * protocol.md §6.4 is the rule sheet.
+ * docs/protocol.md §6.4 is the rule sheet.
  */
 #include "models/monitor/guest/bl31_private.h"
 

@@ -12,7 +12,7 @@
  * optee_smc_do_call_with_arg (l. 886), optee_handle_rpc; call.c
  * (optee_do_bottom_half -> simple_call_with_arg, optee_get_msg_arg);
  * rpc.c (handle_rpc_func_cmd_wq); notif.c (optee_notif_wait with its
- * timeout, optee_notif_send: the wait queues stay abstract). protocol.md
+ * timeout, optee_notif_send: the wait queues stay abstract). docs/protocol.md
  * §1.9, §2.3, §2.4. The notification path is the same as 6.1's (irq_handler
  * and get_async_notif_value did not change); 6.12 adds the per-CPU handler
  * (a PPI or SGI, 6.3+) and passes the tee_shm's address as the

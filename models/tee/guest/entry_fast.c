@@ -40,7 +40,7 @@ void tee_entry_fast(struct thread_smc_args *args)
 		args->a0 = OPTEE_MSG_REVISION_MAJOR, args->a1 = OPTEE_MSG_REVISION_MINOR;
 		break;
 	case OPTEE_SMC_CALL_GET_OS_REVISION:
-		args->a0 = 4, args->a1 = 10; /* "optee: revision 4.10" (protocol.md §7) */
+		args->a0 = 4, args->a1 = 10; /* "optee: revision 4.10" (docs/protocol.md §7) */
 		break;
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		args->a0 = OPTEE_SMC_RETURN_OK, args->a1 = optee_cfg.nthreads;

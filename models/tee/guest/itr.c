@@ -12,7 +12,7 @@
  * core/kernel/interrupt.c (interrupt_main_handler), plat-vexpress main.c
  * (console_itr_cb, yielding_console_notif) and core/drivers/pl011.c
  * (rx_intr_enable/disable); the register accesses are the abstract model's
- * (models/tee/secure_dev.c). protocol.md §3.6.
+ * (models/tee/secure_dev.c). docs/protocol.md §3.6.
  */
 #include "models/tee/guest/optee_private.h"
 

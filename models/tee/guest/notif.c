@@ -11,7 +11,7 @@
  * (notif_send_async, notif_get_value), core/drivers/gic.c
  * (gic_it_set_pending, gic_it_raise_sgi, gic_init_donate_sgi_to_ns),
  * thread_spmc.c (the FF-A variant), core/kernel/mutex.c and wait_queue.c.
- * Rules: protocol.md §1.5, §3.1-§3.4, §5.3.
+ * Rules: docs/protocol.md §1.5, §3.1-§3.4, §5.3.
  */
 #include "models/tee/guest/optee_private.h"
 
@@ -174,7 +174,7 @@ static void notif_raise(void)
 	case OPTEE_TRANSPORT_PPI:
 		if (optee_cfg.ppi_fixed)
 			mmio_write32(my_sgi_base() + GICR_ISPENDR0, 1u << id);
-		else /* GICD_ISPENDR0: RAZ/WI with affinity routing (protocol.md §3.1): dropped */
+		else /* GICD_ISPENDR0: RAZ/WI with affinity routing (docs/protocol.md §3.1): dropped */
 			mmio_write32(optee_cfg.gicd_base + GICD_ISPENDR, 1u << id);
 		break;
 	case OPTEE_TRANSPORT_SGI:

@@ -9,7 +9,7 @@
  * raise of each transport. No OP-TEE code is copied.
  *
  * Shared with the host: the configuration block the host fills before the
- * first boot (symbol "optee_cfg") and the ABI numbers (protocol.md §1).
+ * first boot (symbol "optee_cfg") and the ABI numbers (docs/protocol.md §1).
  */
 #ifndef MODELS_TEE_GUEST_OPTEE_H
 #define MODELS_TEE_GUEST_OPTEE_H

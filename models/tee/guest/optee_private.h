@@ -23,7 +23,7 @@
  * SError masked, native interrupts (IRQ) unmasked (OP-TEE init_regs). */
 #define THREAD_CPSR_START 0x144
 
-/* OP-TEE optee_smc.h (protocol.md §1) */
+/* OP-TEE optee_smc.h (docs/protocol.md §1) */
 #define OPTEE_SMC_CALLS_COUNT 0xBF00FF00
 #define OPTEE_SMC_CALLS_UID 0xBF00FF01
 #define OPTEE_SMC_CALLS_REVISION 0xBF00FF03
@@ -87,7 +87,7 @@
 #define NOTIF_EVENT_DO_BOTTOM_HALF 1
 #define NOTIF_EVENT_STOPPED 2
 
-/* FF-A (protocol.md §4) */
+/* FF-A (docs/protocol.md §4) */
 #define FFA_NOTIFICATION_SET 0x84000081
 #define FFA_NOTIF_FLAG_DELAY_SRI (1u << 1)
 
