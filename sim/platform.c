@@ -301,6 +301,15 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			continue;
 		mc.sirq[mc.n_sirq++] = (struct mon_secure_irq){ s->intid, s->trigger == SCENARIO_LEVEL, s->cpu, 0x10 };
 	}
+	if (sc->fidelity[SCENARIO_FID_MONITOR] == SCENARIO_FIDELITY_ISA ||
+	    sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ||
+	    sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA) {
+		if (platform_isa(p, sc, err, errlen) != 0) {
+			platform_free(p);
+			return -1;
+		}
+	}
+	mc.isa = sc->fidelity[SCENARIO_FID_MONITOR] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	p->mon = mon_new(&p->sim, p->pe, p->ncpus, &mc);
 	if (!p->mon) {
 		snprintf(err, errlen, "out of memory");
@@ -310,13 +319,6 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	for (unsigned i = 0; i < p->ncpus; i++)
 		sim_wire_connect(gic_wake_wire(p->gic, i), mon_wake_input, p->mon, i);
 
-	if (sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ||
-	    sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA) {
-		if (platform_isa(p, sc, err, errlen) != 0) {
-			platform_free(p);
-			return -1;
-		}
-	}
 	tc.isa = sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	tc.num_pes = p->ncpus;
 	tc.threads = sc->tee_threads;

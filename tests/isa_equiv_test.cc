@@ -7,8 +7,8 @@
  * Linux configuration, the source's kind, world, INTID, CPU and notify)
  * runs with that source alone, firing every 2 ms, with no workloads and no
  * timeline: isolated notifications, no timing race. The run with guest
- * code (fidelity tee: isa, ree: isa, and both, where the scenario's
- * transport allows them) must give the same protocol-level sequence as the
+ * code (fidelity monitor: isa, tee: isa, ree: isa, tee and ree, and all
+ * three, where the scenario's transport allows them) must give the same protocol-level sequence as the
  * abstract run, per CPU and in order from reset: every SMC (world,
  * function ID, x1..x3) and its return (x0..x2), every notification record
  * (stage, value; not its times). Latencies may differ: only the costs do.
@@ -65,10 +65,11 @@ struct EqRun {
 
 bool keep(const sim_rec &r) { return r.kind == TR_SMC || r.kind == TR_SMC_RET || r.kind == TR_NOTIF; }
 
-EqRun run_one(const scenario &base, int fid_tee, int fid_ree, sim_time after)
+EqRun run_one(const scenario &base, int fid_tee, int fid_ree, sim_time after, int fid_mon = 0)
 {
 	EqRun out;
 	std::unique_ptr<scenario> sc(new scenario(base));
+	sc->fidelity[SCENARIO_FID_MONITOR] = (scenario_fidelity)fid_mon;
 	sc->fidelity[SCENARIO_FID_TEE] = (scenario_fidelity)fid_tee;
 	sc->fidelity[SCENARIO_FID_REE] = (scenario_fidelity)fid_ree;
 	std::unique_ptr<platform> p(new platform());
@@ -160,13 +161,14 @@ TEST(IsaEquivalence, IsolatedNotificationsGiveTheSameProtocolSequence)
 			EqRun abs = run_one(*one, 0, 0, 21 * SIM_MS);
 			ASSERT_EQ(abs.err, "") << f;
 			ASSERT_GT(abs.smcs, 0u) << f;
-			const int combos[3][2] = { { 1, 0 }, { 0, 1 }, { 1, 1 } };
+			/* monitor, tee, ree */
+			const int combos[5][3] = { { 0, 1, 0 }, { 0, 0, 1 }, { 1, 0, 0 }, { 0, 1, 1 }, { 1, 1, 1 } };
 			for (const auto &c : combos) {
-				if (ffa || (c[0] && level))
+				if (ffa || (c[1] && level))
 					continue; /* validate refuses them (sim/scenario/SCENARIO_KEYS.md) */
-				EqRun isa = run_one(*one, c[0], c[1], 21 * SIM_MS);
-				std::string where = f + " source " + sc->sources[s].name + (c[0] ? " tee: isa" : "") +
-						    (c[1] ? " ree: isa" : "");
+				EqRun isa = run_one(*one, c[1], c[2], 21 * SIM_MS, c[0]);
+				std::string where = f + " source " + sc->sources[s].name + (c[0] ? " monitor: isa" : "") +
+						    (c[1] ? " tee: isa" : "") + (c[2] ? " ree: isa" : "");
 				ASSERT_EQ(isa.err, "") << where;
 				EXPECT_EQ(isa.notifs, abs.notifs) << where;
 				EXPECT_EQ(diff(abs, isa), "") << where;

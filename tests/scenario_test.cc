@@ -586,8 +586,7 @@ TEST(Scenario, FfaBottomHalf)
 
 /*
  * fidelity: {monitor, tee, ree}: abstract (default) | isa; validate accepts exactly what a run can
- * run (models/cpu/isa_rt.h): no monitor: isa yet, no isa with the FF-A ABI, no tee: isa with the
- * level doorbell.
+ * run (models/cpu/isa_rt.h): no isa with the FF-A ABI, no tee: isa with the level doorbell.
  */
 TEST(Scenario, Fidelity)
 {
@@ -602,7 +601,9 @@ TEST(Scenario, Fidelity)
 		  SCENARIO_FIDELITY_ISA);
 	EXPECT_LOAD_ERROR("fidelity: {tee: cycle}\n", "t.yaml:1:17: fidelity.tee: ", "abstract");
 	EXPECT_LOAD_ERROR("fidelity: {el2: isa}\n", "t.yaml:1:12: fidelity.el2: ", "monitor");
-	EXPECT_LOAD_ERROR("fidelity: {monitor: isa}\n", "t.yaml:1:21: fidelity.monitor: ", "not wired");
+	EXPECT_EQ(ok("fidelity: {monitor: isa}\n").s->fidelity[SCENARIO_FID_MONITOR], SCENARIO_FIDELITY_ISA);
+	EXPECT_LOAD_ERROR("transport: {kind: ffa}\nfidelity: {monitor: isa}\n", "t.yaml:2:21: fidelity.monitor: ",
+			  "SMC ABI only");
 	EXPECT_LOAD_ERROR("transport: {kind: ffa}\nfidelity: {ree: isa}\n", "t.yaml:2:17: fidelity.ree: ",
 			  "SMC ABI only");
 	EXPECT_LOAD_ERROR("transport: {trigger: level}\nfidelity: {tee: isa}\n", "t.yaml:2:17: fidelity.tee: ",

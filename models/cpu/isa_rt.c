@@ -15,10 +15,11 @@
 #define CPACR_FPEN (3u << 20)
 #define PSTATE_EL1H_MASKED 0x3c5
 
-static const char *const handler_names[ISA_H_COUNT] = { "tee.fast", "tee.notif_send", "ree.notif_irq" };
+static const char *const handler_names[ISA_H_COUNT] = { "tee.fast", "tee.notif_send", "ree.notif_irq",
+							 "mon.world_switch" };
 /* pe_exec labels (the trace's activity names) */
 static const char *const handler_labels[ISA_H_COUNT] = { "isa tee_entry_fast", "isa notif_send_async",
-							 "isa optee irq_handler" };
+							 "isa optee irq_handler", "isa cm_el1_sysregs_context" };
 
 const char *isa_rt_handler_name(enum isa_rt_handler h)
 {
@@ -120,7 +121,9 @@ const struct isa_image *isa_rt_image(const struct isa_rt *rt, enum isa_builtin i
 
 static uint64_t stack_top(unsigned pe, enum isa_rt_world w)
 {
-	uint64_t end = w == ISA_RT_TEE ? ISA_SRAM_BASE + ISA_SRAM_SIZE : ISA_NSRAM_BASE + ISA_NSRAM_SIZE;
+	uint64_t end = w == ISA_RT_TEE   ? ISA_SRAM_BASE + ISA_SRAM_SIZE
+		       : w == ISA_RT_MON ? ISA_SRAM_BASE + ISA_SRAM_SIZE - (uint64_t)ISA_MAX_CPUS * RT_STACK
+					 : ISA_NSRAM_BASE + ISA_NSRAM_SIZE;
 	return end - (uint64_t)pe * RT_STACK;
 }
 
@@ -213,16 +216,37 @@ static struct isa_engine *engine(struct isa_rt *rt, struct rt_job *j)
 	if (!rc && (r.why != ISA_STOP_RETURN || isa_el(j->e) != 3))
 		rc = ISA_E_STATE;
 	isa_set_reg(j->e, ISA_HCR_EL2, ISA_HCR_RW);
-	if (!rc)
+	bool el3 = j->world == ISA_RT_MON; /* BL31's routines run at EL3, where the reset left it */
+	if (!rc && !el3)
 		rc = isa_context_restore(j->e, &k);
-	if (!rc)
+	if (!rc && !el3)
 		rc = isa_call(j->e, ISA_HOST_ERET, NULL, 0, 0, 0, NULL, &r);
-	if (rc || r.why != ISA_STOP_RETURN || isa_el(j->e) != 1 || isa_secure(j->e) != tee) {
-		isa_rt_fail(rt, "ISA: cpu%u: the engine does not reach %s-EL1 (%s)", j->pe_id, tee ? "S" : "NS",
-			rc ? isa_strerror(rc) : "stopped early");
+	if (rc || r.why != ISA_STOP_RETURN || isa_el(j->e) != (el3 ? 3u : 1u) || (!el3 && isa_secure(j->e) != tee)) {
+		isa_rt_fail(rt, "ISA: cpu%u: the engine does not reach %s (%s)", j->pe_id,
+			    el3 ? "EL3" : tee ? "S-EL1" : "NS-EL1", rc ? isa_strerror(rc) : "stopped early");
 		isa_engine_free(j->e);
 		j->e = NULL;
 		return NULL;
+	}
+	if (el3) {
+		/*
+		 * BL31's two EL1 contexts of this PE start as the engine's own EL1 registers: the
+		 * monitor engine has no lower world, so every switch then restores the values the
+		 * registers hold, which the engine skips (a changed SCTLR/TTBR/TCR/CONTEXTIDR would
+		 * flush QEMU's TLB each time: host time only, the cycles are the same)
+		 */
+		uint64_t save = isa_rt_sym(rt, ISA_IMG_MONITOR, "cm_el1_sysregs_context_save");
+		for (uint64_t sec = 0; sec < 2 && !rc; sec++) {
+			rc = isa_call(j->e, save, &sec, 1, stack_top(j->pe_id, j->world) - RT_SCRATCH, 0, NULL, &r);
+			if (!rc && r.why != ISA_STOP_RETURN)
+				rc = ISA_E_STATE;
+		}
+		if (rc) {
+			isa_rt_fail(rt, "ISA: cpu%u: BL31's contexts: %s", j->pe_id, isa_strerror(rc));
+			isa_engine_free(j->e);
+			j->e = NULL;
+			return NULL;
+		}
 	}
 	isa_stats_reset(j->e);
 	return j->e;
@@ -273,6 +297,15 @@ static void do_smc(void *ctx, struct pe *pe)
 static void finished(void *ctx, struct pe *pe)
 {
 	struct rt_job *j = ctx;
+	if (j->rq.then_fn) { /* the step's second routine */
+		struct isa_result r;
+		uint64_t fn = j->rq.then_fn;
+		j->rq.then_fn = 0;
+		int rc = isa_call(j->e, fn, j->rq.then_args, j->rq.then_nargs, stack_top(j->pe_id, j->world) - RT_SCRATCH,
+				  budget(j->rt), NULL, &r);
+		handle(j, rc, &r);
+		return;
+	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4];
 	for (int i = 0; i < 4; i++)

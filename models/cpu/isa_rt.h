@@ -14,7 +14,8 @@
  * its model calls (hvc #imm, isa_abi.h), handed to the caller.
  *
  * Engines: one per (PE, world), made on first use, each parked at EL1 of
- * its world (S-EL1 for OP-TEE's routines, NS-EL1 for Linux's) with the
+ * its world (S-EL1 for OP-TEE's routines, NS-EL1 for Linux's; BL31's at
+ * EL3, where its routines save and restore EL1 contexts) with the
  * interrupt inputs never raised: the abstract PE owns exceptions and
  * masks (the routines covered run with interrupts masked). Guest RAM and
  * the three images (isa_builtin_image) are shared by every engine.
@@ -43,13 +44,14 @@
 extern "C" {
 #endif
 
-enum isa_rt_world { ISA_RT_TEE = 0, ISA_RT_REE = 1, ISA_RT_WORLDS };
+enum isa_rt_world { ISA_RT_TEE = 0, ISA_RT_REE = 1, ISA_RT_MON = 2, ISA_RT_WORLDS };
 
 /* The routines the models run as guest code (the per-handler statistics). */
 enum isa_rt_handler {
 	ISA_H_TEE_FAST = 0,     /* tee_entry_fast (OP-TEE entry_fast.c): a fast call */
 	ISA_H_TEE_NOTIF_SEND,   /* notif_send_async (notif_default.c) with the transport's raise */
 	ISA_H_REE_NOTIF_IRQ,    /* irq_handler's drain loop (Linux smc_abi.c) */
+	ISA_H_MON_WORLD_SWITCH, /* cm_el1_sysregs_context_save + _restore (TF-A context_mgmt.c) */
 	ISA_H_COUNT
 };
 const char *isa_rt_handler_name(enum isa_rt_handler h);
@@ -92,6 +94,10 @@ struct isa_rt_req {
 	uint64_t args[8];
 	unsigned nargs;
 	uint32_t smc_tag;             /* the tag of the SMCs it makes (pe_smc_tag) */
+	/* then, when it returned: this routine too, as part of the same step (0: none) */
+	uint64_t then_fn;
+	uint64_t then_args[4];
+	unsigned then_nargs;
 	isa_rt_mc_fn mc;              /* NULL: every model call but ISA_MC_TRACE is refused */
 	isa_rt_done_fn done;
 	void *ctx;

@@ -60,7 +60,7 @@ static const struct {
 	{ "ree.preempt", "full voluntary none" },
 	{ "ree.scheduler", "eevdf cfs" },
 	{ "fidelity", NULL },
-	{ "fidelity.monitor", "abstract" },
+	{ "fidelity.monitor", "abstract isa" },
 	{ "fidelity.tee", "abstract isa" },
 	{ "fidelity.ree", "abstract isa" },
 	{ "sources", NULL },

@@ -299,9 +299,6 @@ static int parse_fidelity(struct vctx *c, const struct ynode *n)
 			return -1;
 		c->s->fidelity[w] = (enum scenario_fidelity)v;
 		if (v == SCENARIO_FIDELITY_ISA) {
-			if (w == SCENARIO_FID_MONITOR)
-				return scn_fail(c, x, "isa is not wired for the monitor yet: BL31's guest code "
-						       "(models/monitor/guest/) runs in tests/isa_test.cc only; use abstract");
 			if (t->kind == SCENARIO_FFA)
 				return scn_fail(c, x, "isa: the guest code covers the SMC ABI only (transport.kind is ffa)");
 			if (w == SCENARIO_FID_TEE && t->trigger == SCENARIO_LEVEL)

@@ -54,12 +54,13 @@
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
  *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
  *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
- *   fidelity: {monitor: abstract, tee: abstract | isa, ree: abstract | isa}
+ *   fidelity: {monitor, tee, ree: abstract | isa}
  *                                         default: abstract each. isa runs the world's
- *                                         guest routines (models/cpu/isa_rt.h): tee: fast
- *                                         calls and notif_send_async (transport spi edge, ppi
- *                                         or sgi); ree: the notification IRQ's drain loop (not
- *                                         ffa). monitor: isa is refused (not wired yet)
+ *                                         guest routines (models/cpu/isa_rt.h): monitor: the
+ *                                         world switch's EL1 context save and restore; tee:
+ *                                         fast calls and notif_send_async (not with a level
+ *                                         doorbell); ree: the notification IRQ's drain loop.
+ *                                         Not with transport ffa
  *   sources: [ up to 32 of
  *     name: string (required, unique)
  *     kind: uart | timer | trng           default: uart
