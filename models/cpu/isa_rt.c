@@ -215,7 +215,7 @@ static struct isa_engine *engine(struct isa_rt *rt, struct rt_job *j)
 	rc = isa_call(j->e, ISA_HOST_ERET, NULL, 0, 0, 0, NULL, &r);
 	if (!rc && (r.why != ISA_STOP_RETURN || isa_el(j->e) != 3))
 		rc = ISA_E_STATE;
-	isa_set_reg(j->e, ISA_HCR_EL2, ISA_HCR_RW);
+	isa_set_reg(j->e, ISA_HCR_EL2, (uint64_t)1 << 31); /* ISA_HCR_RW, without its int shift (UB in C) */
 	bool el3 = j->world == ISA_RT_MON; /* BL31's routines run at EL3, where the reset left it */
 	if (!rc && !el3)
 		rc = isa_context_restore(j->e, &k);
