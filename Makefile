@@ -37,15 +37,39 @@ GTEST_CFLAGS := $(call pc_cflags,gtest_main gtest)
 GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
-            libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu pkg-config python3 g++ \
-            valgrind help2man
+            libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu \
+            pkg-config python3 g++ valgrind help2man
+
+# Guest images (models/{monitor,tee,ree}/guest/): freestanding AArch64 code, one ELF per
+# world, cross-compiled with Debian's gcc-aarch64-linux-gnu (make deps installs it) and
+# embedded into libtzsim (models/cpu/isa_images.S). The flags are pinned: the images are
+# inputs of the ISA runs' digests, and another compiler version may change them.
+GUEST_CROSS  ?= aarch64-linux-gnu-
+GUEST_CC     := $(GUEST_CROSS)gcc
+GUEST_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -nostartfiles -fno-builtin \
+                -fno-tree-loop-distribute-patterns -O2 -march=armv8-a -mgeneral-regs-only \
+                -mstrict-align -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+                -fno-unwind-tables -fno-common -fno-ident -g0 -Wall -Wextra -Werror -I.
+GUEST_LDFLAGS = -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,models/cpu/guest/guest.ld \
+                -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+GUEST_WORLDS := monitor tee ree
+GUEST_BASE_monitor := 0x0E000000
+GUEST_BASE_tee     := 0x0E100000
+GUEST_BASE_ree     := 0x40000000
+GUEST_ELFS   := $(GUEST_WORLDS:%=$(BUILD)/guest/%.elf)
+guest_objs    = $(patsubst %,$(BUILD)/guest/%.o,$(basename $(wildcard models/$(1)/guest/*.c models/$(1)/guest/*.S))) \
+                $(BUILD)/guest/models/cpu/guest/lib.o
+GUEST_CC_PATH := $(shell command -v $(GUEST_CC) 2>/dev/null)
+# The store fast path (models/cpu/isa_ucfix.c) interposes a libunicorn internal: every
+# host binary exports it so the library's PLT binds to tzsim's definition.
+LDFLAGS  += -Wl,--export-dynamic-symbol=tlb_set_page_with_attrs_aarch64
 
 # sim/cli/ is the command line: in the tzsim binary, not in the library
 CLI_C    := $(wildcard sim/cli/*.c)
 LIB_C    := $(wildcard sim/*.c sim/kernel/*.c sim/scenario/*.c sim/out/*.c sim/stats/*.c models/*/*.c)
 CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 LIB_CXX  := $(wildcard sim/systemc/*.cc)
-LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/models/cpu/isa_images.o
 UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
 UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/trace_check.o \
             $(BUILD)/tests/plat_harness.o
@@ -81,14 +105,15 @@ PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h sim/shm.h models/gic/gic
             sim/out/digest.h sim/systemc/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
 # tzsim.pc: the public headers include SystemC's, so systemc is Required; the
 # static archive also needs libyaml (a .pc) and libfdt (Debian's libfdt-dev ships no .pc)
-# and the C++ runtime. libunicorn is on the binary's link line, but no object
-# of the library uses it.
+# and the C++ runtime; the ISA engines (models/cpu/isa*.c) need libunicorn.
 PC_REQUIRES         := systemc
-PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash
+PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash unicorn
 PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
 
-.PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers
+.PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers guest
 all: $(TZSIM) $(COMPLETION)
+guest: $(GUEST_ELFS)
+.PRECIOUS: $(BUILD)/guest/%.o
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -113,6 +138,30 @@ $(BUILD)/tests/%.o: tests/%.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(GTEST_CFLAGS) $(CXXFLAGS) -c $< -o $@
 
+# ---- guest images --------------------------------------------------------------------
+guest_cc_check = @test -n "$(GUEST_CC_PATH)" || { echo "tzsim: $(GUEST_CC) not found: the guest images \
+(models/*/guest/) are cross-compiled with Debian's gcc-aarch64-linux-gnu; run 'make deps'" >&2; exit 1; }
+
+$(BUILD)/guest/%.o: %.c
+	$(guest_cc_check)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: %.S
+	$(guest_cc_check)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+.SECONDEXPANSION:
+$(BUILD)/guest/%.elf: $$(call guest_objs,$$*) models/cpu/guest/guest.ld
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -Wl,--defsym=IMAGE_BASE=$(GUEST_BASE_$*) \
+	  -o $@ $(filter %.o,$^)
+
+# The images inside the library: .incbin of each ELF (isa_images.S names them).
+$(BUILD)/models/cpu/isa_images.o: models/cpu/isa_images.S $(GUEST_ELFS)
+	@mkdir -p $(dir $@)
+	$(CC) -c $(foreach w,$(GUEST_WORLDS),-DGUEST_$(shell echo $(w) | tr a-z A-Z)='"$(BUILD)/guest/$(w).elf"') $< -o $@
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -131,7 +180,7 @@ $(BUILD)/tests/sc_unit: $(SC_OBJ) $(LIB)
 
 $(BUILD)/tests/bench_%: tests/bench_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lstdc++
 
 $(BUILD)/tzsim.1: $(TZSIM)
 	@command -v help2man >/dev/null || { echo "tzsim: help2man is missing (make deps installs it)"; exit 1; }
@@ -195,7 +244,7 @@ fuzz: deps
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtzsim.a
 	clang $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libtzsim.a \
-	  -lyaml -lfdt -lm -lpthread -lstdc++
+	  -lyaml -lfdt -lunicorn -lxxhash -lm -lpthread -lstdc++
 
 clean:
 	rm -rf build build-asan build-fuzz

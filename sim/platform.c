@@ -9,7 +9,9 @@
 #include "sim/platform_limits.h"
 #include "sim/replay.h"
 #include "sim/kernel/units.h"
+#include "models/cpu/isa_rt.h"
 #include "models/cpu/pe.h"
+#include "sim/platform_isa.h"
 #include "models/dev/secure_src.h"
 #include "models/gic/gic.h"
 #include "models/monitor/monitor.h"
@@ -299,6 +301,15 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 			continue;
 		mc.sirq[mc.n_sirq++] = (struct mon_secure_irq){ s->intid, s->trigger == SCENARIO_LEVEL, s->cpu, 0x10 };
 	}
+	if (sc->fidelity[SCENARIO_FID_MONITOR] == SCENARIO_FIDELITY_ISA ||
+	    sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ||
+	    sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA) {
+		if (platform_isa(p, sc, err, errlen) != 0) {
+			platform_free(p);
+			return -1;
+		}
+	}
+	mc.isa = sc->fidelity[SCENARIO_FID_MONITOR] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	p->mon = mon_new(&p->sim, p->pe, p->ncpus, &mc);
 	if (!p->mon) {
 		snprintf(err, errlen, "out of memory");
@@ -308,6 +319,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	for (unsigned i = 0; i < p->ncpus; i++)
 		sim_wire_connect(gic_wake_wire(p->gic, i), mon_wake_input, p->mon, i);
 
+	tc.isa = sc->fidelity[SCENARIO_FID_TEE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	tc.num_pes = p->ncpus;
 	tc.threads = sc->tee_threads;
 	tc.async_notif = sc->tee_async_notif;
@@ -395,6 +407,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
 	rc.shm = p->shm;
+	rc.isa = sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	rp.ctx = p;
 	rp.timer_ack = timer_ack;
 	rp.booted = booted;
@@ -454,7 +467,24 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	return 0;
 }
 
-void platform_start(struct platform *p) { mon_cold_boot(p->mon, 0); }
+void platform_start(struct platform *p)
+{
+	/*
+	 * fidelity: isa: the guest images are inputs of the run (and of its digest): the first
+	 * records name each image's XXH3-64 and size, so a rebuilt image shows in the digest from
+	 * record 0 on (a different compiler may change them: README, Guest code)
+	 */
+	if (p->isa)
+		for (int i = 0; i < ISA_IMG_COUNT; i++) {
+			const struct isa_image *img = isa_rt_image(p->isa, (enum isa_builtin)i);
+			static const char *const labels[ISA_IMG_COUNT] = { "guest image monitor", "guest image tee",
+									   "guest image ree" };
+			sim_trace_emit(p->sim.tr, &(struct sim_rec){ .t = 0, .kind = TR_EVENT, .cpu = -1,
+								    .world = SIM_WORLD_EL3, .a = img->hash,
+								    .b = img->len, .label = labels[i] });
+		}
+	mon_cold_boot(p->mon, 0);
+}
 
 void platform_stop_sources(struct platform *p)
 {
@@ -488,6 +518,7 @@ void platform_free(struct platform *p)
 	ree_free(p->ree);
 	tee_free(p->tee);
 	mon_free(p->mon);
+	isa_rt_free(p->isa);
 	for (unsigned i = 0; i < PLATFORM_MAX_CPUS; i++)
 		pe_free(p->pe[i]);
 	for (unsigned i = 0; i < PLATFORM_MAX_SOURCES; i++)

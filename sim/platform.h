@@ -33,6 +33,7 @@ struct pe;
 struct mon;
 struct tee;
 struct ree;
+struct isa_rt;
 
 struct platform {
 	struct sim sim;
@@ -48,6 +49,7 @@ struct platform {
 	struct mon *mon;
 	struct tee *tee;
 	struct ree *ree;
+	struct isa_rt *isa;      /* guest code (fidelity: isa), NULL when every world is abstract */
 	struct sim_stats *stats;
 	int notif_intid;
 	/* the arch timer's NS PPI per CPU (suspend wake-ups) */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "sim/run.h"
+#include "models/cpu/isa_rt.h"
 #include "sim/out/atomic_file.h"
 #include "sim/out/digest.h"
 #include "sim/stats/metrics.h"
@@ -635,6 +636,8 @@ static void print_summary(FILE *out, const struct scenario *sc, const struct pla
 	fprintf(out, "  simulated %.3f ms (boot %.3f ms) in %.2f s wall, %" PRIu64 " trace records\n",
 		(double)res->sim_end / 1e9, (double)p->boot_time / 1e9, res->wall_s, res->records);
 	stats_print_summary(p->stats, out);
+	if (p->isa)
+		isa_rt_print(p->isa, out);
 	if (!o->no_outputs)
 		fprintf(out, "  outputs: %s/\n", res->out_dir);
 }
@@ -696,12 +699,20 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 
 	booted = phase_boot(p);
-	if (booted) {
+	if (p->isa)
+		digest_set_header(dg, ISA_IMG_COUNT); /* platform_start's guest image records */
+	if (booted && !isa_rt_error(p->isa)) {
 		phase_measure(p, sc, o, res);
-		phase_drain(p);
+		if (!isa_rt_error(p->isa))
+			phase_drain(p);
 	}
 	if (livelocked(p, sc, res))
 		goto out; /* nothing is written: outputs_abort removes the temporary files */
+	if (isa_rt_error(p->isa)) { /* guest code faulted, or disagreed with the model: the run is void */
+		snprintf(res->msg, sizeof(res->msg), "%s: %s", sc->path, isa_rt_error(p->isa));
+		res->status = RUN_FAILED;
+		goto out;
+	}
 	if (!booted) {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
 		res->status = RUN_FAILED;

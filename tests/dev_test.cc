@@ -122,4 +122,19 @@ TEST(SecureSrc, NonSecureAccessIsABusError)
 	EXPECT_EQ(sim_bus_errors(t.bus), 2u);
 }
 
+/*
+ * secure_src.h: TS is also two 32-bit halves, lower first (a 64-bit guest load through
+ * Unicorn's MMIO arrives so); the lower half's read ends the episode and latches the upper.
+ */
+TEST(SecureSrc, TsReadsAsTwoHalvesLowerFirst)
+{
+	Src t(DEV_SRC_UART);
+	dev_src_start(t.d);
+	sim_run_until(t.s.k, 10 * SIM_US);
+	ASSERT_EQ(t.line, 1);
+	uint64_t lo = t.rd(DEV_SRC_TS, 4), hi = t.rd(DEV_SRC_TS + 4, 4);
+	EXPECT_EQ(hi << 32 | lo, 10 * SIM_US + 1);
+	EXPECT_EQ(t.rd(DEV_SRC_TS, 8), 0u); /* the episode ended with the first half */
+}
+
 } // namespace

@@ -584,6 +584,34 @@ TEST(Scenario, FfaBottomHalf)
 			  "workqueue");
 }
 
+/*
+ * fidelity: {monitor, tee, ree}: abstract (default) | isa; validate accepts exactly what a run can
+ * run (models/cpu/isa_rt.h): no isa with the FF-A ABI, no tee: isa with the level doorbell.
+ */
+TEST(Scenario, Fidelity)
+{
+	auto d = ok("{}\n");
+	for (int w = 0; w < SCENARIO_FID_COUNT; w++)
+		EXPECT_EQ(d.s->fidelity[w], SCENARIO_FIDELITY_ABSTRACT);
+	auto s = ok("fidelity: {tee: isa, ree: isa, monitor: abstract}\n");
+	EXPECT_EQ(s.s->fidelity[SCENARIO_FID_TEE], SCENARIO_FIDELITY_ISA);
+	EXPECT_EQ(s.s->fidelity[SCENARIO_FID_REE], SCENARIO_FIDELITY_ISA);
+	EXPECT_EQ(s.s->fidelity[SCENARIO_FID_MONITOR], SCENARIO_FIDELITY_ABSTRACT);
+	EXPECT_EQ(ok("transport: {kind: sgi}\nfidelity: {tee: isa}\n").s->fidelity[SCENARIO_FID_TEE],
+		  SCENARIO_FIDELITY_ISA);
+	EXPECT_LOAD_ERROR("fidelity: {tee: cycle}\n", "t.yaml:1:17: fidelity.tee: ", "abstract");
+	EXPECT_LOAD_ERROR("fidelity: {el2: isa}\n", "t.yaml:1:12: fidelity.el2: ", "monitor");
+	EXPECT_EQ(ok("fidelity: {monitor: isa}\n").s->fidelity[SCENARIO_FID_MONITOR], SCENARIO_FIDELITY_ISA);
+	EXPECT_LOAD_ERROR("transport: {kind: ffa}\nfidelity: {monitor: isa}\n", "t.yaml:2:21: fidelity.monitor: ",
+			  "SMC ABI only");
+	EXPECT_LOAD_ERROR("transport: {kind: ffa}\nfidelity: {ree: isa}\n", "t.yaml:2:17: fidelity.ree: ",
+			  "SMC ABI only");
+	EXPECT_LOAD_ERROR("transport: {trigger: level}\nfidelity: {tee: isa}\n", "t.yaml:2:17: fidelity.tee: ",
+			  "doorbell");
+	EXPECT_EQ(ok("transport: {trigger: level}\nfidelity: {ree: isa}\n").s->fidelity[SCENARIO_FID_REE],
+		  SCENARIO_FIDELITY_ISA);
+}
+
 TEST(ScenarioError, MissingUnit)
 {
 	EXPECT_LOAD_ERROR("stop: {after: 40}\n", "t.yaml:1:15: stop.after: ", "expected a time with a unit, e.g. 40us");

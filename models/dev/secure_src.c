@@ -21,6 +21,7 @@ struct dev_src {
 	uint64_t seq;            /* UART: items received so far (DATA's value) */
 	uint64_t events;         /* timer/TRNG: events not acknowledged */
 	sim_time src_time;       /* when the line asserted for the pending episode */
+	uint32_t ts_hi;          /* TS's upper half, latched by a 32-bit read of its lower half */
 	bool src_valid;
 	unsigned burst_left;
 	unsigned replay_i;
@@ -104,7 +105,7 @@ static void consume(struct dev_src *d, uint64_t n)
 int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *val)
 {
 	struct dev_src *d = dev;
-	if ((!secure && !d->c.normal_world) || (off == DEV_SRC_TS ? size != 8 : size != 4))
+	if ((!secure && !d->c.normal_world) || (off == DEV_SRC_TS ? size != 8 && size != 4 : size != 4))
 		return -1;
 	switch (off) {
 	case DEV_SRC_DATA:
@@ -120,9 +121,15 @@ int dev_src_read(void *dev, uint64_t off, unsigned size, bool secure, uint64_t *
 	case DEV_SRC_CTRL:
 		*val = d->rx_enabled ? DEV_SRC_CTRL_RXIE : 0;
 		return 0;
-	case DEV_SRC_TS:
-		*val = d->src_valid ? d->src_time + 1 : 0;
+	case DEV_SRC_TS: {
+		uint64_t ts = d->src_valid ? d->src_time + 1 : 0;
 		d->src_valid = false;
+		d->ts_hi = (uint32_t)(ts >> 32);
+		*val = size == 8 ? ts : ts & 0xffffffff;
+		return 0;
+	}
+	case DEV_SRC_TS + 4:
+		*val = d->ts_hi;
 		return 0;
 	default:
 		*val = 0; /* reserved: RAZ */

@@ -20,7 +20,12 @@
  *   DEV_SRC_ACK    0x0C  W   consume N items at once (a driver that drained N)
  *   DEV_SRC_TS     0x10  R   64-bit: when the pending episode began (ps, + 1; 0 none). A
  *                            simulation probe that lets the driver stamp a notification's
- *                            source time; reading it ends the episode.
+ *                            source time; reading it ends the episode. Also readable as two
+ *                            32-bit halves, lower first: a 32-bit read at 0x10 returns the
+ *                            lower half, ends the episode and latches the upper half, which
+ *                            a 32-bit read at 0x14 returns (a 64-bit load from guest code
+ *                            reaches the bus as two such reads: Unicorn's MMIO regions are
+ *                            at most 4 bytes wide).
  * This is tzsim's own register block ("tzsim,source" in the device
  * tree), not a PL011: it exposes what OP-TEE's console example reads (the
  * FIFO, the RX interrupt mask) without a per-byte register loop.

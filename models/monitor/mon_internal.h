@@ -27,7 +27,17 @@ struct mon_pe {
 	uint64_t ret[8];         /* results to hand back to the NS caller */
 	bool spmd_intr;          /* SPMD: a secure interrupt handed to the SPMC is in progress */
 	uint64_t psci_fid;
+	pe_fn ws_fn;             /* fidelity: isa: where the world switch goes on */
+	void *ws_ctx;
 };
+
+/*
+ * The opteed world switch from security state @from to @to (0 secure, 1
+ * non-secure, as BL31's SECURE/NON_SECURE): world_switch, or with
+ * fidelity: isa BL31's EL1 context save and restore as guest code; then
+ * @fn(@ctx).
+ */
+void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, void *ctx);
 
 /*
  * A runtime service (TF-A rt_svc_desc_t): the OENs it owns for one call

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mon_internal.h"
+#include "models/cpu/isa_rt.h"
 #include "models/gic/gic.h"
 
 static void smc_entry(void *ctx, struct pe *pe);
@@ -97,9 +98,40 @@ static void enter_secure_after_switch(void *ctx, struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", enter_secure_eret, ctx);
 }
 
+/* ---- the world switch --------------------------------------------------------- */
+
+#define MON_S 0u  /* BL31's SECURE */
+#define MON_NS 1u /* BL31's NON_SECURE */
+
+static void ws_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	struct mon_pe *mp = ctx;
+	(void)res;
+	mp->ws_fn(mp->ws_ctx, pe);
+}
+
+void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, void *ctx)
+{
+	struct isa_rt *isa = mp->m->cfg.isa;
+	if (!isa) {
+		pe_exec_cost(mp->pe, SIM_COST_WORLD_SWITCH, "world switch", fn, ctx);
+		return;
+	}
+	/* opteed_smc_handler: cm_el1_sysregs_context_save(from); cm_el1_sysregs_context_restore(to) */
+	mp->ws_fn = fn;
+	mp->ws_ctx = ctx;
+	struct isa_rt_req rq = { .h = ISA_H_MON_WORLD_SWITCH, .world = ISA_RT_MON,
+				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "cm_el1_sysregs_context_save"),
+				 .args = { from }, .nargs = 1,
+				 .then_fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "cm_el1_sysregs_context_restore"),
+				 .then_args = { to }, .then_nargs = 1, .done = ws_isa_done, .ctx = mp };
+	isa_rt_call(isa, mp->pe, &rq);
+}
+
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
 {
-	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", enter_secure_after_switch, ctx);
+	(void)pe;
+	mon_world_switch(ctx, MON_NS, MON_S, enter_secure_after_switch, ctx);
 }
 
 /*
@@ -127,7 +159,7 @@ static void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
 	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	memset(mp->ret, 0, sizeof(mp->ret));
 	memcpy(mp->ret, res, 4 * sizeof(res[0]));
-	pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", return_ns_after_switch, mp);
+	mon_world_switch(mp, MON_S, MON_NS, return_ns_after_switch, mp);
 }
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
@@ -158,7 +190,7 @@ void mon_sync_entry(struct mon_pe *mp, pe_fn entry, pe_fn cont)
 {
 	mp->sync_cont = cont;
 	mp->pending_entry = entry;
-	pe_exec_cost(mp->pe, SIM_COST_WORLD_SWITCH, "world switch", sync_after_switch, mp);
+	mon_world_switch(mp, MON_NS, MON_S, sync_after_switch, mp);
 }
 
 static void sync_done_after_switch(void *ctx, struct pe *pe)
@@ -190,7 +222,7 @@ static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 		return;
 	}
 	case TEESMC_OPTEED_RETURN_FIQ_DONE:
-		pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", fiq_done_after_switch, mp);
+		mon_world_switch(mp, MON_S, MON_NS, fiq_done_after_switch, mp);
 		return;
 	case TEESMC_OPTEED_RETURN_ENTRY_DONE:
 	case TEESMC_OPTEED_RETURN_ON_DONE:
@@ -201,7 +233,7 @@ static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 	case TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE:
 		if (mp->sync_cont) {
 			mp->sync_x1 = fid == TEESMC_OPTEED_RETURN_ENTRY_DONE ? 0 : x1;
-			pe_exec_cost(pe, SIM_COST_WORLD_SWITCH, "world switch", sync_done_after_switch, mp);
+			mon_world_switch(mp, MON_S, MON_NS, sync_done_after_switch, mp);
 			return;
 		}
 		break;

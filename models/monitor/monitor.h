@@ -67,11 +67,18 @@ struct mon_secure_irq {
 
 #define MON_MAX_SECURE_IRQS 64
 
+struct isa_rt;
 struct mon_config {
 	uint64_t gicd_base, gicr_base;
 	unsigned num_spis;
 	struct mon_secure_irq sirq[MON_MAX_SECURE_IRQS];
 	unsigned n_sirq;
+	/*
+	 * fidelity: isa (models/cpu/isa_rt.h): each opteed world switch runs
+	 * BL31's cm_el1_sysregs_context_save and _restore as guest code at EL3
+	 * and lasts their cycles instead of world_switch; NULL: abstract.
+	 */
+	struct isa_rt *isa;
 };
 
 struct mon;

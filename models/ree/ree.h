@@ -66,6 +66,7 @@ enum ree_preempt { REE_PREEMPT_FULL = 0, REE_PREEMPT_VOLUNTARY = 1, REE_PREEMPT_
 /* The fair class: EEVDF (Linux 6.6+, the reference 6.12) or CFS (up to 6.5). */
 enum ree_fair_sched { REE_SCHED_EEVDF = 0, REE_SCHED_CFS = 1 };
 
+struct isa_rt;
 struct ree_config {
 	unsigned num_pes;
 	unsigned eoimode;         /* ICC_CTLR_EL1.EOImode: 0 booted at EL1, 1 at EL2 */
@@ -89,6 +90,11 @@ struct ree_config {
 	enum ree_fair_sched fair;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
 	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
+	/*
+	 * fidelity: isa (models/cpu/isa_rt.h): the notification interrupt's
+	 * drain loop (smc_abi.c irq_handler) runs as guest code; NULL: abstract.
+	 */
+	struct isa_rt *isa;
 };
 
 struct ree_ports {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ree_optee.h"
+#include "models/cpu/isa_rt.h"
 #include "models/monitor/smccc.h"
 
 int ree_optee_init(struct ree *r)
@@ -456,12 +457,67 @@ static void drain(struct ree *r, struct pe *pe)
 	pe_smc_tag(pe, PE_NOTIF_ANY, x, drain_ret, r);
 }
 
+/*
+ * fidelity: isa. The guest's irq_handler (models/ree/guest/optee.c,
+ * optee_notif_drain) runs the loop: its GET_ASYNC_NOTIF_VALUE SMCs go
+ * through the PE to the monitor, each value it fetches comes back as a
+ * trace model call, each value but DO_BOTTOM_HALF as optee_notif_send (the
+ * wait queues stay here). Its return (IRQ_WAKE_THREAD or IRQ_HANDLED) must
+ * agree with the values it fetched.
+ */
+#define GUEST_IRQ_WAKE_THREAD 2
+
+static enum isa_action isa_drain_mc(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4])
+{
+	struct ree *r = ctx;
+	unsigned cpu = pe_id(pe);
+	switch (imm) {
+	case ISA_MC_TRACE:
+		if (x[0] == ISA_TR_NOTIF_VALUE) {
+			r->optee->drain_first[cpu] = false;
+			if (x[1] == OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF)
+				r->optee->drain_bh[cpu] = true;
+		}
+		return ISA_CONTINUE;
+	case ISA_MC_REE_NOTIF_SEND:
+		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF, .cpu = (int32_t)cpu,
+							     .world = SIM_WORLD_NS, .a = NOTIF_BH_ENTER, .b = x[0] });
+		ree_optee_notif_send(r, pe, (unsigned)x[0]);
+		return ISA_CONTINUE;
+	default:
+		return ISA_STOP;
+	}
+}
+
+static void isa_drain_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	struct ree *r = ctx;
+	unsigned cpu = pe_id(pe);
+	if (r->optee->drain_first[cpu]) {
+		r->optee->spurious++;
+		ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->optee->notif_irq->intid, 0);
+	}
+	if ((res[0] == GUEST_IRQ_WAKE_THREAD) != r->optee->drain_bh[cpu]) {
+		isa_rt_fail(r->cfg.isa, "ISA: cpu%u: irq_handler returned %llu after %s DO_BOTTOM_HALF", cpu,
+			    (unsigned long long)res[0], r->optee->drain_bh[cpu] ? "fetching" : "not fetching");
+		return;
+	}
+	drain_finish(r, pe);
+}
+
 static void notif_irq_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 {
 	(void)d;
 	r->optee->drain_first[pe_id(pe)] = true;
 	r->optee->drain_bh[pe_id(pe)] = false;
 	r->optee->drain_more[pe_id(pe)] = false;
+	if (r->cfg.isa) {
+		struct isa_rt_req rq = { .h = ISA_H_REE_NOTIF_IRQ, .world = ISA_RT_REE,
+					 .fn = isa_rt_sym(r->cfg.isa, ISA_IMG_REE, "optee_notif_drain"),
+					 .smc_tag = PE_NOTIF_ANY, .mc = isa_drain_mc, .done = isa_drain_done, .ctx = r };
+		isa_rt_call(r->cfg.isa, pe, &rq);
+		return;
+	}
 	drain(r, pe);
 }
 

@@ -51,6 +51,7 @@ enum tee_sgi_target { TEE_SGI_SELF = 0, TEE_SGI_ALL_BUT_SELF, TEE_SGI_LIST };
 /* Where the FF-A SPMC runs: OP-TEE itself at S-EL1, or Hafnium at S-EL2 with OP-TEE as its partition. */
 enum tee_spmc { TEE_SPMC_SEL1 = 0, TEE_SPMC_SEL2 };
 
+struct isa_rt;
 struct tee_config {
 	unsigned num_pes;
 	unsigned threads;       /* CFG_NUM_THREADS */
@@ -69,6 +70,12 @@ struct tee_config {
 	bool ppi_raise_upstream;
 	uint64_t gicd_base, gicr_base;
 	struct sim_shm *shm;    /* the normal world's shared memory, reached by cookie (sim/shm.h) */
+	/*
+	 * fidelity: isa (models/cpu/isa_rt.h): fast calls (tee_entry_fast) and
+	 * notif_send_async with its raise run as guest code, the guest's
+	 * answers checked against this model's; NULL: abstract.
+	 */
+	struct isa_rt *isa;
 };
 
 enum tee_dev_kind { TEE_DEV_UART = 0, TEE_DEV_TIMER, TEE_DEV_TRNG };
@@ -89,6 +96,7 @@ struct tee_device_config {
 };
 
 struct tee;
+struct isa_rt;
 
 struct tee *tee_new(struct sim *s, const struct tee_config *cfg, struct pe **pes);
 void tee_free(struct tee *t);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tee_internal.h"
+#include "models/cpu/isa_rt.h"
 #include "models/gic/gic.h"
 
 void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
@@ -72,11 +73,11 @@ static void busy_counter(struct tee *t)
 
 /* ---- fast calls (tee_entry_fast.c) -------------------------------------- */
 
-static void fast_handle(void *ctx, struct pe *pe)
+/* tee_entry_fast: the results of the fast call in pe_regs() (and its effects on this model). */
+static void fast_result(struct tee *t, struct pe *pe, uint64_t r[4])
 {
-	struct tee *t = ctx;
 	uint32_t fid = (uint32_t)pe_regs(pe)[0];
-	uint64_t r[4] = { OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0 };
+	r[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, r[1] = r[2] = r[3] = 0;
 
 	switch (fid) {
 	case OPTEE_SMC_CALLS_UID:
@@ -138,11 +139,49 @@ static void fast_handle(void *ctx, struct pe *pe)
 	default:
 		break;
 	}
+}
+
+static void fast_handle(void *ctx, struct pe *pe)
+{
+	uint64_t r[4];
+	fast_result(ctx, pe, r);
 	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, r[0], r[1], r[2], r[3]);
+}
+
+/*
+ * fidelity: isa. The guest's tee_entry_fast (models/tee/guest/entry_fast.c)
+ * ran on the thread_smc_args in the PE's scratch area; its answer is the
+ * call's, and must be this model's (which keeps the statistics' records).
+ */
+static void fast_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	struct tee *t = ctx;
+	uint64_t r[4], *g = isa_rt_ptr(t->cfg.isa, isa_rt_scratch(t->cfg.isa, pe_id(pe), ISA_RT_TEE), 8 * sizeof(uint64_t));
+	(void)res;
+	fast_result(t, pe, r);
+	for (int i = 0; i < 4; i++)
+		if (g[i] != r[i]) {
+			isa_rt_fail(t->cfg.isa, "ISA: cpu%u: fast call 0x%08x: the guest's a%d is 0x%llx, the model's 0x%llx",
+				    pe_id(pe), (unsigned)pe_regs(pe)[0], i, (unsigned long long)g[i],
+				    (unsigned long long)r[i]);
+			return;
+		}
+	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, g[0], g[1], g[2], g[3]);
 }
 
 static void fast_smc_entry(void *ctx, struct pe *pe)
 {
+	struct tee *t = ctx;
+	if (t->cfg.isa) {
+		uint64_t a = isa_rt_scratch(t->cfg.isa, pe_id(pe), ISA_RT_TEE);
+		uint64_t *g = isa_rt_ptr(t->cfg.isa, a, 8 * sizeof(uint64_t));
+		memcpy(g, pe_regs(pe), 8 * sizeof(uint64_t));
+		struct isa_rt_req rq = { .h = ISA_H_TEE_FAST, .world = ISA_RT_TEE,
+					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "tee_entry_fast"),
+					 .args = { a }, .nargs = 1, .done = fast_isa_done, .ctx = t };
+		isa_rt_call(t->cfg.isa, pe, &rq);
+		return;
+	}
 	/* Fast calls run with all exceptions masked. */
 	pe_exec_cost(pe, SIM_COST_TEE_FAST, "OP-TEE fast call", fast_handle, ctx);
 }
@@ -622,7 +661,8 @@ struct tee *tee_new(struct sim *s, const struct tee_config *cfg, struct pe **pes
 	t->cpu_thread = malloc(cfg->num_pes * sizeof(int));
 	t->itr_intid = calloc(cfg->num_pes, sizeof(uint64_t));
 	t->itr_then = calloc(cfg->num_pes, sizeof(pe_fn));
-	if (!t->cpu_thread || !t->itr_intid || !t->itr_then) {
+	t->isa_send = calloc(cfg->num_pes, sizeof(*t->isa_send));
+	if (!t->cpu_thread || !t->itr_intid || !t->itr_then || !t->isa_send) {
 		tee_free(t);
 		return NULL;
 	}
@@ -652,6 +692,7 @@ void tee_free(struct tee *t)
 	free(t->cpu_thread);
 	free(t->itr_intid);
 	free(t->itr_then);
+	free(t->isa_send);
 	tee_ffa_free(t);
 	free(t);
 }

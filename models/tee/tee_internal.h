@@ -69,6 +69,14 @@ struct tee_transport {
 	void (*init_cpu)(struct tee *t, struct pe *pe);
 };
 
+/* fidelity: isa, a notif_send_async in guest code (tee_notif.c) */
+struct tee_isa_send {
+	unsigned value;
+	bool coalesced, seen;
+	pe_fn done;
+	void *ctx;
+};
+
 struct tee {
 	struct sim *sim;
 	struct tee_config cfg;
@@ -96,6 +104,7 @@ struct tee {
 	const struct tee_transport *tp;
 	struct tee_dev devs[TEE_MAX_DEVS];
 	int ndev;
+	struct tee_isa_send *isa_send; /* per PE: the notif_send_async running as guest code */
 	uint64_t *itr_intid;     /* per PE: the INTID being handled */
 	pe_fn *itr_then;         /* per PE: where the interrupt handler returns */
 	/* FF-A SPMC state (tee_ffa.c) */

@@ -7,7 +7,53 @@
 #include <string.h>
 
 #include "tee_internal.h"
+#include "models/cpu/isa_rt.h"
 #include "models/gic/gic.h"
+
+/*
+ * fidelity: isa. OP-TEE's notif_send_async (models/tee/guest/notif.c)
+ * records the value in the guest's bitmap and raises the interrupt with
+ * the transport's register write (GICD_ISPENDR, GICR_ISPENDR0,
+ * ICC_ASGI1R_EL1) through the PE's ports; its ISA_TR_NOTIF_SEND trace must
+ * agree with this model's bookkeeping (value, coalesced).
+ */
+static enum isa_action isa_send_mc(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4])
+{
+	struct tee *t = ctx;
+	struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
+	if (imm != ISA_MC_TRACE)
+		return ISA_STOP;
+	if (x[0] == ISA_TR_NOTIF_SEND) {
+		if (x[1] != s->value || (x[2] != 0) != s->coalesced)
+			isa_rt_fail(t->cfg.isa,
+				    "ISA: cpu%u: notif_send_async recorded value %llu%s, the model %u%s", pe_id(pe),
+				    (unsigned long long)x[1], x[2] ? " (coalesced)" : "", s->value,
+				    s->coalesced ? " (coalesced)" : "");
+		s->seen = true;
+	}
+	return ISA_CONTINUE;
+}
+
+static void isa_send_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	struct tee *t = ctx;
+	struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
+	(void)res;
+	if (!s->seen)
+		isa_rt_fail(t->cfg.isa, "ISA: cpu%u: notif_send_async returned without recording a value", pe_id(pe));
+	s->done(s->ctx, pe);
+}
+
+static void isa_send(struct tee *t, struct pe *pe, unsigned value, bool coalesced, sim_time src, pe_fn done,
+		     void *ctx)
+{
+	struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
+	*s = (struct tee_isa_send){ value, coalesced, false, done, ctx };
+	struct isa_rt_req rq = { .h = ISA_H_TEE_NOTIF_SEND, .world = ISA_RT_TEE,
+				 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "notif_send_async"),
+				 .args = { value, src + 1 }, .nargs = 2, .mc = isa_send_mc, .done = isa_send_done, .ctx = t };
+	isa_rt_call(t->cfg.isa, pe, &rq);
+}
 
 void tee_notif_init(struct tee *t)
 {
@@ -46,8 +92,9 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 {
 	uint32_t id = ++t->next_id;
 	uint64_t bit = 1ull << value;
+	bool coalesced = (t->pending & bit) != 0;
 
-	if (t->pending & bit) {
+	if (coalesced) {
 		notif_rec(t, pe, id, NOTIF_COALESCED, value, t->primary[value], 0);
 	} else {
 		t->pending |= bit;
@@ -56,6 +103,10 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
 	pe_serve(pe, id); /* the rest of this top half serves the notification */
+	if (t->cfg.isa) {
+		isa_send(t, pe, value, coalesced, src, done, ctx);
+		return;
+	}
 	t->tp->raise(t, pe, done, ctx);
 }
 

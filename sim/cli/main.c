@@ -31,6 +31,7 @@
 #include "sim/cleanup.h"
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
+#include "sim/calibrate.h"
 #include "sim/platform.h"
 #include "sim/scenario/scenario.h"
 
@@ -162,6 +163,41 @@ static int cmd_dtb(const struct cli_args *a)
 	return rc;
 }
 
+/*
+ * tzsim calibrate [--preset cortex-a53|cortex-a72]: the cost-table entries the guest code
+ * implies (sim/calibrate.h). Parsed here: it takes no operand, which cli_parse requires.
+ */
+static int cmd_calibrate(int argc, char **argv)
+{
+	enum sim_preset preset = SIM_PRESET_A53;
+	char err[512];
+	for (int i = 0; i < argc; i++) {
+		const char *v = NULL;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: tzsim calibrate [--preset cortex-a53|cortex-a72]\n"
+			       "run one isolated notification through the guest code of the three worlds (Unicorn) and print\n"
+			       "the abstract cost-table entries its cycles imply, per segment and as a table\n");
+			return 0;
+		}
+		if (!strcmp(argv[i], "--preset") && i + 1 < argc)
+			v = argv[++i];
+		else if (!strncmp(argv[i], "--preset=", 9))
+			v = argv[i] + 9;
+		int p = v ? sim_preset_lookup(v) : -1;
+		if (p < 0) {
+			fprintf(stderr, "tzsim: calibrate: %s%s: expected --preset cortex-a53 or cortex-a72\n"
+					"(see tzsim calibrate --help)\n", v ? "unknown preset " : "unknown argument ", v ? v : argv[i]);
+			return RUN_BAD_INPUT;
+		}
+		preset = (enum sim_preset)p;
+	}
+	if (calibrate_run(preset, stdout, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tzsim: %s\n", err);
+		return RUN_FAILED;
+	}
+	return 0;
+}
+
 static int dispatch(int argc, char **argv)
 {
 	struct cli_args a;
@@ -178,6 +214,8 @@ static int dispatch(int argc, char **argv)
 		printf("tzsim %s\n", TZSIM_VERSION);
 		return 0;
 	}
+	if (!strcmp(argv[1], "calibrate"))
+		return cmd_calibrate(argc - 2, argv + 2);
 	if ((rc = cli_parse(argc - 1, argv + 1, &a)) != 0)
 		return rc;
 	if (a.help) {

@@ -67,6 +67,7 @@ struct digest {
 	size_t cap;        /* records */
 	bool lost;         /* the list could not grow */
 	bool flat;         /* digest_new_flat: no list kept at all */
+	uint64_t header;   /* digest_set_header */
 	unsigned char buf[BATCH * REC_BYTES];
 	struct label_slot label[LABEL_SLOTS];
 };
@@ -201,6 +202,8 @@ void digest_sink(void *ctx, const struct sim_rec *r)
 		flush(d);
 }
 
+void digest_set_header(struct digest *d, uint64_t n) { d->header = n; }
+
 uint64_t digest_value(const struct digest *d)
 {
 	XXH3_copyState(d->tmp, d->st);
@@ -293,7 +296,7 @@ static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *
 		return bad(err, errlen, path, "expected `hashes`", lineno);
 
 	/* Stream the hash list: flat memory however long the golden run. */
-	uint64_t k = 0, diff = UINT64_MAX;
+	uint64_t k = 0, diff = UINT64_MAX, hdiff = UINT64_MAX;
 	while ((l = next_line(f, buf, cap))) {
 		lineno++;
 		size_t len = strlen(l);
@@ -304,8 +307,12 @@ static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *
 			if ((v0 | v1 | v2 | v3) < 0)
 				return bad(err, errlen, path, "bad base64 in hash list", lineno);
 			uint32_t h = (uint32_t)v0 << 18 | (uint32_t)v1 << 12 | (uint32_t)v2 << 6 | (uint32_t)v3;
-			if (diff == UINT64_MAX && k < n && !d->lost && h != digest_record_hash24(d, k))
-				diff = k;
+			if (diff == UINT64_MAX && k < n && !d->lost && h != digest_record_hash24(d, k)) {
+				if (k >= d->header)
+					diff = k;
+				else if (hdiff == UINT64_MAX)
+					hdiff = k; /* a header record: reported if nothing after it differs */
+			}
 		}
 	}
 	if (ferror(f))
@@ -320,6 +327,8 @@ static int compare(FILE *f, const char *path, const struct digest *d, uint64_t *
 	}
 	if (diff == UINT64_MAX && old_n != n && !d->lost)
 		diff = old_n < n ? old_n : n;
+	if (diff == UINT64_MAX)
+		diff = hdiff;
 	if (diff == UINT64_MAX && err && errlen)
 		snprintf(err, errlen, "%s: digests differ but the difference cannot be located (%s)", path,
 			 d->flat ? "record hashes not kept" : d->lost ? "record hashes lost" : "24-bit record hashes collide");

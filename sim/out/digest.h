@@ -65,6 +65,13 @@ uint64_t digest_value(const struct digest *d);
 uint64_t digest_count(const struct digest *d);
 /* The 24-bit hash of record @i (0-based); 0 when @i is out of range or the list was lost. */
 uint32_t digest_record_hash24(const struct digest *d, uint64_t i);
+/*
+ * digest_set_header - the first @n records are the run's header (fidelity:
+ * isa: the guest images' hashes): they count in the digest, but
+ * digest_compare_golden reports the first difference after them when there
+ * is one, so a rebuilt guest image names the first record it changed.
+ */
+void digest_set_header(struct digest *d, uint64_t n);
 /* The full 64-bit hash of one record (its top 24 bits are what the list keeps). */
 uint64_t digest_rec_hash(const struct sim_rec *r);
 

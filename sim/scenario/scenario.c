@@ -278,6 +278,38 @@ static int parse_ree(struct vctx *c, const struct ynode *n)
 	return 0;
 }
 
+/*
+ * fidelity: {monitor, tee, ree}: abstract | isa. Only what a run can run is
+ * accepted (models/cpu/isa_rt.h says which steps are guest code).
+ */
+static int parse_fidelity(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "monitor", "tee", "ree", NULL };
+	static const char *const levels[] = { "abstract", "isa", NULL };
+	const struct scenario_transport_cfg *t = &c->s->transport;
+	if (scn_check_map(c, n, keys))
+		return -1;
+	for (int w = 0; w < SCENARIO_FID_COUNT; w++) {
+		const struct ynode *x = ynode_get(n, keys[w], NULL);
+		unsigned v;
+		if (!x)
+			continue;
+		size_t mark = scn_push_key(c, keys[w]);
+		if (scn_get_enum(c, x, levels, &v))
+			return -1;
+		c->s->fidelity[w] = (enum scenario_fidelity)v;
+		if (v == SCENARIO_FIDELITY_ISA) {
+			if (t->kind == SCENARIO_FFA)
+				return scn_fail(c, x, "isa: the guest code covers the SMC ABI only (transport.kind is ffa)");
+			if (w == SCENARIO_FID_TEE && t->trigger == SCENARIO_LEVEL)
+				return scn_fail(c, x, "isa: OP-TEE's guest code raises an edge SPI (GICD_ISPENDR); "
+						       "transport.trigger level is a doorbell device, not guest code");
+		}
+		scn_pop(c, mark);
+	}
+	return 0;
+}
+
 static int parse_arrival(struct vctx *c, const struct ynode *n, struct scenario_source *src)
 {
 	static const char *const keys[] = { "periodic", "poisson", "burst", "replay", NULL };
@@ -616,8 +648,8 @@ static void set_defaults(struct scenario *s, const char *path)
 static int validate(struct vctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "name", "description", "seed", "stop", "kernel", "platform",
-					    "transport", "tee", "ree", "sources", "workloads", "timeline",
-					    "outputs", "expect", NULL };
+					    "transport", "tee", "ree", "fidelity", "sources", "workloads",
+					    "timeline", "outputs", "expect", NULL };
 	static const char *const kernels[] = { "native", "systemc", NULL };
 	struct scenario *s = c->s;
 	unsigned v;
@@ -637,6 +669,7 @@ static int validate(struct vctx *c, const struct ynode *root)
 	WITH_KEY(c, root, "transport", x, parse_transport(c, x));
 	WITH_KEY(c, root, "tee", x, parse_tee(c, x));
 	WITH_KEY(c, root, "ree", x, parse_ree(c, x));
+	WITH_KEY(c, root, "fidelity", x, parse_fidelity(c, x));
 	if (parse_seq_section(c, root, "sources", SCENARIO_MAX_SOURCES, &s->n_sources, parse_source) ||
 	    parse_seq_section(c, root, "workloads", SCENARIO_MAX_WORKLOADS, &s->n_workloads, parse_workload) ||
 	    parse_seq_section(c, root, "timeline", SCENARIO_MAX_TIMELINE, &s->n_timeline, scn_parse_event))

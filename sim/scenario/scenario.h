@@ -54,6 +54,13 @@
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
  *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
  *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
+ *   fidelity: {monitor, tee, ree: abstract | isa}
+ *                                         default: abstract each. isa runs the world's
+ *                                         guest routines (models/cpu/isa_rt.h): monitor: the
+ *                                         world switch's EL1 context save and restore; tee:
+ *                                         fast calls and notif_send_async (not with a level
+ *                                         doorbell); ree: the notification IRQ's drain loop.
+ *                                         Not with transport ffa
  *   sources: [ up to 32 of
  *     name: string (required, unique)
  *     kind: uart | timer | trng           default: uart
@@ -166,6 +173,9 @@ enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
 /* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
 enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
+/* fidelity: how each world's notification path runs (models/cpu/isa_rt.h) */
+enum scenario_fidelity { SCENARIO_FIDELITY_ABSTRACT = 0, SCENARIO_FIDELITY_ISA };
+enum scenario_fidelity_world { SCENARIO_FID_MONITOR = 0, SCENARIO_FID_TEE, SCENARIO_FID_REE, SCENARIO_FID_COUNT };
 /* How a secure source's OP-TEE driver notifies: DO_BOTTOM_HALF, or a value of its own (notif_alloc_async_value) */
 enum scenario_notify { SCENARIO_NOTIFY_BOTTOM_HALF = 0, SCENARIO_NOTIFY_VALUE };
 enum scenario_source_kind { SCENARIO_UART = 0, SCENARIO_TIMER, SCENARIO_TRNG };
@@ -291,6 +301,7 @@ struct scenario {
 	unsigned ree_eoimode;
 	enum scenario_preempt ree_preempt;
 	enum scenario_scheduler ree_scheduler;
+	enum scenario_fidelity fidelity[SCENARIO_FID_COUNT]; /* by enum scenario_fidelity_world */
 	unsigned n_sources, n_workloads, n_timeline, n_expect, n_smc_fns;
 	struct scenario_source sources[SCENARIO_MAX_SOURCES];
 	struct scenario_workload workloads[SCENARIO_MAX_WORKLOADS];

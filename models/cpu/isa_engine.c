@@ -1,0 +1,1288 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * models/cpu/isa_engine.c: one Unicorn 2.0.1 engine per PE (isa.h).
+ *
+ * Hooks, and what each one does:
+ *  - UC_HOOK_BLOCK (every translation block, before it runs): the class
+ *    counts and cost of the block (decoded once, cached), the budget, the
+ *    deferred stop, the fix-up after a host-emulated exception entry, the
+ *    re-read of PSTATE after a block that may change it, and pending
+ *    interrupts. A stop or an interrupt here happens before the block runs.
+ *  - UC_HOOK_INTR: SMC (taken to EL3 by the host) and HVC (model calls).
+ *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
+ *    the PE's ports; Unicorn has none, so the access is skipped and PC
+ *    moved past it) and MPIDR_EL1 (the PE's affinity).
+ *  - uc_mmio_map windows: device registers through the PE's ports.
+ *
+ * Unicorn 2.0.1's traps this file works around (notes/unicorn-spike.md):
+ * no exception is ever taken (§2: exception entry by the host, through an
+ * ERET trampoline for an EL change, with a fix-up of the two registers the
+ * trampoline borrows); writing PC from a hook cancels a uc_emu_stop() made
+ * in the same hook, and uc_emu_stop() inside an MMIO callback replays the
+ * block (§7: such stops are deferred to the next block hook); a skipped
+ * access to a register Unicorn does not implement leaves PC on it (§3).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "models/cpu/isa_internal.h"
+#include "models/gic/gic.h"
+
+/* QEMU's EXCP_* numbers as Unicorn 2.0.1's UC_HOOK_INTR reports them (PC past an SMC/HVC, on a UDEF). */
+#define EXCP_UDEF 1
+#define EXCP_HVC 11
+#define EXCP_SMC 13
+
+#define PSTATE_SP 0x1u
+#define PSTATE_F (1u << 6)
+#define PSTATE_I (1u << 7)
+#define PSTATE_IL (1u << 20)
+#define ESR_EC_SMC64 0x17u
+#define ESR_IL (1u << 25)
+
+#define L1_SIZE 4096
+
+struct isa_mmio_ctx {
+	struct isa_engine *e;
+	uint64_t base;
+};
+
+struct isa_engine {
+	uc_engine *uc;
+	struct isa_mem *mem;
+	struct isa_config cfg;
+	struct pe_ports ports;
+	const struct isa_timing *tm;
+	uint64_t mpidr;
+	uc_hook h_intr, h_mrs, h_msr, h_block;
+	struct isa_mmio_ctx mmio[ISA_MAX_WINDOWS];
+
+	/* the state the PE last published (pe_ports.state) */
+	unsigned el;
+	bool secure;
+	uint32_t pstate;           /* PSTATE at the last re-read */
+	uint64_t scr;              /* SCR_EL3 at the last re-read below EL3 */
+	bool scr_stale;            /* EL3 ran since: SCR_EL3 may have changed (only EL3 writes it) */
+
+	/* why the block hook must look before counting (e->slow = any of them) */
+	bool slow;
+	bool irq, fiq;             /* the PE's inputs */
+	bool idle_verdict;         /* the lines and PSTATE seen since nothing could be taken */
+	bool check_state;          /* a block that may change EL or DAIF ran */
+	bool stop_next;            /* stop before the next block */
+	enum isa_stop stop_next_why;
+	bool fix_pending;          /* a trampoline entry: restore the borrowed registers */
+	unsigned fix_cel, fix_tel;
+	uint64_t fix_elr, fix_pc;
+	uint32_t fix_spsr;
+
+	/* the current run */
+	bool running;
+	uint64_t run16;            /* cycles * 16 */
+	uint64_t budget16;         /* 0: none */
+	uint64_t run_insns;
+	sim_time run_start, deadline;
+	enum isa_stop why;
+	unsigned why_imm;
+	int err;
+	uint64_t err_pc;
+	uint64_t frac16;           /* the part of a cycle carried to the next run */
+
+	/* isa_call */
+	bool in_call;
+	uint64_t call_saved[3];    /* x30, SP (when the call gave one), PC */
+	bool call_sp;
+	uint64_t call_res[4];
+	bool call_returned;
+
+	/* translation blocks */
+	struct isa_blkcache bc;
+	struct isa_blk *l1[L1_SIZE];
+
+	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
+	uint64_t world16[3];       /* cycles * 16 by world */
+	bool storefix;
+};
+
+static const char *const err_names[] = {
+	[0] = "ok",
+	[-ISA_E_NOMEM] = "out of memory",
+	[-ISA_E_UNICORN] = "Unicorn refused the operation",
+	[-ISA_E_ELF] = "not an AArch64 ELF64 executable that fits the guest RAM",
+	[-ISA_E_GUEST_FAULT] = "the guest accessed unmapped memory or wrote its code",
+	[-ISA_E_UNDEF] = "undefined instruction or system register",
+	[-ISA_E_UNEXPECTED] = "the guest took an unexpected exception vector",
+	[-ISA_E_PANIC] = "a guest assertion failed",
+	[-ISA_E_MODEL_CALL] = "unknown model call",
+	[-ISA_E_STATE] = "not possible in the engine's state",
+	[-ISA_E_RANGE] = "argument out of range",
+	[-ISA_E_ILLEGAL_RETURN] = "illegal exception return (PSTATE.IL): e.g. to NS-EL1 with HCR_EL2.RW clear",
+};
+
+const char *isa_strerror(int err)
+{
+	if (err > 0 || -err >= (int)(sizeof(err_names) / sizeof(err_names[0])))
+		return "unknown error";
+	return err_names[-err];
+}
+
+/* ---- register access ------------------------------------------------------------------- */
+
+static uint64_t rd(struct isa_engine *e, int reg)
+{
+	uint64_t v = 0;
+	uc_reg_read(e->uc, reg, &v);
+	return v;
+}
+
+static void wr(struct isa_engine *e, int reg, uint64_t v) { uc_reg_write(e->uc, reg, &v); }
+
+static uint32_t pstate(struct isa_engine *e)
+{
+	uint32_t ps = 0; /* UC_ARM64_REG_PSTATE is 32 bits wide */
+	uc_reg_read(e->uc, UC_ARM64_REG_PSTATE, &ps);
+	return ps;
+}
+
+static void set_pstate(struct isa_engine *e, uint32_t ps) { uc_reg_write(e->uc, UC_ARM64_REG_PSTATE, &ps); }
+
+static uint64_t cp_read(struct isa_engine *e, unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
+{
+	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = 0 };
+	uc_reg_read(e->uc, UC_ARM64_REG_CP_REG, &r);
+	return r.val;
+}
+
+static void cp_write(struct isa_engine *e, unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+		     uint64_t v)
+{
+	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = v };
+	uc_reg_write(e->uc, UC_ARM64_REG_CP_REG, &r);
+}
+
+/* SPSR_ELx has no UC_ARM64_REG_* in 2.0.1: S3_<op1>_C4_C0_0 with op1 0 (EL1), 4 (EL2), 6 (EL3). */
+static uint64_t spsr_read(struct isa_engine *e, unsigned el) { return cp_read(e, 3, el == 3 ? 6 : el == 2 ? 4 : 0, 4, 0, 0); }
+static void spsr_write(struct isa_engine *e, unsigned el, uint64_t v) { cp_write(e, 3, el == 3 ? 6 : el == 2 ? 4 : 0, 4, 0, 0, v); }
+static uint64_t scr_read(struct isa_engine *e) { return cp_read(e, 3, 6, 1, 1, 0); }
+
+static const int sp_reg[4] = { UC_ARM64_REG_SP_EL0, UC_ARM64_REG_SP_EL1, UC_ARM64_REG_SP_EL2, UC_ARM64_REG_SP_EL3 };
+static const int elr_reg[4] = { UC_ARM64_REG_ELR_EL0, UC_ARM64_REG_ELR_EL1, UC_ARM64_REG_ELR_EL2, UC_ARM64_REG_ELR_EL3 };
+static const int esr_reg[4] = { UC_ARM64_REG_ESR_EL0, UC_ARM64_REG_ESR_EL1, UC_ARM64_REG_ESR_EL2, UC_ARM64_REG_ESR_EL3 };
+static const int vbar_reg[4] = { UC_ARM64_REG_VBAR_EL0, UC_ARM64_REG_VBAR_EL1, UC_ARM64_REG_VBAR_EL2,
+				 UC_ARM64_REG_VBAR_EL3 };
+
+/* Unicorn's id of x@n: X0..X28 are contiguous, X29 and X30 are not (arm64.h). */
+static int xreg(int n)
+{
+	return n < 29 ? UC_ARM64_REG_X0 + n : n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+/* The live stack pointer sits in X31 for the current (EL, SPSel); SP_ELn reads the banked copy. */
+static int live_sp_el(uint32_t ps) { return (ps & PSTATE_SP) ? (int)((ps >> 2) & 3) : 0; }
+
+uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
+{
+	if ((unsigned)r <= 30)
+		return rd(e, xreg((int)r));
+	switch (r) {
+	case ISA_SP:
+		return rd(e, UC_ARM64_REG_SP);
+	case ISA_PC:
+		return rd(e, UC_ARM64_REG_PC);
+	case ISA_PSTATE:
+		return pstate(e);
+	case ISA_SP_EL0:
+	case ISA_SP_EL1:
+	case ISA_SP_EL3: {
+		int n = r == ISA_SP_EL0 ? 0 : r == ISA_SP_EL1 ? 1 : 3;
+		return live_sp_el(pstate(e)) == n ? rd(e, UC_ARM64_REG_SP) : rd(e, sp_reg[n]);
+	}
+	case ISA_ELR_EL1:
+		return rd(e, UC_ARM64_REG_ELR_EL1);
+	case ISA_ELR_EL3:
+		return rd(e, UC_ARM64_REG_ELR_EL3);
+	case ISA_SPSR_EL1:
+		return spsr_read(e, 1);
+	case ISA_SPSR_EL3:
+		return spsr_read(e, 3);
+	case ISA_ESR_EL1:
+		return rd(e, UC_ARM64_REG_ESR_EL1);
+	case ISA_ESR_EL3:
+		return rd(e, UC_ARM64_REG_ESR_EL3);
+	case ISA_VBAR_EL1:
+		return rd(e, UC_ARM64_REG_VBAR_EL1);
+	case ISA_VBAR_EL3:
+		return rd(e, UC_ARM64_REG_VBAR_EL3);
+	case ISA_SCR_EL3:
+		return scr_read(e);
+	case ISA_SCTLR_EL1:
+		return cp_read(e, 3, 0, 1, 0, 0);
+	case ISA_TPIDR_EL1:
+		return cp_read(e, 3, 0, 13, 0, 4);
+	case ISA_TPIDR_EL0:
+		return cp_read(e, 3, 3, 13, 0, 2);
+	case ISA_CONTEXTIDR_EL1:
+		return cp_read(e, 3, 0, 13, 0, 1);
+	case ISA_TTBR0_EL1:
+		return cp_read(e, 3, 0, 2, 0, 0);
+	case ISA_MAIR_EL1:
+		return cp_read(e, 3, 0, 10, 2, 0);
+	case ISA_HCR_EL2:
+		return cp_read(e, 3, 4, 1, 1, 0);
+	default:
+		return 0;
+	}
+}
+
+void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
+{
+	if ((unsigned)r <= 30) {
+		wr(e, xreg((int)r), v);
+		return;
+	}
+	switch (r) {
+	case ISA_SP:
+		wr(e, UC_ARM64_REG_SP, v);
+		break;
+	case ISA_PC:
+		wr(e, UC_ARM64_REG_PC, v);
+		break;
+	case ISA_SP_EL0:
+	case ISA_SP_EL1:
+	case ISA_SP_EL3: {
+		int n = r == ISA_SP_EL0 ? 0 : r == ISA_SP_EL1 ? 1 : 3;
+		wr(e, live_sp_el(pstate(e)) == n ? UC_ARM64_REG_SP : sp_reg[n], v);
+		break;
+	}
+	case ISA_ELR_EL1:
+		wr(e, UC_ARM64_REG_ELR_EL1, v);
+		break;
+	case ISA_ELR_EL3:
+		wr(e, UC_ARM64_REG_ELR_EL3, v);
+		break;
+	case ISA_SPSR_EL1:
+		spsr_write(e, 1, v);
+		break;
+	case ISA_SPSR_EL3:
+		spsr_write(e, 3, v);
+		break;
+	case ISA_ESR_EL1:
+		wr(e, UC_ARM64_REG_ESR_EL1, v);
+		break;
+	case ISA_ESR_EL3:
+		wr(e, UC_ARM64_REG_ESR_EL3, v);
+		break;
+	case ISA_VBAR_EL1:
+		wr(e, UC_ARM64_REG_VBAR_EL1, v);
+		break;
+	case ISA_VBAR_EL3:
+		wr(e, UC_ARM64_REG_VBAR_EL3, v);
+		break;
+	case ISA_SCR_EL3:
+		cp_write(e, 3, 6, 1, 1, 0, v);
+		break;
+	case ISA_SCTLR_EL1:
+		cp_write(e, 3, 0, 1, 0, 0, v);
+		break;
+	case ISA_TPIDR_EL1:
+		cp_write(e, 3, 0, 13, 0, 4, v);
+		break;
+	case ISA_TPIDR_EL0:
+		cp_write(e, 3, 3, 13, 0, 2, v);
+		break;
+	case ISA_CONTEXTIDR_EL1:
+		cp_write(e, 3, 0, 13, 0, 1, v);
+		break;
+	case ISA_TTBR0_EL1:
+		cp_write(e, 3, 0, 2, 0, 0, v);
+		break;
+	case ISA_MAIR_EL1:
+		cp_write(e, 3, 0, 10, 2, 0, v);
+		break;
+	case ISA_HCR_EL2:
+		cp_write(e, 3, 4, 1, 1, 0, v);
+		break;
+	default:
+		break; /* PSTATE: only through an exception entry or isa_reset */
+	}
+	if (r == ISA_SCR_EL3)
+		e->scr_stale = true;
+	e->idle_verdict = false;
+	e->slow = true;
+}
+
+unsigned isa_el(const struct isa_engine *e) { return e->el; }
+bool isa_secure(const struct isa_engine *e) { return e->secure; }
+
+/* ---- stops, state, slow path ------------------------------------------------------------ */
+
+static void update_slow(struct isa_engine *e)
+{
+	e->slow = e->stop_next || e->fix_pending || e->check_state || ((e->irq || e->fiq) && !e->idle_verdict);
+}
+
+/* Stop before the next block: the only exact stop from an MMIO callback or a hook that wrote PC. */
+static void stop_deferred(struct isa_engine *e, enum isa_stop why)
+{
+	if (!e->stop_next || why == ISA_STOP_ERROR) {
+		e->stop_next = true;
+		e->stop_next_why = why;
+	}
+	e->slow = true;
+}
+
+static void fail(struct isa_engine *e, int err, uint64_t pc, bool pc_written)
+{
+	if (e->err)
+		return; /* the first error is the one reported */
+	e->err = err;
+	e->err_pc = pc;
+	if (pc_written) {
+		stop_deferred(e, ISA_STOP_ERROR);
+	} else {
+		e->why = ISA_STOP_ERROR;
+		uc_emu_stop(e->uc);
+	}
+}
+
+void isa_request_stop(struct isa_engine *e) { stop_deferred(e, ISA_STOP_REQUEST); }
+
+/* After a port access: an event earlier than before, and before the run's end, ends the run. */
+static void check_deadline(struct isa_engine *e, sim_time before)
+{
+	if (!e->cfg.sim || !e->running)
+		return;
+	sim_time next = sim_next_time(e->cfg.sim->k);
+	if (next < before && next < e->deadline)
+		stop_deferred(e, ISA_STOP_DEADLINE);
+}
+
+static sim_time next_event(const struct isa_engine *e)
+{
+	return e->cfg.sim ? sim_next_time(e->cfg.sim->k) : SIM_TIME_MAX;
+}
+
+/* Publish (EL, security) to the ports and the host when it changed. */
+static void publish(struct isa_engine *e, unsigned el, bool secure)
+{
+	if (el == e->el && secure == e->secure)
+		return;
+	e->el = el;
+	e->secure = secure;
+	if (e->ports.state)
+		e->ports.state(e->ports.ctx, e->cfg.pe, el, secure);
+	if (e->cfg.host.state)
+		e->cfg.host.state(e->cfg.host.ctx, e, el, secure);
+}
+
+/* Re-read PSTATE (and SCR_EL3 below EL3) after a block that may have changed them. */
+static void refresh_state(struct isa_engine *e)
+{
+	uint32_t ps = pstate(e);
+	unsigned el = (ps >> 2) & 3;
+	bool secure = true;
+	if (ps & PSTATE_IL) /* Unicorn would go on running at the old EL (notes/unicorn-spike.md §0) */
+		fail(e, ISA_E_ILLEGAL_RETURN, rd(e, UC_ARM64_REG_PC), false);
+	if (el < 3) {
+		if (e->scr_stale) {
+			e->scr = scr_read(e); /* a CP_REG read: a hash lookup in Unicorn, so only when stale */
+			e->scr_stale = false;
+		}
+		secure = !(e->scr & ISA_SCR_NS);
+	} else {
+		e->scr_stale = true;
+	}
+	if (ps != e->pstate)
+		e->idle_verdict = false;
+	e->pstate = ps;
+	publish(e, el, secure);
+}
+
+/*
+ * AArch64 exception entry, done by the host (Arm ARM D1.10): SPSR_<tel> =
+ * PSTATE, ELR_<tel> = @ret, ESR_<tel> (synchronous only), PSTATE = ELxh with
+ * DAIF set, PC = VBAR_<tel> + @off.
+ *
+ * Unicorn caches the translation flags (the EL among them); writing PSTATE
+ * does not rebuild them. Same EL: write PSTATE and PC. Another EL: an ERET
+ * at the host page. It is translated with the stale EL @cel, so it reads
+ * ELR_<cel>; its helper runs with the new PSTATE, so it reads SPSR_<tel>
+ * and rebuilds the flags. Both registers are borrowed: the block hook of
+ * the vector's first block puts them back (fixup). The live SP is banked
+ * here (a PSTATE write does not).
+ */
+static void take_exception(struct isa_engine *e, unsigned tel, uint64_t off, uint64_t ret, bool has_esr,
+			   uint32_t esr)
+{
+	uint32_t ps = pstate(e);
+	unsigned cel = (ps >> 2) & 3;
+	uint64_t vec = rd(e, vbar_reg[tel]) + off;
+	uint32_t nps = (tel << 2) | PSTATE_SP | 0x3c0; /* ELxh, DAIF masked */
+
+	wr(e, sp_reg[live_sp_el(ps)], rd(e, UC_ARM64_REG_SP));
+	wr(e, UC_ARM64_REG_SP, rd(e, sp_reg[tel]));
+	wr(e, elr_reg[tel], ret);
+	if (has_esr)
+		wr(e, esr_reg[tel], esr);
+	e->st.cls[ISA_C_EXC_ENTRY]++;
+	e->run16 += e->tm->penalty16[ISA_C_EXC_ENTRY];
+	e->world16[tel == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS] +=
+		e->tm->penalty16[ISA_C_EXC_ENTRY];
+	if (tel == cel) {
+		spsr_write(e, tel, ps);
+		set_pstate(e, nps);
+		wr(e, UC_ARM64_REG_PC, vec); /* a PC write: Unicorn leaves the block, goes on at vec */
+	} else {
+		e->fix_pending = true;
+		e->fix_cel = cel;
+		e->fix_tel = tel;
+		e->fix_elr = rd(e, elr_reg[cel]);
+		e->fix_spsr = ps;
+		e->fix_pc = vec;
+		wr(e, elr_reg[cel], vec);
+		spsr_write(e, tel, nps);
+		set_pstate(e, nps);
+		wr(e, UC_ARM64_REG_PC, ISA_HOST_ERET);
+	}
+	e->pstate = nps;
+	e->idle_verdict = false;
+	if (tel == 3)
+		e->scr_stale = true;
+	publish(e, tel, tel == 3 ? true : e->secure);
+	update_slow(e);
+}
+
+static void fixup(struct isa_engine *e, uint64_t addr)
+{
+	if (addr != e->fix_pc)
+		fail(e, ISA_E_STATE, addr, false); /* the trampoline went somewhere else: an engine bug */
+	wr(e, elr_reg[e->fix_cel], e->fix_elr);
+	spsr_write(e, e->fix_tel, e->fix_spsr);
+	e->fix_pending = false;
+}
+
+/* The vector offset of an asynchronous exception of kind @irq/FIQ into @tel from PSTATE @ps. */
+static uint64_t vector_offset(uint32_t ps, unsigned tel, bool fiq)
+{
+	unsigned cel = (ps >> 2) & 3;
+	uint64_t base = tel > cel ? 0x400 : (ps & PSTATE_SP) ? 0x200 : 0x000;
+	return base + (fiq ? 0x100 : 0x80);
+}
+
+/*
+ * Take a pending interrupt before the block at @addr, if one is unmasked.
+ * Routing (Arm ARM D1.13, no EL2 routing: HCR_EL2.{IMO,FMO} = 0): SCR_EL3
+ * .IRQ/.FIQ send the line to EL3, otherwise to EL1. An interrupt for a
+ * lower EL than the current one is never taken; one for EL3 from a lower
+ * EL is not masked by PSTATE; otherwise PSTATE.I/F mask it. FIQ first.
+ */
+static bool try_interrupt(struct isa_engine *e, uint64_t addr)
+{
+	uint32_t ps = pstate(e);
+	unsigned cel = (ps >> 2) & 3;
+	uint64_t scr = cel < 3 ? e->scr : scr_read(e);
+
+	for (int k = 0; k < 2; k++) {
+		bool fiq = k == 0;
+		if (!(fiq ? e->fiq : e->irq))
+			continue;
+		unsigned tel = (scr & (fiq ? ISA_SCR_FIQ : ISA_SCR_IRQ)) ? 3 : 1;
+		if (tel < cel)
+			continue;
+		if (!(tel == 3 && cel < 3) && (ps & (fiq ? PSTATE_F : PSTATE_I)))
+			continue;
+		if (e->cfg.host.exception) {
+			struct isa_exc x = { .kind = fiq ? ISA_EXC_FIQ : ISA_EXC_IRQ, .from_el = cel, .to_el = tel,
+					     .from_secure = e->secure };
+			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
+				e->why = ISA_STOP_REQUEST;
+				uc_emu_stop(e->uc);
+				return true;
+			}
+		}
+		if (fiq)
+			e->st.fiq++;
+		else
+			e->st.irq++;
+		take_exception(e, tel, vector_offset(ps, tel, fiq), addr, false, 0);
+		return true;
+	}
+	return false;
+}
+
+/* The slow part of the block hook. Returns true when the block must not run now. */
+static bool slow_path(struct isa_engine *e, uint64_t addr)
+{
+	if (e->stop_next) {
+		e->stop_next = false;
+		e->why = e->stop_next_why;
+		update_slow(e);
+		uc_emu_stop(e->uc); /* before the block: PC = @addr, nothing of it ran */
+		return true;
+	}
+	if (e->fix_pending)
+		fixup(e, addr);
+	if (e->check_state) {
+		e->check_state = false;
+		refresh_state(e);
+	}
+	if ((e->irq || e->fiq) && !e->idle_verdict) {
+		if (try_interrupt(e, addr))
+			return true;
+		e->idle_verdict = true;
+	}
+	update_slow(e);
+	return false;
+}
+
+/* ---- hooks --------------------------------------------------------------------------------- */
+
+/* The world the PE runs in, as the trace names it. */
+static unsigned world_of(const struct isa_engine *e)
+{
+	return e->el == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS;
+}
+
+static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_t size)
+{
+	uint32_t code[512];
+	bool grew;
+	struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
+	if (b)
+		return b;
+	if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
+		return NULL;
+	b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
+	if (grew)
+		memset(e->l1, 0, sizeof(e->l1));
+	e->st.decoded_blocks++;
+	return b;
+}
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc;
+	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
+		/* the trampoline and the return stub are the host's, not guest code; a stop waits
+		 * until the trampoline's ERET has made the translator's EL current */
+		if (e->stop_next && addr != ISA_HOST_ERET) {
+			e->stop_next = false;
+			e->why = e->stop_next_why;
+			update_slow(e);
+			uc_emu_stop(e->uc);
+		}
+		return;
+	}
+	if (e->slow && slow_path(e, addr))
+		return;
+	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
+	struct isa_blk **slot = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)], *b = *slot;
+	if (!b || b->addr != addr || b->size != size) {
+		b = decode_block(e, addr, size);
+		if (!b) {
+			fail(e, ISA_E_NOMEM, addr, false);
+			return;
+		}
+		*slot = b;
+	}
+	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
+		e->why = ISA_STOP_BUDGET;
+		uc_emu_stop(e->uc);
+		return;
+	}
+	unsigned w = world_of(e);
+	b->execs++;
+	e->st.blocks++;
+	e->st.insns += b->ninsn;
+	e->st.insns_world[w] += b->ninsn;
+	e->world16[w] += b->cost16;
+	e->run16 += b->cost16;
+	e->run_insns += b->ninsn;
+	if (b->flags & ISA_BLK_STATE) {
+		e->check_state = true;
+		e->slow = true;
+	}
+}
+
+static uint32_t insn_at(struct isa_engine *e, uint64_t a)
+{
+	uint32_t i = 0;
+	uc_mem_read(e->uc, a, &i, 4);
+	return i;
+}
+
+/* A model call (hvc #imm). @pc_written: the caller moves PC itself (the UNDEFINED form). */
+static void model_call(struct isa_engine *e, unsigned imm, uint64_t pc, bool pc_written)
+{
+	e->st.model_calls++;
+	switch (imm) {
+	case ISA_MC_RETURN:
+		if (!e->in_call) {
+			fail(e, ISA_E_STATE, pc, pc_written);
+			return;
+		}
+		e->why = ISA_STOP_RETURN;
+		if (pc_written)
+			stop_deferred(e, ISA_STOP_RETURN);
+		else
+			uc_emu_stop(e->uc);
+		return;
+	case ISA_MC_UNEXPECTED:
+		fail(e, ISA_E_UNEXPECTED, rd(e, UC_ARM64_REG_X2), pc_written);
+		return;
+	case ISA_MC_PANIC:
+		fail(e, ISA_E_PANIC, pc, pc_written);
+		return;
+	default:
+		break;
+	}
+	if (!e->cfg.host.model_call) {
+		if (imm == ISA_MC_TRACE)
+			return;
+		fail(e, ISA_E_MODEL_CALL, pc, pc_written);
+		return;
+	}
+	if (e->cfg.host.model_call(e->cfg.host.ctx, e, imm) == ISA_STOP && imm != ISA_MC_TRACE) {
+		e->why_imm = imm;
+		if (pc_written) {
+			stop_deferred(e, ISA_STOP_MODEL_CALL);
+		} else {
+			e->why = ISA_STOP_MODEL_CALL;
+			uc_emu_stop(e->uc);
+		}
+	}
+}
+
+/*
+ * UC_HOOK_INTR: QEMU's exception number; the exception is not taken. SMC
+ * and HVC: PC is already past the instruction. UDEF: PC is on it.
+ */
+static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+	struct isa_engine *e = ud;
+	uint64_t pc = rd(e, UC_ARM64_REG_PC);
+	(void)uc;
+
+	switch (intno) {
+	case EXCP_SMC: {
+		uint32_t ps = pstate(e);
+		unsigned cel = (ps >> 2) & 3;
+		uint32_t imm = (insn_at(e, pc - 4) >> 5) & 0xffff; /* the ISS Unicorn does not give */
+		e->st.smc++;
+		if (e->cfg.host.exception) {
+			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
+			for (int i = 0; i < 8; i++)
+				x.x[i] = rd(e, xreg(i));
+			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
+				e->why = ISA_STOP_REQUEST;
+				uc_emu_stop(e->uc);
+				return;
+			}
+		}
+		take_exception(e, 3, cel < 3 ? 0x400 : (ps & PSTATE_SP) ? 0x200 : 0x000, pc, true,
+			       ESR_EC_SMC64 << 26 | ESR_IL | imm);
+		return;
+	}
+	case EXCP_HVC:
+		model_call(e, (insn_at(e, pc - 4) >> 5) & 0xffff, pc - 4, false);
+		return;
+	case EXCP_UDEF: {
+		uint32_t i = insn_at(e, pc);
+		if ((i & 0xffe0001f) == 0xd4000002) { /* HVC that a conforming core UNDEFs (SCR_EL3.HCE = 0) */
+			wr(e, UC_ARM64_REG_PC, pc + 4);
+			model_call(e, (i >> 5) & 0xffff, pc, true);
+			return;
+		}
+		fail(e, ISA_E_UNDEF, pc, false);
+		return;
+	}
+	default:
+		fail(e, ISA_E_UNDEF, pc, false);
+		return;
+	}
+}
+
+/* ICC_* (IHI 0069 §12.1): op0 3, op1 0 or 6, CRn 12, CRm >= 8; ICC_PMR_EL1 is op1 0, CRn 4, CRm 6. */
+static int icc_reg(const uc_arm64_cp_reg *c)
+{
+	if (c->op0 != 3)
+		return -1;
+	if (!((c->crn == 12 && c->crm >= 8 && (c->op1 == 0 || c->op1 == 6)) ||
+	      (c->op1 == 0 && c->crn == 4 && c->crm == 6 && c->op2 == 0)))
+		return -1;
+	return gic_icc_reg_from_encoding(c->op0, c->op1, c->crn, c->crm, c->op2);
+}
+
+static bool is_icc_space(const uc_arm64_cp_reg *c)
+{
+	return c->op0 == 3 && ((c->crn == 12 && c->crm >= 8 && (c->op1 == 0 || c->op1 == 6)) ||
+			       (c->op1 == 0 && c->crn == 4 && c->crm == 6 && c->op2 == 0));
+}
+
+static void skip_insn(struct isa_engine *e) { wr(e, UC_ARM64_REG_PC, rd(e, UC_ARM64_REG_PC) + 4); }
+
+static void icc_done(struct isa_engine *e, sim_time before)
+{
+	e->st.icc_accesses++;
+	e->st.cls[ISA_C_ICC]++;
+	e->run16 += e->tm->penalty16[ISA_C_ICC];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_ICC];
+	skip_insn(e); /* Unicorn does not implement ICC_*: a skipped access leaves PC on it */
+	check_deadline(e, before);
+}
+
+/* The generic timer's count now: the run's start plus what it executed, at ISA_CNTFRQ_HZ. */
+static uint64_t counter_now(const struct isa_engine *e)
+{
+	sim_time t = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
+	if (e->running)
+		t += sim_clock_cycles(&e->cfg.clock, (e->frac16 + e->run16) / 16);
+	return (uint64_t)((unsigned __int128)t * ISA_CNTFRQ_HZ / SIM_S);
+}
+
+static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+{
+	struct isa_engine *e = ud;
+	uint64_t v = 0;
+	(void)uc;
+	/* registers Unicorn implements, answered here: PC moves by itself */
+	if (c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5) {
+		v = e->mpidr; /* MPIDR_EL1: this PE's affinity */
+	} else if (c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2) {
+		/* CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0 (CNTVOFF 0): simulated time, not the host's */
+		v = c->op2 == 0 ? ISA_CNTFRQ_HZ : counter_now(e);
+	} else {
+		goto icc;
+	}
+	if (reg != UC_ARM64_REG_XZR)
+		wr(e, reg, v);
+	return 1;
+icc:
+	if (!is_icc_space(c))
+		return 0;
+	int r = icc_reg(c);
+	sim_time before = next_event(e);
+	if (r < 0 || !e->ports.icc_read ||
+	    e->ports.icc_read(e->ports.ctx, e->cfg.pe, e->el, e->secure, r, &v)) {
+		fail(e, ISA_E_UNDEF, rd(e, UC_ARM64_REG_PC), true);
+		skip_insn(e);
+		return 1;
+	}
+	if (reg != UC_ARM64_REG_XZR)
+		wr(e, reg, v);
+	icc_done(e, before);
+	return 1;
+}
+
+/*
+ * MSR to SCTLR_EL1, TCR_EL1, TTBR0/1_EL1 or CONTEXTIDR_EL1: QEMU flushes its
+ * soft TLB and the translation-block jump cache on such writes (target/arm
+ * helper.c: sctlr_write, vmsa_tcr_el12_write, ...), even when the value does
+ * not change, which the world switch does for every one of them: most of
+ * the host time of an SMC round trip. Writing the value a register already
+ * holds has no architectural effect, so the engine skips those writes.
+ */
+static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+{
+	if (c->op0 != 3 || c->op1 != 0)
+		return false;
+	if (!((c->crn == 1 && c->crm == 0 && c->op2 == 0) ||   /* SCTLR_EL1 */
+	      (c->crn == 2 && c->crm == 0 && c->op2 <= 2) ||   /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
+	      (c->crn == 13 && c->crm == 0 && c->op2 == 1)))   /* CONTEXTIDR_EL1 */
+		return false;
+	return cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2) == c->val;
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc, (void)reg;
+	if (!is_icc_space(c))
+		return flushing_same_value(e, c) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
+	int r = icc_reg(c);
+	sim_time before = next_event(e);
+	if (r < 0 || !e->ports.icc_write || e->ports.icc_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, r, c->val)) {
+		fail(e, ISA_E_UNDEF, rd(e, UC_ARM64_REG_PC), true);
+		skip_insn(e);
+		return 1;
+	}
+	icc_done(e, before);
+	return 1;
+}
+
+/* Device registers: the bus through the PE's ports (absolute address, the PE's state). */
+static uint64_t mmio_rd(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	struct isa_mmio_ctx *m = ud;
+	struct isa_engine *e = m->e;
+	uint64_t v = 0;
+	sim_time before = next_event(e);
+	(void)uc;
+	e->st.mmio_accesses++;
+	e->st.cls[ISA_C_MMIO]++;
+	e->run16 += e->tm->penalty16[ISA_C_MMIO];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
+	if (e->ports.mmio_read)
+		e->ports.mmio_read(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, &v);
+	check_deadline(e, before);
+	return v;
+}
+
+static void mmio_wr(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *ud)
+{
+	struct isa_mmio_ctx *m = ud;
+	struct isa_engine *e = m->e;
+	sim_time before = next_event(e);
+	(void)uc;
+	e->st.mmio_accesses++;
+	e->st.cls[ISA_C_MMIO]++;
+	e->run16 += e->tm->penalty16[ISA_C_MMIO];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
+	if (e->ports.mmio_write)
+		e->ports.mmio_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, v);
+	check_deadline(e, before);
+}
+
+/* ---- creation -------------------------------------------------------------------------------- */
+
+/* Unicorn 2.0.1 reserves 1 GiB per engine for translated code and exits the process if it cannot. */
+#define UC_RESERVE (1ull << 30)
+
+static int address_space_ok(char *err, size_t errlen)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		unsigned long vsz_pages = 0;
+		FILE *f = fopen("/proc/self/statm", "r");
+		if (f) {
+			if (fscanf(f, "%lu", &vsz_pages) != 1)
+				vsz_pages = 0;
+			fclose(f);
+		}
+		uint64_t vsz = (uint64_t)vsz_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+		if (vsz + UC_RESERVE + (UC_RESERVE >> 3) > rl.rlim_cur) {
+			snprintf(err, errlen,
+				 "another Unicorn engine needs 1 GiB of address space: RLIMIT_AS (ulimit -v) is %llu MiB, "
+				 "%llu MiB in use",
+				 (unsigned long long)(rl.rlim_cur >> 20), (unsigned long long)(vsz >> 20));
+			return ISA_E_NOMEM;
+		}
+	}
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+	int mode = 0;
+	if (f) {
+		if (fscanf(f, "%d", &mode) != 1)
+			mode = 0;
+		fclose(f);
+	}
+	if (mode == 2) {
+		unsigned long long limit = 0, committed = 0, v;
+		char key[64];
+		f = fopen("/proc/meminfo", "r");
+		while (f && fscanf(f, "%63s %llu kB\n", key, &v) == 2) {
+			if (!strcmp(key, "CommitLimit:"))
+				limit = v;
+			else if (!strcmp(key, "Committed_AS:"))
+				committed = v;
+		}
+		if (f)
+			fclose(f);
+		if (limit < committed || (limit - committed) * 1024 < UC_RESERVE + (UC_RESERVE >> 3)) {
+			snprintf(err, errlen,
+				 "another Unicorn engine needs 1 GiB of commit, and vm.overcommit_memory is 2 with "
+				 "%llu MiB left",
+				 limit > committed ? (limit - committed) >> 10 : 0);
+			return ISA_E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Map one bank: code ranges read-only and executable, the rest read-write (isa_ucfix.c). */
+static uc_err map_bank(struct isa_engine *e, unsigned i)
+{
+	const struct isa_bank *b = &e->mem->bank[i];
+	uint64_t at = b->base, end = b->base + b->size;
+	uc_err u = UC_ERR_OK;
+	while (!u && at < end) {
+		uint64_t next = end, code_end = 0;
+		for (unsigned k = 0; k < e->mem->ncode; k++) {
+			const struct isa_range *r = &e->mem->code[k];
+			if (r->lo <= at && at < r->hi) {
+				code_end = r->hi < end ? r->hi : end;
+				break;
+			}
+			if (r->lo > at && r->lo < next)
+				next = r->lo;
+		}
+		uint64_t stop = code_end ? code_end : next;
+		u = uc_mem_map_ptr(e->uc, at, stop - at, code_end ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_READ | UC_PROT_WRITE,
+				   e->mem->host[i] + (at - b->base));
+		at = stop;
+	}
+	return u;
+}
+
+/* The start-up check of the store fast path: one store to a data page must reach the interposer. */
+static void check_storefix(struct isa_engine *e)
+{
+	uint64_t before = isa_ucfix_fills();
+	uint64_t probe = ISA_HOST_PAGE + 8;
+	wr(e, UC_ARM64_REG_X1, ISA_HOST_PAGE + ISA_HOST_PAGE_SIZE);
+	wr(e, UC_ARM64_REG_PC, probe);
+	e->in_call = true;
+	uc_emu_start(e->uc, probe, 0, 0, 0);
+	e->in_call = false;
+	e->why = ISA_STOP_REQUEST;
+	e->storefix = isa_ucfix_fills() > before;
+}
+
+int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_config *c, char *err, size_t errlen)
+{
+	struct isa_engine *e;
+	uc_err u;
+	int rc;
+
+	char tmp[160];
+	*out = NULL;
+	if (!err || !errlen)
+		err = tmp, errlen = sizeof(tmp);
+	err[0] = 0;
+	if (c->n_mmio > ISA_MAX_WINDOWS || !c->ports)
+		return ISA_E_RANGE;
+	for (unsigned i = 0; i < c->n_mmio; i++) {
+		const struct isa_window *w = &c->mmio[i];
+		if (!w->size || ((w->base | w->size) & 0xfff) || (w->base < ISA_HOST_PAGE + 2 * ISA_HOST_PAGE_SIZE &&
+								   ISA_HOST_PAGE < w->base + w->size))
+			return ISA_E_RANGE;
+		for (unsigned k = 0; k < m->nbank; k++)
+			if (w->base < m->bank[k].base + m->bank[k].size && m->bank[k].base < w->base + w->size)
+				return ISA_E_RANGE;
+	}
+	if ((rc = address_space_ok(err, errlen)))
+		return rc;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ISA_E_NOMEM;
+	e->mem = m;
+	e->cfg = *c;
+	e->ports = *c->ports;
+	e->cfg.ports = &e->ports;
+	e->tm = isa_timing_preset(c->preset);
+	e->mpidr = (1ull << 31) | pe_mpidr(c->pe); /* bit 31 RES1; U = 0: a multiprocessor */
+	if (isa_blkcache_init(&e->bc, 10)) {
+		free(e);
+		return ISA_E_NOMEM;
+	}
+	if ((u = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &e->uc)) != UC_ERR_OK) {
+		snprintf(err, errlen, "uc_open: %s", uc_strerror(u));
+		isa_blkcache_free(&e->bc);
+		free(e);
+		return ISA_E_UNICORN;
+	}
+	u = uc_ctl_set_cpu_model(e->uc, c->preset == SIM_PRESET_A72 ? UC_CPU_ARM64_A72 : UC_CPU_ARM64_A53);
+	for (unsigned i = 0; !u && i < m->nbank; i++)
+		u = map_bank(e, i);
+	if (!u)
+		u = uc_mem_map(e->uc, ISA_HOST_PAGE, ISA_HOST_PAGE_SIZE, UC_PROT_READ | UC_PROT_EXEC);
+	if (!u) /* a scratch data page for the store check */
+		u = uc_mem_map(e->uc, ISA_HOST_PAGE + ISA_HOST_PAGE_SIZE, ISA_HOST_PAGE_SIZE, UC_PROT_READ | UC_PROT_WRITE);
+	if (!u) {
+		/* eret; hvc #RETURN; (+8, the store check) str x0, [x1]; hvc #RETURN; (+0x10) smc #0; ret */
+		_Static_assert(ISA_MC_RETURN == 0, "the host page's hvc #0");
+		const uint32_t page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
+		u = uc_mem_write(e->uc, ISA_HOST_PAGE, page, sizeof(page));
+	}
+	for (unsigned i = 0; !u && i < c->n_mmio; i++) {
+		e->mmio[i].e = e;
+		e->mmio[i].base = c->mmio[i].base;
+		u = uc_mmio_map(e->uc, c->mmio[i].base, c->mmio[i].size, mmio_rd, &e->mmio[i], mmio_wr, &e->mmio[i]);
+	}
+	if (!u)
+		u = uc_hook_add(e->uc, &e->h_intr, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0);
+	if (!u)
+		u = uc_hook_add(e->uc, &e->h_mrs, UC_HOOK_INSN, (void *)hook_mrs, e, 1, 0, UC_ARM64_INS_MRS);
+	if (!u)
+		u = uc_hook_add(e->uc, &e->h_msr, UC_HOOK_INSN, (void *)hook_msr, e, 1, 0, UC_ARM64_INS_MSR);
+	if (!u)
+		u = uc_hook_add(e->uc, &e->h_block, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
+	if (u) {
+		snprintf(err, errlen, "unicorn: %s", uc_strerror(u));
+		isa_engine_free(e);
+		return ISA_E_UNICORN;
+	}
+	m->engines++;
+	check_storefix(e);
+	e->el = 1; /* Unicorn's reset state; isa_reset publishes EL3 */
+	e->secure = true;
+	isa_reset(e, ISA_HOST_RETURN, NULL);
+	isa_stats_reset(e);
+	*out = e;
+	return 0;
+}
+
+void isa_engine_free(struct isa_engine *e)
+{
+	if (!e)
+		return;
+	if (e->uc)
+		uc_close(e->uc);
+	isa_blkcache_free(&e->bc);
+	free(e);
+}
+
+bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
+
+/* ---- running ----------------------------------------------------------------------------------- */
+
+void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
+{
+	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
+
+	for (int i = 0; i < 4; i++)
+		wr(e, xreg(i), args ? args[i] : 0);
+	/* the reset trampoline: an ERET translated at the translator's (maybe stale) EL reads that
+	 * EL's ELR, which PSTATE may no longer name (a reset that never ran): set them all */
+	for (int el = 1; el <= 3; el++)
+		wr(e, elr_reg[el], entry);
+	spsr_write(e, 3, nps);
+	set_pstate(e, nps);
+	wr(e, UC_ARM64_REG_PC, ISA_HOST_ERET);
+	e->pstate = nps;
+	e->scr_stale = true;
+	e->fix_pending = false;
+	e->check_state = false;
+	e->stop_next = false;
+	e->idle_verdict = false;
+	e->in_call = false;
+	publish(e, 3, true);
+	update_slow(e);
+}
+
+static void finish_call(struct isa_engine *e)
+{
+	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
+	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
+	uc_reg_read_batch(e->uc, regs, vals, 4);
+	wr(e, UC_ARM64_REG_X30, e->call_saved[0]);
+	if (e->call_sp)
+		wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
+	wr(e, UC_ARM64_REG_PC, e->call_saved[2]);
+	e->in_call = false;
+	e->call_returned = true;
+}
+
+int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (e->running)
+		return ISA_E_STATE;
+	e->running = true;
+	e->run16 = 0;
+	e->run_insns = 0;
+	e->budget16 = budget_cycles * 16;
+	e->why = ISA_STOP_ERROR;
+	e->err = 0;
+	e->run_start = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
+	e->deadline = budget_cycles ? e->run_start + sim_clock_cycles(&e->cfg.clock, budget_cycles) : SIM_TIME_MAX;
+	e->st.runs++;
+
+	uc_err u = uc_emu_start(e->uc, rd(e, UC_ARM64_REG_PC), 0, 0, 0);
+	e->running = false;
+	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
+		e->check_state = false;
+		refresh_state(e);
+		update_slow(e);
+	}
+	if (u != UC_ERR_OK && !e->err) {
+		e->err = u == UC_ERR_WRITE_PROT || u == UC_ERR_READ_UNMAPPED || u == UC_ERR_WRITE_UNMAPPED ||
+				 u == UC_ERR_FETCH_UNMAPPED || u == UC_ERR_FETCH_PROT || u == UC_ERR_READ_PROT
+			 ? ISA_E_GUEST_FAULT
+			 : ISA_E_UNICORN;
+		e->err_pc = rd(e, UC_ARM64_REG_PC);
+	}
+	if (e->err)
+		e->why = ISA_STOP_ERROR;
+	else if (e->why == ISA_STOP_ERROR)
+		e->err = ISA_E_STATE, e->err_pc = rd(e, UC_ARM64_REG_PC); /* ran into until = 0 */
+	if (e->why == ISA_STOP_RETURN && e->in_call)
+		finish_call(e);
+
+	uint64_t total16 = e->frac16 + e->run16;
+	r->why = e->why;
+	r->imm = e->why_imm;
+	r->cycles = total16 / 16;
+	e->frac16 = total16 % 16;
+	r->insns = e->run_insns;
+	r->err = e->err;
+	r->err_pc = e->err_pc;
+	e->st.cycles += r->cycles;
+	return e->err;
+}
+
+uint64_t isa_run_cycles(const struct isa_engine *e) { return (e->frac16 + e->run16) / 16; }
+
+int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned nargs, uint64_t sp,
+	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r)
+{
+	if (e->in_call || nargs > 8)
+		return ISA_E_STATE;
+	int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
+	void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
+	uc_reg_read_batch(e->uc, sregs, svals, 3);
+	e->call_sp = sp != 0;
+	uint64_t v[11];
+	int regs[11];
+	void *vals[11];
+	unsigned n = 0;
+	for (unsigned i = 0; i < 8; i++, n++)
+		regs[n] = xreg((int)i), v[n] = i < nargs ? args[i] : 0;
+	regs[n] = UC_ARM64_REG_X30, v[n++] = ISA_HOST_RETURN;
+	if (sp)
+		regs[n] = UC_ARM64_REG_SP, v[n++] = sp;
+	regs[n] = UC_ARM64_REG_PC, v[n++] = fn;
+	for (unsigned i = 0; i < n; i++)
+		vals[i] = &v[i];
+	uc_reg_write_batch(e->uc, regs, vals, (int)n);
+	e->in_call = true;
+	e->call_returned = false;
+	int rc = isa_run(e, budget_cycles, r);
+	if (res && e->call_returned)
+		memcpy(res, e->call_res, sizeof(e->call_res));
+	return rc;
+}
+
+/* ---- world contexts for an abstract monitor ------------------------------------------------------ */
+
+/* el1_sysregs_context_save's list less SPSR/ELR/SP_EL1 (kept apart): (op0, op1, CRn, CRm, op2) */
+static const uint8_t el1_regs[ISA_CTX_EL1][5] = {
+	{ 3, 0, 1, 0, 0 },   /* SCTLR_EL1 */
+	{ 3, 0, 2, 0, 2 },   /* TCR_EL1 */
+	{ 3, 0, 1, 0, 2 },   /* CPACR_EL1 */
+	{ 3, 2, 0, 0, 0 },   /* CSSELR_EL1 */
+	{ 3, 0, 5, 2, 0 },   /* ESR_EL1 */
+	{ 3, 0, 2, 0, 0 },   /* TTBR0_EL1 */
+	{ 3, 0, 2, 0, 1 },   /* TTBR1_EL1 */
+	{ 3, 0, 10, 2, 0 },  /* MAIR_EL1 */
+	{ 3, 0, 10, 3, 0 },  /* AMAIR_EL1 */
+	{ 3, 0, 1, 0, 1 },   /* ACTLR_EL1 */
+	{ 3, 0, 13, 0, 4 },  /* TPIDR_EL1 */
+	{ 3, 3, 13, 0, 2 },  /* TPIDR_EL0 */
+	{ 3, 3, 13, 0, 3 },  /* TPIDRRO_EL0 */
+	{ 3, 0, 7, 4, 0 },   /* PAR_EL1 */
+	{ 3, 0, 6, 0, 0 },   /* FAR_EL1 */
+	{ 3, 0, 5, 1, 0 },   /* AFSR0_EL1 */
+	{ 3, 0, 5, 1, 1 },   /* AFSR1_EL1 */
+	{ 3, 0, 13, 0, 1 },  /* CONTEXTIDR_EL1 */
+	{ 3, 0, 12, 0, 0 },  /* VBAR_EL1 */
+	{ 3, 0, 14, 1, 0 },  /* CNTKCTL_EL1 */
+	{ 2, 0, 0, 2, 2 },   /* MDSCR_EL1 (not MDCCINT_EL1: Unicorn's raw read of it asserts) */
+};
+
+void isa_context_save(struct isa_engine *e, struct isa_context *c)
+{
+	int regs[31];
+	void *vals[31];
+	for (int i = 0; i < 31; i++)
+		regs[i] = xreg(i), vals[i] = &c->x[i];
+	uc_reg_read_batch(e->uc, regs, vals, 31);
+	c->sp_el0 = isa_get_reg(e, ISA_SP_EL0);
+	c->sp_el1 = isa_get_reg(e, ISA_SP_EL1);
+	c->elr_el1 = rd(e, UC_ARM64_REG_ELR_EL1);
+	c->spsr_el1 = spsr_read(e, 1);
+	for (int i = 0; i < ISA_CTX_EL1; i++)
+		c->el1[i] = cp_read(e, el1_regs[i][0], el1_regs[i][1], el1_regs[i][2], el1_regs[i][3], el1_regs[i][4]);
+	c->pc = rd(e, UC_ARM64_REG_PC);
+	c->pstate = pstate(e);
+	c->scr_el3 = scr_read(e);
+}
+
+int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
+{
+	unsigned tel = (c->pstate >> 2) & 3;
+	uint32_t ps = pstate(e);
+	unsigned cel = (ps >> 2) & 3;
+	const uint32_t el3h = 0x3cd;
+
+	if (tel > 1 || (c->pstate & 0x10))
+		return ISA_E_RANGE;
+	/* the live SP belongs to the current (EL, SPSel): bank it, run the trampoline on SP_EL3 */
+	wr(e, sp_reg[live_sp_el(ps)], rd(e, UC_ARM64_REG_SP));
+	wr(e, UC_ARM64_REG_SP, rd(e, UC_ARM64_REG_SP_EL3));
+	int regs[31];
+	void *vals[31];
+	for (int i = 0; i < 31; i++)
+		regs[i] = xreg(i), vals[i] = (void *)&c->x[i];
+	uc_reg_write_batch(e->uc, regs, vals, 31);
+	for (int i = 0; i < ISA_CTX_EL1; i++)
+		cp_write(e, el1_regs[i][0], el1_regs[i][1], el1_regs[i][2], el1_regs[i][3], el1_regs[i][4], c->el1[i]);
+	wr(e, UC_ARM64_REG_SP_EL0, c->sp_el0);
+	wr(e, UC_ARM64_REG_SP_EL1, c->sp_el1);
+	spsr_write(e, 1, c->spsr_el1);
+	cp_write(e, 3, 6, 1, 1, 0, c->scr_el3);
+	/* ERET from EL3 at the trampoline: PSTATE says EL3 so its helper reads SPSR_EL3; it is
+	 * translated at the stale EL, whose ELR it reads: borrowed, and put back by fixup() */
+	wr(e, UC_ARM64_REG_ELR_EL3, c->pc);
+	spsr_write(e, 3, c->pstate);
+	set_pstate(e, el3h);
+	if (cel != 3) {
+		e->fix_pending = true;
+		e->fix_cel = cel;
+		e->fix_tel = 3;
+		e->fix_elr = cel == 1 ? c->elr_el1 : rd(e, elr_reg[cel]);
+		e->fix_spsr = (uint32_t)c->pstate;
+		e->fix_pc = c->pc;
+		wr(e, elr_reg[cel], c->pc);
+	} else {
+		wr(e, UC_ARM64_REG_ELR_EL1, c->elr_el1);
+	}
+	wr(e, UC_ARM64_REG_PC, ISA_HOST_ERET);
+	e->pstate = el3h;
+	e->scr_stale = true;
+	e->idle_verdict = false;
+	e->check_state = true; /* the first block after the trampoline re-reads PSTATE and publishes */
+	update_slow(e);
+	return 0;
+}
+
+void isa_set_irq(struct isa_engine *e, bool level)
+{
+	e->irq = level;
+	e->idle_verdict = false;
+	update_slow(e);
+}
+
+void isa_set_fiq(struct isa_engine *e, bool level)
+{
+	e->fiq = level;
+	e->idle_verdict = false;
+	update_slow(e);
+}
+
+void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
+{
+	*s = e->st;
+	if (e->running)
+		s->cycles += (e->frac16 + e->run16) / 16;
+	for (int w = 0; w < 3; w++)
+		s->cycles_world[w] = e->world16[w] / 16;
+	for (uint32_t k = 0; k <= e->bc.mask; k++) {
+		const struct isa_blk *b = &e->bc.t[k];
+		if (!b->size)
+			continue;
+		for (unsigned c = 0; c < ISA_C_STATIC; c++)
+			s->cls[c] += b->execs * b->n[c];
+	}
+}
+
+void isa_stats_reset(struct isa_engine *e)
+{
+	memset(&e->st, 0, sizeof(e->st));
+	memset(e->world16, 0, sizeof(e->world16));
+	for (uint32_t k = 0; k <= e->bc.mask; k++)
+		e->bc.t[k].execs = 0;
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* sim/calibrate.c: see calibrate.h. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/calibrate.h"
+#include "sim/isa_plat.h"
+
+/* SMC function IDs (OP-TEE's optee_smc.h, TF-A's teesmc_opteed.h) */
+#define FID_ENABLE_ASYNC 0xB2000010u
+#define FID_GET_ASYNC 0xB2000011u
+#define FID_REGD_ARG 0x32000013u
+#define FID_CALL_DONE 0xBE000005u
+#define FID_FIQ_DONE 0xBE000006u
+
+#define MAX_SEG 64
+
+enum seg_end { END_NONE = 0, END_SMC, END_IRQ, END_FIQ, END_ERET, END_RETURN };
+
+struct seg {
+	unsigned world;          /* SIM_WORLD_* */
+	enum seg_end end;
+	uint32_t fid;            /* END_SMC */
+	enum seg_end start;      /* what ended the world before it */
+	uint32_t start_fid;
+	unsigned start_world;
+	uint64_t insns, cycles;
+};
+
+struct cal {
+	struct isa_plat *p;
+	struct seg s[MAX_SEG];
+	unsigned n;
+	bool on;
+	uint64_t insns0, cycles0;
+	unsigned world;
+	enum seg_end start;
+	uint32_t start_fid;
+	unsigned start_world;
+	enum seg_end pending;
+	uint32_t pending_fid;
+};
+
+static void totals(struct isa_plat *p, uint64_t *insns, uint64_t *cycles)
+{
+	struct isa_stats st;
+	isa_get_stats(p->e[0], &st);
+	*insns = st.insns;
+	*cycles = st.cycles_world[0] + st.cycles_world[1] + st.cycles_world[2];
+}
+
+static void seg_close(struct cal *c, enum seg_end end, uint32_t fid, unsigned next_world)
+{
+	uint64_t insns, cycles;
+	totals(c->p, &insns, &cycles);
+	if (c->on && c->n < MAX_SEG && insns > c->insns0)
+		c->s[c->n++] = (struct seg){ c->world, end, fid, c->start, c->start_fid, c->start_world,
+					     insns - c->insns0, cycles - c->cycles0 };
+	c->start = end;
+	c->start_fid = fid;
+	c->start_world = c->world;
+	c->insns0 = insns;
+	c->cycles0 = cycles;
+	c->world = next_world;
+}
+
+static void on_exc(void *ctx, struct isa_plat *p, unsigned pe, const struct isa_exc *x)
+{
+	struct cal *c = ctx;
+	(void)p;
+	if (pe)
+		return;
+	c->pending = x->kind == ISA_EXC_SMC ? END_SMC : x->kind == ISA_EXC_IRQ ? END_IRQ : END_FIQ;
+	c->pending_fid = (uint32_t)x->x[0];
+}
+
+static void on_state(void *ctx, struct isa_plat *p, unsigned pe, unsigned el, bool secure)
+{
+	struct cal *c = ctx;
+	(void)p;
+	if (pe)
+		return;
+	enum seg_end end = el == 3 ? c->pending : END_ERET;
+	/* an interrupt taken at the same EL (an IRQ at NS-EL1) changes no state: no segment ends */
+	seg_close(c, end, c->pending_fid, el == 3 ? SIM_WORLD_EL3 : secure ? SIM_WORLD_S : SIM_WORLD_NS);
+	c->pending = END_NONE;
+}
+
+/* A segment of the path and the abstract entries charged for the same code. */
+struct rule {
+	const char *what;
+	unsigned world;
+	enum seg_end start;      /* what ended the previous segment */
+	uint32_t start_fid;      /* ... for END_SMC */
+	unsigned start_world;    /* ... in that world */
+	enum sim_cost_id ids[5];
+	unsigned nids;
+};
+
+static const struct rule rules[] = {
+	{ "FIQ (secure UART) from NS -> opteed -> OP-TEE's FIQ vector", SIM_WORLD_EL3, END_FIQ, 0, SIM_WORLD_NS,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	{ "OP-TEE FIQ: IAR, UART top half, notif_send_async, EOIR", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3,
+	  { SIM_COST_TEE_ITR, SIM_COST_TEE_NOTIF_SEND }, 2 },
+	{ "FIQ_DONE -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_FIQ_DONE, SIM_WORLD_S,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	{ "Linux IRQ: vector, gic_handle_irq (IAR1), drain loop to its SMC", SIM_WORLD_NS, END_ERET, 0, SIM_WORLD_EL3,
+	  { SIM_COST_REE_IRQ_ENTRY, SIM_COST_GIC_IAR }, 2 },
+	{ "NS SMC GET_ASYNC_NOTIF_VALUE -> dispatch -> OP-TEE", SIM_WORLD_EL3, END_SMC, FID_GET_ASYNC, SIM_WORLD_NS,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH }, 3 },
+	{ "OP-TEE fast call GET_ASYNC_NOTIF_VALUE", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3, { SIM_COST_TEE_FAST }, 1 },
+	{ "CALL_DONE -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_CALL_DONE, SIM_WORLD_S,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	{ "NS SMC CALL_WITH_REGD_ARG -> dispatch -> OP-TEE", SIM_WORLD_EL3, END_SMC, FID_REGD_ARG, SIM_WORLD_NS,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH }, 3 },
+	{ "DO_BOTTOM_HALF: thread alloc, std entry, notif_deliver_event, exit", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3,
+	  { SIM_COST_TEE_THREAD_ALLOC, SIM_COST_TEE_STD_ENTRY, SIM_COST_TEE_BH_EXIT }, 3 },
+};
+
+/* Which segment of @c a rule names: the Linux IRQ one starts in the idle loop (no state change); the others by what
+ * ended the segment before them. @k is the rule's index; the S-EL1 rules follow the EL3 rule before them. */
+static int find(const struct cal *c, unsigned k)
+{
+	const struct rule *r = &rules[k];
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct seg *s = &c->s[i];
+		if (s->world != r->world)
+			continue;
+		if (r->world == SIM_WORLD_S) {
+			/* the S-EL1 segment right after the EL3 segment of the rule before */
+			int e = find(c, k - 1);
+			if (e >= 0 && (unsigned)e + 1 == i)
+				return (int)i;
+			continue;
+		}
+		if (r->world == SIM_WORLD_NS) {
+			/* the first NS segment ending in an SMC GET_ASYNC_NOTIF_VALUE */
+			if (s->end == END_SMC && s->fid == FID_GET_ASYNC)
+				return (int)i;
+			continue;
+		}
+		if (s->start_world == r->start_world && s->start == r->start &&
+		    (r->start != END_SMC || s->start_fid == r->start_fid))
+			return (int)i;
+	}
+	return -1;
+}
+
+static double abstract_cycles(const struct sim_costs *t, enum sim_cost_id id)
+{
+	const struct sim_cost *k = &t->c[id];
+	if (k->d.kind != SIM_DIST_CONST)
+		return -1;
+	return k->unit == SIM_COST_CYCLES ? k->d.a : (double)sim_clock_to_cycles(&t->clock, (sim_time)k->d.a);
+}
+
+int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *res, char *err, size_t errlen)
+{
+	static struct isa_plat p; /* large (its logs) */
+	struct isa_plat_cfg pc;
+	struct cal c;
+	struct sim_costs table;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	isa_plat_cfg_default(&pc);
+	pc.preset = preset;
+	pc.eoimode = false;           /* the scenarios' default (ree.eoimode: 0) */
+	pc.src_period = 50 * SIM_US;  /* one character every 50 us: each notification isolated */
+	sim_costs_preset(&table, preset);
+	if (isa_plat_init(&p, &pc) || isa_plat_boot(&p)) {
+		snprintf(err, errlen, "calibrate: %s", p.err);
+		goto out;
+	}
+	c.p = &p;
+	uint64_t res4[4];
+	if (isa_plat_smc_call(&p, 0, (uint64_t[8]){ FID_ENABLE_ASYNC }, res4) || res4[0]) {
+		snprintf(err, errlen, "calibrate: ENABLE_ASYNC_NOTIF: %s", p.err);
+		goto out;
+	}
+	uint64_t bh = isa_plat_sym(&p, ISA_IMG_REE, "optee_do_bottom_half");
+	struct isa_stats a, b;
+	for (int i = 0; i < 3; i++) { /* two to warm up (every block decoded once), the third measured */
+		if (i == 2) {
+			seg_close(&c, END_NONE, 0, SIM_WORLD_NS);
+			c.on = true;
+			p.hook_ctx = &c;
+			p.on_state = on_state;
+			p.on_exception = on_exc;
+			isa_get_stats(p.e[0], &a);
+		}
+		sim_time next = (sim_now(p.s.k) / (50 * SIM_US) + 1) * 50 * SIM_US + 10 * SIM_US;
+		if (isa_plat_idle_until(&p, 0, next) ||
+		    isa_plat_call(&p, 0, bh, NULL, 0, isa_plat_task_stack(&p, 0), res4) || res4[0]) {
+			snprintf(err, errlen, "calibrate: the notification: %s", p.err[0] ? p.err : "DO_BOTTOM_HALF failed");
+			goto out;
+		}
+		if (c.on)
+			seg_close(&c, END_RETURN, 0, SIM_WORLD_NS);
+		p.nsmc = p.nmc = p.nicc = p.nmmio = 0;
+	}
+	isa_get_stats(p.e[0], &b);
+
+	struct calibrate_result r;
+	memset(&r, 0, sizeof(r));
+	r.preset = preset;
+	for (int w = 0; w < 3; w++)
+		r.insns[w] = b.insns_world[w] - a.insns_world[w], r.cycles[w] = b.cycles_world[w] - a.cycles_world[w];
+	if (out) {
+		fprintf(out, "tzsim calibrate: guest code on %s @%.2fGHz, one isolated notification (secure UART, SPI %u, "
+			     "EOImode 0, idle)\n",
+			sim_preset_name(preset), (double)table.clock.hz / 1e9, pc.notif_intid);
+		fprintf(out, "  executed: EL3 %" PRIu64 " / S-EL1 %" PRIu64 " / NS-EL1 %" PRIu64 " instructions, "
+			     "%" PRIu64 " / %" PRIu64 " / %" PRIu64 " cycles\n\n",
+			r.insns[2], r.insns[1], r.insns[0], r.cycles[2], r.cycles[1], r.cycles[0]);
+		fprintf(out, "  %-66s %6s %6s %7s  %s\n", "segment (guest code)", "insns", "cycles", "table", "abstract entries");
+	}
+	double sum[SIM_COST_COUNT] = { 0 };
+	unsigned cnt[SIM_COST_COUNT] = { 0 };
+	for (unsigned k = 0; k < sizeof(rules) / sizeof(rules[0]); k++) {
+		const struct rule *ru = &rules[k];
+		int i = find(&c, k);
+		if (i < 0) {
+			snprintf(err, errlen, "calibrate: the path has no segment \"%s\"", ru->what);
+			goto out;
+		}
+		double abs_sum = 0;
+		char names[160] = "";
+		for (unsigned j = 0; j < ru->nids; j++) {
+			abs_sum += abstract_cycles(&table, ru->ids[j]);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", j ? " + " : "",
+				 sim_cost_name(ru->ids[j]));
+		}
+		for (unsigned j = 0; j < ru->nids; j++) {
+			sum[ru->ids[j]] += (double)c.s[i].cycles * abstract_cycles(&table, ru->ids[j]) / abs_sum;
+			cnt[ru->ids[j]]++;
+		}
+		if (out)
+			fprintf(out, "  %-66s %6" PRIu64 " %6" PRIu64 " %7.0f  %s\n", ru->what, c.s[i].insns, c.s[i].cycles,
+				abs_sum, names);
+	}
+	for (int id = 0; id < SIM_COST_COUNT && r.n < CALIBRATE_MAX; id++)
+		if (cnt[id])
+			r.e[r.n++] = (struct calibrate_entry){ (enum sim_cost_id)id, abstract_cycles(&table, (enum sim_cost_id)id),
+							       sum[id] / cnt[id], cnt[id] };
+	if (out) {
+		fprintf(out, "\n  implied cost table (cycles; each segment shared in proportion to the table's entries, "
+			     "averaged over segments):\n");
+		fprintf(out, "  %-18s %9s %9s %7s   %s\n", "entry", "table", "implied", "ratio", "platform.cost_overrides");
+		for (unsigned i = 0; i < r.n; i++)
+			fprintf(out, "  %-18s %9.0f %9.0f %7.2f   %s: %.0f cycles\n", sim_cost_name(r.e[i].id),
+				r.e[i].abstract_cycles, r.e[i].implied_cycles, r.e[i].implied_cycles / r.e[i].abstract_cycles,
+				sim_cost_name(r.e[i].id), r.e[i].implied_cycles);
+	}
+	if (res)
+		*res = r;
+	rc = 0;
+out:
+	isa_plat_fini(&p);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim/calibrate.h: `tzsim calibrate`: the abstract cost-table entries the
+ * guest code implies.
+ *
+ * Runs one isolated notification through the guest images of all three
+ * worlds (sim/isa_plat.h: a secure UART character, the SPI transport,
+ * EOImode 0, an idle system) on the preset's core, cuts it into segments
+ * at each change of world (as docs/calibration.md §5.2), and maps each
+ * segment to the abstract entries the models charge for the same stretch
+ * of code (e.g. NS SMC -> OP-TEE: exc_entry + el3.dispatch +
+ * world_switch). An entry's implied value is its share of the segment's
+ * cycles in proportion to the abstract values of the segment's entries,
+ * averaged over the segments it appears in. Entries no segment covers are
+ * not printed.
+ */
+#ifndef SIM_CALIBRATE_H
+#define SIM_CALIBRATE_H
+
+#include <stdio.h>
+
+#include "sim/kernel/costs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CALIBRATE_MAX 16
+
+struct calibrate_entry {
+	enum sim_cost_id id;
+	double abstract_cycles;   /* the preset's table */
+	double implied_cycles;    /* from the guest code */
+	unsigned segments;        /* how many segments it was derived from */
+};
+
+struct calibrate_result {
+	enum sim_preset preset;
+	struct calibrate_entry e[CALIBRATE_MAX];
+	unsigned n;
+	uint64_t insns[3], cycles[3];  /* the notification's, by SIM_WORLD_NS, _S, _EL3 */
+};
+
+/*
+ * calibrate_run - run the notification on @preset; print the segments and
+ * the implied table to @out (NULL: nothing) and fill @res (NULL: not
+ * wanted). Returns 0, or -1 with @err.
+ */
+int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *res, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * tests/isa_equiv_test.cc: fidelity: isa against abstract, whole platform.
+ *
+ * For every shipped scenario (scenarios/, every .yaml) and each of its sources,
+ * the scenario's set-up (platform, device tree, transport, OP-TEE and
+ * Linux configuration, the source's kind, world, INTID, CPU and notify)
+ * runs with that source alone, firing every 2 ms, with no workloads and no
+ * timeline: isolated notifications, no timing race. The run with guest
+ * code (fidelity monitor: isa, tee: isa, ree: isa, tee and ree, and all
+ * three, where the scenario's transport allows them) must give the same protocol-level sequence as the
+ * abstract run, per CPU and in order from reset: every SMC (world,
+ * function ID, x1..x3) and its return (x0..x2), every notification record
+ * (stage, value; not its times). Latencies may differ: only the costs do.
+ *
+ * The test fails when a guest routine changes the protocol (e.g. a drain
+ * loop that fetches one value: the GET_ASYNC_NOTIF_VALUE calls and their
+ * PENDING flags differ), or when guest and model disagree (the run fails
+ * with the ISA error).
+ */
+#include <gtest/gtest.h>
+
+#include <glob.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/platform.h"
+#include "sim/run.h"
+#include "sim/scenario/scenario.h"
+#include "testutil.h"
+
+extern "C" {
+#include "models/cpu/isa_rt.h"
+}
+
+namespace {
+
+struct Step {
+	unsigned kind, world;
+	uint64_t a, b, c, d;
+	bool operator==(const Step &o) const
+	{
+		return kind == o.kind && world == o.world && a == o.a && b == o.b && c == o.c && d == o.d;
+	}
+};
+
+std::string show(const Step &s)
+{
+	std::ostringstream o;
+	o << (s.kind == TR_SMC ? "SMC" : s.kind == TR_SMC_RET ? "RET" : "NOTIF") << " w" << s.world << std::hex << " 0x"
+	  << s.a << " 0x" << s.b << " 0x" << s.c << " 0x" << s.d;
+	return o.str();
+}
+
+struct EqRun {
+	std::map<int, std::vector<Step>> per_cpu;
+	unsigned notifs = 0, smcs = 0;
+	std::string err;
+};
+
+bool keep(const sim_rec &r) { return r.kind == TR_SMC || r.kind == TR_SMC_RET || r.kind == TR_NOTIF; }
+
+EqRun run_one(const scenario &base, int fid_tee, int fid_ree, sim_time after, int fid_mon = 0)
+{
+	EqRun out;
+	std::unique_ptr<scenario> sc(new scenario(base));
+	sc->fidelity[SCENARIO_FID_MONITOR] = (scenario_fidelity)fid_mon;
+	sc->fidelity[SCENARIO_FID_TEE] = (scenario_fidelity)fid_tee;
+	sc->fidelity[SCENARIO_FID_REE] = (scenario_fidelity)fid_ree;
+	std::unique_ptr<platform> p(new platform());
+	char err[1024] = "";
+	if (platform_build(p.get(), sc.get(), SIM_BACKEND_NATIVE, err, sizeof(err)) != 0) {
+		out.err = err;
+		return out;
+	}
+	RecordLog log;
+	log.attach(p->sim.tr);
+	platform_start(p.get());
+	sim_run_while(
+		p->sim.k, [](void *ctx) { auto pp = static_cast<platform *>(ctx); return !pp->booted && sim_now(pp->sim.k) < RUN_BOOT_LIMIT; },
+		p.get());
+	if (!p->booted)
+		out.err = "did not boot";
+	else
+		sim_run_until(p->sim.k, p->boot_time + after);
+	if (p->isa && isa_rt_error(p->isa))
+		out.err = isa_rt_error(p->isa);
+	for (const auto &r : log.recs) {
+		if (!keep(r))
+			continue;
+		/* a notification record's c and d are times (its source's, its top half's): not protocol */
+		bool notif = r.kind == TR_NOTIF;
+		out.per_cpu[r.cpu].push_back(Step{ r.kind, r.world, r.a, r.b, notif ? 0 : r.c, notif ? 0 : r.d });
+		out.smcs += r.kind == TR_SMC;
+		out.notifs += r.kind == TR_NOTIF && r.a == NOTIF_SEND;
+	}
+	platform_free(p.get());
+	return out;
+}
+
+std::vector<std::string> shipped()
+{
+	std::vector<std::string> v;
+	glob_t g;
+	if (glob("scenarios/*.yaml", 0, nullptr, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			v.push_back(g.gl_pathv[i]);
+	globfree(&g);
+	return v;
+}
+
+/* The first difference of two runs' per-CPU sequences, or "". */
+std::string diff(const EqRun &a, const EqRun &b)
+{
+	for (const auto &kv : a.per_cpu) {
+		auto it = b.per_cpu.find(kv.first);
+		const std::vector<Step> none;
+		const auto &x = kv.second;
+		const auto &y = it == b.per_cpu.end() ? none : it->second;
+		for (size_t i = 0; i < x.size() || i < y.size(); i++) {
+			if (i < x.size() && i < y.size() && x[i] == y[i])
+				continue;
+			std::ostringstream o;
+			o << "cpu" << kv.first << " step " << i << ": abstract " << (i < x.size() ? show(x[i]) : "(end)")
+			  << ", isa " << (i < y.size() ? show(y[i]) : "(end)");
+			return o.str();
+		}
+	}
+	for (const auto &kv : b.per_cpu)
+		if (!a.per_cpu.count(kv.first))
+			return "cpu" + std::to_string(kv.first) + ": only the isa run has records";
+	return "";
+}
+
+} // namespace
+
+TEST(IsaEquivalence, IsolatedNotificationsGiveTheSameProtocolSequence)
+{
+	auto files = shipped();
+	ASSERT_GE(files.size(), 10u) << "run from the source tree (scenarios/)";
+	unsigned compared = 0;
+	for (const auto &f : files) {
+		std::unique_ptr<scenario> sc(new scenario());
+		sim_diag d{};
+		ASSERT_EQ(scenario_load(f.c_str(), nullptr, 0, sc.get(), &d), 0) << d.msg;
+		bool ffa = sc->transport.kind == SCENARIO_FFA, level = sc->transport.trigger == SCENARIO_LEVEL;
+		for (unsigned s = 0; s < sc->n_sources; s++) {
+			std::unique_ptr<scenario> one(new scenario(*sc));
+			one->sources[0] = sc->sources[s];
+			one->n_sources = 1;
+			one->sources[0].arrival = SCENARIO_PERIODIC;
+			one->sources[0].period = 2 * SIM_MS;
+			one->n_workloads = 0;
+			one->n_timeline = 0;
+			one->n_expect = 0;
+			EqRun abs = run_one(*one, 0, 0, 21 * SIM_MS);
+			ASSERT_EQ(abs.err, "") << f;
+			ASSERT_GT(abs.smcs, 0u) << f;
+			/* monitor, tee, ree */
+			const int combos[5][3] = { { 0, 1, 0 }, { 0, 0, 1 }, { 1, 0, 0 }, { 0, 1, 1 }, { 1, 1, 1 } };
+			for (const auto &c : combos) {
+				if (ffa || (c[1] && level))
+					continue; /* validate refuses them (sim/scenario/SCENARIO_KEYS.md) */
+				EqRun isa = run_one(*one, c[1], c[2], 21 * SIM_MS, c[0]);
+				std::string where = f + " source " + sc->sources[s].name + (c[0] ? " monitor: isa" : "") +
+						    (c[1] ? " tee: isa" : "") + (c[2] ? " ree: isa" : "");
+				ASSERT_EQ(isa.err, "") << where;
+				EXPECT_EQ(isa.notifs, abs.notifs) << where;
+				EXPECT_EQ(diff(abs, isa), "") << where;
+				compared++;
+			}
+		}
+	}
+	EXPECT_GE(compared, 20u);
+	RecordProperty("compared", (int)compared);
+}
