@@ -185,7 +185,8 @@ int cli_parse_u64(const char *s, uint64_t *v);
 
 /* ---- the job pool (cli_jobs.c) --------------------------------------------------------------- */
 
-#define JOB_MAX_VARY 2
+/* overrides per job: compare uses 2; explore adds its variant and its shrinking */
+#define JOB_MAX_VARY 32
 
 /* One run: the scenario, its overrides and the run options in; the results out. */
 struct job {
