@@ -687,6 +687,7 @@ static void check_report(const struct sim_check *chk, const struct scenario *sc,
 	size_t used = strlen(res->msg);
 	const char *notes = check_notes(chk);
 	res->violations = check_count(chk);
+	res->refused = check_refused(chk);
 	for (unsigned i = 0; i < res->violations && check_violation(chk, i); i++) {
 		char line[700];
 		char text[600];

@@ -122,6 +122,7 @@ struct run_result {
 	unsigned violations;
 	unsigned violation_inv;     /* the first one's invariant (enum sim_inv), 0: none */
 	char violation[640];        /* the first one, as its error line says it */
+	unsigned refused;           /* timeline actions Linux refused (check.h) */
 	sim_time boot_time;
 };
 

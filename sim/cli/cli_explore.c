@@ -111,7 +111,7 @@ struct refsink {
 static void ref_sink(void *ctx, const struct sim_rec *r)
 {
 	struct refsink *s = ctx;
-	if (r->kind == TR_NOTIF && r->notif) {
+	if (r->kind == TR_NOTIF) { /* the normal world's stages carry no id (notif_assoc.h): boundaries too */
 		if (s->n == s->cap) {
 			size_t nc = s->cap ? s->cap * 2 : 4096;
 			struct boundary *nb = realloc(s->b, nc * sizeof(*nb));
@@ -406,7 +406,7 @@ static bool failing(const struct run_result *r) { return r->status == RUN_FAILED
 /* Same failure: the same first invariant broken, or (without one) expectations failed. */
 static bool same_failure(const struct run_result *r, const struct run_result *want)
 {
-	if (!failing(r))
+	if (!failing(r) || r->refused > want->refused)
 		return false;
 	if (want->violation_inv)
 		return r->violation_inv == want->violation_inv;
@@ -508,7 +508,8 @@ int cli_explore(const struct cli_args *a)
 	struct around ar = { -1, false, 0 };
 	struct run_result *res = malloc(sizeof(*res));
 	struct job *jobs = calloc(BATCH, sizeof(*jobs));
-	int budget, rc = 0, found = -1, ran = 0, skipped = 0, incomplete = 0;
+	int budget, rc = 0, found = -1, ran = 0, skipped = 0, incomplete = 0, refused = 0;
+	unsigned ref_refused = 0;
 	double secs, t0 = now_s();
 	char out_dir[1024], path[1200], err[1024];
 
@@ -547,6 +548,7 @@ int cli_explore(const struct cli_args *a)
 		struct run_opts o = { .kernel = SIM_BACKEND_NATIVE, .no_outputs = true, .quiet = true,
 				      .stall_events = a->stall_events, .check = true, .sink = ref_sink, .sink_ctx = &ref };
 		run_scenario(sc, &o, res, NULL);
+		ref_refused = res->refused;
 		if (res->status >= RUN_BAD_INPUT) {
 			fprintf(stderr, "%s\n", res->msg);
 			rc = res->status;
@@ -595,6 +597,11 @@ int cli_explore(const struct cli_args *a)
 				skipped++;
 			else if (jobs[i].res.status == RUN_INCOMPLETE)
 				incomplete++;
+			else if (jobs[i].res.refused > ref_refused) {
+				/* the move made Linux refuse an action (a cpu_on while another runs): not this schedule */
+				refused++;
+				continue;
+			}
 			if (found < 0 && failing(&jobs[i].res))
 				found = first + i, *res = jobs[i].res;
 		}
@@ -605,8 +612,9 @@ int cli_explore(const struct cli_args *a)
 			c[vl.v[i].kind]++;
 		printf("  ran %d variants in %.1f s: 1 reference, %u tie orders of the whole run, %u timing (tails, GIC delays, seeds), %u placements (actions x boundaries), %u tie sets reversed",
 		       ran, now_s() - t0, c[V_TIES], c[V_TIMING], c[V_PLACEMENT], c[V_TIESET]);
-		if (skipped || incomplete)
-			printf("; %d did not load, %d could not complete", skipped, incomplete);
+		if (skipped || incomplete || refused)
+			printf("; %d did not load, %d could not complete, %d not applicable (Linux refused a moved action)",
+			       skipped, incomplete, refused);
 		printf("\n");
 	}
 	if (found < 0) {
@@ -629,8 +637,13 @@ int cli_explore(const struct cli_args *a)
 		/* candidates, last first within each list: removing item k leaves lower indices as they are */
 		char cand[SCENARIO_MAX_TIMELINE + SCENARIO_MAX_SOURCES + SCENARIO_MAX_WORKLOADS][48];
 		int nc = 0;
+		int placed = -1;
+		if (fv->kind == V_PLACEMENT)
+			sscanf(fv->ovr[0], "timeline[%d]", &placed);
+		/* the placed action stays: the reproducer is about where it lands */
 		for (int i = (int)sc->n_timeline - 1; i >= 0; i--)
-			snprintf(cand[nc++], sizeof(cand[0]), "-timeline[%d]", i);
+			if (i != placed)
+				snprintf(cand[nc++], sizeof(cand[0]), "-timeline[%d]", i);
 		for (int i = (int)sc->n_workloads - 1; i >= 0; i--)
 			snprintf(cand[nc++], sizeof(cand[0]), "-workloads[%d]", i);
 		for (int i = (int)sc->n_sources - 1; i >= 0; i--)
@@ -726,13 +739,25 @@ int cli_explore(const struct cli_args *a)
 				      .kernel = SIM_BACKEND_NATIVE, .quiet = true, .stall_events = a->stall_events,
 				      .check = true };
 		run_scenario(rs, &o, rr, NULL);
-		char expl[3000];
+		char expl[3000], switches[400] = "", removed[200];
+		unsigned dt = 0, dw = 0, ds = 0;
+		for (int i = 0; i < ndel; i++)
+			dt += dels[i][1] == 't', dw += dels[i][1] == 'w', ds += dels[i][1] == 's';
+		snprintf(removed, sizeof(removed), "%u of %u timeline entries, %u of %u workloads, %u of %u sources", dt,
+			 sc->n_timeline, dw, sc->n_workloads, ds, sc->n_sources);
+		/* the protocol switches in effect, each named by the upstream behaviour it departs from */
+		if (sc->ree_notif_drain == SCENARIO_DRAIN_ONCE)
+			strcat(switches, " with ree.notif_drain: once (one value per interrupt; upstream smc_abi.c irq_handler() loops while PENDING)");
+		if (sc->tee_notif_raise == SCENARIO_RAISE_WHEN_EMPTY)
+			strcat(switches, " with tee.notif_raise: when_empty (upstream notif_send_async() raises on every send)");
+		if (sc->ree_pcpu_disable == SCENARIO_PCPU_DISABLE_AFTER_OFFLINE)
+			strcat(switches, " with ree.pcpu_disable: after_offline (upstream disables at CPUHP_AP_ONLINE_DYN)");
 		snprintf(expl, sizeof(expl),
-			 "%s: variant %d of %d (%s: %s) breaks an invariant%s. %s. Shrunk by removing %d of its %u timeline entries, %u workloads and %u sources while it still failed the same way. `tzsim run %s` shows the same violation (%s); its trace is %s/trace.csv.\n",
+			 "%s: variant %d of %d (%s: %s) breaks %s%s. %s. Shrunk while it still failed the same way: removed %s. `tzsim run %s` shows the same %s (%s); its trace is %s/trace.csv.\n",
 			 x.file, found, vl.n, vkind_name[fv->kind], fv->what,
-			 want.violation[0] ? "" : " (an expectation)",
-			 rr->violation[0] ? rr->violation : (rr->msg[0] ? rr->msg : want.msg), ndel, sc->n_timeline,
-			 sc->n_workloads, sc->n_sources, path,
+			 want.violation[0] ? "an invariant" : "an expectation", switches,
+			 rr->violation[0] ? rr->violation : (rr->msg[0] ? rr->msg : want.msg), removed, path,
+			 want.violation[0] ? "violation" : "failure",
 			 failing(rr) ? "confirmed: it fails again here" : "NOT confirmed: it passed when run again",
 			 out_dir);
 		snprintf(path, sizeof(path), "%s/explanation.txt", out_dir);

@@ -55,7 +55,8 @@ struct sim_check {
 	int8_t active_on[1024];
 	uint8_t noted_offline[1024];
 	unsigned busy;          /* OP-TEE threads not free */
-	int ta_waits;           /* TAs in notif_wait (an RPC that only a value ends) */
+	int ta_waits;
+	unsigned refused;       /* timeline actions Linux refused (cpu_on while another runs, ...) */           /* TAs in notif_wait (an RPC that only a value ends) */
 	uint8_t thread_state[256];
 	unsigned count;
 	struct sim_check_violation v[MAX_KEPT];
@@ -132,6 +133,7 @@ void check_free(struct sim_check *c)
 void check_set_origin(struct sim_check *c, sim_time boot) { c->origin = boot; }
 
 unsigned check_count(const struct sim_check *c) { return c->count; }
+unsigned check_refused(const struct sim_check *c) { return c->refused; }
 
 const struct sim_check_violation *check_violation(const struct sim_check *c, unsigned i)
 {
@@ -446,6 +448,11 @@ void check_sink(void *ctx, const struct sim_rec *r)
 		break;
 	}
 	case TR_EVENT:
+		/* "cpu_on refused (busy)", "psci: CPU_ON failed" (ree_hotplug.c): the action did not happen */
+		if (r->code == SIM_EV_NONE && r->label &&
+		    ((!strncmp(r->label, "cpu_o", 5) && strstr(r->label, "refused")) ||
+		     (!strncmp(r->label, "psci: CPU_O", 11) && strstr(r->label, "failed"))))
+			c->refused++;
 		if (r->code == SIM_EV_TA_WAIT)
 			c->ta_waits++;
 		else if (r->code == SIM_EV_TA_WOKEN || r->code == SIM_EV_TA_WAIT_REFUSED)

@@ -97,6 +97,9 @@ const struct sim_check_violation *check_violation(const struct sim_check *c, uns
 /* One line per violation ("at 12.004123 ms, CPU 2, notification 17: ..."); "" when none. */
 void check_format(const struct sim_check *c, unsigned i, char *buf, size_t len);
 
+/* Timeline actions (cpu_on, cpu_off) that Linux refused: "cpu_on refused (busy)" records. */
+unsigned check_refused(const struct sim_check *c);
+
 /* Notes, one a line ("" when none). */
 const char *check_notes(const struct sim_check *c);
 
