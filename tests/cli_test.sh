@@ -631,7 +631,7 @@ cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces
 readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
 	grep -v -E '^  simulated |^  outputs: ')
 tz run "$ROOT/scenarios/default.yaml" -o qs
-run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT")
+run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"${OUT//$ROOT\//}") # README runs it from the top directory
 [ -n "$readme_qs" ] && [ "$readme_qs" = "$run_qs" ] && ok readme.quick_start_summary ||
 	bad readme.quick_start_summary "README and run differ:" "$(diff <(echo "$readme_qs") <(echo "$run_qs") | head -30)"
 
