@@ -363,9 +363,13 @@ void check_sink(void *ctx, const struct sim_rec *r)
 		break;
 	case TR_ACTIVITY:
 		if (has_cpu) {
-			c->cpu[cpu].idle = r->label == NULL;
-			sleep_check(c, (unsigned)cpu, r->t);
-			sleep_update(c, (unsigned)cpu, r->t);
+			struct cpu_view *p = &c->cpu[cpu];
+			p->idle = r->label == NULL;
+			/* the common case (both lines low, nothing suspect) costs nothing more */
+			if (p->suspect || p->wire[0] || p->wire[1]) {
+				sleep_check(c, (unsigned)cpu, r->t);
+				sleep_update(c, (unsigned)cpu, r->t);
+			}
 		}
 		break;
 	case TR_POWER:
