@@ -65,6 +65,9 @@ struct vlist {
 	struct variant *v;
 	int n, cap;
 	unsigned counts[5];
+	unsigned nact;        /* timeline actions placed */
+	size_t nbound;        /* distinct boundary times */
+	size_t ncand;         /* (action, boundary) pairs inside each action's range */
 };
 
 static int vpush(struct vlist *l, enum vkind kind, const char *what, const char *o1, const char *o2)
@@ -351,6 +354,10 @@ static int build_variants(struct vlist *l, const struct scenario *sc, const stru
 		qsort(cands[nact], ncand[nact], sizeof(struct cand), cmp_cand);
 		act[nact++] = i;
 	}
+	l->nact = nact;
+	l->nbound = nt;
+	for (unsigned a = 0; a < nact; a++)
+		l->ncand += ncand[a];
 	for (bool more = true; more && l->n < budget;) {
 		more = false;
 		for (unsigned a = 0; a < nact && l->n < budget; a++) {
@@ -577,8 +584,13 @@ int cli_explore(const struct cli_args *a)
 		vl.n = budget;
 	printf("tzsim explore: %s (seed %" PRIu64 "): %d variants to run (budget %s), %d at a time\n", x.file, sc->seed,
 	       vl.n, a->budget ? a->budget : "500", x.parallel);
-	printf("  reference run: %zu stage boundaries of %u notifications, %zu candidate tie sets\n", ref.n,
-	       (unsigned)(ref.n ? ref.b[ref.n - 1].notif : 0), ref.nties);
+	{
+		uint32_t maxid = 0;
+		for (size_t i = 0; i < ref.n; i++)
+			maxid = ref.b[i].notif > maxid ? ref.b[i].notif : maxid;
+		printf("  reference run: %zu stage records of %u notifications at %zu distinct times; %u timeline actions to place (%zu action x boundary pairs in range); %zu tie sets\n",
+		       ref.n, (unsigned)maxid, vl.nbound, vl.nact, vl.ncand, ref.nties);
+	}
 
 	/* 2-3. the variants, batch by batch */
 	for (int first = 0; first < vl.n && found < 0; first += BATCH) {
