@@ -715,6 +715,10 @@ check_rc explore.clean.exit0 0
 has explore.clean.coverage "$OUT" 'ran 150 variants .* placements \(actions x boundaries\), [0-9]+ tie sets reversed'
 has explore.clean.none "$OUT" 'no violation found'
 [ ! -e "$T/ex4" ] && ok explore.clean.nothing_written || bad explore.clean.nothing_written "$(ls "$T/ex4")"
+# --around: only one stage's boundaries are placement points
+tz explore "$ROOT/scenarios/hotplug-spi.yaml" --budget 40 --around send -o ex6
+check_rc explore.around.exit0 0
+has explore.around.fewer "$OUT" 'reference run: [0-9]+ stage records of [0-9]+ notifications at [0-9]+ distinct times'
 # bad input: exit 2, nothing written
 tz explore "$STORM" --budget lots -o ex5
 check_rc explore.bad_budget.exit2 2
