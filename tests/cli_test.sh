@@ -715,6 +715,20 @@ check_rc explore.clean.exit0 0
 has explore.clean.coverage "$OUT" 'ran 150 variants .* placements \(actions x boundaries\), [0-9]+ tie sets reversed'
 has explore.clean.none "$OUT" 'no violation found'
 [ ! -e "$T/ex4" ] && ok explore.clean.nothing_written || bad explore.clean.nothing_written "$(ls "$T/ex4")"
+# ree.pcpu_disable (§10.3): upstream disables the per-CPU IRQ before the CPU is marked offline; after_offline after it
+order_of() { grep -E ',event,3,normal,0,(disable_percpu_irq|CPU offline),' "$1" | cut -d, -f6 | tr '\n' '|'; }
+tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc1
+[ "$(order_of "$T/pc1/trace.csv")" = "disable_percpu_irq|CPU offline|" ] && ok switch.pcpu_disable.upstream ||
+	bad switch.pcpu_disable.upstream "$(order_of "$T/pc1/trace.csv")"
+tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc2 --vary ree.pcpu_disable=after_offline
+[ "$(order_of "$T/pc2/trace.csv")" = "CPU offline|disable_percpu_irq|" ] && ok switch.pcpu_disable.after_offline ||
+	bad switch.pcpu_disable.after_offline "$(order_of "$T/pc2/trace.csv")"
+# tee.notif_raise: when_empty (§10.2) raises fewer interrupts under the same load
+gp() { grep -c ',gic_pend,[0-9]*,gic,0,,0xdb,' "$1"; }
+tz run "$ROOT/scenarios/edge-vs-level.yaml" --trace csv -o nr1
+tz run "$ROOT/scenarios/edge-vs-level.yaml" --trace csv -o nr2 --vary tee.notif_raise=when_empty
+[ "$(gp "$T/nr2/trace.csv")" -lt "$(gp "$T/nr1/trace.csv")" ] && ok switch.notif_raise.fewer_raises ||
+	bad switch.notif_raise.fewer_raises "every: $(gp "$T/nr1/trace.csv"), when_empty: $(gp "$T/nr2/trace.csv")"
 # --around: only one stage's boundaries are placement points
 tz explore "$ROOT/scenarios/hotplug-spi.yaml" --budget 40 --around send -o ex6
 check_rc explore.around.exit0 0

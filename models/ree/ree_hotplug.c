@@ -60,13 +60,13 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 	/* __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
 	c->online = false;
 	r->hp->cpu[pe_id(pe)].going_down = false;
+	ree_migrate_irqs(r, pe, pe_id(pe));
+	ree_migrate_tasks(r, pe_id(pe));
+	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
 	if (r->cfg.pcpu_disable_late) { /* ree.pcpu_disable: after_offline (docs/protocol.md §10.3) */
 		ree_optee_cpuhp(r, pe, pe_id(pe), false);
 		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
 	}
-	ree_migrate_irqs(r, pe, pe_id(pe));
-	ree_migrate_tasks(r, pe_id(pe));
-	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
 	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
 	c->cur->state = T_BLOCKED;
 	c->cur = NULL;
