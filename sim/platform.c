@@ -330,6 +330,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	tc.sgi_cpus = tr->target_cpus;
 	tc.spmc = tr->spmc == SCENARIO_SPMC_S_EL2 ? TEE_SPMC_SEL2 : TEE_SPMC_SEL1;
 	tc.ppi_raise_upstream = tr->kind == SCENARIO_PPI && tr->raise == SCENARIO_RAISE_UPSTREAM;
+	tc.raise_when_empty = sc->tee_notif_raise == SCENARIO_RAISE_WHEN_EMPTY;
 	tc.gicd_base = p->dt.gicd_base;
 	tc.gicr_base = p->dt.gicr_base;
 	tc.shm = p->shm;
@@ -406,6 +407,8 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 								     : REE_PREEMPT_FULL;
 	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
 	rc.timer_ppi = TIMER_PPI;
+	rc.drain_once = sc->ree_notif_drain == SCENARIO_DRAIN_ONCE;
+	rc.pcpu_disable_late = sc->ree_pcpu_disable == SCENARIO_PCPU_DISABLE_AFTER_OFFLINE;
 	rc.shm = p->shm;
 	rc.isa = sc->fidelity[SCENARIO_FID_REE] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
 	rp.ctx = p;

@@ -18,6 +18,7 @@
 #include "sim/kernel/symbolize.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
+#include "sim/stats/check.h"
 
 /*
  * A metric's value. The names are fixed here or were checked against
@@ -670,6 +671,54 @@ static void check_golden(const char *path, bool bless, const struct digest *dg, 
 	}
 }
 
+/* Attach the invariant checker (sim/stats/check.h) after every output sink. 0, or res set. */
+static int check_attach(struct sim_check **chk, struct platform *p, const struct scenario *sc, struct run_result *res)
+{
+	struct sim_check_cfg cfg = { p->ncpus, sc->tee_threads, p->notif_intid, 0 };
+	if (!(*chk = check_new(&cfg, p->sim.tr))) {
+		snprintf(res->msg, sizeof(res->msg), "out of memory");
+		res->status = RUN_BAD_INPUT;
+		return -1;
+	}
+	res->checked = true;
+	return add_sink(p, check_sink, *chk, "invariant checker", res);
+}
+
+/* The checker's violations: error lines (and res->msg), the run FAILED; its notes go to the warnings. */
+static void check_report(const struct sim_check *chk, const struct scenario *sc, struct run_result *res, FILE *out)
+{
+	size_t used = strlen(res->msg);
+	const char *notes = check_notes(chk);
+	res->violations = check_count(chk);
+	res->refused = check_refused(chk);
+	for (unsigned i = 0; i < res->violations && check_violation(chk, i); i++) {
+		char line[700];
+		char text[600];
+		check_format(chk, i, text, sizeof(text));
+		snprintf(line, sizeof(line), "%s: %s", sc->path, text);
+		if (!i) {
+			snprintf(res->violation, sizeof(res->violation), "%s", text);
+			res->violation_inv = check_violation(chk, 0)->inv;
+		}
+		if (used + strlen(line) + 2 < sizeof(res->msg))
+			used += (size_t)snprintf(res->msg + used, sizeof(res->msg) - used, "%s%s", used ? "\n" : "", line);
+		if (out)
+			fprintf(out, "%s\n", line);
+	}
+	if (res->violations > 16 && out)
+		fprintf(out, "%s: ... %u violations in all (the first 16 shown)\n", sc->path, res->violations);
+	if (res->violations)
+		res->status = RUN_FAILED;
+	for (const char *n = notes; *n;) {
+		const char *e = strchr(n, '\n');
+		size_t l = e ? (size_t)(e - n) : strlen(n);
+		char buf[700];
+		snprintf(buf, sizeof(buf), "%s: %.*s", sc->path, (int)(l < 600 ? l : 600), n);
+		add_warning(res, "%s%s", buf, "");
+		n += l + (e ? 1 : 0);
+	}
+}
+
 int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct run_result *res, FILE *out)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
@@ -677,6 +726,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	/* the per-record hash list grows with the run: only golden runs need it */
 	struct digest *dg = o->golden ? digest_new() : digest_new_flat();
 	struct run_outputs w = { 0 };
+	struct sim_check *chk = NULL;
 	enum sim_backend backend;
 	double t0 = wall_now();
 	bool booted, measured = false;
@@ -698,13 +748,26 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (!o->no_outputs && outputs_open(&w, p, sc, o, res) != 0)
 		goto out;
 
+	if ((o->check || sc->check) && check_attach(&chk, p, sc, res) != 0)
+		goto out;
+	if (o->sink && add_sink(p, o->sink, o->sink_ctx, "caller's sink", res) != 0)
+		goto out;
+
 	booted = phase_boot(p);
 	if (p->isa)
 		digest_set_header(dg, ISA_IMG_COUNT); /* platform_start's guest image records */
+	res->boot_time = p->boot_time;
 	if (booted && !isa_rt_error(p->isa)) {
+		if (chk)
+			check_set_origin(chk, p->boot_time);
+		if (sc->ties.order != SCENARIO_TIES_FIFO)
+			sim_kernel_set_ties(p->sim.k, (int)sc->ties.order, sc->ties.seed, p->boot_time + sc->ties.from,
+					    sc->ties.to ? p->boot_time + sc->ties.to : SIM_TIME_MAX);
 		phase_measure(p, sc, o, res);
 		if (!isa_rt_error(p->isa))
 			phase_drain(p);
+		if (chk)
+			check_end(chk, sim_now(p->sim.k));
 	}
 	if (livelocked(p, sc, res))
 		goto out; /* nothing is written: outputs_abort removes the temporary files */
@@ -739,6 +802,8 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		if (res->n_failed)
 			res->status = RUN_FAILED;
 	}
+	if (chk)
+		check_report(chk, sc, res, (o->json || !out) ? NULL : out);
 	if (o->golden)
 		check_golden(o->golden, o->bless, dg, res);
 	if (o->json && out)
@@ -747,6 +812,7 @@ out:
 	if (o->done)
 		o->done(o->hook_ctx, ran, measured ? p->stats : NULL, res);
 	outputs_abort(&w);
+	check_free(chk);
 	if (p && p->sim.k)
 		platform_free(p);
 	free(p);

@@ -57,6 +57,15 @@ struct run_opts {
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
 	uint64_t stall_events; /* the kernel's livelock guard (kernel.h); 0: SIM_STALL_EVENTS_DEFAULT */
 	/*
+	 * Run the invariant checker (sim/stats/check.h; also when the scenario
+	 * says `check: true`): a violation is a trace record and an error, and
+	 * fails the run (RUN_FAILED). A clean run's trace is unchanged.
+	 */
+	bool check;
+	/* If set: attached to the trace as one more sink, after every other (tzsim explore's boundaries). */
+	sim_sink_fn sink;
+	void *sink_ctx;
+	/*
 	 * If set: called during the measured phase, every 1/256 of stop.after
 	 * or every 4096 events of stop.notifications (the run is the same with
 	 * or without it: the kernel runs to the same times).
@@ -108,6 +117,13 @@ struct run_result {
 	double e2e_p50, e2e_p99, e2e_max;
 	double smc_per_notif, secure_time;
 	char out_dir[1024];
+	/* the invariant checker (run_opts.check) */
+	bool checked;
+	unsigned violations;
+	unsigned violation_inv;     /* the first one's invariant (enum sim_inv), 0: none */
+	char violation[640];        /* the first one, as its error line says it */
+	unsigned refused;           /* timeline actions Linux refused (check.h) */
+	sim_time boot_time;
 };
 
 /*

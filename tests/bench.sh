@@ -76,8 +76,9 @@ e2e_rate() {
 # Instructions of one run under callgrind
 e2e_ir() {
 	local n=$1 tmp=$2 log
+	shift 2
 	log=$(valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$n" "$TZSIM" run "$SCEN" \
-		--vary "stop={notifications: $n}" --trace none --quiet 2>&1 >/dev/null) || return 1
+		--vary "stop={notifications: $n}" --trace none --quiet "$@" 2>&1 >/dev/null) || return 1
 	echo "$log" | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p'
 }
 
@@ -87,6 +88,27 @@ e2e_rss() {
 	line=$("$BUILD/tests/bench_rss" "$TZSIM" run "$SCEN" --vary "stop={notifications: $n}" --trace none \
 		--quiet 2>&1 >/dev/null | grep '^maxrss_kb=') || return 1
 	kv "$line" maxrss_kb
+}
+
+# The invariant checker's cost (--check, docs/protocol.md §10.4; goal: under 20%): the best of
+# five wall times with and without it, and, with valgrind, the instructions (repeatable).
+check_overhead() {
+	local n=${E2E_N_CHECK:-100000} w0=999 w1=999 r i0 i1
+	for _ in 1 2 3 4 5; do
+		r=$(e2e_run "$n" --trace none) || { echo "   --check: run failed"; status=1; return; }
+		w0=$(awk -v a="$w0" -v b="${r#* }" 'BEGIN { print (b < a ? b : a) }')
+		r=$(e2e_run "$n" --trace none --check) || { echo "   --check: run failed"; status=1; return; }
+		w1=$(awk -v a="$w1" -v b="${r#* }" 'BEGIN { print (b < a ? b : a) }')
+	done
+	awk -v a="$w0" -v b="$w1" -v n="$n" 'BEGIN {
+		printf "   %-28s %9d notifications in %7.3f s wall, %.3f s with --check: overhead %+.1f%% (goal < 20%%)\n",
+			"--check (tracing off)", n, a, b, (b - a) / a * 100 }'
+	if [ "${E2E_CG:-1}" != 0 ] && command -v valgrind >/dev/null; then
+		i0=$(e2e_ir 5000 "$tmp") && i1=$(e2e_ir 5000 "$tmp" --check) && [ -n "$i0" ] && [ -n "$i1" ] &&
+			awk -v a="$i0" -v b="$i1" 'BEGIN {
+				printf "   %-28s %9.0f instructions without, %.0f with --check at 5000: overhead %+.1f%%\n",
+					"--check (callgrind)", a, b, (b - a) / a * 100 }'
+	fi
 }
 
 section_e2e() {
@@ -101,6 +123,7 @@ section_e2e() {
 	e2e_rate "tracing off (--trace none)" "${E2E_N:-200000}" --trace none
 	e2e_rate "CSV on (--trace csv)" "${E2E_N_CSV:-20000}" --trace csv -o "$tmp/csv"
 	rm -rf "$tmp/csv"
+	check_overhead
 	if [ "${E2E_CG:-1}" = 0 ]; then
 		echo "   callgrind: skipped (E2E_CG=0)"
 	elif ! command -v valgrind >/dev/null; then

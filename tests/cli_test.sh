@@ -94,15 +94,16 @@ has run.nonexistent.message "$ERR" '^nosuch.yaml: cannot open'
 # ---- each command's --help lists exactly its options -----------------------------------------
 
 declare -A OPTS=(
-	[run]='--help --json --kernel --output --quiet --report --result --seed --stall-events --trace --vary'
+	[run]='--check --help --json --kernel --output --quiet --report --result --seed --stall-events --trace --vary'
 	[validate]='--help --vary'
 	[test]='--bless --golden-dir --help --jobs --junit --kernel --stall-events --tap'
-	[compare]='--emit-jobs --help --jobs --kernel --report --seeds --stall-events --throttle --vary'
+	[compare]='--check --emit-jobs --help --jobs --kernel --report --seeds --stall-events --throttle --vary'
+	[explore]='--around --budget --help --jobs --kernel --output --stall-events --vary'
 	[merge]='--help --report'
 	[dtb]='--help --output'
 	[completion]='--help'
 )
-for c in run validate test compare merge dtb completion; do
+for c in run validate test compare merge dtb completion explore; do
 	tz "$c" --help
 	check_rc "help.$c.exit0" 0
 	has "help.$c.usage" "$OUT" "^usage: tzsim $c (FILE|DIR|SHELL)"
@@ -572,7 +573,7 @@ bash -n "$T/tzsim.bash" && ok completion.parses || bad completion.parses "$(bash
 complete_line() {
 	bash -c '. "$1"; COMP_LINE=$2; COMP_POINT=${#2}; _tzsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$T/tzsim.bash" "$1" | sort | tr '\n' ' '
 }
-has completion.commands "$(complete_line 'tzsim ')" '(^| )compare completion dtb merge run test validate $'
+has completion.commands "$(complete_line 'tzsim ')" '(^| )compare completion dtb explore merge run test validate $'
 has completion.compare_options "$(complete_line 'tzsim compare x.yaml --')" '--emit-jobs .*--report .*--seeds .*--throttle .*--vary'
 hasnt completion.compare_not_run_options "$(complete_line 'tzsim compare x.yaml --')" '--json|--bless'
 has completion.kernel "$(complete_line 'tzsim run x.yaml --kernel ')" '^native systemc $'
@@ -701,6 +702,99 @@ else
 fi
 tz dtb short.yaml -o x2.dtb --vary transport.trigger=level
 check_rc dtb.no_vary.exit2 2
+
+# ---- check and explore (issue 16; docs/protocol.md §10) --------------------------------
+
+STORM=$ROOT/examples/explore/edge-storm-values.yaml
+# the shipped scenarios run clean under --check (tzsim test runs it too)
+for f in "$ROOT"/scenarios/*.yaml; do
+	tz run "$f" --check --trace none --quiet
+	n=$(basename "$f" .yaml)
+	[ "$RC" -eq 0 ] && ! grep -q 'invariant violated' <<<"$OUT$ERR" && ok "check.clean.$n" ||
+		bad "check.clean.$n" "exit $RC" "$OUT" "$ERR"
+done
+# a protocol switch (§10.1, §10.2) breaks an invariant: caught, with the time, the CPU and the notification
+tz run "$STORM" --check --trace none --vary ree.notif_drain=once --vary tee.notif_raise=when_empty
+check_rc check.violation.exit1 1
+has check.violation.line "$OUT" "invariant violated: bitmap not empty at quiescence: at [0-9.]+ ms, CPU [0-9]+, notification [0-9]+: value [0-9]+ left in OP-TEE's bitmap"
+# the violation is a trace record; without --check the same run has none
+tz run "$STORM" --check --trace csv -o chk --vary ree.notif_drain=once --vary tee.notif_raise=when_empty
+has check.violation.record "$(cat "$T/chk/trace.csv")" ',event,[0-9-]+,normal,[0-9]+,invariant violated,0x3,'
+tz run "$STORM" --trace csv -o nochk --vary ree.notif_drain=once --vary tee.notif_raise=when_empty
+hasnt check.off.no_record "$(cat "$T/nochk/trace.csv")" 'invariant violated'
+# a clean run's digest is the same with and without --check
+tz run "$ROOT/scenarios/default.yaml" --json --trace none
+d1=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+tz run "$ROOT/scenarios/default.yaml" --json --trace none --check
+d2=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+[ -n "$d1" ] && [ "$d1" = "$d2" ] && ok check.digest_unchanged || bad check.digest_unchanged "$d1" "$d2"
+
+# ties: a new order is honoured by both kernels (the same digest), and differs from FIFO
+for o in 'ties={order: lifo}' 'ties={order: random, seed: 3}'; do
+	tz run "$ROOT/scenarios/edge-vs-level.yaml" --json --trace none --vary "$o"
+	dn=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+	tz run "$ROOT/scenarios/edge-vs-level.yaml" --json --trace none --vary "$o" --kernel systemc
+	ds=$(grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")
+	[ -n "$dn" ] && [ "$dn" = "$ds" ] && ok "ties.both_kernels.${o:13:4}" || bad "ties.both_kernels.${o:13:4}" "$dn" "$ds"
+	[ "$dn" != "$(tz run "$ROOT/scenarios/edge-vs-level.yaml" --json --trace none; grep -o '"digest":"[0-9a-f]*"' <<<"$OUT")" ] &&
+		ok "ties.changes_order.${o:13:4}" || bad "ties.changes_order.${o:13:4}" "same digest as FIFO"
+done
+tz validate "$ROOT/scenarios/default.yaml" --vary 'ties={order: sideways}'
+check_rc ties.bad.exit2 2
+has ties.bad.where "$ERR" "ties.order"
+
+# explore: the drain loop off (§10.1) on an edge-SPI storm leaves a value behind; found, shrunk, confirmed
+tz explore "$STORM" --vary ree.notif_drain=once --budget 200 -j 2 -o ex1
+check_rc explore.found.exit1 1
+has explore.found.line "$OUT" 'FOUND at variant [0-9]+'
+has explore.found.explains "$OUT" "value [0-9]+ left in OP-TEE's bitmap: the last send was on CPU [0-9]+ at [0-9.]+ ms"
+has explore.found.switch "$OUT" 'ree.notif_drain: once .*irq_handler\(\) loops while PENDING'
+ls1=$(cd "$T/ex1" && ls | tr '\n' ' ')
+[ "$ls1" = "explanation.txt notifications.csv reproducer.yaml summary.csv trace.csv " ] && ok explore.files ||
+	bad explore.files "$ls1"
+for k in native systemc; do
+	tz run ex1/reproducer.yaml --trace none --kernel $k
+	[ "$RC" -eq 1 ] && grep -q 'invariant violated: bitmap not empty' <<<"$OUT" && ok "explore.reproducer.$k" ||
+		bad "explore.reproducer.$k" "exit $RC" "$OUT" "$ERR"
+done
+# deterministic, whatever -j: the same answer and the same reproducer
+tz explore "$STORM" --vary ree.notif_drain=once --budget 200 -j 1 -o ex2
+[ "$(grep FOUND <<<"$OUT")" = "$(cd "$T" && "$TZ" explore "$STORM" --vary ree.notif_drain=once --budget 200 -j 2 -o ex3 | grep FOUND)" ] &&
+	cmp -s "$T/ex2/reproducer.yaml" "$T/ex3/reproducer.yaml" && ok explore.deterministic_j ||
+	bad explore.deterministic_j "$OUT"
+# upstream (drain loop on): nothing found, and it says what it covered
+tz explore "$STORM" --budget 150 -o ex4
+check_rc explore.clean.exit0 0
+has explore.clean.coverage "$OUT" 'ran 150 variants .* placements \(actions x boundaries\), [0-9]+ tie sets reversed'
+has explore.clean.none "$OUT" 'no violation found'
+[ ! -e "$T/ex4" ] && ok explore.clean.nothing_written || bad explore.clean.nothing_written "$(ls "$T/ex4")"
+# ree.pcpu_disable (§10.3): upstream disables the per-CPU IRQ before the CPU is marked offline; after_offline after it
+order_of() { grep -E ',event,3,normal,0,(disable_percpu_irq|CPU offline),' "$1" | cut -d, -f6 | tr '\n' '|'; }
+tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc1
+[ "$(order_of "$T/pc1/trace.csv")" = "disable_percpu_irq|CPU offline|" ] && ok switch.pcpu_disable.upstream ||
+	bad switch.pcpu_disable.upstream "$(order_of "$T/pc1/trace.csv")"
+tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc2 --vary ree.pcpu_disable=after_offline
+[ "$(order_of "$T/pc2/trace.csv")" = "CPU offline|disable_percpu_irq|" ] && ok switch.pcpu_disable.after_offline ||
+	bad switch.pcpu_disable.after_offline "$(order_of "$T/pc2/trace.csv")"
+# tee.notif_raise: when_empty (§10.2) raises fewer interrupts under the same load
+gp() { grep -c ',gic_pend,[0-9]*,gic,0,,0xdb,' "$1"; }
+tz run "$ROOT/scenarios/edge-vs-level.yaml" --trace csv -o nr1
+tz run "$ROOT/scenarios/edge-vs-level.yaml" --trace csv -o nr2 --vary tee.notif_raise=when_empty
+[ "$(gp "$T/nr2/trace.csv")" -lt "$(gp "$T/nr1/trace.csv")" ] && ok switch.notif_raise.fewer_raises ||
+	bad switch.notif_raise.fewer_raises "every: $(gp "$T/nr1/trace.csv"), when_empty: $(gp "$T/nr2/trace.csv")"
+# --around: only one stage's boundaries are placement points
+tz explore "$ROOT/scenarios/hotplug-spi.yaml" --budget 40 --around send -o ex6
+check_rc explore.around.exit0 0
+has explore.around.fewer "$OUT" 'reference run: [0-9]+ stage records of [0-9]+ notifications at [0-9]+ distinct times'
+# bad input: exit 2, nothing written
+tz explore "$STORM" --budget lots -o ex5
+check_rc explore.bad_budget.exit2 2
+has explore.bad_budget.msg "$ERR" "--budget: expected"
+tz explore "$STORM" --around nowhere -o ex5
+check_rc explore.bad_around.exit2 2
+tz explore "$T/nope.yaml" -o ex5
+check_rc explore.missing.exit2 2
+nothing_written explore.bad.nothing_written "$T/ex5"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -51,6 +51,44 @@ TEST(Kernel, TiesFireInInsertionOrder)
 		EXPECT_EQ(l.fired[i].id, i);
 }
 
+/* kernel.h sim_kernel_set_ties: lifo reverses a tie set, only inside [from, to); other times keep time order. */
+TEST(Kernel, TiesLifoReversesOnlyInsideTheWindow)
+{
+	Log l;
+	sim_kernel_set_ties(l.k, SIM_TIES_LIFO, 0, 1000, 1001);
+	for (uint64_t i = 0; i < 3; i++)
+		sim_post(l.k, 1000, Log::record, &l, i); /* the tie set at 1000: reversed */
+	for (uint64_t i = 3; i < 6; i++)
+		sim_post(l.k, 2000, Log::record, &l, i); /* outside the window: FIFO */
+	sim_post(l.k, 500, Log::record, &l, 6);
+	sim_run_idle(l.k);
+	std::vector<uint64_t> got;
+	for (auto &f : l.fired)
+		got.push_back(f.id);
+	EXPECT_EQ(got, (std::vector<uint64_t>{ 6, 2, 1, 0, 3, 4, 5 }));
+}
+
+/* kernel.h sim_kernel_set_ties: random is a permutation of each tie set, the same for the same seed. */
+TEST(Kernel, TiesRandomIsASeededPermutation)
+{
+	std::vector<uint64_t> order[3];
+	const uint64_t seeds[3] = { 7, 7, 8 };
+	for (int r = 0; r < 3; r++) {
+		Log l;
+		sim_kernel_set_ties(l.k, SIM_TIES_RANDOM, seeds[r], 0, SIM_TIME_MAX);
+		for (uint64_t i = 0; i < 20; i++)
+			sim_post(l.k, 1000 * (1 + i / 10), Log::record, &l, i);
+		sim_run_idle(l.k);
+		for (auto &f : l.fired)
+			order[r].push_back(f.id);
+		ASSERT_EQ(order[r].size(), 20u);
+		for (size_t i = 0; i < 10; i++) /* time order kept: the 1000s before the 2000s */
+			EXPECT_LT(order[r][i], 10u);
+	}
+	EXPECT_EQ(order[0], order[1]);
+	EXPECT_NE(order[0], order[2]);
+}
+
 /* kernel.h sim_cancel: a queued event is removed and never fires. */
 TEST(Kernel, CancelQueuedEventRemovesIt)
 {

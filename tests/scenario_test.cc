@@ -453,7 +453,20 @@ TEST(ScenarioError, UnknownKeySuggestsClosest)
 TEST(ScenarioError, UnknownKeyFarFromAnyListsAllowed)
 {
 	EXPECT_LOAD_ERROR("tee: {zzzzzz: 1}\n", "t.yaml:1:7: tee.zzzzzz: ",
-			  "unknown key (expected one of: threads, async_notif)");
+			  "unknown key (expected one of: threads, async_notif, notif_raise)");
+}
+
+/* SCENARIO_KEYS.md ties: `to` must come after `from` (an empty window reorders nothing). */
+TEST(ScenarioError, TiesWindowMustNotBeEmpty)
+{
+	EXPECT_LOAD_ERROR("ties: {order: lifo, from: 2ms, to: 1ms}\n", "t.yaml:1:36: ties.to: ",
+			  "ties.to must be after ties.from");
+}
+
+/* docs/protocol.md §10.1: the drain loop switch takes loop or once. */
+TEST(ScenarioError, NotifDrainTakesLoopOrOnce)
+{
+	EXPECT_LOAD_ERROR("ree: {notif_drain: twice}\n", "t.yaml:1:20: ree.notif_drain: ", "loop");
 }
 
 TEST(ScenarioError, UnknownCostNameSuggestsCostName)
@@ -609,6 +622,13 @@ TEST(Scenario, Fidelity)
 	EXPECT_LOAD_ERROR("transport: {trigger: level}\nfidelity: {tee: isa}\n", "t.yaml:2:17: fidelity.tee: ",
 			  "doorbell");
 	EXPECT_EQ(ok("transport: {trigger: level}\nfidelity: {ree: isa}\n").s->fidelity[SCENARIO_FID_REE],
+		  SCENARIO_FIDELITY_ISA);
+	/* the guest routines are upstream's: the protocol switches (docs/protocol.md §10) are abstract only */
+	EXPECT_LOAD_ERROR("tee: {notif_raise: when_empty}\nfidelity: {tee: isa}\n", "t.yaml:2:17: fidelity.tee: ",
+			  "raises on every send");
+	EXPECT_LOAD_ERROR("ree: {notif_drain: once}\nfidelity: {ree: isa}\n", "t.yaml:2:17: fidelity.ree: ",
+			  "drains while PENDING");
+	EXPECT_EQ(ok("ree: {notif_drain: once}\nfidelity: {tee: isa}\n").s->fidelity[SCENARIO_FID_TEE],
 		  SCENARIO_FIDELITY_ISA);
 }
 

@@ -89,6 +89,16 @@ struct ree_config {
 	enum ree_preempt preempt;
 	enum ree_fair_sched fair;
 	unsigned timer_ppi;       /* the arch timer's NS PPI (30) */
+	/*
+	 * Protocol switches (docs/protocol.md §10), each a departure from
+	 * upstream: drain_once fetches one value per notification interrupt
+	 * instead of smc_abi.c irq_handler()'s loop while PENDING;
+	 * pcpu_disable_late disables the per-CPU notification IRQ in
+	 * take_cpu_down after set_cpu_online(false) instead of at
+	 * CPUHP_AP_ONLINE_DYN (optee/pcpu-notif's cpuhp teardown).
+	 */
+	bool drain_once;
+	bool pcpu_disable_late;
 	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
 	/*
 	 * fidelity: isa (models/cpu/isa_rt.h): the notification interrupt's

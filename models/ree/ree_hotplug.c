@@ -63,6 +63,10 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 	ree_migrate_irqs(r, pe, pe_id(pe));
 	ree_migrate_tasks(r, pe_id(pe));
 	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
+	if (r->cfg.pcpu_disable_late) { /* ree.pcpu_disable: after_offline (docs/protocol.md §10.3) */
+		ree_optee_cpuhp(r, pe, pe_id(pe), false);
+		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	}
 	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
 	c->cur->state = T_BLOCKED;
 	c->cur = NULL;
@@ -88,8 +92,10 @@ static void hp_down(void *ctx, struct pe *pe)
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	ree_optee_cpuhp(r, pe, pe_id(pe), false);
-	ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	if (!r->cfg.pcpu_disable_late) {
+		ree_optee_cpuhp(r, pe, pe_id(pe), false);
+		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	}
 	pe_exec(pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), "cpuhp teardown", hp_down, t);
 }
 

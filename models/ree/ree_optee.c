@@ -447,7 +447,9 @@ static void drain_ret(void *ctx, struct pe *pe)
 							     .a = NOTIF_BH_ENTER, .b = v });
 		ree_optee_notif_send(r, pe, v);
 	}
-	r->optee->drain_more[pe_id(pe)] = (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
+	/* ree.notif_drain: once (docs/protocol.md §10.1): PENDING ignored, one value per interrupt */
+	r->optee->drain_more[pe_id(pe)] =
+		!r->cfg.drain_once && (pe_regs(pe)[2] & OPTEE_SMC_ASYNC_NOTIF_PENDING) != 0;
 	pe_exec_cost(pe, SIM_COST_REE_NOTIF_VALUE, "optee notif irq", drain_next, r);
 }
 

@@ -68,6 +68,12 @@ struct tee_config {
 	 * (GICR_ISPENDR0 of the running PE).
 	 */
 	bool ppi_raise_upstream;
+	/*
+	 * Protocol switch (docs/protocol.md §10.2): raise the interrupt only
+	 * when the send found the bitmap empty, instead of on every send as
+	 * notif_send_async() (core/kernel/notif_default.c) does.
+	 */
+	bool raise_when_empty;
 	uint64_t gicd_base, gicr_base;
 	struct sim_shm *shm;    /* the normal world's shared memory, reached by cookie (sim/shm.h) */
 	/*

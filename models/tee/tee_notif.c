@@ -93,6 +93,7 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 	uint32_t id = ++t->next_id;
 	uint64_t bit = 1ull << value;
 	bool coalesced = (t->pending & bit) != 0;
+	bool was_empty = t->pending == 0;
 
 	if (coalesced) {
 		notif_rec(t, pe, id, NOTIF_COALESCED, value, t->primary[value], 0);
@@ -103,6 +104,10 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
 	pe_serve(pe, id); /* the rest of this top half serves the notification */
+	if (t->cfg.raise_when_empty && !was_empty && t->cfg.transport != TEE_TRANSPORT_FFA) {
+		done(ctx, pe); /* tee.notif_raise: when_empty (docs/protocol.md §10.2): no raise */
+		return;
+	}
 	if (t->cfg.isa) {
 		isa_send(t, pe, value, coalesced, src, done, ctx);
 		return;

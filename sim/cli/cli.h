@@ -45,8 +45,9 @@ enum cli_cmd {
 	CLI_DTB = 1u << 4,
 	CLI_MERGE = 1u << 5,
 	CLI_COMPLETION = 1u << 6,
+	CLI_EXPLORE = 1u << 7,
 };
-#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION)
+#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION | CLI_EXPLORE)
 
 struct cli_command {
 	const char *name;    /* NULL ends cli_commands[] */
@@ -76,6 +77,9 @@ enum cli_opt_id {
 	CLI_OPT_RESULT,
 	CLI_OPT_EMIT_JOBS,
 	CLI_OPT_THROTTLE,
+	CLI_OPT_CHECK,
+	CLI_OPT_BUDGET,
+	CLI_OPT_AROUND,
 	CLI_OPT_HELP,
 };
 
@@ -146,6 +150,9 @@ struct cli_args {
 	const char *result;     /* run's --result FILE: the run's result for tzsim merge */
 	const char *emit_jobs;  /* compare's --emit-jobs DIR */
 	uint64_t throttle;      /* compare's --throttle N: Slurm array tasks at once (0: no limit) */
+	bool check;             /* --check: the invariant checker */
+	const char *budget;     /* explore's --budget N|TIME */
+	const char *around;     /* explore's --around EVENT */
 	int argc;               /* the command line, for the report */
 	char **argv;
 };
@@ -178,7 +185,8 @@ int cli_parse_u64(const char *s, uint64_t *v);
 
 /* ---- the job pool (cli_jobs.c) --------------------------------------------------------------- */
 
-#define JOB_MAX_VARY 2
+/* overrides per job: compare uses 2; explore adds its variant and its shrinking */
+#define JOB_MAX_VARY 32
 
 /* One run: the scenario, its overrides and the run options in; the results out. */
 struct job {
@@ -356,5 +364,7 @@ void cli_compare_command(char *buf, size_t len, const char *file, const char *va
 int cli_merge(const struct cli_args *a);
 /* tzsim completion bash */
 int cli_completion(const struct cli_args *a);
+/* tzsim explore (cli_explore.c) */
+int cli_explore(const struct cli_args *a);
 
 #endif

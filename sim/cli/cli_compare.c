@@ -199,7 +199,7 @@ int cli_compare(const struct cli_args *a)
 			j->want_result = true;
 			j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true,
 						  .seed_given = true, .seed = sc->seed + s,
-						  .stall_events = a->stall_events };
+						  .stall_events = a->stall_events, .check = a->check };
 		}
 	}
 	cli_progress_init(&c.progress, njobs, true);

@@ -71,7 +71,8 @@ void cli_result_fill(struct stats_result *r, const struct scenario *sc, const st
 {
 	stats_result_reset(r);
 	r->status = res->status;
-	r->n_failed = res->n_failed;
+	/* compare --check: a broken invariant counts as a failed check (a measurement), not a run error */
+	r->n_failed = res->n_failed + res->violations;
 	snprintf(r->msg, sizeof(r->msg), "%s", res->msg);
 	snprintf(r->scenario, sizeof(r->scenario), "%s", sc->name);
 	r->seed = sc->seed;

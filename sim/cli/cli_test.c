@@ -130,8 +130,9 @@ int cli_test(const struct cli_args *a)
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		snprintf(j->path, sizeof(j->path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		/* the invariant checker is always on in test: a clean run's trace, and digest, is unchanged */
 		j->o = (struct run_opts){ .kernel = kernel, .no_outputs = true, .quiet = true,
-					  .stall_events = a->stall_events };
+					  .stall_events = a->stall_events, .check = true };
 		j->o.golden = golden_dir; /* the child names the file once it knows the scenario */
 		j->o.bless = bless;
 		j->capture = true;

@@ -52,6 +52,7 @@ static int cmd_run(const struct cli_args *a)
 		.quiet = a->quiet,
 		.json = a->json,
 		.stall_events = a->stall_events,
+		.check = a->check,
 	};
 	const char *file = a->operand;
 	struct scenario *sc;
@@ -77,7 +78,7 @@ static int cmd_run(const struct cli_args *a)
 	rc = cli_run_hooks_end(&hooks, rc, NULL);
 	if (res.warning[0])
 		fprintf(stderr, "tzsim: %s\n", res.warning);
-	if (rc >= RUN_BAD_INPUT || (rc == RUN_FAILED && res.n_failed == 0))
+	if (rc >= RUN_BAD_INPUT || (rc == RUN_FAILED && res.n_failed == 0 && res.violations == 0))
 		fprintf(stderr, "%s\n", res.msg);
 	scenario_free(sc);
 	free(sc);
@@ -235,6 +236,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_dtb(&a);
 	case CLI_MERGE:
 		return cli_merge(&a);
+	case CLI_EXPLORE:
+		return cli_explore(&a);
 	case CLI_COMPLETION:
 		return cli_completion(&a);
 	}

@@ -58,6 +58,10 @@ struct sim_kernel {
 	bool stop;
 	/* the livelock guard: events fired since time last advanced, and the limit */
 	uint64_t same_time, stall_limit;
+	/* sim_kernel_set_ties: the order of events at one time inside [tie_from, tie_to) */
+	int tie_order;
+	uint64_t tie_seed;
+	sim_time tie_from, tie_to;
 	struct sim_livelock livelock; /* .fn set once the guard tripped */
 	enum sim_backend backend;
 	const struct sim_backend_ops *ops;
@@ -250,10 +254,37 @@ void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx)
 	ev->ctx = ctx;
 }
 
+/*
+ * The sequence key of an event queued now to fire at @when: the insertion
+ * count, or (sim_kernel_set_ties) a bijection of it that reverses or
+ * shuffles the events of one time. Keys stay unique below UINT64_MAX.
+ */
+static inline uint64_t next_seq(struct sim_kernel *k, sim_time when)
+{
+	uint64_t s = k->seq++;
+	if (likely(!k->tie_order) || when < k->tie_from || when >= k->tie_to)
+		return s;
+	if (k->tie_order == SIM_TIES_LIFO)
+		return (UINT64_MAX >> 1) - s;
+	/* SIM_TIES_RANDOM: splitmix64's finalizer, a bijection, of the count and the seed */
+	s = (s + k->tie_seed * 0x9E3779B97F4A7C15ull) ^ k->tie_seed;
+	s = (s ^ (s >> 30)) * 0xBF58476D1CE4E5B9ull;
+	s = (s ^ (s >> 27)) * 0x94D049BB133111EBull;
+	return (s ^ (s >> 31)) >> 1;
+}
+
+void sim_kernel_set_ties(struct sim_kernel *k, int order, uint64_t seed, sim_time from, sim_time to)
+{
+	k->tie_order = order;
+	k->tie_seed = seed;
+	k->tie_from = from;
+	k->tie_to = to;
+}
+
 /* Queue @ev (not queued; ev->when set). */
 static inline void push(struct sim_kernel *k, struct sim_event *ev)
 {
-	struct hkey e = { ev->when, k->seq++ };
+	struct hkey e = { ev->when, next_seq(k, ev->when) };
 	ev->seq = e.seq;
 	if (k->hole) {
 		/* native, from the callback just fired: replace the top */
@@ -284,7 +315,7 @@ static void rearm(struct sim_kernel *k, struct sim_event *ev)
 	settle(k);
 	i = ev->slot - 1;
 	was_head = i == 0;
-	e = (struct hkey){ ev->when, k->seq++ };
+	e = (struct hkey){ ev->when, next_seq(k, ev->when) };
 	ev->seq = e.seq;
 	if (i > 0 && before(&e, &k->key[(i - 1) / ARITY]))
 		sift_up(k, i, e, ev);

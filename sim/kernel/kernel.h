@@ -142,6 +142,18 @@ void sim_kernel_set_stall_limit(struct sim_kernel *k, uint64_t n);
 /* The livelock the guard stopped, or NULL. */
 const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k);
 
+/*
+ * sim_kernel_set_ties - the order of events that fire at the same time.
+ * Hardware gives simultaneous events no order; by default the kernel fires
+ * them in insertion order (SIM_TIES_FIFO). SIM_TIES_LIFO reverses the
+ * insertion order, SIM_TIES_RANDOM fires them in a permutation drawn from
+ * @seed, for events that fire inside [@from, @to) and are queued from now
+ * on. Both backends follow it (the order lives here). `tzsim explore`
+ * permutes ties with it; the scenario key `ties` pins a permutation.
+ */
+enum { SIM_TIES_FIFO = 0, SIM_TIES_LIFO = 1, SIM_TIES_RANDOM = 2 };
+void sim_kernel_set_ties(struct sim_kernel *k, int order, uint64_t seed, sim_time from, sim_time to);
+
 #ifdef __cplusplus
 }
 #endif

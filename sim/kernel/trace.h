@@ -118,6 +118,11 @@ enum sim_ev {
 	SIM_EV_TA_WOKEN,
 	/* ... Linux refused it (optee_notif_wait: another waiter has the key, -EBUSY): a = workload, b = value */
 	SIM_EV_TA_WAIT_REFUSED,
+	/*
+	 * The invariant checker (sim/stats/check.h, --check): a = the invariant
+	 * (enum sim_inv), b = the value or INTID it concerns; notif, cpu: whose
+	 */
+	SIM_EV_VIOLATION,
 	SIM_EV_COUNT
 };
 

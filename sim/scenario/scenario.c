@@ -253,17 +253,24 @@ static int parse_transport(struct vctx *c, const struct ynode *n)
 
 static int parse_tee(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "threads", "async_notif", NULL };
+	static const char *const keys[] = { "threads", "async_notif", "notif_raise", NULL };
+	static const char *const raises[] = { "every", "when_empty", NULL };
+	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
 	WITH_KEY(c, n, "threads", v, scn_get_uint(c, v, 1, 64, &c->s->tee_threads));
+	WITH_KEY(c, n, "notif_raise", v,
+		 scn_get_enum(c, v, raises, &e) || ((c->s->tee_notif_raise = (enum scenario_notif_raise)e), 0));
 	WITH_KEY(c, n, "async_notif", v, scn_get_bool(c, v, &c->s->tee_async_notif));
 	return 0;
 }
 
 static int parse_ree(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", NULL };
+	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", "notif_drain",
+					    "pcpu_disable", NULL };
+	static const char *const drains[] = { "loop", "once", NULL };
+	static const char *const pcpus[] = { "online_dyn", "after_offline", NULL };
 	/* in enum scenario_preempt's order */
 	static const char *const preempts[] = { "full", "voluntary", "none", NULL };
 	static const char *const scheds[] = { "eevdf", "cfs", NULL };
@@ -275,6 +282,10 @@ static int parse_ree(struct vctx *c, const struct ynode *n)
 	WITH_KEY(c, n, "preempt", v, scn_get_enum(c, v, preempts, &e) || ((c->s->ree_preempt = (enum scenario_preempt)e), 0));
 	WITH_KEY(c, n, "scheduler", v,
 		 scn_get_enum(c, v, scheds, &e) || ((c->s->ree_scheduler = (enum scenario_scheduler)e), 0));
+	WITH_KEY(c, n, "notif_drain", v,
+		 scn_get_enum(c, v, drains, &e) || ((c->s->ree_notif_drain = (enum scenario_drain)e), 0));
+	WITH_KEY(c, n, "pcpu_disable", v,
+		 scn_get_enum(c, v, pcpus, &e) || ((c->s->ree_pcpu_disable = (enum scenario_pcpu_disable)e), 0));
 	return 0;
 }
 
@@ -304,6 +315,13 @@ static int parse_fidelity(struct vctx *c, const struct ynode *n)
 			if (w == SCENARIO_FID_TEE && t->trigger == SCENARIO_LEVEL)
 				return scn_fail(c, x, "isa: OP-TEE's guest code raises an edge SPI (GICD_ISPENDR); "
 						       "transport.trigger level is a doorbell device, not guest code");
+			/* the guest routines are the upstream ones; a protocol switch is a model change */
+			if (w == SCENARIO_FID_TEE && c->s->tee_notif_raise == SCENARIO_RAISE_WHEN_EMPTY)
+				return scn_fail(c, x, "isa: OP-TEE's guest notif_send_async raises on every send "
+						       "(tee.notif_raise when_empty is an abstract-model switch)");
+			if (w == SCENARIO_FID_REE && c->s->ree_notif_drain == SCENARIO_DRAIN_ONCE)
+				return scn_fail(c, x, "isa: Linux's guest irq handler drains while PENDING "
+						       "(ree.notif_drain once is an abstract-model switch)");
 		}
 		scn_pop(c, mark);
 	}
@@ -645,11 +663,28 @@ static void set_defaults(struct scenario *s, const char *path)
 	s->outputs = SCENARIO_TRACE_CSV;
 }
 
+static int parse_ties(struct vctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "order", "seed", "from", "to", NULL };
+	static const char *const orders[] = { "fifo", "lifo", "random", NULL };
+	struct scenario_ties *t = &c->s->ties;
+	unsigned e;
+	if (scn_check_map(c, n, keys))
+		return -1;
+	WITH_KEY(c, n, "order", v, scn_get_enum(c, v, orders, &e) || ((t->order = (enum scenario_tie_order)e), 0));
+	WITH_KEY(c, n, "seed", v, scn_get_u64(c, v, &t->seed));
+	WITH_KEY(c, n, "from", v, scn_get_time(c, v, true, &t->from));
+	WITH_KEY(c, n, "to", v,
+		 scn_get_time(c, v, false, &t->to) ||
+			 (t->to <= t->from && scn_fail(c, v, "ties.to must be after ties.from")));
+	return 0;
+}
+
 static int validate(struct vctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "name", "description", "seed", "stop", "kernel", "platform",
 					    "transport", "tee", "ree", "fidelity", "sources", "workloads",
-					    "timeline", "outputs", "expect", NULL };
+					    "timeline", "outputs", "expect", "check", "ties", NULL };
 	static const char *const kernels[] = { "native", "systemc", NULL };
 	struct scenario *s = c->s;
 	unsigned v;
@@ -670,6 +705,8 @@ static int validate(struct vctx *c, const struct ynode *root)
 	WITH_KEY(c, root, "tee", x, parse_tee(c, x));
 	WITH_KEY(c, root, "ree", x, parse_ree(c, x));
 	WITH_KEY(c, root, "fidelity", x, parse_fidelity(c, x));
+	WITH_KEY(c, root, "check", x, scn_get_bool(c, x, &s->check));
+	WITH_KEY(c, root, "ties", x, parse_ties(c, x));
 	if (parse_seq_section(c, root, "sources", SCENARIO_MAX_SOURCES, &s->n_sources, parse_source) ||
 	    parse_seq_section(c, root, "workloads", SCENARIO_MAX_WORKLOADS, &s->n_workloads, parse_workload) ||
 	    parse_seq_section(c, root, "timeline", SCENARIO_MAX_TIMELINE, &s->n_timeline, scn_parse_event))

@@ -170,6 +170,30 @@ enum scenario_raise { SCENARIO_RAISE_FIXED = 0, SCENARIO_RAISE_UPSTREAM };
 /* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
 enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
 enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
+
+/*
+ * Protocol switches (docs/protocol.md §10): each departs from one upstream
+ * behaviour so that `tzsim explore` can ask whether a change is safe.
+ */
+/* ree.notif_drain: Linux's irq_handler loops while PENDING (loop, upstream) or fetches one value (once) */
+enum scenario_drain { SCENARIO_DRAIN_LOOP = 0, SCENARIO_DRAIN_ONCE };
+/* ree.pcpu_disable: disable_percpu_irq at CPUHP_AP_ONLINE_DYN (upstream), or after set_cpu_online(false) */
+enum scenario_pcpu_disable { SCENARIO_PCPU_DISABLE_ONLINE_DYN = 0, SCENARIO_PCPU_DISABLE_AFTER_OFFLINE };
+/* tee.notif_raise: raise on every send (upstream notif_send_async) or only when the bitmap was empty */
+enum scenario_notif_raise { SCENARIO_RAISE_EVERY = 0, SCENARIO_RAISE_WHEN_EMPTY };
+
+/*
+ * ties: the order of events scheduled at the same picosecond (hardware
+ * gives them none). fifo: insertion order (the default); lifo: reversed;
+ * random: a permutation drawn from seed. Only inside [from, to) of
+ * scenario time when `to` is set; never during boot.
+ */
+enum scenario_tie_order { SCENARIO_TIES_FIFO = 0, SCENARIO_TIES_LIFO, SCENARIO_TIES_RANDOM };
+struct scenario_ties {
+	enum scenario_tie_order order;
+	uint64_t seed;
+	sim_time from, to; /* to == 0: no end */
+};
 /* Where Linux's OP-TEE FF-A driver runs the bottom half (ffa_abi.c notif_callback). */
 enum scenario_ffa_bh { SCENARIO_FFA_BH_WORKQUEUE = 0, SCENARIO_FFA_BH_INLINE };
 enum scenario_world { SCENARIO_SECURE = 0, SCENARIO_NORMAL };
@@ -302,6 +326,11 @@ struct scenario {
 	enum scenario_preempt ree_preempt;
 	enum scenario_scheduler ree_scheduler;
 	enum scenario_fidelity fidelity[SCENARIO_FID_COUNT]; /* by enum scenario_fidelity_world */
+	enum scenario_drain ree_notif_drain;
+	enum scenario_pcpu_disable ree_pcpu_disable;
+	enum scenario_notif_raise tee_notif_raise;
+	bool check;                     /* run the invariant checker (as --check) */
+	struct scenario_ties ties;
 	unsigned n_sources, n_workloads, n_timeline, n_expect, n_smc_fns;
 	struct scenario_source sources[SCENARIO_MAX_SOURCES];
 	struct scenario_workload workloads[SCENARIO_MAX_WORKLOADS];

@@ -32,8 +32,39 @@ __attribute__((format(printf, 3, 4))) static int ovr_fail(struct sim_diag *diag,
  * YAML and replaces the node at the path; missing mapping keys on the way
  * are created (as mappings, or sequences before [n]).
  */
+/*
+ * `-key[n]`: remove item n of the top-level sequence `key` (tzsim explore
+ * shrinks a failing scenario with it; later items move down by one).
+ */
+static int remove_item(struct ynode *root, const char *ovr, struct sim_diag *diag)
+{
+	char key[128];
+	unsigned long idx;
+	char *e;
+	const char *br = strchr(ovr, '[');
+	size_t i;
+	if (!br || br == ovr + 1 || (size_t)(br - ovr - 1) >= sizeof(key))
+		return ovr_fail(diag, ovr, "expected -key[n]");
+	snprintf(key, sizeof(key), "%.*s", (int)(br - ovr - 1), ovr + 1);
+	errno = 0;
+	idx = strtoul(br + 1, &e, 10);
+	if (e == br + 1 || *e != ']' || e[1] || errno)
+		return ovr_fail(diag, ovr, "expected -key[n]");
+	struct ynode *seq = root->kind == YNODE_MAP ? ynode_get(root, key, &i) : NULL;
+	if (!seq || seq->kind != YNODE_SEQ)
+		return ovr_fail(diag, ovr, "'%s' is not a sequence of the scenario", key);
+	if (idx >= seq->n)
+		return ovr_fail(diag, ovr, "index %lu is past the end of '%s' (%zu items)", idx, key, seq->n);
+	ynode_free(seq->val[idx]);
+	memmove(&seq->val[idx], &seq->val[idx + 1], (seq->n - idx - 1) * sizeof(seq->val[0]));
+	seq->n--;
+	return 0;
+}
+
 int scn_apply_override(struct ynode **root, const char *ovr, unsigned origin, struct sim_diag *diag)
 {
+	if (ovr[0] == '-' && !strchr(ovr, '='))
+		return remove_item(*root, ovr, diag);
 	const char *eq = strchr(ovr, '=');
 	if (!eq || eq == ovr)
 		return ovr_fail(diag, ovr, "expected key.path=value");
