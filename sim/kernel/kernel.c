@@ -98,7 +98,7 @@ static inline void sift_up(struct sim_kernel *k, size_t i, struct hkey e, struct
 }
 
 /* Place (@e, @ev) at the hole @i, moving it toward the leaves. */
-static void sift_down(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
+static __attribute__((noinline)) void sift_down(struct sim_kernel *k, size_t i, struct hkey e, struct sim_event *ev)
 {
 	const struct hkey *h = k->key;
 	size_t n = k->n;
@@ -250,22 +250,32 @@ void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx)
 	ev->ctx = ctx;
 }
 
-/* Queue @ev (not queued; ev->when set). */
-static inline void push(struct sim_kernel *k, struct sim_event *ev)
+/* Queue (@e, @ev) at the end of the heap (no hole), telling the backend when it is the head. */
+static __attribute__((noinline)) void push_back(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
-	struct hkey e = { ev->when, k->seq++ };
-	ev->seq = e.seq;
-	if (k->hole) {
-		/* native, from the callback just fired: replace the top */
-		k->hole = false;
-		sift_down(k, 0, e, ev);
-		return;
-	}
 	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2))
 		abort(); /* the queue cannot lose an event */
 	sift_up(k, k->n++, e, ev);
 	if (unlikely(k->ops != NULL) && k->evs[0] == ev)
 		k->ops->head_changed(k);
+}
+
+/*
+ * Queue @ev (not queued; ev->when set). Inline, with both branches ending
+ * in a call, so that a caller's common case (the native loop's hold: fire
+ * one, schedule one) is one jump into sift_down.
+ */
+static inline void push(struct sim_kernel *k, struct sim_event *ev)
+{
+	struct hkey e = { ev->when, k->seq++ };
+	ev->seq = e.seq;
+	if (likely(k->hole)) {
+		/* native, from the callback just fired: replace the top */
+		k->hole = false;
+		sift_down(k, 0, e, ev);
+		return;
+	}
+	push_back(k, e, ev);
 }
 
 /* now + delay, saturating: a huge delay means "never", not a wrap into the past. */
@@ -275,7 +285,7 @@ static inline sim_time after(const struct sim_kernel *k, sim_time delay)
 }
 
 /* Re-arm a queued @ev in place: new key (and sequence) at its slot, one sift. */
-static void rearm(struct sim_kernel *k, struct sim_event *ev)
+static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e;
 	size_t i;
