@@ -52,11 +52,21 @@ struct sim_kernel {
 	 * heap entry, with its key. A model's next step is nearly always the
 	 * earliest event (on default.yaml, 92% of the events a callback
 	 * schedules first): it goes to the front with one compare against the
-	 * heap's top, and fires from there with no heap work at all. Only an
-	 * event that is not the earliest pays a sift.
+	 * heap's earliest, and fires from there with no heap work at all.
 	 */
 	struct sim_event *front;
 	struct hkey fkey;
+	/*
+	 * Native run loop only (never with a backend): the heap's top fired and
+	 * left slot 0 vacant; slots 1..n-1 hold the heap. The next schedule
+	 * either goes to the front (earlier than hmin, the vacant root's
+	 * earliest child, found once and kept while the heap does not change)
+	 * or fills the hole with one sift-down: the hold pattern (fire one,
+	 * schedule one) costs one sift, not a pop's and a push's. Anything else
+	 * settles the hole first.
+	 */
+	bool hole;
+	size_t hmin; /* 0: not found yet */
 	/* pool of one-shot events: free list threaded through ctx */
 	struct sim_event *free_list;
 	struct pool_chunk *chunks;
@@ -133,7 +143,33 @@ static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_ev
 	k->key[l] = SENTINEL;
 }
 
-/* Remove the heap entry at @i. */
+/* Fill the hole at slot 0 left by the native run loop, if any. */
+static inline void settle(struct sim_kernel *k)
+{
+	struct hkey e;
+	struct sim_event *ev;
+	if (likely(!k->hole))
+		return;
+	k->hole = false;
+	take_last(k, &e, &ev);
+	if (k->n)
+		sift_down(k, 0, e, ev);
+	else
+		k->key[0] = SENTINEL;
+}
+
+/* The earliest of the vacant root's children (sentinels pad: always four to compare). */
+static __attribute__((noinline)) size_t find_hole_min(struct sim_kernel *k)
+{
+	const struct hkey *h = k->key;
+	size_t a = 1 + before(&h[2], &h[1]);
+	size_t b = 3 + before(&h[4], &h[3]);
+	return k->hmin = before(&h[b], &h[a]) ? b : a;
+}
+
+static inline size_t hole_min(struct sim_kernel *k) { return k->hmin ? k->hmin : find_hole_min(k); }
+
+/* Remove the heap entry at @i (no hole). */
 static void heap_remove(struct sim_kernel *k, size_t i)
 {
 	struct hkey e;
@@ -214,14 +250,22 @@ void sim_kernel_free(struct sim_kernel *k)
 }
 
 enum sim_backend sim_kernel_backend(const struct sim_kernel *k) { return k->backend; }
-size_t sim_pending(const struct sim_kernel *k) { return k->n + (k->front != NULL); }
+size_t sim_pending(const struct sim_kernel *k) { return k->n - k->hole + (k->front != NULL); }
 uint64_t sim_fired(const struct sim_kernel *k) { return k->fired; }
 
 sim_time sim_next_time(const struct sim_kernel *k)
 {
+	const struct hkey *h = k->key;
+	size_t m = 1;
 	if (k->front)
 		return k->fkey.when;
-	return k->n ? k->key[0].when : SIM_TIME_MAX;
+	if (likely(!k->hole))
+		return k->n ? h[0].when : SIM_TIME_MAX;
+	/* slot 0 is vacant: the earliest is one of its children (or sentinels) */
+	for (size_t j = 2; j <= ARITY; j++)
+		if (before(&h[j], &h[m]))
+			m = j;
+	return h[m].when;
 }
 
 void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx)
@@ -238,7 +282,7 @@ static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_eve
 	ev->slot = SLOT_FRONT;
 }
 
-/* Add (@e, @ev) to the heap. */
+/* Add (@e, @ev) to the heap (no hole). */
 static void heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
 	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2))
@@ -247,12 +291,18 @@ static void heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *e
 }
 
 /*
- * Queue (@e, @ev) behind a front that is set, or into the heap when it is
- * not the earliest. Returns whether it is now the earliest queued event.
+ * Queue (@e, @ev): at the front when it is the earliest, else in the heap.
+ * Returns whether it is now the earliest queued event.
  */
-static __attribute__((noinline)) bool place_slow(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
-	if (k->front && before(&e, &k->fkey)) {
+	settle(k);
+	if (!k->front) {
+		if (before(&e, &k->key[0])) { /* an empty heap's key[0] is a sentinel */
+			set_front(k, e, ev);
+			return true;
+		}
+	} else if (before(&e, &k->fkey)) {
 		/* earlier still: the old front is the heap's new minimum */
 		heap_insert(k, k->fkey, k->front);
 		set_front(k, e, ev);
@@ -262,30 +312,44 @@ static __attribute__((noinline)) bool place_slow(struct sim_kernel *k, struct hk
 	return false;
 }
 
-/*
- * Queue (@e, @ev): at the front when it is the earliest, else in the heap.
- * Returns whether it is now the earliest queued event. The common case, an
- * empty front and an event earlier than the heap's top, is inline.
- */
-static inline bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+/* Fill the hole with (@e, @ev), not earlier than the root's earliest child @m. */
+static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, struct hkey e, struct sim_event *ev)
 {
-	if (likely(!k->front) && before(&e, &k->key[0])) { /* an empty heap's key[0] is a sentinel */
-		set_front(k, e, ev);
-		return true;
-	}
-	return place_slow(k, e, ev);
+	/* @m moves up to the root; @e sifts down from its place */
+	k->hole = false;
+	heap_put(k, 0, k->key[m], k->evs[m]);
+	sift_down(k, m, e, ev);
 }
 
-/* Queue @ev (not queued; ev->when set). */
-static inline void push(struct sim_kernel *k, struct sim_event *ev)
+/*
+ * Queue @ev (not queued; ev->when set). The common cases are inline: with
+ * an empty front, an event earlier than the heap's earliest takes the
+ * front; else, when the native loop left the root vacant (its hold: fire
+ * one, schedule one), it fills the hole with one sift. The rest goes to
+ * place.
+ */
+static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e = { ev->when, k->seq++ };
 	ev->seq = e.seq;
+	if (likely(!k->front)) {
+		size_t m = k->hole ? hole_min(k) : 0;
+		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
+			set_front(k, e, ev);
+			if (unlikely(k->ops != NULL))
+				k->ops->head_changed(k);
+			return;
+		}
+		if (k->hole) {
+			fill_hole(k, m, e, ev);
+			return;
+		}
+	}
 	if (place(k, e, ev) && unlikely(k->ops != NULL))
 		k->ops->head_changed(k);
 }
 
-/* Take queued @ev out. Returns whether it was the earliest. */
+/* Take queued @ev out (no hole). Returns whether it was the earliest. */
 static bool unqueue(struct sim_kernel *k, struct sim_event *ev)
 {
 	bool head;
@@ -311,6 +375,7 @@ static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_eve
 	struct hkey e;
 	bool was_head, is_head;
 
+	settle(k);
 	was_head = unqueue(k, ev);
 	e = (struct hkey){ ev->when, k->seq++ };
 	ev->seq = e.seq;
@@ -347,6 +412,7 @@ bool sim_cancel(struct sim_kernel *k, struct sim_event *ev)
 	bool head;
 	if (!ev || !ev->slot)
 		return false;
+	settle(k);
 	head = unqueue(k, ev);
 	if (ev->pooled)
 		pool_put(k, ev);
@@ -399,19 +465,24 @@ static inline bool stalled(struct sim_kernel *k, const struct sim_event *ev, sim
 	return true;
 }
 
-/* The earliest queued event, its time in @when; NULL when nothing is queued. */
-static inline struct sim_event *peek(const struct sim_kernel *k, sim_time *when)
+/* The earliest queued event, its time in @when; NULL when nothing is queued. Settles. */
+static inline struct sim_event *peek(struct sim_kernel *k, sim_time *when)
 {
 	if (k->front) {
 		*when = k->fkey.when;
 		return k->front;
 	}
+	settle(k);
 	*when = k->key[0].when;
 	return k->n ? k->evs[0] : NULL;
 }
 
-/* Take @ev, the earliest queued event (peek), out and fire it at @when. */
-static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when)
+/*
+ * Take @ev, the earliest queued event (peek), out and fire it at @when.
+ * The native loop (@lazy) leaves the heap's root vacant for the callback's
+ * first schedule (the hole); a backend's pop fills it at once.
+ */
+static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when, bool lazy)
 {
 	sim_event_fn fn = ev->fn;
 	void *ctx = ev->ctx;
@@ -421,6 +492,10 @@ static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time whe
 	if (likely(ev == k->front)) {
 		k->front = NULL;
 		ev->slot = 0;
+	} else if (lazy) {
+		ev->slot = 0;
+		k->hole = true;
+		k->hmin = 0;
 	} else {
 		heap_remove(k, 0);
 	}
@@ -436,7 +511,7 @@ void sim_kernel_fire_next(struct sim_kernel *k)
 	struct sim_event *ev = peek(k, &when);
 
 	if (ev && !stalled(k, ev, when))
-		fire(k, ev, when);
+		fire(k, ev, when, false);
 }
 
 void sim_stop(struct sim_kernel *k)
@@ -449,6 +524,7 @@ void sim_stop(struct sim_kernel *k)
 void *sim_kernel_backend_ctx(struct sim_kernel *k) { return k->bctx; }
 void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *ops, void *bctx)
 {
+	settle(k);
 	k->ops = ops;
 	k->bctx = bctx;
 }
@@ -461,7 +537,10 @@ void sim_kernel_set_now(struct sim_kernel *k, sim_time t)
 bool sim_kernel_stop_requested(struct sim_kernel *k) { return k->stop; }
 void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 
-/* The native loop: fire the earliest event until a limit, a stop, or @cond says so. */
+/*
+ * The native loop: fire the earliest event until a limit, a stop, or @cond
+ * says so. A hole may outlive a run; every other entry point settles it.
+ */
 static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void *cctx)
 {
 	uint64_t fired = k->fired;
@@ -480,7 +559,7 @@ static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), 
 			break;
 		if (unlikely(stalled(k, ev, when)))
 			break;
-		fire(k, ev, when);
+		fire(k, ev, when, true);
 	}
 	return k->fired - fired;
 }
