@@ -435,14 +435,14 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		const struct scenario_workload *w = &sc->workloads[i];
 		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
 		unsigned wait_dev = w->wait_for >= 0 ? (unsigned)tee_dev[w->wait_for] + 1 : 0;
-		int rc = w->kind == SCENARIO_TA_INVOKE
+		int wl = w->kind == SCENARIO_TA_INVOKE
 				 ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus, wait_dev)
 				 : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
-		if (rc >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != rc)
-			rc = -1;
-		if (rc >= 0 && wait_dev)
-			stats_workload_waits(p->stats, (unsigned)rc);
-		if (rc < 0) {
+		if (wl >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != wl)
+			wl = -1;
+		if (wl >= 0 && wait_dev)
+			stats_workload_waits(p->stats, (unsigned)wl);
+		if (wl < 0) {
 			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
 				 REE_MAX_WORKLOADS);
 			platform_free(p);

@@ -667,9 +667,9 @@ static void check_golden(const char *path, bool bless, const struct digest *dg, 
 	}
 }
 
-int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct run_result *res, FILE *out)
+int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run_result *res, FILE *out)
 {
-	struct scenario *sc = malloc(sizeof(*sc));
+	struct scenario *seeded = malloc(sizeof(*seeded));
 	struct platform *p = calloc(1, sizeof(*p));
 	/* the per-record hash list grows with the run: only golden runs need it */
 	struct digest *dg = o->golden ? digest_new() : digest_new_flat();
@@ -677,38 +677,38 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	enum sim_backend backend;
 	double t0 = wall_now();
 	bool booted, measured = false;
-	const struct scenario *ran = sc0; /* with the seed set, once copied */
+	const struct scenario *ran = sc; /* with the seed set, once copied */
 
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
-	if (!sc || !p || !dg) {
+	if (!seeded || !p || !dg) {
 		snprintf(res->msg, sizeof(res->msg), "out of memory");
 		res->status = RUN_BAD_INPUT;
 		goto out;
 	}
-	*sc = *sc0;
+	*seeded = *sc;
 	if (o->seed_given)
-		sc->seed = o->seed;
-	ran = sc;
-	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
-	if (run_build(p, sc, backend, dg, o, res) != 0)
+		seeded->seed = o->seed;
+	ran = seeded;
+	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : seeded->kernel;
+	if (run_build(p, seeded, backend, dg, o, res) != 0)
 		goto out;
-	if (!o->no_outputs && outputs_open(&w, p, sc, o, res) != 0)
+	if (!o->no_outputs && outputs_open(&w, p, seeded, o, res) != 0)
 		goto out;
 
 	booted = phase_boot(p);
 	if (booted) {
-		phase_measure(p, sc, o, res);
+		phase_measure(p, seeded, o, res);
 		phase_drain(p);
 	}
-	if (livelocked(p, sc, res))
+	if (livelocked(p, seeded, res))
 		goto out; /* nothing is written: outputs_abort removes the temporary files */
 	if (!booted) {
-		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
+		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", seeded->path);
 		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
 	if (stats_probe_failed(p->stats))
-		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", sc->path,
+		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", seeded->path,
 			    stats_probe_failed(p->stats));
 	res->sim_end = sim_now(p->sim.k);
 	res->digest = digest_value(dg);
@@ -721,17 +721,17 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 
 	if (!o->quiet && !o->json && out)
-		print_summary(out, sc, p, backend, o, res);
+		print_summary(out, seeded, p, backend, o, res);
 	if (booted) {
 		res->quiet_ok = o->quiet || o->json;
-		check_expectations(sc, p->stats, res, (o->json || !out) ? NULL : out);
+		check_expectations(seeded, p->stats, res, (o->json || !out) ? NULL : out);
 		if (res->n_failed)
 			res->status = RUN_FAILED;
 	}
 	if (o->golden)
 		check_golden(o->golden, o->bless, dg, res);
 	if (o->json && out)
-		print_json(out, sc, p->stats, res, sc->seed);
+		print_json(out, seeded, p->stats, res, seeded->seed);
 out:
 	if (o->done)
 		o->done(o->hook_ctx, ran, measured ? p->stats : NULL, res);
@@ -740,6 +740,6 @@ out:
 		platform_free(p);
 	free(p);
 	digest_free(dg);
-	free(sc);
+	free(seeded);
 	return res->status;
 }

@@ -74,7 +74,11 @@ struct sim_kernel_clock {
 /* Current simulated time. */
 static inline sim_time sim_now(const struct sim_kernel *k)
 {
+#ifdef __cplusplus
+	return static_cast<const sim_kernel_clock *>(static_cast<const void *>(k))->now;
+#else
 	return ((const struct sim_kernel_clock *)(const void *)k)->now;
+#endif
 }
 
 /* Initialise an embedded event (not queued). */

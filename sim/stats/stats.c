@@ -129,7 +129,7 @@ static struct notif *tab_insert(struct table *t, uint32_t id)
 }
 
 /* Backward-shift deletion keeps probe chains intact. */
-static void tab_remove(struct table *t, struct notif *e)
+static void tab_remove(struct table *t, const struct notif *e)
 {
 	size_t i = (size_t)(e - t->slot), j = i;
 	t->slot[i].id = 0;
