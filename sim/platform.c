@@ -15,6 +15,7 @@
 #include "models/monitor/monitor.h"
 #include "models/ree/ree.h"
 #include "models/tee/tee.h"
+#include "sim/kernel/err.h"
 
 #define TIMER_PPI PLATFORM_TIMER_PPI
 
@@ -102,15 +103,13 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	*len = 4096 + 256 * c.cpus + 256 * c.nsrc;
 	*blob = malloc(*len);
 	if (!*blob) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return sim_fail(err, errlen, "out of memory");
 	}
 	n = dt_build_default(&c, *blob, *len);
 	if (n < 0) {
 		free(*blob);
 		*blob = NULL;
-		snprintf(err, errlen, "cannot build the built-in device tree");
-		return -1;
+		return sim_fail(err, errlen, "cannot build the built-in device tree");
 	}
 	*len = (size_t)n;
 	return 0;
@@ -210,8 +209,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	memset(p, 0, sizeof(*p));
 	p->sc = sc;
 	if (platform_dtb(sc, &p->dtb, &p->dtb_len, derr, sizeof(derr)) != 0) {
-		snprintf(err, errlen, "%s", derr);
-		return -1;
+		return sim_fail(err, errlen, "%s", derr);
 	}
 	if (dt_parse_blob(p->dtb, p->dtb_len, &p->dt, derr, sizeof(derr)) != 0) {
 		snprintf(err, errlen, "%s: %s", sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", derr);

@@ -14,6 +14,7 @@
 #include "sim/stats/notif_assoc.h"
 #include "sim/out/out.h"
 #include "sim/platform.h"
+#include "sim/kernel/err.h"
 #include "sim/kernel/symbolize.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
@@ -566,6 +567,28 @@ static bool livelocked(const struct platform *p, const struct scenario *sc, stru
 	return true;
 }
 
+/*
+ * A sticky error inside the run (sim/kernel/err.h): the event queue, the
+ * statistics or the Perfetto writer's stage association could not grow.
+ */
+static bool run_error(const struct platform *p, const struct run_outputs *w, const struct scenario *sc,
+		      struct run_result *res)
+{
+	const char *what = "the event queue";
+	int err = sim_kernel_error(p->sim.k);
+	if (!err && (err = stats_error(p->stats)))
+		what = "the statistics";
+	if (!err && w->pf && (err = w->pf_feed.assoc.error))
+		what = "the Perfetto trace's notification stages";
+	if (!err)
+		return false;
+	snprintf(res->msg, sizeof(res->msg), "%s: the run could not complete: %s could not grow: %s", sc->path, what,
+		 sim_strerror(err));
+	res->status = RUN_INCOMPLETE;
+	res->sim_end = sim_now(p->sim.k);
+	return true;
+}
+
 /* The figures tzsim test and compare read from the result. */
 static void collect_metrics(const struct platform *p, const struct run_opts *o, struct run_result *res)
 {
@@ -681,8 +704,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run
 
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
 	if (!seeded || !p || !dg) {
-		snprintf(res->msg, sizeof(res->msg), "out of memory");
-		res->status = RUN_BAD_INPUT;
+		snprintf(res->msg, sizeof(res->msg), "%s: the run could not start: %s", sc->path, sim_strerror(-ENOMEM));
+		res->status = RUN_INCOMPLETE;
 		goto out;
 	}
 	*seeded = *sc;
@@ -700,7 +723,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run
 		phase_measure(p, seeded, o, res);
 		phase_drain(p);
 	}
-	if (livelocked(p, seeded, res))
+	if (livelocked(p, seeded, res) || run_error(p, &w, seeded, res))
 		goto out; /* nothing is written: outputs_abort removes the temporary files */
 	if (!booted) {
 		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", seeded->path);

@@ -4,6 +4,7 @@
  * alone; behind it a 4-ary min-heap on (when, seq)) and the native run loop.
  * See kernel.h for the contract.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,7 @@ struct sim_kernel {
 	/* the livelock guard: events fired since time last advanced, and the limit */
 	uint64_t same_time, stall_limit;
 	struct sim_livelock livelock; /* .fn set once the guard tripped */
+	int error; /* sim_kernel_error: -ENOMEM once the queue could not grow */
 	enum sim_backend backend;
 	const struct sim_backend_ops *ops;
 	void *bctx;
@@ -282,12 +284,27 @@ static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_eve
 	ev->slot = SLOT_FRONT;
 }
 
-/* Add (@e, @ev) to the heap (no hole). */
-static void heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+/*
+ * Out of memory: the queue cannot take an event, and a run that lost one
+ * is wrong from here on. Stop it and run nothing more (sim/kernel/err.h:
+ * a sticky error the run driver reads with sim_kernel_error).
+ */
+static void out_of_memory(struct sim_kernel *k)
 {
-	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2))
-		abort(); /* the queue cannot lose an event */
+	if (!k->error)
+		k->error = -ENOMEM;
+	sim_stop(k);
+}
+
+/* Add (@e, @ev) to the heap (no hole). Returns false when it cannot grow (out_of_memory). */
+static bool heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	if (unlikely(k->n + SPARE >= k->cap) && !heap_resize(k, k->cap * 2)) {
+		out_of_memory(k);
+		return false;
+	}
 	sift_up(k, k->n++, e, ev);
+	return true;
 }
 
 /*
@@ -304,7 +321,8 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 		}
 	} else if (before(&e, &k->fkey)) {
 		/* earlier still: the old front is the heap's new minimum */
-		heap_insert(k, k->fkey, k->front);
+		if (!heap_insert(k, k->fkey, k->front))
+			return false; /* @ev stays out: the run stops */
 		set_front(k, e, ev);
 		return true;
 	}
@@ -427,8 +445,10 @@ struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn
 	struct sim_event *ev;
 	if (unlikely(!k->free_list)) {
 		struct pool_chunk *c = malloc(sizeof(*c));
-		if (!c)
+		if (!c) {
+			out_of_memory(k);
 			return NULL;
+		}
 		c->next = k->chunks;
 		k->chunks = c;
 		for (int i = POOL_CHUNK - 1; i >= 0; i--) {
@@ -544,8 +564,8 @@ void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void *cctx)
 {
 	uint64_t fired = k->fired;
-	if (unlikely(k->livelock.fn != NULL))
-		return 0; /* the guard tripped: nothing runs any more */
+	if (unlikely(k->livelock.fn != NULL || k->error))
+		return 0; /* the guard tripped, or an event was lost: nothing runs any more */
 	k->stop = false;
 	if (k->ops)
 		return k->ops->run(k, limit, cond, cctx);
@@ -570,6 +590,8 @@ const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k)
 {
 	return k->livelock.fn ? &k->livelock : NULL;
 }
+
+int sim_kernel_error(const struct sim_kernel *k) { return k->error; }
 
 uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
 {

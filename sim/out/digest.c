@@ -34,6 +34,7 @@
 #endif
 
 #include "sim/out/atomic_file.h"
+#include "sim/kernel/err.h"
 
 #define GOLDEN_MAGIC "tzsim-golden v2"
 #define GOLDEN_LINE 76
@@ -278,9 +279,7 @@ int digest_write_golden(const char *path, const struct digest *d)
 
 static int bad(char *err, size_t errlen, const char *path, const char *what, uint64_t line)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "%s:%" PRIu64 ": %s", path, line, what);
-	return -1;
+	return sim_fail(err, errlen, "%s:%" PRIu64 ": %s", path, line, what);
 }
 
 /* One line without its newline (and '\r'); NULL at end of file. */
@@ -355,9 +354,7 @@ int digest_compare_golden(const char *path, const struct digest *d, uint64_t *fi
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return sim_fail(err, errlen, "%s: %s", path, strerror(errno));
 	}
 	char *buf = NULL;
 	size_t cap = 0;
