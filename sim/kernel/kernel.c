@@ -307,29 +307,6 @@ static bool heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *e
 	return true;
 }
 
-/*
- * Queue (@e, @ev): at the front when it is the earliest, else in the heap.
- * Returns whether it is now the earliest queued event.
- */
-static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
-{
-	settle(k);
-	if (!k->front) {
-		if (before(&e, &k->key[0])) { /* an empty heap's key[0] is a sentinel */
-			set_front(k, e, ev);
-			return true;
-		}
-	} else if (before(&e, &k->fkey)) {
-		/* earlier still: the old front is the heap's new minimum */
-		if (!heap_insert(k, k->fkey, k->front))
-			return false; /* @ev stays out: the run stops */
-		set_front(k, e, ev);
-		return true;
-	}
-	heap_insert(k, e, ev);
-	return false;
-}
-
 /* Fill the hole with (@e, @ev), not earlier than the root's earliest child @m. */
 static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, struct hkey e, struct sim_event *ev)
 {
@@ -337,6 +314,41 @@ static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, 
 	k->hole = false;
 	heap_put(k, 0, k->key[m], k->evs[m]);
 	sift_down(k, m, e, ev);
+}
+
+/*
+ * Queue (@e, @ev): at the front when it is the earliest, else in the heap.
+ * Returns whether it is now the earliest queued event. A hole needs no
+ * settling first: a front that @e displaces is earlier than every heap
+ * entry, so it takes the vacant root as it is, and @e itself fills the
+ * hole as push does.
+ */
+static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	size_t m = k->hole ? hole_min(k) : 0;
+
+	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) { /* an empty heap's key[0] is a sentinel */
+		if (k->front) {
+			/* earlier still: the old front is the heap's new minimum */
+			if (k->hole) {
+				k->hole = false;
+				heap_put(k, 0, k->fkey, k->front);
+			} else if (!heap_insert(k, k->fkey, k->front)) {
+				return false; /* @ev stays out: the run stops */
+			}
+		}
+		set_front(k, e, ev);
+		return true;
+	}
+	if (!k->hole) {
+		heap_insert(k, e, ev);
+	} else if (before(&e, &k->key[m])) {
+		k->hole = false;
+		heap_put(k, 0, e, ev);
+	} else {
+		fill_hole(k, m, e, ev);
+	}
+	return false;
 }
 
 /*
