@@ -630,11 +630,12 @@ cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces
 	bad readme.determinism_traces "trace.csv differs between the kernel backends"
 
 # Quick start: the summary README prints is what the default scenario prints (the wall time and
-# the output directory aside).
+# the output directory aside). make run names the scenario from the top of the tree, so the
+# run's absolute path loses that prefix.
 readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
 	grep -v -E '^  simulated |^  outputs: ')
 tz run "$ROOT/scenarios/default.yaml" -o qs
-run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"$OUT")
+run_qs=$(grep -v -E '^  simulated |^  outputs: ' <<<"${OUT//"$ROOT/"/}")
 [ -n "$readme_qs" ] && [ "$readme_qs" = "$run_qs" ] && ok readme.quick_start_summary ||
 	bad readme.quick_start_summary "README and run differ:" "$(diff <(echo "$readme_qs") <(echo "$run_qs") | head -30)"
 
