@@ -4,6 +4,7 @@
 #   make test    build and run every test (unit, SystemC per-process, scenarios)
 #   make asan    the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench   kernel and end-to-end benchmarks (figures, not pass/fail)
+#   make cppcheck  cppcheck over sim/ and models/: every finding, and its count (0 passes; also in make test)
 #   make deps    only the package check/installation (with the sweep and report tests' Slurm,
 #                munge, GNU parallel and Chromium: tests/tools/deps-sweep.sh, no recommends,
 #                their services left stopped and disabled)
@@ -38,7 +39,7 @@ GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu \
-            pkg-config python3 g++ valgrind help2man
+            pkg-config python3 g++ valgrind help2man cppcheck
 
 # Guest images (models/{monitor,tee,ree}/guest/): freestanding AArch64 code, one ELF per
 # world, cross-compiled with Debian's gcc-aarch64-linux-gnu (make deps installs it) and
@@ -110,7 +111,7 @@ PC_REQUIRES         := systemc
 PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash unicorn
 PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
 
-.PHONY: all run test asan bench deps clean fuzz install uninstall print-public-headers guest
+.PHONY: all run test asan bench cppcheck deps clean fuzz install uninstall print-public-headers guest
 all: $(TZSIM) $(COMPLETION)
 guest: $(GUEST_ELFS)
 .PRECIOUS: $(BUILD)/guest/%.o
@@ -229,6 +230,9 @@ asan:
 bench: deps
 	@$(MAKE) --no-print-directory $(TZSIM) $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 	@BUILD=$(BUILD) tests/bench.sh
+
+cppcheck: deps
+	@tests/cppcheck.sh
 
 # libFuzzer targets (clang): the scenario loader, the DT reader and the replay reader, each
 # for FUZZ_SECONDS (default 60) from a corpus seeded with scenarios/ and tests/data/

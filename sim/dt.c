@@ -18,6 +18,7 @@
 #include "sim/cleanup.h"
 #include "sim/dt.h"
 #include "sim/infile.h"
+#include "sim/kernel/err.h"
 
 #define GICD_BASE 0x08000000ull
 #define GICD_SIZE 0x10000ull
@@ -343,8 +344,7 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 		return -1;
 	/* an absolute path: a name starting with '-' is never taken as an option */
 	if (!realpath(path, abs)) {
-		snprintf(err, errlen, "%s: cannot resolve: %s", path, strerror(errno));
-		return -1;
+		return sim_fail(err, errlen, "%s: cannot resolve: %s", path, strerror(errno));
 	}
 	snprintf(dir, sizeof(dir), "%s", abs);
 	*strrchr(dir, '/') = 0;
@@ -355,8 +355,7 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 		tmpdir = "/tmp";
 	snprintf(work, sizeof(work), "%s/tzsim-dt-XXXXXX", tmpdir);
 	if (!mkdtemp(work)) {
-		snprintf(err, errlen, "%s: cannot make a temporary directory: %s", path, strerror(errno));
-		return -1;
+		return sim_fail(err, errlen, "%s: cannot make a temporary directory: %s", path, strerror(errno));
 	}
 	snprintf(pp, sizeof(pp), "%s/pp.dts", work);
 	snprintf(out, sizeof(out), "%s/out.dtb", work);
@@ -472,12 +471,10 @@ static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *er
 		uint64_t v[2] = { 0, 0 };
 		node_name(fdt, node, nn, sizeof(nn));
 		if (o->nsrc == DT_MAX_SECURE_SRC) {
-			snprintf(err, errlen, "%s: more than %d tzsim,source nodes", nn, DT_MAX_SECURE_SRC);
-			return -1;
+			return sim_fail(err, errlen, "%s: more than %d tzsim,source nodes", nn, DT_MAX_SECURE_SRC);
 		}
 		if (!name || !cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < ac + sc) {
-			snprintf(err, errlen, "%s: a tzsim,source needs tzsim,source and reg", nn);
-			return -1;
+			return sim_fail(err, errlen, "%s: a tzsim,source needs tzsim,source and reg", nn);
 		}
 		for (int k = 0, i = 0; k < 2; k++)
 			for (int j = 0; j < (k ? sc : ac); j++)
@@ -505,13 +502,11 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	memset(o, 0, sizeof(*o));
 	o->notif_intid = -1;
 	if (fdt_check_header(fdt) != 0) {
-		snprintf(err, errlen, "not a valid DTB (%s)", fdt_strerror(fdt_check_header(fdt)));
-		return -1;
+		return sim_fail(err, errlen, "not a valid DTB (%s)", fdt_strerror(fdt_check_header(fdt)));
 	}
 	cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0) {
-		snprintf(err, errlen, "/cpus: node missing");
-		return -1;
+		return sim_fail(err, errlen, "/cpus: node missing");
 	}
 	fdt_for_each_subnode(c, fdt, cpus)
 	{
@@ -520,13 +515,11 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 			o->cpus++;
 	}
 	if (o->cpus == 0 || o->cpus > 64) {
-		snprintf(err, errlen, "/cpus: %u cpu nodes (1 to 64 supported)", o->cpus);
-		return -1;
+		return sim_fail(err, errlen, "/cpus: %u cpu nodes (1 to 64 supported)", o->cpus);
 	}
 	gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
 	if (gic < 0) {
-		snprintf(err, errlen, "no arm,gic-v3 interrupt controller");
-		return -1;
+		return sim_fail(err, errlen, "no arm,gic-v3 interrupt controller");
 	}
 	{
 		int ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, gic));
@@ -536,8 +529,7 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		if (!cells || ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < 2 * (ac + sc)) {
 			char nn[128];
 			node_name(fdt, gic, nn, sizeof(nn));
-			snprintf(err, errlen, "%s: reg must hold the GICD and GICR regions", nn);
-			return -1;
+			return sim_fail(err, errlen, "%s: reg must hold the GICD and GICR regions", nn);
 		}
 		for (int k = 0, i = 0; k < 4; k++) {
 			int w = (k % 2 == 0) ? ac : sc;
@@ -550,9 +542,8 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		if (o->gicr_size < (uint64_t)o->cpus * 0x20000) {
 			char nn[128];
 			node_name(fdt, gic, nn, sizeof(nn));
-			snprintf(err, errlen, "%s: the GICR region (0x%llx bytes) is too small for %u CPUs", nn,
+			return sim_fail(err, errlen, "%s: the GICR region (0x%llx bytes) is too small for %u CPUs", nn,
 				 (unsigned long long)o->gicr_size, o->cpus);
-			return -1;
 		}
 	}
 	if (parse_secure_sources(fdt, o, err, errlen) != 0)
@@ -563,8 +554,7 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 	s = node >= 0 ? prop_str(fdt, node, "method") : NULL;
 	o->psci_smc = s && !strcmp(s, "smc");
 	if (!o->psci_smc) {
-		snprintf(err, errlen, "/psci: method must be \"smc\" (the EL3 monitor is reached by SMC)");
-		return -1;
+		return sim_fail(err, errlen, "/psci: method must be \"smc\" (the EL3 monitor is reached by SMC)");
 	}
 	node = fdt_node_offset_by_compatible(fdt, -1, "linaro,optee-tz");
 	if (node < 0)
@@ -584,17 +574,14 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		if (fdt_get_path(fdt, node, path, sizeof(path)) != 0)
 			node_name(fdt, node, path, sizeof(path));
 		if (parent < 0) {
-			snprintf(err, errlen, "%s: interrupts: no interrupt-parent", path);
-			return -1;
+			return sim_fail(err, errlen, "%s: interrupts: no interrupt-parent", path);
 		}
 		if (fdt_node_check_compatible(fdt, parent, "arm,gic-v3") != 0) {
-			snprintf(err, errlen, "%s: interrupt-parent is not an arm,gic-v3", path);
-			return -1;
+			return sim_fail(err, errlen, "%s: interrupt-parent is not an arm,gic-v3", path);
 		}
 		ic = prop_cells(fdt, parent, "#interrupt-cells", &icells);
 		if (!ic || icells != 1 || fdt32_to_cpu(*ic) != 3 || n != 3) {
-			snprintf(err, errlen, "%s: interrupts must have 3 cells (type, number, flags)", path);
-			return -1;
+			return sim_fail(err, errlen, "%s: interrupts must have 3 cells (type, number, flags)", path);
 		}
 		uint32_t type = fdt32_to_cpu(cells[0]), num = fdt32_to_cpu(cells[1]);
 		uint32_t flags = fdt32_to_cpu(cells[2]) & 0xf;
@@ -603,13 +590,11 @@ int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen)
 		else if (type == 1 && num <= 15)
 			o->notif_intid = (int)num + 16, o->notif_percpu = true;
 		else {
-			snprintf(err, errlen, "%s: interrupts: type %u number %u is not a GIC SPI or PPI", path, type, num);
-			return -1;
+			return sim_fail(err, errlen, "%s: interrupts: type %u number %u is not a GIC SPI or PPI", path, type, num);
 		}
 		if (flags != DT_IRQ_TYPE_EDGE_RISING && flags != DT_IRQ_TYPE_LEVEL_HIGH) {
-			snprintf(err, errlen, "%s: interrupts: flags 0x%x: GICv3 takes edge-rising (1) or level-high (4)",
+			return sim_fail(err, errlen, "%s: interrupts: flags 0x%x: GICv3 takes edge-rising (1) or level-high (4)",
 				 path, flags);
-			return -1;
 		}
 		o->notif_level = flags == DT_IRQ_TYPE_LEVEL_HIGH;
 	}
@@ -636,7 +621,7 @@ static int dt_walk_blob(const void *fdt, size_t len, char *err, size_t errlen)
 {
 	const unsigned char *b = fdt;
 	uint64_t total, soff, ssize, stroff, strsize, rsv, p, steps = 0;
-	uint32_t version, tag = 0;
+	uint32_t version, tag;
 	unsigned depth = 0;
 	bool root_done = false;
 	int rc;
@@ -757,9 +742,7 @@ int dt_parse_blob(const void *fdt, size_t len, struct dt_platform *out, char *er
 	if (dt_walk_blob(fdt, len, err, errlen) != 0) /* also bounds len by DT_MAX_BLOB */
 		return -1;
 	/* libfdt's own check on a blob the walk has bounded */
-	if ((rc = fdt_check_full(fdt, len)) != 0) {
-		snprintf(err, errlen, "not a valid DTB (%s)", fdt_strerror(rc));
-		return -1;
-	}
+	if ((rc = fdt_check_full(fdt, len)) != 0)
+		return sim_fail(err, errlen, "not a valid DTB (%s)", fdt_strerror(rc));
 	return dt_parse(fdt, out, err, errlen);
 }

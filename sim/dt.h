@@ -65,7 +65,7 @@ struct dt_platform {
 const struct dt_secure_src *dt_secure_src_find(const struct dt_platform *p, const char *name);
 
 /* Build the built-in QEMU-virt-like platform into @buf. Returns the DTB size, or -1. */
-int dt_build_default(const struct dt_build_cfg *cfg, void *buf, size_t len);
+int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len);
 
 /*
  * The toolchain's bounds. A DTS is a regular file of at most
@@ -103,7 +103,7 @@ int dt_compile(const char *path, void **blob, size_t *len, char *err, size_t err
 int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t errlen);
 
 /* Read a DTB that tzsim built or checked. Returns 0, or -1 with "what is wrong" (and the node path) in @err. */
-int dt_parse(const void *fdt, struct dt_platform *out, char *err, size_t errlen);
+int dt_parse(const void *fdt, struct dt_platform *o, char *err, size_t errlen);
 /*
  * dt_parse of a blob of @len bytes from outside. Before libfdt walks it, tzsim walks it itself
  * with checked arithmetic (libfdt 1.6.1, Debian 12's, loops for ever in fdt_check_full on a

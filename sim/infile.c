@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/infile.h"
+#include "sim/kernel/err.h"
 
 /* "1 MiB", "16 MiB", "512 KiB", or bytes */
 static void fmt_size(char *buf, size_t len, size_t n)
@@ -25,11 +26,9 @@ static void fmt_size(char *buf, size_t len, size_t n)
 static int open_checked(const char *path, size_t max, char *err, size_t errlen)
 {
 	struct stat st;
-	char lim[32];
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
+		return sim_fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) != 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
@@ -45,6 +44,7 @@ static int open_checked(const char *path, size_t max, char *err, size_t errlen)
 		return -1;
 	}
 	if ((unsigned long long)st.st_size > max) {
+		char lim[32];
 		fmt_size(lim, sizeof(lim), max);
 		snprintf(err, errlen, "%s: too large (%lld bytes; at most %s)", path, (long long)st.st_size, lim);
 		close(fd);

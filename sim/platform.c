@@ -17,6 +17,7 @@
 #include "models/monitor/monitor.h"
 #include "models/ree/ree.h"
 #include "models/tee/tee.h"
+#include "sim/kernel/err.h"
 
 #define TIMER_PPI PLATFORM_TIMER_PPI
 
@@ -104,15 +105,13 @@ int platform_dtb(const struct scenario *sc, void **blob, size_t *len, char *err,
 	*len = 4096 + 256 * c.cpus + 256 * c.nsrc;
 	*blob = malloc(*len);
 	if (!*blob) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return sim_fail(err, errlen, "out of memory");
 	}
 	n = dt_build_default(&c, *blob, *len);
 	if (n < 0) {
 		free(*blob);
 		*blob = NULL;
-		snprintf(err, errlen, "cannot build the built-in device tree");
-		return -1;
+		return sim_fail(err, errlen, "cannot build the built-in device tree");
 	}
 	*len = (size_t)n;
 	return 0;
@@ -212,8 +211,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 	memset(p, 0, sizeof(*p));
 	p->sc = sc;
 	if (platform_dtb(sc, &p->dtb, &p->dtb_len, derr, sizeof(derr)) != 0) {
-		snprintf(err, errlen, "%s", derr);
-		return -1;
+		return sim_fail(err, errlen, "%s", derr);
 	}
 	if (dt_parse_blob(p->dtb, p->dtb_len, &p->dt, derr, sizeof(derr)) != 0) {
 		snprintf(err, errlen, "%s: %s", sc->platform.dts[0] ? sc->platform.dts : "built-in device tree", derr);
@@ -451,14 +449,14 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		const struct scenario_workload *w = &sc->workloads[i];
 		uint64_t cpus = w->cpus & cpu_mask_all(p->ncpus);
 		unsigned wait_dev = w->wait_for >= 0 ? (unsigned)tee_dev[w->wait_for] + 1 : 0;
-		int rc = w->kind == SCENARIO_TA_INVOKE
+		int wl = w->kind == SCENARIO_TA_INVOKE
 				 ? ree_add_ta_workload(p->ree, w->name, w->rate_hz, &w->secure_work, cpus, wait_dev)
 				 : ree_add_cpu_bound(p->ree, w->name, &w->work, cpus);
-		if (rc >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != rc)
-			rc = -1;
-		if (rc >= 0 && wait_dev)
-			stats_workload_waits(p->stats, (unsigned)rc);
-		if (rc < 0) {
+		if (wl >= 0 && stats_add_workload(p->stats, w->name, w->kind == SCENARIO_TA_INVOKE) != wl)
+			wl = -1;
+		if (wl >= 0 && wait_dev)
+			stats_workload_waits(p->stats, (unsigned)wl);
+		if (wl < 0) {
 			snprintf(err, errlen, "workload %s: the Linux model holds at most %d workloads", w->name,
 				 REE_MAX_WORKLOADS);
 			platform_free(p);

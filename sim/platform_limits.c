@@ -65,8 +65,7 @@ static int check_dt(const struct scenario *sc, const struct dt_platform *dt, str
 				    "platform.dts: the optee node's interrupts in %s (%s INTID %d%s) are not the "
 				    "transport's (%s INTID %u, %s): Linux would wait on another interrupt than OP-TEE "
 				    "raises",
-				    dts, dt->notif_intid < 0 ? "none," : dt->notif_percpu ? "PPI" : "SPI", dt->notif_intid,
-				    dt->notif_intid < 0 ? "" : dt->notif_level ? ", level" : ", edge",
+				    dts, dt->notif_percpu ? "PPI" : "SPI", dt->notif_intid, dt->notif_level ? ", level" : ", edge",
 				    ppi ? "PPI" : "SPI", t->intid, t->trigger == SCENARIO_LEVEL ? "level" : "edge");
 	} else if (dt->notif_intid >= 0) {
 		return fail(d, sc, at,

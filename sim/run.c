@@ -15,6 +15,7 @@
 #include "sim/stats/notif_assoc.h"
 #include "sim/out/out.h"
 #include "sim/platform.h"
+#include "sim/kernel/err.h"
 #include "sim/kernel/symbolize.h"
 #include "sim/smc_names.h"
 #include "sim/stats/stats.h"
@@ -568,6 +569,28 @@ static bool livelocked(const struct platform *p, const struct scenario *sc, stru
 	return true;
 }
 
+/*
+ * A sticky error inside the run (sim/kernel/err.h): the event queue, the
+ * statistics or the Perfetto writer's stage association could not grow.
+ */
+static bool run_error(const struct platform *p, const struct run_outputs *w, const struct scenario *sc,
+		      struct run_result *res)
+{
+	const char *what = "the event queue";
+	int err = sim_kernel_error(p->sim.k);
+	if (!err && (err = stats_error(p->stats)))
+		what = "the statistics";
+	if (!err && w->pf && (err = w->pf_feed.assoc.error))
+		what = "the Perfetto trace's notification stages";
+	if (!err)
+		return false;
+	snprintf(res->msg, sizeof(res->msg), "%s: the run could not complete: %s could not grow: %s", sc->path, what,
+		 sim_strerror(err));
+	res->status = RUN_INCOMPLETE;
+	res->sim_end = sim_now(p->sim.k);
+	return true;
+}
+
 /* The figures tzsim test and compare read from the result. */
 static void collect_metrics(const struct platform *p, const struct run_opts *o, struct run_result *res)
 {
@@ -676,8 +699,8 @@ static int check_attach(struct sim_check **chk, struct platform *p, const struct
 {
 	struct sim_check_cfg cfg = { p->ncpus, sc->tee_threads, p->notif_intid, 0 };
 	if (!(*chk = check_new(&cfg, p->sim.tr))) {
-		snprintf(res->msg, sizeof(res->msg), "out of memory");
-		res->status = RUN_BAD_INPUT;
+		snprintf(res->msg, sizeof(res->msg), "%s: the run could not start: %s", sc->path, sim_strerror(-ENOMEM));
+		res->status = RUN_INCOMPLETE;
 		return -1;
 	}
 	res->checked = true;
@@ -719,9 +742,9 @@ static void check_report(const struct sim_check *chk, const struct scenario *sc,
 	}
 }
 
-int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct run_result *res, FILE *out)
+int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run_result *res, FILE *out)
 {
-	struct scenario *sc = malloc(sizeof(*sc));
+	struct scenario *seeded = malloc(sizeof(*seeded));
 	struct platform *p = calloc(1, sizeof(*p));
 	/* the per-record hash list grows with the run: only golden runs need it */
 	struct digest *dg = o->golden ? digest_new() : digest_new_flat();
@@ -730,25 +753,25 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	enum sim_backend backend;
 	double t0 = wall_now();
 	bool booted, measured = false;
-	const struct scenario *ran = sc0; /* with the seed set, once copied */
+	const struct scenario *ran = sc; /* with the seed set, once copied */
 
 	memset(res, 0, sizeof(*res)); /* golden: RUN_GOLDEN_NOT_CHECKED */
-	if (!sc || !p || !dg) {
-		snprintf(res->msg, sizeof(res->msg), "out of memory");
-		res->status = RUN_BAD_INPUT;
+	if (!seeded || !p || !dg) {
+		snprintf(res->msg, sizeof(res->msg), "%s: the run could not start: %s", sc->path, sim_strerror(-ENOMEM));
+		res->status = RUN_INCOMPLETE;
 		goto out;
 	}
-	*sc = *sc0;
+	*seeded = *sc;
 	if (o->seed_given)
-		sc->seed = o->seed;
-	ran = sc;
-	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : sc->kernel;
-	if (run_build(p, sc, backend, dg, o, res) != 0)
+		seeded->seed = o->seed;
+	ran = seeded;
+	backend = o->kernel >= 0 ? (enum sim_backend)o->kernel : seeded->kernel;
+	if (run_build(p, seeded, backend, dg, o, res) != 0)
 		goto out;
-	if (!o->no_outputs && outputs_open(&w, p, sc, o, res) != 0)
+	if (!o->no_outputs && outputs_open(&w, p, seeded, o, res) != 0)
 		goto out;
 
-	if ((o->check || sc->check) && check_attach(&chk, p, sc, res) != 0)
+	if ((o->check || seeded->check) && check_attach(&chk, p, seeded, res) != 0)
 		goto out;
 	if (o->sink && add_sink(p, o->sink, o->sink_ctx, "caller's sink", res) != 0)
 		goto out;
@@ -760,16 +783,16 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (booted && !isa_rt_error(p->isa)) {
 		if (chk)
 			check_set_origin(chk, p->boot_time);
-		if (sc->ties.order != SCENARIO_TIES_FIFO)
-			sim_kernel_set_ties(p->sim.k, (int)sc->ties.order, sc->ties.seed, p->boot_time + sc->ties.from,
-					    sc->ties.to ? p->boot_time + sc->ties.to : SIM_TIME_MAX);
-		phase_measure(p, sc, o, res);
+		if (seeded->ties.order != SCENARIO_TIES_FIFO)
+			sim_kernel_set_ties(p->sim.k, (int)seeded->ties.order, seeded->ties.seed, p->boot_time + seeded->ties.from,
+					    seeded->ties.to ? p->boot_time + seeded->ties.to : SIM_TIME_MAX);
+		phase_measure(p, seeded, o, res);
 		if (!isa_rt_error(p->isa))
 			phase_drain(p);
 		if (chk)
 			check_end(chk, sim_now(p->sim.k));
 	}
-	if (livelocked(p, sc, res))
+	if (livelocked(p, seeded, res) || run_error(p, &w, seeded, res))
 		goto out; /* nothing is written: outputs_abort removes the temporary files */
 	if (isa_rt_error(p->isa)) { /* guest code faulted, or disagreed with the model: the run is void */
 		snprintf(res->msg, sizeof(res->msg), "%s: %s", sc->path, isa_rt_error(p->isa));
@@ -777,12 +800,12 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 	}
 	if (!booted) {
-		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", sc->path);
+		snprintf(res->msg, sizeof(res->msg), "%s: the platform did not finish booting within 1 s", seeded->path);
 		res->status = RUN_FAILED;
 	}
 	platform_finish(p);
 	if (stats_probe_failed(p->stats))
-		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", sc->path,
+		add_warning(res, "%s: Linux's OP-TEE driver did not probe (%s): no TA calls and no notifications", seeded->path,
 			    stats_probe_failed(p->stats));
 	res->sim_end = sim_now(p->sim.k);
 	res->digest = digest_value(dg);
@@ -795,10 +818,10 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 		goto out;
 
 	if (!o->quiet && !o->json && out)
-		print_summary(out, sc, p, backend, o, res);
+		print_summary(out, seeded, p, backend, o, res);
 	if (booted) {
 		res->quiet_ok = o->quiet || o->json;
-		check_expectations(sc, p->stats, res, (o->json || !out) ? NULL : out);
+		check_expectations(seeded, p->stats, res, (o->json || !out) ? NULL : out);
 		if (res->n_failed)
 			res->status = RUN_FAILED;
 	}
@@ -807,7 +830,7 @@ int run_scenario(const struct scenario *sc0, const struct run_opts *o, struct ru
 	if (o->golden)
 		check_golden(o->golden, o->bless, dg, res);
 	if (o->json && out)
-		print_json(out, sc, p->stats, res, sc->seed);
+		print_json(out, seeded, p->stats, res, seeded->seed);
 out:
 	if (o->done)
 		o->done(o->hook_ctx, ran, measured ? p->stats : NULL, res);
@@ -817,6 +840,6 @@ out:
 		platform_free(p);
 	free(p);
 	digest_free(dg);
-	free(sc);
+	free(seeded);
 	return res->status;
 }

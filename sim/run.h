@@ -86,8 +86,8 @@ enum run_status {
 	RUN_OK = 0,
 	RUN_FAILED = 1,    /* an expectation or the golden digest failed, or the platform did not boot */
 	RUN_BAD_INPUT = 2, /* the scenario cannot run as written (unknown SMC name, bad DTS, ...) */
-	/* the run could not complete: a livelock (the kernel's guard stopped it) or an
-	 * output file that could not be written */
+	/* the run could not complete: a livelock (the kernel's guard stopped it), out of
+	 * memory during the run (sim/kernel/err.h), or an output file that could not be written */
 	RUN_INCOMPLETE = 3,
 	RUN_IO_ERROR = RUN_INCOMPLETE,
 };

@@ -631,7 +631,8 @@ cmp -s "$T/det-n/trace.csv" "$T/det-s/trace.csv" && ok readme.determinism_traces
 	bad readme.determinism_traces "trace.csv differs between the kernel backends"
 
 # Quick start: the summary README prints is what the default scenario prints (the wall time and
-# the output directory aside).
+# the output directory aside). make run names the scenario from the top of the tree, so the
+# run's absolute path loses that prefix.
 readme_qs=$(sed -n '/^\$ make run$/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' |
 	grep -v -E '^  simulated |^  outputs: ')
 tz run "$ROOT/scenarios/default.yaml" -o qs

@@ -17,9 +17,9 @@ extern "C" {
 /* ---- decode (isa_decode.c) ------------------------------------------------------------ */
 
 /* The class of one A64 instruction (Arm ARM DDI 0487, the A64 encoding index). */
-enum isa_class isa_a64_class(uint32_t insn);
+enum isa_class isa_a64_class(uint32_t i);
 /* Does the instruction change the exception level or PSTATE.DAIF (ERET, MSR DAIF*)? */
-bool isa_a64_changes_state(uint32_t insn);
+bool isa_a64_changes_state(uint32_t i);
 
 #define ISA_BLK_STATE 0x1 /* the block may change EL or DAIF: re-read PSTATE after it */
 

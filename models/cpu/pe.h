@@ -180,8 +180,8 @@ void pe_drop_stack(struct pe *pe);
 void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx);
 
 /* Wire sinks for the GIC's IRQ and FIQ outputs (ctx = struct pe *). */
-void pe_irq_input(void *pe, unsigned idx, int level);
-void pe_fiq_input(void *pe, unsigned idx, int level);
+void pe_irq_input(void *ctx, unsigned idx, int level);
+void pe_fiq_input(void *ctx, unsigned idx, int level);
 
 void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx);
 void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);

@@ -113,7 +113,7 @@ void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow);
 /* A platform wake source other than the GIC (e.g. the suspend timer) for PE @pe. */
 void mon_wake(struct mon *m, unsigned pe);
 /* GIC WakeRequest wire sink (ctx = struct mon *, idx = PE). */
-void mon_wake_input(void *mon, unsigned idx, int level);
+void mon_wake_input(void *ctx, unsigned idx, int level);
 
 /* PSCI view of a PE: PSCI_AFF_ON / OFF / ON_PENDING. */
 int mon_psci_state(const struct mon *m, unsigned pe);

@@ -168,7 +168,7 @@ int ree_add_ta_workload(struct ree *r, const char *name, uint64_t rate_hz,
 int ree_add_cpu_bound(struct ree *r, const char *name, const struct sim_cost *chunk, uint64_t cpus);
 void ree_workloads_start(struct ree *r);
 void ree_workloads_stop(struct ree *r);
-void ree_workload_rate(struct ree *r, int w, uint64_t rate_hz);
+void ree_workload_rate(struct ree *r, int i, uint64_t rate_hz);
 
 /* Timeline actions. Each returns 0, or -1 when it cannot apply (recorded as a TR_EVENT). */
 int ree_cpu_down(struct ree *r, unsigned cpu);

@@ -118,7 +118,7 @@ void tee_return(struct pe *pe, uint32_t fid, uint64_t x1, uint64_t x2, uint64_t 
 void tee_return8(struct pe *pe, const uint64_t x[8]);
 /* A yielding call whose struct optee_msg_arg is at (@cookie, @offs) in the shared memory. */
 void tee_yield_start(struct tee *t, struct pe *pe, uint64_t cookie, uint64_t offs, bool ffa);
-void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t thread, bool ffa);
+void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t id, bool ffa);
 /*
  * thread_rpc_cmd: write RPC command @cmd with one value parameter {@a, @b, 0}
  * into the thread's RPC arg (after the call's arg, in the same buffer), exit

@@ -232,7 +232,7 @@ int cli_nproc(void);
  * results back through a pipe. A job whose process could not start or
  * died gets status 2 and a message. Returns when every job is done.
  */
-void cli_run_jobs(struct job *jobs, int n, int parallel, const struct job_hooks *hooks);
+void cli_run_jobs(struct job *jobs, int n, int parallel, const struct job_hooks *h);
 
 /* ---- results combined per variant (cli_results.c) --------------------------------------------- */
 

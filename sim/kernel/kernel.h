@@ -41,7 +41,7 @@ struct sim_event {
 	sim_event_fn fn;
 	void *ctx;
 	uint64_t arg;
-	uint32_t slot;   /* heap index + 1; 0 when not queued */
+	uint32_t slot;   /* heap index + 1, UINT32_MAX at the front (kernel.c); 0 when not queued */
 	uint8_t pooled;  /* from the kernel pool: returned after firing */
 };
 
@@ -74,7 +74,11 @@ struct sim_kernel_clock {
 /* Current simulated time. */
 static inline sim_time sim_now(const struct sim_kernel *k)
 {
+#ifdef __cplusplus
+	return static_cast<const sim_kernel_clock *>(static_cast<const void *>(k))->now;
+#else
 	return ((const struct sim_kernel_clock *)(const void *)k)->now;
+#endif
 }
 
 /* Initialise an embedded event (not queued). */
@@ -83,6 +87,8 @@ void sim_event_init(struct sim_event *ev, sim_event_fn fn, void *ctx);
 /*
  * sim_schedule - queue @ev to fire at now + @delay with @arg.
  * An event already queued is first removed (re-arming keeps one instance).
+ * When the queue cannot grow, @ev stays unqueued, the run stops and
+ * sim_kernel_error says -ENOMEM.
  */
 void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg);
 void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg);
@@ -94,7 +100,8 @@ static inline bool sim_event_queued(const struct sim_event *ev) { return ev->slo
 /*
  * sim_post - a one-shot event from the pool. The returned pointer is valid
  * until the event fires or is cancelled with sim_cancel(); after that it is
- * recycled. Returns NULL only when out of memory.
+ * recycled. Returns NULL only when out of memory (then sim_kernel_error
+ * says so and the run stops).
  */
 struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn, void *ctx,
 			   uint64_t arg);
@@ -141,6 +148,12 @@ struct sim_livelock {
 void sim_kernel_set_stall_limit(struct sim_kernel *k, uint64_t n);
 /* The livelock the guard stopped, or NULL. */
 const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k);
+/*
+ * 0, or -ENOMEM once the queue could not grow (sim_schedule, sim_post): the
+ * event was not queued, the kernel stopped the run and runs nothing more.
+ * Sticky, as sim/kernel/err.h describes; name it with sim_strerror.
+ */
+int sim_kernel_error(const struct sim_kernel *k);
 
 /*
  * sim_kernel_set_ties - the order of events that fire at the same time.

@@ -47,7 +47,7 @@ double sim_rng_unit(struct sim_rng *r) { return (double)(sim_rng_u64(r) >> 11) *
 
 uint64_t sim_rng_below(struct sim_rng *r, uint64_t n)
 {
-	uint64_t lim = -n % n; /* 2^64 mod n */
+	uint64_t lim = (UINT64_MAX - n + 1) % n; /* 2^64 mod n */
 	uint64_t x;
 	do
 		x = sim_rng_u64(r);
@@ -155,7 +155,7 @@ double sim_dist_sd(const struct sim_dist *d)
 	case SIM_DIST_NORMAL:
 		return d->b;
 	case SIM_DIST_LOGNORMAL:
-		return sqrt((exp(d->b * d->b) - 1) * exp(2 * d->a + d->b * d->b));
+		return sqrt(expm1(d->b * d->b) * exp(2 * d->a + d->b * d->b));
 	case SIM_DIST_EMPIRICAL: {
 		double m = sim_dist_mean(d), v = 0, prev = 0;
 		for (unsigned i = 0; i < d->n; i++) {

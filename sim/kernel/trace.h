@@ -154,11 +154,13 @@ struct sim_signal {
 
 #define SIM_TRACE_MAX_SINKS 16
 
+struct sim_trace_sink {
+	sim_sink_fn fn;
+	void *ctx;
+};
+
 struct sim_trace {
-	struct {
-		sim_sink_fn fn;
-		void *ctx;
-	} sink[SIM_TRACE_MAX_SINKS];
+	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS];
 	int nsinks;
 	struct sim_signal *sig;
 	int nsig, capsig;
@@ -174,11 +176,13 @@ int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
 /* Register a signal; returns its id (>= 0), or -1 when out of memory. */
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
 
+/* Hand @r to every sink, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
+	const struct sim_trace_sink *s = tr->sink, *end = s + tr->nsinks;
 	tr->count++;
-	for (int i = 0; i < tr->nsinks; i++)
-		tr->sink[i].fn(tr->sink[i].ctx, r);
+	for (; s < end; s++)
+		s->fn(s->ctx, r);
 }
 
 const char *sim_rec_kind_name(unsigned kind);

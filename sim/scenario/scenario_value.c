@@ -569,15 +569,16 @@ sim_time scn_min_period(const struct vctx *c)
 
 int scn_get_rate(struct vctx *c, const struct ynode *n, uint64_t *out)
 {
-	char hi[32], clk[32];
 	if (scn_get_freq(c, n, 1, UINT64_MAX, out))
 		return -1;
-	if (*out > scn_max_rate(c))
+	if (*out > scn_max_rate(c)) {
+		char hi[32], clk[32];
 		return scn_fail(c, n,
 				"%.64s is out of range 1Hz..%s (one arrival per %llu cycles of the %s PE clock at most: "
 				"the platform cannot take its interrupts faster, and a run would only slow down)",
 				n->str, scn_fmt_freq(hi, sizeof(hi), scn_max_rate(c)), SCENARIO_RATE_CYCLES,
 				scn_fmt_freq(clk, sizeof(clk), c->s->platform.costs.clock.hz));
+	}
 	return 0;
 }
 

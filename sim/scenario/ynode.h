@@ -67,7 +67,7 @@ struct ynode *ynode_new(enum ynode_kind kind);
 struct ynode *ynode_new_scalar(const char *s);
 
 /* Append a pair to a MAP (or, with @key NULL, an item to a SEQ); takes ownership. -1 when out of memory. */
-int ynode_append(struct ynode *parent, struct ynode *key, struct ynode *val);
+int ynode_append(struct ynode *p, struct ynode *key, struct ynode *val);
 
 /* The value of the first pair of MAP @map whose key is the scalar @key, or NULL; *@index gets its index. */
 struct ynode *ynode_get(const struct ynode *map, const char *key, size_t *index);

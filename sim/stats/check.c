@@ -502,8 +502,8 @@ static void explain_value(const struct sim_check *c, unsigned v, char *buf, size
 		const struct cpu_view *p = &c->cpu[sc];
 		if (p->pcpu_off_at && p->pcpu_off_at <= c->last_send_t[v])
 			snprintf(buf + n, len - n,
-				 ", %.1f us after CPU %d's disable_percpu_irq (%.6f ms)%s", (double)(c->last_send_t[v] - p->pcpu_off_at) / 1e6,
-				 sc, ms(c, p->pcpu_off_at), p->cpu_off_at ? "" : "");
+				 ", %.1f us after CPU %d's disable_percpu_irq (%.6f ms)", (double)(c->last_send_t[v] - p->pcpu_off_at) / 1e6,
+				 sc, ms(c, p->pcpu_off_at));
 		n = strlen(buf);
 		if (p->cpu_off_at && p->cpu_off_at >= c->last_send_t[v])
 			snprintf(buf + n, len - n, ", %.1f us before its CPU_OFF", (double)(p->cpu_off_at - c->last_send_t[v]) / 1e6);

@@ -41,6 +41,11 @@ struct notif_idq {
 
 struct notif_assoc {
 	int notif_intid;
+	/*
+	 * 0, or -ENOMEM once a queue could not grow: a notification missed a
+	 * stage (sticky, sim/kernel/err.h; the reader reports the run incomplete)
+	 */
+	int error;
 	struct notif_idq wait_pend, wait_taken, wait_bhctx;
 	uint32_t fetched_value[SIM_ASSOC_MAX_CPUS]; /* per CPU: the value (not DO_BOTTOM_HALF) fetched, not yet passed on */
 };

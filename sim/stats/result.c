@@ -9,6 +9,7 @@
 
 #include "sim/stats/result.h"
 #include "sim/stats/stats.h"
+#include "sim/kernel/err.h"
 
 struct stats_result *stats_result_new(void)
 {
@@ -219,8 +220,7 @@ int stats_result_read(struct stats_result *r, const char *text, char *err, size_
 	stats_result_reset(r);
 	err[0] = 0;
 	if (!line) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return sim_fail(err, errlen, "out of memory");
 	}
 	if (strncmp(text, "tzsim-result ", 13)) {
 		snprintf(err, errlen, "not a tzsim result file");

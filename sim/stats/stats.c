@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sim/stats/stats.c: statistics from the trace stream (see stats.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct sim_stats {
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
 	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
 	uint64_t wait_refused; /* TA waits for a value that Linux refused (-EBUSY) */
+	int error; /* stats_error: -ENOMEM once the open notifications' table could not grow */
 	/* workloads: what their TA invocations waited (arrival to the call's return) */
 	struct {
 		char name[32];
@@ -102,22 +104,25 @@ static struct notif *tab_find(struct table *t, uint32_t id)
 
 static struct notif *tab_insert(struct table *t, uint32_t id);
 
-static void tab_grow(struct table *t)
+/* Double @t's slots. Returns false, @t unchanged, when out of memory. */
+static bool tab_grow(struct table *t)
 {
 	struct table n = { calloc(t->cap ? t->cap * 2 : 256, sizeof(struct notif)), t->cap ? t->cap * 2 : 256, 0 };
 	if (!n.slot)
-		abort();
+		return false;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slot[i].id)
 			*tab_insert(&n, t->slot[i].id) = t->slot[i];
 	free(t->slot);
 	*t = n;
+	return true;
 }
 
+/* A new zeroed entry for @id; NULL when the table cannot grow (out of memory). */
 static struct notif *tab_insert(struct table *t, uint32_t id)
 {
-	if ((t->n + 1) * 2 > t->cap)
-		tab_grow(t);
+	if ((t->n + 1) * 2 > t->cap && !tab_grow(t))
+		return NULL;
 	for (size_t i = hash32(id, t->cap);; i = (i + 1) & (t->cap - 1)) {
 		if (t->slot[i].id == 0) {
 			memset(&t->slot[i], 0, sizeof(t->slot[i]));
@@ -129,7 +134,7 @@ static struct notif *tab_insert(struct table *t, uint32_t id)
 }
 
 /* Backward-shift deletion keeps probe chains intact. */
-static void tab_remove(struct table *t, struct notif *e)
+static void tab_remove(struct table *t, const struct notif *e)
 {
 	size_t i = (size_t)(e - t->slot), j = i;
 	t->slot[i].id = 0;
@@ -382,6 +387,10 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		case NOTIF_SEND:
 			s->sent++;
 			n = tab_insert(&s->open, r->notif);
+			if (!n) { /* not followed: the run reports itself incomplete (stats_error) */
+				s->error = -ENOMEM;
+				break;
+			}
 			n->value = (uint8_t)r->b;
 			n->pend_cpu = n->taken_cpu = -1;
 			stamp(n, NOTIF_SOURCE, r->c);
@@ -506,6 +515,7 @@ sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what)
 
 uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
 uint64_t stats_sent(const struct sim_stats *s) { return s->sent; }
+int stats_error(const struct sim_stats *s) { return s->error ? s->error : s->assoc.error; }
 
 void stats_finish(struct sim_stats *s, sim_time end)
 {

@@ -65,9 +65,15 @@ sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what);
 /* Notifications sent but not yet delivered (the drain waits for 0). */
 uint64_t stats_undelivered(const struct sim_stats *s);
 uint64_t stats_sent(const struct sim_stats *s);
+/*
+ * 0, or -ENOMEM once the statistics could not grow (a notification is then
+ * missing from them): sticky, as sim/kernel/err.h describes; the run
+ * driver reports the run incomplete. Name it with sim_strerror.
+ */
+int stats_error(const struct sim_stats *s);
 
 /* A metric by name (sim/metrics.h). Returns false for an unknown name. */
-bool stats_metric(const struct sim_stats *s, const char *name, double *value);
+bool stats_metric(const struct sim_stats *s, const char *name, double *v);
 const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span);
 /* The SMC function IDs on notification @n's path (1-based), in order. */
 unsigned stats_smc_sequence(const struct sim_stats *s, unsigned n, uint32_t *out, unsigned max);

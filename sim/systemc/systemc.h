@@ -41,7 +41,7 @@ extern "C" {
 int sim_systemc_sync(struct sim_kernel *k);
 
 /*
- * sim_systemc_set_gate - while free running, call @gate(@ctx) before each
+ * sim_systemc_set_gate - while free running, call @gate(@gctx) before each
  * event, with sim_now() at the last event fired, exactly where
  * sim_run_while calls its condition (once per event; again when the
  * earliest event changes from outside an event), and once more when the
@@ -56,7 +56,7 @@ int sim_systemc_sync(struct sim_kernel *k);
  * consulted during a sim_run_* (that run's condition is).
  * Returns 0, or -1 when @k is not this process's SystemC kernel.
  */
-int sim_systemc_set_gate(struct sim_kernel *k, bool (*gate)(void *ctx), void *ctx);
+int sim_systemc_set_gate(struct sim_kernel *k, bool (*gate)(void *gctx), void *gctx);
 
 /* sim_systemc_held - true while the kernel holds (a false gate or a sim_stop while free running). */
 bool sim_systemc_held(const struct sim_kernel *k);

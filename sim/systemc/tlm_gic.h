@@ -203,7 +203,7 @@ private:
 	static void posted_fire(void *ctx, uint64_t arg);
 	static void wire_changed(void *ctx, unsigned idx, int level);
 	void write_outputs();
-	void input_changed(unsigned which);
+	void input_changed(unsigned i);
 	void before_end_of_elaboration() override;
 };
 

@@ -110,7 +110,8 @@ void gicv3_cpuif_disable(unsigned pos)
 /* plat_ic_get_pending_interrupt_type: ICC_HPPIR0_EL1 at EL3 names the group of the highest pending. */
 unsigned plat_ic_get_pending_interrupt_type(void)
 {
-	uint64_t id = read_sysreg(S3_0_C12_C8_2) & 0xffffff; /* ICC_HPPIR0_EL1 */
+	uint64_t id = read_sysreg(S3_0_C12_C8_2); /* ICC_HPPIR0_EL1 */
+	id &= 0xffffff;
 	if (id == GIC_INTID_SECURE)
 		return INTR_TYPE_S_EL1;
 	if (id == GIC_INTID_NONSECURE)

@@ -44,7 +44,8 @@ static void gicd_w(unsigned off, uint32_t v) { mmio_write32(linux_cfg.gicd_base 
 void gic_dist_init(void)
 {
 	unsigned nspi = linux_cfg.num_spis;
-	uint64_t me = read_sysreg(mpidr_el1) & 0xff00ffffffull;
+	uint64_t me = read_sysreg(mpidr_el1);
+	me &= 0xff00ffffffull;
 	gicd_w(GICD_CTLR, 0);
 	for (unsigned i = 32; i < 32 + nspi; i += 16)
 		gicd_w(GICD_ICFGR + i / 4, 0);
