@@ -515,6 +515,7 @@ sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what)
 
 uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
 uint64_t stats_sent(const struct sim_stats *s) { return s->sent; }
+const uint64_t *stats_sent_counter(const struct sim_stats *s) { return &s->sent; }
 int stats_error(const struct sim_stats *s) { return s->error ? s->error : s->assoc.error; }
 
 void stats_finish(struct sim_stats *s, sim_time end)
