@@ -234,6 +234,9 @@ void gic_pending_note(struct gic *g, bool was, bool now)
 	sim_trace_emit(g->s->tr, &r);
 }
 
+_Static_assert(sizeof(((struct gic *)0)->spi_hint) / sizeof(uint64_t) <= 32,
+	       "a bit of gic.spi_hint_words per gic.spi_hint word");
+
 void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum gic_pend_src src)
 {
 	struct gic_irq *st = gic_irq_at(g, pe, intid);
@@ -241,9 +244,10 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 	int target;
 
 	if (now) {
-		if (intid >= GIC_SPI_BASE)
+		if (intid >= GIC_SPI_BASE) {
 			g->spi_hint[(intid - GIC_SPI_BASE) / 64] |= 1ull << ((intid - GIC_SPI_BASE) % 64);
-		else
+			g->spi_hint_words |= 1u << ((intid - GIC_SPI_BASE) / 64);
+		} else
 			g->pe[pe].priv_hint |= 1u << intid;
 	}
 	if (intid >= GIC_SPI_BASE) {
