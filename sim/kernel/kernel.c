@@ -447,9 +447,11 @@ static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_eve
 		k->ops->head_changed(k);
 }
 
-void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
+/* Queue or re-arm @ev at @when (not before now); inline in both entry points, one call a step. */
+static inline __attribute__((always_inline)) void schedule(struct sim_kernel *k, struct sim_event *ev,
+							   sim_time when, uint64_t arg)
 {
-	ev->when = when < k->clk.now ? k->clk.now : when;
+	ev->when = when;
 	ev->arg = arg;
 	if (likely(!ev->slot))
 		push(k, ev);
@@ -457,9 +459,14 @@ void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, 
 		rearm(k, ev);
 }
 
+void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
+{
+	schedule(k, ev, when < k->clk.now ? k->clk.now : when, arg);
+}
+
 void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg)
 {
-	sim_schedule_at(k, ev, after(k, delay), arg);
+	schedule(k, ev, after(k, delay), arg);
 }
 
 static inline void pool_put(struct sim_kernel *k, struct sim_event *ev)
