@@ -618,8 +618,8 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 							   bool (*cond)(void *), void *cctx,
 							   const uint64_t *watch, const sim_time *recheck)
 {
-	uint64_t fired = k->fired, seen = 0;
-	bool ask = true; /* the first event always asks */
+	uint64_t fired = k->fired;
+	uint64_t seen = watch ? ~*watch : 0; /* not *watch: the first event asks */
 	if (unlikely(k->livelock.fn != NULL || k->error))
 		return 0; /* the guard tripped, or an event was lost: nothing runs any more */
 	k->stop = false;
@@ -631,13 +631,9 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 
 		if (!ev || when > limit || k->stop)
 			break;
-		if (watch)
-			ask = ask || *watch != seen || k->clk.now > *recheck;
-		if (cond && ask) {
-			if (watch) {
+		if (cond && (!watch || *watch != seen || k->clk.now > *recheck)) {
+			if (watch)
 				seen = *watch;
-				ask = false;
-			}
 			if (!cond(cctx))
 				break;
 		}
