@@ -31,7 +31,6 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 {
 	uint8_t world = pe->world;
 
-	pe->act_valid = true;
 	pe->act_label = label;
 	pe->act_world = world;
 	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_ACTIVITY,
@@ -39,17 +38,20 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 						      .notif = pe->tag, .a = pe->el, .label = label });
 }
 
+/* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
+static const char pe_act_none[] = "";
+
 /*
  * Emit TR_ACTIVITY when what the PE runs changes (sim/stats/stats.c accounts
  * the time from it). Inline: most calls (every step's end) change nothing,
- * and the check costs less than a call.
+ * and the check costs less than a call. A working PE is on (pe_exec needs
+ * PE_ON; powering off stops the work), so working alone says it runs.
  */
 static inline void update_activity(struct pe *pe)
 {
-	const char *label = pe->power == PE_ON && pe->working ? pe->label : NULL;
+	const char *label = pe->working ? pe->label : NULL;
 
-	if (__builtin_expect(pe->act_valid && pe->act_label == label &&
-				     (label == NULL || pe->act_world == pe->world), 1))
+	if (__builtin_expect(pe->act_label == label && (label == NULL || pe->act_world == pe->world), 1))
 		return;
 	emit_activity(pe, label);
 }
@@ -109,6 +111,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
+	pe->act_label = pe_act_none;
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }

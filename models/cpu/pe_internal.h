@@ -63,10 +63,9 @@ struct pe {
 	struct pe_ports ports;
 
 	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
-	/* the last TR_ACTIVITY emitted (records only change) */
+	/* the last TR_ACTIVITY emitted (records only change); pe_act_none before the first */
 	const char *act_label;
 	uint8_t act_world;
-	bool act_valid;
 };
 
 #endif
