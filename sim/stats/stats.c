@@ -337,10 +337,12 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
 
-	switch (r->kind) {
-	case TR_ACTIVITY:
+	/* nearly half of all records: tested before the switch's table jump */
+	if (__builtin_expect(r->kind == TR_ACTIVITY, 1)) {
 		activity(s, r);
 		return;
+	}
+	switch (r->kind) {
 	case TR_WORLD_SWITCH:
 		s->ws++;
 		s->ws_notif += r->notif != 0;
