@@ -494,14 +494,14 @@ int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint
 	if (reg >= 0) {
 		unsigned base = (off & 0x7f) / 4 * 32;
 		bool set_clear = reg != BR_IGROUPR && reg != BR_IGRPMODR;
-		for (unsigned i = 0; i < 32; i++) {
+		/* writing 0 to a set/clear register does nothing: visit only its ones
+		 * (in bit order, as all 32), before the (side-effect free) lookup and
+		 * access check */
+		for (uint32_t m = set_clear ? (uint32_t)val : UINT32_MAX; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
 			bool bit = (val >> i) & 1;
-			struct gic_irq *st;
-			/* writing 0 to a set/clear register does nothing: skip before the
-			 * (side-effect free) lookup and access check */
-			if (set_clear && !bit)
-				continue;
-			st = gic_frame_irq(g, pe, lo, hi, base + i);
+			struct gic_irq *st = gic_frame_irq(g, pe, lo, hi, base + i);
+
 			if (!st || !gic_bit_access(g, st, reg, secure, true))
 				continue;
 			if (!set_clear && bit == gic_bitreg_get(g, st, reg))
