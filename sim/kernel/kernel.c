@@ -673,5 +673,7 @@ uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx)
 uint64_t sim_run_watch(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx, const uint64_t *watch,
 		       const sim_time *recheck)
 {
-	return run(k, SIM_TIME_MAX, cond, ctx, watch, recheck);
+	if (!cond || !watch || !recheck)
+		return run(k, SIM_TIME_MAX, cond, ctx, NULL, NULL);
+	return run(k, SIM_TIME_MAX, cond, ctx, watch, recheck); /* inlined knowing all three are set */
 }
