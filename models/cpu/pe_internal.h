@@ -15,6 +15,9 @@
 
 struct pe {
 	struct sim *sim;
+	/* sim->k and sim->tr, fixed for the simulation's life: one load less in every step and record */
+	struct sim_kernel *k;
+	struct sim_trace *tr;
 	unsigned id;
 	struct sim_clock clock;
 	const struct sim_costs *costs;
