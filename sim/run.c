@@ -100,6 +100,7 @@ struct notif_goal {
 	struct platform *p;
 	uint64_t n, last;
 	sim_time last_at;
+	sim_time recheck; /* sim_run_watch: the answer holds until then (or a send) */
 	bool stalled;
 	const struct run_opts *o; /* progress */
 	unsigned calls;
@@ -114,6 +115,7 @@ static bool sent_cond(void *ctx)
 	if (sent != g->last) {
 		g->last = sent;
 		g->last_at = now;
+		g->recheck = now > SIM_TIME_MAX - RUN_STALL ? SIM_TIME_MAX : now + RUN_STALL;
 	} else if (now - g->last_at > RUN_STALL) {
 		g->stalled = true;
 		return false;
@@ -517,10 +519,14 @@ static void phase_measure(struct platform *p, const struct scenario *sc, const s
 			o->progress(o->hook_ctx, &pr);
 		}
 	} else {
-		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), false, o, 0 };
+		struct notif_goal g = { p, sc->stop_notifications, 0, sim_now(p->sim.k), 0, false, o, 0 };
 		char why[64];
 		uint64_t sent;
-		sim_run_while(p->sim.k, o->progress ? sent_cond_progress : sent_cond, &g);
+		g.recheck = g.last_at > SIM_TIME_MAX - RUN_STALL ? SIM_TIME_MAX : g.last_at + RUN_STALL;
+		if (o->progress) /* the hook counts the events: asked before each */
+			sim_run_while(p->sim.k, sent_cond_progress, &g);
+		else /* sent_cond's answer changes only with a send, or RUN_STALL after the last */
+			sim_run_watch(p->sim.k, sent_cond, &g, stats_sent_counter(p->stats), &g.recheck);
 		sent = stats_sent(p->stats);
 		if (o->progress) { /* the last word: measured */
 			struct run_progress pr = { sim_now(p->sim.k) - p->boot_time, 0, sent, g.n, 1.0 };

@@ -20,7 +20,7 @@ static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
-	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = kind,
+	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = kind,
 						      .cpu = (int32_t)pe->id, .world = pe->world,
 						      .notif = pe->tag, .a = a, .b = b, .c = c,
 						      .d = d, .label = label });
@@ -31,25 +31,27 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 {
 	uint8_t world = pe->world;
 
-	pe->act_valid = true;
 	pe->act_label = label;
 	pe->act_world = world;
-	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_ACTIVITY,
+	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = TR_ACTIVITY,
 						      .cpu = (int32_t)pe->id, .world = world,
 						      .notif = pe->tag, .a = pe->el, .label = label });
 }
 
+/* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
+static const char pe_act_none[] = "";
+
 /*
  * Emit TR_ACTIVITY when what the PE runs changes (sim/stats/stats.c accounts
  * the time from it). Inline: most calls (every step's end) change nothing,
- * and the check costs less than a call.
+ * and the check costs less than a call. A working PE is on (pe_exec needs
+ * PE_ON; powering off stops the work), so working alone says it runs.
  */
 static inline void update_activity(struct pe *pe)
 {
-	const char *label = pe->power == PE_ON && pe->working ? pe->label : NULL;
+	const char *label = pe->working ? pe->label : NULL;
 
-	if (__builtin_expect(pe->act_valid && pe->act_label == label &&
-				     (label == NULL || pe->act_world == pe->world), 1))
+	if (__builtin_expect(pe->act_label == label && (label == NULL || pe->act_world == pe->world), 1))
 		return;
 	emit_activity(pe, label);
 }
@@ -76,11 +78,17 @@ static bool takeable(const struct pe *pe)
  * this, so checking now whether anything could be taken, and scheduling the
  * check only then, finds the same interrupts as checking at the event.
  */
-static void request_check(struct pe *pe)
+static __attribute__((noinline)) void request_check_lines(struct pe *pe)
 {
-	if (pe->power == PE_ON && (pe->irq_line || pe->fiq_line) && !sim_event_queued(&pe->check_ev) &&
-	    takeable(pe))
-		sim_schedule(pe->sim->k, &pe->check_ev, 0, 0);
+	if (pe->power == PE_ON && !sim_event_queued(&pe->check_ev) && takeable(pe))
+		sim_schedule(pe->k, &pe->check_ev, 0, 0);
+}
+
+/* Inline: nearly every call finds both lines low, and that test costs less than a call. */
+static inline void request_check(struct pe *pe)
+{
+	if (pe->irq_line || pe->fiq_line)
+		request_check_lines(pe);
 }
 
 static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_costs *costs)
@@ -88,6 +96,8 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	char name[32];
 	memset(pe, 0, sizeof(*pe));
 	pe->sim = s;
+	pe->k = s->k;
+	pe->tr = s->tr;
 	pe->id = id;
 	pe->costs = costs;
 	pe->clock = costs->clock;
@@ -103,6 +113,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
+	pe->act_label = pe_act_none;
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }
@@ -119,8 +130,8 @@ void pe_free(struct pe *pe)
 {
 	if (!pe)
 		return;
-	sim_cancel(pe->sim->k, &pe->work_ev);
-	sim_cancel(pe->sim->k, &pe->check_ev);
+	sim_cancel(pe->k, &pe->work_ev);
+	sim_cancel(pe->k, &pe->check_ev);
 	free(pe);
 }
 
@@ -219,10 +230,10 @@ void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx
 	pe->debt = 0;
 	pe->working = true;
 	pe->label = label;
-	pe->work_end = sim_now(pe->sim->k) + dur;
+	pe->work_end = sim_now(pe->k) + dur;
 	pe->work_fn = fn;
 	pe->work_ctx = ctx;
-	sim_schedule(pe->sim->k, &pe->work_ev, dur, 0);
+	sim_schedule(pe->k, &pe->work_ev, dur, 0);
 	update_activity(pe);
 	request_check(pe);
 }
@@ -290,8 +301,8 @@ static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 	f->fn = fn;
 	f->ctx = ctx;
 	if (kind == PE_FRAME_WORK) {
-		sim_cancel(pe->sim->k, &pe->work_ev);
-		f->remaining = pe->work_end - sim_now(pe->sim->k);
+		sim_cancel(pe->k, &pe->work_ev);
+		f->remaining = pe->work_end - sim_now(pe->k);
 		f->fn = pe->work_fn;
 		f->ctx = pe->work_ctx;
 		pe->working = false;
@@ -474,7 +485,7 @@ void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, v
 {
 	if (args)
 		memcpy(pe->x, args, sizeof(pe->x));
-	sim_trace_emit(pe->sim->tr, &(struct sim_rec){ .t = sim_now(pe->sim->k), .kind = TR_SMC,
+	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = TR_SMC,
 						      .code = (uint16_t)code, .cpu = (int32_t)pe->id,
 						      .world = pe->world, .notif = pe->tag, .a = pe->x[0],
 						      .b = pe->x[1], .c = pe->x[2], .d = pe->x[3],
@@ -612,8 +623,8 @@ int pe_mmio_write(struct pe *pe, uint64_t addr, unsigned size, uint64_t val)
 
 void pe_power_off(struct pe *pe, enum pe_power state)
 {
-	sim_cancel(pe->sim->k, &pe->work_ev);
-	sim_cancel(pe->sim->k, &pe->check_ev);
+	sim_cancel(pe->k, &pe->work_ev);
+	sim_cancel(pe->k, &pe->check_ev);
 	pe->working = false;
 	pe->power = state;
 	pe->tag = 0;

@@ -15,6 +15,9 @@
 
 struct pe {
 	struct sim *sim;
+	/* sim->k and sim->tr, fixed for the simulation's life: one load less in every step and record */
+	struct sim_kernel *k;
+	struct sim_trace *tr;
 	unsigned id;
 	struct sim_clock clock;
 	const struct sim_costs *costs;
@@ -63,10 +66,9 @@ struct pe {
 	struct pe_ports ports;
 
 	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
-	/* the last TR_ACTIVITY emitted (records only change) */
+	/* the last TR_ACTIVITY emitted (records only change); pe_act_none before the first */
 	const char *act_label;
 	uint8_t act_world;
-	bool act_valid;
 };
 
 #endif

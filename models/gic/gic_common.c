@@ -234,6 +234,9 @@ void gic_pending_note(struct gic *g, bool was, bool now)
 	sim_trace_emit(g->s->tr, &r);
 }
 
+_Static_assert(sizeof(((struct gic *)0)->spi_hint) / sizeof(uint64_t) <= 32,
+	       "a bit of gic.spi_hint_words per gic.spi_hint word");
+
 void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum gic_pend_src src)
 {
 	struct gic_irq *st = gic_irq_at(g, pe, intid);
@@ -241,9 +244,10 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 	int target;
 
 	if (now) {
-		if (intid >= GIC_SPI_BASE)
+		if (intid >= GIC_SPI_BASE) {
 			g->spi_hint[(intid - GIC_SPI_BASE) / 64] |= 1ull << ((intid - GIC_SPI_BASE) % 64);
-		else
+			g->spi_hint_words |= 1u << ((intid - GIC_SPI_BASE) / 64);
+		} else
 			g->pe[pe].priv_hint |= 1u << intid;
 	}
 	if (intid >= GIC_SPI_BASE) {
@@ -490,14 +494,14 @@ int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint
 	if (reg >= 0) {
 		unsigned base = (off & 0x7f) / 4 * 32;
 		bool set_clear = reg != BR_IGROUPR && reg != BR_IGRPMODR;
-		for (unsigned i = 0; i < 32; i++) {
+		/* writing 0 to a set/clear register does nothing: visit only its ones
+		 * (in bit order, as all 32), before the (side-effect free) lookup and
+		 * access check */
+		for (uint32_t m = set_clear ? (uint32_t)val : UINT32_MAX; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
 			bool bit = (val >> i) & 1;
-			struct gic_irq *st;
-			/* writing 0 to a set/clear register does nothing: skip before the
-			 * (side-effect free) lookup and access check */
-			if (set_clear && !bit)
-				continue;
-			st = gic_frame_irq(g, pe, lo, hi, base + i);
+			struct gic_irq *st = gic_frame_irq(g, pe, lo, hi, base + i);
+
 			if (!st || !gic_bit_access(g, st, reg, secure, true))
 				continue;
 			if (!set_clear && bit == gic_bitreg_get(g, st, reg))

@@ -39,24 +39,30 @@ static bool gic_acc_ns(const struct gic *g, const struct gic_icc_access *acc)
 	return !acc->secure && !gic_ds(g);
 }
 
+/* @p's forwarded candidate of group @gi, if enabled, against the best so far @h */
+static inline void gic_hppi_consider(struct gic_hppi *h, const struct gic_pe *p, enum gic_group gi)
+{
+	const struct gic_fwd *f = &p->fwd[gi];
+	if (f->intid == GIC_NO_INTID || !p->igrpen[gi])
+		return;
+	if (h->intid == GIC_NO_INTID || f->prio < h->prio || (f->prio == h->prio && f->intid < h->intid)) {
+		h->intid = f->intid;
+		h->prio = f->prio;
+		h->grp = gi;
+	}
+}
+
 /* HPPI among the forwarded per-group candidates whose group is enabled at the
  * CPU interface (ICC_IGRPEN*): the CPU interface releases disabled groups'
- * interrupts back to the Redistributor, so they do not compete. */
+ * interrupts back to the Redistributor, so they do not compete. The three groups
+ * in order, unrolled: every CPU interface update asks. */
 static struct gic_hppi gic_cpuif_hppi(const struct gic_pe *p)
 {
 	struct gic_hppi h = { GIC_NO_INTID, 0xff, GIC_G0 };
 
-	for (unsigned gi = 0; gi < 3; gi++) {
-		const struct gic_fwd *f = &p->fwd[gi];
-		if (f->intid == GIC_NO_INTID || !p->igrpen[gi])
-			continue;
-		if (h.intid == GIC_NO_INTID || f->prio < h.prio ||
-		    (f->prio == h.prio && f->intid < h.intid)) {
-			h.intid = f->intid;
-			h.prio = f->prio;
-			h.grp = (enum gic_group)gi;
-		}
-	}
+	gic_hppi_consider(&h, p, GIC_G0);
+	gic_hppi_consider(&h, p, GIC_G1S);
+	gic_hppi_consider(&h, p, GIC_G1NS);
 	return h;
 }
 

@@ -116,6 +116,12 @@ struct gic {
 	 * these, in INTID order.
 	 */
 	uint64_t spi_hint[(988 + 63) / 64];
+	/*
+	 * Bit per spi_hint word that may be non-zero (set with any of its
+	 * bits, cleared by the forward scan when it empties the word): the
+	 * scans skip the empty words without reading them.
+	 */
+	uint32_t spi_hint_words;
 	struct gic_spi *spi;
 	struct gic_pe *pe;
 };

@@ -83,13 +83,15 @@ static bool gic_redist_wake_wanted(const struct gic *g, unsigned pe)
 	for (uint32_t m = p->priv_hint; m; m &= m - 1)
 		if (gic_irq_forwardable(g, &p->priv[__builtin_ctz(m)]))
 			return true;
-	for (unsigned w = 0; w < (g->cfg.num_spis + 63) / 64; w++)
+	for (uint32_t wm = g->spi_hint_words; wm; wm &= wm - 1) {
+		unsigned w = (unsigned)__builtin_ctz(wm);
 		for (uint64_t m = g->spi_hint[w]; m; m &= m - 1) {
 			const struct gic_spi *sp = &g->spi[w * 64 + (unsigned)__builtin_ctzll(m)];
 			if ((sp->target == (int)pe || sp->wake_pe == (int)pe) &&
 			    gic_irq_forwardable(g, &sp->st))
 				return true;
 		}
+	}
 	return false;
 }
 
@@ -153,7 +155,8 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 			else if (gic_irq_forwardable(g, st))
 				gic_fwd_consider(&p->fwd[gic_irq_group(g, st)], i, st->prio);
 		}
-		for (unsigned w = 0; w < (g->cfg.num_spis + 63) / 64; w++)
+		for (uint32_t wm = g->spi_hint_words; wm; wm &= wm - 1) {
+			unsigned w = (unsigned)__builtin_ctz(wm);
 			for (uint64_t m = g->spi_hint[w]; m; m &= m - 1) {
 				unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
 				const struct gic_spi *sp = &g->spi[i];
@@ -163,6 +166,9 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 					gic_fwd_consider(&p->fwd[gic_irq_group(g, &sp->st)],
 							 GIC_SPI_BASE + i, sp->st.prio);
 			}
+			if (!g->spi_hint[w])
+				g->spi_hint_words &= ~(1u << w);
+		}
 	}
 	if (g->probe_fwd)
 		probe_forward(g, pe);

@@ -447,9 +447,11 @@ static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_eve
 		k->ops->head_changed(k);
 }
 
-void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
+/* Queue or re-arm @ev at @when (not before now); inline in both entry points, one call a step. */
+static inline __attribute__((always_inline)) void schedule(struct sim_kernel *k, struct sim_event *ev,
+							   sim_time when, uint64_t arg)
 {
-	ev->when = when < k->clk.now ? k->clk.now : when;
+	ev->when = when;
 	ev->arg = arg;
 	if (likely(!ev->slot))
 		push(k, ev);
@@ -457,9 +459,14 @@ void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, 
 		rearm(k, ev);
 }
 
+void sim_schedule_at(struct sim_kernel *k, struct sim_event *ev, sim_time when, uint64_t arg)
+{
+	schedule(k, ev, when < k->clk.now ? k->clk.now : when, arg);
+}
+
 void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, uint64_t arg)
 {
-	sim_schedule_at(k, ev, after(k, delay), arg);
+	schedule(k, ev, after(k, delay), arg);
 }
 
 static inline void pool_put(struct sim_kernel *k, struct sim_event *ev)
@@ -603,23 +610,33 @@ void sim_kernel_clear_stop(struct sim_kernel *k) { k->stop = false; }
 /*
  * The native loop: fire the earliest event until a limit, a stop, or @cond
  * says so. A hole may outlive a run; every other entry point settles it.
+ * With @watch (sim_run_watch), @cond is asked only when *@watch changed
+ * since its last answer or the time passed *@recheck; inline, so the
+ * loops without one carry no test for it.
  */
-static uint64_t run(struct sim_kernel *k, sim_time limit, bool (*cond)(void *), void *cctx)
+static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, sim_time limit,
+							   bool (*cond)(void *), void *cctx,
+							   const uint64_t *watch, const sim_time *recheck)
 {
 	uint64_t fired = k->fired;
+	uint64_t seen = watch ? ~*watch : 0; /* not *watch: the first event asks */
 	if (unlikely(k->livelock.fn != NULL || k->error))
 		return 0; /* the guard tripped, or an event was lost: nothing runs any more */
 	k->stop = false;
 	if (k->ops)
-		return k->ops->run(k, limit, cond, cctx);
+		return k->ops->run(k, limit, cond, cctx); /* asks before every event: the same answers */
 	for (;;) {
 		sim_time when;
 		struct sim_event *ev = peek(k, &when);
 
 		if (!ev || when > limit || k->stop)
 			break;
-		if (cond && !cond(cctx))
-			break;
+		if (cond && (!watch || *watch != seen || k->clk.now > *recheck)) {
+			if (watch)
+				seen = *watch;
+			if (!cond(cctx))
+				break;
+		}
 		if (unlikely(stalled(k, ev, when)))
 			break;
 		fire(k, ev, when, true);
@@ -638,7 +655,7 @@ int sim_kernel_error(const struct sim_kernel *k) { return k->error; }
 
 uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
 {
-	uint64_t n = run(k, t, NULL, NULL);
+	uint64_t n = run(k, t, NULL, NULL, NULL, NULL);
 	if (!k->stop && !k->livelock.fn && k->clk.now < t) {
 		k->clk.now = t;
 		k->same_time = 0;
@@ -646,9 +663,17 @@ uint64_t sim_run_until(struct sim_kernel *k, sim_time t)
 	return n;
 }
 
-uint64_t sim_run_idle(struct sim_kernel *k) { return run(k, SIM_TIME_MAX, NULL, NULL); }
+uint64_t sim_run_idle(struct sim_kernel *k) { return run(k, SIM_TIME_MAX, NULL, NULL, NULL, NULL); }
 
 uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx)
 {
-	return run(k, SIM_TIME_MAX, cond, ctx);
+	return run(k, SIM_TIME_MAX, cond, ctx, NULL, NULL);
+}
+
+uint64_t sim_run_watch(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx, const uint64_t *watch,
+		       const sim_time *recheck)
+{
+	if (!cond || !watch || !recheck)
+		return run(k, SIM_TIME_MAX, cond, ctx, NULL, NULL);
+	return run(k, SIM_TIME_MAX, cond, ctx, watch, recheck); /* inlined knowing all three are set */
 }

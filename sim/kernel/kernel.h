@@ -125,6 +125,16 @@ uint64_t sim_fired(const struct sim_kernel *k);
 uint64_t sim_run_until(struct sim_kernel *k, sim_time t);
 uint64_t sim_run_idle(struct sim_kernel *k);
 uint64_t sim_run_while(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx);
+/*
+ * sim_run_watch: sim_run_while for a @cond whose answer depends only on
+ * *@watch and the time (sim_now), and stays the same while *@watch does
+ * not change and the time has not passed *@recheck (which @cond may move
+ * each time it is asked). @cond is asked before the first event, then
+ * only when one of those changed: the same events fire as with
+ * sim_run_while, without a call per event. A backend asks every time.
+ */
+uint64_t sim_run_watch(struct sim_kernel *k, bool (*cond)(void *ctx), void *ctx, const uint64_t *watch,
+		       const sim_time *recheck);
 void sim_stop(struct sim_kernel *k);
 
 /*

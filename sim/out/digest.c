@@ -67,6 +67,12 @@ struct digest {
 	uint8_t *h24;      /* 3 bytes a record, most significant first */
 	size_t cap;        /* records */
 	bool lost;         /* the list could not grow */
+	/*
+	 * digest_sink's fast path takes a record at pos < fast_end: the
+	 * batch's last slot without a hash list (that record flushes), buf
+	 * itself with one (every record goes to sink_slow). set_lost keeps it.
+	 */
+	const unsigned char *fast_end;
 	bool flat;         /* digest_new_flat: no list kept at all */
 	uint64_t header;   /* digest_set_header */
 	unsigned char buf[BATCH * REC_BYTES];
@@ -134,6 +140,13 @@ uint64_t digest_rec_hash(const struct sim_rec *r)
 	return XXH3_64bits(q, sizeof(q));
 }
 
+/* Set d->lost (the record-hash list is not, or no longer, kept) and the fast path's end with it. */
+static void set_lost(struct digest *d, bool lost)
+{
+	d->lost = lost;
+	d->fast_end = lost ? d->buf + sizeof(d->buf) - REC_BYTES : d->buf;
+}
+
 static struct digest *make(bool flat)
 {
 	struct digest *d = calloc(1, sizeof(*d));
@@ -146,7 +159,8 @@ static struct digest *make(bool flat)
 		return NULL;
 	}
 	d->pos = d->buf;
-	d->flat = d->lost = flat;
+	d->flat = flat;
+	set_lost(d, flat);
 	return d;
 }
 
@@ -173,7 +187,7 @@ static __attribute__((noinline)) void keep_hash24(struct digest *d, const unsign
 		size_t cap = d->cap ? d->cap * 2 : 4096;
 		uint8_t *p = realloc(d->h24, cap * 3);
 		if (!p) {
-			d->lost = true;
+			set_lost(d, true);
 			free(d->h24);
 			d->h24 = NULL;
 			d->cap = 0;
@@ -219,7 +233,7 @@ void digest_sink(void *ctx, const struct sim_rec *r)
 	unsigned char *q = d->pos;
 	const struct label_slot *e = label_slot(d, r->label);
 
-	if (unlikely(e->p != r->label || !d->lost || q + REC_BYTES == d->buf + sizeof(d->buf))) {
+	if (unlikely(e->p != r->label || q >= d->fast_end)) {
 		sink_slow(d, r);
 		return;
 	}

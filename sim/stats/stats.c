@@ -337,10 +337,12 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
 
-	switch (r->kind) {
-	case TR_ACTIVITY:
+	/* nearly half of all records: tested before the switch's table jump */
+	if (__builtin_expect(r->kind == TR_ACTIVITY, 1)) {
 		activity(s, r);
 		return;
+	}
+	switch (r->kind) {
 	case TR_WORLD_SWITCH:
 		s->ws++;
 		s->ws_notif += r->notif != 0;
@@ -515,6 +517,7 @@ sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what)
 
 uint64_t stats_undelivered(const struct sim_stats *s) { return s->open.n; }
 uint64_t stats_sent(const struct sim_stats *s) { return s->sent; }
+const uint64_t *stats_sent_counter(const struct sim_stats *s) { return &s->sent; }
 int stats_error(const struct sim_stats *s) { return s->error ? s->error : s->assoc.error; }
 
 void stats_finish(struct sim_stats *s, sim_time end)

@@ -65,6 +65,8 @@ sim_time stats_cpu_time(const struct sim_stats *s, unsigned cpu, unsigned what);
 /* Notifications sent but not yet delivered (the drain waits for 0). */
 uint64_t stats_undelivered(const struct sim_stats *s);
 uint64_t stats_sent(const struct sim_stats *s);
+/* Where stats_sent's count lives, for sim_run_watch: it changes as records arrive. */
+const uint64_t *stats_sent_counter(const struct sim_stats *s);
 /*
  * 0, or -ENOMEM once the statistics could not grow (a notification is then
  * missing from them): sticky, as sim/kernel/err.h describes; the run
