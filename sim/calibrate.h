@@ -48,6 +48,13 @@ struct calibrate_result {
  */
 int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *res, char *err, size_t errlen);
 
+/*
+ * calibrate_print_overrides - @r's implied entries as a scenario's
+ * platform.cost_overrides (YAML, whole cycles), with a comment naming the
+ * preset: `tzsim calibrate --emit-overrides`.
+ */
+void calibrate_print_overrides(const struct calibrate_result *r, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,13 +45,15 @@ enum cli_cmd {
 	CLI_DTB = 1u << 4,
 	CLI_MERGE = 1u << 5,
 	CLI_COMPLETION = 1u << 6,
+	CLI_CALIBRATE = 1u << 7,
 };
-#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION)
+#define CLI_ALL_CMDS \
+	(CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION | CLI_CALIBRATE)
 
 struct cli_command {
 	const char *name;    /* NULL ends cli_commands[] */
 	enum cli_cmd cmd;
-	const char *operand; /* its one operand: FILE or DIR */
+	const char *operand; /* its one operand: FILE or DIR; "": it takes none */
 	const char *summary; /* one line for --help */
 	const char *complete; /* what the operand completes to in a shell: "file", "dir" or a list of words */
 };
@@ -76,6 +78,8 @@ enum cli_opt_id {
 	CLI_OPT_RESULT,
 	CLI_OPT_EMIT_JOBS,
 	CLI_OPT_THROTTLE,
+	CLI_OPT_PRESET,
+	CLI_OPT_EMIT_OVERRIDES,
 	CLI_OPT_HELP,
 };
 
@@ -89,6 +93,7 @@ enum cli_kind {
 	CLI_NUMBER,      /* decimal, or hex with 0x, within [min, max]; uint64_t */
 	CLI_KERNEL,      /* native or systemc; int (enum sim_backend) */
 	CLI_TRACE,       /* none, or a list from csv,perfetto,vcd,hgrm; struct cli_trace */
+	CLI_PRESET,      /* a core preset (sim_preset_lookup: cortex-a53, cortex-a72); int (enum sim_preset) */
 };
 
 /*
@@ -146,6 +151,8 @@ struct cli_args {
 	const char *result;     /* run's --result FILE: the run's result for tzsim merge */
 	const char *emit_jobs;  /* compare's --emit-jobs DIR */
 	uint64_t throttle;      /* compare's --throttle N: Slurm array tasks at once (0: no limit) */
+	int preset;             /* calibrate's --preset (enum sim_preset; default cortex-a53) */
+	bool emit_overrides;    /* calibrate's --emit-overrides: print the implied table as platform.cost_overrides */
 	int argc;               /* the command line, for the report */
 	char **argv;
 };
