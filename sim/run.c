@@ -337,6 +337,8 @@ static int run_build(struct platform *p, const struct scenario *sc, enum sim_bac
 		return -1;
 	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
 		return -1;
+	if (o->sink && add_sink(p, o->sink, o->sink_ctx, "caller's sink", res) != 0)
+		return -1;
 	return 0;
 }
 

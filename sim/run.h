@@ -55,6 +55,8 @@ struct run_opts {
 	bool bless;           /* ... or (re)write it */
 	struct sim_hist *e2e; /* if set: the run's e2e latencies are added here */
 	struct digest_capture *capture; /* if set: attached as a sink (see digest.h) */
+	sim_sink_fn sink;      /* if set: attached to the run's trace too, with sink_ctx (tests: the records) */
+	void *sink_ctx;
 	uint64_t stall_events; /* the kernel's livelock guard (kernel.h); 0: SIM_STALL_EVENTS_DEFAULT */
 	/*
 	 * If set: called during the measured phase, every 1/256 of stop.after

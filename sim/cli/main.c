@@ -171,14 +171,17 @@ static int cmd_dtb(const struct cli_args *a)
 static int cmd_calibrate(const struct cli_args *a)
 {
 	char err[512];
-	struct calibrate_result r;
+	struct calibrate_steps st;
 	enum sim_preset preset = (enum sim_preset)a->preset;
-	if (calibrate_run(preset, a->emit_overrides ? NULL : stdout, &r, err, sizeof(err)) != 0) {
+	if ((!a->emit_overrides && calibrate_run(preset, stdout, NULL, err, sizeof(err)) != 0) ||
+	    calibrate_steps(preset, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tzsim: %s\n", err);
 		return RUN_FAILED;
 	}
 	if (a->emit_overrides)
-		calibrate_print_overrides(&r, stdout);
+		calibrate_print_step_overrides(&st, stdout);
+	else
+		calibrate_print_steps(&st, stdout);
 	return 0;
 }
 
