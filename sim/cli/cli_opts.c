@@ -97,7 +97,7 @@ const struct cli_opt cli_opts[] = {
 	  .help = "the core whose per-class instruction costs time the guest code: cortex-a53 (default), cortex-a72" },
 	{ .id = CLI_OPT_EMIT_OVERRIDES, .name = "emit-overrides", .cmds = CLI_CALIBRATE, .kind = CLI_FLAG,
 	  .field = F(emit_overrides),
-	  .help = "print only the implied entries, as a scenario's platform.cost_overrides (YAML)" },
+	  .help = "print only the cycles of the steps fidelity: isa runs as code, as platform.cost_overrides (YAML)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
