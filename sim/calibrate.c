@@ -327,6 +327,9 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 		{ ISA_H_TEE_FAST, SIM_COST_TEE_FAST },
 		{ ISA_H_TEE_NOTIF_SEND, SIM_COST_TEE_NOTIF_SEND },
 		{ ISA_H_REE_NOTIF_IRQ, SIM_COST_REE_NOTIF_VALUE },
+		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
+		{ ISA_H_REE_GIC_ACK, SIM_COST_GIC_IAR },
+		{ ISA_H_REE_GIC_EOI, SIM_COST_GIC_EOI },
 	};
 	for (unsigned i = 0; i < CALIBRATE_STEPS; i++) {
 		struct isa_rt_hstats h;
