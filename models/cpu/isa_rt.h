@@ -72,7 +72,8 @@ struct isa_rt;
 int isa_rt_new(struct isa_rt **out, const struct isa_rt_config *c, char *err, size_t errlen);
 void isa_rt_free(struct isa_rt *rt);
 
-/* A symbol of a built-in image, and the host's view of guest memory there (NULL: absent). */
+/* A symbol of a built-in image (@sym: a string that outlives @rt, e.g. a literal; answers are cached), and the
+ * host's view of guest memory there (NULL: absent). */
 uint64_t isa_rt_sym(const struct isa_rt *rt, enum isa_builtin img, const char *sym);
 void *isa_rt_ptr(struct isa_rt *rt, uint64_t addr, size_t len);
 const struct isa_image *isa_rt_image(const struct isa_rt *rt, enum isa_builtin img);
