@@ -266,16 +266,6 @@ out:
 	return rc;
 }
 
-void calibrate_print_overrides(const struct calibrate_result *r, FILE *out)
-{
-	fprintf(out, "# tzsim calibrate --preset %s --emit-overrides: the cost-table entries the guest code implies\n"
-		     "# (one isolated notification through the three guest images); paste under a scenario of that preset\n"
-		     "platform:\n  cost_overrides:\n",
-		sim_preset_name(r->preset));
-	for (unsigned i = 0; i < r->n; i++)
-		fprintf(out, "    %s: %.0f cycles\n", sim_cost_name(r->e[i].id), r->e[i].implied_cycles);
-}
-
 static bool not_booted(void *ctx)
 {
 	struct platform *p = ctx;

@@ -12,7 +12,9 @@
  * world_switch). An entry's implied value is its share of the segment's
  * cycles in proportion to the abstract values of the segment's entries,
  * averaged over the segments it appears in. Entries no segment covers are
- * not printed.
+ * not printed. That table cross-checks the estimates; calibrate_steps (below)
+ * gives what a fidelity: isa run executes per step, which `tzsim calibrate
+ * --emit-overrides` prints.
  */
 #ifndef SIM_CALIBRATE_H
 #define SIM_CALIBRATE_H
@@ -75,12 +77,6 @@ struct calibrate_steps {
 };
 int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen);
 
-/*
- * calibrate_print_overrides - @r's implied entries as a scenario's
- * platform.cost_overrides (YAML, whole cycles), with a comment naming the
- * preset: `tzsim calibrate --emit-overrides`.
- */
-void calibrate_print_overrides(const struct calibrate_result *r, FILE *out);
 /* @st's entries as platform.cost_overrides (YAML): `tzsim calibrate --emit-overrides`. */
 void calibrate_print_step_overrides(const struct calibrate_steps *st, FILE *out);
 /* @st as a table (part of `tzsim calibrate`'s output). */

@@ -157,7 +157,7 @@ has calibrate.a72.table "$OUT" '^  world_switch +[0-9]+ +[0-9]+ '
 tz calibrate --emit-overrides
 check_rc calibrate.emit.exit0 0
 has calibrate.emit.yaml "$OUT" '^platform:$'
-has calibrate.emit.entry "$OUT" '^    world_switch: [0-9]+ cycles$'
+has calibrate.emit.entry "$OUT" '^    world_switch: [0-9]+(\.[0-9]+)? cycles$'
 hasnt calibrate.emit.no_table "$OUT" '^  segment'
 # what it prints is a scenario's cost_overrides: run validates it
 { sed -n '/^platform:$/,$p' <<<"$OUT" | sed 's/^platform:$/platform:\n  cpus: 2/'; sed -n '/^sources:/,/^outputs:/p' "$T/short.yaml" | sed '$d'; echo 'stop: {after: 10ms}'; echo 'name: cal'; } >"$T/cal.yaml"
