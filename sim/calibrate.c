@@ -320,6 +320,8 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
 		{ ISA_H_REE_GIC_ACK, SIM_COST_GIC_IAR },
 		{ ISA_H_REE_GIC_EOI, SIM_COST_GIC_EOI },
+		{ ISA_H_TEE_ITR_ACK, SIM_COST_TEE_ITR_ACK },
+		{ ISA_H_TEE_ITR_EOI, SIM_COST_TEE_ITR_EOI },
 	};
 	for (unsigned i = 0; i < CALIBRATE_STEPS; i++) {
 		struct isa_rt_hstats h;

@@ -300,7 +300,7 @@ std::vector<sim_cost_id> entries_of(const std::string &fid)
 	if (fid == "fidelity.monitor=isa")
 		return { SIM_COST_WORLD_SWITCH };
 	if (fid == "fidelity.tee=isa")
-		return { SIM_COST_TEE_FAST, SIM_COST_TEE_NOTIF_SEND };
+		return { SIM_COST_TEE_FAST, SIM_COST_TEE_NOTIF_SEND, SIM_COST_TEE_ITR_ACK, SIM_COST_TEE_ITR_EOI };
 	return { SIM_COST_REE_NOTIF_VALUE, SIM_COST_GIC_IAR, SIM_COST_GIC_EOI };
 }
 
@@ -389,8 +389,9 @@ std::string names(const std::string &differ)
  *    CPU's send at the same instant gives a budget of 0), so the other CPU's routine may take the lock
  *    first: the same two notifications, SEND and COALESCED swapped between the CPUs.
  *    With ree: isa the same race shows: gic_ack_irq and gic_irq_eoi take 38 or 39 (37 or 38) cycles
- *    in turn (the engine carries the dual-issue half cycle from one call to the next), against a
- *    constant 38.47 (37.47) cycles abstract, and the sends' order at that instant follows.
+ *    in turn (the engine counts whole cycles and carries the fraction to its next run, isa_engine.c
+ *    frac16), against a constant 38.47 (37.47) cycles abstract, and the sends' order at that instant
+ *    follows. The same carry is why the all-three run differs on two more scenarios (below).
  *  - notif-values.yaml (ree): the drain loop's cycles are not per value (49 instructions for one value,
  *    118 for two: a fixed part and a per-value part, spread around its SMCs), while the abstract
  *    ree.notif_value is one step after each value; an interrupt that finds two values pending shifts
@@ -409,8 +410,11 @@ TEST(IsaEquivalence, WholeScenariosEachWorldIsaWithDerivedCosts)
 TEST(IsaEquivalence, WholeScenariosAllIsaWithDerivedCosts)
 {
 	unsigned compared = 0;
-	EXPECT_EQ(names(whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared)),
-		  "scenarios/hotplug-each-cpu.yaml");
+	std::string all = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared);
+	/* edge-vs-level, hotplug-sgi: an NS interrupt and an SMC, or a send and a fetch, within a cycle of each other;
+	 * OP-TEE's acknowledge and EOI as code last 27 or 28 (37 or 38) cycles in turn against 27.53 (37.47) */
+	EXPECT_EQ(names(all), "scenarios/edge-vs-level.yaml scenarios/hotplug-each-cpu.yaml scenarios/hotplug-sgi.yaml")
+		<< all;
 	EXPECT_GE(compared, 12u);
 	RecordProperty("compared", (int)compared);
 }

@@ -54,6 +54,8 @@ enum isa_rt_handler {
 	ISA_H_MON_WORLD_SWITCH, /* cm_el1_sysregs_context_save + _restore (TF-A context_mgmt.c) */
 	ISA_H_REE_GIC_ACK,      /* gic_handle_irq's acknowledge: ICC_IAR1_EL1 (+ EOIR1 with EOImode 1) (irq-gic-v3.c) */
 	ISA_H_REE_GIC_EOI,      /* the irq_chip's irq_eoi: ICC_EOIR1_EL1, or ICC_DIR_EL1 with EOImode 1 (irq-gic-v3.c) */
+	ISA_H_TEE_ITR_ACK,      /* OP-TEE's gic_native_itr_handler acknowledge: ICC_IAR1_EL1 (IAR0 for Group 0) */
+	ISA_H_TEE_ITR_EOI,      /* ... and its end of interrupt: ICC_EOIR1_EL1 (EOIR0) */
 	ISA_H_COUNT
 };
 const char *isa_rt_handler_name(enum isa_rt_handler h);

@@ -503,6 +503,22 @@ static void itr_deactivated(void *ctx, struct pe *pe)
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
+static void itr_then(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	t->itr_then[pe_id(pe)](t, pe);
+}
+
+static void itr_isa_eoi_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	(void)res;
+	itr_then(ctx, pe);
+}
+
+/*
+ * gic_native_itr_handler's end of interrupt. fidelity tee: isa: the guest's itr_eoi
+ * (models/tee/guest/itr.c) writes EOIR through the PE's GIC CPU interface and lasts its cycles.
+ */
 static void itr_eoi(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
@@ -513,8 +529,20 @@ static void itr_eoi(void *ctx, struct pe *pe)
 		pe_hvc(pe, x, itr_deactivated, t);
 		return;
 	}
+	if (intid != GIC_SPURIOUS && t->cfg.isa) {
+		struct isa_rt_req rq = { .h = ISA_H_TEE_ITR_EOI, .world = ISA_RT_TEE,
+					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "itr_eoi"),
+					 .args = { intid }, .nargs = 1, .done = itr_isa_eoi_done, .ctx = t };
+		isa_rt_call(t->cfg.isa, pe, &rq);
+		return;
+	}
 	if (intid != GIC_SPURIOUS)
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
+	/* tee.itr_eoi: 0 (inside tee.itr) unless set, e.g. to what tee: isa executes (tzsim calibrate) */
+	if (intid != GIC_SPURIOUS && pe_cost(pe, SIM_COST_TEE_ITR_EOI)) {
+		pe_exec_cost(pe, SIM_COST_TEE_ITR_EOI, "OP-TEE eoi", itr_then, t);
+		return;
+	}
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
@@ -523,6 +551,18 @@ static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar);
 static void itr_got(void *ctx, struct pe *pe)
 {
 	itr_handle(ctx, pe, pe_regs(pe)[0]);
+}
+
+static void itr_acked(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	itr_handle(t, pe, t->itr_intid[pe_id(pe)]);
+}
+
+static void itr_isa_ack_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	/* a special INTID (1020-1023) is the model's spurious one */
+	itr_handle(ctx, pe, (res[0] & 0xffffff) >= 1020 ? GIC_SPURIOUS : res[0] & 0xffffff);
 }
 
 /*
@@ -541,7 +581,21 @@ static void itr_ack(void *ctx, struct pe *pe)
 		pe_hvc(pe, x, itr_got, t);
 		return;
 	}
+	if (t->cfg.isa) {
+		/* fidelity tee: isa: the guest's itr_ack (models/tee/guest/itr.c) reads IAR and lasts its cycles */
+		struct isa_rt_req rq = { .h = ISA_H_TEE_ITR_ACK, .world = ISA_RT_TEE,
+					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "itr_ack"),
+					 .done = itr_isa_ack_done, .ctx = t };
+		isa_rt_call(t->cfg.isa, pe, &rq);
+		return;
+	}
 	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	/* tee.itr_ack: 0 (inside tee.itr) unless set, e.g. to what tee: isa executes (tzsim calibrate) */
+	if (pe_cost(pe, SIM_COST_TEE_ITR_ACK)) {
+		t->itr_intid[pe_id(pe)] = iar;
+		pe_exec_cost(pe, SIM_COST_TEE_ITR_ACK, "OP-TEE ack", itr_acked, t);
+		return;
+	}
 	itr_handle(t, pe, iar);
 }
 
