@@ -2,10 +2,15 @@
 /* sim/calibrate.c: see calibrate.h. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/calibrate.h"
+#include "models/cpu/isa_rt.h"
 #include "sim/isa_plat.h"
+#include "sim/platform.h"
+#include "sim/run.h"
+#include "sim/scenario/scenario.h"
 
 /* SMC function IDs (OP-TEE's optee_smc.h, TF-A's teesmc_opteed.h) */
 #define FID_ENABLE_ASYNC 0xB2000010u
@@ -259,4 +264,115 @@ int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *re
 out:
 	isa_plat_fini(&p);
 	return rc;
+}
+
+static bool not_booted(void *ctx)
+{
+	struct platform *p = ctx;
+	return !p->booted && sim_now(p->sim.k) < RUN_BOOT_LIMIT;
+}
+
+int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen)
+{
+	char text[1024];
+	struct sim_diag d = { { 0 } };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct platform *p = calloc(1, sizeof(*p));
+	int rc = -1;
+	/* isolated notifications: one CPU, nothing else running, a timer's bottom half every 1 ms */
+	snprintf(text, sizeof(text),
+		 "name: calibrate-steps\nseed: 1\nstop: {after: 20ms}\n"
+		 "platform: {cpus: 1, costs: %s}\ntransport: {kind: spi}\n"
+		 "fidelity: {monitor: isa, tee: isa, ree: isa}\n"
+		 "sources:\n  - {name: tick, kind: timer, arrival: {periodic: 1ms}}\n",
+		 sim_preset_name(preset));
+	memset(out, 0, sizeof(*out));
+	out->preset = preset;
+	if (!sc || !p) {
+		snprintf(err, errlen, "calibrate: out of memory");
+		goto out;
+	}
+	if (scenario_load_string(text, "calibrate-steps.yaml", NULL, 0, sc, &d) != 0) {
+		snprintf(err, errlen, "calibrate: %s", d.msg);
+		goto out;
+	}
+	if (platform_build(p, sc, SIM_BACKEND_NATIVE, err, errlen) != 0)
+		goto out;
+	platform_start(p);
+	sim_run_while(p->sim.k, not_booted, p);
+	if (!p->booted || !p->isa) {
+		snprintf(err, errlen, "calibrate: the steps' platform did not boot");
+		goto free;
+	}
+	sim_run_until(p->sim.k, p->boot_time + 20 * SIM_MS);
+	if (isa_rt_error(p->isa)) {
+		snprintf(err, errlen, "calibrate: %s", isa_rt_error(p->isa));
+		goto free;
+	}
+	static const struct {
+		enum isa_rt_handler h;
+		enum sim_cost_id id;
+	} map[CALIBRATE_STEPS] = {
+		{ ISA_H_MON_WORLD_SWITCH, SIM_COST_WORLD_SWITCH },
+		{ ISA_H_TEE_FAST, SIM_COST_TEE_FAST },
+		{ ISA_H_TEE_NOTIF_SEND, SIM_COST_TEE_NOTIF_SEND },
+		{ ISA_H_REE_NOTIF_IRQ, SIM_COST_REE_NOTIF_VALUE },
+		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
+		{ ISA_H_REE_GIC_ACK, SIM_COST_GIC_IAR },
+		{ ISA_H_REE_GIC_EOI, SIM_COST_GIC_EOI },
+		{ ISA_H_TEE_ITR_ACK, SIM_COST_TEE_ITR_ACK },
+		{ ISA_H_TEE_ITR_EOI, SIM_COST_TEE_ITR_EOI },
+	};
+	for (unsigned i = 0; i < CALIBRATE_STEPS; i++) {
+		struct isa_rt_hstats h;
+		isa_rt_handler_stats(p->isa, map[i].h, &h);
+		if (!h.calls) {
+			snprintf(err, errlen, "calibrate: the steps' run made no call of %s", isa_rt_handler_name(map[i].h));
+			goto free;
+		}
+		struct calibrate_step *s = &out->s[out->n++];
+		s->handler = isa_rt_handler_name(map[i].h);
+		s->id = map[i].id;
+		s->calls = h.calls;
+		s->insns = (double)h.insns / (double)h.calls;
+		s->cycles = (double)h.cycles / (double)h.calls;
+		s->min_insns = (double)h.min_insns;
+		s->max_insns = (double)h.max_insns;
+		s->entry_cycles = s->cycles;
+		/* notif_send_async's raise (the GICD_ISPENDR write) is charged as gic.mmio in an abstract run, apart
+		 * from tee.notif_send; the routine's cycles include that access's device charge (isa.h) */
+		if (map[i].id == SIM_COST_TEE_NOTIF_SEND)
+			s->entry_cycles -= abstract_cycles(&sc->platform.costs, SIM_COST_GIC_MMIO);
+	}
+	rc = 0;
+free:
+	platform_free(p);
+out:
+	free(sc);
+	free(p);
+	return rc;
+}
+
+void calibrate_print_steps(const struct calibrate_steps *st, FILE *out)
+{
+	fprintf(out, "\n  in a run with fidelity: isa (built-in: 1 CPU, a secure timer every 1 ms, SPI, 20 ms), per call:\n");
+	fprintf(out, "  %-18s %6s %7s %8s %9s   %s\n", "step", "calls", "insns", "cycles", "min..max", "replaces");
+	for (unsigned i = 0; i < st->n; i++) {
+		const struct calibrate_step *s = &st->s[i];
+		fprintf(out, "  %-18s %6" PRIu64 " %7.1f %8.1f %4.0f..%-4.0f   %s: %g cycles\n", s->handler, s->calls, s->insns,
+			s->cycles, s->min_insns, s->max_insns, sim_cost_name(s->id), s->entry_cycles);
+	}
+	fprintf(out, "  (tzsim calibrate --emit-overrides prints these as platform.cost_overrides: an abstract run timed as "
+		     "fidelity: isa)\n");
+}
+
+void calibrate_print_step_overrides(const struct calibrate_steps *st, FILE *out)
+{
+	fprintf(out, "# tzsim calibrate --preset %s --emit-overrides: the cycles per call of the steps fidelity: isa\n"
+		     "# runs as guest code in a run, as the entries they replace; with these an abstract run is timed\n"
+		     "# as the guest code (docs/calibration.md §5.6)\n"
+		     "platform:\n  cost_overrides:\n",
+		sim_preset_name(st->preset));
+	for (unsigned i = 0; i < st->n; i++)
+		fprintf(out, "    %s: %g cycles\n", sim_cost_name(st->s[i].id), st->s[i].entry_cycles);
 }

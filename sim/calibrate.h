@@ -12,7 +12,9 @@
  * world_switch). An entry's implied value is its share of the segment's
  * cycles in proportion to the abstract values of the segment's entries,
  * averaged over the segments it appears in. Entries no segment covers are
- * not printed.
+ * not printed. That table cross-checks the estimates; calibrate_steps (below)
+ * gives what a fidelity: isa run executes per step, which `tzsim calibrate
+ * --emit-overrides` prints.
  */
 #ifndef SIM_CALIBRATE_H
 #define SIM_CALIBRATE_H
@@ -47,6 +49,38 @@ struct calibrate_result {
  * wanted). Returns 0, or -1 with @err.
  */
 int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *res, char *err, size_t errlen);
+
+/*
+ * The steps fidelity: isa runs as guest code inside a whole-platform run
+ * (models/cpu/isa_rt.h), each with the cycles it executed per call, and the
+ * abstract entry it replaces. calibrate_steps runs a built-in scenario (one
+ * CPU, a secure timer every 1 ms on the SPI transport, 20 ms) with
+ * fidelity {monitor, tee, ree: isa} on @preset and reads the per-handler
+ * statistics: an abstract run with these entries as platform.cost_overrides
+ * is timed as the guest code is (exactly so for world_switch, whose
+ * routine is one straight-line step of constant cycles; docs/calibration.md
+ * §5.6 says where tee.fast, tee.notif_send and ree.notif_value cannot be).
+ */
+#define CALIBRATE_STEPS 8
+struct calibrate_step {
+	const char *handler;     /* isa_rt_handler_name */
+	enum sim_cost_id id;     /* the entry it replaces */
+	uint64_t calls;
+	double insns, cycles;    /* per call (mean) */
+	double min_insns, max_insns;
+	double entry_cycles;     /* the value for platform.cost_overrides */
+};
+struct calibrate_steps {
+	enum sim_preset preset;
+	struct calibrate_step s[CALIBRATE_STEPS];
+	unsigned n;
+};
+int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen);
+
+/* @st's entries as platform.cost_overrides (YAML): `tzsim calibrate --emit-overrides`. */
+void calibrate_print_step_overrides(const struct calibrate_steps *st, FILE *out);
+/* @st as a table (part of `tzsim calibrate`'s output). */
+void calibrate_print_steps(const struct calibrate_steps *st, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -62,7 +62,7 @@ struct run_opts {
 	 * fails the run (RUN_FAILED). A clean run's trace is unchanged.
 	 */
 	bool check;
-	/* If set: attached to the trace as one more sink, after every other (tzsim explore's boundaries). */
+	/* If set: attached to the trace as one more sink, after every other (tzsim explore's boundaries; tests: the records). */
 	sim_sink_fn sink;
 	void *sink_ctx;
 	/*

@@ -70,7 +70,8 @@ printf '/dts-v1/;\n/ {\n\tcompatible = "linux,dummy-virt";\n\tcpus {\n' >"$T/bro
 
 tz --help
 check_rc help.exit0 0
-for c in run validate test compare dtb; do has "help.lists.$c" "$OUT" "^  $c "; done
+for c in run validate test compare dtb calibrate; do has "help.lists.$c" "$OUT" "^  $c "; done
+has help.lists.calibrate_preset "$OUT" '^ +--preset CORE '
 tz --version
 check_rc version.exit0 0
 has version.text "$OUT" '^tzsim [0-9]+\.[0-9]+\.[0-9]+$'
@@ -102,6 +103,7 @@ declare -A OPTS=(
 	[merge]='--help --report'
 	[dtb]='--help --output'
 	[completion]='--help'
+	[calibrate]='--emit-overrides --help --preset'
 )
 for c in run validate test compare merge dtb completion explore; do
 	tz "$c" --help
@@ -124,6 +126,44 @@ for a in 'run:-j 2' 'run:--bless' 'validate:--seed 1' 'test:--json' 'compare:--s
 	check_rc "wrong_command.$c.${o%% *}.exit2" 2
 	has "wrong_command.$c.${o%% *}.message" "$ERR" "^tzsim: $c: option '${o%% *}' is not a $c option \(it is for "
 done
+# calibrate takes no operand; its options come from the same table
+tz calibrate --help
+check_rc help.calibrate.exit0 0
+has help.calibrate.usage "$OUT" '^usage: tzsim calibrate \[options\]$'
+listed=$(sed -n '/^options:$/,/^$/p' <<<"$OUT" | grep -oE -- '--[a-z-]+' | sort -u | tr '\n' ' ' | sed 's/ $//')
+[ "$listed" = "${OPTS[calibrate]}" ] && ok help.calibrate.options || bad help.calibrate.options "listed: $listed" "want:   ${OPTS[calibrate]}"
+tz calibrate -h
+check_rc help.calibrate.short_h 0
+tz calibrate --frob
+check_rc unknown_option.each.calibrate.exit2 2
+has unknown_option.each.calibrate.message "$ERR" "^tzsim: calibrate: unknown option '--frob'$"
+has unknown_option.each.calibrate.hint "$ERR" "^\(see tzsim calibrate --help\)$"
+tz calibrate short.yaml
+check_rc calibrate.operand.exit2 2
+has calibrate.operand.message "$ERR" "^tzsim: calibrate: takes no operand \(got 'short.yaml'\)$"
+tz calibrate --preset cortex-a9
+check_rc calibrate.bad_preset.exit2 2
+has calibrate.bad_preset.message "$ERR" "^tzsim: --preset: expected cortex-a53 or cortex-a72, got 'cortex-a9'$"
+tz calibrate --preset
+check_rc calibrate.preset_no_value.exit2 2
+tz calibrate --seed 1
+check_rc calibrate.wrong_command.exit2 2
+has calibrate.wrong_command.message "$ERR" "^tzsim: calibrate: option '--seed' is not a calibrate option"
+tz calibrate --emit-overrides=yes
+check_rc calibrate.flag_value.exit2 2
+tz calibrate --preset=cortex-a72
+check_rc calibrate.a72.exit0 0
+has calibrate.a72.header "$OUT" '^tzsim calibrate: guest code on cortex-a72 '
+has calibrate.a72.table "$OUT" '^  world_switch +[0-9]+ +[0-9]+ '
+tz calibrate --emit-overrides
+check_rc calibrate.emit.exit0 0
+has calibrate.emit.yaml "$OUT" '^platform:$'
+has calibrate.emit.entry "$OUT" '^    world_switch: [0-9]+(\.[0-9]+)? cycles$'
+hasnt calibrate.emit.no_table "$OUT" '^  segment'
+# what it prints is a scenario's cost_overrides: run validates it
+{ sed -n '/^platform:$/,$p' <<<"$OUT" | sed 's/^platform:$/platform:\n  cpus: 2/'; sed -n '/^sources:/,/^outputs:/p' "$T/short.yaml" | sed '$d'; echo 'stop: {after: 10ms}'; echo 'name: cal'; } >"$T/cal.yaml"
+tz validate cal.yaml
+check_rc calibrate.emit.validates "0"
 [ ! -e "$T/x.dtb" ] && ok wrong_command.nothing_written || bad wrong_command.nothing_written "x.dtb written"
 tz run short.yaml --jso
 check_rc opt.no_abbreviation.exit2 2
@@ -573,7 +613,10 @@ bash -n "$T/tzsim.bash" && ok completion.parses || bad completion.parses "$(bash
 complete_line() {
 	bash -c '. "$1"; COMP_LINE=$2; COMP_POINT=${#2}; _tzsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$T/tzsim.bash" "$1" | sort | tr '\n' ' '
 }
-has completion.commands "$(complete_line 'tzsim ')" '(^| )compare completion dtb explore merge run test validate $'
+has completion.commands "$(complete_line 'tzsim ')" '(^| )calibrate compare completion dtb explore merge run test validate $'
+has completion.calibrate_options "$(complete_line 'tzsim calibrate --')" '^--emit-overrides --help --preset $'
+has completion.calibrate_preset "$(complete_line 'tzsim calibrate --preset ')" '^cortex-a53 cortex-a72 $'
+has completion.calibrate_no_operand "$(complete_line 'tzsim calibrate ')" '^ ?$'
 has completion.compare_options "$(complete_line 'tzsim compare x.yaml --')" '--emit-jobs .*--report .*--seeds .*--throttle .*--vary'
 hasnt completion.compare_not_run_options "$(complete_line 'tzsim compare x.yaml --')" '--json|--bless'
 has completion.kernel "$(complete_line 'tzsim run x.yaml --kernel ')" '^native systemc $'

@@ -22,6 +22,7 @@
 
 #include <glob.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -29,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/calibrate.h"
 #include "sim/platform.h"
 #include "sim/run.h"
 #include "sim/scenario/scenario.h"
@@ -137,6 +139,39 @@ std::string diff(const EqRun &a, const EqRun &b)
 	return "";
 }
 
+/*
+ * A notification raised to several CPUs at once (an SGI to all-but-self or a list) is a race between
+ * them by design: each takes the interrupt, the first to call GET_ASYNC_NOTIF_VALUE gets the value and
+ * the others find nothing (spurious). Which CPU wins follows the costs, so for such a transport the
+ * runs must give the same steps on all CPUs together (a multiset: the same SMC function IDs and x1,
+ * returns' x0 and x1, records' stages and values; as many spurious fetches), not the same per CPU. The
+ * other arguments are left out: a yielding call's x2/x3 is the caller's per-CPU message buffer.
+ */
+bool broadcast(const scenario &sc)
+{
+	return sc.transport.kind == SCENARIO_SGI && sc.transport.target != SCENARIO_TARGET_SELF;
+}
+
+std::string diff_any_cpu(const EqRun &a, const EqRun &b)
+{
+	auto all = [](const EqRun &r) {
+		std::vector<std::string> v;
+		for (const auto &kv : r.per_cpu)
+			for (const auto &st : kv.second)
+				v.push_back(show(Step{ st.kind, st.world, st.a, st.b, 0, 0 }));
+		std::sort(v.begin(), v.end());
+		return v;
+	};
+	auto x = all(a), y = all(b);
+	if (x == y)
+		return "";
+	for (size_t i = 0; i < x.size() || i < y.size(); i++)
+		if (i >= x.size() || i >= y.size() || x[i] != y[i])
+			return "all CPUs, sorted step " + std::to_string(i) + ": abstract " + (i < x.size() ? x[i] : "(end)") +
+			       ", isa " + (i < y.size() ? y[i] : "(end)");
+	return "";
+}
+
 } // namespace
 
 TEST(IsaEquivalence, IsolatedNotificationsGiveTheSameProtocolSequence)
@@ -171,11 +206,215 @@ TEST(IsaEquivalence, IsolatedNotificationsGiveTheSameProtocolSequence)
 						    (c[1] ? " tee: isa" : "") + (c[2] ? " ree: isa" : "");
 				ASSERT_EQ(isa.err, "") << where;
 				EXPECT_EQ(isa.notifs, abs.notifs) << where;
-				EXPECT_EQ(diff(abs, isa), "") << where;
+				EXPECT_EQ(broadcast(*sc) ? diff_any_cpu(abs, isa) : diff(abs, isa), "") << where;
 				compared++;
 			}
 		}
 	}
 	EXPECT_GE(compared, 20u);
+	RecordProperty("compared", (int)compared);
+}
+
+/*
+ * Whole scenarios: every shipped scenario as written (its sources, workloads,
+ * timeline, stop), once abstract with the cost-table entries `tzsim calibrate
+ * --emit-overrides` derives for the scenario's preset (the implied table of
+ * sim/calibrate.h as platform.cost_overrides), once with fidelity: isa (monitor,
+ * tee and ree where the scenario's transport allows them). The protocol-level
+ * sequence per CPU (SMC world, function ID, x1..x3 and returns; notification
+ * records, stage and value) must be the same.
+ */
+namespace {
+
+struct WholeRun {
+	RecordLog log;
+	run_result res{};
+};
+
+/* `tzsim calibrate --emit-overrides` for @preset, as --vary overrides; @only: those entries alone (empty: all). */
+std::vector<std::string> derived_overrides(sim_preset preset, const std::vector<sim_cost_id> &only, std::string &err)
+{
+	struct calibrate_steps st{};
+	char e[512] = "";
+	std::vector<std::string> v;
+	if (calibrate_steps(preset, &st, e, sizeof(e)) != 0) {
+		err = e;
+		return v;
+	}
+	for (unsigned i = 0; i < st.n; i++) {
+		if (!only.empty() && std::find(only.begin(), only.end(), st.s[i].id) == only.end())
+			continue;
+		char b[128];
+		snprintf(b, sizeof(b), "platform.cost_overrides.%s=%g cycles", sim_cost_name(st.s[i].id), st.s[i].entry_cycles);
+		v.push_back(b);
+	}
+	return v;
+}
+
+/* Run @path with @vary; the records and the result. */
+void run_whole(const std::string &path, const std::vector<std::string> &vary, WholeRun &w, std::string &err)
+{
+	std::vector<const char *> ov;
+	for (const auto &s : vary)
+		ov.push_back(s.c_str());
+	std::unique_ptr<scenario> sc(new scenario());
+	sim_diag d{};
+	if (scenario_load(path.c_str(), ov.data(), (int)ov.size(), sc.get(), &d) != 0) {
+		err = d.msg;
+		return;
+	}
+	run_opts o{};
+	o.no_outputs = true;
+	o.quiet = true;
+	o.kernel = -1;
+	o.sink = RecordLog::sink;
+	o.sink_ctx = &w.log;
+	FILE *devnull = fopen("/dev/null", "w");
+	run_scenario(sc.get(), &o, &w.res, devnull);
+	fclose(devnull);
+	if (w.res.status != RUN_OK && w.res.status != RUN_FAILED)
+		err = w.res.msg;
+	else if (strstr(w.res.msg, "guest") || strstr(w.res.msg, "isa"))
+		err = w.res.msg;
+}
+
+EqRun protocol(const RecordLog &log)
+{
+	EqRun out;
+	for (const auto &r : log.recs) {
+		if (!keep(r))
+			continue;
+		bool notif = r.kind == TR_NOTIF;
+		out.per_cpu[r.cpu].push_back(Step{ r.kind, r.world, r.a, r.b, notif ? 0 : r.c, notif ? 0 : r.d });
+		out.smcs += r.kind == TR_SMC;
+		out.notifs += r.kind == TR_NOTIF && r.a == NOTIF_SEND;
+	}
+	return out;
+}
+
+} // namespace
+
+/* The entries each world's guest steps replace (sim/calibrate.h) */
+std::vector<sim_cost_id> entries_of(const std::string &fid)
+{
+	if (fid == "fidelity.monitor=isa")
+		return { SIM_COST_WORLD_SWITCH };
+	if (fid == "fidelity.tee=isa")
+		return { SIM_COST_TEE_FAST, SIM_COST_TEE_NOTIF_SEND, SIM_COST_TEE_ITR_ACK, SIM_COST_TEE_ITR_EOI };
+	return { SIM_COST_REE_NOTIF_VALUE, SIM_COST_GIC_IAR, SIM_COST_GIC_EOI };
+}
+
+/*
+ * Each shipped scenario (but FF-A's) with @isa_fid (those its transport allows), and abstract with the costs
+ * `tzsim calibrate --emit-overrides` derives for the entries the guest steps of those worlds replace: the
+ * scenarios whose sequences differ, one line each ("" when none). @skip: scenarios left out (file names).
+ */
+std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &compared,
+			    const std::vector<std::string> &skip = {})
+{
+	std::string differ;
+	compared = 0;
+	for (const auto &f : shipped()) {
+		if (std::find(skip.begin(), skip.end(), f) != skip.end())
+			continue;
+		std::unique_ptr<scenario> sc(new scenario());
+		sim_diag d{};
+		if (scenario_load(f.c_str(), nullptr, 0, sc.get(), &d) != 0)
+			return f + ": " + d.msg;
+		if (sc->transport.kind == SCENARIO_FFA)
+			continue; /* fidelity: isa refuses FF-A (validate) */
+		std::vector<std::string> isa;
+		std::vector<sim_cost_id> entries;
+		for (const auto &x : isa_fid)
+			if (x != "fidelity.tee=isa" || sc->transport.trigger != SCENARIO_LEVEL) { /* validate refuses it */
+				isa.push_back(x);
+				for (auto e : entries_of(x))
+					entries.push_back(e);
+			}
+		if (isa.empty())
+			continue;
+		std::string err;
+		std::vector<std::string> derived = derived_overrides((sim_preset)sc->platform.costs.preset, entries, err);
+		if (!err.empty() || derived.size() != entries.size())
+			return "calibrate: " + err;
+		std::unique_ptr<WholeRun> a(new WholeRun()), b(new WholeRun());
+		std::string ea, eb;
+		run_whole(f, derived, *a, ea);
+		run_whole(f, isa, *b, eb);
+		if (!ea.empty() || !eb.empty())
+			return f + ": " + ea + " / " + eb;
+		EqRun pa = protocol(a->log), pb = protocol(b->log);
+		if (!pa.smcs)
+			return f + ": no SMC";
+		std::string dd = broadcast(*sc) ? diff_any_cpu(pa, pb) : diff(pa, pb);
+		if (pa.notifs != pb.notifs || !dd.empty())
+			differ += f + ": notifications " + std::to_string(pa.notifs) + " / " + std::to_string(pb.notifs) + "; " +
+				  dd + "\n";
+		compared++;
+	}
+	return differ;
+}
+
+/*
+ * fidelity: {monitor: isa}: the world switch is one straight-line routine of constant cycles, so with
+ * calibrate's world_switch the abstract run is timed exactly as the isa run, and every shipped scenario
+ * (timing races and all) gives the same protocol sequence. A world_switch off by 110 cycles (the
+ * whole-path table's 379) changes 9 of the 12 scenarios' sequences, so the comparison can tell.
+ */
+TEST(IsaEquivalence, WholeScenariosMonitorIsaWithDerivedWorldSwitch)
+{
+	unsigned compared = 0;
+	EXPECT_EQ(whole_scenarios({ "fidelity.monitor=isa" }, compared), "");
+	EXPECT_GE(compared, 12u);
+	RecordProperty("compared", (int)compared);
+}
+
+/* The scenarios named in @differ's lines, in order */
+std::string names(const std::string &differ)
+{
+	std::string out;
+	std::istringstream in(differ);
+	for (std::string l; std::getline(in, l);)
+		out += (out.empty() ? "" : " ") + l.substr(0, l.find(':'));
+	return out;
+}
+
+/*
+ * tee: isa and ree: isa. Their steps cannot be timed exactly by one abstract entry, and the shipped
+ * scenarios below have a race that this shows (docs/calibration.md §5.6 says why; the test fails if
+ * another scenario differs, or if these stop differing and the documentation is stale):
+ *  - hotplug-each-cpu.yaml (tee, ree): two CPUs send DO_BOTTOM_HALF at the same simulated instant. Abstract,
+ *    the send step that starts first sets the bit and the other coalesces; with guest code, each
+ *    notif_send_async runs when its engine's budget allows (up to the next kernel event: the other
+ *    CPU's send at the same instant gives a budget of 0), so the other CPU's routine may take the lock
+ *    first: the same two notifications, SEND and COALESCED swapped between the CPUs.
+ *    With ree: isa the same race shows: gic_ack_irq and gic_irq_eoi take 38 or 39 (37 or 38) cycles
+ *    in turn (the engine counts whole cycles and carries the fraction to its next run, isa_engine.c
+ *    frac16), against a constant 38.47 (37.47) cycles abstract, and the sends' order at that instant
+ *    follows. The same carry is why the all-three run differs on two more scenarios (below).
+ *  - notif-values.yaml (ree): the drain loop's cycles are not per value (49 instructions for one value,
+ *    118 for two: a fixed part and a per-value part, spread around its SMCs), while the abstract
+ *    ree.notif_value is one step after each value; an interrupt that finds two values pending shifts
+ *    the rest by a few ns, and a later value timer's send races the drain.
+ */
+TEST(IsaEquivalence, WholeScenariosEachWorldIsaWithDerivedCosts)
+{
+	unsigned compared = 0;
+	EXPECT_EQ(names(whole_scenarios({ "fidelity.tee=isa" }, compared)), "scenarios/hotplug-each-cpu.yaml");
+	EXPECT_GE(compared, 11u);
+	std::string ree = whole_scenarios({ "fidelity.ree=isa" }, compared);
+	EXPECT_EQ(names(ree), "scenarios/hotplug-each-cpu.yaml scenarios/notif-values.yaml") << ree;
+	EXPECT_GE(compared, 12u);
+}
+
+TEST(IsaEquivalence, WholeScenariosAllIsaWithDerivedCosts)
+{
+	unsigned compared = 0;
+	std::string all = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared);
+	/* edge-vs-level, hotplug-sgi: an NS interrupt and an SMC, or a send and a fetch, within a cycle of each other;
+	 * OP-TEE's acknowledge and EOI as code last 27 or 28 (37 or 38) cycles in turn against 27.53 (37.47) */
+	EXPECT_EQ(names(all), "scenarios/edge-vs-level.yaml scenarios/hotplug-each-cpu.yaml scenarios/hotplug-sgi.yaml")
+		<< all;
+	EXPECT_GE(compared, 12u);
 	RecordProperty("compared", (int)compared);
 }

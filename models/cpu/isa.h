@@ -219,6 +219,13 @@ struct isa_config {
 	struct isa_host host;          /* copied */
 	struct isa_window mmio[ISA_MAX_WINDOWS];
 	unsigned n_mmio;
+	/*
+	 * No MRS hook: reads of ICC_*, MPIDR_EL1 and the counters are then
+	 * Unicorn's (ICC_*: undefined, an error). Only for an engine whose code
+	 * reads none of them (isa_rt's EL3 engine runs BL31's EL1 context save and
+	 * restore alone): each hooked MRS is a host call, 24 per world switch.
+	 */
+	bool no_mrs_hook;
 };
 
 /*

@@ -1004,7 +1004,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	}
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_intr, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0);
-	if (!u)
+	if (!u && !c->no_mrs_hook)
 		u = uc_hook_add(e->uc, &e->h_mrs, UC_HOOK_INSN, (void *)hook_mrs, e, 1, 0, UC_ARM64_INS_MRS);
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_msr, UC_HOOK_INSN, (void *)hook_msr, e, 1, 0, UC_ARM64_INS_MSR);

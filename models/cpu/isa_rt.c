@@ -16,10 +16,13 @@
 #define PSTATE_EL1H_MASKED 0x3c5
 
 static const char *const handler_names[ISA_H_COUNT] = { "tee.fast", "tee.notif_send", "ree.notif_irq",
-							 "mon.world_switch" };
+							 "mon.world_switch", "ree.gic_ack", "ree.gic_eoi",
+							 "tee.itr_ack", "tee.itr_eoi" };
 /* pe_exec labels (the trace's activity names) */
 static const char *const handler_labels[ISA_H_COUNT] = { "isa tee_entry_fast", "isa notif_send_async",
-							 "isa optee irq_handler", "isa cm_el1_sysregs_context" };
+							 "isa optee irq_handler", "isa cm_el1_sysregs_context",
+							 "isa gic_handle_irq", "isa gic_irq_eoi", "isa itr_ack",
+							 "isa itr_eoi" };
 
 const char *isa_rt_handler_name(enum isa_rt_handler h)
 {
@@ -49,7 +52,15 @@ struct isa_rt {
 	struct isa_image img[ISA_IMG_COUNT];
 	struct rt_job *job;              /* [npes][ISA_RT_WORLDS] */
 	struct isa_rt_hstats hs[ISA_H_COUNT];
+	struct rt_sym *syms;             /* isa_rt_sym's answers (the models ask on every call) */
 	char err[512];
+};
+
+#define RT_SYMS 32
+struct rt_sym {
+	enum isa_builtin img;
+	const char *name;
+	uint64_t addr;
 };
 
 static void no_state(void *ctx, unsigned pe, unsigned el, bool secure) { (void)ctx, (void)pe, (void)el, (void)secure; }
@@ -65,6 +76,7 @@ int isa_rt_new(struct isa_rt **out, const struct isa_rt_config *c, char *err, si
 	}
 	rt->cfg = *c;
 	rt->job = calloc((size_t)c->npes * ISA_RT_WORLDS, sizeof(*rt->job));
+	rt->syms = calloc(RT_SYMS, sizeof(*rt->syms));
 	/* the platform's ports; the PE model publishes the exception level, not the engines */
 	rt->ports = *pe_get_ports(c->pes[0]);
 	rt->ports.state = no_state;
@@ -106,13 +118,22 @@ void isa_rt_free(struct isa_rt *rt)
 		for (unsigned i = 0; i < rt->cfg.npes * ISA_RT_WORLDS; i++)
 			isa_engine_free(rt->job[i].e);
 	free(rt->job);
+	free(rt->syms);
 	isa_mem_free(rt->mem);
 	free(rt);
 }
 
 uint64_t isa_rt_sym(const struct isa_rt *rt, enum isa_builtin img, const char *sym)
 {
-	return isa_image_symbol(&rt->img[img], sym);
+	struct rt_sym *c = rt->syms;
+	unsigned i;
+	for (i = 0; c && i < RT_SYMS && c[i].name; i++)
+		if (c[i].img == img && (c[i].name == sym || !strcmp(c[i].name, sym)))
+			return c[i].addr;
+	uint64_t a = isa_image_symbol(&rt->img[img], sym);
+	if (c && i < RT_SYMS && a) /* @sym: the callers' string literals */
+		c[i] = (struct rt_sym){ img, sym, a };
+	return a;
 }
 
 void *isa_rt_ptr(struct isa_rt *rt, uint64_t addr, size_t len) { return addr ? isa_mem_ptr(rt->mem, addr, len) : NULL; }
@@ -193,6 +214,7 @@ static struct isa_engine *engine(struct isa_rt *rt, struct rt_job *j)
 	c.host = (struct isa_host){ j, host_model_call, host_exception, NULL };
 	memcpy(c.mmio, rt->cfg.mmio, sizeof(c.mmio));
 	c.n_mmio = rt->cfg.n_mmio;
+	c.no_mrs_hook = j->world == ISA_RT_MON; /* cm_el1_sysregs_context_save/_restore read EL1 registers only */
 	char err[256] = "";
 	int rc = isa_engine_new(&j->e, rt->mem, &c, err, sizeof(err));
 	if (rc) {

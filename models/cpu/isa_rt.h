@@ -52,6 +52,10 @@ enum isa_rt_handler {
 	ISA_H_TEE_NOTIF_SEND,   /* notif_send_async (notif_default.c) with the transport's raise */
 	ISA_H_REE_NOTIF_IRQ,    /* irq_handler's drain loop (Linux smc_abi.c) */
 	ISA_H_MON_WORLD_SWITCH, /* cm_el1_sysregs_context_save + _restore (TF-A context_mgmt.c) */
+	ISA_H_REE_GIC_ACK,      /* gic_handle_irq's acknowledge: ICC_IAR1_EL1 (+ EOIR1 with EOImode 1) (irq-gic-v3.c) */
+	ISA_H_REE_GIC_EOI,      /* the irq_chip's irq_eoi: ICC_EOIR1_EL1, or ICC_DIR_EL1 with EOImode 1 (irq-gic-v3.c) */
+	ISA_H_TEE_ITR_ACK,      /* OP-TEE's gic_native_itr_handler acknowledge: ICC_IAR1_EL1 (IAR0 for Group 0) */
+	ISA_H_TEE_ITR_EOI,      /* ... and its end of interrupt: ICC_EOIR1_EL1 (EOIR0) */
 	ISA_H_COUNT
 };
 const char *isa_rt_handler_name(enum isa_rt_handler h);
@@ -70,7 +74,8 @@ struct isa_rt;
 int isa_rt_new(struct isa_rt **out, const struct isa_rt_config *c, char *err, size_t errlen);
 void isa_rt_free(struct isa_rt *rt);
 
-/* A symbol of a built-in image, and the host's view of guest memory there (NULL: absent). */
+/* A symbol of a built-in image (@sym: a string that outlives @rt, e.g. a literal; answers are cached), and the
+ * host's view of guest memory there (NULL: absent). */
 uint64_t isa_rt_sym(const struct isa_rt *rt, enum isa_builtin img, const char *sym);
 void *isa_rt_ptr(struct isa_rt *rt, uint64_t addr, size_t len);
 const struct isa_image *isa_rt_image(const struct isa_rt *rt, enum isa_builtin img);

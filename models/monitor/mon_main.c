@@ -120,11 +120,10 @@ void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, v
 	/* opteed_smc_handler: cm_el1_sysregs_context_save(from); cm_el1_sysregs_context_restore(to) */
 	mp->ws_fn = fn;
 	mp->ws_ctx = ctx;
+	/* one guest call (opteed_el1_context_switch: both, as the handler calls them): one engine run per switch */
 	struct isa_rt_req rq = { .h = ISA_H_MON_WORLD_SWITCH, .world = ISA_RT_MON,
-				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "cm_el1_sysregs_context_save"),
-				 .args = { from }, .nargs = 1,
-				 .then_fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "cm_el1_sysregs_context_restore"),
-				 .then_args = { to }, .then_nargs = 1, .done = ws_isa_done, .ctx = mp };
+				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "opteed_el1_context_switch"),
+				 .args = { from, to }, .nargs = 2, .done = ws_isa_done, .ctx = mp };
 	isa_rt_call(isa, mp->pe, &rq);
 }
 

@@ -11,6 +11,7 @@
 
 #include "ree_internal.h"
 #include "models/gic/gic.h"
+#include "models/cpu/isa_rt.h"
 
 /* The IRQ layer's own state: the descriptors and, per CPU, what is in service. */
 struct ree_irqs {
@@ -86,10 +87,26 @@ static void irq_exit(struct ree *r, struct pe *pe)
 
 static void irq_eoi_done(void *ctx, struct pe *pe) { irq_exit(ctx, pe); }
 
-/* irq_eoi: EOImode 0 -> EOIR (drop + deactivate); EOImode 1 -> DIR (gic_eoimode1_eoi_irq). */
+static void isa_eoi_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	(void)res;
+	irq_exit(ctx, pe);
+}
+
+/*
+ * irq_eoi: EOImode 0 -> EOIR (drop + deactivate); EOImode 1 -> DIR (gic_eoimode1_eoi_irq).
+ * fidelity ree: isa: the guest's gic_irq_eoi (models/ree/guest/irq.c) writes it, and lasts its cycles.
+ */
 static void irq_eoi(struct ree *r, struct pe *pe)
 {
 	unsigned intid = r->irqs->hardirq_intid[pe_id(pe)];
+	if (r->cfg.isa) {
+		struct isa_rt_req rq = { .h = ISA_H_REE_GIC_EOI, .world = ISA_RT_REE,
+					 .fn = isa_rt_sym(r->cfg.isa, ISA_IMG_REE, "gic_irq_eoi"),
+					 .args = { intid }, .nargs = 1, .done = isa_eoi_done, .ctx = r };
+		isa_rt_call(r->cfg.isa, pe, &rq);
+		return;
+	}
 	if (r->cfg.eoimode) {
 		pe_icc_write(pe, ICC_DIR_EL1, intid);
 		pe_exec_cost_tag(pe, 0, SIM_COST_GIC_DIR, "gic eoi", irq_eoi_done, r);
@@ -137,12 +154,9 @@ static void irq_dispatch(void *ctx, struct pe *pe)
 	irq_eoi(r, pe);
 }
 
-static void irq_acked(void *ctx, struct pe *pe)
+/* The acknowledge read @iar (by the guest's gic_ack_irq, @guest: its cycles passed); then the handler. */
+static void irq_ack_result(struct ree *r, struct pe *pe, uint64_t iar, bool guest)
 {
-	struct ree *r = ctx;
-	uint64_t iar = GIC_SPURIOUS;
-
-	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
 	if (iar == GIC_SPURIOUS) {
 		ree_trace(r, pe, "spurious GIC interrupt", iar, 0);
 		irq_exit(r, pe);
@@ -154,6 +168,10 @@ static void irq_acked(void *ctx, struct pe *pe)
 		sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_NOTIF,
 							     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
 							     .a = NOTIF_NS_TAKEN, .b = iar });
+	if (guest) { /* its cycles have passed */
+		irq_dispatch(r, pe);
+		return;
+	}
 	/* EOImode 1: gic_handle_irq drops the priority right after the acknowledge */
 	if (r->cfg.eoimode) {
 		pe_icc_write(pe, ICC_EOIR1_EL1, iar);
@@ -162,6 +180,33 @@ static void irq_acked(void *ctx, struct pe *pe)
 	} else {
 		pe_exec_cost(pe, SIM_COST_GIC_IAR, "gic ack", irq_dispatch, r);
 	}
+}
+
+static void isa_ack_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	/* the guest's special INTIDs (>= 1020) are the model's spurious one */
+	irq_ack_result(ctx, pe, res[0] >= 1020 ? GIC_SPURIOUS : res[0], true);
+}
+
+/*
+ * gic_handle_irq's acknowledge. fidelity ree: isa: the guest's gic_ack_irq (models/ree/guest/irq.c)
+ * reads ICC_IAR1_EL1 (and with EOImode 1 writes EOIR1) through the PE's GIC CPU interface, and lasts
+ * its cycles instead of gic.iar (+ gic.eoi).
+ */
+static void irq_acked(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	uint64_t iar = GIC_SPURIOUS;
+
+	if (r->cfg.isa) {
+		struct isa_rt_req rq = { .h = ISA_H_REE_GIC_ACK, .world = ISA_RT_REE,
+					 .fn = isa_rt_sym(r->cfg.isa, ISA_IMG_REE, "gic_ack_irq"),
+					 .done = isa_ack_done, .ctx = r };
+		isa_rt_call(r->cfg.isa, pe, &rq);
+		return;
+	}
+	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	irq_ack_result(r, pe, iar, false);
 }
 
 /* The NS IRQ vector: el1_interrupt -> gic_handle_irq. */

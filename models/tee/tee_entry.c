@@ -122,6 +122,18 @@ static void fast_result(struct tee *t, struct pe *pe, uint64_t r[4])
 		if (!t->cfg.async_notif || t->cfg.transport == TEE_TRANSPORT_FFA)
 			break;
 		r[0] = OPTEE_SMC_RETURN_OK;
+		if (t->cfg.isa) {
+			/* the guest's notif_get_value took it from this bitmap when it ran (fast_isa_mc) */
+			struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
+			if (s->got) {
+				r[1] = s->got_value;
+				r[2] = OPTEE_SMC_ASYNC_NOTIF_VALID | (s->got_more ? OPTEE_SMC_ASYNC_NOTIF_PENDING : 0);
+			} else if (!t->pending) {
+				t->tp->value_read(t, pe, true);
+			}
+			s->got = false;
+			break;
+		}
 		if (tee_notif_get(t, pe, &v, &more)) {
 			r[1] = v;
 			r[2] = OPTEE_SMC_ASYNC_NOTIF_VALID | (more ? OPTEE_SMC_ASYNC_NOTIF_PENDING : 0);
@@ -169,6 +181,32 @@ static void fast_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
 	tee_return(pe, TEESMC_OPTEED_RETURN_CALL_DONE, g[0], g[1], g[2], g[3]);
 }
 
+/*
+ * The guest's notif_get_value handed out a value (its ISA_TR_NOTIF_GET):
+ * this model's bitmap gives it up at the same moment, so a notif_send_async
+ * on another CPU meanwhile finds both bitmaps alike (the routine may run in
+ * pieces, up to each next kernel event; the model's answer is read at its end).
+ */
+static enum isa_action fast_isa_mc(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4])
+{
+	struct tee *t = ctx;
+	struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
+	unsigned v;
+	bool more;
+	if (imm != ISA_MC_TRACE)
+		return ISA_STOP;
+	if (x[0] != ISA_TR_NOTIF_GET)
+		return ISA_CONTINUE;
+	if (!tee_notif_get(t, pe, &v, &more) || v != x[1] || more != (x[2] != 0)) {
+		isa_rt_fail(t->cfg.isa, "ISA: cpu%u: notif_get_value handed out value %llu%s, the model's bitmap %s",
+			    pe_id(pe), (unsigned long long)x[1], x[2] ? " (more pending)" : "",
+			    t->pending ? "differs" : "is empty");
+		return ISA_STOP;
+	}
+	s->got = true, s->got_value = v, s->got_more = more;
+	return ISA_CONTINUE;
+}
+
 static void fast_smc_entry(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
@@ -178,7 +216,7 @@ static void fast_smc_entry(void *ctx, struct pe *pe)
 		memcpy(g, pe_regs(pe), 8 * sizeof(uint64_t));
 		struct isa_rt_req rq = { .h = ISA_H_TEE_FAST, .world = ISA_RT_TEE,
 					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "tee_entry_fast"),
-					 .args = { a }, .nargs = 1, .done = fast_isa_done, .ctx = t };
+					 .args = { a }, .nargs = 1, .mc = fast_isa_mc, .done = fast_isa_done, .ctx = t };
 		isa_rt_call(t->cfg.isa, pe, &rq);
 		return;
 	}
@@ -465,6 +503,22 @@ static void itr_deactivated(void *ctx, struct pe *pe)
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
+static void itr_then(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	t->itr_then[pe_id(pe)](t, pe);
+}
+
+static void itr_isa_eoi_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	(void)res;
+	itr_then(ctx, pe);
+}
+
+/*
+ * gic_native_itr_handler's end of interrupt. fidelity tee: isa: the guest's itr_eoi
+ * (models/tee/guest/itr.c) writes EOIR through the PE's GIC CPU interface and lasts its cycles.
+ */
 static void itr_eoi(void *ctx, struct pe *pe)
 {
 	struct tee *t = ctx;
@@ -475,8 +529,20 @@ static void itr_eoi(void *ctx, struct pe *pe)
 		pe_hvc(pe, x, itr_deactivated, t);
 		return;
 	}
+	if (intid != GIC_SPURIOUS && t->cfg.isa) {
+		struct isa_rt_req rq = { .h = ISA_H_TEE_ITR_EOI, .world = ISA_RT_TEE,
+					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "itr_eoi"),
+					 .args = { intid }, .nargs = 1, .done = itr_isa_eoi_done, .ctx = t };
+		isa_rt_call(t->cfg.isa, pe, &rq);
+		return;
+	}
 	if (intid != GIC_SPURIOUS)
 		pe_icc_write(pe, ICC_EOIR1_EL1, intid);
+	/* tee.itr_eoi: 0 (inside tee.itr) unless set, e.g. to what tee: isa executes (tzsim calibrate) */
+	if (intid != GIC_SPURIOUS && pe_cost(pe, SIM_COST_TEE_ITR_EOI)) {
+		pe_exec_cost(pe, SIM_COST_TEE_ITR_EOI, "OP-TEE eoi", itr_then, t);
+		return;
+	}
 	t->itr_then[pe_id(pe)](t, pe);
 }
 
@@ -485,6 +551,18 @@ static void itr_handle(struct tee *t, struct pe *pe, uint64_t iar);
 static void itr_got(void *ctx, struct pe *pe)
 {
 	itr_handle(ctx, pe, pe_regs(pe)[0]);
+}
+
+static void itr_acked(void *ctx, struct pe *pe)
+{
+	struct tee *t = ctx;
+	itr_handle(t, pe, t->itr_intid[pe_id(pe)]);
+}
+
+static void itr_isa_ack_done(void *ctx, struct pe *pe, const uint64_t res[4])
+{
+	/* a special INTID (1020-1023) is the model's spurious one */
+	itr_handle(ctx, pe, (res[0] & 0xffffff) >= 1020 ? GIC_SPURIOUS : res[0] & 0xffffff);
 }
 
 /*
@@ -503,7 +581,21 @@ static void itr_ack(void *ctx, struct pe *pe)
 		pe_hvc(pe, x, itr_got, t);
 		return;
 	}
+	if (t->cfg.isa) {
+		/* fidelity tee: isa: the guest's itr_ack (models/tee/guest/itr.c) reads IAR and lasts its cycles */
+		struct isa_rt_req rq = { .h = ISA_H_TEE_ITR_ACK, .world = ISA_RT_TEE,
+					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "itr_ack"),
+					 .done = itr_isa_ack_done, .ctx = t };
+		isa_rt_call(t->cfg.isa, pe, &rq);
+		return;
+	}
 	pe_icc_read(pe, ICC_IAR1_EL1, &iar);
+	/* tee.itr_ack: 0 (inside tee.itr) unless set, e.g. to what tee: isa executes (tzsim calibrate) */
+	if (pe_cost(pe, SIM_COST_TEE_ITR_ACK)) {
+		t->itr_intid[pe_id(pe)] = iar;
+		pe_exec_cost(pe, SIM_COST_TEE_ITR_ACK, "OP-TEE ack", itr_acked, t);
+		return;
+	}
 	itr_handle(t, pe, iar);
 }
 

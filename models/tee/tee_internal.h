@@ -72,9 +72,15 @@ struct tee_transport {
 /* fidelity: isa, a notif_send_async in guest code (tee_notif.c) */
 struct tee_isa_send {
 	unsigned value;
+	uint32_t id;          /* the notification's; its records are made when the guest records the value */
+	sim_time src, th;
 	bool coalesced, seen;
 	pe_fn done;
 	void *ctx;
+	/* a GET_ASYNC_NOTIF_VALUE fast call in guest code (tee_entry.c): the value the guest's
+	 * notif_get_value handed out, taken from this model's bitmap at the same moment */
+	bool got, got_more;
+	unsigned got_value;
 };
 
 struct tee {

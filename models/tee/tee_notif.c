@@ -17,6 +17,15 @@
  * ICC_ASGI1R_EL1) through the PE's ports; its ISA_TR_NOTIF_SEND trace must
  * agree with this model's bookkeeping (value, coalesced).
  */
+static bool send_book(struct tee *t, struct pe *pe, uint32_t id, unsigned value, sim_time src, sim_time th);
+
+/*
+ * The guest's notif_send_async recorded the value (under its lock): this
+ * model's bitmap and records follow at the same moment, so that two CPUs
+ * sending at once coalesce in the order their guest code ran (the routine
+ * of the one whose send step started first may run later, when the kernel
+ * event that ends its budget is the other's), and must agree.
+ */
 static enum isa_action isa_send_mc(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4])
 {
 	struct tee *t = ctx;
@@ -24,11 +33,12 @@ static enum isa_action isa_send_mc(void *ctx, struct pe *pe, unsigned imm, uint6
 	if (imm != ISA_MC_TRACE)
 		return ISA_STOP;
 	if (x[0] == ISA_TR_NOTIF_SEND) {
-		if (x[1] != s->value || (x[2] != 0) != s->coalesced)
+		bool coalesced = send_book(t, pe, s->id, s->value, s->src, s->th);
+		if (x[1] != s->value || (x[2] != 0) != coalesced)
 			isa_rt_fail(t->cfg.isa,
 				    "ISA: cpu%u: notif_send_async recorded value %llu%s, the model %u%s", pe_id(pe),
 				    (unsigned long long)x[1], x[2] ? " (coalesced)" : "", s->value,
-				    s->coalesced ? " (coalesced)" : "");
+				    coalesced ? " (coalesced)" : "");
 		s->seen = true;
 	}
 	return ISA_CONTINUE;
@@ -44,11 +54,12 @@ static void isa_send_done(void *ctx, struct pe *pe, const uint64_t res[4])
 	s->done(s->ctx, pe);
 }
 
-static void isa_send(struct tee *t, struct pe *pe, unsigned value, bool coalesced, sim_time src, pe_fn done,
+static void isa_send(struct tee *t, struct pe *pe, uint32_t id, unsigned value, sim_time src, sim_time th, pe_fn done,
 		     void *ctx)
 {
 	struct tee_isa_send *s = &t->isa_send[pe_id(pe)];
-	*s = (struct tee_isa_send){ value, coalesced, false, done, ctx };
+	s->value = value, s->id = id, s->src = src, s->th = th, s->coalesced = false, s->seen = false;
+	s->done = done, s->ctx = ctx;
 	struct isa_rt_req rq = { .h = ISA_H_TEE_NOTIF_SEND, .world = ISA_RT_TEE,
 				 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "notif_send_async"),
 				 .args = { value, src + 1 }, .nargs = 2, .mc = isa_send_mc, .done = isa_send_done, .ctx = t };
@@ -87,13 +98,11 @@ static void notif_rec(struct tee *t, struct pe *pe, uint32_t id, unsigned stage,
  * before the normal world reads it coalesces) and raise the interrupt on
  * every send.
  */
-void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th, pe_fn done,
-		    void *ctx)
+/* The model's side of a send: the bit (or a coalesced record). Returns whether it coalesced. */
+static bool send_book(struct tee *t, struct pe *pe, uint32_t id, unsigned value, sim_time src, sim_time th)
 {
-	uint32_t id = ++t->next_id;
 	uint64_t bit = 1ull << value;
 	bool coalesced = (t->pending & bit) != 0;
-	bool was_empty = t->pending == 0;
 
 	if (coalesced) {
 		notif_rec(t, pe, id, NOTIF_COALESCED, value, t->primary[value], 0);
@@ -103,13 +112,25 @@ void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, 
 		t->primary_src[value] = src;
 		notif_rec(t, pe, id, NOTIF_SEND, value, src, th);
 	}
+	return coalesced;
+}
+
+void tee_notif_send(struct tee *t, struct pe *pe, unsigned value, sim_time src, sim_time th, pe_fn done,
+		    void *ctx)
+{
+	uint32_t id = ++t->next_id;
+	bool was_empty = t->pending == 0;
+
+	if (t->cfg.isa) {
+		/* the bookkeeping when the guest records the value (isa_send_mc) */
+		pe_serve(pe, id);
+		isa_send(t, pe, id, value, src, th, done, ctx);
+		return;
+	}
+	send_book(t, pe, id, value, src, th);
 	pe_serve(pe, id); /* the rest of this top half serves the notification */
 	if (t->cfg.raise_when_empty && !was_empty && t->cfg.transport != TEE_TRANSPORT_FFA) {
 		done(ctx, pe); /* tee.notif_raise: when_empty (docs/protocol.md §10.2): no raise */
-		return;
-	}
-	if (t->cfg.isa) {
-		isa_send(t, pe, value, coalesced, src, done, ctx);
 		return;
 	}
 	t->tp->raise(t, pe, done, ctx);

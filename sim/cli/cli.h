@@ -46,13 +46,16 @@ enum cli_cmd {
 	CLI_MERGE = 1u << 5,
 	CLI_COMPLETION = 1u << 6,
 	CLI_EXPLORE = 1u << 7,
+	CLI_CALIBRATE = 1u << 8,
 };
-#define CLI_ALL_CMDS (CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION | CLI_EXPLORE)
+#define CLI_ALL_CMDS                                                                                             \
+	(CLI_RUN | CLI_VALIDATE | CLI_TEST | CLI_COMPARE | CLI_DTB | CLI_MERGE | CLI_COMPLETION | CLI_EXPLORE | \
+	 CLI_CALIBRATE)
 
 struct cli_command {
 	const char *name;    /* NULL ends cli_commands[] */
 	enum cli_cmd cmd;
-	const char *operand; /* its one operand: FILE or DIR */
+	const char *operand; /* its one operand: FILE or DIR; "": it takes none */
 	const char *summary; /* one line for --help */
 	const char *complete; /* what the operand completes to in a shell: "file", "dir" or a list of words */
 };
@@ -80,6 +83,8 @@ enum cli_opt_id {
 	CLI_OPT_CHECK,
 	CLI_OPT_BUDGET,
 	CLI_OPT_AROUND,
+	CLI_OPT_PRESET,
+	CLI_OPT_EMIT_OVERRIDES,
 	CLI_OPT_HELP,
 };
 
@@ -93,6 +98,7 @@ enum cli_kind {
 	CLI_NUMBER,      /* decimal, or hex with 0x, within [min, max]; uint64_t */
 	CLI_KERNEL,      /* native or systemc; int (enum sim_backend) */
 	CLI_TRACE,       /* none, or a list from csv,perfetto,vcd,hgrm; struct cli_trace */
+	CLI_PRESET,      /* a core preset (sim_preset_lookup: cortex-a53, cortex-a72); int (enum sim_preset) */
 };
 
 /*
@@ -153,6 +159,8 @@ struct cli_args {
 	bool check;             /* --check: the invariant checker */
 	const char *budget;     /* explore's --budget N|TIME */
 	const char *around;     /* explore's --around EVENT */
+	int preset;             /* calibrate's --preset (enum sim_preset; default cortex-a53) */
+	bool emit_overrides;    /* calibrate's --emit-overrides: print the implied table as platform.cost_overrides */
 	int argc;               /* the command line, for the report */
 	char **argv;
 };

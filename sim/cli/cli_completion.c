@@ -118,6 +118,8 @@ static const char *value_kind(const struct cli_opt *o)
 		return "words:native systemc";
 	case CLI_TRACE:
 		return "words:none csv perfetto vcd hgrm csv,perfetto,vcd,hgrm";
+	case CLI_PRESET:
+		return "words:cortex-a53 cortex-a72";
 	case CLI_ASSIGN:
 	case CLI_ASSIGN_LIST:
 		return "vary";
@@ -187,8 +189,10 @@ static void bash(FILE *f)
 				fprintf(f, " -%c", o->short_name);
 			first = false;
 		}
-		fprintf(f, "'; else kind='%s'; fi ;;\n\t\t\tesac ;;\n",
-			!strcmp(c->complete, "yaml") || !strcmp(c->complete, "dir") ? c->complete : "words:bash");
+		/* the operand: a scenario, a directory, a word ("bash"), or nothing (calibrate) */
+		fprintf(f, "'; else kind='%s%s'; fi ;;\n\t\t\tesac ;;\n",
+			!strcmp(c->complete, "yaml") || !strcmp(c->complete, "dir") || !c->complete[0] ? "" : "words:",
+			c->complete);
 	}
 	fprintf(f, "\t\tesac\n\tfi\n"
 		   "\tcase $kind in\n"

@@ -34,6 +34,7 @@ const struct cli_command cli_commands[] = {
 	{ "dtb", CLI_DTB, "FILE", "write the device tree the scenario's platform boots with", "yaml" },
 	{ "explore", CLI_EXPLORE, "FILE", "search variants of a scenario for one that breaks an invariant or an expect", "yaml" },
 	{ "completion", CLI_COMPLETION, "SHELL", "print the shell completion script (bash)", "bash" },
+	{ "calibrate", CLI_CALIBRATE, "", "run one notification through the guest code, print the cost table it implies", "" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -103,6 +104,12 @@ const struct cli_opt cli_opts[] = {
 	{ .id = CLI_OPT_AROUND, .name = "around", .arg = "EVENT", .cmds = CLI_EXPLORE, .kind = CLI_STRING,
 	  .field = F(around), .expect = "a notification stage (send, ns_pending, ...) or a scenario time (12ms)",
 	  .help = "place actions only at boundaries of that stage, or within 1 ms of that time" },
+	{ .id = CLI_OPT_PRESET, .name = "preset", .arg = "CORE", .cmds = CLI_CALIBRATE, .kind = CLI_PRESET,
+	  .field = F(preset), .expect = "cortex-a53 or cortex-a72",
+	  .help = "the core whose per-class instruction costs time the guest code: cortex-a53 (default), cortex-a72" },
+	{ .id = CLI_OPT_EMIT_OVERRIDES, .name = "emit-overrides", .cmds = CLI_CALIBRATE, .kind = CLI_FLAG,
+	  .field = F(emit_overrides),
+	  .help = "print only the cycles of the steps fidelity: isa runs as code, as platform.cost_overrides (YAML)" },
 	{ .id = CLI_OPT_HELP, .name = "help", .short_name = 'h', .cmds = CLI_ALL_CMDS, .kind = CLI_HELP,
 	  .help = "print this help and exit" },
 	{ .name = NULL },
@@ -252,6 +259,13 @@ static int set_value(const struct cli_opt *o, const char *spelled, const char *v
 		if (parse_trace(v, field))
 			goto bad;
 		break;
+	case CLI_PRESET: {
+		int p = sim_preset_lookup(v);
+		if (p < 0)
+			goto bad;
+		*(int *)field = p;
+		break;
+	}
 	}
 	a->given |= 1u << o->id;
 	return 0;
@@ -313,6 +327,7 @@ int cli_parse(int argc, char **argv, struct cli_args *a)
 	a->kernel = -1;
 	a->golden_dir = "traces/golden";
 	a->seeds = 3;
+	a->preset = SIM_PRESET_A53;
 	build_tables(&t);
 
 	optind = 0; /* GNU: start afresh */
@@ -325,6 +340,8 @@ int cli_parse(int argc, char **argv, struct cli_args *a)
 		if (ch == -1)
 			break;
 		if (ch == 1) { /* an operand */
+			if (!c->operand[0])
+				return cli_usage_error(c, "%s: takes no operand (got '%s')", c->name, optarg);
 			if (!a->operand)
 				a->operand = optarg;
 			else if (!operand2)
@@ -376,12 +393,14 @@ int cli_parse(int argc, char **argv, struct cli_args *a)
 	}
 	/* after "--": operands only */
 	for (; optind < argc; optind++) {
+		if (!c->operand[0])
+			return cli_usage_error(c, "%s: takes no operand (got '%s')", c->name, argv[optind]);
 		if (!a->operand)
 			a->operand = argv[optind];
 		else if (!operand2)
 			operand2 = argv[optind];
 	}
-	if (!a->operand)
+	if (!a->operand && c->operand[0])
 		return cli_usage_error(c, "%s: missing %s", c->name, c->operand);
 	if (operand2)
 		return cli_usage_error(c, "%s: one %s only (got '%s' too)", c->name, c->operand, operand2);
@@ -437,7 +456,7 @@ static void print_opts(FILE *f, const struct cli_command *command, int indent, i
 /* "usage: tzsim compare FILE --vary KEY=A,B,C [options]" */
 static void print_usage(FILE *f, const struct cli_command *command)
 {
-	fprintf(f, "usage: tzsim %s %s", command->name, command->operand);
+	fprintf(f, "usage: tzsim %s%s%s", command->name, command->operand[0] ? " " : "", command->operand);
 	for (const struct cli_opt *o = cli_opts; o->name; o++)
 		if (o->required && (o->cmds & command->cmd)) {
 			if (o->short_name)
@@ -469,7 +488,7 @@ void cli_print_help(FILE *f, const struct cli_command *command)
 			hw = (int)(strlen(c->name) + 1 + strlen(c->operand));
 	for (const struct cli_command *c = cli_commands; c->name; c++) {
 		char head[48];
-		snprintf(head, sizeof(head), "%s %s", c->name, c->operand);
+		snprintf(head, sizeof(head), "%s%s%s", c->name, c->operand[0] ? " " : "", c->operand);
 		fprintf(f, "  %-*s  %s\n", hw, head, c->summary);
 		print_opts(f, c, 6, w, false);
 	}

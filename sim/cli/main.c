@@ -165,37 +165,24 @@ static int cmd_dtb(const struct cli_args *a)
 }
 
 /*
- * tzsim calibrate [--preset cortex-a53|cortex-a72]: the cost-table entries the guest code
- * implies (sim/calibrate.h). Parsed here: it takes no operand, which cli_parse requires.
+ * tzsim calibrate [--preset cortex-a53|cortex-a72] [--emit-overrides]: the cost-table entries the
+ * guest code implies (sim/calibrate.h); with --emit-overrides only those entries, as the YAML of a
+ * scenario's platform.cost_overrides (an abstract run with them is timed as the guest code).
  */
-static int cmd_calibrate(int argc, char **argv)
+static int cmd_calibrate(const struct cli_args *a)
 {
-	enum sim_preset preset = SIM_PRESET_A53;
 	char err[512];
-	for (int i = 0; i < argc; i++) {
-		const char *v = NULL;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: tzsim calibrate [--preset cortex-a53|cortex-a72]\n"
-			       "run one isolated notification through the guest code of the three worlds (Unicorn) and print\n"
-			       "the abstract cost-table entries its cycles imply, per segment and as a table\n");
-			return 0;
-		}
-		if (!strcmp(argv[i], "--preset") && i + 1 < argc)
-			v = argv[++i];
-		else if (!strncmp(argv[i], "--preset=", 9))
-			v = argv[i] + 9;
-		int p = v ? sim_preset_lookup(v) : -1;
-		if (p < 0) {
-			fprintf(stderr, "tzsim: calibrate: %s%s: expected --preset cortex-a53 or cortex-a72\n"
-					"(see tzsim calibrate --help)\n", v ? "unknown preset " : "unknown argument ", v ? v : argv[i]);
-			return RUN_BAD_INPUT;
-		}
-		preset = (enum sim_preset)p;
-	}
-	if (calibrate_run(preset, stdout, NULL, err, sizeof(err)) != 0) {
+	struct calibrate_steps st;
+	enum sim_preset preset = (enum sim_preset)a->preset;
+	if ((!a->emit_overrides && calibrate_run(preset, stdout, NULL, err, sizeof(err)) != 0) ||
+	    calibrate_steps(preset, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tzsim: %s\n", err);
 		return RUN_FAILED;
 	}
+	if (a->emit_overrides)
+		calibrate_print_step_overrides(&st, stdout);
+	else
+		calibrate_print_steps(&st, stdout);
 	return 0;
 }
 
@@ -215,8 +202,6 @@ static int dispatch(int argc, char **argv)
 		printf("tzsim %s\n", TZSIM_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "calibrate"))
-		return cmd_calibrate(argc - 2, argv + 2);
 	if ((rc = cli_parse(argc - 1, argv + 1, &a)) != 0)
 		return rc;
 	if (a.help) {
@@ -240,6 +225,8 @@ static int dispatch(int argc, char **argv)
 		return cli_explore(&a);
 	case CLI_COMPLETION:
 		return cli_completion(&a);
+	case CLI_CALIBRATE:
+		return cmd_calibrate(&a);
 	}
 	return RUN_BAD_INPUT;
 }

@@ -65,7 +65,10 @@ extern "C" {
 	X(PSCI_CPU_OFF,     "psci.cpu_off",       T(100 * SIM_US),     T(100 * SIM_US)) \
 	X(PSCI_SUSPEND,     "psci.suspend",       T(20 * SIM_US),      T(17 * SIM_US))  \
 	X(PSCI_RESUME,      "psci.resume",        T(15 * SIM_US),      T(14 * SIM_US))  \
-	X(POWER_UP,         "power.up",           T(250 * SIM_US),     T(250 * SIM_US))
+	X(POWER_UP,         "power.up",           T(250 * SIM_US),     T(250 * SIM_US)) \
+	/* 0: inside tee.itr (abstract); what OP-TEE's acknowledge and EOI execute with tee: isa */ \
+	X(TEE_ITR_ACK,      "tee.itr_ack",        C(0),                C(0))            \
+	X(TEE_ITR_EOI,      "tee.itr_eoi",        C(0),                C(0))
 
 enum sim_cost_id {
 #define X(id, name, a53, a72) SIM_COST_##id,

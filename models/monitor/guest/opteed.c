@@ -59,6 +59,18 @@ uint64_t opteed_init(void)
 }
 
 /*
+ * The EL1 half of every opteed world switch, as opteed_smc_handler and the
+ * interrupt handler make it: cm_el1_sysregs_context_save(@from) then
+ * cm_el1_sysregs_context_restore(@to). With fidelity monitor: isa the model
+ * runs this as one step (models/monitor/mon_main.c, mon_world_switch).
+ */
+void opteed_el1_context_switch(unsigned from, unsigned to)
+{
+	cm_el1_sysregs_context_save(from);
+	cm_el1_sysregs_context_restore(to);
+}
+
+/*
  * opteed_smc_handler. From the normal world: save its EL1 registers, enter
  * OP-TEE at the fast or yielding vector with x0..x7 of the call. From
  * OP-TEE: the TEESMC_OPTEED_RETURN_* IDs.

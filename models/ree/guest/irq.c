@@ -119,8 +119,11 @@ void secondary_start_kernel(void)
 	(void)MODEL_CALL(ISA_MC_BOOTED, ISA_WORLD_REE, plat_my_core_pos(), 0, 0);
 }
 
-/* chip->irq_eoi: EOImode 0 drops and deactivates with EOIR1; EOImode 1 deactivates with DIR. */
-static void gic_irq_eoi(uint64_t irqnr)
+/*
+ * chip->irq_eoi: EOImode 0 drops and deactivates with EOIR1; EOImode 1 deactivates with DIR.
+ * Also a step of its own in a run with ree: isa (models/ree/ree_irq.c, irq_eoi).
+ */
+void gic_irq_eoi(uint64_t irqnr)
 {
 	if (linux_cfg.eoimode)
 		write_sysreg(S3_0_C12_C11_1, irqnr); /* ICC_DIR_EL1 */
@@ -151,15 +154,28 @@ static void generic_handle_domain_irq(uint64_t irqnr)
 	gic_irq_eoi(irqnr);
 }
 
-/* gic_handle_irq: one acknowledge; a special INTID (spurious) ends the entry at once. */
-static void gic_handle_irq(void)
+/*
+ * gic_handle_irq's acknowledge (__gic_handle_irq_from_irqson up to gic_complete_ack): ICC_IAR1_EL1,
+ * and with EOImode 1 the priority drop; the INTID, or a special one (>= 1020) for a spurious entry.
+ * Also a step of its own in a run with ree: isa (models/ree/ree_irq.c, irq_acked).
+ */
+uint64_t gic_ack_irq(void)
 {
 	uint64_t irqnr = read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	if (irqnr >= 1020)
-		return;
+		return irqnr;
 	if (linux_cfg.eoimode)
 		write_sysreg(S3_0_C12_C12_1, irqnr); /* gic_complete_ack: priority drop now */
 	isb();
+	return irqnr;
+}
+
+/* gic_handle_irq: one acknowledge; a special INTID (spurious) ends the entry at once. */
+static void gic_handle_irq(void)
+{
+	uint64_t irqnr = gic_ack_irq();
+	if (irqnr >= 1020)
+		return;
 	generic_handle_domain_irq(irqnr);
 }
 

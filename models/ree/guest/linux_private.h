@@ -21,6 +21,9 @@ void __arm_smccc_smc(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 /* irq.c */
 void gic_dist_init(void);
 void gic_cpu_init(void);
+/* gic_handle_irq's acknowledge, and the irq_chip's EOI (irq.c): steps of their own with ree: isa */
+uint64_t gic_ack_irq(void);
+void gic_irq_eoi(uint64_t irqnr);
 
 /* optee.c */
 enum irqreturn notif_irq_handler(unsigned intid);

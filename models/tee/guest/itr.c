@@ -74,22 +74,37 @@ void secure_src_yielding_cb(unsigned ev)
 }
 
 /*
+ * gic_native_itr_handler's acknowledge (gic_read_iar): IAR1, or IAR0 for
+ * Group 0. Also a step of its own with tee: isa (models/tee/tee_entry.c, itr_ack).
+ */
+uint64_t itr_ack(void)
+{
+	return optee_cfg.itr_group0 ? read_sysreg(S3_0_C12_C8_0) /* ICC_IAR0_EL1 */
+				    : read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+}
+
+/* gic_native_itr_handler's end of interrupt (gic_write_eoir); a step of its own with tee: isa (itr_eoi). */
+void itr_eoi(uint64_t iar)
+{
+	if (optee_cfg.itr_group0)
+		write_sysreg(S3_0_C12_C8_1, iar);  /* ICC_EOIR0_EL1 */
+	else
+		write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
+	isb();
+}
+
+/*
  * gic_native_itr_handler: acknowledge, the handler registered for the
  * INTID, end of interrupt. A special INTID (1020-1023) means it went away.
  */
 void itr_core_handler(void)
 {
-	uint64_t iar = optee_cfg.itr_group0 ? read_sysreg(S3_0_C12_C8_0) /* ICC_IAR0_EL1 */
-					    : read_sysreg(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+	uint64_t iar = itr_ack();
 	uint32_t id = (uint32_t)iar & 0xffffff;
 	if (id >= 1020)
 		return;
 	for (unsigned i = 0; i < optee_cfg.nsrc && i < OPTEE_MAX_SRC; i++)
 		if (optee_cfg.src[i].intid == id)
 			src_top_half(i);
-	if (optee_cfg.itr_group0)
-		write_sysreg(S3_0_C12_C8_1, iar);  /* ICC_EOIR0_EL1 */
-	else
-		write_sysreg(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
-	isb();
+	itr_eoi(iar);
 }

@@ -170,6 +170,9 @@ void notif_raise_init(bool primary);
 
 /* itr.c */
 void itr_core_handler(void);
+/* its acknowledge and EOI, steps of their own with tee: isa (models/tee/tee_entry.c) */
+uint64_t itr_ack(void);
+void itr_eoi(uint64_t iar);
 void secure_src_yielding_cb(unsigned ev);
 
 /* spinlocks (kernel/spinlock.h): interrupts masked while held */
