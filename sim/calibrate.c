@@ -374,5 +374,5 @@ void calibrate_print_step_overrides(const struct calibrate_steps *st, FILE *out)
 		     "platform:\n  cost_overrides:\n",
 		sim_preset_name(st->preset));
 	for (unsigned i = 0; i < st->n; i++)
-		fprintf(out, "    %s: %g cycles\n", sim_cost_name(st->s[i].id), st->s[i].entry_cycles);
+		fprintf(out, "    %s: %.10g cycles\n", sim_cost_name(st->s[i].id), st->s[i].entry_cycles);
 }

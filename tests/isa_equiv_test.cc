@@ -245,7 +245,7 @@ std::vector<std::string> derived_overrides(sim_preset preset, const std::vector<
 		if (!only.empty() && std::find(only.begin(), only.end(), st.s[i].id) == only.end())
 			continue;
 		char b[128];
-		snprintf(b, sizeof(b), "platform.cost_overrides.%s=%g cycles", sim_cost_name(st.s[i].id), st.s[i].entry_cycles);
+		snprintf(b, sizeof(b), "platform.cost_overrides.%s=%.10g cycles", sim_cost_name(st.s[i].id), st.s[i].entry_cycles);
 		v.push_back(b);
 	}
 	return v;
@@ -356,65 +356,33 @@ std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &c
 }
 
 /*
- * fidelity: {monitor: isa}: the world switch is one straight-line routine of constant cycles, so with
- * calibrate's world_switch the abstract run is timed exactly as the isa run, and every shipped scenario
- * (timing races and all) gives the same protocol sequence. A world_switch off by 110 cycles (the
- * whole-path table's 379) changes 9 of the 12 scenarios' sequences, so the comparison can tell.
+ * Every isa combination: with the costs calibrate derives, every eligible shipped scenario gives the same
+ * protocol sequence as abstract (a guest step lasts exactly what the abstract model charges for a constant
+ * cost of its cycles: isa_rt.c, docs/calibration.md §5.6).
  */
-TEST(IsaEquivalence, WholeScenariosMonitorIsaWithDerivedWorldSwitch)
+struct Combo {
+	const char *name;
+	std::vector<std::string> fid;
+};
+const Combo combos[] = {
+	{ "Monitor", { "fidelity.monitor=isa" } },
+	{ "Tee", { "fidelity.tee=isa" } },
+	{ "Ree", { "fidelity.ree=isa" } },
+	{ "TeeRee", { "fidelity.tee=isa", "fidelity.ree=isa" } },
+	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" } },
+};
+
+class IsaEquivCombo : public ::testing::TestWithParam<int> {};
+
+TEST_P(IsaEquivCombo, WholeScenariosWithDerivedCosts)
 {
 	unsigned compared = 0;
-	EXPECT_EQ(whole_scenarios({ "fidelity.monitor=isa" }, compared), "");
+	std::string d = whole_scenarios(combos[GetParam()].fid, compared);
+	EXPECT_EQ(d, "");
 	EXPECT_GE(compared, 12u);
 	RecordProperty("compared", (int)compared);
 }
 
-/* The scenarios named in @differ's lines, in order */
-std::string names(const std::string &differ)
-{
-	std::string out;
-	std::istringstream in(differ);
-	for (std::string l; std::getline(in, l);)
-		out += (out.empty() ? "" : " ") + l.substr(0, l.find(':'));
-	return out;
-}
+std::string combo_name(const ::testing::TestParamInfo<int> &i) { return combos[i.param].name; }
 
-/*
- * tee: isa and ree: isa. Their steps cannot be timed exactly by one abstract entry, and the shipped
- * scenarios below have a race that this shows (docs/calibration.md §5.6 says why; the test fails if
- * another scenario differs, or if these stop differing and the documentation is stale):
- *  - hotplug-each-cpu.yaml (tee, ree): two CPUs send DO_BOTTOM_HALF at the same simulated instant. Abstract,
- *    the send step that starts first sets the bit and the other coalesces; with guest code, each
- *    notif_send_async runs when its engine's budget allows (up to the next kernel event: the other
- *    CPU's send at the same instant gives a budget of 0), so the other CPU's routine may take the lock
- *    first: the same two notifications, SEND and COALESCED swapped between the CPUs.
- *    With ree: isa the same race shows: gic_ack_irq and gic_irq_eoi take 38 or 39 (37 or 38) cycles
- *    in turn (the engine counts whole cycles and carries the fraction to its next run, isa_engine.c
- *    frac16), against a constant 38.47 (37.47) cycles abstract, and the sends' order at that instant
- *    follows. The same carry is why the all-three run differs on two more scenarios (below).
- *  - notif-values.yaml (ree): the drain loop's cycles are not per value (49 instructions for one value,
- *    118 for two: a fixed part and a per-value part, spread around its SMCs), while the abstract
- *    ree.notif_value is one step after each value; an interrupt that finds two values pending shifts
- *    the rest by a few ns, and a later value timer's send races the drain.
- */
-TEST(IsaEquivalence, WholeScenariosEachWorldIsaWithDerivedCosts)
-{
-	unsigned compared = 0;
-	EXPECT_EQ(names(whole_scenarios({ "fidelity.tee=isa" }, compared)), "scenarios/hotplug-each-cpu.yaml");
-	EXPECT_GE(compared, 11u);
-	std::string ree = whole_scenarios({ "fidelity.ree=isa" }, compared);
-	EXPECT_EQ(names(ree), "scenarios/hotplug-each-cpu.yaml scenarios/notif-values.yaml") << ree;
-	EXPECT_GE(compared, 12u);
-}
-
-TEST(IsaEquivalence, WholeScenariosAllIsaWithDerivedCosts)
-{
-	unsigned compared = 0;
-	std::string all = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared);
-	/* edge-vs-level, hotplug-sgi: an NS interrupt and an SMC, or a send and a fetch, within a cycle of each other;
-	 * OP-TEE's acknowledge and EOI as code last 27 or 28 (37 or 38) cycles in turn against 27.53 (37.47) */
-	EXPECT_EQ(names(all), "scenarios/edge-vs-level.yaml scenarios/hotplug-each-cpu.yaml scenarios/hotplug-sgi.yaml")
-		<< all;
-	EXPECT_GE(compared, 12u);
-	RecordProperty("compared", (int)compared);
-}
+INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), combo_name);

@@ -286,7 +286,9 @@ enum isa_stop {
 struct isa_result {
 	enum isa_stop why;
 	unsigned imm;            /* ISA_STOP_MODEL_CALL: the call */
-	uint64_t cycles;         /* executed, with exception entries and device accesses */
+	uint64_t cycles;         /* executed, with exception entries and device accesses (whole cycles; the
+				  * fraction is carried to the engine's next run) */
+	uint64_t cycles16;       /* the same for this run alone, in sixteenths of a cycle, without the carry */
 	uint64_t insns;
 	int err;                 /* ISA_STOP_ERROR: the ISA_E_* */
 	uint64_t err_pc;         /* ... and where */

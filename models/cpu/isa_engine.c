@@ -1116,6 +1116,7 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 	r->why = e->why;
 	r->imm = e->why_imm;
 	r->cycles = total16 / 16;
+	r->cycles16 = e->run16;
 	e->frac16 = total16 % 16;
 	r->insns = e->run_insns;
 	r->err = e->err;
