@@ -310,7 +310,7 @@ std::vector<sim_cost_id> entries_of(const std::string &fid)
  * scenarios whose sequences differ, one line each ("" when none). @skip: scenarios left out (file names).
  */
 std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &compared,
-			    const std::vector<std::string> &skip = {})
+			    const std::vector<std::string> &skip = {}, const std::string &tweak = "")
 {
 	std::string differ;
 	compared = 0;
@@ -337,6 +337,10 @@ std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &c
 		std::vector<std::string> derived = derived_overrides((sim_preset)sc->platform.costs.preset, entries, err);
 		if (!err.empty() || derived.size() != entries.size())
 			return "calibrate: " + err;
+		/* the test of the test: @tweak "entry=value" replaces one derived cost */
+		for (auto &o : derived)
+			if (!tweak.empty() && o.find("." + tweak.substr(0, tweak.find('=') + 1)) != std::string::npos)
+				o = "platform.cost_overrides." + tweak;
 		std::unique_ptr<WholeRun> a(new WholeRun()), b(new WholeRun());
 		std::string ea, eb;
 		run_whole(f, derived, *a, ea);
@@ -357,28 +361,50 @@ std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &c
 
 /*
  * Every isa combination: with the costs calibrate derives, every eligible shipped scenario gives the same
- * protocol sequence as abstract (a guest step lasts exactly what the abstract model charges for a constant
- * cost of its cycles: isa_rt.c, docs/calibration.md §5.6).
+ * protocol sequence as abstract: a guest step lasts exactly what the abstract model charges for a constant
+ * cost of its cycles (isa_rt.c: its own cycles, rounded as sim_cost_sample rounds, no fraction carried
+ * from one run to the next), and calibrate emits those whole cycles (docs/calibration.md §5.6).
+ *
+ * One exception, not of timing precision but of the cost's structure: with ree: isa, notif-values.yaml.
+ * Linux's drain loop costs a fixed part per interrupt and a part per value (49 instructions, 28 cycles
+ * for one value; 118 instructions, ~50 cycles for two), where the abstract model charges one
+ * ree.notif_value (28) after each value, 56 for two. That scenario's values arrive two at a time in
+ * about one interrupt of six; each such interrupt ends ~6 cycles earlier with guest code, and a later
+ * value timer's send then meets the drain at a different point. The test fails if any other scenario
+ * differs, or if notif-values stops differing (the documentation would be stale).
  */
 struct Combo {
 	const char *name;
 	std::vector<std::string> fid;
+	const char *differs; /* names(), "" for none */
 };
 const Combo combos[] = {
-	{ "Monitor", { "fidelity.monitor=isa" } },
-	{ "Tee", { "fidelity.tee=isa" } },
-	{ "Ree", { "fidelity.ree=isa" } },
-	{ "TeeRee", { "fidelity.tee=isa", "fidelity.ree=isa" } },
-	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" } },
+	{ "Monitor", { "fidelity.monitor=isa" }, "" },
+	{ "Tee", { "fidelity.tee=isa" }, "" },
+	{ "Ree", { "fidelity.ree=isa" }, "scenarios/notif-values.yaml" },
+	{ "TeeRee", { "fidelity.tee=isa", "fidelity.ree=isa" }, "scenarios/notif-values.yaml" },
+	/* the monitor's 274 cycles per switch move notif-values' drains off the value timer's sends: no race */
+	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, "" },
 };
+
+/* The scenarios named in @differ's lines, in order */
+std::string names(const std::string &differ)
+{
+	std::string out;
+	std::istringstream in(differ);
+	for (std::string l; std::getline(in, l);)
+		out += (out.empty() ? "" : " ") + l.substr(0, l.find(':'));
+	return out;
+}
 
 class IsaEquivCombo : public ::testing::TestWithParam<int> {};
 
 TEST_P(IsaEquivCombo, WholeScenariosWithDerivedCosts)
 {
 	unsigned compared = 0;
-	std::string d = whole_scenarios(combos[GetParam()].fid, compared);
-	EXPECT_EQ(d, "");
+	const Combo &c = combos[GetParam()];
+	std::string d = whole_scenarios(c.fid, compared);
+	EXPECT_EQ(names(d), c.differs) << d;
 	EXPECT_GE(compared, 12u);
 	RecordProperty("compared", (int)compared);
 }
@@ -386,3 +412,21 @@ TEST_P(IsaEquivCombo, WholeScenariosWithDerivedCosts)
 std::string combo_name(const ::testing::TestParamInfo<int> &i) { return combos[i.param].name; }
 
 INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), combo_name);
+
+/*
+ * The comparison can tell: the monitor's world switch with the whole-path segment table's 379 cycles
+ * (docs/calibration.md §5.3) instead of the executed 274 changes most scenarios' sequences, and a tee.fast
+ * 9 cycles short two of them. (Every derived cost one cycle longer changes none: the scenarios' races are
+ * not that close; the carried fraction before was a different shift at every call.)
+ */
+TEST(IsaEquivalence, WholeScenariosDifferWithOtherCosts)
+{
+	unsigned compared = 0;
+	std::string d = whole_scenarios({ "fidelity.monitor=isa" }, compared, {}, "world_switch=379 cycles");
+	EXPECT_GE(std::count(d.begin(), d.end(), '\n'), 6) << d;
+	/* tee.fast as the mean over all calls of calibrate's run, the boot's short ones too (48.44, charged 48),
+	 * instead of GET_ASYNC_NOTIF_VALUE's 57: two races flip */
+	d = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared, {},
+			    "tee.fast=48 cycles");
+	EXPECT_EQ(names(d), "scenarios/edge-vs-level.yaml scenarios/hotplug-sgi.yaml") << d;
+}
