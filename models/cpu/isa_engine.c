@@ -102,6 +102,11 @@ struct isa_engine {
 	struct isa_blkcache bc;
 	struct isa_blk *l1[L1_SIZE];
 
+	/* SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, CONTEXTIDR_EL1 as last read or skipped (flushing_same_value):
+	 * bit i valid; a host write (cp_write) or a guest write that went through forgets them */
+	uint64_t msr_shadow[5];
+	unsigned msr_shadow_valid;
+
 	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
 	uint64_t world16[3];       /* cycles * 16 by world */
 	bool storefix;
@@ -160,6 +165,7 @@ static void cp_write(struct isa_engine *e, unsigned op0, unsigned op1, unsigned 
 		     uint64_t v)
 {
 	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = v };
+	e->msr_shadow_valid = 0;
 	uc_reg_write(e->uc, UC_ARM64_REG_CP_REG, &r);
 }
 
@@ -235,6 +241,26 @@ uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 	default:
 		return 0;
 	}
+}
+
+void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	n = n > 8 ? 8 : n;
+	for (unsigned i = 0; i < n; i++)
+		regs[i] = xreg((int)i), vals[i] = &x[i];
+	uc_reg_read_batch(e->uc, regs, vals, (int)n);
+}
+
+void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	n = n > 8 ? 8 : n;
+	for (unsigned i = 0; i < n; i++)
+		regs[i] = xreg((int)i), vals[i] = (void *)&x[i];
+	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 }
 
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
@@ -611,7 +637,12 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 static uint32_t insn_at(struct isa_engine *e, uint64_t a)
 {
 	uint32_t i = 0;
-	uc_mem_read(e->uc, a, &i, 4);
+	/* guest RAM is the host's (isa_mem): no trip through Unicorn's memory API */
+	const void *p = isa_mem_ptr(e->mem, a, 4);
+	if (p)
+		memcpy(&i, p, 4);
+	else
+		uc_mem_read(e->uc, a, &i, 4);
 	return i;
 }
 
@@ -675,8 +706,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		e->st.smc++;
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
-			for (int i = 0; i < 8; i++)
-				x.x[i] = rd(e, xreg(i));
+			isa_get_xregs(e, x.x, 8);
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -790,11 +820,21 @@ static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
 {
 	if (c->op0 != 3 || c->op1 != 0)
 		return false;
-	if (!((c->crn == 1 && c->crm == 0 && c->op2 == 0) ||   /* SCTLR_EL1 */
-	      (c->crn == 2 && c->crm == 0 && c->op2 <= 2) ||   /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
-	      (c->crn == 13 && c->crm == 0 && c->op2 == 1)))   /* CONTEXTIDR_EL1 */
+	int k = c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
+		: c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
+		: c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
+							     : -1;
+	if (k < 0)
 		return false;
-	return cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2) == c->val;
+	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
+	if (!(e->msr_shadow_valid & (1u << k))) {
+		e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
+		e->msr_shadow_valid |= 1u << k;
+	}
+	if (e->msr_shadow[k] == c->val)
+		return true;
+	e->msr_shadow_valid &= ~(1u << k); /* Unicorn writes it (RES0/RES1 bits may differ): read it again */
+	return false;
 }
 
 static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)

@@ -175,8 +175,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 {
 	struct rt_job *j = ctx;
 	uint64_t x[4];
-	for (int i = 0; i < 4; i++)
-		x[i] = isa_get_reg(e, (enum isa_reg)(ISA_X0 + i));
+	isa_get_xregs(e, x, 4);
 	if (!j->active) {
 		isa_rt_fail(j->rt, "ISA: cpu%u: model call #%u outside a routine", j->pe_id, imm);
 		return ISA_STOP;
@@ -185,8 +184,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 		return imm == ISA_MC_TRACE ? ISA_CONTINUE : ISA_STOP;
 	enum isa_action a = j->rq.mc(j->rq.ctx, j->pe, imm, x);
 	if (a == ISA_CONTINUE && imm != ISA_MC_TRACE)
-		for (int i = 0; i < 4; i++)
-			isa_set_reg(e, (enum isa_reg)(ISA_X0 + i), x[i]);
+		isa_set_xregs(e, x, 4);
 	return a;
 }
 
@@ -302,9 +300,7 @@ static void resume(void *ctx, struct pe *pe)
 static void smc_returned(void *ctx, struct pe *pe)
 {
 	struct rt_job *j = ctx;
-	const uint64_t *x = pe_regs(pe);
-	for (int i = 0; i < 8; i++)
-		isa_set_reg(j->e, (enum isa_reg)(ISA_X0 + i), x[i]);
+	isa_set_xregs(j->e, pe_regs(pe), 8);
 	resume(j, pe);
 }
 
@@ -332,8 +328,7 @@ static void finished(void *ctx, struct pe *pe)
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4];
-	for (int i = 0; i < 4; i++)
-		res[i] = isa_get_reg(j->e, (enum isa_reg)(ISA_X0 + i));
+	isa_get_xregs(j->e, res, 4);
 	h->calls++;
 	h->insns += j->insns;
 	h->cycles += j->cycles;
