@@ -94,6 +94,8 @@ struct isa_engine {
 	/* isa_call */
 	bool in_call;
 	uint64_t call_saved[3];    /* x30, SP (when the call gave one), PC */
+	bool call_saved_live;      /* the engine's x30, SP and PC are still call_saved's (the last call's
+				    * return wrote them back, nothing wrote them since): the next call need not read them */
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
@@ -265,6 +267,7 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
+	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
 		return;
@@ -634,9 +637,15 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 }
 
+/* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
+ * hvc #RETURN; (+0x10) smc #0; ret */
+static const uint32_t host_page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
+
 static uint32_t insn_at(struct isa_engine *e, uint64_t a)
 {
 	uint32_t i = 0;
+	if (a - ISA_HOST_PAGE < sizeof(host_page) && !(a & 3))
+		return host_page[(a - ISA_HOST_PAGE) / 4]; /* every routine's return: hvc #RETURN */
 	/* guest RAM is the host's (isa_mem): no trip through Unicorn's memory API */
 	const void *p = isa_mem_ptr(e->mem, a, 4);
 	if (p)
@@ -1034,8 +1043,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	if (!u) {
 		/* eret; hvc #RETURN; (+8, the store check) str x0, [x1]; hvc #RETURN; (+0x10) smc #0; ret */
 		_Static_assert(ISA_MC_RETURN == 0, "the host page's hvc #0");
-		const uint32_t page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
-		u = uc_mem_write(e->uc, ISA_HOST_PAGE, page, sizeof(page));
+		u = uc_mem_write(e->uc, ISA_HOST_PAGE, host_page, sizeof(host_page));
 	}
 	for (unsigned i = 0; !u && i < c->n_mmio; i++) {
 		e->mmio[i].e = e;
@@ -1081,6 +1089,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
+	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
 	for (int i = 0; i < 4; i++)
@@ -1108,19 +1117,29 @@ static void finish_call(struct isa_engine *e)
 	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
 	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
 	uc_reg_read_batch(e->uc, regs, vals, 4);
-	wr(e, UC_ARM64_REG_X30, e->call_saved[0]);
-	if (e->call_sp)
-		wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
-	wr(e, UC_ARM64_REG_PC, e->call_saved[2]);
+	int wregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
+	void *wvals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
+	uc_reg_write_batch(e->uc, wregs, wvals, e->call_sp ? 3 : 2);
+	e->call_saved_live = e->call_sp;
 	e->in_call = false;
 	e->call_returned = true;
 }
 
+static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r, const uint64_t *pc);
+
 int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
+{
+	return run_from(e, budget_cycles, r, NULL);
+}
+
+/* isa_run from @pc (NULL: the engine's PC, read back) */
+static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r, const uint64_t *pc)
 {
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
+	if (!e->in_call) /* code other than a call's routine: x30, SP and PC are its own */
+		e->call_saved_live = false;
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
@@ -1131,7 +1150,7 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 	e->deadline = budget_cycles ? e->run_start + sim_clock_cycles(&e->cfg.clock, budget_cycles) : SIM_TIME_MAX;
 	e->st.runs++;
 
-	uc_err u = uc_emu_start(e->uc, rd(e, UC_ARM64_REG_PC), 0, 0, 0);
+	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
 	e->running = false;
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
@@ -1174,7 +1193,9 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 		return ISA_E_STATE;
 	int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
 	void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
-	uc_reg_read_batch(e->uc, sregs, svals, 3);
+	if (!e->call_saved_live)
+		uc_reg_read_batch(e->uc, sregs, svals, 3);
+	e->call_saved_live = false;
 	e->call_sp = sp != 0;
 	uint64_t v[11];
 	int regs[11];
@@ -1191,7 +1212,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 	e->in_call = true;
 	e->call_returned = false;
-	int rc = isa_run(e, budget_cycles, r);
+	int rc = run_from(e, budget_cycles, r, &fn);
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
@@ -1244,6 +1265,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
+	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
 	unsigned cel = (ps >> 2) & 3;
