@@ -249,20 +249,20 @@ void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n)
 {
 	int regs[8];
 	void *vals[8];
-	n = n > 8 ? 8 : n;
-	for (unsigned i = 0; i < n; i++)
-		regs[i] = xreg((int)i), vals[i] = &x[i];
-	uc_reg_read_batch(e->uc, regs, vals, (int)n);
+	unsigned k = 0;
+	for (; k < 8 && k < n; k++)
+		regs[k] = xreg((int)k), vals[k] = &x[k];
+	uc_reg_read_batch(e->uc, regs, vals, (int)k);
 }
 
 void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 {
 	int regs[8];
 	void *vals[8];
-	n = n > 8 ? 8 : n;
-	for (unsigned i = 0; i < n; i++)
-		regs[i] = xreg((int)i), vals[i] = (void *)&x[i];
-	uc_reg_write_batch(e->uc, regs, vals, (int)n);
+	unsigned k = 0;
+	for (; k < 8 && k < n; k++)
+		regs[k] = xreg((int)k), vals[k] = (void *)&x[k];
+	uc_reg_write_batch(e->uc, regs, vals, (int)k);
 }
 
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
@@ -1191,10 +1191,11 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
-	int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
-	void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
-	if (!e->call_saved_live)
+	if (!e->call_saved_live) {
+		int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
+		void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
 		uc_reg_read_batch(e->uc, sregs, svals, 3);
+	}
 	e->call_saved_live = false;
 	e->call_sp = sp != 0;
 	uint64_t v[11];
