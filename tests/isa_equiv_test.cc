@@ -416,7 +416,7 @@ INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), 
 /*
  * The comparison can tell: the monitor's world switch with the whole-path segment table's 379 cycles
  * (docs/calibration.md §5.3) instead of the executed 274 changes most scenarios' sequences, and a tee.fast
- * 9 cycles short two of them. (Every derived cost one cycle longer changes none: the scenarios' races are
+ * 9 cycles short two of them. (With all three worlds as code, every derived cost one cycle longer changes none: the scenarios' races are
  * not that close; the carried fraction before was a different shift at every call.)
  */
 TEST(IsaEquivalence, WholeScenariosDifferWithOtherCosts)
