@@ -245,7 +245,7 @@ std::vector<std::string> derived_overrides(sim_preset preset, const std::vector<
 		if (!only.empty() && std::find(only.begin(), only.end(), st.s[i].id) == only.end())
 			continue;
 		char b[128];
-		snprintf(b, sizeof(b), "platform.cost_overrides.%s=%g cycles", sim_cost_name(st.s[i].id), st.s[i].entry_cycles);
+		snprintf(b, sizeof(b), "platform.cost_overrides.%s=%.10g cycles", sim_cost_name(st.s[i].id), st.s[i].entry_cycles);
 		v.push_back(b);
 	}
 	return v;
@@ -310,7 +310,7 @@ std::vector<sim_cost_id> entries_of(const std::string &fid)
  * scenarios whose sequences differ, one line each ("" when none). @skip: scenarios left out (file names).
  */
 std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &compared,
-			    const std::vector<std::string> &skip = {})
+			    const std::vector<std::string> &skip = {}, const std::string &tweak = "")
 {
 	std::string differ;
 	compared = 0;
@@ -337,6 +337,10 @@ std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &c
 		std::vector<std::string> derived = derived_overrides((sim_preset)sc->platform.costs.preset, entries, err);
 		if (!err.empty() || derived.size() != entries.size())
 			return "calibrate: " + err;
+		/* the test of the test: @tweak "entry=value" replaces one derived cost */
+		for (auto &o : derived)
+			if (!tweak.empty() && o.find("." + tweak.substr(0, tweak.find('=') + 1)) != std::string::npos)
+				o = "platform.cost_overrides." + tweak;
 		std::unique_ptr<WholeRun> a(new WholeRun()), b(new WholeRun());
 		std::string ea, eb;
 		run_whole(f, derived, *a, ea);
@@ -356,18 +360,32 @@ std::string whole_scenarios(const std::vector<std::string> &isa_fid, unsigned &c
 }
 
 /*
- * fidelity: {monitor: isa}: the world switch is one straight-line routine of constant cycles, so with
- * calibrate's world_switch the abstract run is timed exactly as the isa run, and every shipped scenario
- * (timing races and all) gives the same protocol sequence. A world_switch off by 110 cycles (the
- * whole-path table's 379) changes 9 of the 12 scenarios' sequences, so the comparison can tell.
+ * Every isa combination: with the costs calibrate derives, every eligible shipped scenario gives the same
+ * protocol sequence as abstract: a guest step lasts exactly what the abstract model charges for a constant
+ * cost of its cycles (isa_rt.c: its own cycles, rounded as sim_cost_sample rounds, no fraction carried
+ * from one run to the next), and calibrate emits those whole cycles (docs/calibration.md §5.6).
+ *
+ * One exception, not of timing precision but of the cost's structure: with ree: isa, notif-values.yaml.
+ * Linux's drain loop costs a fixed part per interrupt and a part per value (49 instructions, 28 cycles
+ * for one value; 118 instructions, ~50 cycles for two), where the abstract model charges one
+ * ree.notif_value (28) after each value, 56 for two. That scenario's values arrive two at a time in
+ * about one interrupt of six; each such interrupt ends ~6 cycles earlier with guest code, and a later
+ * value timer's send then meets the drain at a different point. The test fails if any other scenario
+ * differs, or if notif-values stops differing (the documentation would be stale).
  */
-TEST(IsaEquivalence, WholeScenariosMonitorIsaWithDerivedWorldSwitch)
-{
-	unsigned compared = 0;
-	EXPECT_EQ(whole_scenarios({ "fidelity.monitor=isa" }, compared), "");
-	EXPECT_GE(compared, 12u);
-	RecordProperty("compared", (int)compared);
-}
+struct Combo {
+	const char *name;
+	std::vector<std::string> fid;
+	const char *differs; /* names(), "" for none */
+};
+const Combo combos[] = {
+	{ "Monitor", { "fidelity.monitor=isa" }, "" },
+	{ "Tee", { "fidelity.tee=isa" }, "" },
+	{ "Ree", { "fidelity.ree=isa" }, "scenarios/notif-values.yaml" },
+	{ "TeeRee", { "fidelity.tee=isa", "fidelity.ree=isa" }, "scenarios/notif-values.yaml" },
+	/* the monitor's 274 cycles per switch move notif-values' drains off the value timer's sends: no race */
+	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, "" },
+};
 
 /* The scenarios named in @differ's lines, in order */
 std::string names(const std::string &differ)
@@ -379,42 +397,36 @@ std::string names(const std::string &differ)
 	return out;
 }
 
-/*
- * tee: isa and ree: isa. Their steps cannot be timed exactly by one abstract entry, and the shipped
- * scenarios below have a race that this shows (docs/calibration.md §5.6 says why; the test fails if
- * another scenario differs, or if these stop differing and the documentation is stale):
- *  - hotplug-each-cpu.yaml (tee, ree): two CPUs send DO_BOTTOM_HALF at the same simulated instant. Abstract,
- *    the send step that starts first sets the bit and the other coalesces; with guest code, each
- *    notif_send_async runs when its engine's budget allows (up to the next kernel event: the other
- *    CPU's send at the same instant gives a budget of 0), so the other CPU's routine may take the lock
- *    first: the same two notifications, SEND and COALESCED swapped between the CPUs.
- *    With ree: isa the same race shows: gic_ack_irq and gic_irq_eoi take 38 or 39 (37 or 38) cycles
- *    in turn (the engine counts whole cycles and carries the fraction to its next run, isa_engine.c
- *    frac16), against a constant 38.47 (37.47) cycles abstract, and the sends' order at that instant
- *    follows. The same carry is why the all-three run differs on two more scenarios (below).
- *  - notif-values.yaml (ree): the drain loop's cycles are not per value (49 instructions for one value,
- *    118 for two: a fixed part and a per-value part, spread around its SMCs), while the abstract
- *    ree.notif_value is one step after each value; an interrupt that finds two values pending shifts
- *    the rest by a few ns, and a later value timer's send races the drain.
- */
-TEST(IsaEquivalence, WholeScenariosEachWorldIsaWithDerivedCosts)
-{
-	unsigned compared = 0;
-	EXPECT_EQ(names(whole_scenarios({ "fidelity.tee=isa" }, compared)), "scenarios/hotplug-each-cpu.yaml");
-	EXPECT_GE(compared, 11u);
-	std::string ree = whole_scenarios({ "fidelity.ree=isa" }, compared);
-	EXPECT_EQ(names(ree), "scenarios/hotplug-each-cpu.yaml scenarios/notif-values.yaml") << ree;
-	EXPECT_GE(compared, 12u);
-}
+class IsaEquivCombo : public ::testing::TestWithParam<int> {};
 
-TEST(IsaEquivalence, WholeScenariosAllIsaWithDerivedCosts)
+TEST_P(IsaEquivCombo, WholeScenariosWithDerivedCosts)
 {
 	unsigned compared = 0;
-	std::string all = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared);
-	/* edge-vs-level, hotplug-sgi: an NS interrupt and an SMC, or a send and a fetch, within a cycle of each other;
-	 * OP-TEE's acknowledge and EOI as code last 27 or 28 (37 or 38) cycles in turn against 27.53 (37.47) */
-	EXPECT_EQ(names(all), "scenarios/edge-vs-level.yaml scenarios/hotplug-each-cpu.yaml scenarios/hotplug-sgi.yaml")
-		<< all;
+	const Combo &c = combos[GetParam()];
+	std::string d = whole_scenarios(c.fid, compared);
+	EXPECT_EQ(names(d), c.differs) << d;
 	EXPECT_GE(compared, 12u);
 	RecordProperty("compared", (int)compared);
+}
+
+std::string combo_name(const ::testing::TestParamInfo<int> &i) { return combos[i.param].name; }
+
+INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), combo_name);
+
+/*
+ * The comparison can tell: the monitor's world switch with the whole-path segment table's 379 cycles
+ * (docs/calibration.md §5.3) instead of the executed 274 changes most scenarios' sequences, and a tee.fast
+ * 9 cycles short two of them. (With all three worlds as code, every derived cost one cycle longer changes none: the scenarios' races are
+ * not that close; the carried fraction before was a different shift at every call.)
+ */
+TEST(IsaEquivalence, WholeScenariosDifferWithOtherCosts)
+{
+	unsigned compared = 0;
+	std::string d = whole_scenarios({ "fidelity.monitor=isa" }, compared, {}, "world_switch=379 cycles");
+	EXPECT_GE(std::count(d.begin(), d.end(), '\n'), 6) << d;
+	/* tee.fast as the mean over all calls of calibrate's run, the boot's short ones too (48.44, charged 48),
+	 * instead of GET_ASYNC_NOTIF_VALUE's 57: two races flip */
+	d = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared, {},
+			    "tee.fast=48 cycles");
+	EXPECT_EQ(names(d), "scenarios/edge-vs-level.yaml scenarios/hotplug-sgi.yaml") << d;
 }

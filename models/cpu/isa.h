@@ -259,6 +259,9 @@ enum isa_reg {
 };
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r);
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v);
+/* x0..x(@n-1) in one call each way (n <= 8): the host's hot paths (model calls, SMC returns) */
+void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n);
+void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n);
 
 /* The current exception level and security state (EL3 counts as Secure). */
 unsigned isa_el(const struct isa_engine *e);
@@ -286,7 +289,9 @@ enum isa_stop {
 struct isa_result {
 	enum isa_stop why;
 	unsigned imm;            /* ISA_STOP_MODEL_CALL: the call */
-	uint64_t cycles;         /* executed, with exception entries and device accesses */
+	uint64_t cycles;         /* executed, with exception entries and device accesses (whole cycles; the
+				  * fraction is carried to the engine's next run) */
+	uint64_t cycles16;       /* the same for this run alone, in sixteenths of a cycle, without the carry */
 	uint64_t insns;
 	int err;                 /* ISA_STOP_ERROR: the ISA_E_* */
 	uint64_t err_pc;         /* ... and where */

@@ -94,6 +94,8 @@ struct isa_engine {
 	/* isa_call */
 	bool in_call;
 	uint64_t call_saved[3];    /* x30, SP (when the call gave one), PC */
+	bool call_saved_live;      /* the engine's x30, SP and PC are still call_saved's (the last call's
+				    * return wrote them back, nothing wrote them since): the next call need not read them */
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
@@ -101,6 +103,11 @@ struct isa_engine {
 	/* translation blocks */
 	struct isa_blkcache bc;
 	struct isa_blk *l1[L1_SIZE];
+
+	/* SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, CONTEXTIDR_EL1 as last read or skipped (flushing_same_value):
+	 * bit i valid; a host write (cp_write) or a guest write that went through forgets them */
+	uint64_t msr_shadow[5];
+	unsigned msr_shadow_valid;
 
 	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
 	uint64_t world16[3];       /* cycles * 16 by world */
@@ -160,6 +167,7 @@ static void cp_write(struct isa_engine *e, unsigned op0, unsigned op1, unsigned 
 		     uint64_t v)
 {
 	uc_arm64_cp_reg r = { .crn = crn, .crm = crm, .op0 = op0, .op1 = op1, .op2 = op2, .val = v };
+	e->msr_shadow_valid = 0;
 	uc_reg_write(e->uc, UC_ARM64_REG_CP_REG, &r);
 }
 
@@ -237,8 +245,29 @@ uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 	}
 }
 
+void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	unsigned k = 0;
+	for (; k < 8 && k < n; k++)
+		regs[k] = xreg((int)k), vals[k] = &x[k];
+	uc_reg_read_batch(e->uc, regs, vals, (int)k);
+}
+
+void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	unsigned k = 0;
+	for (; k < 8 && k < n; k++)
+		regs[k] = xreg((int)k), vals[k] = (void *)&x[k];
+	uc_reg_write_batch(e->uc, regs, vals, (int)k);
+}
+
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
+	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
 		return;
@@ -608,10 +637,21 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 }
 
+/* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
+ * hvc #RETURN; (+0x10) smc #0; ret */
+static const uint32_t host_page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
+
 static uint32_t insn_at(struct isa_engine *e, uint64_t a)
 {
 	uint32_t i = 0;
-	uc_mem_read(e->uc, a, &i, 4);
+	if (a - ISA_HOST_PAGE < sizeof(host_page) && !(a & 3))
+		return host_page[(a - ISA_HOST_PAGE) / 4]; /* every routine's return: hvc #RETURN */
+	/* guest RAM is the host's (isa_mem): no trip through Unicorn's memory API */
+	const void *p = isa_mem_ptr(e->mem, a, 4);
+	if (p)
+		memcpy(&i, p, 4);
+	else
+		uc_mem_read(e->uc, a, &i, 4);
 	return i;
 }
 
@@ -675,8 +715,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		e->st.smc++;
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
-			for (int i = 0; i < 8; i++)
-				x.x[i] = rd(e, xreg(i));
+			isa_get_xregs(e, x.x, 8);
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -790,11 +829,21 @@ static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
 {
 	if (c->op0 != 3 || c->op1 != 0)
 		return false;
-	if (!((c->crn == 1 && c->crm == 0 && c->op2 == 0) ||   /* SCTLR_EL1 */
-	      (c->crn == 2 && c->crm == 0 && c->op2 <= 2) ||   /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
-	      (c->crn == 13 && c->crm == 0 && c->op2 == 1)))   /* CONTEXTIDR_EL1 */
+	int k = c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
+		: c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
+		: c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
+							     : -1;
+	if (k < 0)
 		return false;
-	return cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2) == c->val;
+	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
+	if (!(e->msr_shadow_valid & (1u << k))) {
+		e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
+		e->msr_shadow_valid |= 1u << k;
+	}
+	if (e->msr_shadow[k] == c->val)
+		return true;
+	e->msr_shadow_valid &= ~(1u << k); /* Unicorn writes it (RES0/RES1 bits may differ): read it again */
+	return false;
 }
 
 static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
@@ -994,8 +1043,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	if (!u) {
 		/* eret; hvc #RETURN; (+8, the store check) str x0, [x1]; hvc #RETURN; (+0x10) smc #0; ret */
 		_Static_assert(ISA_MC_RETURN == 0, "the host page's hvc #0");
-		const uint32_t page[6] = { 0xd69f03e0, 0xd4000002, 0xf9000020, 0xd4000002, 0xd4000003, 0xd65f03c0 };
-		u = uc_mem_write(e->uc, ISA_HOST_PAGE, page, sizeof(page));
+		u = uc_mem_write(e->uc, ISA_HOST_PAGE, host_page, sizeof(host_page));
 	}
 	for (unsigned i = 0; !u && i < c->n_mmio; i++) {
 		e->mmio[i].e = e;
@@ -1041,6 +1089,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
+	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
 	for (int i = 0; i < 4; i++)
@@ -1068,19 +1117,29 @@ static void finish_call(struct isa_engine *e)
 	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
 	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
 	uc_reg_read_batch(e->uc, regs, vals, 4);
-	wr(e, UC_ARM64_REG_X30, e->call_saved[0]);
-	if (e->call_sp)
-		wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
-	wr(e, UC_ARM64_REG_PC, e->call_saved[2]);
+	int wregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
+	void *wvals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
+	uc_reg_write_batch(e->uc, wregs, wvals, e->call_sp ? 3 : 2);
+	e->call_saved_live = e->call_sp;
 	e->in_call = false;
 	e->call_returned = true;
 }
 
+static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r, const uint64_t *pc);
+
 int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
+{
+	return run_from(e, budget_cycles, r, NULL);
+}
+
+/* isa_run from @pc (NULL: the engine's PC, read back) */
+static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r, const uint64_t *pc)
 {
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
+	if (!e->in_call) /* code other than a call's routine: x30, SP and PC are its own */
+		e->call_saved_live = false;
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
@@ -1091,7 +1150,7 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 	e->deadline = budget_cycles ? e->run_start + sim_clock_cycles(&e->cfg.clock, budget_cycles) : SIM_TIME_MAX;
 	e->st.runs++;
 
-	uc_err u = uc_emu_start(e->uc, rd(e, UC_ARM64_REG_PC), 0, 0, 0);
+	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
 	e->running = false;
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
@@ -1116,6 +1175,7 @@ int isa_run(struct isa_engine *e, uint64_t budget_cycles, struct isa_result *r)
 	r->why = e->why;
 	r->imm = e->why_imm;
 	r->cycles = total16 / 16;
+	r->cycles16 = e->run16;
 	e->frac16 = total16 % 16;
 	r->insns = e->run_insns;
 	r->err = e->err;
@@ -1131,9 +1191,12 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
-	int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
-	void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
-	uc_reg_read_batch(e->uc, sregs, svals, 3);
+	if (!e->call_saved_live) {
+		int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
+		void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
+		uc_reg_read_batch(e->uc, sregs, svals, 3);
+	}
+	e->call_saved_live = false;
 	e->call_sp = sp != 0;
 	uint64_t v[11];
 	int regs[11];
@@ -1150,7 +1213,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 	e->in_call = true;
 	e->call_returned = false;
-	int rc = isa_run(e, budget_cycles, r);
+	int rc = run_from(e, budget_cycles, r, &fn);
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
@@ -1203,6 +1266,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
+	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
 	unsigned cel = (ps >> 2) & 3;

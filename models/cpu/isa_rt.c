@@ -41,6 +41,8 @@ struct rt_job {
 	bool active;
 	struct isa_rt_req rq;
 	uint64_t insns, cycles, smcs;
+	uint64_t cycles16;       /* the step's executed cycles so far, in sixteenths (all its runs) */
+	sim_time charged;        /* the time its pe_exec calls have charged so far */
 	bool smc_pending;
 	uint64_t smc_x[8];
 };
@@ -173,8 +175,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 {
 	struct rt_job *j = ctx;
 	uint64_t x[4];
-	for (int i = 0; i < 4; i++)
-		x[i] = isa_get_reg(e, (enum isa_reg)(ISA_X0 + i));
+	isa_get_xregs(e, x, 4);
 	if (!j->active) {
 		isa_rt_fail(j->rt, "ISA: cpu%u: model call #%u outside a routine", j->pe_id, imm);
 		return ISA_STOP;
@@ -183,8 +184,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 		return imm == ISA_MC_TRACE ? ISA_CONTINUE : ISA_STOP;
 	enum isa_action a = j->rq.mc(j->rq.ctx, j->pe, imm, x);
 	if (a == ISA_CONTINUE && imm != ISA_MC_TRACE)
-		for (int i = 0; i < 4; i++)
-			isa_set_reg(e, (enum isa_reg)(ISA_X0 + i), x[i]);
+		isa_set_xregs(e, x, 4);
 	return a;
 }
 
@@ -300,9 +300,7 @@ static void resume(void *ctx, struct pe *pe)
 static void smc_returned(void *ctx, struct pe *pe)
 {
 	struct rt_job *j = ctx;
-	const uint64_t *x = pe_regs(pe);
-	for (int i = 0; i < 8; i++)
-		isa_set_reg(j->e, (enum isa_reg)(ISA_X0 + i), x[i]);
+	isa_set_xregs(j->e, pe_regs(pe), 8);
 	resume(j, pe);
 }
 
@@ -330,8 +328,7 @@ static void finished(void *ctx, struct pe *pe)
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4];
-	for (int i = 0; i < 4; i++)
-		res[i] = isa_get_reg(j->e, (enum isa_reg)(ISA_X0 + i));
+	isa_get_xregs(j->e, res, 4);
 	h->calls++;
 	h->insns += j->insns;
 	h->cycles += j->cycles;
@@ -351,13 +348,22 @@ static void handle(struct rt_job *j, int rc, const struct isa_result *r)
 {
 	struct isa_rt *rt = j->rt;
 	j->insns += r->insns;
-	j->cycles += r->cycles;
+	j->cycles16 += r->cycles16;
+	/*
+	 * The step's time is its own executed cycles so far, rounded to whole cycles as an abstract
+	 * cost is (sim_cost_sample: round half up, then sim_clock_cycles), less what its earlier
+	 * runs charged: a step lasts exactly what the abstract model charges for a constant cost of
+	 * the same cycles, whatever runs it took, and nothing is carried from one step to the next.
+	 */
+	j->cycles = (j->cycles16 + 8) / 16;
+	sim_time upto = sim_clock_cycles(&rt->cfg.clock, j->cycles);
+	sim_time dur = upto - j->charged;
+	j->charged = upto;
 	if (rc) {
 		isa_rt_fail(rt, "ISA: cpu%u: %s: %s at pc 0x%" PRIx64, j->pe_id, handler_names[j->rq.h], isa_strerror(rc),
 			r->err_pc);
 		return;
 	}
-	sim_time dur = sim_clock_cycles(&rt->cfg.clock, r->cycles);
 	const char *label = handler_labels[j->rq.h];
 	switch (r->why) {
 	case ISA_STOP_RETURN:
@@ -399,7 +405,8 @@ void isa_rt_call(struct isa_rt *rt, struct pe *pe, const struct isa_rt_req *rq)
 	j->pe = pe;
 	j->rq = *rq;
 	j->active = true;
-	j->insns = j->cycles = j->smcs = 0;
+	j->insns = j->cycles = j->smcs = j->cycles16 = 0;
+	j->charged = 0;
 	j->smc_pending = false;
 	struct isa_result r;
 	int rc = isa_call(j->e, rq->fn, rq->args, rq->nargs, stack_top(id, rq->world) - RT_SCRATCH, budget(rt), NULL,
