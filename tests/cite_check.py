@@ -7,7 +7,9 @@ Checks the tracked files (git ls-files) for:
     `docs/protocol.md §5.2, §6.4`): docs/<name>.md exists and has a heading
     numbered N or N.M;
   - a reference to the notes the project was written from, which a clone does
-    not have (`../shared`, `/work/shared`, `reference/protocol.md`, `tooling.md`, ...).
+    not have: a folder beside the repository or an absolute path to one (its
+    reference/, design/ and style/ subfolders), or those notes by file name
+    (`reference/protocol.md`, `tooling.md`, a bare `protocol.md`, ...).
 Prints "FAIL NAME" per file with a problem and "N passed, N failed" last.
 """
 import os
@@ -33,7 +35,8 @@ for doc in os.listdir("docs"):
         headings[doc] = nums
 
 cite = re.compile(r"docs/([A-Za-z0-9_-]+\.md)((?:\s*(?:§|,|/|and|-)\s*\d+(?:\.\d+)*[a-z]?)*)")
-outside = re.compile(r"\.\./shared|/work/shared|shared/reference|reference/(?:protocol|calibration|tooling|formats)\.md"
+outside = re.compile(r"(?:\.\./|/work/)[\w.-]+/(?:reference|design|style)/|/work/[\w.-]+/(?:reference|design|style)\b"
+                     r"|reference/(?:protocol|calibration|tooling|formats)\.md"
                      r"|(?<![\w/])(?:tooling|formats)\.md|(?<![\w/.])(?:protocol|calibration)\.md")
 passed = failed = 0
 for f in sorted(files):
