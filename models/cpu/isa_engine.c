@@ -191,6 +191,52 @@ static int xreg(int n)
 /* The live stack pointer sits in X31 for the current (EL, SPSel); SP_ELn reads the banked copy. */
 static int live_sp_el(uint32_t ps) { return (ps & PSTATE_SP) ? (int)((ps >> 2) & 3) : 0; }
 
+/*
+ * Where each system register of enum isa_reg lives in Unicorn 2.0.1: its
+ * UC_ARM64_REG_* id, or (uc 0, UC_ARM64_REG_INVALID) its MRS/MSR encoding
+ * through UC_ARM64_REG_CP_REG (SPSR_ELx, SCR_EL3 and the EL1 context have
+ * no id). Registers not listed (PSTATE) are neither read nor written here.
+ */
+static const struct sysreg {
+	int uc;
+	uint8_t op0, op1, crn, crm, op2;
+} sysregs[ISA_REG_COUNT] = {
+	[ISA_ELR_EL1] = { UC_ARM64_REG_ELR_EL1 },   [ISA_ELR_EL3] = { UC_ARM64_REG_ELR_EL3 },
+	[ISA_SPSR_EL1] = { 0, 3, 0, 4, 0, 0 },      [ISA_SPSR_EL3] = { 0, 3, 6, 4, 0, 0 },
+	[ISA_ESR_EL1] = { UC_ARM64_REG_ESR_EL1 },   [ISA_ESR_EL3] = { UC_ARM64_REG_ESR_EL3 },
+	[ISA_VBAR_EL1] = { UC_ARM64_REG_VBAR_EL1 }, [ISA_VBAR_EL3] = { UC_ARM64_REG_VBAR_EL3 },
+	[ISA_SCR_EL3] = { 0, 3, 6, 1, 1, 0 },       [ISA_SCTLR_EL1] = { 0, 3, 0, 1, 0, 0 },
+	[ISA_TPIDR_EL1] = { 0, 3, 0, 13, 0, 4 },    [ISA_TPIDR_EL0] = { 0, 3, 3, 13, 0, 2 },
+	[ISA_CONTEXTIDR_EL1] = { 0, 3, 0, 13, 0, 1 }, [ISA_TTBR0_EL1] = { 0, 3, 0, 2, 0, 0 },
+	[ISA_MAIR_EL1] = { 0, 3, 0, 10, 2, 0 },     [ISA_HCR_EL2] = { 0, 3, 4, 1, 1, 0 },
+};
+
+/* @r's row, or NULL when @r is not a system register of the table */
+static const struct sysreg *sysreg_of(enum isa_reg r)
+{
+	const struct sysreg *s = (unsigned)r < ISA_REG_COUNT ? &sysregs[r] : NULL;
+	return s && (s->uc || s->op0) ? s : NULL;
+}
+
+static uint64_t sysreg_read(struct isa_engine *e, enum isa_reg r)
+{
+	const struct sysreg *s = sysreg_of(r);
+	if (!s)
+		return 0;
+	return s->uc ? rd(e, s->uc) : cp_read(e, s->op0, s->op1, s->crn, s->crm, s->op2);
+}
+
+static void sysreg_write(struct isa_engine *e, enum isa_reg r, uint64_t v)
+{
+	const struct sysreg *s = sysreg_of(r);
+	if (!s)
+		return;
+	if (s->uc)
+		wr(e, s->uc, v);
+	else
+		cp_write(e, s->op0, s->op1, s->crn, s->crm, s->op2, v);
+}
+
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
 	if ((unsigned)r <= 30)
@@ -208,40 +254,8 @@ uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 		int n = r == ISA_SP_EL0 ? 0 : r == ISA_SP_EL1 ? 1 : 3;
 		return live_sp_el(pstate(e)) == n ? rd(e, UC_ARM64_REG_SP) : rd(e, sp_reg[n]);
 	}
-	case ISA_ELR_EL1:
-		return rd(e, UC_ARM64_REG_ELR_EL1);
-	case ISA_ELR_EL3:
-		return rd(e, UC_ARM64_REG_ELR_EL3);
-	case ISA_SPSR_EL1:
-		return spsr_read(e, 1);
-	case ISA_SPSR_EL3:
-		return spsr_read(e, 3);
-	case ISA_ESR_EL1:
-		return rd(e, UC_ARM64_REG_ESR_EL1);
-	case ISA_ESR_EL3:
-		return rd(e, UC_ARM64_REG_ESR_EL3);
-	case ISA_VBAR_EL1:
-		return rd(e, UC_ARM64_REG_VBAR_EL1);
-	case ISA_VBAR_EL3:
-		return rd(e, UC_ARM64_REG_VBAR_EL3);
-	case ISA_SCR_EL3:
-		return scr_read(e);
-	case ISA_SCTLR_EL1:
-		return cp_read(e, 3, 0, 1, 0, 0);
-	case ISA_TPIDR_EL1:
-		return cp_read(e, 3, 0, 13, 0, 4);
-	case ISA_TPIDR_EL0:
-		return cp_read(e, 3, 3, 13, 0, 2);
-	case ISA_CONTEXTIDR_EL1:
-		return cp_read(e, 3, 0, 13, 0, 1);
-	case ISA_TTBR0_EL1:
-		return cp_read(e, 3, 0, 2, 0, 0);
-	case ISA_MAIR_EL1:
-		return cp_read(e, 3, 0, 10, 2, 0);
-	case ISA_HCR_EL2:
-		return cp_read(e, 3, 4, 1, 1, 0);
 	default:
-		return 0;
+		return sysreg_read(e, r);
 	}
 }
 
@@ -286,56 +300,9 @@ void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 		wr(e, live_sp_el(pstate(e)) == n ? UC_ARM64_REG_SP : sp_reg[n], v);
 		break;
 	}
-	case ISA_ELR_EL1:
-		wr(e, UC_ARM64_REG_ELR_EL1, v);
-		break;
-	case ISA_ELR_EL3:
-		wr(e, UC_ARM64_REG_ELR_EL3, v);
-		break;
-	case ISA_SPSR_EL1:
-		spsr_write(e, 1, v);
-		break;
-	case ISA_SPSR_EL3:
-		spsr_write(e, 3, v);
-		break;
-	case ISA_ESR_EL1:
-		wr(e, UC_ARM64_REG_ESR_EL1, v);
-		break;
-	case ISA_ESR_EL3:
-		wr(e, UC_ARM64_REG_ESR_EL3, v);
-		break;
-	case ISA_VBAR_EL1:
-		wr(e, UC_ARM64_REG_VBAR_EL1, v);
-		break;
-	case ISA_VBAR_EL3:
-		wr(e, UC_ARM64_REG_VBAR_EL3, v);
-		break;
-	case ISA_SCR_EL3:
-		cp_write(e, 3, 6, 1, 1, 0, v);
-		break;
-	case ISA_SCTLR_EL1:
-		cp_write(e, 3, 0, 1, 0, 0, v);
-		break;
-	case ISA_TPIDR_EL1:
-		cp_write(e, 3, 0, 13, 0, 4, v);
-		break;
-	case ISA_TPIDR_EL0:
-		cp_write(e, 3, 3, 13, 0, 2, v);
-		break;
-	case ISA_CONTEXTIDR_EL1:
-		cp_write(e, 3, 0, 13, 0, 1, v);
-		break;
-	case ISA_TTBR0_EL1:
-		cp_write(e, 3, 0, 2, 0, 0, v);
-		break;
-	case ISA_MAIR_EL1:
-		cp_write(e, 3, 0, 10, 2, 0, v);
-		break;
-	case ISA_HCR_EL2:
-		cp_write(e, 3, 4, 1, 1, 0, v);
-		break;
 	default:
-		break; /* PSTATE: only through an exception entry or isa_reset */
+		sysreg_write(e, r, v); /* PSTATE: only through an exception entry or isa_reset */
+		break;
 	}
 	if (r == ISA_SCR_EL3)
 		e->scr_stale = true;
