@@ -72,39 +72,35 @@ thread_vector_table:
 	b	vector_system_reset_entry
 
 /*
+ * An SMC entry: x0..x7 as a struct thread_smc_args on the stack, @handler
+ * called with its address, a0..a3 back as x1..x4 with CALL_DONE.
+ */
+.macro smc_entry handler
+	sub	sp, sp, #0x40
+	stp	x0, x1, [sp, #0x00]
+	stp	x2, x3, [sp, #0x10]
+	stp	x4, x5, [sp, #0x20]
+	stp	x6, x7, [sp, #0x30]
+	mov	x0, sp
+	bl	\handler
+	ldp	x1, x2, [sp, #0x00]
+	ldp	x3, x4, [sp, #0x10]
+	add	sp, sp, #0x40
+	ldr	x0, =TEESMC_OPTEED_RETURN_CALL_DONE
+	smc	#0
+	b	.
+.endm
+
+/*
  * A yielding call: thread_handle_std_smc either resumes a thread (never
  * returns here) or returns with the result in a0 (ETHREAD_LIMIT, ERESUME).
  */
 vector_std_smc_entry:
-	sub	sp, sp, #0x40
-	stp	x0, x1, [sp, #0x00]
-	stp	x2, x3, [sp, #0x10]
-	stp	x4, x5, [sp, #0x20]
-	stp	x6, x7, [sp, #0x30]
-	mov	x0, sp
-	bl	thread_handle_std_smc
-	ldp	x1, x2, [sp, #0x00]
-	ldp	x3, x4, [sp, #0x10]
-	add	sp, sp, #0x40
-	ldr	x0, =TEESMC_OPTEED_RETURN_CALL_DONE
-	smc	#0
-	b	.
+	smc_entry thread_handle_std_smc
 
 /* A fast call: handled on the temporary stack, results a0..a3 go back as x1..x4. */
 vector_fast_smc_entry:
-	sub	sp, sp, #0x40
-	stp	x0, x1, [sp, #0x00]
-	stp	x2, x3, [sp, #0x10]
-	stp	x4, x5, [sp, #0x20]
-	stp	x6, x7, [sp, #0x30]
-	mov	x0, sp
-	bl	thread_handle_fast_smc
-	ldp	x1, x2, [sp, #0x00]
-	ldp	x3, x4, [sp, #0x10]
-	add	sp, sp, #0x40
-	ldr	x0, =TEESMC_OPTEED_RETURN_CALL_DONE
-	smc	#0
-	b	.
+	smc_entry thread_handle_fast_smc
 
 /* A secure interrupt that arrived in the normal world (x0 = its PC): handle it, FIQ_DONE. */
 vector_fiq_entry:
