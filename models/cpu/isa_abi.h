@@ -138,4 +138,19 @@
 #define ISA_SPSR_F (1 << 6)
 #define ISA_SPSR_I (1 << 7)
 
+#ifdef __ASSEMBLER__
+/*
+ * A vector the guest never expects to take, at offset @off of a table
+ * (VBAR_EL@el): report it to the host with ESR_EL@el and ELR_EL@el.
+ */
+.macro isa_unexpected_vector off, el
+	.balign 0x80
+	mov	x0, #\off
+	mrs	x1, esr_el\el
+	mrs	x2, elr_el\el
+	hvc	#ISA_MC_UNEXPECTED
+	b	.
+.endm
+#endif
+
 #endif

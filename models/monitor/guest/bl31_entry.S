@@ -313,14 +313,8 @@ ffa_model_call:
 
 /* ---- the vector table (VBAR_EL3) --------------------------------------------------------- */
 
-/* A vector that tzsim's EL3 never takes: report it to the host. */
-.macro unexpected_vector off
-	.balign 0x80
-	mov	x0, #\off
-	mrs	x1, esr_el3
-	mrs	x2, elr_el3
-	hvc	#ISA_MC_UNEXPECTED
-	b	.
+.macro unexpected_vector off	/* models/cpu/isa_abi.h, EL3 */
+	isa_unexpected_vector \off, 3
 .endm
 
 	.balign 2048

@@ -67,13 +67,8 @@ __arm_smccc_smc:
 
 /* ---- the vector table (VBAR_EL1) ---------------------------------------------------------- */
 
-.macro unexpected_vector off
-	.balign 0x80
-	mov	x0, #\off
-	mrs	x1, esr_el1
-	mrs	x2, elr_el1
-	hvc	#ISA_MC_UNEXPECTED
-	b	.
+.macro unexpected_vector off	/* models/cpu/isa_abi.h, EL1 */
+	isa_unexpected_vector \off, 1
 .endm
 
 	.balign 2048
