@@ -272,27 +272,25 @@ static bool not_booted(void *ctx)
 	return !p->booted && sim_now(p->sim.k) < RUN_BOOT_LIMIT;
 }
 
-int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen)
+/*
+ * Run the built-in scenario @text (@name for its messages) and put in @hs
+ * each handler's statistics after the boot: the boot's fast calls
+ * (capabilities, shm config) are shorter than the notification path's
+ * GET_ASYNC_NOTIF_VALUE, which every scenario makes throughout its run.
+ * Returns 0, or -1 with @err; @costs: the scenario's cost table.
+ */
+static int steps_run(const char *text, const char *name, struct isa_rt_hstats hs[ISA_H_COUNT], struct sim_costs *costs,
+		     char *err, size_t errlen)
 {
-	char text[1024];
 	struct sim_diag d = { { 0 } };
 	struct scenario *sc = calloc(1, sizeof(*sc));
 	struct platform *p = calloc(1, sizeof(*p));
 	int rc = -1;
-	/* isolated notifications: one CPU, nothing else running, a timer's bottom half every 1 ms */
-	snprintf(text, sizeof(text),
-		 "name: calibrate-steps\nseed: 1\nstop: {after: 20ms}\n"
-		 "platform: {cpus: 1, costs: %s}\ntransport: {kind: spi}\n"
-		 "fidelity: {monitor: isa, tee: isa, ree: isa}\n"
-		 "sources:\n  - {name: tick, kind: timer, arrival: {periodic: 1ms}}\n",
-		 sim_preset_name(preset));
-	memset(out, 0, sizeof(*out));
-	out->preset = preset;
 	if (!sc || !p) {
 		snprintf(err, errlen, "calibrate: out of memory");
 		goto out;
 	}
-	if (scenario_load_string(text, "calibrate-steps.yaml", NULL, 0, sc, &d) != 0) {
+	if (scenario_load_string(text, name, NULL, 0, sc, &d) != 0) {
 		snprintf(err, errlen, "calibrate: %s", d.msg);
 		goto out;
 	}
@@ -301,13 +299,9 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 	platform_start(p);
 	sim_run_while(p->sim.k, not_booted, p);
 	if (!p->booted || !p->isa) {
-		snprintf(err, errlen, "calibrate: the steps' platform did not boot");
+		snprintf(err, errlen, "calibrate: the steps' platform (%s) did not boot", name);
 		goto free;
 	}
-	/*
-	 * per call after the boot: the boot's fast calls (capabilities, shm config) are shorter than the
-	 * notification path's GET_ASYNC_NOTIF_VALUE, which every scenario makes throughout its run
-	 */
 	struct isa_rt_hstats boot[ISA_H_COUNT];
 	for (int h = 0; h < ISA_H_COUNT; h++)
 		isa_rt_handler_stats(p->isa, (enum isa_rt_handler)h, &boot[h]);
@@ -316,43 +310,15 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 		snprintf(err, errlen, "calibrate: %s", isa_rt_error(p->isa));
 		goto free;
 	}
-	static const struct {
-		enum isa_rt_handler h;
-		enum sim_cost_id id;
-	} map[CALIBRATE_STEPS] = {
-		{ ISA_H_MON_WORLD_SWITCH, SIM_COST_WORLD_SWITCH },
-		{ ISA_H_TEE_FAST, SIM_COST_TEE_FAST },
-		{ ISA_H_TEE_NOTIF_SEND, SIM_COST_TEE_NOTIF_SEND },
-		{ ISA_H_REE_NOTIF_IRQ, SIM_COST_REE_NOTIF_VALUE },
-		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
-		{ ISA_H_REE_GIC_ACK, SIM_COST_GIC_IAR },
-		{ ISA_H_REE_GIC_EOI, SIM_COST_GIC_EOI },
-		{ ISA_H_TEE_ITR_ACK, SIM_COST_TEE_ITR_ACK },
-		{ ISA_H_TEE_ITR_EOI, SIM_COST_TEE_ITR_EOI },
-	};
-	for (unsigned i = 0; i < CALIBRATE_STEPS; i++) {
-		struct isa_rt_hstats h;
-		isa_rt_handler_stats(p->isa, map[i].h, &h);
-		h.calls -= boot[map[i].h].calls, h.insns -= boot[map[i].h].insns;
-		h.cycles -= boot[map[i].h].cycles, h.smcs -= boot[map[i].h].smcs;
-		if (!h.calls) {
-			snprintf(err, errlen, "calibrate: the steps' run made no call of %s", isa_rt_handler_name(map[i].h));
-			goto free;
-		}
-		struct calibrate_step *s = &out->s[out->n++];
-		s->handler = isa_rt_handler_name(map[i].h);
-		s->id = map[i].id;
-		s->calls = h.calls;
-		s->insns = (double)h.insns / (double)h.calls;
-		s->cycles = (double)h.cycles / (double)h.calls;
-		s->min_insns = (double)h.min_insns;
-		s->max_insns = (double)h.max_insns;
-		s->entry_cycles = s->cycles;
-		/* notif_send_async's raise (the GICD_ISPENDR write) is charged as gic.mmio in an abstract run, apart
-		 * from tee.notif_send; the routine's cycles include that access's device charge (isa.h) */
-		if (map[i].id == SIM_COST_TEE_NOTIF_SEND)
-			s->entry_cycles -= abstract_cycles(&sc->platform.costs, SIM_COST_GIC_MMIO);
+	for (int h = 0; h < ISA_H_COUNT; h++) {
+		struct isa_rt_hstats *o = &hs[h];
+		const struct isa_rt_hstats *b = &boot[h];
+		isa_rt_handler_stats(p->isa, (enum isa_rt_handler)h, o);
+		o->calls -= b->calls, o->insns -= b->insns, o->cycles -= b->cycles, o->smcs -= b->smcs;
+		for (int k = 0; k < ISA_RT_SMC_BUCKETS; k++)
+			o->calls_by_smcs[k] -= b->calls_by_smcs[k], o->cycles_by_smcs[k] -= b->cycles_by_smcs[k];
 	}
+	*costs = sc->platform.costs;
 	rc = 0;
 free:
 	platform_free(p);
@@ -360,6 +326,104 @@ out:
 	free(sc);
 	free(p);
 	return rc;
+}
+
+static struct calibrate_step *add_step(struct calibrate_steps *out, enum isa_rt_handler h, enum sim_cost_id id,
+				       const struct isa_rt_hstats *s)
+{
+	struct calibrate_step *st = &out->s[out->n++];
+	st->handler = isa_rt_handler_name(h);
+	st->id = id;
+	st->calls = s->calls;
+	st->insns = (double)s->insns / (double)s->calls;
+	st->cycles = (double)s->cycles / (double)s->calls;
+	st->min_insns = (double)s->min_insns;
+	st->max_insns = (double)s->max_insns;
+	st->entry_cycles = st->cycles;
+	return st;
+}
+
+/*
+ * Linux's drain loop (irq_handler) costs a part per interrupt and a part
+ * per value; the abstract model charges ree.notif_value after each value
+ * and ree.notif_irq once when the loop ends. A second built-in run with two
+ * value timers firing together gives drains of one and of two values: the
+ * per-value part is their difference (c2 - c1), the per-interrupt part
+ * what one value leaves (c1 - (c2 - c1)).
+ */
+static int drain_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen)
+{
+	char text[1024];
+	struct isa_rt_hstats hs[ISA_H_COUNT];
+	struct sim_costs costs;
+	snprintf(text, sizeof(text),
+		 "name: calibrate-drain\nseed: 1\nstop: {after: 20ms}\n"
+		 "platform: {cpus: 1, costs: %s}\ntransport: {kind: spi}\n"
+		 "fidelity: {ree: isa}\n"
+		 "sources:\n  - {name: alarm-a, kind: timer, notify: value, arrival: {periodic: 1ms}}\n"
+		 "  - {name: alarm-b, kind: timer, notify: value, arrival: {periodic: 2ms}}\n",
+		 sim_preset_name(preset));
+	if (steps_run(text, "calibrate-drain.yaml", hs, &costs, err, errlen) != 0)
+		return -1;
+	const struct isa_rt_hstats *s = &hs[ISA_H_REE_NOTIF_IRQ];
+	if (!s->calls_by_smcs[1] || !s->calls_by_smcs[2]) {
+		snprintf(err, errlen, "calibrate: the drain run made %" PRIu64 " one-value and %" PRIu64
+			 " two-value drains (both are needed; %" PRIu64 " with more)", s->calls_by_smcs[1],
+			 s->calls_by_smcs[2], s->calls_by_smcs[3]);
+		return -1;
+	}
+	double c1 = (double)s->cycles_by_smcs[1] / (double)s->calls_by_smcs[1];
+	double c2 = (double)s->cycles_by_smcs[2] / (double)s->calls_by_smcs[2];
+	double per_value = c2 - c1, per_irq = c1 - per_value;
+	out->drain_calls[0] = s->calls_by_smcs[1], out->drain_calls[1] = s->calls_by_smcs[2];
+	out->drain_cycles[0] = c1, out->drain_cycles[1] = c2;
+	add_step(out, ISA_H_REE_NOTIF_IRQ, SIM_COST_REE_NOTIF_VALUE, s)->entry_cycles = per_value > 0 ? per_value : 0;
+	add_step(out, ISA_H_REE_NOTIF_IRQ, SIM_COST_REE_NOTIF_IRQ, s)->entry_cycles = per_irq > 0 ? per_irq : 0;
+	return 0;
+}
+
+int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen)
+{
+	char text[1024];
+	struct isa_rt_hstats hs[ISA_H_COUNT];
+	struct sim_costs costs;
+	memset(out, 0, sizeof(*out));
+	out->preset = preset;
+	/* isolated notifications: one CPU, nothing else running, a timer's bottom half every 1 ms */
+	snprintf(text, sizeof(text),
+		 "name: calibrate-steps\nseed: 1\nstop: {after: 20ms}\n"
+		 "platform: {cpus: 1, costs: %s}\ntransport: {kind: spi}\n"
+		 "fidelity: {monitor: isa, tee: isa, ree: isa}\n"
+		 "sources:\n  - {name: tick, kind: timer, arrival: {periodic: 1ms}}\n",
+		 sim_preset_name(preset));
+	if (steps_run(text, "calibrate-steps.yaml", hs, &costs, err, errlen) != 0)
+		return -1;
+	static const struct {
+		enum isa_rt_handler h;
+		enum sim_cost_id id;
+	} map[] = {
+		{ ISA_H_MON_WORLD_SWITCH, SIM_COST_WORLD_SWITCH },
+		{ ISA_H_TEE_FAST, SIM_COST_TEE_FAST },
+		{ ISA_H_TEE_NOTIF_SEND, SIM_COST_TEE_NOTIF_SEND },
+		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
+		{ ISA_H_REE_GIC_ACK, SIM_COST_GIC_IAR },
+		{ ISA_H_REE_GIC_EOI, SIM_COST_GIC_EOI },
+		{ ISA_H_TEE_ITR_ACK, SIM_COST_TEE_ITR_ACK },
+		{ ISA_H_TEE_ITR_EOI, SIM_COST_TEE_ITR_EOI },
+	};
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const struct isa_rt_hstats *h = &hs[map[i].h];
+		if (!h->calls) {
+			snprintf(err, errlen, "calibrate: the steps' run made no call of %s", isa_rt_handler_name(map[i].h));
+			return -1;
+		}
+		struct calibrate_step *s = add_step(out, map[i].h, map[i].id, h);
+		/* notif_send_async's raise (the GICD_ISPENDR write) is charged as gic.mmio in an abstract run, apart
+		 * from tee.notif_send; the routine's cycles include that access's device charge (isa.h) */
+		if (map[i].id == SIM_COST_TEE_NOTIF_SEND)
+			s->entry_cycles -= abstract_cycles(&costs, SIM_COST_GIC_MMIO);
+	}
+	return drain_steps(preset, out, err, errlen);
 }
 
 void calibrate_print_steps(const struct calibrate_steps *st, FILE *out)
@@ -371,6 +435,9 @@ void calibrate_print_steps(const struct calibrate_steps *st, FILE *out)
 		fprintf(out, "  %-18s %6" PRIu64 " %7.1f %8.1f %4.0f..%-4.0f   %s: %g cycles\n", s->handler, s->calls, s->insns,
 			s->cycles, s->min_insns, s->max_insns, sim_cost_name(s->id), s->entry_cycles);
 	}
+	fprintf(out, "  ree.notif_value and ree.notif_irq from a second run (1 CPU, value timers every 1 and 2 ms, ree: isa): "
+		     "%" PRIu64 " drains of one value, %.1f cycles; %" PRIu64 " of two, %.1f cycles\n",
+		st->drain_calls[0], st->drain_cycles[0], st->drain_calls[1], st->drain_cycles[1]);
 	fprintf(out, "  (tzsim calibrate --emit-overrides prints these as platform.cost_overrides: an abstract run timed as "
 		     "fidelity: isa)\n");
 }

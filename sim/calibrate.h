@@ -61,7 +61,7 @@ int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *re
  * routine is one straight-line step of constant cycles; docs/calibration.md
  * §5.6 says where tee.fast, tee.notif_send and ree.notif_value cannot be).
  */
-#define CALIBRATE_STEPS 8
+#define CALIBRATE_STEPS 9
 struct calibrate_step {
 	const char *handler;     /* isa_rt_handler_name */
 	enum sim_cost_id id;     /* the entry it replaces */
@@ -74,6 +74,9 @@ struct calibrate_steps {
 	enum sim_preset preset;
 	struct calibrate_step s[CALIBRATE_STEPS];
 	unsigned n;
+	/* the drain run (ree.notif_value and ree.notif_irq): drains of one and of two values, their mean cycles */
+	uint64_t drain_calls[2];
+	double drain_cycles[2];
 };
 int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *err, size_t errlen);
 

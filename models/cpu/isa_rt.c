@@ -333,6 +333,9 @@ static void finished(void *ctx, struct pe *pe)
 	h->insns += j->insns;
 	h->cycles += j->cycles;
 	h->smcs += j->smcs;
+	unsigned b = j->smcs < ISA_RT_SMC_BUCKETS ? (unsigned)j->smcs : ISA_RT_SMC_BUCKETS - 1;
+	h->calls_by_smcs[b]++;
+	h->cycles_by_smcs[b] += j->cycles;
 	if (j->insns < h->min_insns)
 		h->min_insns = j->insns;
 	if (j->insns > h->max_insns)

@@ -119,9 +119,12 @@ void isa_rt_fail(struct isa_rt *rt, const char *fmt, ...) __attribute__((format(
 /* The first error, or NULL. */
 const char *isa_rt_error(const struct isa_rt *rt);
 
+#define ISA_RT_SMC_BUCKETS 4
 struct isa_rt_hstats {
 	uint64_t calls, insns, cycles, smcs;
 	uint64_t min_insns, max_insns;
+	/* by the SMCs a call made (the last bucket: that many or more): calls and their cycles */
+	uint64_t calls_by_smcs[ISA_RT_SMC_BUCKETS], cycles_by_smcs[ISA_RT_SMC_BUCKETS];
 };
 void isa_rt_handler_stats(const struct isa_rt *rt, enum isa_rt_handler h, struct isa_rt_hstats *out);
 /* The engines' totals. */

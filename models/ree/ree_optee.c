@@ -413,13 +413,30 @@ static void drain_finish(struct ree *r, struct pe *pe)
 	ree_irq_handled(r, pe, bh ? IRQ_WAKE_THREAD : IRQ_HANDLED);
 }
 
+static void drain_end_charged(void *ctx, struct pe *pe) { drain_finish(ctx, pe); }
+
+/*
+ * The loop is over: ree.notif_irq, its part paid once per interrupt (the
+ * handler's entry and exit around the loop; 0 in the abstract table, where
+ * ree.notif_value covers it, so no step then).
+ */
+static void drain_end(struct ree *r, struct pe *pe)
+{
+	sim_time t = pe_cost(pe, SIM_COST_REE_NOTIF_IRQ);
+	if (t) {
+		pe_exec(pe, t, "optee notif irq", drain_end_charged, r);
+		return;
+	}
+	drain_finish(r, pe);
+}
+
 static void drain_next(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
 	if (r->optee->drain_more[pe_id(pe)])
 		drain(r, pe);
 	else
-		drain_finish(r, pe);
+		drain_end(r, pe);
 }
 
 static void drain_ret(void *ctx, struct pe *pe)
@@ -434,7 +451,7 @@ static void drain_ret(void *ctx, struct pe *pe)
 			r->optee->spurious++;
 			ree_event(r, pe, SIM_EV_SPURIOUS_NOTIF, r->optee->notif_irq->intid, 0);
 		}
-		drain_finish(r, pe);
+		drain_end(r, pe);
 		return;
 	}
 	r->optee->drain_first[pe_id(pe)] = false;

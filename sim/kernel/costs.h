@@ -68,7 +68,10 @@ extern "C" {
 	X(POWER_UP,         "power.up",           T(250 * SIM_US),     T(250 * SIM_US)) \
 	/* 0: inside tee.itr (abstract); what OP-TEE's acknowledge and EOI execute with tee: isa */ \
 	X(TEE_ITR_ACK,      "tee.itr_ack",        C(0),                C(0))            \
-	X(TEE_ITR_EOI,      "tee.itr_eoi",        C(0),                C(0))
+	X(TEE_ITR_EOI,      "tee.itr_eoi",        C(0),                C(0))            \
+	/* 0: inside ree.notif_value (abstract); the part of Linux's drain loop (irq_handler) paid   */ \
+	/*    once per notification interrupt, whatever the values it fetches (ree: isa, calibrate)  */ \
+	X(REE_NOTIF_IRQ,    "ree.notif_irq",      C(0),                C(0))
 
 enum sim_cost_id {
 #define X(id, name, a53, a72) SIM_COST_##id,
