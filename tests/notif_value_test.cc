@@ -124,6 +124,67 @@ TEST(NotifValue, ValueIsDeliveredToOpteeNotifSend)
 }
 
 /*
+ * The drain loop's time (ree_optee.c): ree.notif_value after each value,
+ * ree.notif_irq once when the loop ends (the handler's part around the
+ * loop; the guest code's irq_handler spends it so, docs/calibration.md
+ * §5.6). Three values per interrupt: between the fetches one notif_value,
+ * from the last fetch to the end of the interrupt's handling (its EOI)
+ * one notif_value and one notif_irq more than with both at zero.
+ */
+constexpr sim_time kNone = ~(sim_time)0;
+
+std::vector<sim_time> drain_gaps(sim_time value_cycles, sim_time irq_cycles, sim_time *last_to_eoi)
+{
+	char y[512];
+	snprintf(y, sizeof(y),
+		 "name: v\nplatform: {cpus: 2, cost_overrides: {ree.notif_value: %llu cycles, ree.notif_irq: %llu cycles}}\n"
+		 "sources:\n"
+		 "  - {name: a, kind: timer, notify: value, arrival: {periodic: 1ms}}\n"
+		 "  - {name: b, kind: timer, notify: value, arrival: {periodic: 1ms}}\n"
+		 "  - {name: c, kind: trng, notify: value, arrival: {periodic: 1ms}}\n",
+		 (unsigned long long)value_cycles, (unsigned long long)irq_cycles);
+	PlatHarness pl("v.yaml");
+	std::vector<sim_time> gaps;
+	if (!pl.boot(y))
+		return gaps;
+	sim_time from = pl.now();
+	sim_run_until(pl.p->sim.k, from + 3 * SIM_MS);
+	sim_time ret = 0;
+	unsigned k = 0; /* values fetched in the current interrupt */
+	uint64_t intid = 0;
+	*last_to_eoi = kNone;
+	for (const auto &r : pl.log.recs) {
+		if (r.t < from || r.cpu != 0)
+			continue;
+		if (r.kind == TR_NOTIF && r.notif == 0 && r.a == NOTIF_NS_TAKEN) {
+			intid = r.b; /* the notification interrupt's INTID */
+			k = 0, ret = 0;
+		} else if (r.kind == TR_SMC_RET && r.world == SIM_WORLD_NS && (uint32_t)r.a == kGet) {
+			ret = r.t, k++;
+		} else if (r.kind == TR_SMC && r.world == SIM_WORLD_NS && (uint32_t)r.a == kGet && ret) {
+			gaps.push_back(r.t - ret);
+		} else if (r.kind == TR_GIC_EOI && r.a == intid && ret && k == 3 && *last_to_eoi == kNone) {
+			*last_to_eoi = r.t - ret;
+		}
+	}
+	return gaps;
+}
+
+TEST(NotifValue, DrainChargesNotifValuePerValueAndNotifIrqOnce)
+{
+	sim_time base_eoi = 0, eoi = 0;
+	std::vector<sim_time> base = drain_gaps(0, 0, &base_eoi), g = drain_gaps(1200, 6000, &eoi);
+	ASSERT_GE(base.size(), 4u);
+	ASSERT_EQ(g.size(), base.size());
+	const sim_time us = SIM_US; /* 1200 cycles at the A53 preset's 1.2 GHz */
+	for (size_t i = 0; i < g.size(); i++)
+		EXPECT_EQ(g[i] - base[i], us) << "fetch " << i << ": one ree.notif_value between two fetches";
+	ASSERT_NE(base_eoi, kNone);
+	ASSERT_NE(eoi, kNone);
+	EXPECT_EQ(eoi - base_eoi, 6 * us) << "the last value's notif_value and the interrupt's notif_irq, once";
+}
+
+/*
  * A TA waiting in notif_wait sleeps in Linux (RPC NOTIFICATION WAIT) until
  * its value arrives, then runs again in the secure world: its wake-up time
  * runs from the source's interrupt.
