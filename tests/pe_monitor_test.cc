@@ -513,6 +513,45 @@ TEST(MonFiq, SecureFiqDelaysNsWorkByExactlyTheSecurePathCosts)
 	EXPECT_EQ(r.non_ns_time(0, sp->start, sp->end), expect);
 }
 
+/*
+ * An interrupt pending when an SMC returns is taken before the caller's next
+ * instruction: the ERET is a context synchronization event and a pending,
+ * unmasked interrupt is taken at the instruction boundary after it (Arm ARM
+ * D1.3.6; docs/protocol.md §5.2). A Secure SPI arriving while OP-TEE runs a
+ * fast call (S-EL1, FIQ masked) is taken to EL3 the moment the fast call's
+ * ERET reaches the normal world; the caller's code after its SMC runs after
+ * FIQ_DONE, later by exactly the secure path, and still sees its own
+ * results in x0..x3 (the FIQ path's SMCs used the registers meanwhile).
+ */
+TEST(PeSmcReturn, InterruptPendingAtTheReturnIsTakenBeforeTheCallersNextInstruction)
+{
+	sim_time base, entry;
+	{
+		Rig r(1);
+		r.boot();
+		Rig::Ret ret = r.call(0, Args{ OPTEE_FAST_FID, 0x9 });
+		base = ret.t - ret.issued;
+		ASSERT_EQ(r.tee_log.back().name, "fast_smc_entry");
+		entry = r.tee_log.back().t - ret.issued;
+	}
+	Rig r(1);
+	r.boot();
+	sim_time t0 = r.now();
+	/* during the fast call's tee.fast step at S-EL1 (FIQ masked there) */
+	r.at(t0 + entry + 100 * SIM_NS, [&r] { r.pulse(SEC_SPI); });
+	Rig::Ret ret = r.call(0, Args{ OPTEE_FAST_FID, 0x9 });
+	EXPECT_EQ(ret.x, (std::array<uint64_t, 4>{ 0xF1, 0xF2, 0xF3, 0xF4 })) << "the SMC's results, after the FIQ";
+	EXPECT_EQ(ret.t - ret.issued, base + r.fiq_path());
+	auto ent = r.recs(TR_EXC_ENTRY, 0);
+	auto back = r.recs(TR_SMC_RET, 0);
+	ASSERT_GE(ent.size(), 4u); /* ENTRY_DONE, the fast SMC, the FIQ, FIQ_DONE */
+	ASSERT_FALSE(back.empty());
+	const sim_rec &fiq = ent[ent.size() - 2];
+	EXPECT_EQ(fiq.a, (uint64_t)PE_EXC_FIQ);
+	EXPECT_EQ(fiq.t, back.back().t) << "taken at the fast call's return to the normal world";
+	EXPECT_EQ(r.fiq_intids.size(), 1u);
+}
+
 /* ---- PSTATE masks ------------------------------------------------------------------ */
 
 /*

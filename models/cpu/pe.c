@@ -300,6 +300,8 @@ static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 	f->remaining = 0;
 	f->fn = fn;
 	f->ctx = ctx;
+	if (kind == PE_FRAME_WORK || kind == PE_FRAME_IDLE)
+		memcpy(f->x, pe->x, sizeof(f->x));
 	if (kind == PE_FRAME_WORK) {
 		sim_cancel(pe->k, &pe->work_ev);
 		f->remaining = pe->work_end - sim_now(pe->k);
@@ -435,6 +437,8 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 	publish_state(pe);
 	switch (f->kind) {
 	case PE_FRAME_WORK:
+		/* the registers are the interrupted context's again (the handler's SMCs used them) */
+		memcpy(pe->x, f->x, sizeof(pe->x));
 		pe->working = false;
 		pe_exec(pe, f->remaining, f->label, f->fn, f->ctx);
 		break;
@@ -537,6 +541,18 @@ static void smc_return_done(void *ctx, struct pe *pe)
 		trace(pe, TR_SMC_RET, pe->ret_fid, pe->x[0], pe->x[1], pe->x[2], f.label);
 	update_activity(pe);
 	request_check(pe);
+	/*
+	 * An interrupt that the caller's context takes is pending at the ERET:
+	 * it is taken before the caller's next instruction (the ERET is a
+	 * context synchronization event, and pending unmasked interrupts are
+	 * taken at the instruction boundary after it: Arm ARM D1.3.6). The
+	 * caller's code after its SMC then runs as work of no length that the
+	 * interrupt preempts, with the SMC's results kept in the work's frame.
+	 */
+	if (sim_event_queued(&pe->check_ev)) {
+		pe_exec(pe, 0, f.label, f.fn, f.ctx);
+		return;
+	}
 	f.fn(f.ctx, pe);
 }
 

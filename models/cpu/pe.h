@@ -115,6 +115,7 @@ struct pe_frame {
 	void *ctx;
 	uint32_t notif;    /* the tag of the path it runs (see Tags) */
 	uint64_t smc_fid;  /* PE_FRAME_SMC_CALLER: the function ID called */
+	uint64_t x[8];     /* PE_FRAME_WORK, _IDLE: x0..x7 of the preempted context, restored on its resume */
 };
 
 enum { PE_FRAME_IDLE = 0, PE_FRAME_WORK = 1, PE_FRAME_SMC_CALLER = 2, PE_FRAME_HVC_CALLER = 3 };

@@ -207,6 +207,15 @@ static void put_back(struct ree_cpu *c, struct ree_task *t)
 void ree_preempt_irq(struct ree *r, struct pe *pe, const struct pe_frame *f)
 {
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	if (!c->cur && f->kind == PE_FRAME_WORK) {
+		/*
+		 * Work outside any task (a probe at boot, an SMC's continuation made
+		 * from the idle context): no task to put back, so it goes on; the
+		 * switch waits for the next scheduling point.
+		 */
+		pe_resume_frame(pe, f);
+		return;
+	}
 	if (c->cur) {
 		c->cur->frame = *f;
 		c->cur->has_frame = f->kind == PE_FRAME_WORK;
