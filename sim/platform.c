@@ -339,8 +339,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		return -1;
 	}
 	tee_attach(p->tee, p->mon);
-	if (tr->kind == SCENARIO_FFA)
-		tee_ffa_attach(p->tee, p->mon);
+	if (tr->kind == SCENARIO_FFA && tee_ffa_attach(p->tee, p->mon) != 0) {
+		snprintf(err, errlen, "cannot build the OP-TEE model's FF-A state: out of memory");
+		platform_free(p);
+		return -1;
+	}
 	sim_wire_connect(tee_doorbell_wire(p->tee), gic_spi_input, p->gic, tr->intid);
 	for (unsigned i = 0; i < sc->n_sources; i++) {
 		const struct scenario_source *s = &sc->sources[i];

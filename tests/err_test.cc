@@ -50,3 +50,22 @@ TEST(KernelError, IsZeroAfterARun)
 	EXPECT_EQ(sim_kernel_error(k), 0);
 	sim_kernel_free(k);
 }
+
+// A model that runs out of memory mid-run (sim_kernel_fail): the first error sticks, the run stops there and runs
+// nothing more (err.h: "during the run it is sticky"), never abort().
+static void fail_enomem(void *ctx, uint64_t) { sim_kernel_fail(static_cast<sim_kernel *>(ctx), -ENOMEM); }
+static void fail_eio(void *ctx, uint64_t) { sim_kernel_fail(static_cast<sim_kernel *>(ctx), -EIO); }
+
+TEST(KernelError, ModelFailureStopsTheRunAndKeepsTheFirstError)
+{
+	sim_kernel *k = sim_kernel_new(SIM_BACKEND_NATIVE);
+	ASSERT_NE(k, nullptr);
+	ASSERT_NE(sim_post(k, 10, fail_enomem, k, 0), nullptr);
+	ASSERT_NE(sim_post(k, 20, fail_eio, k, 0), nullptr);
+	for (int i = 30; i < 40; i++)
+		ASSERT_NE(sim_post(k, (sim_time)i, nop, nullptr, 0), nullptr);
+	EXPECT_EQ(sim_run_idle(k), 1u) << "nothing runs after the failing event";
+	EXPECT_EQ(sim_kernel_error(k), -ENOMEM);
+	EXPECT_STREQ(sim_strerror(sim_kernel_error(k)), strerror(ENOMEM));
+	sim_kernel_free(k);
+}

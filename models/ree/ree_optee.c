@@ -3,6 +3,7 @@
  * models/ree/ree_optee.c: Linux's OP-TEE SMC-ABI driver
  * (drivers/tee/optee/smc_abi.c, call.c, notif.c; docs/protocol.md §1.9, §2).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,8 +332,11 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 	struct sim_msg_arg *arg;
 
 	/* optee_get_msg_arg: a message in shared memory (the driver keeps one buffer per caller here) */
-	if (!c->shm && !(c->shm = sim_shm_alloc(r->cfg.shm)))
-		abort(); /* out of memory */
+	if (!c->shm && !(c->shm = sim_shm_alloc(r->cfg.shm))) {
+		/* out of memory: the run stops (sim/kernel/err.h), this call is never made */
+		sim_kernel_fail(r->sim->k, -ENOMEM);
+		return;
+	}
 	c->shm_offs = 0;
 	c->num_params = c->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF || c->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF ? 0 : 1;
 	arg = call_arg(r, c);

@@ -130,7 +130,7 @@ int tee_add_device(struct tee *t, const struct tee_device_config *c);
  * SPMC. spmc s-el2: Hafnium (models/tee/ffa_sel2.c) is, at S-EL2 on every
  * PE (pe_set_sel2), with OP-TEE as its S-EL1 partition.
  */
-void tee_ffa_attach(struct tee *t, struct mon *m);
+int tee_ffa_attach(struct tee *t, struct mon *m); /* 0, or -1: out of memory */
 
 /* The names of the OP-TEE SMC ABI's and FF-A's function IDs (registered by sim/smc_names.c). */
 extern const struct sim_smc_names tee_optee_smc_names;

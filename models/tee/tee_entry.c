@@ -29,17 +29,18 @@ void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a)
 						     .world = SIM_WORLD_S, .a = a, .label = sim_ev_label(code) });
 }
 
-void id_list_push(struct id_list *l, uint32_t v)
+int id_list_push(struct id_list *l, uint32_t v)
 {
 	if (l->n == l->cap) {
 		unsigned cap = l->cap ? l->cap * 2 : 8;
 		uint32_t *p = realloc(l->v, cap * sizeof(*p));
 		if (!p)
-			abort();
+			return -1;
 		l->v = p;
 		l->cap = cap;
 	}
 	l->v[l->n++] = v;
+	return 0;
 }
 
 static void never_returns(void *ctx, struct pe *pe)

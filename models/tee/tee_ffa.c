@@ -25,24 +25,17 @@
  * spmc_smc_handler handles no FFA_NOTIFICATION_*), so tzsim does not offer
  * it.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tee_internal.h"
 #include "models/gic/gic.h"
 
+/* The FF-A state, made by tee_ffa_attach (a wiring bug to ask before). */
 struct tee_ffa *tee_ffa_state(struct tee *t)
 {
-	if (!t->ffa) {
-		t->ffa = calloc(1, sizeof(*t->ffa));
-		if (t->ffa) {
-			t->ffa->vintid = calloc(t->cfg.num_pes, sizeof(uint64_t));
-			t->ffa->to_ns = calloc(t->cfg.num_pes, sizeof(*t->ffa->to_ns));
-		}
-		if (!t->ffa || !t->ffa->vintid || !t->ffa->to_ns)
-			abort(); /* out of memory while building the platform */
-		t->ffa->bh_bit = -1;
-	}
+	assert(t->ffa);
 	return t->ffa;
 }
 
@@ -292,16 +285,26 @@ void tee_ffa_send_sri(struct tee *t, struct pe *pe)
 	pe_charge(pe, SIM_COST_GIC_SYSREG);
 }
 
-void tee_ffa_attach(struct tee *t, struct mon *m)
+int tee_ffa_attach(struct tee *t, struct mon *m)
 {
-	tee_ffa_state(t);
+	if (!t->ffa) {
+		t->ffa = calloc(1, sizeof(*t->ffa));
+		if (!t->ffa)
+			return -1;
+		t->ffa->vintid = calloc(t->cfg.num_pes, sizeof(uint64_t));
+		t->ffa->to_ns = calloc(t->cfg.num_pes, sizeof(*t->ffa->to_ns));
+		if (!t->ffa->vintid || !t->ffa->to_ns)
+			return -1; /* tee_free -> tee_ffa_free frees what was made */
+		t->ffa->bh_bit = -1;
+	}
 	t->mon = m;
 	if (sel2(t)) {
 		tee_sel2_attach(t, m);
-		return;
+		return 0;
 	}
 	/* OP-TEE is the SPMC: the SPMD enters it at S-EL1 for calls and for FFA_INTERRUPT */
 	mon_set_spmc(m, &(struct mon_spmc){ 1, sel1_entry, tee_itr_entry, t });
+	return 0;
 }
 
 /* ---- the transport: notif_send_async over FF-A ---------------------------------------- */

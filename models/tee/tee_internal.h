@@ -137,7 +137,8 @@ void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint
 	       uint64_t c, uint64_t d, const char *label);
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
 void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a);
-void id_list_push(struct id_list *l, uint32_t v);
+/* 0, or -1 when the list cannot grow (out of memory: the caller stops the run, sim_kernel_fail) */
+int id_list_push(struct id_list *l, uint32_t v);
 
 /* tee_notif.c */
 void tee_notif_init(struct tee *t);

@@ -4,6 +4,7 @@
  * (core/kernel/notif.c, notif_default.c; docs/protocol.md §1.5, §3.1, §3.4) and
  * the SMC-ABI transports that raise the normal world's interrupt.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "tee_internal.h"
@@ -151,7 +152,8 @@ bool tee_notif_get(struct tee *t, struct pe *pe, unsigned *value, bool *more)
 	*more = t->pending != 0;
 	notif_rec(t, pe, t->primary[v], NOTIF_FETCHED, v, 0, 0);
 	if (v == NOTIF_VALUE_DO_BOTTOM_HALF) {
-		id_list_push(&t->fetched0, t->primary[v]);
+		if (id_list_push(&t->fetched0, t->primary[v]) != 0)
+			sim_kernel_fail(t->sim->k, -ENOMEM); /* the run stops: out of memory (sim/kernel/err.h) */
 	} else {
 		/*
 		 * Linux's irq_handler passes it to optee_notif_send (its record
@@ -317,7 +319,8 @@ static void bh_locked(void *ctx, struct pe *pe)
 	}
 	/* This bottom half serves every DO_BOTTOM_HALF fetched so far. */
 	for (unsigned i = 0; i < t->fetched0.n; i++) {
-		id_list_push(&th->bh_ids, t->fetched0.v[i]);
+		if (id_list_push(&th->bh_ids, t->fetched0.v[i]) != 0)
+			sim_kernel_fail(t->sim->k, -ENOMEM);
 		notif_rec(t, pe, t->fetched0.v[i], NOTIF_BH_ENTER, 0, 0, 0);
 	}
 	t->fetched0.n = 0;

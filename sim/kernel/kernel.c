@@ -320,10 +320,12 @@ static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_eve
  * is wrong from here on. Stop it and run nothing more (sim/kernel/err.h:
  * a sticky error the run driver reads with sim_kernel_error).
  */
-static void out_of_memory(struct sim_kernel *k)
+static void out_of_memory(struct sim_kernel *k) { sim_kernel_fail(k, -ENOMEM); }
+
+void sim_kernel_fail(struct sim_kernel *k, int err)
 {
 	if (!k->error)
-		k->error = -ENOMEM;
+		k->error = err;
 	sim_stop(k);
 }
 

@@ -164,6 +164,12 @@ const struct sim_livelock *sim_kernel_livelock(const struct sim_kernel *k);
  * Sticky, as sim/kernel/err.h describes; name it with sim_strerror.
  */
 int sim_kernel_error(const struct sim_kernel *k);
+/*
+ * sim_kernel_fail - a model ran out of what it needs mid-run (@err: a
+ * negative errno, e.g. -ENOMEM): keep the first such error for
+ * sim_kernel_error and stop the run, as the queue does when it cannot grow.
+ */
+void sim_kernel_fail(struct sim_kernel *k, int err);
 
 /*
  * sim_kernel_set_ties - the order of events that fire at the same time.
