@@ -23,6 +23,9 @@ command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/nu
 src=$(git -C "$(dirname "$0")/../.." rev-parse --show-toplevel) || exit 2
 root=${1:-$(mktemp -d /var/tmp/tzsim-deb12.XXXXXX)}
 mirror=${MIRROR:-http://deb.debian.org/debian}
+# the root's "/" must be traversable by the system users inside (mktemp -d makes it 0700: apt's
+# _apt sandbox and the packages' postinst scripts that run as their own users would fail)
+chmod 755 "$root" || exit 2
 mounted=()
 
 cleanup() {
