@@ -244,8 +244,12 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
  * Records TR_SMC, pushes the caller's context, enters EL3, charges the
  * exception entry and calls the monitor. When the monitor calls
  * pe_smc_return(), @cont runs in the caller's context with the results in
- * pe_regs(). The call and the callee's work carry the running path's tag;
- * pe_smc_tag makes the call start a path that serves @tag.
+ * pe_regs(). If an interrupt the caller's context takes is pending at that
+ * return, it is taken first (before the caller's next instruction,
+ * docs/protocol.md §5.2): @cont then runs when the interrupt's handler
+ * returns, still with the SMC's results in pe_regs() (a preempted work
+ * frame keeps x0..x7). The call and the callee's work carry the running
+ * path's tag; pe_smc_tag makes the call start a path that serves @tag.
  */
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
 void pe_smc_tag(struct pe *pe, uint32_t tag, const uint64_t *args, pe_fn cont, void *ctx);
