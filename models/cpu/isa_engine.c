@@ -8,6 +8,7 @@
  *    deferred stop, the fix-up after a host-emulated exception entry, the
  *    re-read of PSTATE after a block that may change it, and pending
  *    interrupts. A stop or an interrupt here happens before the block runs.
+ *    A routine's return to the host page's stub ends the run here too.
  *  - UC_HOOK_INTR: SMC (taken to EL3 by the host) and HVC (model calls).
  *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
  *    the PE's ports; Unicorn has none, so the access is skipped and PC
@@ -569,6 +570,14 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			e->stop_next = false;
 			e->why = e->stop_next_why;
 			update_slow(e);
+			uc_emu_stop(e->uc);
+		} else if (addr == ISA_HOST_RETURN && e->in_call) {
+			/* a routine's return, taken here before its hvc runs: what model_call() does
+			 * for ISA_MC_RETURN, without the HVC exception (a longjmp out of the TB), nor
+			 * the PC write of its UNDEFINED form, which makes Unicorn re-enter its loop;
+			 * finish_call() writes PC back */
+			e->st.model_calls++;
+			e->why = ISA_STOP_RETURN;
 			uc_emu_stop(e->uc);
 		}
 		return;
