@@ -12,7 +12,9 @@
  *  - UC_HOOK_INTR: SMC (taken to EL3 by the host) and HVC (model calls).
  *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
  *    the PE's ports; Unicorn has none, so the access is skipped and PC
- *    moved past it) and MPIDR_EL1 (the PE's affinity).
+ *    moved past it), MPIDR_EL1 (the PE's affinity), the counters, and
+ *    same-value writes that would flush QEMU's TLB; bounded to the
+ *    instructions of the images that access those (add_sys_hooks).
  *  - uc_mmio_map windows: device registers through the PE's ports.
  *
  * Unicorn 2.0.1's traps this file works around (notes/unicorn-spike.md):
@@ -58,7 +60,9 @@ struct isa_engine {
 	struct pe_ports ports;
 	const struct isa_timing *tm;
 	uint64_t mpidr;
-	uc_hook h_intr, h_mrs, h_msr, h_block;
+	uc_hook h_intr, h_block;
+	uint64_t *unhooked;        /* MRS/MSR of the code that need no hook, sorted (add_sys_hooks) */
+	unsigned nunhooked, capunhooked;
 	struct isa_mmio_ctx mmio[ISA_MAX_WINDOWS];
 
 	/* the state the PE last published (pe_ports.state) */
@@ -543,6 +547,8 @@ static unsigned world_of(const struct isa_engine *e)
 	return e->el == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS;
 }
 
+static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
+
 static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_t size)
 {
 	uint32_t code[512];
@@ -552,6 +558,10 @@ static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_
 		return b;
 	if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
 		return NULL;
+	if (sys_unhooked(e, addr, code, size / 4)) {
+		fail(e, ISA_E_STATE, addr, false); /* code patched after the engine was made (add_sys_hooks) */
+		return NULL;
+	}
 	b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
 	if (grew)
 		memset(e->l1, 0, sizeof(e->l1));
@@ -759,15 +769,25 @@ static uint64_t counter_now(const struct isa_engine *e)
 	return (uint64_t)((unsigned __int128)t * ISA_CNTFRQ_HZ / SIM_S);
 }
 
+static bool is_mpidr(const uc_arm64_cp_reg *c)
+{
+	return c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5;
+}
+
+static bool is_counter(const uc_arm64_cp_reg *c)
+{
+	return c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2;
+}
+
 static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	uint64_t v = 0;
 	(void)uc;
 	/* registers Unicorn implements, answered here: PC moves by itself */
-	if (c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5) {
+	if (is_mpidr(c)) {
 		v = e->mpidr; /* MPIDR_EL1: this PE's affinity */
-	} else if (c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2) {
+	} else if (is_counter(c)) {
 		/* CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0 (CNTVOFF 0): simulated time, not the host's */
 		v = c->op2 == 0 ? ISA_CNTFRQ_HZ : counter_now(e);
 	} else {
@@ -801,14 +821,19 @@ icc:
  * the host time of an SMC round trip. Writing the value a register already
  * holds has no architectural effect, so the engine skips those writes.
  */
-static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+static int flushing_reg(const uc_arm64_cp_reg *c)
 {
 	if (c->op0 != 3 || c->op1 != 0)
-		return false;
-	int k = c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
-		: c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
-		: c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
-							     : -1;
+		return -1;
+	return c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
+	       : c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
+	       : c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
+							    : -1;
+}
+
+static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+{
+	int k = flushing_reg(c);
 	if (k < 0)
 		return false;
 	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
@@ -837,6 +862,91 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
 	}
 	icc_done(e, before);
 	return 1;
+}
+
+/*
+ * Which MRS/MSR the hooks must see: an installed MRS or MSR hook is a host
+ * call on every MRS or MSR of op0 2/3 within its address range, and most of
+ * them (BL31's EL1 context save and restore: 24 a world switch) are
+ * registers Unicorn implements, for which the hook answers "not mine". The
+ * hooks are bounded to the instructions that need them instead, found in
+ * the images' code when the engine is made (the code is frozen then, and
+ * nothing else is executable): MRS of MPIDR_EL1, the counters and ICC_*;
+ * MSR of ICC_* and of the registers whose same-value writes are skipped.
+ */
+static bool sys_needs_hook(uint32_t i, bool read)
+{
+	uc_arm64_cp_reg c = { .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
+			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
+	if (is_icc_space(&c))
+		return true;
+	return read ? is_mpidr(&c) || is_counter(&c) : flushing_reg(&c) >= 0;
+}
+
+/* MRS (@read) or MSR (register form) with op0 2 or 3: the instructions Unicorn's MRS/MSR hooks see */
+static bool is_sys_move(uint32_t i, bool read) { return i >> 20 == (read ? 0xd53u : 0xd51u); }
+
+static int cmp_addr(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The hooks of one kind: every code range less the MRS (@read) or MSR
+ * instructions that need no hook, whose addresses are kept (e->unhooked,
+ * sorted). A test may patch code before an engine first runs it: a block
+ * whose needed access sits at such an address is an error (sys_unhooked),
+ * never a silently skipped hook.
+ */
+static uc_err add_sys_hooks(struct isa_engine *e, bool read)
+{
+	void *cb = read ? (void *)hook_mrs : (void *)hook_msr;
+	int insn = read ? UC_ARM64_INS_MRS : UC_ARM64_INS_MSR;
+	uc_hook h;
+	uc_err u = UC_ERR_OK;
+	for (unsigned k = 0; !u && k < e->mem->ncode; k++) {
+		const struct isa_range *r = &e->mem->code[k];
+		const uint32_t *code = isa_mem_ptr(e->mem, r->lo, r->hi - r->lo);
+		uint64_t begin = r->lo;
+		for (uint64_t a = r->lo; code && !u && a < r->hi; a += 4) {
+			uint32_t i = code[(a - r->lo) / 4];
+			if (!is_sys_move(i, read) || sys_needs_hook(i, read))
+				continue;
+			if (e->nunhooked == e->capunhooked) {
+				unsigned cap = e->capunhooked ? 2 * e->capunhooked : 256;
+				uint64_t *t = realloc(e->unhooked, cap * sizeof(*t));
+				if (!t)
+					return UC_ERR_NOMEM;
+				e->unhooked = t;
+				e->capunhooked = cap;
+			}
+			e->unhooked[e->nunhooked++] = a;
+			if (begin < a)
+				u = uc_hook_add(e->uc, &h, UC_HOOK_INSN, cb, e, begin, a - 4, insn);
+			begin = a + 4;
+		}
+		if (!u && begin < r->hi)
+			u = uc_hook_add(e->uc, &h, UC_HOOK_INSN, cb, e, begin, r->hi - 4, insn);
+	}
+	qsort(e->unhooked, e->nunhooked, sizeof(*e->unhooked), cmp_addr);
+	return u;
+}
+
+/* Does the block at @addr (@n instructions @code) make an access that needs a hook where there is none? */
+static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		bool read = is_sys_move(code[k], true);
+		if (!read && !is_sys_move(code[k], false))
+			continue;
+		if ((read && e->cfg.no_mrs_hook) || !sys_needs_hook(code[k], read))
+			continue;
+		uint64_t a = addr + 4 * k;
+		if (bsearch(&a, e->unhooked, e->nunhooked, sizeof(a), cmp_addr))
+			return true;
+	}
+	return false;
 }
 
 /* Device registers: the bus through the PE's ports (absolute address, the PE's state). */
@@ -1029,9 +1139,9 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_intr, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0);
 	if (!u && !c->no_mrs_hook)
-		u = uc_hook_add(e->uc, &e->h_mrs, UC_HOOK_INSN, (void *)hook_mrs, e, 1, 0, UC_ARM64_INS_MRS);
+		u = add_sys_hooks(e, true);
 	if (!u)
-		u = uc_hook_add(e->uc, &e->h_msr, UC_HOOK_INSN, (void *)hook_msr, e, 1, 0, UC_ARM64_INS_MSR);
+		u = add_sys_hooks(e, false);
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_block, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
 	if (u) {
@@ -1056,6 +1166,7 @@ void isa_engine_free(struct isa_engine *e)
 	if (e->uc)
 		uc_close(e->uc);
 	isa_blkcache_free(&e->bc);
+	free(e->unhooked);
 	free(e);
 }
 
