@@ -53,7 +53,29 @@ struct isa_mmio_ctx {
 	uint64_t base;
 };
 
+/*
+ * A translation block as the block hook counts it: a copy of its decoded
+ * record (struct isa_blk), so the hook reads one entry of 32 bytes and
+ * follows no pointer (size 0: empty).
+ */
+struct isa_l1 {
+	uint64_t addr;
+	uint16_t size;             /* bytes (at most 2 KiB: decode_block) */
+	uint16_t flags;            /* ISA_BLK_* */
+	uint32_t cost16;
+	uint16_t n[ISA_C_STATIC];
+};
+
 struct isa_engine {
+	/* what the block hook touches for every block, together: a few cache lines */
+	bool slow;                 /* the block hook must look before counting (any of the flags below) */
+	unsigned world;            /* SIM_WORLD_* of (el, secure) */
+	uint64_t run16;            /* the current run's cycles * 16 */
+	uint64_t budget16;         /* 0: none */
+	uint64_t run_insns;
+	uint64_t world16[3];       /* cycles * 16 by world */
+	struct isa_stats st;       /* the dynamic classes and the blocks' static ones, as they run */
+
 	uc_engine *uc;
 	struct isa_mem *mem;
 	struct isa_config cfg;
@@ -73,7 +95,6 @@ struct isa_engine {
 	bool scr_stale;            /* EL3 ran since: SCR_EL3 may have changed (only EL3 writes it) */
 
 	/* why the block hook must look before counting (e->slow = any of them) */
-	bool slow;
 	bool irq, fiq;             /* the PE's inputs */
 	bool idle_verdict;         /* the lines and PSTATE seen since nothing could be taken */
 	bool check_state;          /* a block that may change EL or DAIF ran */
@@ -86,9 +107,6 @@ struct isa_engine {
 
 	/* the current run */
 	bool running;
-	uint64_t run16;            /* cycles * 16 */
-	uint64_t budget16;         /* 0: none */
-	uint64_t run_insns;
 	sim_time run_start, deadline;
 	enum isa_stop why;
 	unsigned why_imm;
@@ -105,18 +123,16 @@ struct isa_engine {
 	uint64_t call_res[4];
 	bool call_returned;
 
-	/* translation blocks */
+	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
-	struct isa_blk *l1[L1_SIZE];
 
 	/* SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, CONTEXTIDR_EL1 as last read or skipped (flushing_same_value):
 	 * bit i valid; a host write (cp_write) or a guest write that went through forgets them */
 	uint64_t msr_shadow[5];
 	unsigned msr_shadow_valid;
 
-	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
-	uint64_t world16[3];       /* cycles * 16 by world */
 	bool storefix;
+	struct isa_l1 l1[L1_SIZE];
 };
 
 static const char *const err_names[] = {
@@ -373,6 +389,7 @@ static void publish(struct isa_engine *e, unsigned el, bool secure)
 		return;
 	e->el = el;
 	e->secure = secure;
+	e->world = el == 3 ? SIM_WORLD_EL3 : secure ? SIM_WORLD_S : SIM_WORLD_NS;
 	if (e->ports.state)
 		e->ports.state(e->ports.ctx, e->cfg.pe, el, secure);
 	if (e->cfg.host.state)
@@ -542,31 +559,34 @@ static bool slow_path(struct isa_engine *e, uint64_t addr)
 /* ---- hooks --------------------------------------------------------------------------------- */
 
 /* The world the PE runs in, as the trace names it. */
-static unsigned world_of(const struct isa_engine *e)
-{
-	return e->el == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS;
-}
+static unsigned world_of(const struct isa_engine *e) { return e->world; }
 
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
-static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_t size)
+/* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
+static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
-	uint32_t code[512];
-	bool grew;
-	struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
-	if (b)
-		return b;
-	if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
-		return NULL;
-	if (sys_unhooked(e, addr, code, size / 4)) {
-		fail(e, ISA_E_STATE, addr, false); /* code patched after the engine was made (add_sys_hooks) */
-		return NULL;
+	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
+	if (!b) {
+		uint32_t code[512];
+		bool grew;
+		if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
+			return false;
+		if (sys_unhooked(e, addr, code, size / 4)) {
+			fail(e, ISA_E_STATE, addr, false); /* code patched after the engine was made (add_sys_hooks) */
+			return false;
+		}
+		b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
+		if (!b)
+			return false;
+		e->st.decoded_blocks++;
 	}
-	b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
-	if (grew)
-		memset(e->l1, 0, sizeof(e->l1));
-	e->st.decoded_blocks++;
-	return b;
+	l->addr = addr;
+	l->size = (uint16_t)size;
+	l->flags = (uint16_t)b->flags;
+	l->cost16 = b->cost16;
+	memcpy(l->n, b->n, sizeof(l->n));
+	return true;
 }
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -595,28 +615,28 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	if (e->slow && slow_path(e, addr))
 		return;
 	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
-	struct isa_blk **slot = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)], *b = *slot;
-	if (!b || b->addr != addr || b->size != size) {
-		b = decode_block(e, addr, size);
-		if (!b) {
-			fail(e, ISA_E_NOMEM, addr, false);
+	struct isa_l1 *b = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)];
+	if (b->addr != addr || b->size != size) {
+		if (!decode_block(e, b, addr, size)) {
+			b->size = 0;
+			fail(e, ISA_E_NOMEM, addr, false); /* or the error decode_block reported first */
 			return;
 		}
-		*slot = b;
 	}
 	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
 		e->why = ISA_STOP_BUDGET;
 		uc_emu_stop(e->uc);
 		return;
 	}
-	unsigned w = world_of(e);
-	b->execs++;
+	unsigned w = e->world, ninsn = size / 4;
 	e->st.blocks++;
-	e->st.insns += b->ninsn;
-	e->st.insns_world[w] += b->ninsn;
+	e->st.insns += ninsn;
+	e->st.insns_world[w] += ninsn;
 	e->world16[w] += b->cost16;
 	e->run16 += b->cost16;
-	e->run_insns += b->ninsn;
+	e->run_insns += ninsn;
+	for (unsigned c = 0; c < ISA_C_STATIC; c++)
+		e->st.cls[c] += b->n[c];
 	if (b->flags & ISA_BLK_STATE) {
 		e->check_state = true;
 		e->slow = true;
@@ -1153,6 +1173,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	check_storefix(e);
 	e->el = 1; /* Unicorn's reset state; isa_reset publishes EL3 */
 	e->secure = true;
+	e->world = SIM_WORLD_S;
 	isa_reset(e, ISA_HOST_RETURN, NULL);
 	isa_stats_reset(e);
 	*out = e;
@@ -1421,19 +1442,10 @@ void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 		s->cycles += (e->frac16 + e->run16) / 16;
 	for (int w = 0; w < 3; w++)
 		s->cycles_world[w] = e->world16[w] / 16;
-	for (uint32_t k = 0; k <= e->bc.mask; k++) {
-		const struct isa_blk *b = &e->bc.t[k];
-		if (!b->size)
-			continue;
-		for (unsigned c = 0; c < ISA_C_STATIC; c++)
-			s->cls[c] += b->execs * b->n[c];
-	}
 }
 
 void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
 	memset(e->world16, 0, sizeof(e->world16));
-	for (uint32_t k = 0; k <= e->bc.mask; k++)
-		e->bc.t[k].execs = 0;
 }
