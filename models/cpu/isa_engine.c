@@ -55,14 +55,17 @@ struct isa_mmio_ctx {
 
 /*
  * A translation block as the block hook counts it: a copy of its decoded
- * record (struct isa_blk), so the hook reads one entry of 32 bytes and
- * follows no pointer (size 0: empty).
+ * record (struct isa_blk), so the hook reads one entry and follows no
+ * pointer (size 0: empty), and its executions since they were last folded
+ * into the static class counts (fold_l1): the hook adds one count per block,
+ * not one per class.
  */
 struct isa_l1 {
 	uint64_t addr;
+	uint64_t execs;
+	uint32_t cost16;
 	uint16_t size;             /* bytes (at most 2 KiB: decode_block) */
 	uint16_t flags;            /* ISA_BLK_* */
-	uint32_t cost16;
 	uint16_t n[ISA_C_STATIC];
 };
 
@@ -74,7 +77,7 @@ struct isa_engine {
 	uint64_t budget16;         /* 0: none */
 	uint64_t run_insns;
 	uint64_t world16[3];       /* cycles * 16 by world */
-	struct isa_stats st;       /* the dynamic classes and the blocks' static ones, as they run */
+	struct isa_stats st;       /* the dynamic classes; the static ones folded from l1 (fold_l1) */
 
 	uc_engine *uc;
 	struct isa_mem *mem;
@@ -107,7 +110,9 @@ struct isa_engine {
 
 	/* the current run */
 	bool running;
-	sim_time run_start, deadline;
+	sim_time run_start;
+	uint64_t budget_cycles;    /* as given (0: none) */
+	sim_time deadline;         /* run_start + budget_cycles, once computed (0: not yet) */
 	enum isa_stop why;
 	unsigned why_imm;
 	int err;
@@ -119,6 +124,7 @@ struct isa_engine {
 	uint64_t call_saved[3];    /* x30, SP (when the call gave one), PC */
 	bool call_saved_live;      /* the engine's x30, SP and PC are still call_saved's (the last call's
 				    * return wrote them back, nothing wrote them since): the next call need not read them */
+	bool call_restore;         /* ... written back lazily: still to do (restore_call) */
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
@@ -258,8 +264,25 @@ static void sysreg_write(struct isa_engine *e, enum isa_reg r, uint64_t v)
 		cp_write(e, s->op0, s->op1, s->crn, s->crm, s->op2, v);
 }
 
+/*
+ * The write-back of x30, PC (and SP) a returned call owes the engine: done
+ * before anything reads or writes registers other than x0..x7, or runs other
+ * code. The next isa_call writes x30 and PC (and SP when it gives one) itself,
+ * and skips it: one register write less per routine.
+ */
+static void restore_call(struct isa_engine *e)
+{
+	if (!e->call_restore)
+		return;
+	e->call_restore = false;
+	int regs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
+	void *vals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
+	uc_reg_write_batch(e->uc, regs, vals, e->call_sp ? 3 : 2);
+}
+
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
+	restore_call(e);
 	if ((unsigned)r <= 30)
 		return rd(e, xreg((int)r));
 	switch (r) {
@@ -302,6 +325,7 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
@@ -373,7 +397,11 @@ static void check_deadline(struct isa_engine *e, sim_time before)
 	if (!e->cfg.sim || !e->running)
 		return;
 	sim_time next = sim_next_time(e->cfg.sim->k);
-	if (next < before && next < e->deadline)
+	if (next >= before)
+		return;
+	if (e->budget_cycles && !e->deadline) /* the run's end, computed at its first access */
+		e->deadline = e->run_start + sim_clock_cycles(&e->cfg.clock, e->budget_cycles);
+	if (!e->budget_cycles || next < e->deadline)
 		stop_deferred(e, ISA_STOP_DEADLINE);
 }
 
@@ -532,7 +560,7 @@ static bool try_interrupt(struct isa_engine *e, uint64_t addr)
 }
 
 /* The slow part of the block hook. Returns true when the block must not run now. */
-static bool slow_path(struct isa_engine *e, uint64_t addr)
+static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t addr)
 {
 	if (e->stop_next) {
 		e->stop_next = false;
@@ -563,9 +591,18 @@ static unsigned world_of(const struct isa_engine *e) { return e->world; }
 
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
+/* Add @l's executions to @cls, the static class counts (e->st.cls, or a copy of them). */
+static void fold_l1(struct isa_l1 *l, uint64_t *cls)
+{
+	for (unsigned c = 0; c < ISA_C_STATIC; c++)
+		cls[c] += l->execs * l->n[c];
+	l->execs = 0;
+}
+
 /* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
 static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
+	fold_l1(l, e->st.cls);
 	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
 	if (!b) {
 		uint32_t code[512];
@@ -589,58 +626,98 @@ static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, 
 	return true;
 }
 
-static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+/* The block hook on the host page: the trampoline and the return stub are the host's, not guest code. */
+static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t addr)
 {
-	struct isa_engine *e = ud;
-	(void)uc;
-	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
-		/* the trampoline and the return stub are the host's, not guest code; a stop waits
-		 * until the trampoline's ERET has made the translator's EL current */
-		if (e->stop_next && addr != ISA_HOST_ERET) {
-			e->stop_next = false;
-			e->why = e->stop_next_why;
-			update_slow(e);
-			uc_emu_stop(e->uc);
-		} else if (addr == ISA_HOST_RETURN && e->in_call) {
-			/* a routine's return, taken here before its hvc runs: what model_call() does
-			 * for ISA_MC_RETURN, without the HVC exception (a longjmp out of the TB), nor
-			 * the PC write of its UNDEFINED form, which makes Unicorn re-enter its loop;
-			 * finish_call() writes PC back */
-			e->st.model_calls++;
-			e->why = ISA_STOP_RETURN;
-			uc_emu_stop(e->uc);
-		}
-		return;
-	}
-	if (e->slow && slow_path(e, addr))
-		return;
-	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
-	struct isa_l1 *b = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)];
-	if (b->addr != addr || b->size != size) {
-		if (!decode_block(e, b, addr, size)) {
-			b->size = 0;
-			fail(e, ISA_E_NOMEM, addr, false); /* or the error decode_block reported first */
-			return;
-		}
-	}
-	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
-		e->why = ISA_STOP_BUDGET;
+	/* a stop waits until the trampoline's ERET has made the translator's EL current */
+	if (e->stop_next && addr != ISA_HOST_ERET) {
+		e->stop_next = false;
+		e->why = e->stop_next_why;
+		update_slow(e);
 		uc_emu_stop(e->uc);
+	} else if (addr == ISA_HOST_RETURN && e->in_call) {
+		/* a routine's return, taken here before its hvc runs: what model_call() does
+		 * for ISA_MC_RETURN, without the HVC exception (a longjmp out of the TB), nor
+		 * the PC write of its UNDEFINED form, which makes Unicorn re-enter its loop;
+		 * restore_call() writes PC back */
+		e->st.model_calls++;
+		e->why = ISA_STOP_RETURN;
+		uc_emu_stop(e->uc);
+	}
+}
+
+/* A block the L1 entry @b does not hold: fill it. False when the run stops (an error). */
+static bool miss_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, uint32_t size)
+{
+	if (decode_block(e, b, addr, size))
+		return true;
+	b->size = 0;
+	fail(e, ISA_E_NOMEM, addr, false); /* or the error decode_block reported first */
+	return false;
+}
+
+static __attribute__((noinline)) void stop_budget(struct isa_engine *e)
+{
+	e->why = ISA_STOP_BUDGET;
+	uc_emu_stop(e->uc);
+}
+
+static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
+{
+	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
+	return &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)];
+}
+
+/* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
+static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint32_t size)
+{
+	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
+		stop_budget(e);
 		return;
 	}
 	unsigned w = e->world, ninsn = size / 4;
 	e->st.blocks++;
-	e->st.insns += ninsn;
-	e->st.insns_world[w] += ninsn;
+	e->st.insns_world[w] += ninsn; /* st.insns: their sum (isa_get_stats) */
 	e->world16[w] += b->cost16;
 	e->run16 += b->cost16;
 	e->run_insns += ninsn;
-	for (unsigned c = 0; c < ISA_C_STATIC; c++)
-		e->st.cls[c] += b->n[c];
+	b->execs++;
 	if (b->flags & ISA_BLK_STATE) {
 		e->check_state = true;
 		e->slow = true;
 	}
+}
+
+/* hook_block's cases other than a block of guest code with nothing pending, held by its L1 entry. */
+static __attribute__((noinline)) void hook_block_slow(struct isa_engine *e, uint64_t addr, uint32_t size)
+{
+	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
+		host_block(e, addr);
+		return;
+	}
+	if (e->slow && slow_path(e, addr))
+		return;
+	struct isa_l1 *b = l1_of(e, addr);
+	if ((b->addr != addr || b->size != size) && !miss_block(e, b, addr, size))
+		return;
+	count_block(e, b, size);
+}
+
+/*
+ * Every translation block, before it runs: a host call per block, so the
+ * common case (guest code, nothing pending, the block in its L1 entry) makes
+ * no call but tail calls, and saves no register.
+ */
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc;
+	struct isa_l1 *b = l1_of(e, addr);
+	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE || e->slow || b->addr != addr || b->size != size) {
+		hook_block_slow(e, addr, size);
+		return;
+	}
+	count_block(e, b, size);
 }
 
 /* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
@@ -1197,6 +1274,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
@@ -1225,9 +1303,7 @@ static void finish_call(struct isa_engine *e)
 	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
 	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
 	uc_reg_read_batch(e->uc, regs, vals, 4);
-	int wregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
-	void *wvals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
-	uc_reg_write_batch(e->uc, wregs, wvals, e->call_sp ? 3 : 2);
+	e->call_restore = true; /* x30, PC (and SP): restore_call */
 	e->call_saved_live = e->call_sp;
 	e->in_call = false;
 	e->call_returned = true;
@@ -1246,8 +1322,10 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
-	if (!e->in_call) /* code other than a call's routine: x30, SP and PC are its own */
+	if (!e->in_call) { /* code other than a call's routine: x30, SP and PC are its own */
+		restore_call(e);
 		e->call_saved_live = false;
+	}
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
@@ -1255,7 +1333,8 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->why = ISA_STOP_ERROR;
 	e->err = 0;
 	e->run_start = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
-	e->deadline = budget_cycles ? e->run_start + sim_clock_cycles(&e->cfg.clock, budget_cycles) : SIM_TIME_MAX;
+	e->budget_cycles = budget_cycles;
+	e->deadline = 0;
 	e->st.runs++;
 
 	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
@@ -1299,6 +1378,13 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
+	if (e->call_restore && e->call_saved_live) {
+		/* the last call's x30, PC and SP are call_saved's: this call writes x30 and PC, SP unless given */
+		e->call_restore = false;
+		if (!sp)
+			wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
+	}
+	restore_call(e);
 	if (!e->call_saved_live) {
 		int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
 		void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
@@ -1306,22 +1392,21 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	}
 	e->call_saved_live = false;
 	e->call_sp = sp != 0;
-	uint64_t v[11];
-	int regs[11];
-	void *vals[11];
+	uint64_t v[10];
+	int regs[10];
+	void *vals[10];
 	unsigned n = 0;
 	for (unsigned i = 0; i < 8; i++, n++)
 		regs[n] = xreg((int)i), v[n] = i < nargs ? args[i] : 0;
 	regs[n] = UC_ARM64_REG_X30, v[n++] = ISA_HOST_RETURN;
 	if (sp)
 		regs[n] = UC_ARM64_REG_SP, v[n++] = sp;
-	regs[n] = UC_ARM64_REG_PC, v[n++] = fn;
 	for (unsigned i = 0; i < n; i++)
 		vals[i] = &v[i];
 	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 	e->in_call = true;
 	e->call_returned = false;
-	int rc = run_from(e, budget_cycles, r, &fn);
+	int rc = run_from(e, budget_cycles, r, &fn); /* uc_emu_start writes PC */
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
@@ -1356,6 +1441,7 @@ static const uint8_t el1_regs[ISA_CTX_EL1][5] = {
 
 void isa_context_save(struct isa_engine *e, struct isa_context *c)
 {
+	restore_call(e);
 	int regs[31];
 	void *vals[31];
 	for (int i = 0; i < 31; i++)
@@ -1374,6 +1460,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
@@ -1438,14 +1525,21 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
 	*s = e->st;
+	s->insns = s->insns_world[0] + s->insns_world[1] + s->insns_world[2];
 	if (e->running)
 		s->cycles += (e->frac16 + e->run16) / 16;
 	for (int w = 0; w < 3; w++)
 		s->cycles_world[w] = e->world16[w] / 16;
+	for (unsigned k = 0; k < L1_SIZE; k++) {
+		struct isa_l1 l = e->l1[k];
+		fold_l1(&l, s->cls);
+	}
 }
 
 void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
 	memset(e->world16, 0, sizeof(e->world16));
+	for (unsigned k = 0; k < L1_SIZE; k++)
+		e->l1[k].execs = 0;
 }

@@ -129,8 +129,11 @@ uint64_t isa_rt_sym(const struct isa_rt *rt, enum isa_builtin img, const char *s
 {
 	struct rt_sym *c = rt->syms;
 	unsigned i;
+	for (i = 0; c && i < RT_SYMS && c[i].name; i++) /* the callers' literals: the same pointer each time */
+		if (c[i].name == sym && c[i].img == img)
+			return c[i].addr;
 	for (i = 0; c && i < RT_SYMS && c[i].name; i++)
-		if (c[i].img == img && (c[i].name == sym || !strcmp(c[i].name, sym)))
+		if (c[i].img == img && !strcmp(c[i].name, sym))
 			return c[i].addr;
 	uint64_t a = isa_image_symbol(&rt->img[img], sym);
 	if (c && i < RT_SYMS && a) /* @sym: the callers' string literals */
