@@ -13,8 +13,8 @@
  *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
  *    the PE's ports; Unicorn has none, so the access is skipped and PC
  *    moved past it), MPIDR_EL1 (the PE's affinity), the counters, and
- *    same-value writes that would flush QEMU's TLB; bounded to the
- *    instructions of the images that access those (add_sys_hooks).
+ *    same-value writes of EL1 registers, skipped (shadow_reg); bounded to
+ *    the instructions of the images that access those (add_sys_hooks).
  *  - uc_mmio_map windows: device registers through the PE's ports.
  *
  * Unicorn 2.0.1's traps this file works around (notes/unicorn-spike.md):
@@ -68,6 +68,10 @@ struct isa_l1 {
 	uint16_t flags;            /* ISA_BLK_* */
 	uint16_t n[ISA_C_STATIC];
 };
+
+#define SHADOW_REGS 24
+#define SHADOW_ANY_EL 5                                                /* below: at any EL; from it: at EL3 */
+#define SHADOW_EL3 (((1u << SHADOW_REGS) - 1) & ~((1u << SHADOW_ANY_EL) - 1))
 
 struct isa_engine {
 	/* what the block hook touches for every block, together: a few cache lines */
@@ -132,10 +136,10 @@ struct isa_engine {
 	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
 
-	/* SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, CONTEXTIDR_EL1 as last read or skipped (flushing_same_value):
-	 * bit i valid; a host write (cp_write) or a guest write that went through forgets them */
-	uint64_t msr_shadow[5];
-	unsigned msr_shadow_valid;
+	/* the registers of shadow_reg as last read or skipped (same_value): bit i valid; a host write
+	 * (cp_write, wr) or a guest write that went through forgets them, and leaving EL3 those of EL3 */
+	uint64_t msr_shadow[SHADOW_REGS];
+	uint32_t msr_shadow_valid;
 
 	bool storefix;
 	struct isa_l1 l1[L1_SIZE];
@@ -172,7 +176,13 @@ static uint64_t rd(struct isa_engine *e, int reg)
 	return v;
 }
 
-static void wr(struct isa_engine *e, int reg, uint64_t v) { uc_reg_write(e->uc, reg, &v); }
+static void wr(struct isa_engine *e, int reg, uint64_t v)
+{
+	if (!(reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) && reg != UC_ARM64_REG_X29 && reg != UC_ARM64_REG_X30 &&
+	    reg != UC_ARM64_REG_SP && reg != UC_ARM64_REG_PC)
+		e->msr_shadow_valid &= ~SHADOW_EL3; /* ELR, ESR, SP_ELx, VBAR, ...: same_value reads them again */
+	uc_reg_write(e->uc, reg, &v);
+}
 
 static uint32_t pstate(struct isa_engine *e)
 {
@@ -181,7 +191,11 @@ static uint32_t pstate(struct isa_engine *e)
 	return ps;
 }
 
-static void set_pstate(struct isa_engine *e, uint32_t ps) { uc_reg_write(e->uc, UC_ARM64_REG_PSTATE, &ps); }
+static void set_pstate(struct isa_engine *e, uint32_t ps)
+{
+	e->msr_shadow_valid &= ~SHADOW_EL3;
+	uc_reg_write(e->uc, UC_ARM64_REG_PSTATE, &ps);
+}
 
 static uint64_t cp_read(struct isa_engine *e, unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
@@ -417,6 +431,7 @@ static void publish(struct isa_engine *e, unsigned el, bool secure)
 		return;
 	e->el = el;
 	e->secure = secure;
+	e->msr_shadow_valid &= ~SHADOW_EL3; /* below EL3 the guest changes them without an MSR (SP, exceptions) */
 	e->world = el == 3 ? SIM_WORLD_EL3 : secure ? SIM_WORLD_S : SIM_WORLD_NS;
 	if (e->ports.state)
 		e->ports.state(e->ports.ctx, e->cfg.pe, el, secure);
@@ -915,23 +930,85 @@ icc:
  * soft TLB and the translation-block jump cache on such writes (target/arm
  * helper.c: sctlr_write, vmsa_tcr_el12_write, ...), even when the value does
  * not change, which the world switch does for every one of them: most of
- * the host time of an SMC round trip. Writing the value a register already
- * holds has no architectural effect, so the engine skips those writes.
+ * the host time of an SMC round trip. And every MSR to a system register
+ * ends its translation block with a rebuild of the translation flags (a
+ * helper call of ~200 host instructions) after its access check. Writing
+ * the value a register already holds has no architectural effect, so the
+ * engine skips such writes: for those five at any EL (only MSR changes
+ * them, and the hook sees every one), and at EL3 for the rest of the EL1
+ * context BL31 restores on a world switch (el1_sysregs_context_restore),
+ * which nothing but an MSR or the host changes while the PE stays at EL3.
+ * shadow_reg: the index in msr_shadow (from SHADOW_ANY_EL: at EL3 only), or -1.
  */
-static int flushing_reg(const uc_arm64_cp_reg *c)
+/* (CRn, CRm, op2): unique among the registers of shadow_reg, so their index; (op0, op1) checked apart */
+#define LOW_KEY(crn, crm, op2) ((crn) << 7 | (crm) << 3 | (op2))
+static const struct {
+	uint8_t op0, op1;
+} shadow_sel[SHADOW_REGS] = {
+	[0] = { 3, 0 }, /* SCTLR_EL1 */
+	[1] = { 3, 0 }, /* TTBR0_EL1 */
+	[2] = { 3, 0 }, /* TTBR1_EL1 */
+	[3] = { 3, 0 }, /* TCR_EL1 */
+	[4] = { 3, 0 }, /* CONTEXTIDR_EL1 */
+	[5] = { 3, 0 }, /* SPSR_EL1 (from here: at EL3) */
+	[6] = { 3, 0 }, /* ELR_EL1 */
+	[7] = { 3, 0 }, /* CPACR_EL1 */
+	[8] = { 3, 2 }, /* CSSELR_EL1 */
+	[9] = { 3, 4 }, /* SP_EL1 */
+	[10] = { 3, 0 }, /* ESR_EL1 */
+	[11] = { 3, 0 }, /* MAIR_EL1 */
+	[12] = { 3, 0 }, /* AMAIR_EL1 */
+	[13] = { 3, 0 }, /* ACTLR_EL1 */
+	[14] = { 3, 0 }, /* TPIDR_EL1 */
+	[15] = { 3, 3 }, /* TPIDR_EL0 */
+	[16] = { 3, 3 }, /* TPIDRRO_EL0 */
+	[17] = { 3, 0 }, /* PAR_EL1 */
+	[18] = { 3, 0 }, /* FAR_EL1 */
+	[19] = { 3, 0 }, /* AFSR0_EL1 */
+	[20] = { 3, 0 }, /* AFSR1_EL1 */
+	[21] = { 3, 0 }, /* VBAR_EL1 */
+	[22] = { 3, 0 }, /* CNTKCTL_EL1 */
+	[23] = { 2, 0 }, /* MDSCR_EL1 */
+};
+static const uint8_t shadow_by_low[1 << 11] = { /* index + 1; 0: none */
+	[LOW_KEY(1, 0, 0)] = 1,
+	[LOW_KEY(2, 0, 0)] = 2,
+	[LOW_KEY(2, 0, 1)] = 3,
+	[LOW_KEY(2, 0, 2)] = 4,
+	[LOW_KEY(13, 0, 1)] = 5,
+	[LOW_KEY(4, 0, 0)] = 6,
+	[LOW_KEY(4, 0, 1)] = 7,
+	[LOW_KEY(1, 0, 2)] = 8,
+	[LOW_KEY(0, 0, 0)] = 9,
+	[LOW_KEY(4, 1, 0)] = 10,
+	[LOW_KEY(5, 2, 0)] = 11,
+	[LOW_KEY(10, 2, 0)] = 12,
+	[LOW_KEY(10, 3, 0)] = 13,
+	[LOW_KEY(1, 0, 1)] = 14,
+	[LOW_KEY(13, 0, 4)] = 15,
+	[LOW_KEY(13, 0, 2)] = 16,
+	[LOW_KEY(13, 0, 3)] = 17,
+	[LOW_KEY(7, 4, 0)] = 18,
+	[LOW_KEY(6, 0, 0)] = 19,
+	[LOW_KEY(5, 1, 0)] = 20,
+	[LOW_KEY(5, 1, 1)] = 21,
+	[LOW_KEY(12, 0, 0)] = 22,
+	[LOW_KEY(14, 1, 0)] = 23,
+	[LOW_KEY(0, 2, 2)] = 24,
+};
+
+static inline int shadow_reg(const uc_arm64_cp_reg *c)
 {
-	if (c->op0 != 3 || c->op1 != 0)
+	int k = shadow_by_low[LOW_KEY(c->crn & 15, c->crm & 15, c->op2 & 7)] - 1;
+	if (k < 0 || shadow_sel[k].op0 != c->op0 || shadow_sel[k].op1 != c->op1)
 		return -1;
-	return c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
-	       : c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
-	       : c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
-							    : -1;
+	return k;
 }
 
-static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+/* Is the MSR @c to register @k of shadow_reg one of the value it holds? */
+static inline bool same_value(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
 {
-	int k = flushing_reg(c);
-	if (k < 0)
+	if (k >= SHADOW_ANY_EL && e->el != 3)
 		return false;
 	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
 	if (!(e->msr_shadow_valid & (1u << k))) {
@@ -948,8 +1025,11 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
 {
 	struct isa_engine *e = ud;
 	(void)uc, (void)reg;
+	int k = shadow_reg(c);
+	if (k >= 0)
+		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
 	if (!is_icc_space(c))
-		return flushing_same_value(e, c) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
+		return 0;
 	int r = icc_reg(c);
 	sim_time before = next_event(e);
 	if (r < 0 || !e->ports.icc_write || e->ports.icc_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, r, c->val)) {
@@ -977,7 +1057,7 @@ static bool sys_needs_hook(uint32_t i, bool read)
 			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
 	if (is_icc_space(&c))
 		return true;
-	return read ? is_mpidr(&c) || is_counter(&c) : flushing_reg(&c) >= 0;
+	return read ? is_mpidr(&c) || is_counter(&c) : shadow_reg(&c) >= 0;
 }
 
 /* MRS (@read) or MSR (register form) with op0 2 or 3: the instructions Unicorn's MRS/MSR hooks see */
