@@ -320,6 +320,13 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r);
 
 /*
+ * isa_call_result - x0..x3 of the last return of a routine isa_call started
+ * (whichever run it returned in), without reading the registers. False, and
+ * @res untouched, when no call has returned since the last isa_call.
+ */
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4]);
+
+/*
  * A lower world's CPU context, what TF-A's cpu_context keeps for it:
  * x0..x30, SP_EL0, SP_EL1, ELR_EL1, SPSR_EL1, the EL1 system registers of
  * el1_sysregs_context_save, plus where it runs (PC, PSTATE) and the

@@ -1005,29 +1005,28 @@ static inline int shadow_reg(const uc_arm64_cp_reg *c)
 	return k;
 }
 
+static __attribute__((noinline)) void shadow_fill(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
+{
+	e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
+	e->msr_shadow_valid |= 1u << k;
+}
+
 /* Is the MSR @c to register @k of shadow_reg one of the value it holds? */
 static inline bool same_value(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
 {
 	if (k >= SHADOW_ANY_EL && e->el != 3)
 		return false;
 	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
-	if (!(e->msr_shadow_valid & (1u << k))) {
-		e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
-		e->msr_shadow_valid |= 1u << k;
-	}
+	if (!(e->msr_shadow_valid & (1u << k)))
+		shadow_fill(e, c, k);
 	if (e->msr_shadow[k] == c->val)
 		return true;
 	e->msr_shadow_valid &= ~(1u << k); /* Unicorn writes it (RES0/RES1 bits may differ): read it again */
 	return false;
 }
 
-static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+static __attribute__((noinline)) uint32_t msr_icc(struct isa_engine *e, const uc_arm64_cp_reg *c)
 {
-	struct isa_engine *e = ud;
-	(void)uc, (void)reg;
-	int k = shadow_reg(c);
-	if (k >= 0)
-		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
 	if (!is_icc_space(c))
 		return 0;
 	int r = icc_reg(c);
@@ -1039,6 +1038,16 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
 	}
 	icc_done(e, before);
 	return 1;
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc, (void)reg;
+	int k = shadow_reg(c);
+	if (k >= 0)
+		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
+	return msr_icc(e, c);
 }
 
 /*
@@ -1490,6 +1499,14 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
+}
+
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4])
+{
+	if (!e->call_returned)
+		return false;
+	memcpy(res, e->call_res, sizeof(e->call_res));
+	return true;
 }
 
 /* ---- world contexts for an abstract monitor ------------------------------------------------------ */

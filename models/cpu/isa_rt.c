@@ -331,7 +331,8 @@ static void finished(void *ctx, struct pe *pe)
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4];
-	isa_get_xregs(j->e, res, 4);
+	if (!isa_call_result(j->e, res)) /* not reached: the routine returned (ISA_STOP_RETURN) */
+		isa_get_xregs(j->e, res, 4);
 	h->calls++;
 	h->insns += j->insns;
 	h->cycles += j->cycles;
