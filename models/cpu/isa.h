@@ -226,6 +226,16 @@ struct isa_config {
 	 * restore alone): each hooked MRS is a host call, 24 per world switch.
 	 */
 	bool no_mrs_hook;
+	/*
+	 * The engine runs EL3 routines only, its lower ELs never (isa_rt's EL3
+	 * engine: BL31's EL1 context save and restore for an abstract lower
+	 * world). An MSR of an EL1 context register that writes the value it
+	 * holds is then skipped, as for the TLB-flushing ones: no access check
+	 * and no rebuild of Unicorn's translation flags, ~250 host instructions
+	 * each. Elsewhere the register values change with every world switch,
+	 * so the check would cost more than it saves.
+	 */
+	bool el3_resident;
 };
 
 /*

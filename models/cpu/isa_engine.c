@@ -935,9 +935,10 @@ icc:
  * helper call of ~200 host instructions) after its access check. Writing
  * the value a register already holds has no architectural effect, so the
  * engine skips such writes: for those five at any EL (only MSR changes
- * them, and the hook sees every one), and at EL3 for the rest of the EL1
- * context BL31 restores on a world switch (el1_sysregs_context_restore),
- * which nothing but an MSR or the host changes while the PE stays at EL3.
+ * them, and the hook sees every one), and, on an engine that stays at EL3
+ * (isa_config.el3_resident), for the rest of the EL1 context BL31 restores
+ * on a world switch (el1_sysregs_context_restore), which nothing but an MSR
+ * or the host changes while the PE stays at EL3.
  * shadow_reg: the index in msr_shadow (from SHADOW_ANY_EL: at EL3 only), or -1.
  */
 /* (CRn, CRm, op2): unique among the registers of shadow_reg, so their index; (op0, op1) checked apart */
@@ -1014,7 +1015,7 @@ static __attribute__((noinline)) void shadow_fill(struct isa_engine *e, const uc
 /* Is the MSR @c to register @k of shadow_reg one of the value it holds? */
 static inline bool same_value(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
 {
-	if (k >= SHADOW_ANY_EL && e->el != 3)
+	if (k >= SHADOW_ANY_EL && (e->el != 3 || !e->cfg.el3_resident))
 		return false;
 	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
 	if (!(e->msr_shadow_valid & (1u << k)))
@@ -1060,13 +1061,16 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
  * nothing else is executable): MRS of MPIDR_EL1, the counters and ICC_*;
  * MSR of ICC_* and of the registers whose same-value writes are skipped.
  */
-static bool sys_needs_hook(uint32_t i, bool read)
+static bool sys_needs_hook(const struct isa_engine *e, uint32_t i, bool read)
 {
 	uc_arm64_cp_reg c = { .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
 			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
 	if (is_icc_space(&c))
 		return true;
-	return read ? is_mpidr(&c) || is_counter(&c) : shadow_reg(&c) >= 0;
+	if (read)
+		return is_mpidr(&c) || is_counter(&c);
+	int k = shadow_reg(&c);
+	return k >= 0 && (k < SHADOW_ANY_EL || e->cfg.el3_resident);
 }
 
 /* MRS (@read) or MSR (register form) with op0 2 or 3: the instructions Unicorn's MRS/MSR hooks see */
@@ -1097,7 +1101,7 @@ static uc_err add_sys_hooks(struct isa_engine *e, bool read)
 		uint64_t begin = r->lo;
 		for (uint64_t a = r->lo; code && !u && a < r->hi; a += 4) {
 			uint32_t i = code[(a - r->lo) / 4];
-			if (!is_sys_move(i, read) || sys_needs_hook(i, read))
+			if (!is_sys_move(i, read) || sys_needs_hook(e, i, read))
 				continue;
 			if (e->nunhooked == e->capunhooked) {
 				unsigned cap = e->capunhooked ? 2 * e->capunhooked : 256;
@@ -1126,7 +1130,7 @@ static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32
 		bool read = is_sys_move(code[k], true);
 		if (!read && !is_sys_move(code[k], false))
 			continue;
-		if ((read && e->cfg.no_mrs_hook) || !sys_needs_hook(code[k], read))
+		if ((read && e->cfg.no_mrs_hook) || !sys_needs_hook(e, code[k], read))
 			continue;
 		uint64_t a = addr + 4 * k;
 		if (bsearch(&a, e->unhooked, e->nunhooked, sizeof(a), cmp_addr))
