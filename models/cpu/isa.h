@@ -226,6 +226,16 @@ struct isa_config {
 	 * restore alone): each hooked MRS is a host call, 24 per world switch.
 	 */
 	bool no_mrs_hook;
+	/*
+	 * The engine runs EL3 routines only, its lower ELs never (isa_rt's EL3
+	 * engine: BL31's EL1 context save and restore for an abstract lower
+	 * world). An MSR of an EL1 context register that writes the value it
+	 * holds is then skipped, as for the TLB-flushing ones: no access check
+	 * and no rebuild of Unicorn's translation flags, ~250 host instructions
+	 * each. Elsewhere the register values change with every world switch,
+	 * so the check would cost more than it saves.
+	 */
+	bool el3_resident;
 };
 
 /*
@@ -318,6 +328,13 @@ uint64_t isa_run_cycles(const struct isa_engine *e);
  */
 int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned nargs, uint64_t sp,
 	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r);
+
+/*
+ * isa_call_result - x0..x3 of the last return of a routine isa_call started
+ * (whichever run it returned in), without reading the registers. False, and
+ * @res untouched, when no call has returned since the last isa_call.
+ */
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4]);
 
 /*
  * A lower world's CPU context, what TF-A's cpu_context keeps for it:

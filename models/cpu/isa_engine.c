@@ -8,10 +8,13 @@
  *    deferred stop, the fix-up after a host-emulated exception entry, the
  *    re-read of PSTATE after a block that may change it, and pending
  *    interrupts. A stop or an interrupt here happens before the block runs.
+ *    A routine's return to the host page's stub ends the run here too.
  *  - UC_HOOK_INTR: SMC (taken to EL3 by the host) and HVC (model calls).
  *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
  *    the PE's ports; Unicorn has none, so the access is skipped and PC
- *    moved past it) and MPIDR_EL1 (the PE's affinity).
+ *    moved past it), MPIDR_EL1 (the PE's affinity), the counters, and
+ *    same-value writes of EL1 registers, skipped (shadow_reg); bounded to
+ *    the instructions of the images that access those (add_sys_hooks).
  *  - uc_mmio_map windows: device registers through the PE's ports.
  *
  * Unicorn 2.0.1's traps this file works around (notes/unicorn-spike.md):
@@ -50,14 +53,45 @@ struct isa_mmio_ctx {
 	uint64_t base;
 };
 
+/*
+ * A translation block as the block hook counts it: a copy of its decoded
+ * record (struct isa_blk), so the hook reads one entry and follows no
+ * pointer (size 0: empty), and its executions since they were last folded
+ * into the static class counts (fold_l1): the hook adds one count per block,
+ * not one per class.
+ */
+struct isa_l1 {
+	uint64_t addr;
+	uint64_t execs;
+	uint32_t cost16;
+	uint16_t size;             /* bytes (at most 2 KiB: decode_block) */
+	uint16_t flags;            /* ISA_BLK_* */
+	uint16_t n[ISA_C_STATIC];
+};
+
+#define SHADOW_REGS 24
+#define SHADOW_ANY_EL 5                                                /* below: at any EL; from it: at EL3 */
+#define SHADOW_EL3 (((1u << SHADOW_REGS) - 1) & ~((1u << SHADOW_ANY_EL) - 1))
+
 struct isa_engine {
+	/* what the block hook touches for every block, together: a few cache lines */
+	bool slow;                 /* the block hook must look before counting (any of the flags below) */
+	unsigned world;            /* SIM_WORLD_* of (el, secure) */
+	uint64_t run16;            /* the current run's cycles * 16 */
+	uint64_t budget16;         /* 0: none */
+	uint64_t run_insns;
+	uint64_t world16[3];       /* cycles * 16 by world */
+	struct isa_stats st;       /* the dynamic classes; the static ones folded from l1 (fold_l1) */
+
 	uc_engine *uc;
 	struct isa_mem *mem;
 	struct isa_config cfg;
 	struct pe_ports ports;
 	const struct isa_timing *tm;
 	uint64_t mpidr;
-	uc_hook h_intr, h_mrs, h_msr, h_block;
+	uc_hook h_intr, h_block;
+	uint64_t *unhooked;        /* MRS/MSR of the code that need no hook, sorted (add_sys_hooks) */
+	unsigned nunhooked, capunhooked;
 	struct isa_mmio_ctx mmio[ISA_MAX_WINDOWS];
 
 	/* the state the PE last published (pe_ports.state) */
@@ -68,7 +102,6 @@ struct isa_engine {
 	bool scr_stale;            /* EL3 ran since: SCR_EL3 may have changed (only EL3 writes it) */
 
 	/* why the block hook must look before counting (e->slow = any of them) */
-	bool slow;
 	bool irq, fiq;             /* the PE's inputs */
 	bool idle_verdict;         /* the lines and PSTATE seen since nothing could be taken */
 	bool check_state;          /* a block that may change EL or DAIF ran */
@@ -81,10 +114,9 @@ struct isa_engine {
 
 	/* the current run */
 	bool running;
-	uint64_t run16;            /* cycles * 16 */
-	uint64_t budget16;         /* 0: none */
-	uint64_t run_insns;
-	sim_time run_start, deadline;
+	sim_time run_start;
+	uint64_t budget_cycles;    /* as given (0: none) */
+	sim_time deadline;         /* run_start + budget_cycles, once computed (0: not yet) */
 	enum isa_stop why;
 	unsigned why_imm;
 	int err;
@@ -96,22 +128,21 @@ struct isa_engine {
 	uint64_t call_saved[3];    /* x30, SP (when the call gave one), PC */
 	bool call_saved_live;      /* the engine's x30, SP and PC are still call_saved's (the last call's
 				    * return wrote them back, nothing wrote them since): the next call need not read them */
+	bool call_restore;         /* ... written back lazily: still to do (restore_call) */
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
 
-	/* translation blocks */
+	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
-	struct isa_blk *l1[L1_SIZE];
 
-	/* SCTLR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, CONTEXTIDR_EL1 as last read or skipped (flushing_same_value):
-	 * bit i valid; a host write (cp_write) or a guest write that went through forgets them */
-	uint64_t msr_shadow[5];
-	unsigned msr_shadow_valid;
+	/* the registers of shadow_reg as last read or skipped (same_value): bit i valid; a host write
+	 * (cp_write, wr) or a guest write that went through forgets them, and leaving EL3 those of EL3 */
+	uint64_t msr_shadow[SHADOW_REGS];
+	uint32_t msr_shadow_valid;
 
-	struct isa_stats st;       /* the dynamic parts; the static classes come from the blocks */
-	uint64_t world16[3];       /* cycles * 16 by world */
 	bool storefix;
+	struct isa_l1 l1[L1_SIZE];
 };
 
 static const char *const err_names[] = {
@@ -145,7 +176,13 @@ static uint64_t rd(struct isa_engine *e, int reg)
 	return v;
 }
 
-static void wr(struct isa_engine *e, int reg, uint64_t v) { uc_reg_write(e->uc, reg, &v); }
+static void wr(struct isa_engine *e, int reg, uint64_t v)
+{
+	if (!(reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) && reg != UC_ARM64_REG_X29 && reg != UC_ARM64_REG_X30 &&
+	    reg != UC_ARM64_REG_SP && reg != UC_ARM64_REG_PC)
+		e->msr_shadow_valid &= ~SHADOW_EL3; /* ELR, ESR, SP_ELx, VBAR, ...: same_value reads them again */
+	uc_reg_write(e->uc, reg, &v);
+}
 
 static uint32_t pstate(struct isa_engine *e)
 {
@@ -154,7 +191,11 @@ static uint32_t pstate(struct isa_engine *e)
 	return ps;
 }
 
-static void set_pstate(struct isa_engine *e, uint32_t ps) { uc_reg_write(e->uc, UC_ARM64_REG_PSTATE, &ps); }
+static void set_pstate(struct isa_engine *e, uint32_t ps)
+{
+	e->msr_shadow_valid &= ~SHADOW_EL3;
+	uc_reg_write(e->uc, UC_ARM64_REG_PSTATE, &ps);
+}
 
 static uint64_t cp_read(struct isa_engine *e, unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
@@ -237,8 +278,25 @@ static void sysreg_write(struct isa_engine *e, enum isa_reg r, uint64_t v)
 		cp_write(e, s->op0, s->op1, s->crn, s->crm, s->op2, v);
 }
 
+/*
+ * The write-back of x30, PC (and SP) a returned call owes the engine: done
+ * before anything reads or writes registers other than x0..x7, or runs other
+ * code. The next isa_call writes x30 and PC (and SP when it gives one) itself,
+ * and skips it: one register write less per routine.
+ */
+static void restore_call(struct isa_engine *e)
+{
+	if (!e->call_restore)
+		return;
+	e->call_restore = false;
+	int regs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
+	void *vals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
+	uc_reg_write_batch(e->uc, regs, vals, e->call_sp ? 3 : 2);
+}
+
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
+	restore_call(e);
 	if ((unsigned)r <= 30)
 		return rd(e, xreg((int)r));
 	switch (r) {
@@ -281,6 +339,7 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
@@ -352,7 +411,11 @@ static void check_deadline(struct isa_engine *e, sim_time before)
 	if (!e->cfg.sim || !e->running)
 		return;
 	sim_time next = sim_next_time(e->cfg.sim->k);
-	if (next < before && next < e->deadline)
+	if (next >= before)
+		return;
+	if (e->budget_cycles && !e->deadline) /* the run's end, computed at its first access */
+		e->deadline = e->run_start + sim_clock_cycles(&e->cfg.clock, e->budget_cycles);
+	if (!e->budget_cycles || next < e->deadline)
 		stop_deferred(e, ISA_STOP_DEADLINE);
 }
 
@@ -368,6 +431,8 @@ static void publish(struct isa_engine *e, unsigned el, bool secure)
 		return;
 	e->el = el;
 	e->secure = secure;
+	e->msr_shadow_valid &= ~SHADOW_EL3; /* below EL3 the guest changes them without an MSR (SP, exceptions) */
+	e->world = el == 3 ? SIM_WORLD_EL3 : secure ? SIM_WORLD_S : SIM_WORLD_NS;
 	if (e->ports.state)
 		e->ports.state(e->ports.ctx, e->cfg.pe, el, secure);
 	if (e->cfg.host.state)
@@ -510,7 +575,7 @@ static bool try_interrupt(struct isa_engine *e, uint64_t addr)
 }
 
 /* The slow part of the block hook. Returns true when the block must not run now. */
-static bool slow_path(struct isa_engine *e, uint64_t addr)
+static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t addr)
 {
 	if (e->stop_next) {
 		e->stop_next = false;
@@ -537,71 +602,137 @@ static bool slow_path(struct isa_engine *e, uint64_t addr)
 /* ---- hooks --------------------------------------------------------------------------------- */
 
 /* The world the PE runs in, as the trace names it. */
-static unsigned world_of(const struct isa_engine *e)
+static unsigned world_of(const struct isa_engine *e) { return e->world; }
+
+static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
+
+/* Add @l's executions to @cls, the static class counts (e->st.cls, or a copy of them). */
+static void fold_l1(struct isa_l1 *l, uint64_t *cls)
 {
-	return e->el == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS;
+	for (unsigned c = 0; c < ISA_C_STATIC; c++)
+		cls[c] += l->execs * l->n[c];
+	l->execs = 0;
 }
 
-static struct isa_blk *decode_block(struct isa_engine *e, uint64_t addr, uint32_t size)
+/* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
+static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
-	uint32_t code[512];
-	bool grew;
-	struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
-	if (b)
-		return b;
-	if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
-		return NULL;
-	b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
-	if (grew)
-		memset(e->l1, 0, sizeof(e->l1));
-	e->st.decoded_blocks++;
-	return b;
+	fold_l1(l, e->st.cls);
+	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
+	if (!b) {
+		uint32_t code[512];
+		bool grew;
+		if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
+			return false;
+		if (sys_unhooked(e, addr, code, size / 4)) {
+			fail(e, ISA_E_STATE, addr, false); /* code patched after the engine was made (add_sys_hooks) */
+			return false;
+		}
+		b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
+		if (!b)
+			return false;
+		e->st.decoded_blocks++;
+	}
+	l->addr = addr;
+	l->size = (uint16_t)size;
+	l->flags = (uint16_t)b->flags;
+	l->cost16 = b->cost16;
+	memcpy(l->n, b->n, sizeof(l->n));
+	return true;
 }
 
-static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+/* The block hook on the host page: the trampoline and the return stub are the host's, not guest code. */
+static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t addr)
 {
-	struct isa_engine *e = ud;
-	(void)uc;
-	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
-		/* the trampoline and the return stub are the host's, not guest code; a stop waits
-		 * until the trampoline's ERET has made the translator's EL current */
-		if (e->stop_next && addr != ISA_HOST_ERET) {
-			e->stop_next = false;
-			e->why = e->stop_next_why;
-			update_slow(e);
-			uc_emu_stop(e->uc);
-		}
-		return;
-	}
-	if (e->slow && slow_path(e, addr))
-		return;
-	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
-	struct isa_blk **slot = &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)], *b = *slot;
-	if (!b || b->addr != addr || b->size != size) {
-		b = decode_block(e, addr, size);
-		if (!b) {
-			fail(e, ISA_E_NOMEM, addr, false);
-			return;
-		}
-		*slot = b;
-	}
-	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
-		e->why = ISA_STOP_BUDGET;
+	/* a stop waits until the trampoline's ERET has made the translator's EL current */
+	if (e->stop_next && addr != ISA_HOST_ERET) {
+		e->stop_next = false;
+		e->why = e->stop_next_why;
+		update_slow(e);
 		uc_emu_stop(e->uc);
+	} else if (addr == ISA_HOST_RETURN && e->in_call) {
+		/* a routine's return, taken here before its hvc runs: what model_call() does
+		 * for ISA_MC_RETURN, without the HVC exception (a longjmp out of the TB), nor
+		 * the PC write of its UNDEFINED form, which makes Unicorn re-enter its loop;
+		 * restore_call() writes PC back */
+		e->st.model_calls++;
+		e->why = ISA_STOP_RETURN;
+		uc_emu_stop(e->uc);
+	}
+}
+
+/* A block the L1 entry @b does not hold: fill it. False when the run stops (an error). */
+static bool miss_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, uint32_t size)
+{
+	if (decode_block(e, b, addr, size))
+		return true;
+	b->size = 0;
+	fail(e, ISA_E_NOMEM, addr, false); /* or the error decode_block reported first */
+	return false;
+}
+
+static __attribute__((noinline)) void stop_budget(struct isa_engine *e)
+{
+	e->why = ISA_STOP_BUDGET;
+	uc_emu_stop(e->uc);
+}
+
+static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
+{
+	/* the images sit at 0x0E000000, 0x0E100000 and 0x40000000: mix those bits in */
+	return &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)];
+}
+
+/* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
+static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint32_t size)
+{
+	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
+		stop_budget(e);
 		return;
 	}
-	unsigned w = world_of(e);
-	b->execs++;
+	unsigned w = e->world, ninsn = size / 4;
 	e->st.blocks++;
-	e->st.insns += b->ninsn;
-	e->st.insns_world[w] += b->ninsn;
+	e->st.insns_world[w] += ninsn; /* st.insns: their sum (isa_get_stats) */
 	e->world16[w] += b->cost16;
 	e->run16 += b->cost16;
-	e->run_insns += b->ninsn;
+	e->run_insns += ninsn;
+	b->execs++;
 	if (b->flags & ISA_BLK_STATE) {
 		e->check_state = true;
 		e->slow = true;
 	}
+}
+
+/* hook_block's cases other than a block of guest code with nothing pending, held by its L1 entry. */
+static __attribute__((noinline)) void hook_block_slow(struct isa_engine *e, uint64_t addr, uint32_t size)
+{
+	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
+		host_block(e, addr);
+		return;
+	}
+	if (e->slow && slow_path(e, addr))
+		return;
+	struct isa_l1 *b = l1_of(e, addr);
+	if ((b->addr != addr || b->size != size) && !miss_block(e, b, addr, size))
+		return;
+	count_block(e, b, size);
+}
+
+/*
+ * Every translation block, before it runs: a host call per block, so the
+ * common case (guest code, nothing pending, the block in its L1 entry) makes
+ * no call but tail calls, and saves no register.
+ */
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc;
+	struct isa_l1 *b = l1_of(e, addr);
+	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE || e->slow || b->addr != addr || b->size != size) {
+		hook_block_slow(e, addr, size);
+		return;
+	}
+	count_block(e, b, size);
 }
 
 /* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
@@ -750,15 +881,25 @@ static uint64_t counter_now(const struct isa_engine *e)
 	return (uint64_t)((unsigned __int128)t * ISA_CNTFRQ_HZ / SIM_S);
 }
 
+static bool is_mpidr(const uc_arm64_cp_reg *c)
+{
+	return c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5;
+}
+
+static bool is_counter(const uc_arm64_cp_reg *c)
+{
+	return c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2;
+}
+
 static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	uint64_t v = 0;
 	(void)uc;
 	/* registers Unicorn implements, answered here: PC moves by itself */
-	if (c->op0 == 3 && c->op1 == 0 && c->crn == 0 && c->crm == 0 && c->op2 == 5) {
+	if (is_mpidr(c)) {
 		v = e->mpidr; /* MPIDR_EL1: this PE's affinity */
-	} else if (c->op0 == 3 && c->op1 == 3 && c->crn == 14 && c->crm == 0 && c->op2 <= 2) {
+	} else if (is_counter(c)) {
 		/* CNTFRQ_EL0, CNTPCT_EL0, CNTVCT_EL0 (CNTVOFF 0): simulated time, not the host's */
 		v = c->op2 == 0 ? ISA_CNTFRQ_HZ : counter_now(e);
 	} else {
@@ -789,36 +930,106 @@ icc:
  * soft TLB and the translation-block jump cache on such writes (target/arm
  * helper.c: sctlr_write, vmsa_tcr_el12_write, ...), even when the value does
  * not change, which the world switch does for every one of them: most of
- * the host time of an SMC round trip. Writing the value a register already
- * holds has no architectural effect, so the engine skips those writes.
+ * the host time of an SMC round trip. And every MSR to a system register
+ * ends its translation block with a rebuild of the translation flags (a
+ * helper call of ~200 host instructions) after its access check. Writing
+ * the value a register already holds has no architectural effect, so the
+ * engine skips such writes: for those five at any EL (only MSR changes
+ * them, and the hook sees every one), and, on an engine that stays at EL3
+ * (isa_config.el3_resident), for the rest of the EL1 context BL31 restores
+ * on a world switch (el1_sysregs_context_restore), which nothing but an MSR
+ * or the host changes while the PE stays at EL3.
+ * shadow_reg: the index in msr_shadow (from SHADOW_ANY_EL: at EL3 only), or -1.
  */
-static bool flushing_same_value(struct isa_engine *e, const uc_arm64_cp_reg *c)
+/* (CRn, CRm, op2): unique among the registers of shadow_reg, so their index; (op0, op1) checked apart */
+#define LOW_KEY(crn, crm, op2) ((crn) << 7 | (crm) << 3 | (op2))
+static const struct {
+	uint8_t op0, op1;
+} shadow_sel[SHADOW_REGS] = {
+	[0] = { 3, 0 }, /* SCTLR_EL1 */
+	[1] = { 3, 0 }, /* TTBR0_EL1 */
+	[2] = { 3, 0 }, /* TTBR1_EL1 */
+	[3] = { 3, 0 }, /* TCR_EL1 */
+	[4] = { 3, 0 }, /* CONTEXTIDR_EL1 */
+	[5] = { 3, 0 }, /* SPSR_EL1 (from here: at EL3) */
+	[6] = { 3, 0 }, /* ELR_EL1 */
+	[7] = { 3, 0 }, /* CPACR_EL1 */
+	[8] = { 3, 2 }, /* CSSELR_EL1 */
+	[9] = { 3, 4 }, /* SP_EL1 */
+	[10] = { 3, 0 }, /* ESR_EL1 */
+	[11] = { 3, 0 }, /* MAIR_EL1 */
+	[12] = { 3, 0 }, /* AMAIR_EL1 */
+	[13] = { 3, 0 }, /* ACTLR_EL1 */
+	[14] = { 3, 0 }, /* TPIDR_EL1 */
+	[15] = { 3, 3 }, /* TPIDR_EL0 */
+	[16] = { 3, 3 }, /* TPIDRRO_EL0 */
+	[17] = { 3, 0 }, /* PAR_EL1 */
+	[18] = { 3, 0 }, /* FAR_EL1 */
+	[19] = { 3, 0 }, /* AFSR0_EL1 */
+	[20] = { 3, 0 }, /* AFSR1_EL1 */
+	[21] = { 3, 0 }, /* VBAR_EL1 */
+	[22] = { 3, 0 }, /* CNTKCTL_EL1 */
+	[23] = { 2, 0 }, /* MDSCR_EL1 */
+};
+static const uint8_t shadow_by_low[1 << 11] = { /* index + 1; 0: none */
+	[LOW_KEY(1, 0, 0)] = 1,
+	[LOW_KEY(2, 0, 0)] = 2,
+	[LOW_KEY(2, 0, 1)] = 3,
+	[LOW_KEY(2, 0, 2)] = 4,
+	[LOW_KEY(13, 0, 1)] = 5,
+	[LOW_KEY(4, 0, 0)] = 6,
+	[LOW_KEY(4, 0, 1)] = 7,
+	[LOW_KEY(1, 0, 2)] = 8,
+	[LOW_KEY(0, 0, 0)] = 9,
+	[LOW_KEY(4, 1, 0)] = 10,
+	[LOW_KEY(5, 2, 0)] = 11,
+	[LOW_KEY(10, 2, 0)] = 12,
+	[LOW_KEY(10, 3, 0)] = 13,
+	[LOW_KEY(1, 0, 1)] = 14,
+	[LOW_KEY(13, 0, 4)] = 15,
+	[LOW_KEY(13, 0, 2)] = 16,
+	[LOW_KEY(13, 0, 3)] = 17,
+	[LOW_KEY(7, 4, 0)] = 18,
+	[LOW_KEY(6, 0, 0)] = 19,
+	[LOW_KEY(5, 1, 0)] = 20,
+	[LOW_KEY(5, 1, 1)] = 21,
+	[LOW_KEY(12, 0, 0)] = 22,
+	[LOW_KEY(14, 1, 0)] = 23,
+	[LOW_KEY(0, 2, 2)] = 24,
+};
+
+static inline int shadow_reg(const uc_arm64_cp_reg *c)
 {
-	if (c->op0 != 3 || c->op1 != 0)
-		return false;
-	int k = c->crn == 1 && c->crm == 0 && c->op2 == 0    ? 0             /* SCTLR_EL1 */
-		: c->crn == 2 && c->crm == 0 && c->op2 <= 2 ? 1 + (int)c->op2 /* TTBR0_EL1, TTBR1_EL1, TCR_EL1 */
-		: c->crn == 13 && c->crm == 0 && c->op2 == 1 ? 4            /* CONTEXTIDR_EL1 */
-							     : -1;
-	if (k < 0)
+	int k = shadow_by_low[LOW_KEY(c->crn & 15, c->crm & 15, c->op2 & 7)] - 1;
+	if (k < 0 || shadow_sel[k].op0 != c->op0 || shadow_sel[k].op1 != c->op1)
+		return -1;
+	return k;
+}
+
+static __attribute__((noinline)) void shadow_fill(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
+{
+	e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
+	e->msr_shadow_valid |= 1u << k;
+}
+
+/* Is the MSR @c to register @k of shadow_reg one of the value it holds? */
+static inline bool same_value(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
+{
+	if (k >= SHADOW_ANY_EL && (e->el != 3 || !e->cfg.el3_resident))
 		return false;
 	/* the register's value without a uc_reg_read each time: the hook sees every guest MSR to it */
-	if (!(e->msr_shadow_valid & (1u << k))) {
-		e->msr_shadow[k] = cp_read(e, c->op0, c->op1, c->crn, c->crm, c->op2);
-		e->msr_shadow_valid |= 1u << k;
-	}
+	if (!(e->msr_shadow_valid & (1u << k)))
+		shadow_fill(e, c, k);
 	if (e->msr_shadow[k] == c->val)
 		return true;
 	e->msr_shadow_valid &= ~(1u << k); /* Unicorn writes it (RES0/RES1 bits may differ): read it again */
 	return false;
 }
 
-static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+static __attribute__((noinline)) uint32_t msr_icc(struct isa_engine *e, const uc_arm64_cp_reg *c)
 {
-	struct isa_engine *e = ud;
-	(void)uc, (void)reg;
 	if (!is_icc_space(c))
-		return flushing_same_value(e, c) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
+		return 0;
 	int r = icc_reg(c);
 	sim_time before = next_event(e);
 	if (r < 0 || !e->ports.icc_write || e->ports.icc_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, r, c->val)) {
@@ -828,6 +1039,104 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
 	}
 	icc_done(e, before);
 	return 1;
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
+{
+	struct isa_engine *e = ud;
+	(void)uc, (void)reg;
+	int k = shadow_reg(c);
+	if (k >= 0)
+		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
+	return msr_icc(e, c);
+}
+
+/*
+ * Which MRS/MSR the hooks must see: an installed MRS or MSR hook is a host
+ * call on every MRS or MSR of op0 2/3 within its address range, and most of
+ * them (BL31's EL1 context save and restore: 24 a world switch) are
+ * registers Unicorn implements, for which the hook answers "not mine". The
+ * hooks are bounded to the instructions that need them instead, found in
+ * the images' code when the engine is made (the code is frozen then, and
+ * nothing else is executable): MRS of MPIDR_EL1, the counters and ICC_*;
+ * MSR of ICC_* and of the registers whose same-value writes are skipped.
+ */
+static bool sys_needs_hook(const struct isa_engine *e, uint32_t i, bool read)
+{
+	uc_arm64_cp_reg c = { .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
+			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
+	if (is_icc_space(&c))
+		return true;
+	if (read)
+		return is_mpidr(&c) || is_counter(&c);
+	int k = shadow_reg(&c);
+	return k >= 0 && (k < SHADOW_ANY_EL || e->cfg.el3_resident);
+}
+
+/* MRS (@read) or MSR (register form) with op0 2 or 3: the instructions Unicorn's MRS/MSR hooks see */
+static bool is_sys_move(uint32_t i, bool read) { return i >> 20 == (read ? 0xd53u : 0xd51u); }
+
+static int cmp_addr(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The hooks of one kind: every code range less the MRS (@read) or MSR
+ * instructions that need no hook, whose addresses are kept (e->unhooked,
+ * sorted). A test may patch code before an engine first runs it: a block
+ * whose needed access sits at such an address is an error (sys_unhooked),
+ * never a silently skipped hook.
+ */
+static uc_err add_sys_hooks(struct isa_engine *e, bool read)
+{
+	void *cb = read ? (void *)hook_mrs : (void *)hook_msr;
+	int insn = read ? UC_ARM64_INS_MRS : UC_ARM64_INS_MSR;
+	uc_hook h;
+	uc_err u = UC_ERR_OK;
+	for (unsigned k = 0; !u && k < e->mem->ncode; k++) {
+		const struct isa_range *r = &e->mem->code[k];
+		const uint32_t *code = isa_mem_ptr(e->mem, r->lo, r->hi - r->lo);
+		uint64_t begin = r->lo;
+		for (uint64_t a = r->lo; code && !u && a < r->hi; a += 4) {
+			uint32_t i = code[(a - r->lo) / 4];
+			if (!is_sys_move(i, read) || sys_needs_hook(e, i, read))
+				continue;
+			if (e->nunhooked == e->capunhooked) {
+				unsigned cap = e->capunhooked ? 2 * e->capunhooked : 256;
+				uint64_t *t = realloc(e->unhooked, cap * sizeof(*t));
+				if (!t)
+					return UC_ERR_NOMEM;
+				e->unhooked = t;
+				e->capunhooked = cap;
+			}
+			e->unhooked[e->nunhooked++] = a;
+			if (begin < a)
+				u = uc_hook_add(e->uc, &h, UC_HOOK_INSN, cb, e, begin, a - 4, insn);
+			begin = a + 4;
+		}
+		if (!u && begin < r->hi)
+			u = uc_hook_add(e->uc, &h, UC_HOOK_INSN, cb, e, begin, r->hi - 4, insn);
+	}
+	qsort(e->unhooked, e->nunhooked, sizeof(*e->unhooked), cmp_addr);
+	return u;
+}
+
+/* Does the block at @addr (@n instructions @code) make an access that needs a hook where there is none? */
+static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		bool read = is_sys_move(code[k], true);
+		if (!read && !is_sys_move(code[k], false))
+			continue;
+		if ((read && e->cfg.no_mrs_hook) || !sys_needs_hook(e, code[k], read))
+			continue;
+		uint64_t a = addr + 4 * k;
+		if (bsearch(&a, e->unhooked, e->nunhooked, sizeof(a), cmp_addr))
+			return true;
+	}
+	return false;
 }
 
 /* Device registers: the bus through the PE's ports (absolute address, the PE's state). */
@@ -1020,9 +1329,9 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_intr, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0);
 	if (!u && !c->no_mrs_hook)
-		u = uc_hook_add(e->uc, &e->h_mrs, UC_HOOK_INSN, (void *)hook_mrs, e, 1, 0, UC_ARM64_INS_MRS);
+		u = add_sys_hooks(e, true);
 	if (!u)
-		u = uc_hook_add(e->uc, &e->h_msr, UC_HOOK_INSN, (void *)hook_msr, e, 1, 0, UC_ARM64_INS_MSR);
+		u = add_sys_hooks(e, false);
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_block, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
 	if (u) {
@@ -1034,6 +1343,7 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 	check_storefix(e);
 	e->el = 1; /* Unicorn's reset state; isa_reset publishes EL3 */
 	e->secure = true;
+	e->world = SIM_WORLD_S;
 	isa_reset(e, ISA_HOST_RETURN, NULL);
 	isa_stats_reset(e);
 	*out = e;
@@ -1047,6 +1357,7 @@ void isa_engine_free(struct isa_engine *e)
 	if (e->uc)
 		uc_close(e->uc);
 	isa_blkcache_free(&e->bc);
+	free(e->unhooked);
 	free(e);
 }
 
@@ -1056,6 +1367,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
@@ -1084,9 +1396,7 @@ static void finish_call(struct isa_engine *e)
 	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
 	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
 	uc_reg_read_batch(e->uc, regs, vals, 4);
-	int wregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
-	void *wvals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
-	uc_reg_write_batch(e->uc, wregs, wvals, e->call_sp ? 3 : 2);
+	e->call_restore = true; /* x30, PC (and SP): restore_call */
 	e->call_saved_live = e->call_sp;
 	e->in_call = false;
 	e->call_returned = true;
@@ -1105,8 +1415,10 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
-	if (!e->in_call) /* code other than a call's routine: x30, SP and PC are its own */
+	if (!e->in_call) { /* code other than a call's routine: x30, SP and PC are its own */
+		restore_call(e);
 		e->call_saved_live = false;
+	}
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
@@ -1114,7 +1426,8 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->why = ISA_STOP_ERROR;
 	e->err = 0;
 	e->run_start = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
-	e->deadline = budget_cycles ? e->run_start + sim_clock_cycles(&e->cfg.clock, budget_cycles) : SIM_TIME_MAX;
+	e->budget_cycles = budget_cycles;
+	e->deadline = 0;
 	e->st.runs++;
 
 	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
@@ -1158,6 +1471,13 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
+	if (e->call_restore && e->call_saved_live) {
+		/* the last call's x30, PC and SP are call_saved's: this call writes x30 and PC, SP unless given */
+		e->call_restore = false;
+		if (!sp)
+			wr(e, UC_ARM64_REG_SP, e->call_saved[1]);
+	}
+	restore_call(e);
 	if (!e->call_saved_live) {
 		int sregs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_SP, UC_ARM64_REG_PC };
 		void *svals[3] = { &e->call_saved[0], &e->call_saved[1], &e->call_saved[2] };
@@ -1165,25 +1485,31 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	}
 	e->call_saved_live = false;
 	e->call_sp = sp != 0;
-	uint64_t v[11];
-	int regs[11];
-	void *vals[11];
-	unsigned n = 0;
-	for (unsigned i = 0; i < 8; i++, n++)
-		regs[n] = xreg((int)i), v[n] = i < nargs ? args[i] : 0;
-	regs[n] = UC_ARM64_REG_X30, v[n++] = ISA_HOST_RETURN;
-	if (sp)
-		regs[n] = UC_ARM64_REG_SP, v[n++] = sp;
-	regs[n] = UC_ARM64_REG_PC, v[n++] = fn;
-	for (unsigned i = 0; i < n; i++)
-		vals[i] = &v[i];
-	uc_reg_write_batch(e->uc, regs, vals, (int)n);
+	/* x0..x7, x30 (and SP): the arguments, the others zero, the return stub */
+	static const int regs[10] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1,  UC_ARM64_REG_X2, UC_ARM64_REG_X3,
+				      UC_ARM64_REG_X4, UC_ARM64_REG_X5,  UC_ARM64_REG_X6, UC_ARM64_REG_X7,
+				      UC_ARM64_REG_X30, UC_ARM64_REG_SP };
+	uint64_t v[10] = { 0 };
+	void *vals[10] = { &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9] };
+	if (nargs)
+		memcpy(v, args, nargs * sizeof(*args));
+	v[8] = ISA_HOST_RETURN;
+	v[9] = sp;
+	uc_reg_write_batch(e->uc, (int *)regs, vals, sp ? 10 : 9);
 	e->in_call = true;
 	e->call_returned = false;
-	int rc = run_from(e, budget_cycles, r, &fn);
+	int rc = run_from(e, budget_cycles, r, &fn); /* uc_emu_start writes PC */
 	if (res && e->call_returned)
 		memcpy(res, e->call_res, sizeof(e->call_res));
 	return rc;
+}
+
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4])
+{
+	if (!e->call_returned)
+		return false;
+	memcpy(res, e->call_res, sizeof(e->call_res));
+	return true;
 }
 
 /* ---- world contexts for an abstract monitor ------------------------------------------------------ */
@@ -1215,6 +1541,7 @@ static const uint8_t el1_regs[ISA_CTX_EL1][5] = {
 
 void isa_context_save(struct isa_engine *e, struct isa_context *c)
 {
+	restore_call(e);
 	int regs[31];
 	void *vals[31];
 	for (int i = 0; i < 31; i++)
@@ -1233,6 +1560,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
+	restore_call(e);
 	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
@@ -1297,16 +1625,14 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
 	*s = e->st;
+	s->insns = s->insns_world[0] + s->insns_world[1] + s->insns_world[2];
 	if (e->running)
 		s->cycles += (e->frac16 + e->run16) / 16;
 	for (int w = 0; w < 3; w++)
 		s->cycles_world[w] = e->world16[w] / 16;
-	for (uint32_t k = 0; k <= e->bc.mask; k++) {
-		const struct isa_blk *b = &e->bc.t[k];
-		if (!b->size)
-			continue;
-		for (unsigned c = 0; c < ISA_C_STATIC; c++)
-			s->cls[c] += b->execs * b->n[c];
+	for (unsigned k = 0; k < L1_SIZE; k++) {
+		struct isa_l1 l = e->l1[k];
+		fold_l1(&l, s->cls);
 	}
 }
 
@@ -1314,6 +1640,6 @@ void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
 	memset(e->world16, 0, sizeof(e->world16));
-	for (uint32_t k = 0; k <= e->bc.mask; k++)
-		e->bc.t[k].execs = 0;
+	for (unsigned k = 0; k < L1_SIZE; k++)
+		e->l1[k].execs = 0;
 }

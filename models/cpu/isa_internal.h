@@ -31,7 +31,6 @@ struct isa_blk {
 	uint32_t cost16;           /* cycles * 16 under the engine's timing */
 	uint32_t flags;            /* ISA_BLK_* */
 	uint16_t n[ISA_C_STATIC];  /* instructions per class */
-	uint64_t execs;
 };
 
 /* Open addressing, grown at half load; a pointer into it is valid until the next insert. */

@@ -55,10 +55,12 @@ struct isa_rt {
 	struct rt_job *job;              /* [npes][ISA_RT_WORLDS] */
 	struct isa_rt_hstats hs[ISA_H_COUNT];
 	struct rt_sym *syms;             /* isa_rt_sym's answers (the models ask on every call) */
+	struct rt_sym *hot;              /* ... the last one for each literal, by its address (RT_HOT) */
 	char err[512];
 };
 
 #define RT_SYMS 32
+#define RT_HOT 64
 struct rt_sym {
 	enum isa_builtin img;
 	const char *name;
@@ -79,6 +81,7 @@ int isa_rt_new(struct isa_rt **out, const struct isa_rt_config *c, char *err, si
 	rt->cfg = *c;
 	rt->job = calloc((size_t)c->npes * ISA_RT_WORLDS, sizeof(*rt->job));
 	rt->syms = calloc(RT_SYMS, sizeof(*rt->syms));
+	rt->hot = calloc(RT_HOT, sizeof(*rt->hot));
 	/* the platform's ports; the PE model publishes the exception level, not the engines */
 	rt->ports = *pe_get_ports(c->pes[0]);
 	rt->ports.state = no_state;
@@ -121,6 +124,7 @@ void isa_rt_free(struct isa_rt *rt)
 			isa_engine_free(rt->job[i].e);
 	free(rt->job);
 	free(rt->syms);
+	free(rt->hot);
 	isa_mem_free(rt->mem);
 	free(rt);
 }
@@ -128,13 +132,24 @@ void isa_rt_free(struct isa_rt *rt)
 uint64_t isa_rt_sym(const struct isa_rt *rt, enum isa_builtin img, const char *sym)
 {
 	struct rt_sym *c = rt->syms;
+	/* the callers' literals: the same pointer each time */
+	struct rt_sym *h = rt->hot ? &rt->hot[((uintptr_t)sym >> 3) & (RT_HOT - 1)] : NULL;
+	if (h && h->name == sym && h->img == img)
+		return h->addr;
 	unsigned i;
+	uint64_t a = 0;
 	for (i = 0; c && i < RT_SYMS && c[i].name; i++)
-		if (c[i].img == img && (c[i].name == sym || !strcmp(c[i].name, sym)))
-			return c[i].addr;
-	uint64_t a = isa_image_symbol(&rt->img[img], sym);
-	if (c && i < RT_SYMS && a) /* @sym: the callers' string literals */
-		c[i] = (struct rt_sym){ img, sym, a };
+		if (c[i].img == img && (c[i].name == sym || !strcmp(c[i].name, sym))) {
+			a = c[i].addr;
+			break;
+		}
+	if (!a) {
+		a = isa_image_symbol(&rt->img[img], sym);
+		if (c && i < RT_SYMS && a) /* @sym: the callers' string literals */
+			c[i] = (struct rt_sym){ img, sym, a };
+	}
+	if (h && a)
+		*h = (struct rt_sym){ img, sym, a };
 	return a;
 }
 
@@ -215,6 +230,7 @@ static struct isa_engine *engine(struct isa_rt *rt, struct rt_job *j)
 	memcpy(c.mmio, rt->cfg.mmio, sizeof(c.mmio));
 	c.n_mmio = rt->cfg.n_mmio;
 	c.no_mrs_hook = j->world == ISA_RT_MON; /* cm_el1_sysregs_context_save/_restore read EL1 registers only */
+	c.el3_resident = j->world == ISA_RT_MON; /* ... at EL3, where the engine stays */
 	char err[256] = "";
 	int rc = isa_engine_new(&j->e, rt->mem, &c, err, sizeof(err));
 	if (rc) {
@@ -328,7 +344,8 @@ static void finished(void *ctx, struct pe *pe)
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4];
-	isa_get_xregs(j->e, res, 4);
+	if (!isa_call_result(j->e, res)) /* not reached: the routine returned (ISA_STOP_RETURN) */
+		isa_get_xregs(j->e, res, 4);
 	h->calls++;
 	h->insns += j->insns;
 	h->cycles += j->cycles;
