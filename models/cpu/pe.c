@@ -17,7 +17,7 @@ static void check_irqs(void *ctx, uint64_t arg);
 static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 					 "HVC entry", "vIRQ entry", "vFIQ entry" };
 
-static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
 	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = kind,

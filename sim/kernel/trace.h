@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sim/kernel/time.h"
 
@@ -159,12 +160,56 @@ struct sim_trace_sink {
 	void *ctx;
 };
 
+/*
+ * The record log: one consumer, the digest (sim/out/digest.c), that keeps
+ * every record as 64 canonical bytes in a batch of its own: struct
+ * sim_rec's first 56 bytes as they lie (on a little-endian host they are
+ * the canonical ones), then the label's 64-bit word. sim_trace_emit writes
+ * a record there itself, without a call, while the batch has room
+ * (pos < end) and the label's word is remembered; every other case goes to
+ * the consumer's slow path, which owns the batch and fills in the words.
+ * Words are remembered by the label's address (labels keep their text for
+ * the run, see above), direct-mapped on its low bits: two labels collide
+ * only when their addresses differ by a multiple of SIM_LOG_LABELS. With no
+ * consumer, pos == end and slow does nothing.
+ */
+#define SIM_LOG_REC_BYTES 64
+#define SIM_LOG_LABELS 4096
+
+struct sim_trace_log {
+	unsigned char *pos;       /* the next record's place in the batch */
+	const unsigned char *end; /* the fast path writes only below it */
+	sim_sink_fn slow;         /* everything else, with ctx */
+	void (*drop)(void *ctx);  /* the consumer loses the log (sim_trace_drop_log) */
+	void *ctx;
+	const char *label[SIM_LOG_LABELS]; /* the label of each remembered word */
+	uint64_t word[SIM_LOG_LABELS];
+};
+
+/* The slot of label @s in @l's table. */
+static inline size_t sim_log_slot(const char *s) { return (uintptr_t)s & (SIM_LOG_LABELS - 1); }
+
+/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
+static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+{
+	unsigned char *q = l->pos;
+	size_t i = sim_log_slot(r->label);
+
+	if (__builtin_expect(l->label[i] == r->label && q < l->end, 1)) {
+		memcpy(q, r, SIM_LOG_REC_BYTES - 8);
+		memcpy(q + SIM_LOG_REC_BYTES - 8, &l->word[i], 8);
+		l->pos = q + SIM_LOG_REC_BYTES;
+	} else {
+		l->slow(l->ctx, r);
+	}
+}
+
 struct sim_trace {
+	struct sim_trace_log log; /* sim_trace_take_log */
 	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS];
 	int nsinks;
 	struct sim_signal *sig;
 	int nsig, capsig;
-	uint64_t count;
 };
 
 struct sim_trace *sim_trace_new(void);
@@ -176,11 +221,24 @@ int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
 /* Register a signal; returns its id (>= 0), or -1 when out of memory. */
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
 
-/* Hand @r to every sink, in the order they were added (none may add a sink meanwhile). */
+/*
+ * Make (@slow, @drop, @ctx) the record log's consumer, which then sets its
+ * pos and end: returns the log, or NULL when it has a consumer already. The
+ * log sees every record before the sinks do, so that a sink's own record
+ * (sim/stats/check.c) comes after the one it saw there too, as with any
+ * sink added after the others. sim_trace_drop_log, and sim_trace_free,
+ * call @drop(@ctx) (the consumer takes back what it needs of the log) and
+ * leave the log without a consumer.
+ */
+struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow, void (*drop)(void *ctx),
+					 void *ctx);
+void sim_trace_drop_log(struct sim_trace *tr);
+
+/* Hand @r to the log and to every sink, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
 	const struct sim_trace_sink *s = tr->sink, *end = s + tr->nsinks;
-	tr->count++;
+	sim_trace_log_put(&tr->log, r);
 	for (; s < end; s++)
 		s->fn(s->ctx, r);
 }
