@@ -392,7 +392,6 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e = { ev->when, next_seq(k, ev->when) };
-	ev->seq = e.seq;
 	if (likely(!k->front)) {
 		size_t m = k->hole ? hole_min(k) : 0;
 		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
@@ -439,7 +438,6 @@ static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_eve
 	settle(k);
 	was_head = unqueue(k, ev);
 	e = (struct hkey){ ev->when, next_seq(k, ev->when) };
-	ev->seq = e.seq;
 	is_head = place(k, e, ev);
 	/* As remove-then-push: the backend hears when @ev is now the head
 	 * (earlier than before) or when it was the head and moved later. */

@@ -5,14 +5,20 @@
 
 #include "sim/kernel/trace.h"
 
-int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)
+int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds)
 {
 	if (tr->nsinks == SIM_TRACE_MAX_SINKS)
 		return -1;
 	tr->sink[tr->nsinks].fn = fn;
 	tr->sink[tr->nsinks].ctx = ctx;
+	tr->sink[tr->nsinks].kinds = kinds;
 	tr->nsinks++;
 	return 0;
+}
+
+int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)
+{
+	return sim_trace_add_sink_kinds(tr, fn, ctx, SIM_TRACE_ALL_KINDS);
 }
 
 /* The log's slow path with no consumer: every record goes there (pos == end), to nothing. */

@@ -158,7 +158,11 @@ struct sim_signal {
 struct sim_trace_sink {
 	sim_sink_fn fn;
 	void *ctx;
+	uint32_t kinds; /* the records it takes: bit 1 << (kind % 32) */
 };
+
+/* Every kind (also any beyond TR_KIND_COUNT): a sink added with sim_trace_add_sink. */
+#define SIM_TRACE_ALL_KINDS UINT32_MAX
 
 /*
  * The record log: one consumer, the digest (sim/out/digest.c), that keeps
@@ -206,7 +210,7 @@ static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_r
 
 struct sim_trace {
 	struct sim_trace_log log; /* sim_trace_take_log */
-	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS];
+	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS + 1]; /* the first without fn ends them */
 	int nsinks;
 	struct sim_signal *sig;
 	int nsig, capsig;
@@ -217,6 +221,11 @@ void sim_trace_free(struct sim_trace *tr);
 
 /* Add a sink; returns 0, or -1 when SIM_TRACE_MAX_SINKS are in use. */
 int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
+/*
+ * The same for a sink that takes only the kinds in @kinds (bit 1 << kind;
+ * a kind from 32 on as kind % 32): the others cost it no call.
+ */
+int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds);
 
 /* Register a signal; returns its id (>= 0), or -1 when out of memory. */
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
@@ -234,13 +243,13 @@ struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow,
 					 void *ctx);
 void sim_trace_drop_log(struct sim_trace *tr);
 
-/* Hand @r to the log and to every sink, in the order they were added (none may add a sink meanwhile). */
+/* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
-	const struct sim_trace_sink *s = tr->sink, *end = s + tr->nsinks;
 	sim_trace_log_put(&tr->log, r);
-	for (; s < end; s++)
-		s->fn(s->ctx, r);
+	for (const struct sim_trace_sink *s = tr->sink; s->fn; s++)
+		if (s->kinds >> (r->kind & 31) & 1)
+			s->fn(s->ctx, r);
 }
 
 const char *sim_rec_kind_name(unsigned kind);

@@ -44,6 +44,11 @@ struct sim_stats;
 struct sim_stats *stats_new(unsigned ncpus, int notif_intid);
 void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
+/* The record kinds stats_sink uses (sim_trace_add_sink_kinds): it ignores every other. */
+#define STATS_SINK_KINDS                                                                                    \
+	((1u << TR_ACTIVITY) | (1u << TR_WORLD_SWITCH) | (1u << TR_SMC) | (1u << TR_EXC_ENTRY) |           \
+	 (1u << TR_NOTIF) | (1u << TR_GIC_PEND) | (1u << TR_GIC_FWD) | (1u << TR_POWER) |                  \
+	 (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT))
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
 /*
