@@ -40,7 +40,7 @@
 #define GOLDEN_LINE 76
 
 #define REC_BYTES SIM_LOG_REC_BYTES
-#define BATCH 64          /* records handed to XXH3 at once (4 KiB) */
+#define BATCH 1024        /* records handed to XXH3 at once (64 KiB) */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define REC_IN_PLACE 1
