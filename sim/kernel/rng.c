@@ -169,7 +169,7 @@ double sim_dist_sd(const struct sim_dist *d)
 }
 
 /*
- * llround(v) for v > 0, without the libm call below 9e18. A v that is not
+ * llround(v) for v >= 0, without the libm call below 9e18. A v that is not
  * a whole number there is below 2^52 (from 2^52 on every double is one),
  * so v - trunc(v) is exact, and llround's half away from zero is
  * trunc(v) + (v - trunc(v) >= 0.5), bit for bit.
@@ -182,6 +182,8 @@ static inline uint64_t round_pos(double v)
 	}
 	return (uint64_t)llround(v);
 }
+
+uint64_t sim_round_pos(double v) { return round_pos(v); }
 
 sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const struct sim_clock *clk)
 {
