@@ -285,7 +285,7 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
 }
 
 /* Save the current context as a frame of @kind on the exception stack. */
-static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
+static inline __attribute__((always_inline)) void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 {
 	struct pe_frame *f;
 	assert(pe->depth < PE_MAX_DEPTH);

@@ -9,9 +9,15 @@ int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, ui
 {
 	if (tr->nsinks == SIM_TRACE_MAX_SINKS)
 		return -1;
-	tr->sink[tr->nsinks].fn = fn;
-	tr->sink[tr->nsinks].ctx = ctx;
-	tr->sink[tr->nsinks].kinds = kinds;
+	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++) {
+		struct sim_trace_sink *s = tr->sink[k];
+		if (!(kinds >> k & 1))
+			continue;
+		while (s->fn)
+			s++;
+		s->fn = fn;
+		s->ctx = ctx;
+	}
 	tr->nsinks++;
 	return 0;
 }

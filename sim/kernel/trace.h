@@ -158,8 +158,9 @@ struct sim_signal {
 struct sim_trace_sink {
 	sim_sink_fn fn;
 	void *ctx;
-	uint32_t kinds; /* the records it takes: bit 1 << (kind % 32) */
 };
+
+#define SIM_TRACE_KIND_LISTS 32 /* sinks are listed by kind % 32 */
 
 /* Every kind (also any beyond TR_KIND_COUNT): a sink added with sim_trace_add_sink. */
 #define SIM_TRACE_ALL_KINDS UINT32_MAX
@@ -210,7 +211,8 @@ static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_r
 
 struct sim_trace {
 	struct sim_trace_log log; /* sim_trace_take_log */
-	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS + 1]; /* the first without fn ends them */
+	/* the sinks of each kind (% 32), in the order added: each list ends at the first entry without fn */
+	struct sim_trace_sink sink[SIM_TRACE_KIND_LISTS][SIM_TRACE_MAX_SINKS + 1];
 	int nsinks;
 	struct sim_signal *sig;
 	int nsig, capsig;
@@ -246,10 +248,10 @@ void sim_trace_drop_log(struct sim_trace *tr);
 /* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
+	const struct sim_trace_sink *s = tr->sink[r->kind % SIM_TRACE_KIND_LISTS];
 	sim_trace_log_put(&tr->log, r);
-	for (const struct sim_trace_sink *s = tr->sink; s->fn; s++)
-		if (s->kinds >> (r->kind & 31) & 1)
-			s->fn(s->ctx, r);
+	for (; s->fn; s++)
+		s->fn(s->ctx, r);
 }
 
 const char *sim_rec_kind_name(unsigned kind);
