@@ -7,18 +7,16 @@
 
 int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds)
 {
-	if (tr->nsinks == SIM_TRACE_MAX_SINKS)
-		return -1;
+	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++)
+		if ((kinds >> k & 1) && tr->nsinks[k] == SIM_TRACE_MAX_SINKS)
+			return -1;
 	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++) {
-		struct sim_trace_sink *s = tr->sink[k];
 		if (!(kinds >> k & 1))
 			continue;
-		while (s->fn)
-			s++;
-		s->fn = fn;
-		s->ctx = ctx;
+		tr->sink[k][tr->nsinks[k]].fn = fn;
+		tr->sink[k][tr->nsinks[k]].ctx = ctx;
+		tr->nsinks[k]++;
 	}
-	tr->nsinks++;
 	return 0;
 }
 

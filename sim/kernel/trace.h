@@ -213,7 +213,7 @@ struct sim_trace {
 	struct sim_trace_log log; /* sim_trace_take_log */
 	/* the sinks of each kind (% 32), in the order added: each list ends at the first entry without fn */
 	struct sim_trace_sink sink[SIM_TRACE_KIND_LISTS][SIM_TRACE_MAX_SINKS + 1];
-	int nsinks;
+	int nsinks[SIM_TRACE_KIND_LISTS];
 	struct sim_signal *sig;
 	int nsig, capsig;
 };
@@ -221,11 +221,14 @@ struct sim_trace {
 struct sim_trace *sim_trace_new(void);
 void sim_trace_free(struct sim_trace *tr);
 
-/* Add a sink; returns 0, or -1 when SIM_TRACE_MAX_SINKS are in use. */
+/* Add a sink; returns 0, or -1 when a kind has SIM_TRACE_MAX_SINKS sinks already. */
 int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
 /*
  * The same for a sink that takes only the kinds in @kinds (bit 1 << kind;
- * a kind from 32 on as kind % 32): the others cost it no call.
+ * a kind from 32 on as kind % 32): the others cost it no call. A model
+ * may add one function per kind it takes (sim/stats: stats_attach), which
+ * spares it a dispatch on the kind. Returns -1, adding nothing, when one of
+ * those kinds has SIM_TRACE_MAX_SINKS sinks already.
  */
 int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds);
 

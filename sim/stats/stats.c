@@ -328,10 +328,39 @@ static inline void activity(struct sim_stats *s, const struct sim_rec *r)
 	s->act_since[c] = r->t;
 }
 
+/* TR_WORLD_SWITCH */
+static inline void world_switch(struct sim_stats *s, const struct sim_rec *r)
+{
+	s->ws++;
+	s->ws_notif += r->notif != 0;
+}
+
+/* TR_SMC */
+static inline void smc(struct sim_stats *s, const struct sim_rec *r)
+{
+	s->smc++;
+	if (r->notif) {
+		s->smc_notif++;
+		record_smc(s, r);
+	}
+}
+
+/* TR_EXC_ENTRY */
+static inline void exc_entry(struct sim_stats *s, const struct sim_rec *r)
+{
+	if (r->a == 0 || r->a == 1) {
+		s->irqs++;
+		/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
+		if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
+			s->secure_irqs++;
+	}
+}
+
 /*
  * The per-record hot path: the frequent kinds are counted here; only
  * notification stages and GIC pends go through the association (they need
- * an id), and the rare kinds to stats_rec.
+ * an id), and the rare kinds to stats_rec. stats_attach takes the same
+ * paths with one sink per kind, and no dispatch.
  */
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
@@ -344,23 +373,13 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 	}
 	switch (r->kind) {
 	case TR_WORLD_SWITCH:
-		s->ws++;
-		s->ws_notif += r->notif != 0;
+		world_switch(s, r);
 		return;
 	case TR_SMC:
-		s->smc++;
-		if (r->notif) {
-			s->smc_notif++;
-			record_smc(s, r);
-		}
+		smc(s, r);
 		return;
 	case TR_EXC_ENTRY:
-		if (r->a == 0 || r->a == 1) {
-			s->irqs++;
-			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
-			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
-				s->secure_irqs++;
-		}
+		exc_entry(s, r);
 		return;
 	case TR_NOTIF:
 	case TR_GIC_PEND:
@@ -375,6 +394,40 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 	default:
 		return;
 	}
+}
+
+static void sink_activity(void *ctx, const struct sim_rec *r) { activity(ctx, r); }
+static void sink_world_switch(void *ctx, const struct sim_rec *r) { world_switch(ctx, r); }
+static void sink_smc(void *ctx, const struct sim_rec *r) { smc(ctx, r); }
+static void sink_exc_entry(void *ctx, const struct sim_rec *r) { exc_entry(ctx, r); }
+
+static void sink_assoc(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
+	notif_assoc_feed(&s->assoc, r, stats_rec, s);
+}
+
+int stats_attach(struct sim_stats *s, struct sim_trace *tr)
+{
+	static const struct {
+		sim_sink_fn fn;
+		uint32_t kinds;
+	} by_kind[] = {
+		{ sink_activity, 1u << TR_ACTIVITY },
+		{ sink_world_switch, 1u << TR_WORLD_SWITCH },
+		{ sink_smc, 1u << TR_SMC },
+		{ sink_exc_entry, 1u << TR_EXC_ENTRY },
+		{ sink_assoc, (1u << TR_NOTIF) | (1u << TR_GIC_PEND) | (1u << TR_GIC_FWD) },
+		{ stats_rec, (1u << TR_POWER) | (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT) },
+	};
+	/* all or nothing: a kind list that is full fails before any is added */
+	for (uint32_t k = 0; k < SIM_TRACE_KIND_LISTS; k++)
+		if ((STATS_SINK_KINDS >> k & 1) && tr->nsinks[k] == SIM_TRACE_MAX_SINKS)
+			return -1;
+	for (size_t i = 0; i < sizeof(by_kind) / sizeof(by_kind[0]); i++)
+		if (sim_trace_add_sink_kinds(tr, by_kind[i].fn, s, by_kind[i].kinds) != 0)
+			return -1;
+	return 0;
 }
 
 /* Notification stages (with ids, from the association), power, SGI drops and counted events. */
