@@ -358,8 +358,9 @@ static inline void exc_entry(struct sim_stats *s, const struct sim_rec *r)
 
 /*
  * The per-record hot path: the frequent kinds are counted here; only
- * notification stages and GIC pends go through the association (they need
- * an id), and the rare kinds to stats_rec. stats_attach takes the same
+ * notification stages and GIC forwards go through the association (they
+ * need an id), and the rare kinds to stats_rec. A GIC pend, which neither
+ * uses, is not taken. stats_attach takes the same
  * paths with one sink per kind, and no dispatch.
  */
 void stats_sink(void *ctx, const struct sim_rec *r)
@@ -382,7 +383,6 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 		exc_entry(s, r);
 		return;
 	case TR_NOTIF:
-	case TR_GIC_PEND:
 	case TR_GIC_FWD:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
 		return;
@@ -417,7 +417,7 @@ int stats_attach(struct sim_stats *s, struct sim_trace *tr)
 		{ sink_world_switch, 1u << TR_WORLD_SWITCH },
 		{ sink_smc, 1u << TR_SMC },
 		{ sink_exc_entry, 1u << TR_EXC_ENTRY },
-		{ sink_assoc, (1u << TR_NOTIF) | (1u << TR_GIC_PEND) | (1u << TR_GIC_FWD) },
+		{ sink_assoc, (1u << TR_NOTIF) | (1u << TR_GIC_FWD) },
 		{ stats_rec, (1u << TR_POWER) | (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT) },
 	};
 	/* all or nothing: a kind list that is full fails before any is added */
