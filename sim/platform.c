@@ -443,7 +443,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		}
 	}
 	p->stats = stats_new(p->ncpus, p->notif_intid);
-	if (!p->stats || sim_trace_add_sink(p->sim.tr, stats_sink, p->stats) != 0) {
+	if (!p->stats || stats_attach(p->stats, p->sim.tr) != 0) {
 		snprintf(err, errlen, "out of memory");
 		platform_free(p);
 		return -1;

@@ -337,8 +337,11 @@ static int run_build(struct platform *p, const struct scenario *sc, enum sim_bac
 	}
 	if (o->stall_events)
 		sim_kernel_set_stall_limit(p->sim.k, o->stall_events);
-	if (add_sink(p, digest_sink, dg, "digest", res) != 0)
+	if (digest_attach(dg, p->sim.tr) != 0) {
+		snprintf(res->msg, sizeof(res->msg), "cannot attach the digest to the trace");
+		res->status = RUN_BAD_INPUT;
 		return -1;
+	}
 	if (o->capture && add_sink(p, digest_capture_sink, o->capture, "digest capture", res) != 0)
 		return -1;
 	return 0;

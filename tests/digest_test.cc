@@ -266,6 +266,38 @@ TEST(Digest, FlatDigestKeepsValueNotList)
 	digest_free(flat);
 }
 
+/*
+ * digest_attach: the trace's record log, filled inline by sim_trace_emit,
+ * gives the digest, count and record hashes the sink gives; a trace takes
+ * one log consumer, and a digest attaches once.
+ */
+TEST(Digest, AttachedGivesWhatTheSinkGives)
+{
+	Digest a;
+	auto v = stream(5000);
+	a.feed(v);
+	for (bool flat : { true, false }) {
+		digest *d = flat ? digest_new_flat() : digest_new();
+		digest *other = digest_new_flat();
+		ASSERT_NE(d, nullptr);
+		ASSERT_NE(other, nullptr);
+		sim_trace *tr = sim_trace_new();
+		ASSERT_EQ(digest_attach(d, tr), 0);
+		EXPECT_EQ(digest_attach(d, tr), -1);
+		EXPECT_EQ(digest_attach(other, tr), -1);
+		for (const auto &r : v)
+			sim_trace_emit(tr, &r);
+		sim_trace_free(tr);
+		EXPECT_EQ(digest_value(d), digest_value(a.d));
+		EXPECT_EQ(digest_count(d), 5000u);
+		for (uint64_t i = 0; !flat && i < 5000; i += 37) {
+			EXPECT_EQ(digest_record_hash24(d, i), digest_record_hash24(a.d, i)) << i;
+		}
+		digest_free(other);
+		digest_free(d);
+	}
+}
+
 namespace {
 
 /* The canonical record digest.h and digest.c define, packed by hand: 64 bytes little-endian. */

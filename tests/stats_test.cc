@@ -2,6 +2,8 @@
 /* tests/stats_test.cc: the statistics sink reads meaning from kinds and event codes, not labels. */
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "sim/kernel/trace.h"
 #include "sim/stats/stats.h"
 
@@ -162,4 +164,54 @@ TEST(StatsCpuTime, PerCpuTimesAddUpToTheTotals)
 	EXPECT_EQ(stats_cpu_time(st.s, 9, 0), 0u);
 	EXPECT_EQ(st.metric("time.secure"), 180.0);
 	EXPECT_EQ(st.metric("time.idle"), 110.0);
+}
+
+/*
+ * stats_attach: one sink per kind on a trace gives what stats_sink gives
+ * (counts, time per world, the notification's stages), and takes no other
+ * kinds.
+ */
+TEST(StatsAttach, SameAsTheSink)
+{
+	static const char busy[] = "work";
+	Stats direct, attached;
+	sim_trace *tr = sim_trace_new();
+	ASSERT_NE(tr, nullptr);
+	ASSERT_EQ(stats_attach(attached.s, tr), 0);
+	std::vector<sim_rec> v;
+	for (unsigned i = 0; i < 200; i++) {
+		sim_rec r{};
+		r.t = i * 1000;
+		r.cpu = (int32_t)(i % 4);
+		r.world = i % 3;
+		r.kind = (uint16_t)(i % TR_KIND_COUNT);
+		r.a = i % 2;
+		r.c = 3;
+		r.notif = i % 5 ? 0 : i / 5 + 1;
+		r.label = i % 2 ? busy : nullptr;
+		if (r.kind == TR_NOTIF || r.kind == TR_POWER)
+			r.kind = TR_ACTIVITY;
+		v.push_back(r);
+	}
+	for (unsigned id = 1; id <= 3; id++)
+		for (unsigned st = NOTIF_SEND; st <= NOTIF_BH_DONE; st++) {
+			sim_rec r{};
+			r.t = 300000 + id * 10000 + st * 100;
+			r.kind = TR_NOTIF;
+			r.cpu = 1;
+			r.notif = id;
+			r.a = st;
+			v.push_back(r);
+		}
+	for (const auto &r : v) {
+		direct.feed(r);
+		sim_trace_emit(tr, &r);
+	}
+	stats_finish(direct.s, 400000);
+	stats_finish(attached.s, 400000);
+	for (const char *m : { "notifications", "delivered", "irqs", "secure_irqs", "smc", "world_switches",
+			       "sgi_dropped", "smc_per_notification", "time.normal", "time.secure", "time.el3",
+			       "time.idle", "latency.e2e.count" })
+		EXPECT_EQ(attached.metric(m), direct.metric(m)) << m;
+	sim_trace_free(tr);
 }

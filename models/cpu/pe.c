@@ -17,7 +17,7 @@ static void check_irqs(void *ctx, uint64_t arg);
 static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 					 "HVC entry", "vIRQ entry", "vFIQ entry" };
 
-static void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
 	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = kind,
@@ -285,7 +285,7 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
 }
 
 /* Save the current context as a frame of @kind on the exception stack. */
-static void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
+static inline __attribute__((always_inline)) void push_frame(struct pe *pe, uint8_t kind, pe_fn fn, void *ctx)
 {
 	struct pe_frame *f;
 	assert(pe->depth < PE_MAX_DEPTH);

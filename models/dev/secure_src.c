@@ -160,7 +160,7 @@ int dev_src_write(void *dev, uint64_t off, unsigned size, bool secure, uint64_t 
 static sim_time exp_gap(struct dev_src *d, uint64_t rate_hz)
 {
 	double u = sim_rng_unit(&d->rng);
-	return (sim_time)llround(-log(1.0 - u) * (double)SIM_S / (double)rate_hz);
+	return (sim_time)sim_round_pos(-log(1.0 - u) * (double)SIM_S / (double)rate_hz);
 }
 
 /* Delay to the next arrival, or SIM_TIME_MAX when the process is exhausted. */

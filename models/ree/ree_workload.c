@@ -182,7 +182,7 @@ static void ta_arrival(void *ctx, uint64_t arg)
 	}
 	if (w->rate_hz)
 		sim_schedule(r->sim->k, &w->ev,
-			     (sim_time)llround(-log(1.0 - sim_rng_unit(&w->rng)) * (double)SIM_S / (double)w->rate_hz), 0);
+			     (sim_time)sim_round_pos(-log(1.0 - sim_rng_unit(&w->rng)) * (double)SIM_S / (double)w->rate_hz), 0);
 }
 
 static void cpu_bound_loop(struct ree_task *t, struct pe *pe);

@@ -165,7 +165,7 @@ static inline void settle(struct sim_kernel *k)
 }
 
 /* The earliest of the vacant root's children (sentinels pad: always four to compare). */
-static __attribute__((noinline)) size_t find_hole_min(struct sim_kernel *k)
+static inline __attribute__((always_inline)) size_t find_hole_min(struct sim_kernel *k)
 {
 	const struct hkey *h = k->key;
 	size_t a = 1 + before(&h[2], &h[1]);
@@ -384,6 +384,13 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 	return false;
 }
 
+/* place, telling a backend when @ev is now the earliest: push's rest, a tail call (push keeps no frame for it). */
+static __attribute__((noinline)) void place_push(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	if (place(k, e, ev) && unlikely(k->ops != NULL))
+		k->ops->head_changed(k);
+}
+
 /*
  * Queue @ev (not queued; ev->when set). The common cases are inline: with
  * an empty front, an event earlier than the heap's earliest takes the
@@ -394,7 +401,6 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e = { ev->when, next_seq(k, ev->when) };
-	ev->seq = e.seq;
 	if (likely(!k->front)) {
 		size_t m = k->hole ? hole_min(k) : 0;
 		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
@@ -408,8 +414,7 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 			return;
 		}
 	}
-	if (place(k, e, ev) && unlikely(k->ops != NULL))
-		k->ops->head_changed(k);
+	place_push(k, e, ev);
 }
 
 /* Take queued @ev out (no hole). Returns whether it was the earliest. */
@@ -441,7 +446,6 @@ static __attribute__((noinline)) void rearm(struct sim_kernel *k, struct sim_eve
 	settle(k);
 	was_head = unqueue(k, ev);
 	e = (struct hkey){ ev->when, next_seq(k, ev->when) };
-	ev->seq = e.seq;
 	is_head = place(k, e, ev);
 	/* As remove-then-push: the backend hears when @ev is now the head
 	 * (earlier than before) or when it was the head and moved later. */

@@ -37,7 +37,6 @@ typedef void (*sim_event_fn)(void *ctx, uint64_t arg);
 
 struct sim_event {
 	sim_time when;
-	uint64_t seq;
 	sim_event_fn fn;
 	void *ctx;
 	uint64_t arg;

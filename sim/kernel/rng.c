@@ -168,16 +168,22 @@ double sim_dist_sd(const struct sim_dist *d)
 	return 0;
 }
 
-/* llround(v) for v > 0, without the libm call when v is already a whole number (most costs). */
+/*
+ * llround(v) for v >= 0, without the libm call below 9e18. A v that is not
+ * a whole number there is below 2^52 (from 2^52 on every double is one),
+ * so v - trunc(v) is exact, and llround's half away from zero is
+ * trunc(v) + (v - trunc(v) >= 0.5), bit for bit.
+ */
 static inline uint64_t round_pos(double v)
 {
 	if (v < 9.0e18) {
 		uint64_t u = (uint64_t)v;
-		if ((double)u == v)
-			return u;
+		return u + (v - (double)u >= 0.5);
 	}
 	return (uint64_t)llround(v);
 }
+
+uint64_t sim_round_pos(double v) { return round_pos(v); }
 
 sim_time sim_cost_sample(const struct sim_cost *c, struct sim_rng *r, const struct sim_clock *clk)
 {

@@ -30,6 +30,8 @@ uint64_t sim_rng_u64(struct sim_rng *r);
 double sim_rng_unit(struct sim_rng *r);
 /* Uniform integer in [0, n) (n > 0), without modulo bias. */
 uint64_t sim_rng_below(struct sim_rng *r, uint64_t n);
+/* llround(@v) for @v >= 0 (or -0.0), bit for bit; the libm call only from 9e18 on (rng.c). */
+uint64_t sim_round_pos(double v);
 
 enum sim_dist_kind {
 	SIM_DIST_CONST = 0,

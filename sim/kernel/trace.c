@@ -5,24 +5,79 @@
 
 #include "sim/kernel/trace.h"
 
-struct sim_trace *sim_trace_new(void) { return calloc(1, sizeof(struct sim_trace)); }
+int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds)
+{
+	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++)
+		if ((kinds >> k & 1) && tr->nsinks[k] == SIM_TRACE_MAX_SINKS)
+			return -1;
+	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++) {
+		if (!(kinds >> k & 1))
+			continue;
+		tr->sink[k][tr->nsinks[k]].fn = fn;
+		tr->sink[k][tr->nsinks[k]].ctx = ctx;
+		tr->nsinks[k]++;
+	}
+	return 0;
+}
+
+int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)
+{
+	return sim_trace_add_sink_kinds(tr, fn, ctx, SIM_TRACE_ALL_KINDS);
+}
+
+/* The log's slow path with no consumer: every record goes there (pos == end), to nothing. */
+static void no_log(void *ctx, const struct sim_rec *r)
+{
+	(void)ctx;
+	(void)r;
+}
+
+static void no_log_drop(void *ctx) { (void)ctx; }
+
+/* The log without a consumer. */
+static void log_reset(struct sim_trace_log *l, void *tr)
+{
+	l->pos = tr;
+	l->end = l->pos;
+	l->slow = no_log;
+	l->drop = no_log_drop;
+	l->ctx = NULL;
+}
+
+struct sim_trace *sim_trace_new(void)
+{
+	struct sim_trace *tr = calloc(1, sizeof(*tr));
+	if (tr)
+		log_reset(&tr->log, tr);
+	return tr;
+}
 
 void sim_trace_free(struct sim_trace *tr)
 {
 	if (!tr)
 		return;
+	sim_trace_drop_log(tr);
 	free(tr->sig);
 	free(tr);
 }
 
-int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)
+void sim_trace_drop_log(struct sim_trace *tr)
 {
-	if (tr->nsinks == SIM_TRACE_MAX_SINKS)
-		return -1;
-	tr->sink[tr->nsinks].fn = fn;
-	tr->sink[tr->nsinks].ctx = ctx;
-	tr->nsinks++;
-	return 0;
+	tr->log.drop(tr->log.ctx);
+	log_reset(&tr->log, tr);
+}
+
+struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow, void (*drop)(void *ctx), void *ctx)
+{
+	if (tr->log.slow != no_log)
+		return NULL;
+	/* nothing remembered: a NULL label's slot holds NULL and word 0 */
+	memset(tr->log.label, 0, sizeof(tr->log.label));
+	memset(tr->log.word, 0, sizeof(tr->log.word));
+	tr->log.slow = slow;
+	tr->log.drop = drop;
+	tr->log.ctx = ctx;
+	return &tr->log;
 }
 
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width)

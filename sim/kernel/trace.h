@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sim/kernel/time.h"
 
@@ -159,29 +160,100 @@ struct sim_trace_sink {
 	void *ctx;
 };
 
+#define SIM_TRACE_KIND_LISTS 32 /* sinks are listed by kind % 32 */
+
+/* Every kind (also any beyond TR_KIND_COUNT): a sink added with sim_trace_add_sink. */
+#define SIM_TRACE_ALL_KINDS UINT32_MAX
+
+/*
+ * The record log: one consumer, the digest (sim/out/digest.c), that keeps
+ * every record as 64 canonical bytes in a batch of its own: struct
+ * sim_rec's first 56 bytes as they lie (on a little-endian host they are
+ * the canonical ones), then the label's 64-bit word. sim_trace_emit writes
+ * a record there itself, without a call, while the batch has room
+ * (pos < end) and the label's word is remembered; every other case goes to
+ * the consumer's slow path, which owns the batch and fills in the words.
+ * Words are remembered by the label's address (labels keep their text for
+ * the run, see above), direct-mapped on its low bits: two labels collide
+ * only when their addresses differ by a multiple of SIM_LOG_LABELS. With no
+ * consumer, pos == end and slow does nothing.
+ */
+#define SIM_LOG_REC_BYTES 64
+#define SIM_LOG_LABELS 4096
+
+struct sim_trace_log {
+	unsigned char *pos;       /* the next record's place in the batch */
+	const unsigned char *end; /* the fast path writes only below it */
+	sim_sink_fn slow;         /* everything else, with ctx */
+	void (*drop)(void *ctx);  /* the consumer loses the log (sim_trace_drop_log) */
+	void *ctx;
+	const char *label[SIM_LOG_LABELS]; /* the label of each remembered word */
+	uint64_t word[SIM_LOG_LABELS];
+};
+
+/* The slot of label @s in @l's table. */
+static inline size_t sim_log_slot(const char *s) { return (uintptr_t)s & (SIM_LOG_LABELS - 1); }
+
+/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
+static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+{
+	unsigned char *q = l->pos;
+	size_t i = sim_log_slot(r->label);
+
+	if (__builtin_expect(l->label[i] == r->label && q < l->end, 1)) {
+		memcpy(q, r, SIM_LOG_REC_BYTES - 8);
+		memcpy(q + SIM_LOG_REC_BYTES - 8, &l->word[i], 8);
+		l->pos = q + SIM_LOG_REC_BYTES;
+	} else {
+		l->slow(l->ctx, r);
+	}
+}
+
 struct sim_trace {
-	struct sim_trace_sink sink[SIM_TRACE_MAX_SINKS];
-	int nsinks;
+	struct sim_trace_log log; /* sim_trace_take_log */
+	/* the sinks of each kind (% 32), in the order added: each list ends at the first entry without fn */
+	struct sim_trace_sink sink[SIM_TRACE_KIND_LISTS][SIM_TRACE_MAX_SINKS + 1];
+	int nsinks[SIM_TRACE_KIND_LISTS];
 	struct sim_signal *sig;
 	int nsig, capsig;
-	uint64_t count;
 };
 
 struct sim_trace *sim_trace_new(void);
 void sim_trace_free(struct sim_trace *tr);
 
-/* Add a sink; returns 0, or -1 when SIM_TRACE_MAX_SINKS are in use. */
+/* Add a sink; returns 0, or -1 when a kind has SIM_TRACE_MAX_SINKS sinks already. */
 int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
+/*
+ * The same for a sink that takes only the kinds in @kinds (bit 1 << kind;
+ * a kind from 32 on as kind % 32): the others cost it no call. A model
+ * may add one function per kind it takes (sim/stats: stats_attach), which
+ * spares it a dispatch on the kind. Returns -1, adding nothing, when one of
+ * those kinds has SIM_TRACE_MAX_SINKS sinks already.
+ */
+int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds);
 
 /* Register a signal; returns its id (>= 0), or -1 when out of memory. */
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
 
-/* Hand @r to every sink, in the order they were added (none may add a sink meanwhile). */
+/*
+ * Make (@slow, @drop, @ctx) the record log's consumer, which then sets its
+ * pos and end: returns the log, or NULL when it has a consumer already. The
+ * log sees every record before the sinks do, so that a sink's own record
+ * (sim/stats/check.c) comes after the one it saw there too, as with any
+ * sink added after the others. sim_trace_drop_log, and sim_trace_free,
+ * call @drop(@ctx) (the consumer takes back what it needs of the log) and
+ * leave the log without a consumer.
+ */
+struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow, void (*drop)(void *ctx),
+					 void *ctx);
+void sim_trace_drop_log(struct sim_trace *tr);
+
+/* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
-	const struct sim_trace_sink *s = tr->sink, *end = s + tr->nsinks;
-	tr->count++;
-	for (; s < end; s++)
+	const struct sim_trace_sink *s = tr->sink[r->kind % SIM_TRACE_KIND_LISTS];
+	sim_trace_log_put(&tr->log, r);
+	for (; s->fn; s++)
 		s->fn(s->ctx, r);
 }
 

@@ -39,9 +39,8 @@
 #define GOLDEN_MAGIC "tzsim-golden v2"
 #define GOLDEN_LINE 76
 
-#define REC_BYTES 64
-#define BATCH 64          /* records handed to XXH3 at once (4 KiB) */
-#define LABEL_SLOTS 512   /* remembered label hashes (direct-mapped by address) */
+#define REC_BYTES SIM_LOG_REC_BYTES
+#define BATCH 1024        /* records handed to XXH3 at once (64 KiB) */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define REC_IN_PLACE 1
@@ -54,40 +53,32 @@ _Static_assert(offsetof(struct sim_rec, kind) == 8 && offsetof(struct sim_rec, c
 #define REC_IN_PLACE 0
 #endif
 
-struct label_slot {
-	const char *p;
-	uint64_t h;
-};
-
 struct digest {
+	/*
+	 * The batch's fast path (trace.h: sim_trace_log_put): own, from
+	 * digest_sink, or the trace's, inline in sim_trace_emit, once
+	 * digest_attach'ed. log->pos is the next record's place in buf, and it
+	 * takes a record at pos < log->end: the batch's last slot without a
+	 * hash list (that record flushes), buf itself with one (every record
+	 * goes to sink_slow), set_lost keeps it; the log remembers the label
+	 * words.
+	 */
+	struct sim_trace_log *log;
 	XXH3_state_t *st;  /* the stream so far, up to buf */
 	XXH3_state_t *tmp; /* digest_value's scratch copy */
-	unsigned char *pos; /* the next record's place in buf */
 	uint64_t flushed;  /* records handed to st */
 	uint8_t *h24;      /* 3 bytes a record, most significant first */
 	size_t cap;        /* records */
 	bool lost;         /* the list could not grow */
-	/*
-	 * digest_sink's fast path takes a record at pos < fast_end: the
-	 * batch's last slot without a hash list (that record flushes), buf
-	 * itself with one (every record goes to sink_slow). set_lost keeps it.
-	 */
-	const unsigned char *fast_end;
 	bool flat;         /* digest_new_flat: no list kept at all */
 	uint64_t header;   /* digest_set_header */
 	unsigned char buf[BATCH * REC_BYTES];
-	struct label_slot label[LABEL_SLOTS];
+	struct sim_trace_log own;
 };
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 static inline uint64_t label_hash(const char *s) { return s ? XXH3_64bits(s, strlen(s)) : 0; }
-
-/* The label's slot in the direct-mapped table (by address). */
-static inline struct label_slot *label_slot(struct digest *d, const char *s)
-{
-	return &d->label[((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull) >> 55];
-}
 
 /*
  * The label word of @s, remembering it. NULL needs no case of its own:
@@ -96,12 +87,13 @@ static inline struct label_slot *label_slot(struct digest *d, const char *s)
  */
 static inline uint64_t label_word(struct digest *d, const char *s)
 {
-	struct label_slot *e = label_slot(d, s);
-	if (e->p != s) {
-		e->p = s;
-		e->h = label_hash(s);
+	struct sim_trace_log *l = d->log;
+	size_t i = sim_log_slot(s);
+	if (l->label[i] != s) {
+		l->label[i] = s;
+		l->word[i] = label_hash(s);
 	}
-	return e->h;
+	return l->word[i];
 }
 
 #if !REC_IN_PLACE
@@ -144,8 +136,10 @@ uint64_t digest_rec_hash(const struct sim_rec *r)
 static void set_lost(struct digest *d, bool lost)
 {
 	d->lost = lost;
-	d->fast_end = lost ? d->buf + sizeof(d->buf) - REC_BYTES : d->buf;
+	d->log->end = lost ? d->buf + sizeof(d->buf) - REC_BYTES : d->buf;
 }
+
+static void sink_slow(void *ctx, const struct sim_rec *r);
 
 static struct digest *make(bool flat)
 {
@@ -158,7 +152,10 @@ static struct digest *make(bool flat)
 		digest_free(d);
 		return NULL;
 	}
-	d->pos = d->buf;
+	d->log = &d->own;
+	d->own.pos = d->buf;
+	d->own.slow = sink_slow;
+	d->own.ctx = d;
 	d->flat = flat;
 	set_lost(d, flat);
 	return d;
@@ -177,7 +174,7 @@ void digest_free(struct digest *d)
 	free(d);
 }
 
-uint64_t digest_count(const struct digest *d) { return d->flushed + (uint64_t)(d->pos - d->buf) / REC_BYTES; }
+uint64_t digest_count(const struct digest *d) { return d->flushed + (uint64_t)(d->log->pos - d->buf) / REC_BYTES; }
 
 /* Keep the 24-bit hash of record @q (just packed, not yet counted as flushed). */
 static __attribute__((noinline)) void keep_hash24(struct digest *d, const unsigned char *q)
@@ -207,46 +204,67 @@ static __attribute__((noinline)) void flush(struct digest *d)
 {
 	stream_update(d->st, d->buf, sizeof(d->buf));
 	d->flushed += BATCH;
-	d->pos = d->buf;
+	d->log->pos = d->buf;
 }
 
-/* digest_sink's every other case: a label not remembered, the hash list kept, a full batch. */
-static __attribute__((noinline)) void sink_slow(struct digest *d, const struct sim_rec *r)
+/* The fast path's every other case: a label not remembered, the hash list kept, a full batch. */
+static __attribute__((noinline)) void sink_slow(void *ctx, const struct sim_rec *r)
 {
-	unsigned char *q = d->pos;
+	struct digest *d = ctx;
+	unsigned char *q = d->log->pos;
 	pack(q, r, label_word(d, r->label));
 	if (!d->lost)
 		keep_hash24(d, q);
-	d->pos = q + REC_BYTES;
-	if (d->pos == d->buf + sizeof(d->buf))
+	d->log->pos = q + REC_BYTES;
+	if (d->log->pos == d->buf + sizeof(d->buf))
 		flush(d);
 }
 
+#if REC_IN_PLACE
 /*
  * The per-record hot path: a remembered label, no hash list (tzsim run
  * without a golden file), room in the batch. It calls nothing, so it
- * saves no registers; everything else goes to sink_slow.
+ * saves no registers; everything else goes to sink_slow. digest_attach
+ * puts the same inline in sim_trace_emit: no call at all.
  */
 void digest_sink(void *ctx, const struct sim_rec *r)
 {
 	struct digest *d = ctx;
-	unsigned char *q = d->pos;
-	const struct label_slot *e = label_slot(d, r->label);
-
-	if (unlikely(e->p != r->label || q >= d->fast_end)) {
-		sink_slow(d, r);
-		return;
-	}
-	pack(q, r, e->h);
-	d->pos = q + REC_BYTES;
+	sim_trace_log_put(d->log, r);
 }
+
+/* The trace drops its log (sim_trace_free): the batch goes on in the digest's own. */
+static void log_dropped(void *ctx)
+{
+	struct digest *d = ctx;
+	d->own.pos = d->log->pos;
+	d->own.end = d->log->end;
+	d->log = &d->own;
+}
+
+int digest_attach(struct digest *d, struct sim_trace *tr)
+{
+	struct sim_trace_log *l;
+	if (d->log != &d->own || !(l = sim_trace_take_log(tr, sink_slow, log_dropped, d)))
+		return -1;
+	l->pos = d->own.pos;
+	l->end = d->own.end;
+	d->log = l;
+	return 0;
+}
+#else
+/* The canonical record is not struct sim_rec's bytes: every record is packed by sink_slow. */
+void digest_sink(void *ctx, const struct sim_rec *r) { sink_slow(ctx, r); }
+
+int digest_attach(struct digest *d, struct sim_trace *tr) { return sim_trace_add_sink(tr, digest_sink, d); }
+#endif
 
 void digest_set_header(struct digest *d, uint64_t n) { d->header = n; }
 
 uint64_t digest_value(const struct digest *d)
 {
 	XXH3_copyState(d->tmp, d->st);
-	stream_update(d->tmp, d->buf, (size_t)(d->pos - d->buf));
+	stream_update(d->tmp, d->buf, (size_t)(d->log->pos - d->buf));
 	return XXH3_64bits_digest(d->tmp);
 }
 

@@ -58,6 +58,18 @@ void digest_free(struct digest *d);
  * difference.
  */
 void digest_sink(void *ctx, const struct sim_rec *r);
+/*
+ * The same records through @tr's record log (trace.h: sim_trace_take_log),
+ * which sim_trace_emit fills inline: the digest goes on with every record
+ * emitted from now on, seen before any sink sees it. Where the canonical
+ * record is not struct sim_rec's bytes (a big-endian host), it is
+ * digest_sink added as a sink. Returns 0, or -1 when @d is attached or @tr
+ * has a log consumer already (or no sink slot is left). @d stays attached
+ * until @tr is freed or drops its log (sim_trace_drop_log), and keeps what
+ * it took after that; it must not be freed before then. While attached, use
+ * digest_sink no more.
+ */
+int digest_attach(struct digest *d, struct sim_trace *tr);
 
 /* The digest of the records seen so far (depends on their order and count). */
 uint64_t digest_value(const struct digest *d);

@@ -305,7 +305,7 @@ int scn_get_int(struct vctx *c, const struct ynode *n, uint64_t lo, uint64_t hi,
 
 int scn_get_uint(struct vctx *c, const struct ynode *n, unsigned lo, unsigned hi, unsigned *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	if (scn_get_int(c, n, lo, hi, &v))
 		return -1;
 	*out = (unsigned)v;
@@ -314,7 +314,7 @@ int scn_get_uint(struct vctx *c, const struct ynode *n, unsigned lo, unsigned hi
 
 int scn_get_cpu(struct vctx *c, const struct ynode *n, unsigned *out)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	if (scn_get_int(c, n, 0, UINT32_MAX, &v))
 		return -1;
 	if (v >= c->s->platform.cpus)

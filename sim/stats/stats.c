@@ -12,6 +12,9 @@
 #define MAX_CPUS 64
 #define SEQ_MAX 64
 
+/* struct sim_stats.act_acc: the cpu_time column an activity span goes to */
+enum { ACC_EL3 = 2, ACC_IDLE = 3, ACC_OFF = 4, ACC_COUNT };
+
 struct notif {
 	uint32_t id;
 	uint8_t value;
@@ -56,11 +59,15 @@ struct sim_stats {
 	uint32_t power_epoch[MAX_CPUS];
 	sim_time power_down_at[MAX_CPUS], power_up_at[MAX_CPUS];
 	bool cpu_on[MAX_CPUS];
-	/* time per world */
-	uint8_t act_world[MAX_CPUS];
-	bool act_busy[MAX_CPUS];
+	/*
+	 * time per world: where the time since act_since goes, set by each
+	 * TR_ACTIVITY (and by TR_POWER while idle: an idle span counts as on
+	 * or off as the CPU is when it ends), a cpu_time column
+	 */
+	uint8_t act_acc[MAX_CPUS];
 	sim_time act_since[MAX_CPUS];
-	sim_time cpu_time[MAX_CPUS][4]; /* per CPU: busy in normal, secure, EL3; idle (powered on) */
+	/* per CPU: busy in normal, secure, EL3; idle (powered on); idle and off (counted nowhere) */
+	sim_time cpu_time[MAX_CPUS][ACC_COUNT];
 	sim_time time_world[3], time_idle; /* their sums over the CPUs, made by stats_finish */
 	sim_time end;
 	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
@@ -161,6 +168,7 @@ struct sim_stats *stats_new(unsigned ncpus, int notif_intid)
 		return NULL;
 	s->ncpus = ncpus > MAX_CPUS ? MAX_CPUS : ncpus;
 	s->notif_intid = notif_intid;
+	memset(s->act_acc, ACC_OFF, sizeof(s->act_acc)); /* idle and off until the first records */
 	notif_assoc_init(&s->assoc, notif_intid);
 	for (int i = 0; i < SIM_SPAN_COUNT; i++)
 		if (!(s->span[i] = sim_hist_new())) {
@@ -317,21 +325,47 @@ static inline void activity(struct sim_stats *s, const struct sim_rec *r)
 	if (r->cpu < 0 || r->cpu >= MAX_CPUS)
 		return;
 	unsigned c = (unsigned)r->cpu;
-	sim_time d = r->t - s->act_since[c];
+	uint8_t w = (uint8_t)r->world;
 	/* per CPU only: stats_finish sums the time.* totals */
-	if (s->act_busy[c])
-		s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
-	else if (s->cpu_on[c])
-		s->cpu_time[c][3] += d;
-	s->act_busy[c] = r->label != NULL;
-	s->act_world[c] = (uint8_t)r->world;
+	s->cpu_time[c][s->act_acc[c]] += r->t - s->act_since[c];
+	s->act_acc[c] = r->label ? (w < ACC_EL3 ? w : ACC_EL3) : s->cpu_on[c] ? ACC_IDLE : ACC_OFF;
 	s->act_since[c] = r->t;
+}
+
+/* TR_WORLD_SWITCH */
+static inline void world_switch(struct sim_stats *s, const struct sim_rec *r)
+{
+	s->ws++;
+	s->ws_notif += r->notif != 0;
+}
+
+/* TR_SMC */
+static inline void smc(struct sim_stats *s, const struct sim_rec *r)
+{
+	s->smc++;
+	if (r->notif) {
+		s->smc_notif++;
+		record_smc(s, r);
+	}
+}
+
+/* TR_EXC_ENTRY */
+static inline void exc_entry(struct sim_stats *s, const struct sim_rec *r)
+{
+	if (r->a == 0 || r->a == 1) {
+		s->irqs++;
+		/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
+		if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
+			s->secure_irqs++;
+	}
 }
 
 /*
  * The per-record hot path: the frequent kinds are counted here; only
- * notification stages and GIC pends go through the association (they need
- * an id), and the rare kinds to stats_rec.
+ * notification stages and GIC forwards go through the association (they
+ * need an id), and the rare kinds to stats_rec. A GIC pend, which neither
+ * uses, is not taken. stats_attach takes the same
+ * paths with one sink per kind, and no dispatch.
  */
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
@@ -344,26 +378,15 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 	}
 	switch (r->kind) {
 	case TR_WORLD_SWITCH:
-		s->ws++;
-		s->ws_notif += r->notif != 0;
+		world_switch(s, r);
 		return;
 	case TR_SMC:
-		s->smc++;
-		if (r->notif) {
-			s->smc_notif++;
-			record_smc(s, r);
-		}
+		smc(s, r);
 		return;
 	case TR_EXC_ENTRY:
-		if (r->a == 0 || r->a == 1) {
-			s->irqs++;
-			/* a secure interrupt: FIQ to EL3 from NS, or IRQ at S-EL1 */
-			if ((r->a == 1 && r->c == 3) || (r->a == 0 && r->world == SIM_WORLD_S))
-				s->secure_irqs++;
-		}
+		exc_entry(s, r);
 		return;
 	case TR_NOTIF:
-	case TR_GIC_PEND:
 	case TR_GIC_FWD:
 		notif_assoc_feed(&s->assoc, r, stats_rec, s);
 		return;
@@ -375,6 +398,40 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 	default:
 		return;
 	}
+}
+
+static void sink_activity(void *ctx, const struct sim_rec *r) { activity(ctx, r); }
+static void sink_world_switch(void *ctx, const struct sim_rec *r) { world_switch(ctx, r); }
+static void sink_smc(void *ctx, const struct sim_rec *r) { smc(ctx, r); }
+static void sink_exc_entry(void *ctx, const struct sim_rec *r) { exc_entry(ctx, r); }
+
+static void sink_assoc(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
+	notif_assoc_feed(&s->assoc, r, stats_rec, s);
+}
+
+int stats_attach(struct sim_stats *s, struct sim_trace *tr)
+{
+	static const struct {
+		sim_sink_fn fn;
+		uint32_t kinds;
+	} by_kind[] = {
+		{ sink_activity, 1u << TR_ACTIVITY },
+		{ sink_world_switch, 1u << TR_WORLD_SWITCH },
+		{ sink_smc, 1u << TR_SMC },
+		{ sink_exc_entry, 1u << TR_EXC_ENTRY },
+		{ sink_assoc, (1u << TR_NOTIF) | (1u << TR_GIC_FWD) },
+		{ stats_rec, (1u << TR_POWER) | (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT) },
+	};
+	/* all or nothing: a kind list that is full fails before any is added */
+	for (uint32_t k = 0; k < SIM_TRACE_KIND_LISTS; k++)
+		if ((STATS_SINK_KINDS >> k & 1) && tr->nsinks[k] == SIM_TRACE_MAX_SINKS)
+			return -1;
+	for (size_t i = 0; i < sizeof(by_kind) / sizeof(by_kind[0]); i++)
+		if (sim_trace_add_sink_kinds(tr, by_kind[i].fn, s, by_kind[i].kinds) != 0)
+			return -1;
+	return 0;
 }
 
 /* Notification stages (with ids, from the association), power, SGI drops and counted events. */
@@ -479,6 +536,8 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 				s->cpu_on[r->cpu] = false;
 				s->power_down_at[r->cpu] = r->t;
 			}
+			if (s->act_acc[r->cpu] >= ACC_IDLE)
+				s->act_acc[r->cpu] = s->cpu_on[r->cpu] ? ACC_IDLE : ACC_OFF;
 		}
 		break;
 	case TR_GIC_SGI_DROP:
@@ -524,11 +583,7 @@ void stats_finish(struct sim_stats *s, sim_time end)
 {
 	s->end = end;
 	for (unsigned c = 0; c < s->ncpus; c++) {
-		sim_time d = end - s->act_since[c];
-		if (s->act_busy[c])
-			s->cpu_time[c][s->act_world[c] < 3 ? s->act_world[c] : 2] += d;
-		else if (s->cpu_on[c])
-			s->cpu_time[c][3] += d;
+		s->cpu_time[c][s->act_acc[c]] += end - s->act_since[c];
 		s->act_since[c] = end;
 	}
 	memset(s->time_world, 0, sizeof(s->time_world));

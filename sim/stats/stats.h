@@ -3,7 +3,7 @@
  * sim/stats/stats.h: what a run measured, computed from the trace stream alone.
  *
  * A trace sink follows each notification through its stages (TR_NOTIF
- * records by id from the TEE; the NS interrupt's pend from TR_GIC_PEND of
+ * records by id from the TEE; the NS interrupt's pend from TR_GIC_FWD of
  * the notification INTID and its taking and bottom-half context from the
  * REE's id-less TR_NOTIF records, applied to the notifications waiting for
  * that stage), and classifies it:
@@ -44,6 +44,18 @@ struct sim_stats;
 struct sim_stats *stats_new(unsigned ncpus, int notif_intid);
 void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
+/*
+ * Attach the statistics to @tr: what stats_sink does, as one sink per kind
+ * (sim_trace_add_sink_kinds), so no record pays a dispatch on its kind.
+ * Returns 0, or -1 (nothing added) when one of those kinds has
+ * SIM_TRACE_MAX_SINKS sinks already.
+ */
+int stats_attach(struct sim_stats *s, struct sim_trace *tr);
+/* The record kinds stats_sink uses: it ignores every other. */
+#define STATS_SINK_KINDS                                                                                    \
+	((1u << TR_ACTIVITY) | (1u << TR_WORLD_SWITCH) | (1u << TR_SMC) | (1u << TR_EXC_ENTRY) |           \
+	 (1u << TR_NOTIF) | (1u << TR_GIC_FWD) | (1u << TR_POWER) |                                         \
+	 (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT))
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
 /*
