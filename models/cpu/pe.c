@@ -29,13 +29,18 @@ static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned 
 /* Record what @pe runs now (@label, NULL: idle) as TR_ACTIVITY. */
 static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *label)
 {
+	struct sim_rec *r = &pe->act_rec;
 	uint8_t world = pe->world;
 
 	pe->act_label = label;
 	pe->act_world = world;
-	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = TR_ACTIVITY,
-						      .cpu = (int32_t)pe->id, .world = world,
-						      .notif = pe->tag, .a = pe->el, .label = label });
+	/* kind, cpu and the zeros are there from pe_init */
+	r->t = sim_now(pe->k);
+	r->world = world;
+	r->notif = pe->tag;
+	r->a = pe->el;
+	r->label = label;
+	sim_trace_emit(pe->tr, r);
 }
 
 /* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
@@ -84,10 +89,13 @@ static __attribute__((noinline)) void request_check_lines(struct pe *pe)
 		sim_schedule(pe->k, &pe->check_ev, 0, 0);
 }
 
-/* Inline: nearly every call finds both lines low, and that test costs less than a call. */
+/*
+ * Inline: nearly every call finds both lines low, and that test costs less
+ * than a call. One branch on both (|, not ||: both are plain ints).
+ */
 static inline void request_check(struct pe *pe)
 {
-	if (pe->irq_line || pe->fiq_line)
+	if (pe->irq_line | pe->fiq_line)
 		request_check_lines(pe);
 }
 
@@ -114,6 +122,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
 	pe->act_label = pe_act_none;
+	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id };
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }

@@ -69,6 +69,8 @@ struct pe {
 	/* the last TR_ACTIVITY emitted (records only change); pe_act_none before the first */
 	const char *act_label;
 	uint8_t act_world;
+	/* TR_ACTIVITY's record: the fields that never change set once (pe_init), the rest per record */
+	struct sim_rec act_rec;
 };
 
 #endif

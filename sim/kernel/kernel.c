@@ -637,7 +637,8 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 
 		if (!ev || when > limit || k->stop)
 			break;
-		if (cond && (!watch || *watch != seen || k->clk.now > *recheck)) {
+		/* both watch tests in one branch (no side effects; *recheck is set with watch) */
+		if (cond && (!watch || ((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)))) {
 			if (watch)
 				seen = *watch;
 			if (!cond(cctx))
