@@ -1139,18 +1139,25 @@ static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32
 	return false;
 }
 
+/* An access's count and device charge; returns the next kernel event before it (check_deadline). */
+static sim_time mmio_charge(struct isa_engine *e)
+{
+	sim_time before = next_event(e);
+	e->st.mmio_accesses++;
+	e->st.cls[ISA_C_MMIO]++;
+	e->run16 += e->tm->penalty16[ISA_C_MMIO];
+	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
+	return before;
+}
+
 /* Device registers: the bus through the PE's ports (absolute address, the PE's state). */
 static uint64_t mmio_rd(uc_engine *uc, uint64_t off, unsigned size, void *ud)
 {
 	struct isa_mmio_ctx *m = ud;
 	struct isa_engine *e = m->e;
 	uint64_t v = 0;
-	sim_time before = next_event(e);
+	sim_time before = mmio_charge(e);
 	(void)uc;
-	e->st.mmio_accesses++;
-	e->st.cls[ISA_C_MMIO]++;
-	e->run16 += e->tm->penalty16[ISA_C_MMIO];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
 	if (e->ports.mmio_read)
 		e->ports.mmio_read(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, &v);
 	check_deadline(e, before);
@@ -1161,12 +1168,8 @@ static void mmio_wr(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void
 {
 	struct isa_mmio_ctx *m = ud;
 	struct isa_engine *e = m->e;
-	sim_time before = next_event(e);
+	sim_time before = mmio_charge(e);
 	(void)uc;
-	e->st.mmio_accesses++;
-	e->st.cls[ISA_C_MMIO]++;
-	e->run16 += e->tm->penalty16[ISA_C_MMIO];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
 	if (e->ports.mmio_write)
 		e->ports.mmio_write(e->ports.ctx, e->cfg.pe, e->el, e->secure, m->base + off, size, v);
 	check_deadline(e, before);

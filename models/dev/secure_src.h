@@ -39,6 +39,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/dev/secure_src_regs.h" /* the register map (DEV_SRC_*), shared with the guest driver */
 #include "sim/bus.h"
 #include "sim/kernel/sim.h"
 #include "sim/kernel/wire.h"
@@ -47,13 +48,6 @@
 extern "C" {
 #endif
 
-#define DEV_SRC_FRAME_SIZE 0x1000u
-#define DEV_SRC_DATA 0x00
-#define DEV_SRC_COUNT 0x04
-#define DEV_SRC_CTRL 0x08
-#define DEV_SRC_ACK 0x0C
-#define DEV_SRC_TS 0x10
-#define DEV_SRC_CTRL_RXIE (1u << 0)
 
 enum dev_src_kind { DEV_SRC_UART = 0, DEV_SRC_TIMER, DEV_SRC_TRNG };
 enum dev_src_arrival { DEV_SRC_PERIODIC = 0, DEV_SRC_POISSON, DEV_SRC_BURST, DEV_SRC_REPLAY };

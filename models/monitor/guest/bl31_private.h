@@ -6,48 +6,26 @@
 #include "models/cpu/guest/guest.h"
 #include "models/monitor/guest/bl31.h"
 
-/* SMCCC (DEN 0028) */
-#define SMC_UNK 0xFFFFFFFFull
-#define SMC_TYPE_FAST 1
-#define SMC_TYPE_YIELD 0
-#define GET_SMC_TYPE(fid) (((fid) >> 31) & 1)
-#define GET_SMC_OEN(fid) (((fid) >> 24) & 0x3f)
-#define SMCCC_VERSION 0x80000000u
-#define SMCCC_VERSION_1_2 0x10002u
+/*
+ * SMCCC, PSCI and opteed's return IDs: the host's own header (plain
+ * defines and <stdint.h>, freestanding-safe), so BL31's code and the
+ * monitor model read the same numbers. TF-A's names for the few the host
+ * spells differently:
+ */
+#include "models/monitor/smccc.h"
 
-/* PSCI (TF-A include/lib/psci/psci.h) */
-#define PSCI_VERSION 0x84000000u
-#define PSCI_CPU_OFF 0x84000002u
-#define PSCI_CPU_ON_AARCH32 0x84000003u
-#define PSCI_CPU_ON_AARCH64 0xC4000003u
-#define PSCI_AFFINITY_INFO_AARCH32 0x84000004u
-#define PSCI_AFFINITY_INFO_AARCH64 0xC4000004u
-#define PSCI_MIG_INFO_TYPE 0x84000006u
-#define PSCI_FEATURES 0x8400000Au
-#define PSCI_VERSION_1_1 0x10001u
-#define PSCI_E_SUCCESS 0
-#define PSCI_E_NOT_SUPPORTED (-1)
-#define PSCI_E_INVALID_PARAMS (-2)
-#define PSCI_E_DENIED (-3)
-#define PSCI_E_ALREADY_ON (-4)
-#define PSCI_E_ON_PENDING (-5)
-#define PSCI_E_INTERN_FAIL (-6)
+#define GET_SMC_TYPE(fid) (((fid) >> 31) & 1) /* TF-A smccc.h: bit 31, the call type */
+#define GET_SMC_OEN(fid) SMCCC_OEN(fid)
+#define PSCI_CPU_ON_AARCH32 PSCI_CPU_ON
+#define PSCI_CPU_ON_AARCH64 PSCI_CPU_ON64
+#define PSCI_AFFINITY_INFO_AARCH32 PSCI_AFFINITY_INFO
+#define PSCI_AFFINITY_INFO_AARCH64 PSCI_AFFINITY_INFO64
+#define PSCI_MIG_INFO_TYPE PSCI_MIGRATE_INFO_TYPE
 #define PSCI_TOS_NOT_PRESENT_MP 2
 
-/* FF-A function IDs the firmware hands to the SPMC (FF-A v1.1 §13) */
-#define FFA_FID_FIRST 0x84000060u
-#define FFA_FID_LAST 0x840000FFu
-
-/* TF-A include/bl32/optee/... teesmc_opteed.h: the return IDs OP-TEE uses towards EL3 */
-#define TEESMC_OPTEED_RETURN_ENTRY_DONE 0xBE000000u
-#define TEESMC_OPTEED_RETURN_ON_DONE 0xBE000001u
-#define TEESMC_OPTEED_RETURN_OFF_DONE 0xBE000002u
-#define TEESMC_OPTEED_RETURN_SUSPEND_DONE 0xBE000003u
-#define TEESMC_OPTEED_RETURN_RESUME_DONE 0xBE000004u
-#define TEESMC_OPTEED_RETURN_CALL_DONE 0xBE000005u
-#define TEESMC_OPTEED_RETURN_FIQ_DONE 0xBE000006u
-#define TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE 0xBE000007u
-#define TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE 0xBE000008u
+/* FF-A function IDs the firmware hands to the SPMC (FF-A v1.1 §13): the standard service's 0x60..0xFF */
+#define FFA_FID_FIRST (0x84000000u | FFA_FUNC_FIRST)
+#define FFA_FID_LAST (0x84000000u | FFA_FUNC_LAST)
 
 /* optee_vectors_t (TF-A services/spd/opteed/opteed_private.h): one branch each */
 enum optee_vector {

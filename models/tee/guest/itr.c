@@ -16,13 +16,7 @@
  */
 #include "models/tee/guest/optee_private.h"
 
-/* secure_src registers (models/dev/secure_src.h) */
-#define DEV_SRC_DATA 0x00
-#define DEV_SRC_COUNT 0x04
-#define DEV_SRC_CTRL 0x08
-#define DEV_SRC_ACK 0x0C
-#define DEV_SRC_TS 0x10
-#define DEV_SRC_CTRL_RXIE (1u << 0)
+#include "models/dev/secure_src_regs.h" /* the device's register map, as the host model has it */
 
 uint32_t tee_abstract_dev_work(unsigned dev, uint64_t items);
 
