@@ -98,7 +98,7 @@
  * routine the host calls to make an SMC for an abstract caller (isa_call of
  * ISA_HOST_SMC with x0..x7: "smc #0; ret").
  */
-#define ISA_HOST_PAGE 0x0F000000
+#define ISA_HOST_PAGE 0x0F03F000
 #define ISA_HOST_PAGE_SIZE 0x1000
 #define ISA_HOST_ERET (ISA_HOST_PAGE + 0x0)
 #define ISA_HOST_RETURN (ISA_HOST_PAGE + 0x4) /* hvc #ISA_MC_RETURN */

@@ -223,6 +223,20 @@ el1_sysregs_context_save:
 	stp	x10, x11, [x0, #0xb0]
 	ret
 
+/*
+ * Placement for the host, not the guest: Unicorn 2.0.1 (QEMU 5.0) looks a
+ * translation block up in a per-CPU jump cache whose slot is
+ * ((pc ^ pc >> 4) >> 4 & 0xfc0) | ((pc ^ pc >> 4) & 0x3f) (tb-hash.h with
+ * 1 KiB target pages). Every MSR here ends a block, so this routine starts
+ * 21 blocks per world switch, each looked up in that cache. Beside the save
+ * routine (at 0x1a0 of the first 1 KiB page) three pairs of them shared a
+ * slot and missed on every switch (a hash-table lookup of ~300 host
+ * instructions each); alone at offset 0xa8 of its own 1 KiB page one pair
+ * does, the fewest of any offset (docs/calibration.md section 5.4). No guest
+ * instruction changes, only addresses.
+ */
+	.balign 1024
+	.skip 0xa8
 	.global el1_sysregs_context_restore
 el1_sysregs_context_restore:
 	ldp	x9, x10, [x0, #0x00]
