@@ -1488,17 +1488,26 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	}
 	e->call_saved_live = false;
 	e->call_sp = sp != 0;
-	/* x0..x7, x30 (and SP): the arguments, the others zero, the return stub */
-	static const int regs[10] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1,  UC_ARM64_REG_X2, UC_ARM64_REG_X3,
-				      UC_ARM64_REG_X4, UC_ARM64_REG_X5,  UC_ARM64_REG_X6, UC_ARM64_REG_X7,
-				      UC_ARM64_REG_X30, UC_ARM64_REG_SP };
-	uint64_t v[10] = { 0 };
-	void *vals[10] = { &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9] };
-	if (nargs)
-		memcpy(v, args, nargs * sizeof(*args));
-	v[8] = ISA_HOST_RETURN;
-	v[9] = sp;
-	uc_reg_write_batch(e->uc, (int *)regs, vals, sp ? 10 : 9);
+	/* x0..x(nargs-1), x30 (and SP): the arguments, the return stub; x(nargs)..x7 as they are
+	 * (isa.h: the routine reads only its arguments; each register Unicorn's batch writes costs
+	 * ~45 host instructions, and most routines take one or two) */
+	int regs[10];
+	uint64_t v[10];
+	void *vals[10];
+	unsigned n = 0;
+	for (; n < nargs; n++) {
+		regs[n] = UC_ARM64_REG_X0 + (int)n;
+		v[n] = args[n];
+	}
+	regs[n] = UC_ARM64_REG_X30;
+	v[n++] = ISA_HOST_RETURN;
+	if (sp) {
+		regs[n] = UC_ARM64_REG_SP;
+		v[n++] = sp;
+	}
+	for (unsigned i = 0; i < n; i++)
+		vals[i] = &v[i];
+	uc_reg_write_batch(e->uc, regs, vals, (int)n);
 	e->in_call = true;
 	e->call_returned = false;
 	int rc = run_from(e, budget_cycles, r, &fn); /* uc_emu_start writes PC */
