@@ -315,8 +315,9 @@ void isa_request_stop(struct isa_engine *e);
 uint64_t isa_run_cycles(const struct isa_engine *e);
 
 /*
- * isa_call - run the routine at @fn with x0..x7 = @args (@nargs of them),
- * SP = @sp (0: the current SP) and LR = the host page's return stub, in the
+ * isa_call - run the routine at @fn with x0..x(@nargs - 1) = @args (the
+ * other argument registers as they were: a routine reads only its
+ * arguments), SP = @sp (0: the current SP) and LR = the host page's return stub, in the
  * current exception level, until it returns (ISA_MC_RETURN) or another stop;
  * @budget_cycles as isa_run's. x0..x3 of the return are in @res (NULL: not
  * wanted). When it returned, PC and x30 (and SP when @sp was given) are back
