@@ -40,7 +40,7 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 	r->notif = pe->tag;
 	r->a = pe->el;
 	r->label = label;
-	sim_trace_emit(pe->tr, r);
+	sim_trace_emit_kind(pe->tr, TR_ACTIVITY, r);
 }
 
 /* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */

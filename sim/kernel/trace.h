@@ -248,13 +248,22 @@ struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow,
 					 void *ctx);
 void sim_trace_drop_log(struct sim_trace *tr);
 
-/* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
-static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
+/*
+ * sim_trace_emit for a record whose kind the caller knows (@kind ==
+ * @r->kind): a constant @kind picks the sink list without reading the record.
+ */
+static inline void sim_trace_emit_kind(struct sim_trace *tr, unsigned kind, const struct sim_rec *r)
 {
-	const struct sim_trace_sink *s = tr->sink[r->kind % SIM_TRACE_KIND_LISTS];
+	const struct sim_trace_sink *s = tr->sink[kind % SIM_TRACE_KIND_LISTS];
 	sim_trace_log_put(&tr->log, r);
 	for (; s->fn; s++)
 		s->fn(s->ctx, r);
+}
+
+/* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
+static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
+{
+	sim_trace_emit_kind(tr, r->kind, r);
 }
 
 const char *sim_rec_kind_name(unsigned kind);
