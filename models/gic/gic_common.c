@@ -102,6 +102,7 @@ struct gic *gic_new(struct sim *s, const struct gic_config *cfg)
 		pe->el = 3;
 		pe->secure = true;
 		pe->pmr = 0;
+		pe->rprio = 0xff; /* nothing active */
 		/* BPR minimum is 7 - PREbits for BPR0 and Secure BPR1, one more for NS BPR1. */
 		pe->bpr[GIC_G0] = (uint8_t)min_bpr;
 		pe->bpr[GIC_G1S] = (uint8_t)min_bpr;

@@ -89,6 +89,8 @@ struct gic_pe {
 	bool eoimode_el3;      /* ICC_CTLR_EL3.EOImode_EL3 */
 	bool igrpen[3];        /* indexed by group */
 	uint32_t apr[3][4];    /* active priorities, indexed by group */
+	/* the running priority from apr (0xff: none active): gic_cpuif.c keeps it */
+	uint8_t rprio;
 
 	bool want_irq, want_fiq, driving;
 	struct sim_wire irq, fiq, wake;
