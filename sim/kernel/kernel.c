@@ -78,6 +78,12 @@ struct sim_kernel {
 	int tie_order;
 	uint64_t tie_seed;
 	sim_time tie_from, tie_to;
+	/*
+	 * No tie order and no backend: push takes the next sequence number as
+	 * it is and tells no backend, with one test for both (sim_kernel_set_ties
+	 * and sim_kernel_set_backend keep it).
+	 */
+	bool plain;
 	struct sim_livelock livelock; /* .fn set once the guard tripped */
 	int error; /* sim_kernel_error: -ENOMEM once the queue could not grow */
 	enum sim_backend backend;
@@ -229,6 +235,7 @@ struct sim_kernel *sim_kernel_new(enum sim_backend backend)
 		return NULL;
 	}
 	k->backend = backend;
+	k->plain = true;
 	k->stall_limit = SIM_STALL_EVENTS_DEFAULT;
 	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
 		free(k->keymem);
@@ -306,6 +313,7 @@ void sim_kernel_set_ties(struct sim_kernel *k, int order, uint64_t seed, sim_tim
 	k->tie_seed = seed;
 	k->tie_from = from;
 	k->tie_to = to;
+	k->plain = !k->tie_order && !k->ops;
 }
 
 static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
@@ -396,9 +404,9 @@ static __attribute__((noinline)) void place_push(struct sim_kernel *k, struct hk
  * an empty front, an event earlier than the heap's earliest takes the
  * front; else, when the native loop left the root vacant (its hold: fire
  * one, schedule one), it fills the hole with one sift. The rest goes to
- * place.
+ * place. With a tie order or a backend: push_any.
  */
-static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+static __attribute__((noinline)) void push_any(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e = { ev->when, next_seq(k, ev->when) };
 	if (likely(!k->front)) {
@@ -407,6 +415,29 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 			set_front(k, e, ev);
 			if (unlikely(k->ops != NULL))
 				k->ops->head_changed(k);
+			return;
+		}
+		if (k->hole) {
+			fill_hole(k, m, e, ev);
+			return;
+		}
+	}
+	place_push(k, e, ev);
+}
+
+/* push_any when k->plain: the sequence number as it is (next_seq), no backend to tell. */
+static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+{
+	struct hkey e;
+	if (unlikely(!k->plain)) {
+		push_any(k, ev);
+		return;
+	}
+	e = (struct hkey){ ev->when, k->seq++ };
+	if (likely(!k->front)) {
+		size_t m = k->hole ? hole_min(k) : 0;
+		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
+			set_front(k, e, ev);
 			return;
 		}
 		if (k->hole) {
@@ -603,6 +634,7 @@ void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *
 	settle(k);
 	k->ops = ops;
 	k->bctx = bctx;
+	k->plain = !k->tie_order && !k->ops;
 }
 void sim_kernel_set_now(struct sim_kernel *k, sim_time t)
 {
