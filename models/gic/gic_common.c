@@ -169,48 +169,6 @@ struct sim_wire *gic_wake_wire(struct gic *g, unsigned pe)
 	return &g->pe[pe].wake;
 }
 
-struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid)
-{
-	if (intid < GIC_NUM_PRIV)
-		return pe < g->cfg.num_pes ? &g->pe[pe].priv[intid] : NULL;
-	if (gic_is_spi(g, intid))
-		return &g->spi[intid - GIC_SPI_BASE].st;
-	return NULL;
-}
-
-enum gic_group gic_irq_group(const struct gic *g, const struct gic_irq *st)
-{
-	/* IHI 0069 "Interrupt grouping": IGROUPR=1 -> G1NS; IGROUPR=0 -> G0, or
-	 * G1S when IGRPMODR=1. With DS=1 there is one Group 1 (IGRPMODR RAZ/WI),
-	 * reported as G1NS. The reserved IGROUPR=1/IGRPMODR=1 reads as G1NS. */
-	if (st->grp_bit)
-		return GIC_G1NS;
-	if (gic_ds(g))
-		return GIC_G0;
-	return st->grpmod_bit ? GIC_G1S : GIC_G0;
-}
-
-bool gic_dist_group_enabled(const struct gic *g, enum gic_group grp)
-{
-	switch (grp) {
-	case GIC_G0:
-		return g->ctlr & GICD_CTLR_ENABLEGRP0;
-	case GIC_G1S:
-		return g->ctlr & GICD_CTLR_ENABLEGRP1S;
-	case GIC_G1NS:
-		return g->ctlr & GICD_CTLR_ENABLEGRP1NS;
-	}
-	return false;
-}
-
-bool gic_irq_forwardable(const struct gic *g, const struct gic_irq *st)
-{
-	/* An active (or active-and-pending) interrupt is not forwarded again until
-	 * it is deactivated (IHI 0069 "Interrupt lifecycle"). */
-	return gic_irq_is_pending(st) && !st->active && st->enabled &&
-	       gic_dist_group_enabled(g, gic_irq_group(g, st));
-}
-
 void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
 {
 	struct sim_rec r = {
