@@ -218,11 +218,13 @@ void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx)
 	pe->sel2_ctx = ctx;
 }
 
-sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
+static inline __attribute__((always_inline)) sim_time cost(struct pe *pe, enum sim_cost_id id)
 {
 	sim_time v = pe->cost_ps[id];
 	return v != PE_COST_DRAWN ? v : sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
 }
+
+sim_time pe_cost(struct pe *pe, enum sim_cost_id id) { return cost(pe, id); }
 
 void pe_charge(struct pe *pe, enum sim_cost_id id)
 {
@@ -232,7 +234,9 @@ void pe_charge(struct pe *pe, enum sim_cost_id id)
 	pe->debt += pe_cost(pe, id);
 }
 
-void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)
+/* pe_exec's body, inline in its four entry points (the cost variants spare the models a call each step). */
+static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn,
+							void *ctx)
 {
 	assert(!pe->working && pe->power == PE_ON);
 	dur += pe->debt; /* register accesses made since the last step (pe_charge) */
@@ -247,10 +251,52 @@ void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx
 	request_check(pe);
 }
 
+void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx) { exec(pe, dur, label, fn, ctx); }
+
 void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx)
 {
 	pe->tag = tag;
+	exec(pe, dur, label, fn, ctx);
+}
+
+/* pe_exec_cost_tag with a drawn cost: drawn before the tag is set, as pe_exec_tag's argument was */
+static __attribute__((noinline)) void exec_drawn_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id,
+						     const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
+
+	pe->tag = tag;
 	pe_exec(pe, dur, label, fn, ctx);
+}
+
+/* pe_exec_cost with a cost that is drawn (not constant): out of line, so the constant case keeps no registers. */
+static __attribute__((noinline)) void exec_drawn(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn,
+						 void *ctx)
+{
+	pe_exec(pe, sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock), label, fn, ctx);
+}
+
+void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = pe->cost_ps[id]; /* cost(), the drawn case apart */
+
+	if (__builtin_expect(dur == PE_COST_DRAWN, 0)) {
+		exec_drawn(pe, id, label, fn, ctx);
+		return;
+	}
+	exec(pe, dur, label, fn, ctx);
+}
+
+void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = pe->cost_ps[id];
+
+	if (__builtin_expect(dur == PE_COST_DRAWN, 0)) {
+		exec_drawn_tag(pe, tag, id, label, fn, ctx);
+		return;
+	}
+	pe->tag = tag;
+	exec(pe, dur, label, fn, ctx);
 }
 
 static void work_done(void *ctx, uint64_t arg)

@@ -211,18 +211,13 @@ sim_time pe_cost(struct pe *pe, enum sim_cost_id id);
  * current context preempt the work.
  */
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx);
-static inline void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn,
-				void *ctx)
-{
-	pe_exec(pe, pe_cost(pe, id), label, fn, ctx);
-}
+/* pe_exec(pe, pe_cost(pe, @id), ...), in one call. */
+void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx);
 /* As pe_exec, starting a path that serves notification @tag (see Tags). */
 void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx);
-static inline void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label,
-				    pe_fn fn, void *ctx)
-{
-	pe_exec_tag(pe, tag, pe_cost(pe, id), label, fn, ctx);
-}
+/* pe_exec_tag(pe, @tag, pe_cost(pe, @id), ...), in one call. */
+void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label, pe_fn fn,
+		      void *ctx);
 /* The rest of the current exception handler serves notification @tag (see Tags). */
 void pe_serve(struct pe *pe, uint32_t tag);
 /* Nothing to run: wait for an interrupt (WFI). */
