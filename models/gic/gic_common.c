@@ -169,15 +169,6 @@ struct sim_wire *gic_wake_wire(struct gic *g, unsigned pe)
 	return &g->pe[pe].wake;
 }
 
-void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
-{
-	struct sim_rec r = {
-		.t = sim_now(g->s->k), .kind = kind, .cpu = cpu, .world = SIM_WORLD_GIC,
-		.a = a, .b = b, .c = c,
-	};
-	sim_trace_emit(g->s->tr, &r);
-}
-
 void gic_pending_note(struct gic *g, bool was, bool now)
 {
 	struct sim_rec r;

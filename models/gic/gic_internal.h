@@ -179,7 +179,15 @@ static inline bool gic_irq_forwardable(const struct gic *g, const struct gic_irq
 	return gic_irq_is_pending(st) && !st->active && st->enabled &&
 	       gic_dist_group_enabled(g, gic_irq_group(g, st));
 }
-void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c);
+/* One GIC record (world GIC): inline, so each call site's constant kind picks its sink list. */
+static inline void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
+{
+	struct sim_rec r = {
+		.t = sim_now(g->s->k), .kind = (uint16_t)kind, .cpu = cpu, .world = SIM_WORLD_GIC,
+		.a = a, .b = b, .c = c,
+	};
+	sim_trace_emit(g->s->tr, &r);
+}
 /*
  * gic_irq_update - after changing an interrupt's state: count, trace the
  * pending transition (@was -> now), re-route an SPI and schedule the
