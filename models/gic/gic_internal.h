@@ -215,7 +215,17 @@ int gic_redist_read(struct gic *g, unsigned pe, uint32_t off, unsigned size, boo
 int gic_redist_write(struct gic *g, unsigned pe, uint32_t off, unsigned size, bool secure,
 		     uint64_t val);
 /* Schedule the PE's forward event at now + @delay unless it is due earlier. */
-void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay);
+static inline void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay)
+{
+	struct gic_pe *p = &g->pe[pe];
+	sim_time when = sim_now(g->s->k) + delay;
+
+	/* One coalesced event per PE: a change inside an already-armed window rides
+	 * on the earlier event, which forwards the state as it is then. */
+	if (sim_event_queued(&p->fwd_ev) && p->fwd_ev.when <= when)
+		return;
+	sim_schedule_at(g->s->k, &p->fwd_ev, when, pe);
+}
 void gic_redist_kick_all(struct gic *g);
 void gic_redist_forward_event(void *ctx, uint64_t pe);
 /* One SGI arriving at a Redistributor (kernel event; @arg packs the request). */
