@@ -145,16 +145,22 @@ const struct pe_ports *pe_get_ports(const struct pe *pe);
 
 /* ---- what other models may ask ------------------------------------------------ */
 
-unsigned pe_id(const struct pe *pe);
+/*
+ * pe_id, pe_regs and pe_clock are const functions (GCC's attribute): the id
+ * is fixed at pe_new, and the others are addresses inside the PE, so a
+ * caller may reuse one call's answer (not what pe_regs points to).
+ */
+#define PE_CONST_FN __attribute__((const))
+unsigned pe_id(const struct pe *pe) PE_CONST_FN;
 enum pe_power pe_power(const struct pe *pe);
 /* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
 unsigned pe_world(const struct pe *pe);
 /* x0..x7: the arguments an SMC handler sees, or the results its caller's continuation sees. */
-const uint64_t *pe_regs(const struct pe *pe);
+const uint64_t *pe_regs(const struct pe *pe) PE_CONST_FN;
 /* Set x@n (0..7) before an entry that passes arguments in registers (e.g. opteed's PM hooks). */
 void pe_set_reg(struct pe *pe, unsigned n, uint64_t v);
 /* The PE's clock domain, and a draw of @c with the PE's own random stream. */
-const struct sim_clock *pe_clock(const struct pe *pe);
+const struct sim_clock *pe_clock(const struct pe *pe) PE_CONST_FN;
 sim_time pe_sample(struct pe *pe, const struct sim_cost *c);
 /* The tag of the running path (see Tags above). */
 uint32_t pe_tag(const struct pe *pe);
