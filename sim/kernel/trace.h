@@ -127,8 +127,8 @@ enum sim_ev {
 	SIM_EV_COUNT
 };
 
-/* The fixed TR_EVENT label of @code ("ETHREAD_LIMIT", ...); NULL for codes without one. */
-const char *sim_ev_label(unsigned code);
+/* The fixed TR_EVENT label of @code ("ETHREAD_LIMIT", ...); NULL for codes without one. A const function (from a constant table). */
+const char *sim_ev_label(unsigned code) __attribute__((const));
 
 /*
  * One record: 64 bytes; t..d have no padding between them (the digest
