@@ -68,6 +68,14 @@ struct sim_kernel {
 	 */
 	bool hole;
 	size_t hmin; /* 0: not found yet */
+	/*
+	 * The key push compares a new event with when the front is empty (the
+	 * heap's earliest): &key[0] with no hole, &key[hmin] with a hole whose
+	 * earliest child is found, NULL with a hole whose is not yet. Kept by
+	 * every change of key, hole and hmin (no_hole, find_hole_min, fire,
+	 * heap_resize).
+	 */
+	const struct hkey *lim;
 	/* pool of one-shot events: free list threaded through ctx */
 	struct sim_event *free_list;
 	struct pool_chunk *chunks;
@@ -155,6 +163,13 @@ static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_ev
 	k->key[l] = SENTINEL;
 }
 
+/* The hole is filled (or there was none): push compares with the root. */
+static inline void no_hole(struct sim_kernel *k)
+{
+	k->hole = false;
+	k->lim = k->key;
+}
+
 /* Fill the hole at slot 0 left by the native run loop, if any. */
 static inline void settle(struct sim_kernel *k)
 {
@@ -162,7 +177,7 @@ static inline void settle(struct sim_kernel *k)
 	struct sim_event *ev;
 	if (likely(!k->hole))
 		return;
-	k->hole = false;
+	no_hole(k);
 	take_last(k, &e, &ev);
 	if (k->n)
 		sift_down(k, 0, e, ev);
@@ -176,7 +191,9 @@ static inline __attribute__((always_inline)) size_t find_hole_min(struct sim_ker
 	const struct hkey *h = k->key;
 	size_t a = 1 + before(&h[2], &h[1]);
 	size_t b = 3 + before(&h[4], &h[3]);
-	return k->hmin = before(&h[b], &h[a]) ? b : a;
+	k->hmin = before(&h[b], &h[a]) ? b : a;
+	k->lim = &h[k->hmin];
+	return k->hmin;
 }
 
 static inline size_t hole_min(struct sim_kernel *k) { return k->hmin ? k->hmin : find_hole_min(k); }
@@ -221,6 +238,7 @@ static bool heap_resize(struct sim_kernel *k, size_t cap)
 	k->key = key;
 	k->evs = evs;
 	k->cap = cap;
+	k->lim = k->hole ? (k->hmin ? &key[k->hmin] : NULL) : key;
 	return true;
 }
 
@@ -352,7 +370,7 @@ static bool heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *e
 static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, struct hkey e, struct sim_event *ev)
 {
 	/* @m moves up to the root; @e sifts down from its place */
-	k->hole = false;
+	no_hole(k);
 	heap_put(k, 0, k->key[m], k->evs[m]);
 	sift_down(k, m, e, ev);
 }
@@ -372,7 +390,7 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 		if (k->front) {
 			/* earlier still: the old front is the heap's new minimum */
 			if (k->hole) {
-				k->hole = false;
+				no_hole(k);
 				heap_put(k, 0, k->fkey, k->front);
 			} else if (!heap_insert(k, k->fkey, k->front)) {
 				return false; /* @ev stays out: the run stops */
@@ -384,7 +402,7 @@ static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e,
 	if (!k->hole) {
 		heap_insert(k, e, ev);
 	} else if (before(&e, &k->key[m])) {
-		k->hole = false;
+		no_hole(k);
 		heap_put(k, 0, e, ev);
 	} else {
 		fill_hole(k, m, e, ev);
@@ -435,13 +453,15 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 	}
 	e = (struct hkey){ ev->when, k->seq++ };
 	if (likely(!k->front)) {
-		size_t m = k->hole ? hole_min(k) : 0;
-		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
+		const struct hkey *l = k->lim; /* the key of hole_min, or of the root */
+		if (unlikely(!l))
+			l = &k->key[find_hole_min(k)];
+		if (before(&e, l)) { /* the hole, if any, stays: the heap did not change */
 			set_front(k, e, ev);
 			return;
 		}
 		if (k->hole) {
-			fill_hole(k, m, e, ev);
+			fill_hole(k, (size_t)(l - k->key), e, ev);
 			return;
 		}
 	}
@@ -603,6 +623,7 @@ static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time whe
 		ev->slot = 0;
 		k->hole = true;
 		k->hmin = 0;
+		k->lim = NULL;
 	} else {
 		heap_remove(k, 0);
 	}
