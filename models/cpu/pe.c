@@ -20,10 +20,7 @@ static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
-	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = kind,
-						      .cpu = (int32_t)pe->id, .world = pe->world,
-						      .notif = pe->tag, .a = a, .b = b, .c = c,
-						      .d = d, .label = label });
+	sim_trace_emit_rec(pe->tr, sim_now(pe->k), kind, 0, (int32_t)pe->id, pe->world, pe->tag, a, b, c, d, label);
 }
 
 /* Record what @pe runs now (@label, NULL: idle) as TR_ACTIVITY. */

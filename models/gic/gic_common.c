@@ -171,17 +171,14 @@ struct sim_wire *gic_wake_wire(struct gic *g, unsigned pe)
 
 void gic_pending_note(struct gic *g, bool was, bool now)
 {
-	struct sim_rec r;
-
 	if (was == now)
 		return;
 	if (now)
 		g->npending++;
 	else
 		g->npending--;
-	r = (struct sim_rec){ .t = sim_now(g->s->k), .kind = TR_COUNTER, .cpu = -1,
-			      .world = SIM_WORLD_GIC, .a = g->npending, .label = "gic.pending" };
-	sim_trace_emit(g->s->tr, &r);
+	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_COUNTER, 0, -1, SIM_WORLD_GIC, 0, g->npending, 0, 0, 0,
+			   "gic.pending");
 }
 
 _Static_assert(sizeof(((struct gic *)0)->spi_hint) / sizeof(uint64_t) <= 32,

@@ -182,11 +182,7 @@ static inline bool gic_irq_forwardable(const struct gic *g, const struct gic_irq
 /* One GIC record (world GIC): inline, so each call site's constant kind picks its sink list. */
 static inline void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
 {
-	struct sim_rec r = {
-		.t = sim_now(g->s->k), .kind = (uint16_t)kind, .cpu = cpu, .world = SIM_WORLD_GIC,
-		.a = a, .b = b, .c = c,
-	};
-	sim_trace_emit(g->s->tr, &r);
+	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), kind, 0, cpu, SIM_WORLD_GIC, 0, a, b, c, 0, NULL);
 }
 /*
  * gic_irq_update - after changing an interrupt's state: count, trace the

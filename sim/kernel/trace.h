@@ -266,6 +266,46 @@ static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 	sim_trace_emit_kind(tr, r->kind, r);
 }
 
+/*
+ * sim_trace_emit of the record with these fields. When no sink takes
+ * @kind and the log's fast path can take the record, it is written into
+ * the batch field by field, as sim_trace_log_put would copy it (the same
+ * 64 bytes), with no struct sim_rec built first. The log has a consumer
+ * only on a little-endian host (sim/out/digest.c), where the record's
+ * bytes are its fields' in memory order.
+ */
+static inline void sim_trace_emit_rec(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
+				      uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c,
+				      uint64_t d, const char *label)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	struct sim_trace_log *l = &tr->log;
+	unsigned char *q = l->pos;
+	size_t i = sim_log_slot(label);
+
+	if (__builtin_expect(!tr->sink[kind % SIM_TRACE_KIND_LISTS][0].fn && l->label[i] == label && q < l->end, 1)) {
+		/* struct sim_rec's t, kind, code, cpu, world, notif, a..d, then the label's word */
+		uint64_t w1 = (uint64_t)(uint16_t)kind | (uint64_t)(uint16_t)code << 16 | (uint64_t)(uint32_t)cpu << 32;
+		uint64_t w2 = (uint64_t)world | (uint64_t)notif << 32;
+		memcpy(q, &t, 8);
+		memcpy(q + 8, &w1, 8);
+		memcpy(q + 16, &w2, 8);
+		memcpy(q + 24, &a, 8);
+		memcpy(q + 32, &b, 8);
+		memcpy(q + 40, &c, 8);
+		memcpy(q + 48, &d, 8);
+		memcpy(q + 56, &l->word[i], 8);
+		l->pos = q + SIM_LOG_REC_BYTES;
+		return;
+	}
+#endif
+	{
+		/* positional: the header is C++ too (no designated initializers there) */
+		const struct sim_rec r = { t, (uint16_t)kind, (uint16_t)code, cpu, world, notif, a, b, c, d, label };
+		sim_trace_emit_kind(tr, kind, &r);
+	}
+}
+
 const char *sim_rec_kind_name(unsigned kind);
 const char *sim_notif_stage_name(unsigned stage);
 const char *sim_world_name(unsigned world);

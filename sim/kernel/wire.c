@@ -25,9 +25,8 @@ void sim_wire_set(struct sim *s, struct sim_wire *w, int level)
 		return;
 	w->level = level;
 	if (w->sig >= 0)
-		sim_trace_emit(s->tr, &(struct sim_rec){ .t = sim_now(s->k), .kind = TR_WIRE,
-							 .cpu = w->cpu, .a = (uint64_t)w->sig,
-							 .b = (uint64_t)level });
+		sim_trace_emit_rec(s->tr, sim_now(s->k), TR_WIRE, 0, w->cpu, 0, 0, (uint64_t)w->sig, (uint64_t)level, 0,
+				   0, NULL);
 	if (w->fn)
 		w->fn(w->ctx, w->idx, level);
 }
