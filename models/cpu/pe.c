@@ -27,20 +27,17 @@ static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned 
 static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *label)
 {
 	struct sim_rec *r = &pe->act_rec;
-	uint8_t world = pe->world;
 
-	pe->act_label = label;
-	pe->act_world = world;
 	/* kind, cpu and the zeros are there from pe_init */
 	r->t = sim_now(pe->k);
-	r->world = world;
+	r->world = pe->world;
 	r->notif = pe->tag;
 	r->a = pe->el;
 	r->label = label;
 	sim_trace_emit_kind(pe->tr, TR_ACTIVITY, r);
 }
 
-/* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
+/* act_rec's label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
 static const char pe_act_none[] = "";
 
 /*
@@ -53,7 +50,7 @@ static inline void update_activity(struct pe *pe)
 {
 	const char *label = pe->working ? pe->label : NULL;
 
-	if (__builtin_expect(pe->act_label == label && (label == NULL || pe->act_world == pe->world), 1))
+	if (__builtin_expect(pe->act_rec.label == label && (label == NULL || pe->act_rec.world == pe->world), 1))
 		return;
 	emit_activity(pe, label);
 }
@@ -118,8 +115,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
-	pe->act_label = pe_act_none;
-	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id };
+	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id, .label = pe_act_none };
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }
