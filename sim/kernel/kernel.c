@@ -382,32 +382,49 @@ static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, 
  * entry, so it takes the vacant root as it is, and @e itself fills the
  * hole as push does.
  */
-static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+static __attribute__((noinline)) bool place_hole(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
-	size_t m = k->hole ? hole_min(k) : 0;
+	size_t m = hole_min(k);
 
-	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) { /* an empty heap's key[0] is a sentinel */
+	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) {
 		if (k->front) {
-			/* earlier still: the old front is the heap's new minimum */
-			if (k->hole) {
-				no_hole(k);
-				heap_put(k, 0, k->fkey, k->front);
-			} else if (!heap_insert(k, k->fkey, k->front)) {
-				return false; /* @ev stays out: the run stops */
-			}
+			/* earlier still: the old front is the heap's new minimum, at the vacant root */
+			no_hole(k);
+			heap_put(k, 0, k->fkey, k->front);
 		}
 		set_front(k, e, ev);
 		return true;
 	}
-	if (!k->hole) {
-		heap_insert(k, e, ev);
-	} else if (before(&e, &k->key[m])) {
+	if (before(&e, &k->key[m])) {
 		no_hole(k);
 		heap_put(k, 0, e, ev);
 	} else {
 		fill_hole(k, m, e, ev);
 	}
 	return false;
+}
+
+/* place with no hole. */
+static __attribute__((noinline)) bool place_full(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[0])) { /* an empty heap's key[0] is a sentinel */
+		/* earlier still: the old front is the heap's new minimum */
+		if (k->front && !heap_insert(k, k->fkey, k->front))
+			return false; /* @ev stays out: the run stops */
+		set_front(k, e, ev);
+		return true;
+	}
+	heap_insert(k, e, ev);
+	return false;
+}
+
+/*
+ * The hole's case and the other in functions of their own: the hole's
+ * calls nothing but fill_hole, so it saves no registers.
+ */
+static inline bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	return k->hole ? place_hole(k, e, ev) : place_full(k, e, ev);
 }
 
 /* place, telling a backend when @ev is now the earliest: push's rest, a tail call (push keeps no frame for it). */
@@ -465,7 +482,7 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 			return;
 		}
 	}
-	place_push(k, e, ev);
+	(void)place(k, e, ev); /* no backend to tell */
 }
 
 /* Take queued @ev out (no hole). Returns whether it was the earliest. */
