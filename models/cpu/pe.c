@@ -34,7 +34,21 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 	r->notif = pe->tag;
 	r->a = pe->el;
 	r->label = label;
-	sim_trace_emit_kind(pe->tr, TR_ACTIVITY, r);
+	/*
+	 * sim_trace_emit_kind, its usual case inline (one sink, the log's fast
+	 * path): then the sink is a tail call and this function saves no
+	 * registers; anything else goes to sim_trace_emit_call, before any of it.
+	 */
+	{
+		struct sim_trace *tr = pe->tr;
+		const struct sim_trace_sink *s = tr->sink[TR_ACTIVITY];
+
+		if (__builtin_expect(s->fn && !s[1].fn, 1) && sim_trace_log_try(&tr->log, r)) {
+			s->fn(s->ctx, r);
+			return;
+		}
+		sim_trace_emit_call(tr, TR_ACTIVITY, r);
+	}
 }
 
 /* act_rec's label before the first TR_ACTIVITY: no label (nor NULL) is at this address */

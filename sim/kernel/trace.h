@@ -21,6 +21,7 @@
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,8 +195,8 @@ struct sim_trace_log {
 /* The slot of label @s in @l's table. */
 static inline size_t sim_log_slot(const char *s) { return (uintptr_t)s & (SIM_LOG_LABELS - 1); }
 
-/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
-static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+/* Add @r to @l's batch in place when the fast path can; returns whether it did (else nothing is done). */
+static inline bool sim_trace_log_try(struct sim_trace_log *l, const struct sim_rec *r)
 {
 	unsigned char *q = l->pos;
 	size_t i = sim_log_slot(r->label);
@@ -204,9 +205,16 @@ static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_r
 		memcpy(q, r, SIM_LOG_REC_BYTES - 8);
 		memcpy(q + SIM_LOG_REC_BYTES - 8, &l->word[i], 8);
 		l->pos = q + SIM_LOG_REC_BYTES;
-	} else {
-		l->slow(l->ctx, r);
+		return true;
 	}
+	return false;
+}
+
+/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
+static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+{
+	if (!sim_trace_log_try(l, r))
+		l->slow(l->ctx, r);
 }
 
 struct sim_trace {
@@ -271,6 +279,9 @@ static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
 	sim_trace_emit_kind(tr, r->kind, r);
 }
+
+/* sim_trace_emit_kind as a function (trace.c): the uncommon cases of an emitter that inlines the common one. */
+void sim_trace_emit_call(struct sim_trace *tr, unsigned kind, const struct sim_rec *r);
 
 /*
  * sim_trace_emit of the record with these fields. When no sink takes
