@@ -34,21 +34,7 @@ static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *l
 	r->notif = pe->tag;
 	r->a = pe->el;
 	r->label = label;
-	/*
-	 * sim_trace_emit_kind, its usual case inline (one sink, the log's fast
-	 * path): then the sink is a tail call and this function saves no
-	 * registers; anything else goes to sim_trace_emit_call, before any of it.
-	 */
-	{
-		struct sim_trace *tr = pe->tr;
-		const struct sim_trace_sink *s = tr->sink[TR_ACTIVITY];
-
-		if (__builtin_expect(s->fn && !s[1].fn, 1) && sim_trace_log_try(&tr->log, r)) {
-			s->fn(s->ctx, r);
-			return;
-		}
-		sim_trace_emit_call(tr, TR_ACTIVITY, r);
-	}
+	sim_trace_emit_tail(pe->tr, TR_ACTIVITY, r);
 }
 
 /* act_rec's label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
@@ -130,6 +116,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
 	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id, .label = pe_act_none };
+	pe->ws_rec = (struct sim_rec){ .kind = TR_WORLD_SWITCH, .cpu = (int32_t)id };
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }
@@ -676,7 +663,15 @@ void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx)
 
 void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to)
 {
-	trace(pe, TR_WORLD_SWITCH, from, to, 0, 0, NULL);
+	struct sim_rec *r = &pe->ws_rec;
+
+	/* kind, cpu and the zeros are there from pe_init */
+	r->t = sim_now(pe->k);
+	r->world = pe->world;
+	r->notif = pe->tag;
+	r->a = from;
+	r->b = to;
+	sim_trace_emit_tail(pe->tr, TR_WORLD_SWITCH, r);
 }
 
 int pe_icc_read(struct pe *pe, int reg, uint64_t *val)

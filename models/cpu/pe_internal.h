@@ -73,6 +73,8 @@ struct pe {
 	 * pe_act_none before the first.
 	 */
 	struct sim_rec act_rec;
+	/* TR_WORLD_SWITCH's record (pe_trace_world_switch), kept as act_rec is */
+	struct sim_rec ws_rec;
 };
 
 #endif

@@ -284,6 +284,23 @@ static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 void sim_trace_emit_call(struct sim_trace *tr, unsigned kind, const struct sim_rec *r);
 
 /*
+ * sim_trace_emit_kind for an emitter that ends with it, @r not on its
+ * stack (a record kept in the model): the usual case inline (one sink, the
+ * log's fast path), the sink's call a tail call, so the emitter saves no
+ * registers; anything else goes to sim_trace_emit_call, before any of it.
+ */
+static inline void sim_trace_emit_tail(struct sim_trace *tr, unsigned kind, const struct sim_rec *r)
+{
+	const struct sim_trace_sink *s = tr->sink[kind % SIM_TRACE_KIND_LISTS];
+
+	if (__builtin_expect(s->fn && !s[1].fn, 1) && sim_trace_log_try(&tr->log, r)) {
+		s->fn(s->ctx, r);
+		return;
+	}
+	sim_trace_emit_call(tr, kind, r);
+}
+
+/*
  * sim_trace_emit of the record with these fields. When no sink takes
  * @kind and the log's fast path can take the record, it is written into
  * the batch field by field, as sim_trace_log_put would copy it (the same
