@@ -301,16 +301,17 @@ static inline void sim_trace_emit_tail(struct sim_trace *tr, unsigned kind, cons
 }
 
 /*
- * sim_trace_emit of the record with these fields. When no sink takes
- * @kind and the log's fast path can take the record, it is written into
- * the batch field by field, as sim_trace_log_put would copy it (the same
- * 64 bytes), with no struct sim_rec built first. The log has a consumer
- * only on a little-endian host (sim/out/digest.c), where the record's
- * bytes are its fields' in memory order.
+ * When no sink takes @kind and the log's fast path can take the record
+ * with these fields, write it into the batch field by field, as
+ * sim_trace_log_put would copy it (the same 64 bytes), with no struct
+ * sim_rec built first, and return true; else do nothing and return false.
+ * The log has a consumer only on a little-endian host (sim/out/digest.c),
+ * where the record's bytes are its fields' in memory order. It calls
+ * nothing: an emitter can keep its other cases out of line.
  */
-static inline void sim_trace_emit_rec(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
-				      uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c,
-				      uint64_t d, const char *label)
+static inline bool sim_trace_rec_try(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
+				     uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+				     const char *label)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	struct sim_trace_log *l = &tr->log;
@@ -330,9 +331,22 @@ static inline void sim_trace_emit_rec(struct sim_trace *tr, sim_time t, unsigned
 		memcpy(q + 48, &d, 8);
 		memcpy(q + 56, &l->word[i], 8);
 		l->pos = q + SIM_LOG_REC_BYTES;
-		return;
+		return true;
 	}
+#else
+	(void)tr, (void)t, (void)kind, (void)code, (void)cpu, (void)world, (void)notif;
+	(void)a, (void)b, (void)c, (void)d, (void)label;
 #endif
+	return false;
+}
+
+/* sim_trace_emit of the record with these fields: sim_trace_rec_try, else a struct sim_rec for sim_trace_emit_kind. */
+static inline void sim_trace_emit_rec(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
+				      uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c,
+				      uint64_t d, const char *label)
+{
+	if (sim_trace_rec_try(tr, t, kind, code, cpu, world, notif, a, b, c, d, label))
+		return;
 	{
 		/* positional: the header is C++ too (no designated initializers there) */
 		const struct sim_rec r = { t, (uint16_t)kind, (uint16_t)code, cpu, world, notif, a, b, c, d, label };
