@@ -190,6 +190,9 @@ void gic_cpuif_update(struct gic *g, unsigned pe)
 	p->driving = false;
 }
 
+/* gic_cpuif_update out of line: gic_pe_state's only call, a tail call, so it saves no registers. */
+static __attribute__((noinline)) void gic_cpuif_update_call(struct gic *g, unsigned pe) { gic_cpuif_update(g, pe); }
+
 void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 {
 	struct gic_pe *p;
@@ -205,7 +208,7 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 	if (p->fwd[GIC_G0].intid == GIC_NO_INTID && p->fwd[GIC_G1S].intid == GIC_NO_INTID &&
 	    p->fwd[GIC_G1NS].intid == GIC_NO_INTID && !p->irq.level && !p->fiq.level)
 		return;
-	gic_cpuif_update(g, pe);
+	gic_cpuif_update_call(g, pe);
 }
 
 /* ---- acknowledge, priority drop, deactivation ---- */
