@@ -207,9 +207,8 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 		gic_pending_note(g, was, now);
 		if (g->probe_sig && intid == g->probe_intid) {
 			int sig = g->probe_sig[intid >= GIC_SPI_BASE ? 0 : pe];
-			sim_trace_emit(g->s->tr, &(struct sim_rec){ .t = sim_now(g->s->k), .kind = TR_WIRE,
-								   .cpu = target, .world = SIM_WORLD_GIC,
-								   .a = (uint64_t)sig, .b = now });
+			sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_WIRE, 0, target, SIM_WORLD_GIC, 0, (uint64_t)sig,
+					   now, 0, 0, NULL);
 		}
 		if (now)
 			gic_trace(g, TR_GIC_PEND, target, intid, gic_irq_group(g, st), src);
