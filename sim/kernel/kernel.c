@@ -626,14 +626,15 @@ static inline struct sim_event *peek(struct sim_kernel *k, sim_time *when)
  * The native loop (@lazy) leaves the heap's root vacant for the callback's
  * first schedule (the hole); a backend's pop fills it at once.
  */
-static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when, bool lazy)
+static inline __attribute__((always_inline)) void fire_from(struct sim_kernel *k, struct sim_event *ev, sim_time when,
+							       bool front, bool lazy)
 {
 	sim_event_fn fn = ev->fn;
 	void *ctx = ev->ctx;
 	uint64_t arg = ev->arg;
 
 	k->clk.now = when;
-	if (likely(ev == k->front)) {
+	if (likely(front)) {
 		k->front = NULL;
 		ev->slot = 0;
 	} else if (lazy) {
@@ -648,6 +649,12 @@ static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time whe
 		pool_put(k, ev);
 	k->fired++;
 	fn(ctx, arg);
+}
+
+/* fire_from, @ev at the front or not as it is now. */
+static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when, bool lazy)
+{
+	fire_from(k, ev, when, ev == k->front, lazy);
 }
 
 void sim_kernel_fire_next(struct sim_kernel *k)
@@ -703,12 +710,28 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 		return k->ops->run(k, limit, cond, cctx); /* asks before every event: the same answers */
 	for (;;) {
 		sim_time when;
-		struct sim_event *ev = peek(k, &when);
+		struct sim_event *ev = k->front;
+		bool asked = false;
 
-		if (!ev || when > limit || k->stop)
-			break;
+		if (likely(ev)) {
+			/* the front (most events): peek and fire without asking which */
+			when = k->fkey.when;
+			if (when > limit || k->stop)
+				break;
+			if (!(cond && (!watch || ((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck))))) {
+				if (unlikely(stalled(k, ev, when)))
+					break;
+				fire_from(k, ev, when, true, true);
+				continue;
+			}
+		} else {
+			ev = peek(k, &when);
+			if (!ev || when > limit || k->stop)
+				break;
+			asked = !cond || (watch && !((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)));
+		}
 		/* both watch tests in one branch (no side effects; *recheck is set with watch) */
-		if (cond && (!watch || ((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)))) {
+		if (!asked && cond) {
 			if (watch)
 				seen = *watch;
 			if (!cond(cctx))
