@@ -711,7 +711,7 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 	for (;;) {
 		sim_time when;
 		struct sim_event *ev = k->front;
-		bool asked = false;
+		bool no_ask = false; /* @cond need not be asked for this event */
 
 		if (likely(ev)) {
 			/* the front (most events): peek and fire without asking which */
@@ -728,10 +728,14 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 			ev = peek(k, &when);
 			if (!ev || when > limit || k->stop)
 				break;
-			asked = !cond || (watch && !((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)));
+			no_ask = !cond || (watch && !((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)));
 		}
-		/* both watch tests in one branch (no side effects; *recheck is set with watch) */
-		if (!asked && cond) {
+		/*
+		 * Ask @cond when it is set and, with @watch, *watch changed or the
+		 * time passed *recheck (the front's case tested it above): both watch
+		 * tests in one branch (no side effects; *recheck is set with watch)
+		 */
+		if (!no_ask && cond) {
 			if (watch)
 				seen = *watch;
 			if (!cond(cctx))
