@@ -55,6 +55,16 @@ static inline void update_activity(struct pe *pe)
 	emit_activity(pe, label);
 }
 
+/* update_activity for a working PE (exec: the kernel's sim_schedule does not change that). */
+static inline void update_activity_working(struct pe *pe)
+{
+	const char *label = pe->label;
+
+	if (__builtin_expect(pe->act_rec.label == label && (label == NULL || pe->act_rec.world == pe->world), 1))
+		return;
+	emit_activity(pe, label);
+}
+
 static void publish_state(struct pe *pe)
 {
 	if (pe->ports.state)
@@ -241,7 +251,7 @@ static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time d
 	pe->work_fn = fn;
 	pe->work_ctx = ctx;
 	sim_schedule(pe->k, &pe->work_ev, dur, 0);
-	update_activity(pe);
+	update_activity_working(pe);
 	request_check(pe);
 }
 
