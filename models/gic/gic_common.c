@@ -43,17 +43,7 @@ uint64_t gic_pe_affinity(unsigned pe)
 	return (uint64_t)(pe % 16) | ((uint64_t)(pe / 16) << 8);
 }
 
-int gic_pe_from_affinity(const struct gic *g, uint64_t aff)
-{
-	unsigned aff0 = aff & 0xff, aff1 = (aff >> 8) & 0xff;
-	unsigned aff2 = (aff >> 16) & 0xff, aff3 = (aff >> 32) & 0xff;
-	unsigned pe;
-
-	if (aff3 || aff2 || aff0 >= 16)
-		return -1;
-	pe = aff1 * 16 + aff0;
-	return pe < g->cfg.num_pes ? (int)pe : -1;
-}
+int gic_pe_from_affinity(const struct gic *g, uint64_t aff) { return gic_pe_of_affinity(g, aff); }
 
 struct gic *gic_new(struct sim *s, const struct gic_config *cfg)
 {

@@ -138,6 +138,19 @@ static inline bool gic_is_spi(const struct gic *g, unsigned intid)
 {
 	return intid >= GIC_SPI_BASE && intid < GIC_SPI_BASE + g->cfg.num_spis;
 }
+/* gic_pe_from_affinity, inline for the GIC's own calls (SPI routing). */
+static inline int gic_pe_of_affinity(const struct gic *g, uint64_t aff)
+{
+	unsigned aff0 = aff & 0xff, aff1 = (aff >> 8) & 0xff;
+	unsigned aff2 = (aff >> 16) & 0xff, aff3 = (aff >> 32) & 0xff;
+	unsigned pe;
+
+	if (aff3 || aff2 || aff0 >= 16)
+		return -1;
+	pe = aff1 * 16 + aff0;
+	return pe < g->cfg.num_pes ? (int)pe : -1;
+}
+
 static inline struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid)
 {
 	if (intid < GIC_NUM_PRIV)
