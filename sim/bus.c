@@ -9,6 +9,7 @@ struct sim_bus {
 	struct sim_bus_region r[SIM_BUS_MAX_REGIONS]; /* sorted by base, disjoint */
 	unsigned n;
 	uint64_t errors;
+	const struct sim_bus_region *last; /* the region of the last access (NULL: none), tried first */
 };
 
 struct sim_bus *sim_bus_new(struct sim *s)
@@ -37,6 +38,7 @@ int sim_bus_map(struct sim_bus *b, const struct sim_bus_region *r)
 		b->r[k] = b->r[k - 1];
 	b->r[i] = *r;
 	b->n++;
+	b->last = NULL; /* the regions moved */
 	return 0;
 }
 
@@ -56,6 +58,22 @@ const struct sim_bus_region *sim_bus_find(const struct sim_bus *b, uint64_t addr
 	return NULL;
 }
 
+/*
+ * sim_bus_find, trying the last access's region first: an access nearly
+ * always goes where the one before went (the regions are disjoint, so the
+ * answer is the same).
+ */
+static inline const struct sim_bus_region *find_cached(struct sim_bus *b, uint64_t addr)
+{
+	const struct sim_bus_region *r = b->last;
+	if (r && addr - r->base < r->size)
+		return r;
+	r = sim_bus_find(b, addr);
+	if (r)
+		b->last = r;
+	return r;
+}
+
 static int bus_error(struct sim_bus *b, const struct sim_bus_access *a, uint64_t addr, unsigned size, bool write)
 {
 	unsigned world = a->el == 3 ? SIM_WORLD_EL3 : a->secure ? SIM_WORLD_S : SIM_WORLD_NS;
@@ -69,7 +87,7 @@ static int bus_error(struct sim_bus *b, const struct sim_bus_access *a, uint64_t
 int sim_bus_read(struct sim_bus *b, const struct sim_bus_access *a, uint64_t addr, unsigned size,
 		 uint64_t *val)
 {
-	const struct sim_bus_region *r = sim_bus_find(b, addr);
+	const struct sim_bus_region *r = find_cached(b, addr);
 	*val = 0;
 	if (!r || addr - r->base + size > r->size || !r->read || r->read(r->dev, addr - r->base, size, a->secure, val)) {
 		*val = 0; /* RAZ */
@@ -81,7 +99,7 @@ int sim_bus_read(struct sim_bus *b, const struct sim_bus_access *a, uint64_t add
 int sim_bus_write(struct sim_bus *b, const struct sim_bus_access *a, uint64_t addr, unsigned size,
 		  uint64_t val)
 {
-	const struct sim_bus_region *r = sim_bus_find(b, addr);
+	const struct sim_bus_region *r = find_cached(b, addr);
 	if (!r || addr - r->base + size > r->size || !r->write || r->write(r->dev, addr - r->base, size, a->secure, val))
 		return bus_error(b, a, addr, size, true); /* WI */
 	return 0;

@@ -20,30 +20,24 @@ static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
-	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = kind,
-						      .cpu = (int32_t)pe->id, .world = pe->world,
-						      .notif = pe->tag, .a = a, .b = b, .c = c,
-						      .d = d, .label = label });
+	sim_trace_emit_rec(pe->tr, sim_now(pe->k), kind, 0, (int32_t)pe->id, pe->world, pe->tag, a, b, c, d, label);
 }
 
 /* Record what @pe runs now (@label, NULL: idle) as TR_ACTIVITY. */
 static __attribute__((noinline)) void emit_activity(struct pe *pe, const char *label)
 {
 	struct sim_rec *r = &pe->act_rec;
-	uint8_t world = pe->world;
 
-	pe->act_label = label;
-	pe->act_world = world;
 	/* kind, cpu and the zeros are there from pe_init */
 	r->t = sim_now(pe->k);
-	r->world = world;
+	r->world = pe->world;
 	r->notif = pe->tag;
 	r->a = pe->el;
 	r->label = label;
-	sim_trace_emit(pe->tr, r);
+	sim_trace_emit_tail(pe->tr, TR_ACTIVITY, r);
 }
 
-/* act_label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
+/* act_rec's label before the first TR_ACTIVITY: no label (nor NULL) is at this address */
 static const char pe_act_none[] = "";
 
 /*
@@ -56,7 +50,17 @@ static inline void update_activity(struct pe *pe)
 {
 	const char *label = pe->working ? pe->label : NULL;
 
-	if (__builtin_expect(pe->act_label == label && (label == NULL || pe->act_world == pe->world), 1))
+	if (__builtin_expect(pe->act_rec.label == label && (label == NULL || pe->act_rec.world == pe->world), 1))
+		return;
+	emit_activity(pe, label);
+}
+
+/* update_activity for a working PE (exec: the kernel's sim_schedule does not change that). */
+static inline void update_activity_working(struct pe *pe)
+{
+	const char *label = pe->label;
+
+	if (__builtin_expect(pe->act_rec.label == label && (label == NULL || pe->act_rec.world == pe->world), 1))
 		return;
 	emit_activity(pe, label);
 }
@@ -121,8 +125,8 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->world = SIM_WORLD_EL3;
 	pe->mask_i = pe->mask_f = 1;
 	pe->power = PE_OFF;
-	pe->act_label = pe_act_none;
-	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id };
+	pe->act_rec = (struct sim_rec){ .kind = TR_ACTIVITY, .cpu = (int32_t)id, .label = pe_act_none };
+	pe->ws_rec = (struct sim_rec){ .kind = TR_WORLD_SWITCH, .cpu = (int32_t)id };
 	sim_event_init(&pe->work_ev, work_done, pe);
 	sim_event_init(&pe->check_ev, check_irqs, pe);
 }
@@ -218,11 +222,13 @@ void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx)
 	pe->sel2_ctx = ctx;
 }
 
-sim_time pe_cost(struct pe *pe, enum sim_cost_id id)
+static inline __attribute__((always_inline)) sim_time cost(struct pe *pe, enum sim_cost_id id)
 {
 	sim_time v = pe->cost_ps[id];
 	return v != PE_COST_DRAWN ? v : sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
 }
+
+sim_time pe_cost(struct pe *pe, enum sim_cost_id id) { return cost(pe, id); }
 
 void pe_charge(struct pe *pe, enum sim_cost_id id)
 {
@@ -232,7 +238,9 @@ void pe_charge(struct pe *pe, enum sim_cost_id id)
 	pe->debt += pe_cost(pe, id);
 }
 
-void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx)
+/* pe_exec's body, inline in its four entry points (the cost variants spare the models a call each step). */
+static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn,
+							void *ctx)
 {
 	assert(!pe->working && pe->power == PE_ON);
 	dur += pe->debt; /* register accesses made since the last step (pe_charge) */
@@ -243,14 +251,56 @@ void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx
 	pe->work_fn = fn;
 	pe->work_ctx = ctx;
 	sim_schedule(pe->k, &pe->work_ev, dur, 0);
-	update_activity(pe);
+	update_activity_working(pe);
 	request_check(pe);
 }
+
+void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx) { exec(pe, dur, label, fn, ctx); }
 
 void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx)
 {
 	pe->tag = tag;
+	exec(pe, dur, label, fn, ctx);
+}
+
+/* pe_exec_cost_tag with a drawn cost: drawn before the tag is set, as pe_exec_tag's argument was */
+static __attribute__((noinline)) void exec_drawn_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id,
+						     const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock);
+
+	pe->tag = tag;
 	pe_exec(pe, dur, label, fn, ctx);
+}
+
+/* pe_exec_cost with a cost that is drawn (not constant): out of line, so the constant case keeps no registers. */
+static __attribute__((noinline)) void exec_drawn(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn,
+						 void *ctx)
+{
+	pe_exec(pe, sim_cost_sample(&pe->costs->c[id], &pe->rng, &pe->clock), label, fn, ctx);
+}
+
+void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = pe->cost_ps[id]; /* cost(), the drawn case apart */
+
+	if (__builtin_expect(dur == PE_COST_DRAWN, 0)) {
+		exec_drawn(pe, id, label, fn, ctx);
+		return;
+	}
+	exec(pe, dur, label, fn, ctx);
+}
+
+void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx)
+{
+	sim_time dur = pe->cost_ps[id];
+
+	if (__builtin_expect(dur == PE_COST_DRAWN, 0)) {
+		exec_drawn_tag(pe, tag, id, label, fn, ctx);
+		return;
+	}
+	pe->tag = tag;
+	exec(pe, dur, label, fn, ctx);
 }
 
 static void work_done(void *ctx, uint64_t arg)
@@ -623,7 +673,15 @@ void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx)
 
 void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to)
 {
-	trace(pe, TR_WORLD_SWITCH, from, to, 0, 0, NULL);
+	struct sim_rec *r = &pe->ws_rec;
+
+	/* kind, cpu and the zeros are there from pe_init */
+	r->t = sim_now(pe->k);
+	r->world = pe->world;
+	r->notif = pe->tag;
+	r->a = from;
+	r->b = to;
+	sim_trace_emit_tail(pe->tr, TR_WORLD_SWITCH, r);
 }
 
 int pe_icc_read(struct pe *pe, int reg, uint64_t *val)

@@ -145,30 +145,38 @@ const struct pe_ports *pe_get_ports(const struct pe *pe);
 
 /* ---- what other models may ask ------------------------------------------------ */
 
-unsigned pe_id(const struct pe *pe);
-enum pe_power pe_power(const struct pe *pe);
+/*
+ * pe_id, pe_regs and pe_clock are const functions (GCC's attribute): the id
+ * is fixed at pe_new, and the others are addresses inside the PE, so a
+ * caller may reuse one call's answer (not what pe_regs points to).
+ */
+#define PE_CONST_FN __attribute__((const))
+/* The state getters below are pure (GCC's attribute): they read the PE and change nothing. */
+#define PE_PURE_FN __attribute__((pure))
+unsigned pe_id(const struct pe *pe) PE_CONST_FN;
+enum pe_power pe_power(const struct pe *pe) PE_PURE_FN;
 /* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
-unsigned pe_world(const struct pe *pe);
+unsigned pe_world(const struct pe *pe) PE_PURE_FN;
 /* x0..x7: the arguments an SMC handler sees, or the results its caller's continuation sees. */
-const uint64_t *pe_regs(const struct pe *pe);
+const uint64_t *pe_regs(const struct pe *pe) PE_CONST_FN;
 /* Set x@n (0..7) before an entry that passes arguments in registers (e.g. opteed's PM hooks). */
 void pe_set_reg(struct pe *pe, unsigned n, uint64_t v);
 /* The PE's clock domain, and a draw of @c with the PE's own random stream. */
-const struct sim_clock *pe_clock(const struct pe *pe);
+const struct sim_clock *pe_clock(const struct pe *pe) PE_CONST_FN;
 sim_time pe_sample(struct pe *pe, const struct sim_cost *c);
 /* The tag of the running path (see Tags above). */
-uint32_t pe_tag(const struct pe *pe);
+uint32_t pe_tag(const struct pe *pe) PE_PURE_FN;
 /* Is an IRQ or FIQ line asserted at the PE (whatever the masks)? */
-bool pe_interrupt_pending(const struct pe *pe);
+bool pe_interrupt_pending(const struct pe *pe) PE_PURE_FN;
 /* Is the PE on, idle (no work running) and with nothing on its exception stack? */
-bool pe_quiescent(const struct pe *pe);
+bool pe_quiescent(const struct pe *pe) PE_PURE_FN;
 /*
  * pe_preemptible - could a scheduler tick switch what the normal world runs
  * here, right now? True when the PE is on, nothing is interrupted (its
  * exception stack is empty), it runs in the Non-secure state, and it is
  * either idle or running work with IRQs unmasked.
  */
-bool pe_preemptible(const struct pe *pe);
+bool pe_preemptible(const struct pe *pe) PE_PURE_FN;
 
 /* ---- what the monitor does to a PE ------------------------------------------- */
 
@@ -211,18 +219,13 @@ sim_time pe_cost(struct pe *pe, enum sim_cost_id id);
  * current context preempt the work.
  */
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx);
-static inline void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn,
-				void *ctx)
-{
-	pe_exec(pe, pe_cost(pe, id), label, fn, ctx);
-}
+/* pe_exec(pe, pe_cost(pe, @id), ...), in one call. */
+void pe_exec_cost(struct pe *pe, enum sim_cost_id id, const char *label, pe_fn fn, void *ctx);
 /* As pe_exec, starting a path that serves notification @tag (see Tags). */
 void pe_exec_tag(struct pe *pe, uint32_t tag, sim_time dur, const char *label, pe_fn fn, void *ctx);
-static inline void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label,
-				    pe_fn fn, void *ctx)
-{
-	pe_exec_tag(pe, tag, pe_cost(pe, id), label, fn, ctx);
-}
+/* pe_exec_tag(pe, @tag, pe_cost(pe, @id), ...), in one call. */
+void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const char *label, pe_fn fn,
+		      void *ctx);
 /* The rest of the current exception handler serves notification @tag (see Tags). */
 void pe_serve(struct pe *pe, uint32_t tag);
 /* Nothing to run: wait for an interrupt (WFI). */
@@ -286,7 +289,7 @@ void pe_smc_discard(struct pe *pe);
  */
 void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx);
 /* The frame on top of the exception stack, or NULL. */
-const struct pe_frame *pe_top_frame(const struct pe *pe);
+const struct pe_frame *pe_top_frame(const struct pe *pe) PE_PURE_FN;
 
 /* Return from the exception on top of the stack: charge the cost, resume the frame. */
 void pe_eret(struct pe *pe);

@@ -66,11 +66,15 @@ struct pe {
 	struct pe_ports ports;
 
 	int power_sig;            /* VCD: cpuN.power (0 off, 1 on, 2 suspended) */
-	/* the last TR_ACTIVITY emitted (records only change); pe_act_none before the first */
-	const char *act_label;
-	uint8_t act_world;
-	/* TR_ACTIVITY's record: the fields that never change set once (pe_init), the rest per record */
+	/*
+	 * TR_ACTIVITY's record: the fields that never change set once (pe_init),
+	 * the rest per record. It is also the last one emitted (records only
+	 * change: update_activity compares its label and world); its label is
+	 * pe_act_none before the first.
+	 */
 	struct sim_rec act_rec;
+	/* TR_WORLD_SWITCH's record (pe_trace_world_switch), kept as act_rec is */
+	struct sim_rec ws_rec;
 };
 
 #endif

@@ -43,17 +43,7 @@ uint64_t gic_pe_affinity(unsigned pe)
 	return (uint64_t)(pe % 16) | ((uint64_t)(pe / 16) << 8);
 }
 
-int gic_pe_from_affinity(const struct gic *g, uint64_t aff)
-{
-	unsigned aff0 = aff & 0xff, aff1 = (aff >> 8) & 0xff;
-	unsigned aff2 = (aff >> 16) & 0xff, aff3 = (aff >> 32) & 0xff;
-	unsigned pe;
-
-	if (aff3 || aff2 || aff0 >= 16)
-		return -1;
-	pe = aff1 * 16 + aff0;
-	return pe < g->cfg.num_pes ? (int)pe : -1;
-}
+int gic_pe_from_affinity(const struct gic *g, uint64_t aff) { return gic_pe_of_affinity(g, aff); }
 
 struct gic *gic_new(struct sim *s, const struct gic_config *cfg)
 {
@@ -102,6 +92,7 @@ struct gic *gic_new(struct sim *s, const struct gic_config *cfg)
 		pe->el = 3;
 		pe->secure = true;
 		pe->pmr = 0;
+		pe->rprio = 0xff; /* nothing active */
 		/* BPR minimum is 7 - PREbits for BPR0 and Secure BPR1, one more for NS BPR1. */
 		pe->bpr[GIC_G0] = (uint8_t)min_bpr;
 		pe->bpr[GIC_G1S] = (uint8_t)min_bpr;
@@ -168,70 +159,16 @@ struct sim_wire *gic_wake_wire(struct gic *g, unsigned pe)
 	return &g->pe[pe].wake;
 }
 
-struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid)
-{
-	if (intid < GIC_NUM_PRIV)
-		return pe < g->cfg.num_pes ? &g->pe[pe].priv[intid] : NULL;
-	if (gic_is_spi(g, intid))
-		return &g->spi[intid - GIC_SPI_BASE].st;
-	return NULL;
-}
-
-enum gic_group gic_irq_group(const struct gic *g, const struct gic_irq *st)
-{
-	/* IHI 0069 "Interrupt grouping": IGROUPR=1 -> G1NS; IGROUPR=0 -> G0, or
-	 * G1S when IGRPMODR=1. With DS=1 there is one Group 1 (IGRPMODR RAZ/WI),
-	 * reported as G1NS. The reserved IGROUPR=1/IGRPMODR=1 reads as G1NS. */
-	if (st->grp_bit)
-		return GIC_G1NS;
-	if (gic_ds(g))
-		return GIC_G0;
-	return st->grpmod_bit ? GIC_G1S : GIC_G0;
-}
-
-bool gic_dist_group_enabled(const struct gic *g, enum gic_group grp)
-{
-	switch (grp) {
-	case GIC_G0:
-		return g->ctlr & GICD_CTLR_ENABLEGRP0;
-	case GIC_G1S:
-		return g->ctlr & GICD_CTLR_ENABLEGRP1S;
-	case GIC_G1NS:
-		return g->ctlr & GICD_CTLR_ENABLEGRP1NS;
-	}
-	return false;
-}
-
-bool gic_irq_forwardable(const struct gic *g, const struct gic_irq *st)
-{
-	/* An active (or active-and-pending) interrupt is not forwarded again until
-	 * it is deactivated (IHI 0069 "Interrupt lifecycle"). */
-	return gic_irq_is_pending(st) && !st->active && st->enabled &&
-	       gic_dist_group_enabled(g, gic_irq_group(g, st));
-}
-
-void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
-{
-	struct sim_rec r = {
-		.t = sim_now(g->s->k), .kind = kind, .cpu = cpu, .world = SIM_WORLD_GIC,
-		.a = a, .b = b, .c = c,
-	};
-	sim_trace_emit(g->s->tr, &r);
-}
-
 void gic_pending_note(struct gic *g, bool was, bool now)
 {
-	struct sim_rec r;
-
 	if (was == now)
 		return;
 	if (now)
 		g->npending++;
 	else
 		g->npending--;
-	r = (struct sim_rec){ .t = sim_now(g->s->k), .kind = TR_COUNTER, .cpu = -1,
-			      .world = SIM_WORLD_GIC, .a = g->npending, .label = "gic.pending" };
-	sim_trace_emit(g->s->tr, &r);
+	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_COUNTER, 0, -1, SIM_WORLD_GIC, 0, g->npending, 0, 0, 0,
+			   "gic.pending");
 }
 
 _Static_assert(sizeof(((struct gic *)0)->spi_hint) / sizeof(uint64_t) <= 32,
@@ -260,9 +197,8 @@ void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum g
 		gic_pending_note(g, was, now);
 		if (g->probe_sig && intid == g->probe_intid) {
 			int sig = g->probe_sig[intid >= GIC_SPI_BASE ? 0 : pe];
-			sim_trace_emit(g->s->tr, &(struct sim_rec){ .t = sim_now(g->s->k), .kind = TR_WIRE,
-								   .cpu = target, .world = SIM_WORLD_GIC,
-								   .a = (uint64_t)sig, .b = now });
+			sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_WIRE, 0, target, SIM_WORLD_GIC, 0, (uint64_t)sig,
+					   now, 0, 0, NULL);
 		}
 		if (now)
 			gic_trace(g, TR_GIC_PEND, target, intid, gic_irq_group(g, st), src);

@@ -84,7 +84,7 @@ static uint8_t gic_gprio_mask(const struct gic_pe *p, enum gic_group grp)
 }
 
 /* Running priority: the highest active priority in the APRs, 0xff when idle. */
-static unsigned gic_running_prio(const struct gic *g, const struct gic_pe *p)
+static unsigned gic_running_prio_of(const struct gic *g, const struct gic_pe *p)
 {
 	for (unsigned w = 0; w < 4; w++) {
 		uint32_t a = p->apr[0][w] | p->apr[1][w] | p->apr[2][w];
@@ -92,6 +92,19 @@ static unsigned gic_running_prio(const struct gic *g, const struct gic_pe *p)
 			return ((w * 32 + (unsigned)__builtin_ctz(a)) << (8 - g->prebits)) & 0xff;
 	}
 	return 0xff;
+}
+
+/*
+ * Every write of p->apr calls this (acknowledge, priority drop, ICC_AP*R0
+ * writes): the running priority is kept, not recomputed by every CPU
+ * interface update.
+ */
+static void gic_cpuif_apr_changed(const struct gic *g, struct gic_pe *p) { p->rprio = (uint8_t)gic_running_prio_of(g, p); }
+
+static inline unsigned gic_running_prio(const struct gic *g, const struct gic_pe *p)
+{
+	(void)g;
+	return p->rprio;
 }
 
 /* The group whose APR holds the highest active priority, or -1. */
@@ -157,8 +170,9 @@ void gic_cpuif_update(struct gic *g, unsigned pe)
 	p->want_fiq = fiq;
 	/* A wire sink (the CPU model) may call back into the GIC from sim_wire_set and
 	 * change what we want: the outermost caller loops until the wires match. Drop
-	 * a wire before raising the other so both are never high by accident. */
-	if (p->driving)
+	 * a wire before raising the other so both are never high by accident. Wires
+	 * that match already (most updates) need no loop. */
+	if (p->driving || (p->irq.level == (int)irq && p->fiq.level == (int)fiq))
 		return;
 	p->driving = true;
 	for (;;) {
@@ -176,6 +190,9 @@ void gic_cpuif_update(struct gic *g, unsigned pe)
 	p->driving = false;
 }
 
+/* gic_cpuif_update out of line: gic_pe_state's only call, a tail call, so it saves no registers. */
+static __attribute__((noinline)) void gic_cpuif_update_call(struct gic *g, unsigned pe) { gic_cpuif_update(g, pe); }
+
 void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 {
 	struct gic_pe *p;
@@ -191,7 +208,7 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 	if (p->fwd[GIC_G0].intid == GIC_NO_INTID && p->fwd[GIC_G1S].intid == GIC_NO_INTID &&
 	    p->fwd[GIC_G1NS].intid == GIC_NO_INTID && !p->irq.level && !p->fiq.level)
 		return;
-	gic_cpuif_update(g, pe);
+	gic_cpuif_update_call(g, pe);
 }
 
 /* ---- acknowledge, priority drop, deactivation ---- */
@@ -267,6 +284,7 @@ static unsigned gic_cpuif_acknowledge(struct gic *g, const struct gic_icc_access
 	/* Active priority: the group priority of the interrupt (QEMU icc_activate_irq). */
 	bit = (unsigned)(st->prio & gic_gprio_mask(p, h.grp)) >> (8 - g->prebits);
 	p->apr[h.grp][bit / 32] |= 1u << (bit % 32);
+	gic_cpuif_apr_changed(g, p);
 	gic_trace(g, TR_GIC_ACK, (int)pe, intid, h.grp, 0);
 	gic_pending_note(g, was, gic_irq_is_pending(st));
 
@@ -321,6 +339,7 @@ static void gic_cpuif_eoi(struct gic *g, const struct gic_icc_access *acc, bool 
 	for (unsigned w = 0; w < 4; w++) {
 		if (p->apr[grp][w]) {
 			p->apr[grp][w] &= p->apr[grp][w] - 1;
+			gic_cpuif_apr_changed(g, p);
 			break;
 		}
 	}
@@ -641,9 +660,11 @@ int gic_icc_write(struct gic *g, const struct gic_icc_access *acc, enum gic_icc_
 	case ICC_AP0R0_EL1:
 		if (!gic_acc_ns(g, acc))
 			p->apr[GIC_G0][0] = (uint32_t)val;
+		gic_cpuif_apr_changed(g, p);
 		break;
 	case ICC_AP1R0_EL1:
 		p->apr[acc->secure && !gic_ds(g) ? GIC_G1S : GIC_G1NS][0] = (uint32_t)val;
+		gic_cpuif_apr_changed(g, p);
 		break;
 	case ICC_SGI0R_EL1:
 		gic_cpuif_generate_sgi(g, acc, val, GIC_G0);

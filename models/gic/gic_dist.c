@@ -61,7 +61,7 @@ void gic_dist_route(struct gic *g, unsigned intid)
 	int target = old, wake = -1;
 
 	if (!(sp->irouter & GICD_IROUTER_IRM)) {
-		target = gic_pe_from_affinity(g, sp->irouter & GICD_IROUTER_AFF_MASK);
+		target = gic_pe_of_affinity(g, sp->irouter & GICD_IROUTER_AFF_MASK);
 	} else if (gic_irq_is_pending(&sp->st) && !sp->st.active) {
 		enum gic_group grp = gic_spi_group(g, sp);
 		/* Choose again when nothing is chosen, the interrupt was acknowledged

@@ -89,6 +89,8 @@ struct gic_pe {
 	bool eoimode_el3;      /* ICC_CTLR_EL3.EOImode_EL3 */
 	bool igrpen[3];        /* indexed by group */
 	uint32_t apr[3][4];    /* active priorities, indexed by group */
+	/* the running priority from apr (0xff: none active): gic_cpuif.c keeps it */
+	uint8_t rprio;
 
 	bool want_irq, want_fiq, driving;
 	struct sim_wire irq, fiq, wake;
@@ -136,12 +138,65 @@ static inline bool gic_is_spi(const struct gic *g, unsigned intid)
 {
 	return intid >= GIC_SPI_BASE && intid < GIC_SPI_BASE + g->cfg.num_spis;
 }
-struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid);
-enum gic_group gic_irq_group(const struct gic *g, const struct gic_irq *st);
-bool gic_dist_group_enabled(const struct gic *g, enum gic_group grp);
+/* gic_pe_from_affinity, inline for the GIC's own calls (SPI routing). */
+static inline int gic_pe_of_affinity(const struct gic *g, uint64_t aff)
+{
+	unsigned aff0 = aff & 0xff, aff1 = (aff >> 8) & 0xff;
+	unsigned aff2 = (aff >> 16) & 0xff, aff3 = (aff >> 32) & 0xff;
+	unsigned pe;
+
+	if (aff3 || aff2 || aff0 >= 16)
+		return -1;
+	pe = aff1 * 16 + aff0;
+	return pe < g->cfg.num_pes ? (int)pe : -1;
+}
+
+static inline struct gic_irq *gic_irq_at(struct gic *g, unsigned pe, unsigned intid)
+{
+	if (intid < GIC_NUM_PRIV)
+		return pe < g->cfg.num_pes ? &g->pe[pe].priv[intid] : NULL;
+	if (gic_is_spi(g, intid))
+		return &g->spi[intid - GIC_SPI_BASE].st;
+	return NULL;
+}
+
+static inline enum gic_group gic_irq_group(const struct gic *g, const struct gic_irq *st)
+{
+	/* IHI 0069 "Interrupt grouping": IGROUPR=1 -> G1NS; IGROUPR=0 -> G0, or
+	 * G1S when IGRPMODR=1. With DS=1 there is one Group 1 (IGRPMODR RAZ/WI),
+	 * reported as G1NS. The reserved IGROUPR=1/IGRPMODR=1 reads as G1NS. */
+	if (st->grp_bit)
+		return GIC_G1NS;
+	if (gic_ds(g))
+		return GIC_G0;
+	return st->grpmod_bit ? GIC_G1S : GIC_G0;
+}
+
+static inline bool gic_dist_group_enabled(const struct gic *g, enum gic_group grp)
+{
+	switch (grp) {
+	case GIC_G0:
+		return g->ctlr & GICD_CTLR_ENABLEGRP0;
+	case GIC_G1S:
+		return g->ctlr & GICD_CTLR_ENABLEGRP1S;
+	case GIC_G1NS:
+		return g->ctlr & GICD_CTLR_ENABLEGRP1NS;
+	}
+	return false;
+}
 /* Pending, not active, enabled, its group enabled at the Distributor. */
-bool gic_irq_forwardable(const struct gic *g, const struct gic_irq *st);
-void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c);
+static inline bool gic_irq_forwardable(const struct gic *g, const struct gic_irq *st)
+{
+	/* An active (or active-and-pending) interrupt is not forwarded again until
+	 * it is deactivated (IHI 0069 "Interrupt lifecycle"). */
+	return gic_irq_is_pending(st) && !st->active && st->enabled &&
+	       gic_dist_group_enabled(g, gic_irq_group(g, st));
+}
+/* One GIC record (world GIC): inline, so each call site's constant kind picks its sink list. */
+static inline void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, uint64_t b, uint64_t c)
+{
+	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), kind, 0, cpu, SIM_WORLD_GIC, 0, a, b, c, 0, NULL);
+}
 /*
  * gic_irq_update - after changing an interrupt's state: count, trace the
  * pending transition (@was -> now), re-route an SPI and schedule the
@@ -169,7 +224,17 @@ int gic_redist_read(struct gic *g, unsigned pe, uint32_t off, unsigned size, boo
 int gic_redist_write(struct gic *g, unsigned pe, uint32_t off, unsigned size, bool secure,
 		     uint64_t val);
 /* Schedule the PE's forward event at now + @delay unless it is due earlier. */
-void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay);
+static inline void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay)
+{
+	struct gic_pe *p = &g->pe[pe];
+	sim_time when = sim_now(g->s->k) + delay;
+
+	/* One coalesced event per PE: a change inside an already-armed window rides
+	 * on the earlier event, which forwards the state as it is then. */
+	if (sim_event_queued(&p->fwd_ev) && p->fwd_ev.when <= when)
+		return;
+	sim_schedule_at(g->s->k, &p->fwd_ev, when, pe);
+}
 void gic_redist_kick_all(struct gic *g);
 void gic_redist_forward_event(void *ctx, uint64_t pe);
 /* One SGI arriving at a Redistributor (kernel event; @arg packs the request). */

@@ -41,18 +41,6 @@ bool gic_redist_eligible(const struct gic *g, unsigned pe, enum gic_group grp)
 
 /* ---- forwarding to the CPU interface ---- */
 
-void gic_redist_kick(struct gic *g, unsigned pe, sim_time delay)
-{
-	struct gic_pe *p = &g->pe[pe];
-	sim_time when = sim_now(g->s->k) + delay;
-
-	/* One coalesced event per PE: a change inside an already-armed window rides
-	 * on the earlier event, which forwards the state as it is then. */
-	if (sim_event_queued(&p->fwd_ev) && p->fwd_ev.when <= when)
-		return;
-	sim_schedule_at(g->s->k, &p->fwd_ev, when, pe);
-}
-
 void gic_redist_kick_all(struct gic *g)
 {
 	for (unsigned pe = 0; pe < g->cfg.num_pes; pe++)

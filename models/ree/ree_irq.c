@@ -44,9 +44,8 @@ void ree_irq_free(struct ree *r) { free(r->irqs); }
 
 static void value_trace(struct ree *r, struct pe *pe, uint64_t intid)
 {
-	sim_trace_emit(r->sim->tr, &(struct sim_rec){ .t = sim_now(r->sim->k), .kind = TR_VALUE,
-						     .cpu = (int32_t)pe_id(pe), .world = SIM_WORLD_NS,
-						     .a = (uint64_t)r->irqs->intid_sig[pe_id(pe)], .b = intid });
+	sim_trace_emit_rec(r->sim->tr, sim_now(r->sim->k), TR_VALUE, 0, (int32_t)pe_id(pe), SIM_WORLD_NS, 0,
+			   (uint64_t)r->irqs->intid_sig[pe_id(pe)], intid, 0, 0, NULL);
 }
 
 static struct ree_irq *find_irq(struct ree *r, unsigned intid)

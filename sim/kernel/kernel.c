@@ -68,6 +68,14 @@ struct sim_kernel {
 	 */
 	bool hole;
 	size_t hmin; /* 0: not found yet */
+	/*
+	 * The key push compares a new event with when the front is empty (the
+	 * heap's earliest): &key[0] with no hole, &key[hmin] with a hole whose
+	 * earliest child is found, NULL with a hole whose is not yet. Kept by
+	 * every change of key, hole and hmin (no_hole, find_hole_min, fire,
+	 * heap_resize).
+	 */
+	const struct hkey *lim;
 	/* pool of one-shot events: free list threaded through ctx */
 	struct sim_event *free_list;
 	struct pool_chunk *chunks;
@@ -78,6 +86,12 @@ struct sim_kernel {
 	int tie_order;
 	uint64_t tie_seed;
 	sim_time tie_from, tie_to;
+	/*
+	 * No tie order and no backend: push takes the next sequence number as
+	 * it is and tells no backend, with one test for both (sim_kernel_set_ties
+	 * and sim_kernel_set_backend keep it).
+	 */
+	bool plain;
 	struct sim_livelock livelock; /* .fn set once the guard tripped */
 	int error; /* sim_kernel_error: -ENOMEM once the queue could not grow */
 	enum sim_backend backend;
@@ -149,6 +163,13 @@ static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_ev
 	k->key[l] = SENTINEL;
 }
 
+/* The hole is filled (or there was none): push compares with the root. */
+static inline void no_hole(struct sim_kernel *k)
+{
+	k->hole = false;
+	k->lim = k->key;
+}
+
 /* Fill the hole at slot 0 left by the native run loop, if any. */
 static inline void settle(struct sim_kernel *k)
 {
@@ -156,7 +177,7 @@ static inline void settle(struct sim_kernel *k)
 	struct sim_event *ev;
 	if (likely(!k->hole))
 		return;
-	k->hole = false;
+	no_hole(k);
 	take_last(k, &e, &ev);
 	if (k->n)
 		sift_down(k, 0, e, ev);
@@ -170,7 +191,9 @@ static inline __attribute__((always_inline)) size_t find_hole_min(struct sim_ker
 	const struct hkey *h = k->key;
 	size_t a = 1 + before(&h[2], &h[1]);
 	size_t b = 3 + before(&h[4], &h[3]);
-	return k->hmin = before(&h[b], &h[a]) ? b : a;
+	k->hmin = before(&h[b], &h[a]) ? b : a;
+	k->lim = &h[k->hmin];
+	return k->hmin;
 }
 
 static inline size_t hole_min(struct sim_kernel *k) { return k->hmin ? k->hmin : find_hole_min(k); }
@@ -215,6 +238,7 @@ static bool heap_resize(struct sim_kernel *k, size_t cap)
 	k->key = key;
 	k->evs = evs;
 	k->cap = cap;
+	k->lim = k->hole ? (k->hmin ? &key[k->hmin] : NULL) : key;
 	return true;
 }
 
@@ -229,6 +253,7 @@ struct sim_kernel *sim_kernel_new(enum sim_backend backend)
 		return NULL;
 	}
 	k->backend = backend;
+	k->plain = true;
 	k->stall_limit = SIM_STALL_EVENTS_DEFAULT;
 	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
 		free(k->keymem);
@@ -306,6 +331,7 @@ void sim_kernel_set_ties(struct sim_kernel *k, int order, uint64_t seed, sim_tim
 	k->tie_seed = seed;
 	k->tie_from = from;
 	k->tie_to = to;
+	k->plain = !k->tie_order && !k->ops;
 }
 
 static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
@@ -344,7 +370,7 @@ static bool heap_insert(struct sim_kernel *k, struct hkey e, struct sim_event *e
 static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, struct hkey e, struct sim_event *ev)
 {
 	/* @m moves up to the root; @e sifts down from its place */
-	k->hole = false;
+	no_hole(k);
 	heap_put(k, 0, k->key[m], k->evs[m]);
 	sift_down(k, m, e, ev);
 }
@@ -356,32 +382,49 @@ static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, 
  * entry, so it takes the vacant root as it is, and @e itself fills the
  * hole as push does.
  */
-static __attribute__((noinline)) bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+static __attribute__((noinline)) bool place_hole(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
-	size_t m = k->hole ? hole_min(k) : 0;
+	size_t m = hole_min(k);
 
-	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) { /* an empty heap's key[0] is a sentinel */
+	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) {
 		if (k->front) {
-			/* earlier still: the old front is the heap's new minimum */
-			if (k->hole) {
-				k->hole = false;
-				heap_put(k, 0, k->fkey, k->front);
-			} else if (!heap_insert(k, k->fkey, k->front)) {
-				return false; /* @ev stays out: the run stops */
-			}
+			/* earlier still: the old front is the heap's new minimum, at the vacant root */
+			no_hole(k);
+			heap_put(k, 0, k->fkey, k->front);
 		}
 		set_front(k, e, ev);
 		return true;
 	}
-	if (!k->hole) {
-		heap_insert(k, e, ev);
-	} else if (before(&e, &k->key[m])) {
-		k->hole = false;
+	if (before(&e, &k->key[m])) {
+		no_hole(k);
 		heap_put(k, 0, e, ev);
 	} else {
 		fill_hole(k, m, e, ev);
 	}
 	return false;
+}
+
+/* place with no hole. */
+static __attribute__((noinline)) bool place_full(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[0])) { /* an empty heap's key[0] is a sentinel */
+		/* earlier still: the old front is the heap's new minimum */
+		if (k->front && !heap_insert(k, k->fkey, k->front))
+			return false; /* @ev stays out: the run stops */
+		set_front(k, e, ev);
+		return true;
+	}
+	heap_insert(k, e, ev);
+	return false;
+}
+
+/*
+ * The hole's case and the other in functions of their own: the hole's
+ * calls nothing but fill_hole, so it saves no registers.
+ */
+static inline bool place(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
+{
+	return k->hole ? place_hole(k, e, ev) : place_full(k, e, ev);
 }
 
 /* place, telling a backend when @ev is now the earliest: push's rest, a tail call (push keeps no frame for it). */
@@ -396,9 +439,9 @@ static __attribute__((noinline)) void place_push(struct sim_kernel *k, struct hk
  * an empty front, an event earlier than the heap's earliest takes the
  * front; else, when the native loop left the root vacant (its hold: fire
  * one, schedule one), it fills the hole with one sift. The rest goes to
- * place.
+ * place. With a tie order or a backend: push_any.
  */
-static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+static __attribute__((noinline)) void push_any(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e = { ev->when, next_seq(k, ev->when) };
 	if (likely(!k->front)) {
@@ -415,6 +458,31 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 		}
 	}
 	place_push(k, e, ev);
+}
+
+/* push_any when k->plain: the sequence number as it is (next_seq), no backend to tell. */
+static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+{
+	struct hkey e;
+	if (unlikely(!k->plain)) {
+		push_any(k, ev);
+		return;
+	}
+	e = (struct hkey){ ev->when, k->seq++ };
+	if (likely(!k->front)) {
+		const struct hkey *l = k->lim; /* the key of hole_min, or of the root */
+		if (unlikely(!l))
+			l = &k->key[find_hole_min(k)];
+		if (before(&e, l)) { /* the hole, if any, stays: the heap did not change */
+			set_front(k, e, ev);
+			return;
+		}
+		if (k->hole) {
+			fill_hole(k, (size_t)(l - k->key), e, ev);
+			return;
+		}
+	}
+	(void)place(k, e, ev); /* no backend to tell */
 }
 
 /* Take queued @ev out (no hole). Returns whether it was the earliest. */
@@ -558,20 +626,22 @@ static inline struct sim_event *peek(struct sim_kernel *k, sim_time *when)
  * The native loop (@lazy) leaves the heap's root vacant for the callback's
  * first schedule (the hole); a backend's pop fills it at once.
  */
-static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when, bool lazy)
+static inline __attribute__((always_inline)) void fire_from(struct sim_kernel *k, struct sim_event *ev, sim_time when,
+							       bool front, bool lazy)
 {
 	sim_event_fn fn = ev->fn;
 	void *ctx = ev->ctx;
 	uint64_t arg = ev->arg;
 
 	k->clk.now = when;
-	if (likely(ev == k->front)) {
+	if (likely(front)) {
 		k->front = NULL;
 		ev->slot = 0;
 	} else if (lazy) {
 		ev->slot = 0;
 		k->hole = true;
 		k->hmin = 0;
+		k->lim = NULL;
 	} else {
 		heap_remove(k, 0);
 	}
@@ -579,6 +649,12 @@ static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time whe
 		pool_put(k, ev);
 	k->fired++;
 	fn(ctx, arg);
+}
+
+/* fire_from, @ev at the front or not as it is now. */
+static inline void fire(struct sim_kernel *k, struct sim_event *ev, sim_time when, bool lazy)
+{
+	fire_from(k, ev, when, ev == k->front, lazy);
 }
 
 void sim_kernel_fire_next(struct sim_kernel *k)
@@ -603,6 +679,7 @@ void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *
 	settle(k);
 	k->ops = ops;
 	k->bctx = bctx;
+	k->plain = !k->tie_order && !k->ops;
 }
 void sim_kernel_set_now(struct sim_kernel *k, sim_time t)
 {
@@ -633,12 +710,32 @@ static inline __attribute__((always_inline)) uint64_t run(struct sim_kernel *k, 
 		return k->ops->run(k, limit, cond, cctx); /* asks before every event: the same answers */
 	for (;;) {
 		sim_time when;
-		struct sim_event *ev = peek(k, &when);
+		struct sim_event *ev = k->front;
+		bool no_ask = false; /* @cond need not be asked for this event */
 
-		if (!ev || when > limit || k->stop)
-			break;
-		/* both watch tests in one branch (no side effects; *recheck is set with watch) */
-		if (cond && (!watch || ((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)))) {
+		if (likely(ev)) {
+			/* the front (most events): peek and fire without asking which */
+			when = k->fkey.when;
+			if (when > limit || k->stop)
+				break;
+			if (!(cond && (!watch || ((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck))))) {
+				if (unlikely(stalled(k, ev, when)))
+					break;
+				fire_from(k, ev, when, true, true);
+				continue;
+			}
+		} else {
+			ev = peek(k, &when);
+			if (!ev || when > limit || k->stop)
+				break;
+			no_ask = !cond || (watch && !((unsigned)(*watch != seen) | (unsigned)(k->clk.now > *recheck)));
+		}
+		/*
+		 * Ask @cond when it is set and, with @watch, *watch changed or the
+		 * time passed *recheck (the front's case tested it above): both watch
+		 * tests in one branch (no side effects; *recheck is set with watch)
+		 */
+		if (!no_ask && cond) {
 			if (watch)
 				seen = *watch;
 			if (!cond(cctx))

@@ -20,6 +20,8 @@ int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, ui
 	return 0;
 }
 
+void sim_trace_emit_call(struct sim_trace *tr, unsigned kind, const struct sim_rec *r) { sim_trace_emit_kind(tr, kind, r); }
+
 int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)
 {
 	return sim_trace_add_sink_kinds(tr, fn, ctx, SIM_TRACE_ALL_KINDS);

@@ -21,6 +21,7 @@
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,8 +128,8 @@ enum sim_ev {
 	SIM_EV_COUNT
 };
 
-/* The fixed TR_EVENT label of @code ("ETHREAD_LIMIT", ...); NULL for codes without one. */
-const char *sim_ev_label(unsigned code);
+/* The fixed TR_EVENT label of @code ("ETHREAD_LIMIT", ...); NULL for codes without one. A const function (from a constant table). */
+const char *sim_ev_label(unsigned code) __attribute__((const));
 
 /*
  * One record: 64 bytes; t..d have no padding between them (the digest
@@ -194,8 +195,8 @@ struct sim_trace_log {
 /* The slot of label @s in @l's table. */
 static inline size_t sim_log_slot(const char *s) { return (uintptr_t)s & (SIM_LOG_LABELS - 1); }
 
-/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
-static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+/* Add @r to @l's batch in place when the fast path can; returns whether it did (else nothing is done). */
+static inline bool sim_trace_log_try(struct sim_trace_log *l, const struct sim_rec *r)
 {
 	unsigned char *q = l->pos;
 	size_t i = sim_log_slot(r->label);
@@ -204,9 +205,16 @@ static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_r
 		memcpy(q, r, SIM_LOG_REC_BYTES - 8);
 		memcpy(q + SIM_LOG_REC_BYTES - 8, &l->word[i], 8);
 		l->pos = q + SIM_LOG_REC_BYTES;
-	} else {
-		l->slow(l->ctx, r);
+		return true;
 	}
+	return false;
+}
+
+/* Add @r to @l's batch: in place when the fast path can, else through l->slow. */
+static inline void sim_trace_log_put(struct sim_trace_log *l, const struct sim_rec *r)
+{
+	if (!sim_trace_log_try(l, r))
+		l->slow(l->ctx, r);
 }
 
 struct sim_trace {
@@ -248,13 +256,102 @@ struct sim_trace_log *sim_trace_take_log(struct sim_trace *tr, sim_sink_fn slow,
 					 void *ctx);
 void sim_trace_drop_log(struct sim_trace *tr);
 
+/*
+ * sim_trace_emit for a record whose kind the caller knows (@kind ==
+ * @r->kind): a constant @kind picks the sink list without reading the record.
+ */
+static inline void sim_trace_emit_kind(struct sim_trace *tr, unsigned kind, const struct sim_rec *r)
+{
+	const struct sim_trace_sink *s = tr->sink[kind % SIM_TRACE_KIND_LISTS];
+	sim_trace_log_put(&tr->log, r);
+	if (!s->fn)
+		return;
+	if (!s[1].fn) {
+		s->fn(s->ctx, r); /* one sink (the usual case): a tail call where the caller ends here */
+		return;
+	}
+	for (; s->fn; s++)
+		s->fn(s->ctx, r);
+}
+
 /* Hand @r to the log and to every sink that takes its kind, in the order they were added (none may add a sink meanwhile). */
 static inline void sim_trace_emit(struct sim_trace *tr, const struct sim_rec *r)
 {
-	const struct sim_trace_sink *s = tr->sink[r->kind % SIM_TRACE_KIND_LISTS];
-	sim_trace_log_put(&tr->log, r);
-	for (; s->fn; s++)
+	sim_trace_emit_kind(tr, r->kind, r);
+}
+
+/* sim_trace_emit_kind as a function (trace.c): the uncommon cases of an emitter that inlines the common one. */
+void sim_trace_emit_call(struct sim_trace *tr, unsigned kind, const struct sim_rec *r);
+
+/*
+ * sim_trace_emit_kind for an emitter that ends with it, @r not on its
+ * stack (a record kept in the model): the usual case inline (one sink, the
+ * log's fast path), the sink's call a tail call, so the emitter saves no
+ * registers; anything else goes to sim_trace_emit_call, before any of it.
+ */
+static inline void sim_trace_emit_tail(struct sim_trace *tr, unsigned kind, const struct sim_rec *r)
+{
+	const struct sim_trace_sink *s = tr->sink[kind % SIM_TRACE_KIND_LISTS];
+
+	if (__builtin_expect(s->fn && !s[1].fn, 1) && sim_trace_log_try(&tr->log, r)) {
 		s->fn(s->ctx, r);
+		return;
+	}
+	sim_trace_emit_call(tr, kind, r);
+}
+
+/*
+ * When no sink takes @kind and the log's fast path can take the record
+ * with these fields, write it into the batch field by field, as
+ * sim_trace_log_put would copy it (the same 64 bytes), with no struct
+ * sim_rec built first, and return true; else do nothing and return false.
+ * The log has a consumer only on a little-endian host (sim/out/digest.c),
+ * where the record's bytes are its fields' in memory order. It calls
+ * nothing: an emitter can keep its other cases out of line.
+ */
+static inline bool sim_trace_rec_try(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
+				     uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+				     const char *label)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	struct sim_trace_log *l = &tr->log;
+	unsigned char *q = l->pos;
+	size_t i = sim_log_slot(label);
+
+	if (__builtin_expect(!tr->sink[kind % SIM_TRACE_KIND_LISTS][0].fn && l->label[i] == label && q < l->end, 1)) {
+		/* struct sim_rec's t, kind, code, cpu, world, notif, a..d, then the label's word */
+		uint64_t w1 = (uint64_t)(uint16_t)kind | (uint64_t)(uint16_t)code << 16 | (uint64_t)(uint32_t)cpu << 32;
+		uint64_t w2 = (uint64_t)world | (uint64_t)notif << 32;
+		memcpy(q, &t, 8);
+		memcpy(q + 8, &w1, 8);
+		memcpy(q + 16, &w2, 8);
+		memcpy(q + 24, &a, 8);
+		memcpy(q + 32, &b, 8);
+		memcpy(q + 40, &c, 8);
+		memcpy(q + 48, &d, 8);
+		memcpy(q + 56, &l->word[i], 8);
+		l->pos = q + SIM_LOG_REC_BYTES;
+		return true;
+	}
+#else
+	(void)tr, (void)t, (void)kind, (void)code, (void)cpu, (void)world, (void)notif;
+	(void)a, (void)b, (void)c, (void)d, (void)label;
+#endif
+	return false;
+}
+
+/* sim_trace_emit of the record with these fields: sim_trace_rec_try, else a struct sim_rec for sim_trace_emit_kind. */
+static inline void sim_trace_emit_rec(struct sim_trace *tr, sim_time t, unsigned kind, unsigned code, int32_t cpu,
+				      uint32_t world, uint32_t notif, uint64_t a, uint64_t b, uint64_t c,
+				      uint64_t d, const char *label)
+{
+	if (sim_trace_rec_try(tr, t, kind, code, cpu, world, notif, a, b, c, d, label))
+		return;
+	{
+		/* positional: the header is C++ too (no designated initializers there) */
+		const struct sim_rec r = { t, (uint16_t)kind, (uint16_t)code, cpu, world, notif, a, b, c, d, label };
+		sim_trace_emit_kind(tr, kind, &r);
+	}
 }
 
 const char *sim_rec_kind_name(unsigned kind);
