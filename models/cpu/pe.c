@@ -303,13 +303,20 @@ void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const ch
 	exec(pe, dur, label, fn, ctx);
 }
 
+/*
+ * The step's continuation usually starts the next step: exec's check then
+ * made act_rec what the PE runs, and every later change of the label, the
+ * world or working checks again (the PE's functions that make one), so
+ * only a PE left not working needs the check here.
+ */
 static void work_done(void *ctx, uint64_t arg)
 {
 	struct pe *pe = ctx;
 	(void)arg;
 	pe->working = false;
 	pe->work_fn(pe->work_ctx, pe);
-	update_activity(pe);
+	if (!pe->working)
+		update_activity(pe);
 }
 
 void pe_idle(struct pe *pe)
