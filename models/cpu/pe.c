@@ -85,7 +85,9 @@ static bool takeable(const struct pe *pe)
 /*
  * Every change of what route() reads (lines, masks, EL, world, power) calls
  * this, so checking now whether anything could be taken, and scheduling the
- * check only then, finds the same interrupts as checking at the event.
+ * check only then, finds the same interrupts as checking at the event. A
+ * step (exec) changes none of them: the PE's functions that change them and
+ * then start a step call this after it.
  */
 static __attribute__((noinline)) void request_check_lines(struct pe *pe)
 {
@@ -252,7 +254,6 @@ static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time d
 	pe->work_ctx = ctx;
 	sim_schedule(pe->k, &pe->work_ev, dur, 0);
 	update_activity_working(pe);
-	request_check(pe);
 }
 
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx) { exec(pe, dur, label, fn, ctx); }
@@ -438,6 +439,7 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 	 * entry can be preempted and must still end in the IRQ vector when resumed.
 	 */
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, (void *)(uintptr_t)vec);
+	request_check(pe);
 }
 
 static void vector_entered(void *ctx, struct pe *pe)
@@ -507,6 +509,7 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 		memcpy(pe->x, f->x, sizeof(pe->x));
 		pe->working = false;
 		pe_exec(pe, f->remaining, f->label, f->fn, f->ctx);
+		request_check(pe);
 		break;
 	case PE_FRAME_IDLE:
 		pe_idle(pe);
@@ -547,6 +550,7 @@ static void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind, unsigne
 	publish_state(pe);
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
+	request_check(pe);
 }
 
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc_ev(pe, args, SIM_EV_NONE, cont, ctx); }
@@ -668,6 +672,7 @@ static void inject_eret(void *ctx, struct pe *pe)
 	trace(pe, TR_EXC_RETURN, 1, 0, 0, 0, NULL);
 	trace(pe, TR_EXC_ENTRY, exc, 1, 1, 0, NULL);
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], injected, ctx);
+	request_check(pe);
 }
 
 void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx)
