@@ -419,13 +419,11 @@ static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, un
 
 static void vector_entered(void *ctx, struct pe *pe);
 
-static void take_exception(struct pe *pe, enum pe_exc exc)
+/* Take @exc to (@vec, @el, @world), where route() sends it (check_irqs asked, and it is not masked). */
+static void take_exception(struct pe *pe, enum pe_exc exc, enum pe_vector vec, unsigned el, unsigned world)
 {
-	enum pe_vector vec;
-	unsigned el, world, from_el = pe->el;
+	unsigned from_el = pe->el;
 
-	if (!route(pe, exc, &vec, &el, &world))
-		return;
 	push_frame(pe, pe->working ? PE_FRAME_WORK : PE_FRAME_IDLE, NULL, NULL);
 	pe->el = (uint8_t)el;
 	pe->world = (uint8_t)world;
@@ -462,7 +460,7 @@ static void check_irqs(void *ctx, uint64_t arg)
 		enum pe_vector v;
 		unsigned el, w;
 		if (route(pe, PE_EXC_FIQ, &v, &el, &w)) {
-			take_exception(pe, PE_EXC_FIQ);
+			take_exception(pe, PE_EXC_FIQ, v, el, w);
 			return;
 		}
 	}
@@ -470,7 +468,7 @@ static void check_irqs(void *ctx, uint64_t arg)
 		enum pe_vector v;
 		unsigned el, w;
 		if (route(pe, PE_EXC_IRQ, &v, &el, &w))
-			take_exception(pe, PE_EXC_IRQ);
+			take_exception(pe, PE_EXC_IRQ, v, el, w);
 	}
 }
 
