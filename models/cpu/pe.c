@@ -85,7 +85,9 @@ static bool takeable(const struct pe *pe)
 /*
  * Every change of what route() reads (lines, masks, EL, world, power) calls
  * this, so checking now whether anything could be taken, and scheduling the
- * check only then, finds the same interrupts as checking at the event.
+ * check only then, finds the same interrupts as checking at the event. A
+ * step (exec) changes none of them: the PE's functions that change them and
+ * then start a step call this after it.
  */
 static __attribute__((noinline)) void request_check_lines(struct pe *pe)
 {
@@ -252,7 +254,6 @@ static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time d
 	pe->work_ctx = ctx;
 	sim_schedule(pe->k, &pe->work_ev, dur, 0);
 	update_activity_working(pe);
-	request_check(pe);
 }
 
 void pe_exec(struct pe *pe, sim_time dur, const char *label, pe_fn fn, void *ctx) { exec(pe, dur, label, fn, ctx); }
@@ -303,13 +304,20 @@ void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const ch
 	exec(pe, dur, label, fn, ctx);
 }
 
+/*
+ * The step's continuation usually starts the next step: exec's check then
+ * made act_rec what the PE runs, and every later change of the label, the
+ * world or working checks again (the PE's functions that make one), so
+ * only a PE left not working needs the check here.
+ */
 static void work_done(void *ctx, uint64_t arg)
 {
 	struct pe *pe = ctx;
 	(void)arg;
 	pe->working = false;
 	pe->work_fn(pe->work_ctx, pe);
-	update_activity(pe);
+	if (!pe->working)
+		update_activity(pe);
 }
 
 void pe_idle(struct pe *pe)
@@ -411,13 +419,11 @@ static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, un
 
 static void vector_entered(void *ctx, struct pe *pe);
 
-static void take_exception(struct pe *pe, enum pe_exc exc)
+/* Take @exc to (@vec, @el, @world), where route() sends it (check_irqs asked, and it is not masked). */
+static void take_exception(struct pe *pe, enum pe_exc exc, enum pe_vector vec, unsigned el, unsigned world)
 {
-	enum pe_vector vec;
-	unsigned el, world, from_el = pe->el;
+	unsigned from_el = pe->el;
 
-	if (!route(pe, exc, &vec, &el, &world))
-		return;
 	push_frame(pe, pe->working ? PE_FRAME_WORK : PE_FRAME_IDLE, NULL, NULL);
 	pe->el = (uint8_t)el;
 	pe->world = (uint8_t)world;
@@ -431,6 +437,7 @@ static void take_exception(struct pe *pe, enum pe_exc exc)
 	 * entry can be preempted and must still end in the IRQ vector when resumed.
 	 */
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, (void *)(uintptr_t)vec);
+	request_check(pe);
 }
 
 static void vector_entered(void *ctx, struct pe *pe)
@@ -453,7 +460,7 @@ static void check_irqs(void *ctx, uint64_t arg)
 		enum pe_vector v;
 		unsigned el, w;
 		if (route(pe, PE_EXC_FIQ, &v, &el, &w)) {
-			take_exception(pe, PE_EXC_FIQ);
+			take_exception(pe, PE_EXC_FIQ, v, el, w);
 			return;
 		}
 	}
@@ -461,7 +468,7 @@ static void check_irqs(void *ctx, uint64_t arg)
 		enum pe_vector v;
 		unsigned el, w;
 		if (route(pe, PE_EXC_IRQ, &v, &el, &w))
-			take_exception(pe, PE_EXC_IRQ);
+			take_exception(pe, PE_EXC_IRQ, v, el, w);
 	}
 }
 
@@ -500,6 +507,7 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 		memcpy(pe->x, f->x, sizeof(pe->x));
 		pe->working = false;
 		pe_exec(pe, f->remaining, f->label, f->fn, f->ctx);
+		request_check(pe);
 		break;
 	case PE_FRAME_IDLE:
 		pe_idle(pe);
@@ -540,6 +548,7 @@ static void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind, unsigne
 	publish_state(pe);
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
+	request_check(pe);
 }
 
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc_ev(pe, args, SIM_EV_NONE, cont, ctx); }
@@ -661,6 +670,7 @@ static void inject_eret(void *ctx, struct pe *pe)
 	trace(pe, TR_EXC_RETURN, 1, 0, 0, 0, NULL);
 	trace(pe, TR_EXC_ENTRY, exc, 1, 1, 0, NULL);
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], injected, ctx);
+	request_check(pe);
 }
 
 void pe_inject(struct pe *pe, enum pe_exc exc, pe_fn fn, void *ctx)

@@ -83,7 +83,8 @@ static bool gic_redist_wake_wanted(const struct gic *g, unsigned pe)
 	return false;
 }
 
-void gic_redist_update_wake(struct gic *g, unsigned pe)
+/* gic_redist_update_wake's work, out of line: the usual call saves no registers for it. */
+static __attribute__((noinline)) void update_wake(struct gic *g, unsigned pe)
 {
 	struct gic_pe *p = &g->pe[pe];
 	int want = gic_redist_wake_wanted(g, pe);
@@ -92,6 +93,16 @@ void gic_redist_update_wake(struct gic *g, unsigned pe)
 		return;
 	gic_trace(g, TR_GIC_WAKE, (int)pe, (uint64_t)want, 0, 0);
 	sim_wire_set(g->s, &p->wake, want);
+}
+
+void gic_redist_update_wake(struct gic *g, unsigned pe)
+{
+	const struct gic_pe *p = &g->pe[pe];
+
+	/* awake, so nothing is wanted (gic_redist_wake_wanted), and not requesting: no change (most calls) */
+	if (!p->sleep && !p->wake.level)
+		return;
+	update_wake(g, pe);
 }
 
 /*
