@@ -175,9 +175,14 @@ struct sim_trace_sink {
  * (pos < end) and the label's word is remembered; every other case goes to
  * the consumer's slow path, which owns the batch and fills in the words.
  * Words are remembered by the label's address (labels keep their text for
- * the run, see above), direct-mapped on its low bits: two labels collide
- * only when their addresses differ by a multiple of SIM_LOG_LABELS. With no
- * consumer, pos == end and slow does nothing.
+ * the run, see above), two-way: a label's word sits in its own slot (the
+ * address's low bits) or the one beside it (sim_log_find), so two labels
+ * whose addresses differ by a multiple of SIM_LOG_LABELS both stay; it takes
+ * three in one pair of slots to evict one. Direct-mapped, one such pair among
+ * the hot labels sent every record of both through the slow path, and which
+ * labels pair depends on where the linker puts the string literals: an
+ * unrelated change moved default.yaml's figure by ~160 instructions per
+ * notification. With no consumer, pos == end and slow does nothing.
  */
 #define SIM_LOG_REC_BYTES 64
 #define SIM_LOG_LABELS 4096
@@ -192,16 +197,25 @@ struct sim_trace_log {
 	uint64_t word[SIM_LOG_LABELS];
 };
 
-/* The slot of label @s in @l's table. */
+/* The own slot of label @s in @l's table; its word is there or in the slot beside it (slot ^ 1). */
 static inline size_t sim_log_slot(const char *s) { return (uintptr_t)s & (SIM_LOG_LABELS - 1); }
+
+/* The slot that remembers label @s's word in @l, or SIM_LOG_LABELS when none does. */
+static inline size_t sim_log_find(const struct sim_trace_log *l, const char *s)
+{
+	size_t i = sim_log_slot(s);
+	if (__builtin_expect(l->label[i] == s, 1))
+		return i;
+	return l->label[i ^ 1] == s ? i ^ 1 : SIM_LOG_LABELS;
+}
 
 /* Add @r to @l's batch in place when the fast path can; returns whether it did (else nothing is done). */
 static inline bool sim_trace_log_try(struct sim_trace_log *l, const struct sim_rec *r)
 {
 	unsigned char *q = l->pos;
-	size_t i = sim_log_slot(r->label);
+	size_t i = sim_log_find(l, r->label);
 
-	if (__builtin_expect(l->label[i] == r->label && q < l->end, 1)) {
+	if (__builtin_expect(i < SIM_LOG_LABELS && q < l->end, 1)) {
 		memcpy(q, r, SIM_LOG_REC_BYTES - 8);
 		memcpy(q + SIM_LOG_REC_BYTES - 8, &l->word[i], 8);
 		l->pos = q + SIM_LOG_REC_BYTES;
@@ -316,9 +330,9 @@ static inline bool sim_trace_rec_try(struct sim_trace *tr, sim_time t, unsigned 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	struct sim_trace_log *l = &tr->log;
 	unsigned char *q = l->pos;
-	size_t i = sim_log_slot(label);
+	size_t i = sim_log_find(l, label);
 
-	if (__builtin_expect(!tr->sink[kind % SIM_TRACE_KIND_LISTS][0].fn && l->label[i] == label && q < l->end, 1)) {
+	if (__builtin_expect(!tr->sink[kind % SIM_TRACE_KIND_LISTS][0].fn && i < SIM_LOG_LABELS && q < l->end, 1)) {
 		/* struct sim_rec's t, kind, code, cpu, world, notif, a..d, then the label's word */
 		uint64_t w1 = (uint64_t)(uint16_t)kind | (uint64_t)(uint16_t)code << 16 | (uint64_t)(uint32_t)cpu << 32;
 		uint64_t w2 = (uint64_t)world | (uint64_t)notif << 32;

@@ -88,11 +88,20 @@ static inline uint64_t label_hash(const char *s) { return s ? XXH3_64bits(s, str
 static inline uint64_t label_word(struct digest *d, const char *s)
 {
 	struct sim_trace_log *l = d->log;
-	size_t i = sim_log_slot(s);
-	if (l->label[i] != s) {
-		l->label[i] = s;
-		l->word[i] = label_hash(s);
+	size_t i = sim_log_find(l, s);
+	if (i < SIM_LOG_LABELS)
+		return l->word[i];
+	/* a label not remembered: its own slot if free, else the one beside it if free, else its
+	 * own, the label there moving beside it (the one beside it is forgotten) */
+	i = sim_log_slot(s);
+	if (l->label[i] && !l->label[i ^ 1])
+		i ^= 1;
+	else if (l->label[i]) {
+		l->label[i ^ 1] = l->label[i];
+		l->word[i ^ 1] = l->word[i];
 	}
+	l->label[i] = s;
+	l->word[i] = label_hash(s);
 	return l->word[i];
 }
 
