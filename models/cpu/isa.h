@@ -336,6 +336,8 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
  * @res untouched, when no call has returned since the last isa_call.
  */
 bool isa_call_result(const struct isa_engine *e, uint64_t res[4]);
+/* ... x0..x(@n - 1) only (@n <= 4): the engine reads no more registers than asked for */
+bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n);
 
 /*
  * A lower world's CPU context, what TF-A's cpu_context keeps for it:

@@ -132,6 +132,8 @@ struct isa_engine {
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
+	bool call_res_live;        /* the return's x0..x3 are still the engine's own, not yet in call_res: read
+				    * them only when asked (take_result), before anything writes them */
 
 	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
@@ -294,6 +296,17 @@ static void restore_call(struct isa_engine *e)
 	uc_reg_write_batch(e->uc, regs, vals, e->call_sp ? 3 : 2);
 }
 
+/* x0..x3 of a call's return into call_res, before anything may write them (most callers never ask) */
+static void take_result(struct isa_engine *e)
+{
+	if (!e->call_res_live)
+		return;
+	e->call_res_live = false;
+	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
+	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
+	uc_reg_read_batch(e->uc, regs, vals, 4);
+}
+
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
 {
 	restore_call(e);
@@ -329,6 +342,7 @@ void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n)
 
 void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 {
+	take_result(e);
 	int regs[8];
 	void *vals[8];
 	unsigned k = 0;
@@ -340,6 +354,7 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
@@ -1371,6 +1386,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
@@ -1396,9 +1412,7 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 
 static void finish_call(struct isa_engine *e)
 {
-	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
-	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
-	uc_reg_read_batch(e->uc, regs, vals, 4);
+	e->call_res_live = true; /* x0..x3: read when asked (take_result, isa_call_results) */
 	e->call_restore = true; /* x30, PC (and SP): restore_call */
 	e->call_saved_live = e->call_sp;
 	e->in_call = false;
@@ -1418,6 +1432,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
+	take_result(e);
 	if (!e->in_call) { /* code other than a call's routine: x30, SP and PC are its own */
 		restore_call(e);
 		e->call_saved_live = false;
@@ -1474,6 +1489,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
+	e->call_res_live = false; /* the last call's result is gone with this call (isa_call_result): not read */
 	if (e->call_restore && e->call_saved_live) {
 		/* the last call's x30, PC and SP are call_saved's: this call writes x30 and PC, SP unless given */
 		e->call_restore = false;
@@ -1512,17 +1528,32 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	e->call_returned = false;
 	int rc = run_from(e, budget_cycles, r, &fn); /* uc_emu_start writes PC */
 	if (res && e->call_returned)
-		memcpy(res, e->call_res, sizeof(e->call_res));
+		isa_call_results(e, res, 4);
 	return rc;
 }
 
-bool isa_call_result(const struct isa_engine *e, uint64_t res[4])
+bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n)
 {
 	if (!e->call_returned)
 		return false;
-	memcpy(res, e->call_res, sizeof(e->call_res));
+	if (n > 4)
+		n = 4;
+	if (!e->call_res_live) {
+		memcpy(res, e->call_res, n * sizeof(*res));
+		return true;
+	}
+	/* still the engine's x0..x3 (nothing wrote them since the return): read the @n asked for */
+	if (n) {
+		int regs[4];
+		void *vals[4];
+		for (unsigned k = 0; k < n; k++)
+			regs[k] = UC_ARM64_REG_X0 + (int)k, vals[k] = &res[k];
+		uc_reg_read_batch(e->uc, regs, vals, (int)n);
+	}
 	return true;
 }
+
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4]) { return isa_call_results(e, res, 4); }
 
 /* ---- world contexts for an abstract monitor ------------------------------------------------------ */
 
@@ -1573,6 +1604,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
