@@ -78,10 +78,10 @@ struct isa_engine {
 	bool slow;                 /* the block hook must look before counting (any of the flags below) */
 	unsigned world;            /* SIM_WORLD_* of (el, secure) */
 	uint64_t run16;            /* the current run's cycles * 16 */
-	uint64_t budget16;         /* 0: none */
+	uint64_t limit16;          /* the budget in cycles * 16; none: UINT64_MAX (one compare per block) */
 	uint64_t run_insns;
 	uint64_t world16[3];       /* cycles * 16 by world */
-	struct isa_stats st;       /* the dynamic classes; the static ones folded from l1 (fold_l1) */
+	struct isa_stats st;       /* the dynamic classes; the static ones and blocks folded from l1 (fold_l1) */
 
 	uc_engine *uc;
 	struct isa_mem *mem;
@@ -621,18 +621,19 @@ static unsigned world_of(const struct isa_engine *e) { return e->world; }
 
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
-/* Add @l's executions to @cls, the static class counts (e->st.cls, or a copy of them). */
-static void fold_l1(struct isa_l1 *l, uint64_t *cls)
+/* Add @l's executions to @s's static class counts and blocks (e->st, or a copy of it). */
+static void fold_l1(struct isa_l1 *l, struct isa_stats *s)
 {
 	for (unsigned c = 0; c < ISA_C_STATIC; c++)
-		cls[c] += l->execs * l->n[c];
+		s->cls[c] += l->execs * l->n[c];
+	s->blocks += l->execs;
 	l->execs = 0;
 }
 
 /* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
 static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
-	fold_l1(l, e->st.cls);
+	fold_l1(l, &e->st);
 	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
 	if (!b) {
 		uint32_t code[512];
@@ -701,12 +702,11 @@ static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
 /* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
 static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint32_t size)
 {
-	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
+	if (e->run16 + b->cost16 > e->limit16 && e->run16) {
 		stop_budget(e);
 		return;
 	}
 	unsigned w = e->world, ninsn = size / 4;
-	e->st.blocks++;
 	e->st.insns_world[w] += ninsn; /* st.insns: their sum (isa_get_stats) */
 	e->world16[w] += b->cost16;
 	e->run16 += b->cost16;
@@ -743,7 +743,8 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct isa_engine *e = ud;
 	(void)uc;
 	struct isa_l1 *b = l1_of(e, addr);
-	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE || e->slow || b->addr != addr || b->size != size) {
+	/* an L1 entry never holds a block of the host page (hook_block_slow takes those first): a hit is guest code */
+	if (e->slow || b->addr != addr || b->size != size) {
 		hook_block_slow(e, addr, size);
 		return;
 	}
@@ -1440,7 +1441,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
-	e->budget16 = budget_cycles * 16;
+	e->limit16 = budget_cycles ? budget_cycles * 16 : UINT64_MAX;
 	e->why = ISA_STOP_ERROR;
 	e->err = 0;
 	e->run_start = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
@@ -1676,7 +1677,7 @@ void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 		s->cycles_world[w] = e->world16[w] / 16;
 	for (unsigned k = 0; k < L1_SIZE; k++) {
 		struct isa_l1 l = e->l1[k];
-		fold_l1(&l, s->cls);
+		fold_l1(&l, s);
 	}
 }
 
