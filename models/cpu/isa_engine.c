@@ -1057,14 +1057,25 @@ static __attribute__((noinline)) uint32_t msr_icc(struct isa_engine *e, const uc
 	return 1;
 }
 
+static __attribute__((noinline)) uint32_t msr_shadow_slow(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
+{
+	return same_value(e, c, k) ? 1 : 0;
+}
+
 static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	(void)uc, (void)reg;
 	int k = shadow_reg(c);
-	if (k >= 0)
-		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
-	return msr_icc(e, c);
+	if (k < 0)
+		return msr_icc(e, c);
+	/* a register Unicorn implements: PC moves by itself. The common case, a known register written
+	 * with the value it holds, in a leaf: a valid bit from SHADOW_ANY_EL up is only ever set at EL3 on
+	 * an el3_resident engine and is forgotten on leaving it (publish), so it stands for same_value's
+	 * EL check */
+	if ((e->msr_shadow_valid >> k & 1) && e->msr_shadow[k] == c->val)
+		return 1;
+	return msr_shadow_slow(e, c, k);
 }
 
 /*
