@@ -272,6 +272,8 @@ void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v);
 /* x0..x(@n-1) in one call each way (n <= 8): the host's hot paths (model calls, SMC returns) */
 void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n);
 void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n);
+/* ... only those of @x that differ from @old, what x0..x(@n-1) hold now (e.g. read by isa_get_xregs) */
+void isa_update_xregs(struct isa_engine *e, const uint64_t *old, const uint64_t *x, unsigned n);
 
 /* The current exception level and security state (EL3 counts as Secure). */
 unsigned isa_el(const struct isa_engine *e);

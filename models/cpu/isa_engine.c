@@ -351,6 +351,20 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 	uc_reg_write_batch(e->uc, regs, vals, (int)k);
 }
 
+void isa_update_xregs(struct isa_engine *e, const uint64_t *old, const uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	int k = 0;
+	for (unsigned i = 0; i < 8 && i < n; i++)
+		if (x[i] != old[i])
+			regs[k] = xreg((int)i), vals[k++] = (void *)&x[i];
+	if (k) {
+		take_result(e);
+		uc_reg_write_batch(e->uc, regs, vals, k);
+	}
+}
+
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
 	restore_call(e);

@@ -193,8 +193,9 @@ void isa_rt_fail(struct isa_rt *rt, const char *fmt, ...)
 static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned imm)
 {
 	struct rt_job *j = ctx;
-	uint64_t x[4];
+	uint64_t x[4], in[4];
 	isa_get_xregs(e, x, 4);
+	memcpy(in, x, sizeof(in));
 	if (!j->active) {
 		isa_rt_fail(j->rt, "ISA: cpu%u: model call #%u outside a routine", j->pe_id, imm);
 		return ISA_STOP;
@@ -203,7 +204,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 		return imm == ISA_MC_TRACE ? ISA_CONTINUE : ISA_STOP;
 	enum isa_action a = j->rq.mc(j->rq.ctx, j->pe, imm, x);
 	if (a == ISA_CONTINUE && imm != ISA_MC_TRACE)
-		isa_set_xregs(e, x, 4);
+		isa_update_xregs(e, in, x, 4); /* the results the call changed: ~45 host instructions a register */
 	return a;
 }
 
@@ -320,7 +321,8 @@ static void resume(void *ctx, struct pe *pe)
 static void smc_returned(void *ctx, struct pe *pe)
 {
 	struct rt_job *j = ctx;
-	isa_set_xregs(j->e, pe_regs(pe), 8);
+	/* x0..x7 of the return; the engine still holds the call's (host_exception): write those that changed */
+	isa_update_xregs(j->e, j->smc_x, pe_regs(pe), 8);
 	resume(j, pe);
 }
 
