@@ -122,6 +122,9 @@ struct isa_engine {
 	int err;
 	uint64_t err_pc;
 	uint64_t frac16;           /* the part of a cycle carried to the next run */
+	uint64_t next_pc;          /* where the engine's PC is, when next_pc_valid: the last run's stop, known at
+				    * the stop (a block's start, past an SMC) so the next isa_run need not read it */
+	bool next_pc_valid;        /* cleared by every PC write (wr) and when a run starts */
 
 	/* isa_call */
 	bool in_call;
@@ -183,6 +186,8 @@ static void wr(struct isa_engine *e, int reg, uint64_t v)
 	if (!(reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) && reg != UC_ARM64_REG_X29 && reg != UC_ARM64_REG_X30 &&
 	    reg != UC_ARM64_REG_SP && reg != UC_ARM64_REG_PC)
 		e->msr_shadow_valid &= ~SHADOW_EL3; /* ELR, ESR, SP_ELx, VBAR, ...: same_value reads them again */
+	if (reg == UC_ARM64_REG_PC)
+		e->next_pc_valid = false;
 	uc_reg_write(e->uc, reg, &v);
 }
 
@@ -294,6 +299,8 @@ static void restore_call(struct isa_engine *e)
 	int regs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
 	void *vals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
 	uc_reg_write_batch(e->uc, regs, vals, e->call_sp ? 3 : 2);
+	e->next_pc = e->call_saved[2];
+	e->next_pc_valid = true;
 }
 
 /* x0..x3 of a call's return into call_res, before anything may write them (most callers never ask) */
@@ -406,6 +413,13 @@ bool isa_secure(const struct isa_engine *e) { return e->secure; }
 static void update_slow(struct isa_engine *e)
 {
 	e->slow = e->stop_next || e->fix_pending || e->check_state || ((e->irq || e->fiq) && !e->idle_verdict);
+}
+
+/* The run stops with PC at @pc (isa_run then need not read it); a later PC write forgets it (wr). */
+static inline void stop_at(struct isa_engine *e, uint64_t pc)
+{
+	e->next_pc = pc;
+	e->next_pc_valid = true;
 }
 
 /* Stop before the next block: the only exact stop from an MMIO callback or a hook that wrote PC. */
@@ -587,6 +601,7 @@ static bool try_interrupt(struct isa_engine *e, uint64_t addr)
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = fiq ? ISA_EXC_FIQ : ISA_EXC_IRQ, .from_el = cel, .to_el = tel,
 					     .from_secure = e->secure };
+			stop_at(e, addr); /* before the callback, which may write PC */
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -610,6 +625,7 @@ static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t a
 		e->stop_next = false;
 		e->why = e->stop_next_why;
 		update_slow(e);
+		stop_at(e, addr);
 		uc_emu_stop(e->uc); /* before the block: PC = @addr, nothing of it ran */
 		return true;
 	}
@@ -679,6 +695,7 @@ static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t 
 		e->stop_next = false;
 		e->why = e->stop_next_why;
 		update_slow(e);
+		stop_at(e, addr);
 		uc_emu_stop(e->uc);
 	} else if (addr == ISA_HOST_RETURN && e->in_call) {
 		/* a routine's return, taken here before its hvc runs: what model_call() does
@@ -701,9 +718,10 @@ static bool miss_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, ui
 	return false;
 }
 
-static __attribute__((noinline)) void stop_budget(struct isa_engine *e)
+static __attribute__((noinline)) void stop_budget(struct isa_engine *e, uint64_t addr)
 {
 	e->why = ISA_STOP_BUDGET;
+	stop_at(e, addr);
 	uc_emu_stop(e->uc);
 }
 
@@ -714,10 +732,10 @@ static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
 }
 
 /* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
-static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint32_t size)
+static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, uint32_t size)
 {
 	if (e->run16 + b->cost16 > e->limit16 && e->run16) {
-		stop_budget(e);
+		stop_budget(e, addr);
 		return;
 	}
 	unsigned w = e->world, ninsn = size / 4;
@@ -744,7 +762,7 @@ static __attribute__((noinline)) void hook_block_slow(struct isa_engine *e, uint
 	struct isa_l1 *b = l1_of(e, addr);
 	if ((b->addr != addr || b->size != size) && !miss_block(e, b, addr, size))
 		return;
-	count_block(e, b, size);
+	count_block(e, b, addr, size);
 }
 
 /*
@@ -762,7 +780,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		hook_block_slow(e, addr, size);
 		return;
 	}
-	count_block(e, b, size);
+	count_block(e, b, addr, size);
 }
 
 /* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
@@ -844,6 +862,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
 			isa_get_xregs(e, x.x, 8);
+			stop_at(e, pc); /* past the SMC; before the callback, which may write PC */
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -1474,7 +1493,9 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->deadline = 0;
 	e->st.runs++;
 
-	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
+	uint64_t start = pc ? *pc : e->next_pc_valid ? e->next_pc : rd(e, UC_ARM64_REG_PC);
+	e->next_pc_valid = false; /* until a stop says where */
+	uc_err u = uc_emu_start(e->uc, start, 0, 0, 0);
 	e->running = false;
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
