@@ -80,7 +80,9 @@ struct isa_engine {
 	uint64_t run16;            /* the current run's cycles * 16 */
 	uint64_t limit16;          /* the budget in cycles * 16; none: UINT64_MAX (one compare per block) */
 	uint64_t run_insns;
-	uint64_t world16[3];       /* cycles * 16 by world */
+	uint64_t world16[3];       /* cycles * 16 by world, up to the current segment (flush_world) */
+	uint64_t seg16, seg_insns; /* run16 and run_insns when the current world's segment began: the block hook
+				    * counts the run alone, the world's share is added when the world changes */
 	struct isa_stats st;       /* the dynamic classes; the static ones and blocks folded from l1 (fold_l1) */
 
 	uc_engine *uc;
@@ -467,11 +469,22 @@ static sim_time next_event(const struct isa_engine *e)
 	return e->cfg.sim ? sim_next_time(e->cfg.sim->k) : SIM_TIME_MAX;
 }
 
+/* Add the run's cycles and instructions since the segment began to the current world's. */
+static void flush_world(struct isa_engine *e)
+{
+	unsigned w = e->world;
+	e->world16[w] += e->run16 - e->seg16;
+	e->st.insns_world[w] += e->run_insns - e->seg_insns;
+	e->seg16 = e->run16;
+	e->seg_insns = e->run_insns;
+}
+
 /* Publish (EL, security) to the ports and the host when it changed. */
 static void publish(struct isa_engine *e, unsigned el, bool secure)
 {
 	if (el == e->el && secure == e->secure)
 		return;
+	flush_world(e); /* what ran so far ran in the old world */
 	e->el = el;
 	e->secure = secure;
 	e->msr_shadow_valid &= ~SHADOW_EL3; /* below EL3 the guest changes them without an MSR (SP, exceptions) */
@@ -532,7 +545,9 @@ static void take_exception(struct isa_engine *e, unsigned tel, uint64_t off, uin
 	if (has_esr)
 		wr(e, esr_reg[tel], esr);
 	e->st.cls[ISA_C_EXC_ENTRY]++;
+	flush_world(e);
 	e->run16 += e->tm->penalty16[ISA_C_EXC_ENTRY];
+	e->seg16 = e->run16; /* the entry's cost is the target's, not the current segment's */
 	e->world16[tel == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS] +=
 		e->tm->penalty16[ISA_C_EXC_ENTRY];
 	if (tel == cel) {
@@ -646,9 +661,6 @@ static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t a
 
 /* ---- hooks --------------------------------------------------------------------------------- */
 
-/* The world the PE runs in, as the trace names it. */
-static unsigned world_of(const struct isa_engine *e) { return e->world; }
-
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
 /* Add @l's executions to @s's static class counts and blocks (e->st, or a copy of it). */
@@ -738,10 +750,8 @@ static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint64_t 
 		stop_budget(e, addr);
 		return;
 	}
-	unsigned w = e->world, ninsn = size / 4;
-	e->st.insns_world[w] += ninsn; /* st.insns: their sum (isa_get_stats) */
-	e->world16[w] += b->cost16;
-	e->run16 += b->cost16;
+	unsigned ninsn = size / 4;
+	e->run16 += b->cost16; /* with run_insns, the world's share at its segment's end (flush_world) */
 	e->run_insns += ninsn;
 	b->execs++;
 	if (b->flags & ISA_BLK_STATE) {
@@ -915,8 +925,7 @@ static void icc_done(struct isa_engine *e, sim_time before)
 {
 	e->st.icc_accesses++;
 	e->st.cls[ISA_C_ICC]++;
-	e->run16 += e->tm->penalty16[ISA_C_ICC];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_ICC];
+	e->run16 += e->tm->penalty16[ISA_C_ICC]; /* the current world's (flush_world) */
 	skip_insn(e); /* Unicorn does not implement ICC_*: a skipped access leaves PC on it */
 	check_deadline(e, before);
 }
@@ -1205,8 +1214,7 @@ static sim_time mmio_charge(struct isa_engine *e)
 	sim_time before = next_event(e);
 	e->st.mmio_accesses++;
 	e->st.cls[ISA_C_MMIO]++;
-	e->run16 += e->tm->penalty16[ISA_C_MMIO];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
+	e->run16 += e->tm->penalty16[ISA_C_MMIO]; /* the current world's (flush_world) */
 	return before;
 }
 
@@ -1485,6 +1493,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
+	e->seg16 = e->seg_insns = 0;
 	e->limit16 = budget_cycles ? budget_cycles * 16 : UINT64_MAX;
 	e->why = ISA_STOP_ERROR;
 	e->err = 0;
@@ -1497,6 +1506,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->next_pc_valid = false; /* until a stop says where */
 	uc_err u = uc_emu_start(e->uc, start, 0, 0, 0);
 	e->running = false;
+	flush_world(e);
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
 		refresh_state(e);
@@ -1715,6 +1725,7 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
+	flush_world(e); /* mid-run: the current segment so far */
 	*s = e->st;
 	s->insns = s->insns_world[0] + s->insns_world[1] + s->insns_world[2];
 	if (e->running)
@@ -1731,6 +1742,8 @@ void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
 	memset(e->world16, 0, sizeof(e->world16));
+	e->seg16 = e->run16; /* mid-run: what ran before is not counted */
+	e->seg_insns = e->run_insns;
 	for (unsigned k = 0; k < L1_SIZE; k++)
 		e->l1[k].execs = 0;
 }
