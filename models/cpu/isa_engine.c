@@ -444,6 +444,7 @@ static void fail(struct isa_engine *e, int err, uint64_t pc, bool pc_written)
 		stop_deferred(e, ISA_STOP_ERROR);
 	} else {
 		e->why = ISA_STOP_ERROR;
+		e->next_pc_valid = false; /* a stop that does not say where PC is (stop_at) */
 		uc_emu_stop(e->uc);
 	}
 }
@@ -716,6 +717,7 @@ static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t 
 		 * restore_call() writes PC back */
 		e->st.model_calls++;
 		e->why = ISA_STOP_RETURN;
+		e->next_pc_valid = false;
 		uc_emu_stop(e->uc);
 	}
 }
@@ -822,10 +824,12 @@ static void model_call(struct isa_engine *e, unsigned imm, uint64_t pc, bool pc_
 			return;
 		}
 		e->why = ISA_STOP_RETURN;
-		if (pc_written)
+		if (pc_written) {
 			stop_deferred(e, ISA_STOP_RETURN);
-		else
+		} else {
+			e->next_pc_valid = false;
 			uc_emu_stop(e->uc);
+		}
 		return;
 	case ISA_MC_UNEXPECTED:
 		fail(e, ISA_E_UNEXPECTED, rd(e, UC_ARM64_REG_X2), pc_written);
@@ -848,6 +852,7 @@ static void model_call(struct isa_engine *e, unsigned imm, uint64_t pc, bool pc_
 			stop_deferred(e, ISA_STOP_MODEL_CALL);
 		} else {
 			e->why = ISA_STOP_MODEL_CALL;
+			e->next_pc_valid = false;
 			uc_emu_stop(e->uc);
 		}
 	}
