@@ -272,6 +272,8 @@ void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v);
 /* x0..x(@n-1) in one call each way (n <= 8): the host's hot paths (model calls, SMC returns) */
 void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n);
 void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n);
+/* ... only those of @x that differ from @old, what x0..x(@n-1) hold now (e.g. read by isa_get_xregs) */
+void isa_update_xregs(struct isa_engine *e, const uint64_t *old, const uint64_t *x, unsigned n);
 
 /* The current exception level and security state (EL3 counts as Secure). */
 unsigned isa_el(const struct isa_engine *e);
@@ -336,6 +338,8 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
  * @res untouched, when no call has returned since the last isa_call.
  */
 bool isa_call_result(const struct isa_engine *e, uint64_t res[4]);
+/* ... x0..x(@n - 1) only (@n <= 4): the engine reads no more registers than asked for */
+bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n);
 
 /*
  * A lower world's CPU context, what TF-A's cpu_context keeps for it:

@@ -78,10 +78,12 @@ struct isa_engine {
 	bool slow;                 /* the block hook must look before counting (any of the flags below) */
 	unsigned world;            /* SIM_WORLD_* of (el, secure) */
 	uint64_t run16;            /* the current run's cycles * 16 */
-	uint64_t budget16;         /* 0: none */
+	uint64_t limit16;          /* the budget in cycles * 16; none: UINT64_MAX (one compare per block) */
 	uint64_t run_insns;
-	uint64_t world16[3];       /* cycles * 16 by world */
-	struct isa_stats st;       /* the dynamic classes; the static ones folded from l1 (fold_l1) */
+	uint64_t world16[3];       /* cycles * 16 by world, up to the current segment (flush_world) */
+	uint64_t seg16, seg_insns; /* run16 and run_insns when the current world's segment began: the block hook
+				    * counts the run alone, the world's share is added when the world changes */
+	struct isa_stats st;       /* the dynamic classes; the static ones and blocks folded from l1 (fold_l1) */
 
 	uc_engine *uc;
 	struct isa_mem *mem;
@@ -122,6 +124,9 @@ struct isa_engine {
 	int err;
 	uint64_t err_pc;
 	uint64_t frac16;           /* the part of a cycle carried to the next run */
+	uint64_t next_pc;          /* where the engine's PC is, when next_pc_valid: the last run's stop, known at
+				    * the stop (a block's start, past an SMC) so the next isa_run need not read it */
+	bool next_pc_valid;        /* cleared by every PC write (wr) and when a run starts */
 
 	/* isa_call */
 	bool in_call;
@@ -132,6 +137,8 @@ struct isa_engine {
 	bool call_sp;
 	uint64_t call_res[4];
 	bool call_returned;
+	bool call_res_live;        /* the return's x0..x3 are still the engine's own, not yet in call_res: read
+				    * them only when asked (take_result), before anything writes them */
 
 	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
@@ -181,6 +188,8 @@ static void wr(struct isa_engine *e, int reg, uint64_t v)
 	if (!(reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) && reg != UC_ARM64_REG_X29 && reg != UC_ARM64_REG_X30 &&
 	    reg != UC_ARM64_REG_SP && reg != UC_ARM64_REG_PC)
 		e->msr_shadow_valid &= ~SHADOW_EL3; /* ELR, ESR, SP_ELx, VBAR, ...: same_value reads them again */
+	if (reg == UC_ARM64_REG_PC)
+		e->next_pc_valid = false;
 	uc_reg_write(e->uc, reg, &v);
 }
 
@@ -292,6 +301,19 @@ static void restore_call(struct isa_engine *e)
 	int regs[3] = { UC_ARM64_REG_X30, UC_ARM64_REG_PC, UC_ARM64_REG_SP };
 	void *vals[3] = { &e->call_saved[0], &e->call_saved[2], &e->call_saved[1] };
 	uc_reg_write_batch(e->uc, regs, vals, e->call_sp ? 3 : 2);
+	e->next_pc = e->call_saved[2];
+	e->next_pc_valid = true;
+}
+
+/* x0..x3 of a call's return into call_res, before anything may write them (most callers never ask) */
+static void take_result(struct isa_engine *e)
+{
+	if (!e->call_res_live)
+		return;
+	e->call_res_live = false;
+	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
+	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
+	uc_reg_read_batch(e->uc, regs, vals, 4);
 }
 
 uint64_t isa_get_reg(struct isa_engine *e, enum isa_reg r)
@@ -329,6 +351,7 @@ void isa_get_xregs(struct isa_engine *e, uint64_t *x, unsigned n)
 
 void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 {
+	take_result(e);
 	int regs[8];
 	void *vals[8];
 	unsigned k = 0;
@@ -337,9 +360,24 @@ void isa_set_xregs(struct isa_engine *e, const uint64_t *x, unsigned n)
 	uc_reg_write_batch(e->uc, regs, vals, (int)k);
 }
 
+void isa_update_xregs(struct isa_engine *e, const uint64_t *old, const uint64_t *x, unsigned n)
+{
+	int regs[8];
+	void *vals[8];
+	int k = 0;
+	for (unsigned i = 0; i < 8 && i < n; i++)
+		if (x[i] != old[i])
+			regs[k] = xreg((int)i), vals[k++] = (void *)&x[i];
+	if (k) {
+		take_result(e);
+		uc_reg_write_batch(e->uc, regs, vals, k);
+	}
+}
+
 void isa_set_reg(struct isa_engine *e, enum isa_reg r, uint64_t v)
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	if ((unsigned)r <= 30) {
 		wr(e, xreg((int)r), v);
@@ -379,6 +417,13 @@ static void update_slow(struct isa_engine *e)
 	e->slow = e->stop_next || e->fix_pending || e->check_state || ((e->irq || e->fiq) && !e->idle_verdict);
 }
 
+/* The run stops with PC at @pc (isa_run then need not read it); a later PC write forgets it (wr). */
+static inline void stop_at(struct isa_engine *e, uint64_t pc)
+{
+	e->next_pc = pc;
+	e->next_pc_valid = true;
+}
+
 /* Stop before the next block: the only exact stop from an MMIO callback or a hook that wrote PC. */
 static void stop_deferred(struct isa_engine *e, enum isa_stop why)
 {
@@ -399,6 +444,7 @@ static void fail(struct isa_engine *e, int err, uint64_t pc, bool pc_written)
 		stop_deferred(e, ISA_STOP_ERROR);
 	} else {
 		e->why = ISA_STOP_ERROR;
+		e->next_pc_valid = false; /* a stop that does not say where PC is (stop_at) */
 		uc_emu_stop(e->uc);
 	}
 }
@@ -424,11 +470,22 @@ static sim_time next_event(const struct isa_engine *e)
 	return e->cfg.sim ? sim_next_time(e->cfg.sim->k) : SIM_TIME_MAX;
 }
 
+/* Add the run's cycles and instructions since the segment began to the current world's. */
+static void flush_world(struct isa_engine *e)
+{
+	unsigned w = e->world;
+	e->world16[w] += e->run16 - e->seg16;
+	e->st.insns_world[w] += e->run_insns - e->seg_insns;
+	e->seg16 = e->run16;
+	e->seg_insns = e->run_insns;
+}
+
 /* Publish (EL, security) to the ports and the host when it changed. */
 static void publish(struct isa_engine *e, unsigned el, bool secure)
 {
 	if (el == e->el && secure == e->secure)
 		return;
+	flush_world(e); /* what ran so far ran in the old world */
 	e->el = el;
 	e->secure = secure;
 	e->msr_shadow_valid &= ~SHADOW_EL3; /* below EL3 the guest changes them without an MSR (SP, exceptions) */
@@ -489,7 +546,9 @@ static void take_exception(struct isa_engine *e, unsigned tel, uint64_t off, uin
 	if (has_esr)
 		wr(e, esr_reg[tel], esr);
 	e->st.cls[ISA_C_EXC_ENTRY]++;
+	flush_world(e);
 	e->run16 += e->tm->penalty16[ISA_C_EXC_ENTRY];
+	e->seg16 = e->run16; /* the entry's cost is the target's, not the current segment's */
 	e->world16[tel == 3 ? SIM_WORLD_EL3 : e->secure ? SIM_WORLD_S : SIM_WORLD_NS] +=
 		e->tm->penalty16[ISA_C_EXC_ENTRY];
 	if (tel == cel) {
@@ -558,6 +617,7 @@ static bool try_interrupt(struct isa_engine *e, uint64_t addr)
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = fiq ? ISA_EXC_FIQ : ISA_EXC_IRQ, .from_el = cel, .to_el = tel,
 					     .from_secure = e->secure };
+			stop_at(e, addr); /* before the callback, which may write PC */
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -581,6 +641,7 @@ static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t a
 		e->stop_next = false;
 		e->why = e->stop_next_why;
 		update_slow(e);
+		stop_at(e, addr);
 		uc_emu_stop(e->uc); /* before the block: PC = @addr, nothing of it ran */
 		return true;
 	}
@@ -601,23 +662,21 @@ static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t a
 
 /* ---- hooks --------------------------------------------------------------------------------- */
 
-/* The world the PE runs in, as the trace names it. */
-static unsigned world_of(const struct isa_engine *e) { return e->world; }
-
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
-/* Add @l's executions to @cls, the static class counts (e->st.cls, or a copy of them). */
-static void fold_l1(struct isa_l1 *l, uint64_t *cls)
+/* Add @l's executions to @s's static class counts and blocks (e->st, or a copy of it). */
+static void fold_l1(struct isa_l1 *l, struct isa_stats *s)
 {
 	for (unsigned c = 0; c < ISA_C_STATIC; c++)
-		cls[c] += l->execs * l->n[c];
+		s->cls[c] += l->execs * l->n[c];
+	s->blocks += l->execs;
 	l->execs = 0;
 }
 
 /* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
 static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
-	fold_l1(l, e->st.cls);
+	fold_l1(l, &e->st);
 	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
 	if (!b) {
 		uint32_t code[512];
@@ -649,6 +708,7 @@ static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t 
 		e->stop_next = false;
 		e->why = e->stop_next_why;
 		update_slow(e);
+		stop_at(e, addr);
 		uc_emu_stop(e->uc);
 	} else if (addr == ISA_HOST_RETURN && e->in_call) {
 		/* a routine's return, taken here before its hvc runs: what model_call() does
@@ -657,6 +717,7 @@ static __attribute__((noinline)) void host_block(struct isa_engine *e, uint64_t 
 		 * restore_call() writes PC back */
 		e->st.model_calls++;
 		e->why = ISA_STOP_RETURN;
+		e->next_pc_valid = false;
 		uc_emu_stop(e->uc);
 	}
 }
@@ -671,9 +732,10 @@ static bool miss_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, ui
 	return false;
 }
 
-static __attribute__((noinline)) void stop_budget(struct isa_engine *e)
+static __attribute__((noinline)) void stop_budget(struct isa_engine *e, uint64_t addr)
 {
 	e->why = ISA_STOP_BUDGET;
+	stop_at(e, addr);
 	uc_emu_stop(e->uc);
 }
 
@@ -684,17 +746,14 @@ static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
 }
 
 /* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
-static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint32_t size)
+static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint64_t addr, uint32_t size)
 {
-	if (e->budget16 && e->run16 && e->run16 + b->cost16 > e->budget16) {
-		stop_budget(e);
+	if (e->run16 + b->cost16 > e->limit16 && e->run16) {
+		stop_budget(e, addr);
 		return;
 	}
-	unsigned w = e->world, ninsn = size / 4;
-	e->st.blocks++;
-	e->st.insns_world[w] += ninsn; /* st.insns: their sum (isa_get_stats) */
-	e->world16[w] += b->cost16;
-	e->run16 += b->cost16;
+	unsigned ninsn = size / 4;
+	e->run16 += b->cost16; /* with run_insns, the world's share at its segment's end (flush_world) */
 	e->run_insns += ninsn;
 	b->execs++;
 	if (b->flags & ISA_BLK_STATE) {
@@ -715,7 +774,7 @@ static __attribute__((noinline)) void hook_block_slow(struct isa_engine *e, uint
 	struct isa_l1 *b = l1_of(e, addr);
 	if ((b->addr != addr || b->size != size) && !miss_block(e, b, addr, size))
 		return;
-	count_block(e, b, size);
+	count_block(e, b, addr, size);
 }
 
 /*
@@ -728,11 +787,12 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	struct isa_engine *e = ud;
 	(void)uc;
 	struct isa_l1 *b = l1_of(e, addr);
-	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE || e->slow || b->addr != addr || b->size != size) {
+	/* an L1 entry never holds a block of the host page (hook_block_slow takes those first): a hit is guest code */
+	if (e->slow || b->addr != addr || b->size != size) {
 		hook_block_slow(e, addr, size);
 		return;
 	}
-	count_block(e, b, size);
+	count_block(e, b, addr, size);
 }
 
 /* the host page's code (read-only to the guest): eret; hvc #RETURN; (+8, the store check) str x0, [x1];
@@ -764,10 +824,12 @@ static void model_call(struct isa_engine *e, unsigned imm, uint64_t pc, bool pc_
 			return;
 		}
 		e->why = ISA_STOP_RETURN;
-		if (pc_written)
+		if (pc_written) {
 			stop_deferred(e, ISA_STOP_RETURN);
-		else
+		} else {
+			e->next_pc_valid = false;
 			uc_emu_stop(e->uc);
+		}
 		return;
 	case ISA_MC_UNEXPECTED:
 		fail(e, ISA_E_UNEXPECTED, rd(e, UC_ARM64_REG_X2), pc_written);
@@ -790,6 +852,7 @@ static void model_call(struct isa_engine *e, unsigned imm, uint64_t pc, bool pc_
 			stop_deferred(e, ISA_STOP_MODEL_CALL);
 		} else {
 			e->why = ISA_STOP_MODEL_CALL;
+			e->next_pc_valid = false;
 			uc_emu_stop(e->uc);
 		}
 	}
@@ -814,6 +877,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		if (e->cfg.host.exception) {
 			struct isa_exc x = { .kind = ISA_EXC_SMC, .from_el = cel, .to_el = 3, .from_secure = e->secure };
 			isa_get_xregs(e, x.x, 8);
+			stop_at(e, pc); /* past the SMC; before the callback, which may write PC */
 			if (e->cfg.host.exception(e->cfg.host.ctx, e, &x) == ISA_STOP) {
 				e->why = ISA_STOP_REQUEST;
 				uc_emu_stop(e->uc);
@@ -866,8 +930,7 @@ static void icc_done(struct isa_engine *e, sim_time before)
 {
 	e->st.icc_accesses++;
 	e->st.cls[ISA_C_ICC]++;
-	e->run16 += e->tm->penalty16[ISA_C_ICC];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_ICC];
+	e->run16 += e->tm->penalty16[ISA_C_ICC]; /* the current world's (flush_world) */
 	skip_insn(e); /* Unicorn does not implement ICC_*: a skipped access leaves PC on it */
 	check_deadline(e, before);
 }
@@ -1041,14 +1104,25 @@ static __attribute__((noinline)) uint32_t msr_icc(struct isa_engine *e, const uc
 	return 1;
 }
 
+static __attribute__((noinline)) uint32_t msr_shadow_slow(struct isa_engine *e, const uc_arm64_cp_reg *c, int k)
+{
+	return same_value(e, c, k) ? 1 : 0;
+}
+
 static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg *c, void *ud)
 {
 	struct isa_engine *e = ud;
 	(void)uc, (void)reg;
 	int k = shadow_reg(c);
-	if (k >= 0)
-		return same_value(e, c, k) ? 1 : 0; /* a register Unicorn implements: PC moves by itself */
-	return msr_icc(e, c);
+	if (k < 0)
+		return msr_icc(e, c);
+	/* a register Unicorn implements: PC moves by itself. The common case, a known register written
+	 * with the value it holds, in a leaf: a valid bit from SHADOW_ANY_EL up is only ever set at EL3 on
+	 * an el3_resident engine and is forgotten on leaving it (publish), so it stands for same_value's
+	 * EL check */
+	if ((e->msr_shadow_valid >> k & 1) && e->msr_shadow[k] == c->val)
+		return 1;
+	return msr_shadow_slow(e, c, k);
 }
 
 /*
@@ -1145,8 +1219,7 @@ static sim_time mmio_charge(struct isa_engine *e)
 	sim_time before = next_event(e);
 	e->st.mmio_accesses++;
 	e->st.cls[ISA_C_MMIO]++;
-	e->run16 += e->tm->penalty16[ISA_C_MMIO];
-	e->world16[world_of(e)] += e->tm->penalty16[ISA_C_MMIO];
+	e->run16 += e->tm->penalty16[ISA_C_MMIO]; /* the current world's (flush_world) */
 	return before;
 }
 
@@ -1371,6 +1444,7 @@ bool isa_storefix_active(const struct isa_engine *e) { return e->storefix; }
 void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
@@ -1396,9 +1470,7 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 
 static void finish_call(struct isa_engine *e)
 {
-	int regs[4] = { UC_ARM64_REG_X0, UC_ARM64_REG_X1, UC_ARM64_REG_X2, UC_ARM64_REG_X3 };
-	void *vals[4] = { &e->call_res[0], &e->call_res[1], &e->call_res[2], &e->call_res[3] };
-	uc_reg_read_batch(e->uc, regs, vals, 4);
+	e->call_res_live = true; /* x0..x3: read when asked (take_result, isa_call_results) */
 	e->call_restore = true; /* x30, PC (and SP): restore_call */
 	e->call_saved_live = e->call_sp;
 	e->in_call = false;
@@ -1418,6 +1490,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	memset(r, 0, sizeof(*r));
 	if (e->running)
 		return ISA_E_STATE;
+	take_result(e);
 	if (!e->in_call) { /* code other than a call's routine: x30, SP and PC are its own */
 		restore_call(e);
 		e->call_saved_live = false;
@@ -1425,7 +1498,8 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->running = true;
 	e->run16 = 0;
 	e->run_insns = 0;
-	e->budget16 = budget_cycles * 16;
+	e->seg16 = e->seg_insns = 0;
+	e->limit16 = budget_cycles ? budget_cycles * 16 : UINT64_MAX;
 	e->why = ISA_STOP_ERROR;
 	e->err = 0;
 	e->run_start = e->cfg.sim ? sim_now(e->cfg.sim->k) : 0;
@@ -1433,8 +1507,11 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	e->deadline = 0;
 	e->st.runs++;
 
-	uc_err u = uc_emu_start(e->uc, pc ? *pc : rd(e, UC_ARM64_REG_PC), 0, 0, 0);
+	uint64_t start = pc ? *pc : e->next_pc_valid ? e->next_pc : rd(e, UC_ARM64_REG_PC);
+	e->next_pc_valid = false; /* until a stop says where */
+	uc_err u = uc_emu_start(e->uc, start, 0, 0, 0);
 	e->running = false;
+	flush_world(e);
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
 		refresh_state(e);
@@ -1474,6 +1551,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
+	e->call_res_live = false; /* the last call's result is gone with this call (isa_call_result): not read */
 	if (e->call_restore && e->call_saved_live) {
 		/* the last call's x30, PC and SP are call_saved's: this call writes x30 and PC, SP unless given */
 		e->call_restore = false;
@@ -1512,17 +1590,32 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	e->call_returned = false;
 	int rc = run_from(e, budget_cycles, r, &fn); /* uc_emu_start writes PC */
 	if (res && e->call_returned)
-		memcpy(res, e->call_res, sizeof(e->call_res));
+		isa_call_results(e, res, 4);
 	return rc;
 }
 
-bool isa_call_result(const struct isa_engine *e, uint64_t res[4])
+bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n)
 {
 	if (!e->call_returned)
 		return false;
-	memcpy(res, e->call_res, sizeof(e->call_res));
+	if (n > 4)
+		n = 4;
+	if (!e->call_res_live) {
+		memcpy(res, e->call_res, n * sizeof(*res));
+		return true;
+	}
+	/* still the engine's x0..x3 (nothing wrote them since the return): read the @n asked for */
+	if (n) {
+		int regs[4];
+		void *vals[4];
+		for (unsigned k = 0; k < n; k++)
+			regs[k] = UC_ARM64_REG_X0 + (int)k, vals[k] = &res[k];
+		uc_reg_read_batch(e->uc, regs, vals, (int)n);
+	}
 	return true;
 }
+
+bool isa_call_result(const struct isa_engine *e, uint64_t res[4]) { return isa_call_results(e, res, 4); }
 
 /* ---- world contexts for an abstract monitor ------------------------------------------------------ */
 
@@ -1573,6 +1666,7 @@ void isa_context_save(struct isa_engine *e, struct isa_context *c)
 int isa_context_restore(struct isa_engine *e, const struct isa_context *c)
 {
 	restore_call(e);
+	take_result(e);
 	e->call_saved_live = false;
 	unsigned tel = (c->pstate >> 2) & 3;
 	uint32_t ps = pstate(e);
@@ -1636,6 +1730,7 @@ void isa_set_fiq(struct isa_engine *e, bool level)
 
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 {
+	flush_world(e); /* mid-run: the current segment so far */
 	*s = e->st;
 	s->insns = s->insns_world[0] + s->insns_world[1] + s->insns_world[2];
 	if (e->running)
@@ -1644,7 +1739,7 @@ void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 		s->cycles_world[w] = e->world16[w] / 16;
 	for (unsigned k = 0; k < L1_SIZE; k++) {
 		struct isa_l1 l = e->l1[k];
-		fold_l1(&l, s->cls);
+		fold_l1(&l, s);
 	}
 }
 
@@ -1652,6 +1747,8 @@ void isa_stats_reset(struct isa_engine *e)
 {
 	memset(&e->st, 0, sizeof(e->st));
 	memset(e->world16, 0, sizeof(e->world16));
+	e->seg16 = e->run16; /* mid-run: what ran before is not counted */
+	e->seg_insns = e->run_insns;
 	for (unsigned k = 0; k < L1_SIZE; k++)
 		e->l1[k].execs = 0;
 }

@@ -24,6 +24,10 @@ static const char *const handler_labels[ISA_H_COUNT] = { "isa tee_entry_fast", "
 							 "isa gic_handle_irq", "isa gic_irq_eoi", "isa itr_ack",
 							 "isa itr_eoi" };
 
+/* the result registers each routine hands its caller (isa_rt_done_fn's res: x0.., the rest 0; isa_rt.h) */
+static const uint8_t handler_results[ISA_H_COUNT] = { [ISA_H_REE_NOTIF_IRQ] = 1, [ISA_H_REE_GIC_ACK] = 1,
+						       [ISA_H_TEE_ITR_ACK] = 1 };
+
 const char *isa_rt_handler_name(enum isa_rt_handler h)
 {
 	return (unsigned)h < ISA_H_COUNT ? handler_names[h] : "?";
@@ -189,8 +193,9 @@ void isa_rt_fail(struct isa_rt *rt, const char *fmt, ...)
 static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned imm)
 {
 	struct rt_job *j = ctx;
-	uint64_t x[4];
+	uint64_t x[4], in[4];
 	isa_get_xregs(e, x, 4);
+	memcpy(in, x, sizeof(in));
 	if (!j->active) {
 		isa_rt_fail(j->rt, "ISA: cpu%u: model call #%u outside a routine", j->pe_id, imm);
 		return ISA_STOP;
@@ -199,7 +204,7 @@ static enum isa_action host_model_call(void *ctx, struct isa_engine *e, unsigned
 		return imm == ISA_MC_TRACE ? ISA_CONTINUE : ISA_STOP;
 	enum isa_action a = j->rq.mc(j->rq.ctx, j->pe, imm, x);
 	if (a == ISA_CONTINUE && imm != ISA_MC_TRACE)
-		isa_set_xregs(e, x, 4);
+		isa_update_xregs(e, in, x, 4); /* the results the call changed: ~45 host instructions a register */
 	return a;
 }
 
@@ -316,7 +321,8 @@ static void resume(void *ctx, struct pe *pe)
 static void smc_returned(void *ctx, struct pe *pe)
 {
 	struct rt_job *j = ctx;
-	isa_set_xregs(j->e, pe_regs(pe), 8);
+	/* x0..x7 of the return; the engine still holds the call's (host_exception): write those that changed */
+	isa_update_xregs(j->e, j->smc_x, pe_regs(pe), 8);
 	resume(j, pe);
 }
 
@@ -343,9 +349,10 @@ static void finished(void *ctx, struct pe *pe)
 		return;
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
-	uint64_t res[4];
-	if (!isa_call_result(j->e, res)) /* not reached: the routine returned (ISA_STOP_RETURN) */
-		isa_get_xregs(j->e, res, 4);
+	uint64_t res[4] = { 0, 0, 0, 0 };
+	unsigned nres = handler_results[j->rq.h];
+	if (nres && !isa_call_results(j->e, res, nres)) /* not reached: the routine returned (ISA_STOP_RETURN) */
+		isa_get_xregs(j->e, res, nres);
 	h->calls++;
 	h->insns += j->insns;
 	h->cycles += j->cycles;

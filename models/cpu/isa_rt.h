@@ -89,7 +89,12 @@ uint64_t isa_rt_scratch(const struct isa_rt *rt, unsigned pe, enum isa_rt_world 
  * (an error that ends the simulation).
  */
 typedef enum isa_action (*isa_rt_mc_fn)(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4]);
-/* The routine returned (after its cycles passed on the PE): x0..x3 in @res. */
+/*
+ * The routine returned (after its cycles passed on the PE): its results in
+ * @res, x0 for the routines that return one (ree.notif_irq, ree.gic_ack,
+ * tee.itr_ack), the rest 0; the others return theirs in memory or none.
+ * (Each result register is one more read of Unicorn's register API.)
+ */
 typedef void (*isa_rt_done_fn)(void *ctx, struct pe *pe, const uint64_t res[4]);
 
 struct isa_rt_req {
