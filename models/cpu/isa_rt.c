@@ -24,10 +24,6 @@ static const char *const handler_labels[ISA_H_COUNT] = { "isa tee_entry_fast", "
 							 "isa gic_handle_irq", "isa gic_irq_eoi", "isa itr_ack",
 							 "isa itr_eoi" };
 
-/* the result registers each routine hands its caller (isa_rt_done_fn's res: x0.., the rest 0; isa_rt.h) */
-static const uint8_t handler_results[ISA_H_COUNT] = { [ISA_H_REE_NOTIF_IRQ] = 1, [ISA_H_REE_GIC_ACK] = 1,
-						       [ISA_H_TEE_ITR_ACK] = 1 };
-
 const char *isa_rt_handler_name(enum isa_rt_handler h)
 {
 	return (unsigned)h < ISA_H_COUNT ? handler_names[h] : "?";
@@ -350,7 +346,7 @@ static void finished(void *ctx, struct pe *pe)
 	}
 	struct isa_rt_hstats *h = &j->rt->hs[j->rq.h];
 	uint64_t res[4] = { 0, 0, 0, 0 };
-	unsigned nres = handler_results[j->rq.h];
+	unsigned nres = j->rq.nres < 4 ? j->rq.nres : 4;
 	if (nres && !isa_call_results(j->e, res, nres)) /* not reached: the routine returned (ISA_STOP_RETURN) */
 		isa_get_xregs(j->e, res, nres);
 	h->calls++;

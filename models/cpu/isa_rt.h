@@ -90,10 +90,10 @@ uint64_t isa_rt_scratch(const struct isa_rt *rt, unsigned pe, enum isa_rt_world 
  */
 typedef enum isa_action (*isa_rt_mc_fn)(void *ctx, struct pe *pe, unsigned imm, uint64_t x[4]);
 /*
- * The routine returned (after its cycles passed on the PE): its results in
- * @res, x0 for the routines that return one (ree.notif_irq, ree.gic_ack,
- * tee.itr_ack), the rest 0; the others return theirs in memory or none.
- * (Each result register is one more read of Unicorn's register API.)
+ * The routine returned (after its cycles passed on the PE): x0..x(nres - 1)
+ * of its return in @res (isa_rt_req.nres), the rest 0. (Each result
+ * register is one more read of Unicorn's register API, so a request asks
+ * only for those its done callback reads.)
  */
 typedef void (*isa_rt_done_fn)(void *ctx, struct pe *pe, const uint64_t res[4]);
 
@@ -109,6 +109,7 @@ struct isa_rt_req {
 	uint64_t then_args[4];
 	unsigned then_nargs;
 	isa_rt_mc_fn mc;              /* NULL: every model call but ISA_MC_TRACE is refused */
+	unsigned nres;                /* the result registers done reads (0..4): x0..x(nres - 1) */
 	isa_rt_done_fn done;
 	void *ctx;
 };

@@ -200,7 +200,7 @@ static void irq_acked(void *ctx, struct pe *pe)
 	if (r->cfg.isa) {
 		struct isa_rt_req rq = { .h = ISA_H_REE_GIC_ACK, .world = ISA_RT_REE,
 					 .fn = isa_rt_sym(r->cfg.isa, ISA_IMG_REE, "gic_ack_irq"),
-					 .done = isa_ack_done, .ctx = r };
+					 .nres = 1, .done = isa_ack_done, .ctx = r };
 		isa_rt_call(r->cfg.isa, pe, &rq);
 		return;
 	}

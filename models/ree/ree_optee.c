@@ -537,7 +537,8 @@ static void notif_irq_handler(struct ree *r, struct ree_irq *d, struct pe *pe)
 	if (r->cfg.isa) {
 		struct isa_rt_req rq = { .h = ISA_H_REE_NOTIF_IRQ, .world = ISA_RT_REE,
 					 .fn = isa_rt_sym(r->cfg.isa, ISA_IMG_REE, "optee_notif_drain"),
-					 .smc_tag = PE_NOTIF_ANY, .mc = isa_drain_mc, .done = isa_drain_done, .ctx = r };
+					 .smc_tag = PE_NOTIF_ANY, .mc = isa_drain_mc, .nres = 1, .done = isa_drain_done,
+					 .ctx = r };
 		isa_rt_call(r->cfg.isa, pe, &rq);
 		return;
 	}

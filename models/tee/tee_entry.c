@@ -584,7 +584,7 @@ static void itr_ack(void *ctx, struct pe *pe)
 		/* fidelity tee: isa: the guest's itr_ack (models/tee/guest/itr.c) reads IAR and lasts its cycles */
 		struct isa_rt_req rq = { .h = ISA_H_TEE_ITR_ACK, .world = ISA_RT_TEE,
 					 .fn = isa_rt_sym(t->cfg.isa, ISA_IMG_TEE, "itr_ack"),
-					 .done = itr_isa_ack_done, .ctx = t };
+					 .nres = 1, .done = itr_isa_ack_done, .ctx = t };
 		isa_rt_call(t->cfg.isa, pe, &rq);
 		return;
 	}
