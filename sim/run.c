@@ -312,15 +312,22 @@ struct run_outputs {
 	struct atomic_file notif; /* notifications.csv, written by the statistics */
 };
 
-/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
-static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
+/* Attach a sink to the run's trace for the kinds in @kinds (0: every kind); -1 with res set when every slot is taken. */
+static int add_sink_kinds(struct platform *p, sim_sink_fn fn, void *ctx, uint32_t kinds, const char *what,
+			  struct run_result *res)
 {
-	if (sim_trace_add_sink(p->sim.tr, fn, ctx) == 0)
+	if ((kinds ? sim_trace_add_sink_kinds(p->sim.tr, fn, ctx, kinds) : sim_trace_add_sink(p->sim.tr, fn, ctx)) == 0)
 		return 0;
 	snprintf(res->msg, sizeof(res->msg), "cannot attach the %s to the trace (%d sinks at most)", what,
 		 SIM_TRACE_MAX_SINKS);
 	res->status = RUN_BAD_INPUT;
 	return -1;
+}
+
+/* add_sink_kinds for every kind */
+static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
+{
+	return add_sink_kinds(p, fn, ctx, 0, what, res);
 }
 
 /* Build the platform for @sc and attach the digest (and the capture). 0, or res->status set. */
@@ -713,7 +720,7 @@ static int check_attach(struct sim_check **chk, struct platform *p, const struct
 		return -1;
 	}
 	res->checked = true;
-	return add_sink(p, check_sink, *chk, "invariant checker", res);
+	return add_sink_kinds(p, check_sink, *chk, CHECK_KINDS, "invariant checker", res);
 }
 
 /* The checker's violations: error lines (and res->msg), the run FAILED; its notes go to the warnings. */
