@@ -312,22 +312,15 @@ struct run_outputs {
 	struct atomic_file notif; /* notifications.csv, written by the statistics */
 };
 
-/* Attach a sink to the run's trace for the kinds in @kinds (0: every kind); -1 with res set when every slot is taken. */
-static int add_sink_kinds(struct platform *p, sim_sink_fn fn, void *ctx, uint32_t kinds, const char *what,
-			  struct run_result *res)
+/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
+static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
 {
-	if ((kinds ? sim_trace_add_sink_kinds(p->sim.tr, fn, ctx, kinds) : sim_trace_add_sink(p->sim.tr, fn, ctx)) == 0)
+	if (sim_trace_add_sink(p->sim.tr, fn, ctx) == 0)
 		return 0;
 	snprintf(res->msg, sizeof(res->msg), "cannot attach the %s to the trace (%d sinks at most)", what,
 		 SIM_TRACE_MAX_SINKS);
 	res->status = RUN_BAD_INPUT;
 	return -1;
-}
-
-/* add_sink_kinds for every kind */
-static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
-{
-	return add_sink_kinds(p, fn, ctx, 0, what, res);
 }
 
 /* Build the platform for @sc and attach the digest (and the capture). 0, or res->status set. */
@@ -711,7 +704,7 @@ static void check_golden(const char *path, bool bless, const struct digest *dg, 
 }
 
 /* Attach the invariant checker (sim/stats/check.h) after every output sink. 0, or res set. */
-static int check_attach(struct sim_check **chk, struct platform *p, const struct scenario *sc, struct run_result *res)
+static int run_check_attach(struct sim_check **chk, struct platform *p, const struct scenario *sc, struct run_result *res)
 {
 	struct sim_check_cfg cfg = { p->ncpus, sc->tee_threads, p->notif_intid, 0 };
 	if (!(*chk = check_new(&cfg, p->sim.tr))) {
@@ -720,7 +713,12 @@ static int check_attach(struct sim_check **chk, struct platform *p, const struct
 		return -1;
 	}
 	res->checked = true;
-	return add_sink_kinds(p, check_sink, *chk, CHECK_KINDS, "invariant checker", res);
+	if (check_attach(*chk, p->sim.tr) == 0)
+		return 0;
+	snprintf(res->msg, sizeof(res->msg), "cannot attach the invariant checker to the trace (%d sinks at most)",
+		 SIM_TRACE_MAX_SINKS);
+	res->status = RUN_BAD_INPUT;
+	return -1;
 }
 
 /* The checker's violations: error lines (and res->msg), the run FAILED; its notes go to the warnings. */
@@ -787,7 +785,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct run
 	if (!o->no_outputs && outputs_open(&w, p, seeded, o, res) != 0)
 		goto out;
 
-	if ((o->check || seeded->check) && check_attach(&chk, p, seeded, res) != 0)
+	if ((o->check || seeded->check) && run_check_attach(&chk, p, seeded, res) != 0)
 		goto out;
 	if (o->sink && add_sink(p, o->sink, o->sink_ctx, "caller's sink", res) != 0)
 		goto out;

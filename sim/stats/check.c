@@ -454,38 +454,64 @@ __attribute__((noinline)) static void check_record(struct sim_check *c, const st
 }
 
 
-/*
- * The sink. TR_ACTIVITY is the most frequent record: it is handled here
- * with no call; records no invariant reads return at once.
- */
-void check_sink(void *ctx, const struct sim_rec *r)
+/* check_activity's case with a line up or a suspect sleep: out of line, so the usual case saves no register */
+static __attribute__((noinline)) void activity_sleep(struct sim_check *c, unsigned cpu, sim_time t)
+{
+	sleep_check(c, cpu, t);
+	sleep_update(c, cpu, t);
+}
+
+/* TR_ACTIVITY, the most frequent record: the PE's idle state, and the sleep checks when a line is up */
+static void check_activity(void *ctx, const struct sim_rec *r)
 {
 	struct sim_check *c = ctx;
-	if (r->kind == TR_ACTIVITY) {
-		unsigned cpu = (unsigned)r->cpu;
-		if (cpu < c->cfg.ncpus && !c->in_emit) {
-			struct cpu_view *p = &c->cpu[cpu];
-			p->idle = r->label == NULL;
-			/* the common case (both lines low, nothing suspect) costs nothing more */
-			if (p->suspect || p->wire[0] || p->wire[1]) {
-				sleep_check(c, cpu, r->t);
-				sleep_update(c, cpu, r->t);
-			}
-		}
-		return;
+	unsigned cpu = (unsigned)r->cpu;
+	if (cpu < c->cfg.ncpus && !c->in_emit) {
+		struct cpu_view *p = &c->cpu[cpu];
+		p->idle = r->label == NULL;
+		/* the common case (both lines low, nothing suspect) costs nothing more */
+		if (p->suspect || p->wire[0] || p->wire[1])
+			activity_sleep(c, cpu, r->t);
 	}
-	if (r->kind == TR_VALUE || r->kind == TR_SMC || r->kind == TR_SMC_RET || r->kind == TR_COUNTER ||
-	    r->kind == TR_GIC_EOI || r->kind == TR_GIC_FWD || c->in_emit)
-		return;
-	if (r->kind == TR_WIRE) {
-		if (r->a < (uint64_t)c->nsig && c->sig_cpu[r->a] >= 0) {
-			unsigned k = (unsigned)c->sig_cpu[r->a];
-			c->cpu[k / 2].wire[k % 2] = r->b != 0;
-			sleep_update(c, k / 2, r->t);
-		}
-		return;
+}
+
+/* TR_WIRE: the PEs' irq/fiq lines */
+static void check_wire(void *ctx, const struct sim_rec *r)
+{
+	struct sim_check *c = ctx;
+	if (!c->in_emit && r->a < (uint64_t)c->nsig && c->sig_cpu[r->a] >= 0) {
+		unsigned k = (unsigned)c->sig_cpu[r->a];
+		c->cpu[k / 2].wire[k % 2] = r->b != 0;
+		sleep_update(c, k / 2, r->t);
 	}
-	check_record(c, r);
+}
+
+/* The other kinds of CHECK_KINDS */
+static void check_other(void *ctx, const struct sim_rec *r)
+{
+	struct sim_check *c = ctx;
+	if (!c->in_emit)
+		check_record(c, r);
+}
+
+/* The sink for every kind: records no invariant reads return at once. */
+void check_sink(void *ctx, const struct sim_rec *r)
+{
+	if (r->kind == TR_ACTIVITY)
+		check_activity(ctx, r);
+	else if (r->kind == TR_WIRE)
+		check_wire(ctx, r);
+	else if (r->kind < 32 && (CHECK_KINDS >> r->kind & 1))
+		check_other(ctx, r);
+}
+
+int check_attach(struct sim_check *c, struct sim_trace *tr)
+{
+	if (sim_trace_add_sink_kinds(tr, check_activity, c, 1u << TR_ACTIVITY) ||
+	    sim_trace_add_sink_kinds(tr, check_wire, c, 1u << TR_WIRE) ||
+	    sim_trace_add_sink_kinds(tr, check_other, c, CHECK_KINDS & ~(1u << TR_ACTIVITY | 1u << TR_WIRE)))
+		return -1;
+	return 0;
 }
 
 /* ---- at quiescence ---------------------------------------------------------------------- */

@@ -78,21 +78,29 @@ struct sim_check;
 struct sim_check *check_new(const struct sim_check_cfg *cfg, struct sim_trace *tr);
 void check_free(struct sim_check *c);
 
-/* The sink: feed it every record, or only the kinds in CHECK_KINDS (the others it ignores). */
+/* The sink: feed it every record (the kinds not in CHECK_KINDS it ignores). */
 void check_sink(void *ctx, const struct sim_rec *r);
 
 /*
  * The record kinds the invariants read (bit 1 << kind): check_sink returns
  * at once for the others (TR_VALUE, TR_SMC, TR_SMC_RET, TR_COUNTER,
  * TR_GIC_EOI, TR_GIC_FWD, TR_GIC_SGI_DROP, TR_GIC_WAKE, TR_GIC_ROUTE), so a
- * run attaches it to these only (sim_trace_add_sink_kinds) and the others
- * keep the trace's fast path when no other sink takes them.
+ * run attaches it to these only (check_attach) and the others keep the
+ * trace's fast path when no other sink takes them.
  */
 #define CHECK_KINDS                                                                                            \
 	((1u << TR_WIRE) | (1u << TR_ACTIVITY) | (1u << TR_EXC_ENTRY) | (1u << TR_EXC_RETURN) |                \
 	 (1u << TR_WORLD_SWITCH) | (1u << TR_GIC_PEND) | (1u << TR_GIC_ACK) | (1u << TR_GIC_DEACT) |         \
 	 (1u << TR_GIC_CLEAR) | (1u << TR_POWER) | (1u << TR_PSCI) | (1u << TR_NOTIF) | (1u << TR_TEE_THREAD) | \
 	 (1u << TR_EVENT))
+
+/*
+ * check_attach - check_sink's work attached to @tr as one sink per kind of
+ * CHECK_KINDS (no dispatch on the kind; the kinds it does not read keep the
+ * trace's fast path). 0, or -1 when a kind has SIM_TRACE_MAX_SINKS sinks
+ * already (some of its sinks may then be attached: the run does not start).
+ */
+int check_attach(struct sim_check *c, struct sim_trace *tr);
 
 /* Scenario time 0 (the end of boot), for the messages. */
 void check_set_origin(struct sim_check *c, sim_time boot);
