@@ -312,15 +312,19 @@ struct run_outputs {
 	struct atomic_file notif; /* notifications.csv, written by the statistics */
 };
 
-/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
-static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
+/* res for the @what that could not be attached to the run's trace (every slot of a kind taken): -1 */
+static int sink_refused(const char *what, struct run_result *res)
 {
-	if (sim_trace_add_sink(p->sim.tr, fn, ctx) == 0)
-		return 0;
 	snprintf(res->msg, sizeof(res->msg), "cannot attach the %s to the trace (%d sinks at most)", what,
 		 SIM_TRACE_MAX_SINKS);
 	res->status = RUN_BAD_INPUT;
 	return -1;
+}
+
+/* Attach a sink to the run's trace; -1 with res set when every slot is taken. */
+static int add_sink(struct platform *p, sim_sink_fn fn, void *ctx, const char *what, struct run_result *res)
+{
+	return sim_trace_add_sink(p->sim.tr, fn, ctx) == 0 ? 0 : sink_refused(what, res);
 }
 
 /* Build the platform for @sc and attach the digest (and the capture). 0, or res->status set. */
@@ -713,12 +717,7 @@ static int run_check_attach(struct sim_check **chk, struct platform *p, const st
 		return -1;
 	}
 	res->checked = true;
-	if (check_attach(*chk, p->sim.tr) == 0)
-		return 0;
-	snprintf(res->msg, sizeof(res->msg), "cannot attach the invariant checker to the trace (%d sinks at most)",
-		 SIM_TRACE_MAX_SINKS);
-	res->status = RUN_BAD_INPUT;
-	return -1;
+	return check_attach(*chk, p->sim.tr) == 0 ? 0 : sink_refused("invariant checker", res);
 }
 
 /* The checker's violations: error lines (and res->msg), the run FAILED; its notes go to the warnings. */

@@ -20,6 +20,20 @@ int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, ui
 	return 0;
 }
 
+int sim_trace_add_sinks(struct sim_trace *tr, void *ctx, const struct sim_trace_kind_sink *list, size_t n)
+{
+	for (unsigned k = 0; k < SIM_TRACE_KIND_LISTS; k++) {
+		int more = 0;
+		for (size_t i = 0; i < n; i++)
+			more += list[i].kinds >> k & 1;
+		if (tr->nsinks[k] + more > SIM_TRACE_MAX_SINKS)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		(void)sim_trace_add_sink_kinds(tr, list[i].fn, ctx, list[i].kinds); /* room checked above */
+	return 0;
+}
+
 void sim_trace_emit_call(struct sim_trace *tr, unsigned kind, const struct sim_rec *r) { sim_trace_emit_kind(tr, kind, r); }
 
 int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx)

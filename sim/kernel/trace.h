@@ -254,6 +254,18 @@ int sim_trace_add_sink(struct sim_trace *tr, sim_sink_fn fn, void *ctx);
  */
 int sim_trace_add_sink_kinds(struct sim_trace *tr, sim_sink_fn fn, void *ctx, uint32_t kinds);
 
+/* One sink of a model that takes each of its kinds with a function of its own. */
+struct sim_trace_kind_sink {
+	sim_sink_fn fn;
+	uint32_t kinds; /* as sim_trace_add_sink_kinds's */
+};
+/*
+ * sim_trace_add_sink_kinds of each of @list's @n sinks with @ctx, all or
+ * none: returns -1, adding nothing, when a kind would pass
+ * SIM_TRACE_MAX_SINKS sinks (sim/stats: stats_attach, check_attach).
+ */
+int sim_trace_add_sinks(struct sim_trace *tr, void *ctx, const struct sim_trace_kind_sink *list, size_t n);
+
 /* Register a signal; returns its id (>= 0), or -1 when out of memory. */
 int sim_trace_signal(struct sim_trace *tr, const char *scope, const char *name, unsigned width);
 

@@ -507,11 +507,12 @@ void check_sink(void *ctx, const struct sim_rec *r)
 
 int check_attach(struct sim_check *c, struct sim_trace *tr)
 {
-	if (sim_trace_add_sink_kinds(tr, check_activity, c, 1u << TR_ACTIVITY) ||
-	    sim_trace_add_sink_kinds(tr, check_wire, c, 1u << TR_WIRE) ||
-	    sim_trace_add_sink_kinds(tr, check_other, c, CHECK_KINDS & ~(1u << TR_ACTIVITY | 1u << TR_WIRE)))
-		return -1;
-	return 0;
+	static const struct sim_trace_kind_sink by_kind[] = {
+		{ check_activity, 1u << TR_ACTIVITY },
+		{ check_wire, 1u << TR_WIRE },
+		{ check_other, CHECK_KINDS & ~(1u << TR_ACTIVITY | 1u << TR_WIRE) },
+	};
+	return sim_trace_add_sinks(tr, c, by_kind, sizeof(by_kind) / sizeof(by_kind[0]));
 }
 
 /* ---- at quiescence ---------------------------------------------------------------------- */

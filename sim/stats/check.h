@@ -97,8 +97,8 @@ void check_sink(void *ctx, const struct sim_rec *r);
 /*
  * check_attach - check_sink's work attached to @tr as one sink per kind of
  * CHECK_KINDS (no dispatch on the kind; the kinds it does not read keep the
- * trace's fast path). 0, or -1 when a kind has SIM_TRACE_MAX_SINKS sinks
- * already (some of its sinks may then be attached: the run does not start).
+ * trace's fast path). 0, or -1 (nothing added) when a kind has
+ * SIM_TRACE_MAX_SINKS sinks already.
  */
 int check_attach(struct sim_check *c, struct sim_trace *tr);
 

@@ -419,10 +419,7 @@ static void sink_assoc(void *ctx, const struct sim_rec *r)
 
 int stats_attach(struct sim_stats *s, struct sim_trace *tr)
 {
-	static const struct {
-		sim_sink_fn fn;
-		uint32_t kinds;
-	} by_kind[] = {
+	static const struct sim_trace_kind_sink by_kind[] = {
 		{ sink_activity, 1u << TR_ACTIVITY },
 		{ sink_world_switch, 1u << TR_WORLD_SWITCH },
 		{ sink_smc, 1u << TR_SMC },
@@ -430,14 +427,7 @@ int stats_attach(struct sim_stats *s, struct sim_trace *tr)
 		{ sink_assoc, (1u << TR_NOTIF) | (1u << TR_GIC_FWD) },
 		{ stats_rec, (1u << TR_POWER) | (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT) },
 	};
-	/* all or nothing: a kind list that is full fails before any is added */
-	for (uint32_t k = 0; k < SIM_TRACE_KIND_LISTS; k++)
-		if ((STATS_SINK_KINDS >> k & 1) && tr->nsinks[k] == SIM_TRACE_MAX_SINKS)
-			return -1;
-	for (size_t i = 0; i < sizeof(by_kind) / sizeof(by_kind[0]); i++)
-		if (sim_trace_add_sink_kinds(tr, by_kind[i].fn, s, by_kind[i].kinds) != 0)
-			return -1;
-	return 0;
+	return sim_trace_add_sinks(tr, s, by_kind, sizeof(by_kind) / sizeof(by_kind[0]));
 }
 
 /* Notification stages (with ids, from the association), power, SGI drops and counted events. */

@@ -46,16 +46,11 @@ void stats_free(struct sim_stats *s);
 void stats_sink(void *ctx, const struct sim_rec *r);
 /*
  * Attach the statistics to @tr: what stats_sink does, as one sink per kind
- * (sim_trace_add_sink_kinds), so no record pays a dispatch on its kind.
+ * (sim_trace_add_sinks), so no record pays a dispatch on its kind.
  * Returns 0, or -1 (nothing added) when one of those kinds has
  * SIM_TRACE_MAX_SINKS sinks already.
  */
 int stats_attach(struct sim_stats *s, struct sim_trace *tr);
-/* The record kinds stats_sink uses: it ignores every other. */
-#define STATS_SINK_KINDS                                                                                    \
-	((1u << TR_ACTIVITY) | (1u << TR_WORLD_SWITCH) | (1u << TR_SMC) | (1u << TR_EXC_ENTRY) |           \
-	 (1u << TR_NOTIF) | (1u << TR_GIC_FWD) | (1u << TR_POWER) |                                         \
-	 (1u << TR_GIC_SGI_DROP) | (1u << TR_EVENT))
 /* Per-notification CSV rows go to @f as notifications close (NULL: none). */
 void stats_set_notif_csv(struct sim_stats *s, FILE *f);
 /*
