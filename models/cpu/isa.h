@@ -333,13 +333,12 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	     uint64_t budget_cycles, uint64_t res[4], struct isa_result *r);
 
 /*
- * isa_call_result - x0..x3 of the last return of a routine isa_call started
- * (whichever run it returned in), without reading the registers. False, and
- * @res untouched, when no call has returned since the last isa_call.
+ * isa_call_results - x0..x(@n - 1) (@n <= 4) of the last return of a routine
+ * isa_call started (whichever run it returned in), reading no more
+ * registers than asked for. False, and @res untouched, when no call has
+ * returned since the last isa_call.
  */
-bool isa_call_result(const struct isa_engine *e, uint64_t res[4]);
-/* ... x0..x(@n - 1) only (@n <= 4): the engine reads no more registers than asked for */
-bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n);
+bool isa_call_results(struct isa_engine *e, uint64_t *res, unsigned n);
 
 /*
  * A lower world's CPU context, what TF-A's cpu_context keeps for it:

@@ -1551,7 +1551,7 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 {
 	if (e->in_call || nargs > 8)
 		return ISA_E_STATE;
-	e->call_res_live = false; /* the last call's result is gone with this call (isa_call_result): not read */
+	e->call_res_live = false; /* the last call's result is gone with this call (isa_call_results): not read */
 	if (e->call_restore && e->call_saved_live) {
 		/* the last call's x30, PC and SP are call_saved's: this call writes x30 and PC, SP unless given */
 		e->call_restore = false;
@@ -1594,28 +1594,18 @@ int isa_call(struct isa_engine *e, uint64_t fn, const uint64_t *args, unsigned n
 	return rc;
 }
 
-bool isa_call_results(const struct isa_engine *e, uint64_t *res, unsigned n)
+bool isa_call_results(struct isa_engine *e, uint64_t *res, unsigned n)
 {
 	if (!e->call_returned)
 		return false;
 	if (n > 4)
 		n = 4;
-	if (!e->call_res_live) {
+	if (e->call_res_live) /* still the engine's x0..x3 (nothing wrote them since the return) */
+		isa_get_xregs(e, res, n);
+	else
 		memcpy(res, e->call_res, n * sizeof(*res));
-		return true;
-	}
-	/* still the engine's x0..x3 (nothing wrote them since the return): read the @n asked for */
-	if (n) {
-		int regs[4];
-		void *vals[4];
-		for (unsigned k = 0; k < n; k++)
-			regs[k] = UC_ARM64_REG_X0 + (int)k, vals[k] = &res[k];
-		uc_reg_read_batch(e->uc, regs, vals, (int)n);
-	}
 	return true;
 }
-
-bool isa_call_result(const struct isa_engine *e, uint64_t res[4]) { return isa_call_results(e, res, 4); }
 
 /* ---- world contexts for an abstract monitor ------------------------------------------------------ */
 
