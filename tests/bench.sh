@@ -195,22 +195,17 @@ section_isa() {
 # The whole platform with guest code (fidelity: {tee: isa, ree: isa}, models/cpu/isa_rt.h) against
 # abstract on $SCEN (and with monitor: isa too): host CPU time (user + sys) per notification, and the ratio (the
 # issue's goal: at most 5x). ISA_SLOW_N notifications per run (default 20000).
-cpu_of_one() { # cpu_of_one ARGS...: user+sys seconds of one `tzsim run $SCEN ARGS`
-	{ TIMEFORMAT='%U %S'; time "$TZSIM" run "$SCEN" --trace none --quiet "$@" >/dev/null 2>&1; } 2>&1 |
+cpu_of() { # cpu_of ARGS...: user+sys seconds of one `tzsim run $SCEN --quiet ARGS`
+	{ TIMEFORMAT='%U %S'; time "$TZSIM" run "$SCEN" --quiet "$@" >/dev/null 2>&1; } 2>&1 |
 		awk '{ print $1 + $2 }'
 }
+cpu_of_one() { cpu_of --trace none "$@"; } # the simulation alone
 # ISA_SLOW_ROUNDS rounds (default 5), each running abstract, tee+ree isa and all three once,
 # interleaved so that a change in the machine's load hits all three alike. Prints the ratio of
 # the best times (the figure the goal is read against: the simulation alone, --trace none) and
 # the median and range of the per-round ratios (how much the machine moved it). Each round also
 # runs abstract and all three with the scenario's own outputs (default.yaml: its CSV trace, into
 # a directory removed afterwards): what a user who runs the scenario as shipped sees.
-cpu_of_out() { # cpu_of_out DIR ARGS...: user+sys seconds of `tzsim run $SCEN -o DIR ARGS` (its outputs)
-	local d="$1"
-	shift
-	{ TIMEFORMAT='%U %S'; time "$TZSIM" run "$SCEN" -o "$d" --quiet "$@" >/dev/null 2>&1; } 2>&1 |
-		awk '{ print $1 + $2 }'
-}
 isa_slowdown() {
 	local n="${ISA_SLOW_N:-20000}" rounds="${ISA_SLOW_ROUNDS:-5}" r a i m oa om tmp rows=""
 	local all3="--vary fidelity.tee=isa --vary fidelity.ree=isa --vary fidelity.monitor=isa"
@@ -221,9 +216,9 @@ isa_slowdown() {
 		i=$(cpu_of_one --vary "stop={notifications: $n}" --vary fidelity.tee=isa --vary fidelity.ree=isa) || break
 		# shellcheck disable=SC2086 # $all3: three options
 		m=$(cpu_of_one --vary "stop={notifications: $n}" $all3) || break
-		oa=$(cpu_of_out "$tmp/a" --vary "stop={notifications: $n}") || break
+		oa=$(cpu_of -o "$tmp/a" --vary "stop={notifications: $n}") || break
 		# shellcheck disable=SC2086
-		om=$(cpu_of_out "$tmp/m" --vary "stop={notifications: $n}" $all3) || break
+		om=$(cpu_of -o "$tmp/m" --vary "stop={notifications: $n}" $all3) || break
 		rm -rf "$tmp/a" "$tmp/m"
 		rows="$rows$a $i $m $oa $om"$'\n'
 	done
