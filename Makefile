@@ -69,7 +69,7 @@ guest_objs    = $(patsubst %,$(BUILD)/guest/%.o,$(basename $(wildcard models/$(1
 GUEST_CC_PATH := $(shell command -v $(GUEST_CC) 2>/dev/null)
 # The store fast path (models/cpu/isa_ucfix.c) interposes a libunicorn internal: every
 # host binary exports it so the library's PLT binds to tzsim's definition.
-LDFLAGS  += -Wl,--export-dynamic-symbol=tlb_set_page_with_attrs_aarch64
+LDFLAGS  += -Wl,--export-dynamic-symbol=tlb_set_page_with_attrs_aarch64 -Wl,--export-dynamic-symbol=get_arm_cp_reginfo_aarch64
 
 # sim/cli/ is the command line: in the tzsim binary, not in the library
 CLI_C    := $(wildcard sim/cli/*.c)

@@ -322,8 +322,7 @@ struct isa_engine *isa_plat_engine(struct isa_plat *p, unsigned pe)
 	c.mmio[1] = (struct isa_window){ GIC_VIRT_GICR_BASE, gic_redist_region_size(p->g) };
 	c.mmio[2] = (struct isa_window){ ISA_PLAT_SRC_BASE, DEV_SRC_FRAME_SIZE };
 	c.n_mmio = 3;
-	if (!p->cfg.hook_all)
-		isa_config_unhooked(&c, &p->img[ISA_IMG_MONITOR]);
+	c.tb_end_all = p->cfg.tb_end_all;
 	int rc = isa_engine_new(&p->e[pe], p->mem, &c, p->err, sizeof(p->err));
 	if (rc) {
 		if (!p->err[0])

@@ -50,7 +50,7 @@ struct isa_plat_cfg {
 	sim_time src_period;    /* or: a character every period from src_at (0: only one) */
 	bool eoimode;
 	unsigned nthreads;
-	bool hook_all;          /* no unhooked routines (isa_config.unhooked_lo): every block hooked */
+	bool tb_end_all;        /* isa_config.tb_end_all: every MSR ends a translation block */
 };
 void isa_plat_cfg_default(struct isa_plat_cfg *c);
 

@@ -237,12 +237,11 @@ struct isa_config {
 	 */
 	bool el3_resident;
 	/*
-	 * Unhooked routines in [unhooked_lo, unhooked_hi) (isa_engine.c, "unhooked
-	 * routines"): leaf routines below every other code address whose blocks
-	 * the block hook leaves out once they are known, their caller's block
-	 * counting them. The images mark them (isa_config_unhooked). 0, 0: none.
+	 * Every MSR ends a translation block, as in Unicorn itself (for tests):
+	 * otherwise a write of an EL1 context register at EL3 does not
+	 * (isa_engine.c, "blocks in parts"); the counts and stops are the same.
 	 */
-	uint64_t unhooked_lo, unhooked_hi;
+	bool tb_end_all;
 };
 
 /*
@@ -256,11 +255,6 @@ struct isa_config {
  */
 int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_config *c, char *err,
 		   size_t errlen);
-
-/* @c's unhooked routines: those @img marks (__unhooked_start, __unhooked_end: models/cpu/guest/guest.ld). */
-void isa_config_unhooked(struct isa_config *c, const struct isa_image *img);
-/* Are @e's unhooked routines out of the block hook yet (every one has run, their code keeps the rules)? */
-bool isa_unhooked_active(const struct isa_engine *e);
 void isa_engine_free(struct isa_engine *e);
 
 /* Registers. */
@@ -397,7 +391,6 @@ struct isa_stats {
 	uint64_t icc_accesses, mmio_accesses;
 	uint64_t runs;
 	uint64_t decoded_blocks;       /* distinct blocks decoded */
-	uint64_t block_hooks;          /* block hook calls: blocks less those of unhooked routines */
 };
 void isa_get_stats(struct isa_engine *e, struct isa_stats *s);
 void isa_stats_reset(struct isa_engine *e);

@@ -9,9 +9,9 @@
  *    re-read of PSTATE after a block that may change it, and pending
  *    interrupts. A stop or an interrupt here happens before the block runs.
  *    A routine's return to the host page's stub ends the run here too.
- *    Unhooked routines (isa_config.unhooked_lo, below every other code
- *    address) lose it once their blocks are known: the block that branches
- *    to one counts it (unhooked routines, below).
+ *  - get_arm_cp_reginfo_aarch64 (isa_ucfix.c, at translation): writes of
+ *    EL1 context registers at EL3 that need not end a block (isa_engine_cpreg,
+ *    "blocks in parts").
  *  - UC_HOOK_INTR: SMC (taken to EL3 by the host) and HVC (model calls).
  *  - UC_HOOK_INSN MRS/MSR: ICC_* registers (the GIC CPU interface through
  *    the PE's ports; Unicorn has none, so the access is skipped and PC
@@ -72,28 +72,25 @@ struct isa_l1 {
 	uint16_t n[ISA_C_STATIC];
 };
 
-/*
- * An L1 entry's flags above ISA_BLK_*: the unhooked routine (index + 1) the
- * block branches to, whose blocks it counts (ur_caller).
- */
-#define L1_UR_SHIFT 8
-#define L1_UR_MASK 0xff00u
-#define UR_MAX 4
-#define UR_BLOCKS 64
+/* An L1 entry's flags above ISA_BLK_*: the block's tail (index + 1 in e->tails), "blocks in parts" */
+#define L1_TAIL_SHIFT 4
+#define L1_TAIL_MASK 0xfff0u
+#define TAIL_SEGS 64
 
-/* An unhooked routine: [entry, end), its RET last; its blocks as learned (ur_learn). */
-struct isa_ur {
-	uint64_t entry, end;
-	uint64_t next;             /* learning: the address of the block expected next */
-	uint32_t cost16;           /* the sum of its blocks' costs */
-	uint32_t insns, blocks;
-	uint32_t n[ISA_C_STATIC];
-	uint32_t blk16[UR_BLOCKS]; /* each block's cost and instructions, in order */
-	uint16_t blkn[UR_BLOCKS];
-	bool learned;
+/* The parts of a block after its first, each as the block hook would have counted it */
+struct isa_tail {
+	uint32_t n;                /* parts */
+	uint32_t cost16, insns;    /* their sums */
+	uint32_t seg16[TAIL_SEGS];
+	uint16_t segn[TAIL_SEGS];
 };
 
 #define SHADOW_REGS 24
+#define CPREG_SIZE 128     /* sizeof(ARMCPRegInfo), QEMU 5.0 target/arm/cpu.h */
+#define CPREG_TYPE_OFF 20  /* offsetof(ARMCPRegInfo, type) */
+#define ARM_CP_SPECIAL 0x0001
+#define ARM_CP_CONST 0x0002
+#define ARM_CP_SUPPRESS_TB_END 0x0008
 #define SHADOW_ANY_EL 5                                                /* below: at any EL; from it: at EL3 */
 #define SHADOW_EL3 (((1u << SHADOW_REGS) - 1) & ~((1u << SHADOW_ANY_EL) - 1))
 
@@ -167,22 +164,21 @@ struct isa_engine {
 	/* translation blocks: every one decoded (bc), and those last seen by the block hook's hash (l1) */
 	struct isa_blkcache bc;
 
-	/* unhooked routines (isa_config.unhooked_lo/hi) */
-	struct isa_ur ur[UR_MAX];
-	unsigned nur, nlearned;
-	bool ur_off;               /* none, or the code breaks their rules: every block hooked */
-	bool ur_ready;             /* all learned: unhook them after this run (ur_unhook) */
-	bool ur_live;              /* unhooked: their callers count them */
-	bool ur_flush;             /* their translations to drop after the next run (ur_flush_cache) */
-	unsigned ur_armed;         /* a caller's block counted routine ur_armed - 1 (ur_settle at the next block) */
-	unsigned ur_from;          /* ... its blocks from ur_from on did not fit the budget */
-	const struct isa_ur *carry;/* blocks of a routine that ran before a stop, counted from carry_pos by the next run */
-	unsigned carry_pos;
-
 	/* the registers of shadow_reg as last read or skipped (same_value): bit i valid; a host write
 	 * (cp_write, wr) or a guest write that went through forgets them, and leaving EL3 those of EL3 */
 	uint64_t msr_shadow[SHADOW_REGS];
 	uint32_t msr_shadow_valid;
+
+	/* blocks in parts: the registers whose writes at EL3 Unicorn translates without ending the block (bit k:
+	 * shadow register k), the copies of their info it was given, the tails of such blocks, and those parts of
+	 * one that ran before a budget stop, counted by the next run from carry_pos */
+	uint32_t tb_split;
+	const void *ri_orig[SHADOW_REGS];
+	uint64_t ri_copy[SHADOW_REGS][CPREG_SIZE / 8];
+	struct isa_tail *tails;
+	unsigned ntails, captails;
+	const struct isa_tail *carry;
+	unsigned carry_pos;
 
 	bool storefix;
 	struct isa_l1 l1[L1_SIZE];
@@ -450,8 +446,7 @@ bool isa_secure(const struct isa_engine *e) { return e->secure; }
 
 static void update_slow(struct isa_engine *e)
 {
-	e->slow = e->stop_next || e->fix_pending || e->check_state || ((e->irq || e->fiq) && !e->idle_verdict) ||
-		  e->ur_armed;
+	e->slow = e->stop_next || e->fix_pending || e->check_state || ((e->irq || e->fiq) && !e->idle_verdict);
 }
 
 /* The run stops with PC at @pc (isa_run then need not read it); a later PC write forgets it (wr). */
@@ -701,28 +696,24 @@ static __attribute__((noinline)) bool slow_path(struct isa_engine *e, uint64_t a
 
 static bool sys_unhooked(const struct isa_engine *e, uint64_t addr, const uint32_t *code, uint32_t n);
 
-static void ur_learn(struct isa_engine *e, uint64_t addr, uint32_t size, const struct isa_blk *b);
-static void ur_caller(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size);
-
 /* Add @l's executions to @s's static class counts and blocks (e->st, or a copy of it). */
-static void fold_l1(const struct isa_engine *e, struct isa_l1 *l, struct isa_stats *s)
+static void fold_l1(struct isa_l1 *l, struct isa_stats *s)
 {
 	for (unsigned c = 0; c < ISA_C_STATIC; c++)
 		s->cls[c] += l->execs * l->n[c];
 	s->blocks += l->execs;
-	s->block_hooks += l->execs;
-	if (l->flags & L1_UR_MASK) /* and the blocks of the routine it branches to */
-		s->blocks += l->execs * e->ur[(l->flags >> L1_UR_SHIFT) - 1].blocks;
 	l->execs = 0;
 }
+
+static bool tail_of(struct isa_engine *e, struct isa_l1 *l, struct isa_blk *b);
 
 /* Fill @l with the block at @addr of @size bytes, decoded once (the cache of every block seen). */
 static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
-	fold_l1(e, l, &e->st);
+	fold_l1(l, &e->st);
 	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
 	if (!b) {
-		uint32_t code[512];
+		uint32_t code[ISA_BLOCK_MAX_INSNS];
 		bool grew;
 		if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
 			return false;
@@ -730,7 +721,7 @@ static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, 
 			fail(e, ISA_E_STATE, addr, false); /* code patched after the engine was made (add_sys_hooks) */
 			return false;
 		}
-		b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, &grew);
+		b = isa_blkcache_add(&e->bc, addr, size, code, e->tm, e->tb_split, &grew);
 		if (!b)
 			return false;
 		e->st.decoded_blocks++;
@@ -740,10 +731,8 @@ static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, 
 	l->flags = (uint16_t)b->flags;
 	l->cost16 = b->cost16;
 	memcpy(l->n, b->n, sizeof(l->n));
-	if (addr - e->cfg.unhooked_lo < e->cfg.unhooked_hi - e->cfg.unhooked_lo && !e->ur_off && !e->ur_live)
-		ur_learn(e, addr, size, b);
-	else if (e->ur_live)
-		ur_caller(e, l, addr, size);
+	if (b->flags & ISA_BLK_PARTS)
+		return tail_of(e, l, (struct isa_blk *)b);
 	return true;
 }
 
@@ -792,17 +781,17 @@ static struct isa_l1 *l1_of(struct isa_engine *e, uint64_t addr)
 	return &e->l1[((addr >> 2) ^ (addr >> 18) ^ (addr >> 28)) & (L1_SIZE - 1)];
 }
 
-static void ur_count(struct isa_engine *e, unsigned i);
+static void count_tail(struct isa_engine *e, const struct isa_tail *t);
 
-/* count_block's rarer cases: a block that may change EL or DAIF, one that branches to an unhooked routine */
+/* count_block's rarer cases: a block that may change EL or DAIF, a block in parts */
 static __attribute__((noinline)) void count_flags(struct isa_engine *e, const struct isa_l1 *b)
 {
 	if (b->flags & ISA_BLK_STATE) {
 		e->check_state = true;
 		e->slow = true;
 	}
-	if (b->flags & L1_UR_MASK)
-		ur_count(e, (b->flags >> L1_UR_SHIFT) - 1);
+	if (b->flags & L1_TAIL_MASK)
+		count_tail(e, &e->tails[((b->flags & L1_TAIL_MASK) >> L1_TAIL_SHIFT) - 1]);
 }
 
 /* Count the block @b (@size bytes) about to run, or stop the run before it when it would pass the budget. */
@@ -816,17 +805,13 @@ static inline void count_block(struct isa_engine *e, struct isa_l1 *b, uint64_t 
 	e->run16 += b->cost16; /* with run_insns, the world's share at its segment's end (flush_world) */
 	e->run_insns += ninsn;
 	b->execs++;
-	if (b->flags & (ISA_BLK_STATE | L1_UR_MASK))
+	if (b->flags & (ISA_BLK_STATE | L1_TAIL_MASK))
 		count_flags(e, b);
 }
 
 /* hook_block's cases other than a block of guest code with nothing pending, held by its L1 entry. */
-static void ur_settle(struct isa_engine *e);
-
 static __attribute__((noinline)) void hook_block_slow(struct isa_engine *e, uint64_t addr, uint32_t size)
 {
-	if (e->ur_armed)
-		ur_settle(e);
 	if (addr - ISA_HOST_PAGE < ISA_HOST_PAGE_SIZE && addr != ISA_HOST_SMC) {
 		host_block(e, addr);
 		return;
@@ -1212,317 +1197,147 @@ static bool sys_needs_hook(const struct isa_engine *e, uint32_t i, bool read)
 /* MRS (@read) or MSR (register form) with op0 2 or 3: the instructions Unicorn's MRS/MSR hooks see */
 static bool is_sys_move(uint32_t i, bool read) { return i >> 20 == (read ? 0xd53u : 0xd51u); }
 
-/* ---- unhooked routines ------------------------------------------------------------------------ */
+/* ---- blocks in parts ---------------------------------------------------------------------------- */
 
 /*
- * A block hook is a host call before every translation block, ~70 host
- * instructions with Unicorn's own part (helper_uc_tracecode), and every MSR
- * ends a block (handle_sys: the written register may change the
- * translation flags). BL31's el1_sysregs_context_restore is 24 MSRs between
- * loads, so a world switch ran 21 of its blocks through the hook, for
- * nothing the hook can do there: the routine runs at EL3 with DAIF masked
- * (no interrupt to take), touches no device and the PE's time is only read
- * at a run's end.
+ * QEMU ends a translation block after every MSR whose register info lacks
+ * ARM_CP_SUPPRESS_TB_END (handle_sys): the write may change how the next
+ * instructions translate. Unicorn 2.0.1 keeps that for every EL1 register,
+ * so BL31's el1_sysregs_context_restore, 24 MSRs at EL3, was 21 blocks per
+ * world switch, each ending in an exit to Unicorn's CPU loop, a block
+ * lookup and a block hook: ~300 host instructions a write, ~45,000 a
+ * notification on default.yaml. At EL3 an EL1 register changes nothing of
+ * EL3's translation (its flags come from SCTLR_EL3, SCR_EL3, CPTR_EL3 and
+ * PSTATE; an ERET rebuilds them for the EL it enters), so when Unicorn
+ * translates such a write at EL3, it gets a copy of the register's info with
+ * ARM_CP_SUPPRESS_TB_END (isa_engine_cpreg, through isa_ucfix.c's
+ * get_arm_cp_reginfo_aarch64): the block goes on. The writes to the same
+ * registers at EL1 keep their end.
  *
- * isa_config.unhooked_lo/hi name such leaf routines, which the images
- * place below every other code address so that one hook range, from
- * unhooked_hi up, leaves them out (two ranges would make Unicorn test both
- * on every other block). Their rules, checked on the code (ur_scan): loads
- * and stores without writeback, MSRs of the EL1 context registers
- * (shadow_reg: no ICC_*, nothing that changes PSTATE) and a final RET,
- * nothing else; every direct branch into them is an unconditional B or BL
- * to an entry (ur_callers_ok). An indirect branch to one is not seen: the
- * images make none.
- *
- * Their blocks are Unicorn's, learned as they run hooked: a block's cost is
- * per translation block (isa_timing), and where Unicorn ends blocks inside
- * them is its business. Once every routine has run, the hook moves to
- * [unhooked_hi, top] and their translations are dropped (ur_unhook); from
- * then on a block that ends with a B or BL to one carries its cost, class
- * counts and instructions (ur_caller, count_flags), and the budget check of
- * that block covers both. The instructions, cycles, classes and blocks
- * counted are the same as with every block hooked; only a budget stop
- * moves, from inside the routine to before its caller's block, and a
- * deferred stop to the block after its return.
+ * The model's time is per translation block (isa_timing), so a block that
+ * goes on past such writes is costed in parts, split after each of them
+ * (isa_blkcache_add with e->tb_split): the block Unicorn would have made
+ * before, each with its cost. The first part is the block's L1 cost, the
+ * others its tail (tail_of), counted after it against the budget one by
+ * one as the block hook would have (count_tail): a budget stop the hook
+ * would have made between two parts is made at the next block, and the
+ * parts not yet counted are counted by the next run before any guest code
+ * (tail_consume). Every run then ends with the cycles and instructions it
+ * had with every part a block of its own. A stop a device access asks for
+ * inside such a block comes at its end, not at the next part: BL31's
+ * restore makes none.
  */
 
-/* RET; LDP/STP (signed offset) and LDR/STR (unsigned offset) of X registers: no writeback */
-static bool is_ret(uint32_t i) { return i == 0xd65f03c0u; }
-static bool is_plain_ldst(uint32_t i) { return (i & 0xff800000u) == 0xa9000000u || (i & 0xff800000u) == 0xf9000000u; }
-
-static bool is_context_msr(uint32_t i)
+/* Is @i an MSR to a shadow register whose bit is set in @split? */
+bool isa_msr_splits(uint32_t split, uint32_t insn)
 {
-	if (!is_sys_move(i, false))
+	if (!is_sys_move(insn, false))
 		return false;
-	uc_arm64_cp_reg c = { .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
-			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
-	return shadow_reg(&c) >= 0;
+	uc_arm64_cp_reg c = { .crn = (insn >> 12) & 15, .crm = (insn >> 8) & 15, .op0 = 2 + ((insn >> 19) & 1),
+			      .op1 = (insn >> 16) & 7, .op2 = (insn >> 5) & 7 };
+	int k = shadow_reg(&c);
+	return k >= 0 && (split >> k & 1);
 }
 
-/* A direct branch at @pc: its target and whether it is B or BL. False: @i is none. */
-static bool branch_target(uint32_t i, uint64_t pc, uint64_t *target, bool *uncond)
+/*
+ * At translation, Unicorn asks for the info of the register with key @key
+ * (ENCODE_AA64_CP_REG: op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2
+ * under 0x10130000) and found @ri: for an EL1 context register (shadow_reg)
+ * at EL3 whose write ends a block, a copy that does not; kept with the
+ * engine, as the translated code calls the write function with it.
+ */
+const void *isa_engine_cpreg(struct isa_engine *e, uint32_t key, const void *ri)
 {
-	int64_t off;
-	if ((i & 0x7c000000u) == 0x14000000u) /* B, BL: imm26 */
-		off = (int64_t)((int32_t)(i << 6) >> 4), *uncond = true;
-	else if ((i & 0xff000010u) == 0x54000000u || (i & 0x7e000000u) == 0x34000000u) /* B.cond, CB(N)Z: imm19 */
-		off = (int64_t)((int32_t)(i << 8) >> 11), *uncond = false;
-	else if ((i & 0x7e000000u) == 0x36000000u) /* TB(N)Z: imm14 */
-		off = (int64_t)((int32_t)(i << 13) >> 16), *uncond = false;
-	else
-		return false;
-	*target = pc + (uint64_t)off;
+	if (e->cfg.tb_end_all || (key & 0xffff0000u) != 0x10130000u)
+		return ri;
+	uc_arm64_cp_reg c = { .crn = (key >> 7) & 15, .crm = (key >> 3) & 15, .op0 = (key >> 14) & 3,
+			      .op1 = (key >> 11) & 7, .op2 = key & 7 };
+	int k = shadow_reg(&c);
+	if (k < 0 || ((pstate(e) >> 2) & 3) != 3) /* the EL the block is translated for */
+		return ri;
+	if (e->ri_orig[k] == ri)
+		return e->ri_copy[k];
+	int type;
+	memcpy(&type, (const char *)ri + CPREG_TYPE_OFF, sizeof(type));
+	if (type & (ARM_CP_SPECIAL | ARM_CP_CONST | ARM_CP_SUPPRESS_TB_END))
+		return ri; /* a write that never ended a block */
+	memcpy(e->ri_copy[k], ri, CPREG_SIZE);
+	type |= ARM_CP_SUPPRESS_TB_END;
+	memcpy((char *)e->ri_copy[k] + CPREG_TYPE_OFF, &type, sizeof(type));
+	e->ri_orig[k] = ri;
+	e->tb_split |= 1u << k; /* before the block's hook decodes it */
+	return e->ri_copy[k];
+}
+
+/* @l, the block @b in parts: its first part's cost, its tail (made once per block). False: out of memory. */
+static bool tail_of(struct isa_engine *e, struct isa_l1 *l, struct isa_blk *b)
+{
+	if (!b->tail) {
+		const uint32_t *code = isa_mem_ptr(e->mem, b->addr, b->size);
+		uint32_t seg16[TAIL_SEGS + 1];
+		uint16_t segn[TAIL_SEGS + 1];
+		unsigned n = code ? isa_block_parts(e->tm, code, b->ninsn, e->tb_split, seg16, segn, TAIL_SEGS + 1) : 0;
+		if (n < 2 || e->ntails >= L1_TAIL_MASK >> L1_TAIL_SHIFT) {
+			fail(e, ISA_E_NOMEM, b->addr, false); /* more parts than TAIL_SEGS, or tails than flags hold */
+			return false;
+		}
+		if (e->ntails == e->captails) {
+			unsigned cap = e->captails ? 2 * e->captails : 8;
+			struct isa_tail *t = realloc(e->tails, cap * sizeof(*t));
+			if (!t) {
+				fail(e, ISA_E_NOMEM, b->addr, false);
+				return false;
+			}
+			e->tails = t;
+			e->captails = cap;
+		}
+		struct isa_tail *t = &e->tails[e->ntails++];
+		memset(t, 0, sizeof(*t));
+		for (unsigned k = 1; k < n; k++) {
+			t->seg16[t->n] = seg16[k];
+			t->segn[t->n++] = segn[k];
+			t->cost16 += seg16[k];
+			t->insns += segn[k];
+		}
+		b->tail = (uint16_t)e->ntails;
+	}
+	const struct isa_tail *t = &e->tails[b->tail - 1];
+	l->cost16 = b->cost16 - t->cost16;
+	l->flags |= (uint16_t)(b->tail << L1_TAIL_SHIFT);
 	return true;
 }
 
-/*
- * The routines of [unhooked_lo, unhooked_hi): runs of instructions under
- * their rules, each ending with its RET, zero words (padding) between them.
- * With @keep, recorded in e->ur. False: the range breaks a rule, or is not
- * below every other code address.
- */
-static bool ur_scan(struct isa_engine *e, bool keep)
+/* The tail @t of a block just counted (count_flags): its parts while they fit the budget. */
+static void count_tail(struct isa_engine *e, const struct isa_tail *t)
 {
-	uint64_t lo = e->cfg.unhooked_lo, hi = e->cfg.unhooked_hi;
-	bool inside = false;
-	for (unsigned k = 0; k < e->mem->ncode; k++) {
-		const struct isa_range *r = &e->mem->code[k];
-		if (r->lo < lo)
-			return false; /* code below the routines: the hook range would leave it out */
-		if (r->lo == lo && hi <= r->hi)
-			inside = true;
-	}
-	const uint32_t *w = inside ? isa_mem_ptr(e->mem, lo, hi - lo) : NULL;
-	if (!w || lo % 4 || hi % 4)
-		return false;
-	unsigned n = 0;
-	for (uint64_t a = lo; a < hi; a += 4) {
-		uint32_t i = w[(a - lo) / 4];
-		if (!i)
-			continue;
-		if (n == UR_MAX)
-			return false;
-		uint64_t entry = a;
-		while (a < hi && !is_ret(w[(a - lo) / 4])) {
-			i = w[(a - lo) / 4];
-			if (!is_plain_ldst(i) && !is_context_msr(i))
-				return false;
-			a += 4;
-		}
-		if (a == hi)
-			return false; /* no RET */
-		if (keep) {
-			struct isa_ur *u = &e->ur[n];
-			memset(u, 0, sizeof(*u));
-			u->entry = u->next = entry;
-			u->end = a + 4;
-		} else if (e->ur[n].entry != entry || e->ur[n].end != a + 4) {
-			return false;
-		}
-		n++;
-	}
-	if (keep)
-		e->nur = n;
-	return n && n == e->nur;
-}
-
-/* Every direct branch of the other code into the routines: a B or BL to an entry. */
-static bool ur_callers_ok(struct isa_engine *e)
-{
-	uint64_t lo = e->cfg.unhooked_lo, hi = e->cfg.unhooked_hi;
-	for (unsigned k = 0; k < e->mem->ncode; k++) {
-		const struct isa_range *r = &e->mem->code[k];
-		const uint32_t *w = isa_mem_ptr(e->mem, r->lo, r->hi - r->lo);
-		if (!w)
-			return false;
-		for (uint64_t a = r->lo; a < r->hi; a += 4) {
-			uint64_t t;
-			bool uncond;
-			if ((a >= lo && a < hi) || !branch_target(w[(a - r->lo) / 4], a, &t, &uncond) || t < lo || t >= hi)
-				continue;
-			bool entry = false;
-			for (unsigned u = 0; u < e->nur; u++)
-				entry |= t == e->ur[u].entry;
-			if (!entry || !uncond)
-				return false;
-		}
-	}
-	return true;
-}
-
-/* The block @b at @addr (@size bytes) ran in a routine not yet learned: the next of its blocks? */
-static void ur_learn(struct isa_engine *e, uint64_t addr, uint32_t size, const struct isa_blk *b)
-{
-	for (unsigned i = 0; i < e->nur; i++) {
-		struct isa_ur *u = &e->ur[i];
-		if (u->learned || addr != u->next)
-			continue;
-		if (addr + size > u->end) { /* a block past its RET: not the code scanned */
-			e->ur_off = true;
-			return;
-		}
-		if (u->blocks == UR_BLOCKS) {
-			e->ur_off = true;
-			return;
-		}
-		u->blk16[u->blocks] = b->cost16;
-		u->blkn[u->blocks] = (uint16_t)(size / 4);
-		u->cost16 += b->cost16;
-		u->insns += size / 4;
-		u->blocks++;
-		for (unsigned c = 0; c < ISA_C_STATIC; c++)
-			u->n[c] += b->n[c];
-		u->next = addr + size;
-		if (u->next == u->end) {
-			u->learned = true;
-			e->ur_ready = ++e->nlearned == e->nur;
-		}
-		return;
-	}
-}
-
-/* After a run, every routine learned: the block hook from unhooked_hi up, their translations dropped. */
-static void ur_unhook(struct isa_engine *e)
-{
-	e->ur_ready = false;
-	bool fits = true; /* a caller's L1 counts (uint16_t) with a routine's added */
-	for (unsigned i = 0; i < e->nur; i++)
-		for (unsigned c = 0; c < ISA_C_STATIC; c++)
-			fits &= e->ur[i].n[c] < 0x8000;
-	/* the code again: a test may have patched it since the engine was made */
-	uc_hook h;
-	if (!fits || !ur_scan(e, false) || !ur_callers_ok(e) ||
-	    uc_hook_add(e->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, e, e->cfg.unhooked_hi, UINT64_MAX) != UC_ERR_OK) {
-		e->ur_off = true;
-		return;
-	}
-	if (uc_hook_del(e->uc, e->h_block) != UC_ERR_OK) {
-		/* both hooks would count every block twice */
-		e->ur_off = uc_hook_del(e->uc, h) == UC_ERR_OK;
-		if (!e->ur_off)
-			fail(e, ISA_E_UNICORN, 0, false);
-		return;
-	}
-	e->h_block = h;
-	e->ur_flush = true; /* their translations, once the old hook is gone (ur_flush_cache) */
-	for (unsigned k = 0; k < L1_SIZE; k++) { /* refilled: a caller with its routine (decode_block) */
-		fold_l1(e, &e->l1[k], &e->st);
-		e->l1[k].size = 0;
-	}
-	e->ur_live = true;
-}
-
-/* A block that ends with a B or BL to a routine, once unhooked: counts it too (count_flags). */
-static void ur_caller(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
-{
-	const uint32_t *last = isa_mem_ptr(e->mem, addr + size - 4, 4);
-	uint64_t t;
-	bool uncond;
-	if (!last || !branch_target(*last, addr + size - 4, &t, &uncond) || !uncond)
-		return;
-	for (unsigned i = 0; i < e->nur; i++) {
-		const struct isa_ur *u = &e->ur[i];
-		if (t != u->entry)
-			continue;
-		for (unsigned c = 0; c < ISA_C_STATIC; c++)
-			l->n[c] = (uint16_t)(l->n[c] + u->n[c]);
-		l->flags |= (uint16_t)((i + 1) << L1_UR_SHIFT);
-		return;
-	}
-}
-
-/*
- * The blocks of routine @i, counted with its caller's block (count_flags):
- * each as the block hook would, while it fits the budget. ur_settle, at the
- * block after the routine, makes the stops the hook would have made.
- */
-static void ur_count(struct isa_engine *e, unsigned i)
-{
-	const struct isa_ur *u = &e->ur[i];
+	e->run16 += t->cost16; /* the instructions came with the block's size */
+	if (e->run16 <= e->limit16)
+		return; /* all of it: the common case */
+	e->run16 -= t->cost16;
 	unsigned k = 0;
-	if (e->run16 + u->cost16 <= e->limit16) { /* all of it: the common case */
-		e->run16 += u->cost16;
-		e->run_insns += u->insns;
-		k = u->blocks;
-	} else {
-		for (; k < u->blocks && e->run16 + u->blk16[k] <= e->limit16; k++) {
-			e->run16 += u->blk16[k];
-			e->run_insns += u->blkn[k];
-		}
-	}
-	e->ur_armed = i + 1;
-	e->ur_from = k;
-	e->slow = true;
+	for (; e->run16 + t->seg16[k] <= e->limit16; k++)
+		e->run16 += t->seg16[k];
+	for (unsigned j = k; j < t->n; j++)
+		e->run_insns -= t->segn[j];
+	e->carry = t;
+	e->carry_pos = k;
+	stop_deferred(e, ISA_STOP_BUDGET); /* where the hook would have stopped: before part k */
 }
 
-/*
- * The first block after a routine counted with its caller (the routine's
- * return): the stop the block hook would have made inside it, here. A
- * deferred stop asked while the caller's block ran would have come before
- * the routine's first block: its blocks are given back. Blocks counted in
- * neither case are carried to the next run (ur_consume), which counts them
- * before any guest code, as the hook would have counted them in a run
- * started inside the routine.
- */
-static void ur_settle(struct isa_engine *e)
+/* A run's start after a stop inside a block in parts: its parts left, as the hook would have counted them in a
+ * run started there. True: the budget stops the run before any. */
+static bool tail_consume(struct isa_engine *e)
 {
-	const struct isa_ur *u = &e->ur[e->ur_armed - 1];
-	unsigned from = e->ur_from;
-	e->ur_armed = 0;
-	if (e->stop_next) {
-		for (unsigned k = 0; k < from; k++) {
-			e->run16 -= u->blk16[k];
-			e->run_insns -= u->blkn[k];
-		}
-		from = 0;
-	} else if (from < u->blocks) {
-		e->stop_next = true;
-		e->stop_next_why = ISA_STOP_BUDGET;
-	}
-	if (from < u->blocks) {
-		e->carry = u;
-		e->carry_pos = from;
-	}
-	update_slow(e);
-}
-
-/* A run's start with carried blocks: count them as the hook would. True: the budget stops the run before any. */
-static bool ur_consume(struct isa_engine *e)
-{
-	const struct isa_ur *u = e->carry;
-	while (e->carry_pos < u->blocks) {
-		uint32_t c16 = u->blk16[e->carry_pos];
+	const struct isa_tail *t = e->carry;
+	while (e->carry_pos < t->n) {
+		uint32_t c16 = t->seg16[e->carry_pos];
 		if (e->run16 + c16 > e->limit16 && e->run16)
 			return true;
 		e->run16 += c16;
-		e->run_insns += u->blkn[e->carry_pos++];
+		e->run_insns += t->segn[e->carry_pos++];
 	}
 	e->carry = NULL;
 	return false;
-}
-
-/*
- * After the run that followed ur_unhook: Unicorn removes a deleted hook at
- * the end of a run (clear_deleted_hooks) and until then still translates
- * blocks with a call to the hook list (HOOK_EXISTS_BOUNDED does not skip
- * it). Now the routines' blocks are translated again without one. A
- * translation that stayed would only keep a call that finds no hook:
- * slower, not wrong.
- */
-static void ur_flush_cache(struct isa_engine *e)
-{
-	e->ur_flush = false;
-	(void)uc_ctl_remove_cache(e->uc, e->cfg.unhooked_lo, e->cfg.unhooked_hi);
-}
-
-bool isa_unhooked_active(const struct isa_engine *e) { return e->ur_live; }
-
-void isa_config_unhooked(struct isa_config *c, const struct isa_image *img)
-{
-	c->unhooked_lo = isa_image_symbol(img, "__unhooked_start");
-	c->unhooked_hi = isa_image_symbol(img, "__unhooked_end");
-	if (c->unhooked_lo >= c->unhooked_hi)
-		c->unhooked_lo = c->unhooked_hi = 0;
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -1785,7 +1600,6 @@ int isa_engine_new(struct isa_engine **out, struct isa_mem *m, const struct isa_
 		u = add_sys_hooks(e, false);
 	if (!u)
 		u = uc_hook_add(e->uc, &e->h_block, UC_HOOK_BLOCK, (void *)hook_block, e, 1, 0);
-	e->ur_off = !(c->unhooked_lo < c->unhooked_hi && ur_scan(e, true)); /* learned as they run, then unhooked */
 	if (u) {
 		snprintf(err, errlen, "unicorn: %s", uc_strerror(u));
 		isa_engine_free(e);
@@ -1809,6 +1623,7 @@ void isa_engine_free(struct isa_engine *e)
 	if (e->uc)
 		uc_close(e->uc);
 	isa_blkcache_free(&e->bc);
+	free(e->tails);
 	free(e->unhooked);
 	free(e);
 }
@@ -1823,7 +1638,6 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 	take_result(e);
 	e->call_saved_live = false;
 	e->carry = NULL;
-	e->ur_armed = 0;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
 	for (int i = 0; i < 4; i++)
@@ -1887,22 +1701,18 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 
 	uint64_t start = pc ? *pc : e->next_pc_valid ? e->next_pc : rd(e, UC_ARM64_REG_PC);
 	uc_err u = UC_ERR_OK;
-	if (pc) { /* a new start: what the last stop left of a routine is dropped */
-		e->carry = NULL;
-		e->ur_armed = 0;
-	}
-	if (e->carry && ur_consume(e)) {
+	if (pc)
+		e->carry = NULL; /* a new start: what a stop left of a block in parts is dropped with it */
+	if (e->carry && tail_consume(e)) {
 		e->why = ISA_STOP_BUDGET; /* nothing ran: PC stays where the last stop left it */
 	} else {
 		e->next_pc_valid = false; /* until a stop says where */
+		isa_ucfix_running = e; /* for the blocks Unicorn translates now (isa_engine_cpreg) */
 		u = uc_emu_start(e->uc, start, 0, 0, 0);
+		isa_ucfix_running = NULL;
 	}
 	e->running = false;
 	flush_world(e);
-	if (e->ur_flush)
-		ur_flush_cache(e);
-	if (e->ur_ready)
-		ur_unhook(e);
 	if (e->check_state) { /* the last block changed EL or DAIF: the GIC must see it between runs */
 		e->check_state = false;
 		refresh_state(e);
@@ -2120,7 +1930,7 @@ void isa_get_stats(struct isa_engine *e, struct isa_stats *s)
 		s->cycles_world[w] = e->world16[w] / 16;
 	for (unsigned k = 0; k < L1_SIZE; k++) {
 		struct isa_l1 l = e->l1[k];
-		fold_l1(e, &l, s);
+		fold_l1(&l, s);
 	}
 }
 

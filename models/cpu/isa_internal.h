@@ -21,7 +21,9 @@ enum isa_class isa_a64_class(uint32_t i);
 /* Does the instruction change the exception level or PSTATE.DAIF (ERET, MSR DAIF*)? */
 bool isa_a64_changes_state(uint32_t i);
 
+#define ISA_BLOCK_MAX_INSNS 512 /* the longest block the engine decodes (2 KiB) */
 #define ISA_BLK_STATE 0x1 /* the block may change EL or DAIF: re-read PSTATE after it */
+#define ISA_BLK_PARTS 0x2 /* the block goes on past an MSR that ended a block in Unicorn: costed in parts */
 
 /* One translation block, decoded once: keyed by (start address, size in bytes). */
 struct isa_blk {
@@ -31,6 +33,7 @@ struct isa_blk {
 	uint32_t cost16;           /* cycles * 16 under the engine's timing */
 	uint32_t flags;            /* ISA_BLK_* */
 	uint16_t n[ISA_C_STATIC];  /* instructions per class */
+	uint16_t tail;             /* ISA_BLK_PARTS: the engine's tail of it, index + 1 (0: not made yet) */
 };
 
 /* Open addressing, grown at half load; a pointer into it is valid until the next insert. */
@@ -45,7 +48,14 @@ void isa_blkcache_free(struct isa_blkcache *c);
 struct isa_blk *isa_blkcache_find(struct isa_blkcache *c, uint64_t addr, uint32_t size);
 /* Insert a block decoded from @code (@size bytes). NULL when out of memory. @grew: the table moved. */
 struct isa_blk *isa_blkcache_add(struct isa_blkcache *c, uint64_t addr, uint32_t size, const uint32_t *code,
-				 const struct isa_timing *tm, bool *grew);
+				 const struct isa_timing *tm, uint32_t split, bool *grew);
+/* Is @insn an MSR to a register of the shadow set @split (bit k: shadow register k) whose write Unicorn
+ * translates without ending the block (isa_engine_cpreg)? The cost of a block is then that of its parts. */
+bool isa_msr_splits(uint32_t split, uint32_t insn);
+/* The parts of the block @code (@n instructions) split as isa_blkcache_add does: each one's cost and instruction
+ * count, at most @max; returns how many (more than @max: @max + 1). */
+unsigned isa_block_parts(const struct isa_timing *tm, const uint32_t *code, uint32_t n, uint32_t split,
+			 uint32_t *cost16, uint16_t *ninsn, unsigned max);
 /* Cost of a block with the class counts @n (static classes). */
 uint32_t isa_block_cost16(const struct isa_timing *tm, const uint16_t *n, uint32_t ninsn);
 
@@ -75,4 +85,8 @@ uint64_t isa_ucfix_fills(void);
 #ifdef __cplusplus
 }
 #endif
+/* isa_ucfix.c: the engine in uc_emu_start (translation happens there), and its say on a register's info */
+extern struct isa_engine *isa_ucfix_running;
+const void *isa_engine_cpreg(struct isa_engine *e, uint32_t key, const void *ri);
+
 #endif

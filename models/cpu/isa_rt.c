@@ -232,7 +232,6 @@ static struct isa_engine *engine(struct isa_rt *rt, struct rt_job *j)
 	c.n_mmio = rt->cfg.n_mmio;
 	c.no_mrs_hook = j->world == ISA_RT_MON; /* cm_el1_sysregs_context_save/_restore read EL1 registers only */
 	c.el3_resident = j->world == ISA_RT_MON; /* ... at EL3, where the engine stays */
-	isa_config_unhooked(&c, &rt->img[ISA_IMG_MONITOR]); /* el1_sysregs_context_restore */
 	char err[256] = "";
 	int rc = isa_engine_new(&j->e, rt->mem, &c, err, sizeof(err));
 	if (rc) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * models/cpu/isa_ucfix.c: the fast path for guest stores on Debian 12's
- * libunicorn 2.0.1.
+ * libunicorn 2.0.1, and the hand-over of system register info at
+ * translation (get_arm_cp_reginfo_aarch64, at the end).
  *
  * Why: in Unicorn 2.0.1 cpu_physical_memory_is_clean() is always true, so
  * every writable RAM entry of QEMU's soft TLB carries TLB_NOTDIRTY and
@@ -39,7 +40,9 @@ typedef void (*set_dirty_fn)(struct CPUState *, uint64_t);
 
 static set_page_fn real_set_page;
 static set_dirty_fn real_set_dirty;
-static bool enabled;
+typedef const void *(*get_reginfo_fn)(void *, uint32_t);
+static get_reginfo_fn real_get_reginfo;
+static bool enabled, qemu50;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static _Atomic uint64_t fills;
 
@@ -51,7 +54,9 @@ static void resolve(void)
 	uc_version(&major, &minor);
 	*(void **)&real_set_page = dlsym(RTLD_NEXT, "tlb_set_page_with_attrs_aarch64");
 	*(void **)&real_set_dirty = dlsym(RTLD_NEXT, "tlb_set_dirty_aarch64");
-	enabled = real_set_dirty && major == 2 && minor <= 1;
+	*(void **)&real_get_reginfo = dlsym(RTLD_NEXT, "get_arm_cp_reginfo_aarch64");
+	qemu50 = major == 2 && minor <= 1;
+	enabled = real_set_dirty && qemu50;
 }
 
 /* QEMU 5.0: tlb_set_page_with_attrs(CPUState *, target_ulong vaddr, hwaddr paddr, MemTxAttrs attrs
@@ -72,3 +77,27 @@ void tlb_set_page_with_attrs_aarch64(struct CPUState *cpu, uint64_t vaddr, uint6
 }
 
 uint64_t isa_ucfix_fills(void) { return atomic_load_explicit(&fills, memory_order_relaxed); }
+
+/*
+ * ---- system register writes that need not end a translation block ----
+ *
+ * libunicorn.so.2 calls its get_arm_cp_reginfo_aarch64 through its PLT too
+ * (handle_sys, when it translates an MRS or MSR, and its register access
+ * API), and the executable exports one (Makefile LDFLAGS): the library's
+ * answer, or the running engine's copy of it (isa_engine_cpreg,
+ * isa_engine.c "blocks in parts"). isa_ucfix_running is the engine inside
+ * uc_emu_start, where Unicorn translates; NULL elsewhere.
+ */
+
+struct isa_engine *isa_ucfix_running;
+
+/* QEMU 5.0: const ARMCPRegInfo *get_arm_cp_reginfo(GHashTable *cpregs, uint32_t encoded_cp) */
+const void *get_arm_cp_reginfo_aarch64(void *cpregs, uint32_t key);
+const void *get_arm_cp_reginfo_aarch64(void *cpregs, uint32_t key)
+{
+	pthread_once(&once, resolve);
+	const void *ri = real_get_reginfo ? real_get_reginfo(cpregs, key) : NULL;
+	if (ri && qemu50 && isa_ucfix_running)
+		ri = isa_engine_cpreg(isa_ucfix_running, key, ri);
+	return ri;
+}

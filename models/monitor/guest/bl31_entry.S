@@ -224,31 +224,22 @@ el1_sysregs_context_save:
 	ret
 
 /*
- * Placement for the host, not the guest (no guest instruction changes, only
- * addresses).
- *  - Unicorn 2.0.1 (QEMU 5.0) looks a translation block up in a per-CPU
- *    jump cache whose slot is ((pc ^ pc >> 4) >> 4 & 0xfc0) |
- *    ((pc ^ pc >> 4) & 0x3f) (tb-hash.h with 1 KiB target pages). Every MSR
- *    here ends a block, so this routine starts 21 blocks per world switch,
- *    each looked up in that cache. Beside the save routine three pairs of
- *    them shared a slot and missed on every switch (a hash-table lookup of
- *    ~300 host instructions each); at offset 0xa8 of a 1 KiB page of its
- *    own one pair does, the fewest of any offset (docs/calibration.md
- *    section 5.4).
- *  - It is BL31's unhooked routine (models/cpu/isa_engine.c): the first
- *    code of the image, in .text.unhooked (guest.ld puts that section
- *    first), between __unhooked_start and __unhooked_end, so that the
- *    engine's block hook can start above it. Its padding is zeros, and the
- *    section ends 2 KiB on, so that the code after it (from bl31_entrypoint)
- *    keeps the offsets within 1 and 2 KiB it had, with the gap left below
- *    where the routine was: the jump-cache slots above, and the vectors'
- *    2 KiB alignment, stay as measured.
+ * Placement for the host, not the guest: Unicorn 2.0.1 (QEMU 5.0) looks a
+ * translation block up in a per-CPU jump cache whose slot is
+ * ((pc ^ pc >> 4) >> 4 & 0xfc0) | ((pc ^ pc >> 4) & 0x3f) (tb-hash.h with
+ * 1 KiB target pages). Where every MSR here ends a block (Unicorn itself, or
+ * isa_config.tb_end_all), this routine starts 21 blocks per world switch,
+ * each looked up in that cache. Beside the save routine (at 0x1a0 of the
+ * first 1 KiB page) three pairs of them shared a slot and missed on every
+ * switch (a hash-table lookup of ~300 host instructions each); alone at
+ * offset 0xa8 of its own 1 KiB page one pair does, the fewest of any offset
+ * (docs/calibration.md section 5.4). No guest instruction changes, only
+ * addresses. The engine now translates these writes at EL3 without ending
+ * the block (models/cpu/isa_engine.c, "blocks in parts"): the routine is one
+ * block, and the placement stays (moving it would change the image's hash,
+ * and with it the ISA digests, for nothing).
  */
 	.balign 1024
-	.skip 0x13c
-	.section .text.unhooked, "ax"
-	.global __unhooked_start
-__unhooked_start:
 	.skip 0xa8
 	.global el1_sysregs_context_restore
 el1_sysregs_context_restore:
@@ -289,11 +280,6 @@ el1_sysregs_context_restore:
 	msr	cntkctl_el1, x10
 	msr	mdscr_el1, x11
 	ret
-	.balign 2048, 0
-	.global __unhooked_end
-__unhooked_end:
-
-	.section .text.entry, "ax"
 
 /*
  * opteed_enter_sp(x0 = &optee_ctx->c_rt_ctx): a synchronous entry into
