@@ -177,7 +177,7 @@ struct isa_engine {
 	uint64_t ri_copy[SHADOW_REGS][CPREG_SIZE / 8];
 	struct isa_tail *tails;
 	unsigned ntails, captails;
-	const struct isa_tail *carry;
+	unsigned carry;            /* the tail, index + 1 (not a pointer: tails may move); 0: none */
 	unsigned carry_pos;
 
 	bool storefix;
@@ -1319,7 +1319,7 @@ static void count_tail(struct isa_engine *e, const struct isa_tail *t)
 		e->run16 += t->seg16[k];
 	for (unsigned j = k; j < t->n; j++)
 		e->run_insns -= t->segn[j];
-	e->carry = t;
+	e->carry = (unsigned)(t - e->tails) + 1;
 	e->carry_pos = k;
 	stop_deferred(e, ISA_STOP_BUDGET); /* where the hook would have stopped: before part k */
 }
@@ -1328,7 +1328,7 @@ static void count_tail(struct isa_engine *e, const struct isa_tail *t)
  * run started there. True: the budget stops the run before any. */
 static bool tail_consume(struct isa_engine *e)
 {
-	const struct isa_tail *t = e->carry;
+	const struct isa_tail *t = &e->tails[e->carry - 1];
 	while (e->carry_pos < t->n) {
 		uint32_t c16 = t->seg16[e->carry_pos];
 		if (e->run16 + c16 > e->limit16 && e->run16)
@@ -1336,7 +1336,7 @@ static bool tail_consume(struct isa_engine *e)
 		e->run16 += c16;
 		e->run_insns += t->segn[e->carry_pos++];
 	}
-	e->carry = NULL;
+	e->carry = 0;
 	return false;
 }
 
@@ -1637,7 +1637,7 @@ void isa_reset(struct isa_engine *e, uint64_t entry, const uint64_t args[4])
 	restore_call(e);
 	take_result(e);
 	e->call_saved_live = false;
-	e->carry = NULL;
+	e->carry = 0;
 	const uint32_t nps = 0x3cd; /* EL3h, DAIF masked */
 
 	for (int i = 0; i < 4; i++)
@@ -1702,7 +1702,7 @@ static int run_from(struct isa_engine *e, uint64_t budget_cycles, struct isa_res
 	uint64_t start = pc ? *pc : e->next_pc_valid ? e->next_pc : rd(e, UC_ARM64_REG_PC);
 	uc_err u = UC_ERR_OK;
 	if (pc)
-		e->carry = NULL; /* a new start: what a stop left of a block in parts is dropped with it */
+		e->carry = 0; /* a new start: what a stop left of a block in parts is dropped with it */
 	if (e->carry && tail_consume(e)) {
 		e->why = ISA_STOP_BUDGET; /* nothing ran: PC stays where the last stop left it */
 	} else {

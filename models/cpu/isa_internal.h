@@ -86,7 +86,7 @@ uint64_t isa_ucfix_fills(void);
 }
 #endif
 /* isa_ucfix.c: the engine in uc_emu_start (translation happens there), and its say on a register's info */
-extern struct isa_engine *isa_ucfix_running;
+extern __thread struct isa_engine *isa_ucfix_running;
 const void *isa_engine_cpreg(struct isa_engine *e, uint32_t key, const void *ri);
 
 #endif

@@ -89,7 +89,7 @@ uint64_t isa_ucfix_fills(void) { return atomic_load_explicit(&fills, memory_orde
  * uc_emu_start, where Unicorn translates; NULL elsewhere.
  */
 
-struct isa_engine *isa_ucfix_running;
+__thread struct isa_engine *isa_ucfix_running;
 
 /* QEMU 5.0: const ARMCPRegInfo *get_arm_cp_reginfo(GHashTable *cpregs, uint32_t encoded_cp) */
 const void *get_arm_cp_reginfo_aarch64(void *cpregs, uint32_t key);
