@@ -1205,8 +1205,9 @@ static bool is_sys_move(uint32_t i, bool read) { return i >> 20 == (read ? 0xd53
  * instructions translate. Unicorn 2.0.1 keeps that for every EL1 register,
  * so BL31's el1_sysregs_context_restore, 24 MSRs at EL3, was 21 blocks per
  * world switch, each ending in an exit to Unicorn's CPU loop, a block
- * lookup and a block hook: ~300 host instructions a write, ~45,000 a
- * notification on default.yaml. At EL3 an EL1 register changes nothing of
+ * lookup and a block hook (with all three worlds as code on default.yaml,
+ * 147,875 host instructions a notification with those ends, 118,563
+ * without: docs/calibration.md §5.4). At EL3 an EL1 register changes nothing of
  * EL3's translation (its flags come from SCTLR_EL3, SCR_EL3, CPTR_EL3 and
  * PSTATE; an ERET rebuilds them for the EL it enters), so when Unicorn
  * translates such a write at EL3, it gets a copy of the register's info with
