@@ -189,23 +189,30 @@ static int grow(struct isa_blkcache *c)
 }
 
 unsigned isa_block_parts(const struct isa_timing *tm, const uint32_t *code, uint32_t n, uint32_t split,
-			 uint32_t *cost16, uint16_t *ninsn, unsigned max)
+			 uint32_t *sum16, uint32_t *cost16, uint16_t *ninsn, unsigned max)
 {
 	uint16_t cls[ISA_C_STATIC] = { 0 };
-	uint32_t len = 0;
+	uint32_t len = 0, sum = 0;
 	unsigned np = 0;
 	for (uint32_t j = 0; j < n; j++) {
 		cls[isa_a64_class(code[j])]++;
 		len++;
 		if (j + 1 == n || isa_msr_splits(split, code[j])) {
-			if (np == max)
-				return max + 1;
-			cost16[np] = isa_block_cost16(tm, cls, len);
-			ninsn[np++] = (uint16_t)len;
+			uint32_t c16 = isa_block_cost16(tm, cls, len);
+			if (cost16) {
+				if (np == max)
+					return max + 1;
+				cost16[np] = c16;
+				ninsn[np] = (uint16_t)len;
+			}
+			np++;
+			sum += c16;
 			memset(cls, 0, sizeof(cls));
 			len = 0;
 		}
 	}
+	if (sum16)
+		*sum16 = sum;
 	return np;
 }
 
@@ -228,16 +235,11 @@ struct isa_blk *isa_blkcache_add(struct isa_blkcache *c, uint64_t addr, uint32_t
 		if (isa_a64_changes_state(code[j]))
 			b->flags |= ISA_BLK_STATE;
 	}
-	uint32_t part16[ISA_BLOCK_MAX_INSNS];
-	uint16_t partn[ISA_BLOCK_MAX_INSNS];
-	unsigned np = split ? isa_block_parts(tm, code, b->ninsn, split, part16, partn, ISA_BLOCK_MAX_INSNS) : 1;
-	if (np > 1) { /* in parts: the sum of theirs (the engine counts them one by one) */
-		for (unsigned k = 0; k < np && k < ISA_BLOCK_MAX_INSNS; k++)
-			b->cost16 += part16[k];
+	/* in parts: the sum of theirs (the engine counts them one by one, tail_of) */
+	if (split && isa_block_parts(tm, code, b->ninsn, split, &b->cost16, NULL, NULL, 0) > 1)
 		b->flags |= ISA_BLK_PARTS;
-	} else {
+	else
 		b->cost16 = isa_block_cost16(tm, b->n, b->ninsn);
-	}
 	c->used++;
 	return b;
 }

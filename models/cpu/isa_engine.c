@@ -711,9 +711,9 @@ static bool tail_of(struct isa_engine *e, struct isa_l1 *l, struct isa_blk *b);
 static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, uint32_t size)
 {
 	fold_l1(l, &e->st);
-	const struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
+	struct isa_blk *b = isa_blkcache_find(&e->bc, addr, size);
 	if (!b) {
-		uint32_t code[ISA_BLOCK_MAX_INSNS];
+		uint32_t code[512];
 		bool grew;
 		if (size % 4 || size > sizeof(code) || uc_mem_read(e->uc, addr, code, size))
 			return false;
@@ -732,7 +732,7 @@ static bool decode_block(struct isa_engine *e, struct isa_l1 *l, uint64_t addr, 
 	l->cost16 = b->cost16;
 	memcpy(l->n, b->n, sizeof(l->n));
 	if (b->flags & ISA_BLK_PARTS)
-		return tail_of(e, l, (struct isa_blk *)b);
+		return tail_of(e, l, b);
 	return true;
 }
 
@@ -1182,10 +1182,16 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg, const uc_arm64_cp_reg 
  * nothing else is executable): MRS of MPIDR_EL1, the counters and ICC_*;
  * MSR of ICC_* and of the registers whose same-value writes are skipped.
  */
+/* The register an MRS or MSR (register form, op0 2 or 3) @i names, as Unicorn's hooks see it */
+static uc_arm64_cp_reg sys_reg_of(uint32_t i)
+{
+	return (uc_arm64_cp_reg){ .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
+				  .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
+}
+
 static bool sys_needs_hook(const struct isa_engine *e, uint32_t i, bool read)
 {
-	uc_arm64_cp_reg c = { .crn = (i >> 12) & 15, .crm = (i >> 8) & 15, .op0 = 2 + ((i >> 19) & 1),
-			      .op1 = (i >> 16) & 7, .op2 = (i >> 5) & 7 };
+	uc_arm64_cp_reg c = sys_reg_of(i);
 	if (is_icc_space(&c))
 		return true;
 	if (read)
@@ -1229,13 +1235,12 @@ static bool is_sys_move(uint32_t i, bool read) { return i >> 20 == (read ? 0xd53
  * restore makes none.
  */
 
-/* Is @i an MSR to a shadow register whose bit is set in @split? */
+/* Is @insn an MSR to a shadow register whose bit is set in @split? */
 bool isa_msr_splits(uint32_t split, uint32_t insn)
 {
 	if (!is_sys_move(insn, false))
 		return false;
-	uc_arm64_cp_reg c = { .crn = (insn >> 12) & 15, .crm = (insn >> 8) & 15, .op0 = 2 + ((insn >> 19) & 1),
-			      .op1 = (insn >> 16) & 7, .op2 = (insn >> 5) & 7 };
+	uc_arm64_cp_reg c = sys_reg_of(insn);
 	int k = shadow_reg(&c);
 	return k >= 0 && (split >> k & 1);
 }
@@ -1277,7 +1282,8 @@ static bool tail_of(struct isa_engine *e, struct isa_l1 *l, struct isa_blk *b)
 		const uint32_t *code = isa_mem_ptr(e->mem, b->addr, b->size);
 		uint32_t seg16[TAIL_SEGS + 1];
 		uint16_t segn[TAIL_SEGS + 1];
-		unsigned n = code ? isa_block_parts(e->tm, code, b->ninsn, e->tb_split, seg16, segn, TAIL_SEGS + 1) : 0;
+		unsigned n = code ? isa_block_parts(e->tm, code, b->ninsn, e->tb_split, NULL, seg16, segn, TAIL_SEGS + 1)
+				  : 0;
 		if (n < 2 || e->ntails >= L1_TAIL_MASK >> L1_TAIL_SHIFT) {
 			fail(e, ISA_E_NOMEM, b->addr, false); /* more parts than TAIL_SEGS, or tails than flags hold */
 			return false;

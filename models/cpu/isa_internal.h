@@ -21,7 +21,6 @@ enum isa_class isa_a64_class(uint32_t i);
 /* Does the instruction change the exception level or PSTATE.DAIF (ERET, MSR DAIF*)? */
 bool isa_a64_changes_state(uint32_t i);
 
-#define ISA_BLOCK_MAX_INSNS 512 /* the longest block the engine decodes (2 KiB) */
 #define ISA_BLK_STATE 0x1 /* the block may change EL or DAIF: re-read PSTATE after it */
 #define ISA_BLK_PARTS 0x2 /* the block goes on past an MSR that ended a block in Unicorn: costed in parts */
 
@@ -52,10 +51,11 @@ struct isa_blk *isa_blkcache_add(struct isa_blkcache *c, uint64_t addr, uint32_t
 /* Is @insn an MSR to a register of the shadow set @split (bit k: shadow register k) whose write Unicorn
  * translates without ending the block (isa_engine_cpreg)? The cost of a block is then that of its parts. */
 bool isa_msr_splits(uint32_t split, uint32_t insn);
-/* The parts of the block @code (@n instructions) split as isa_blkcache_add does: each one's cost and instruction
- * count, at most @max; returns how many (more than @max: @max + 1). */
+/* The parts of the block @code (@n instructions), split after each MSR isa_msr_splits names: their summed cost in
+ * *@sum16 (when not NULL) and, when @cost16 is not NULL, each one's cost and instruction count, at most @max.
+ * Returns how many (more than @max with arrays: @max + 1). */
 unsigned isa_block_parts(const struct isa_timing *tm, const uint32_t *code, uint32_t n, uint32_t split,
-			 uint32_t *cost16, uint16_t *ninsn, unsigned max);
+			 uint32_t *sum16, uint32_t *cost16, uint16_t *ninsn, unsigned max);
 /* Cost of a block with the class counts @n (static classes). */
 uint32_t isa_block_cost16(const struct isa_timing *tm, const uint16_t *n, uint32_t ninsn);
 
@@ -82,11 +82,11 @@ struct isa_mem {
 /* Fills of writable TLB entries the interposer has seen so far (process-wide). */
 uint64_t isa_ucfix_fills(void);
 
-#ifdef __cplusplus
-}
-#endif
 /* isa_ucfix.c: the engine in uc_emu_start (translation happens there), and its say on a register's info */
 extern __thread struct isa_engine *isa_ucfix_running;
 const void *isa_engine_cpreg(struct isa_engine *e, uint32_t key, const void *ri);
 
+#ifdef __cplusplus
+}
+#endif
 #endif
