@@ -45,7 +45,7 @@ GTEST_LIBS   := $(call pc,gtest_main gtest,-lgtest_main -lgtest)
 
 DEB_PKGS := libsystemc-dev libunicorn-dev libfdt-dev device-tree-compiler libyaml-dev \
             libxxhash-dev libgtest-dev binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu \
-            pkg-config python3 g++ valgrind help2man cppcheck
+            pkg-config python3 g++ valgrind help2man cppcheck clang
 
 # Guest images (models/{monitor,tee,ree}/guest/): freestanding AArch64 code, one ELF per
 # world, cross-compiled with Debian's gcc-aarch64-linux-gnu (make deps installs it) and
@@ -117,7 +117,7 @@ PC_REQUIRES         := systemc
 PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash unicorn
 PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
 
-.PHONY: all run test asan bench cppcheck deps clean fuzz install uninstall print-public-headers guest
+.PHONY: all run test asan bench cppcheck clang-check deps clean fuzz install uninstall print-public-headers guest
 all: $(TZSIM) $(COMPLETION)
 guest: $(GUEST_ELFS)
 .PRECIOUS: $(BUILD)/guest/%.o
@@ -251,6 +251,15 @@ fuzz: deps
 	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/libtzsim.a
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@FUZZ_BUILD=build-fuzz tests/fuzz/run.sh
+
+# The library and the CLI under clang's warnings, as make fuzz builds libtzsim (clang, $(WARN)
+# with -Werror): diagnostics only, no objects, a few seconds. tests/clang_check.sh runs it in make test.
+CLANG_CPPFLAGS = $(filter-out -MMD -MP,$(CPPFLAGS))
+clang-check:
+	@command -v clang >/dev/null || { echo "clang-check: clang is not installed (make deps installs it)"; exit 1; }
+	@printf '%s\n' $(LIB_C) $(CLI_C) | xargs -P2 -n8 clang $(CLANG_CPPFLAGS) -std=c11 $(WARN) -fsyntax-only
+	@printf '%s\n' $(LIB_CXX) | xargs -P2 -n1 clang++ $(CLANG_CPPFLAGS) -std=c++17 $(WARN) \
+	  -Wno-missing-field-initializers -fsyntax-only
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libtzsim.a
 	clang $(CPPFLAGS) -std=c11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build-fuzz/libtzsim.a \

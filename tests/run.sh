@@ -10,6 +10,8 @@
 #     citations of docs/ (tests/cite_check.py: every cited section exists,
 #     nothing points outside the repository), one count per citing file;
 #     cppcheck over sim/ and models/ with no finding (tests/cppcheck.sh), one count;
+#     the library and the CLI under clang -Wall -Wextra -Werror, as make fuzz builds
+#     them (tests/clang_check.sh), one count;
 #  6. make install into a temporary DESTDIR, the SystemC examples built
 #     against it and the bash completion (tests/install_test.sh), one count
 #     per check;
@@ -93,6 +95,15 @@ add "$p" "$f"
 echo "== static analysis (tests/cppcheck.sh)"
 out=$(tests/cppcheck.sh 2>&1)
 echo "$out" | grep -E ': (error|warning|style|performance|portability|information): |^FAIL' | head -40
+last=$(echo "$out" | tail -1)
+p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+echo "   $p passed, $f failed"
+add "$p" "$f"
+
+echo "== the library under clang's warnings, as make fuzz builds it (tests/clang_check.sh)"
+out=$(tests/clang_check.sh 2>&1)
+echo "$out" | grep -E '^FAIL|^    ' | head -40
 last=$(echo "$out" | tail -1)
 p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
 [ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }

@@ -283,10 +283,10 @@ static const struct sysreg {
 	int uc;
 	uint8_t op0, op1, crn, crm, op2;
 } sysregs[ISA_REG_COUNT] = {
-	[ISA_ELR_EL1] = { UC_ARM64_REG_ELR_EL1 },   [ISA_ELR_EL3] = { UC_ARM64_REG_ELR_EL3 },
+	[ISA_ELR_EL1] = { .uc = UC_ARM64_REG_ELR_EL1 },   [ISA_ELR_EL3] = { .uc = UC_ARM64_REG_ELR_EL3 },
 	[ISA_SPSR_EL1] = { 0, 3, 0, 4, 0, 0 },      [ISA_SPSR_EL3] = { 0, 3, 6, 4, 0, 0 },
-	[ISA_ESR_EL1] = { UC_ARM64_REG_ESR_EL1 },   [ISA_ESR_EL3] = { UC_ARM64_REG_ESR_EL3 },
-	[ISA_VBAR_EL1] = { UC_ARM64_REG_VBAR_EL1 }, [ISA_VBAR_EL3] = { UC_ARM64_REG_VBAR_EL3 },
+	[ISA_ESR_EL1] = { .uc = UC_ARM64_REG_ESR_EL1 },   [ISA_ESR_EL3] = { .uc = UC_ARM64_REG_ESR_EL3 },
+	[ISA_VBAR_EL1] = { .uc = UC_ARM64_REG_VBAR_EL1 }, [ISA_VBAR_EL3] = { .uc = UC_ARM64_REG_VBAR_EL3 },
 	[ISA_SCR_EL3] = { 0, 3, 6, 1, 1, 0 },       [ISA_SCTLR_EL1] = { 0, 3, 0, 1, 0, 0 },
 	[ISA_TPIDR_EL1] = { 0, 3, 0, 13, 0, 4 },    [ISA_TPIDR_EL0] = { 0, 3, 3, 13, 0, 2 },
 	[ISA_CONTEXTIDR_EL1] = { 0, 3, 0, 13, 0, 1 }, [ISA_TTBR0_EL1] = { 0, 3, 0, 2, 0, 0 },
