@@ -252,12 +252,12 @@ fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@FUZZ_BUILD=build-fuzz tests/fuzz/run.sh
 
-# The library and the CLI under clang's warnings, as make fuzz builds libtzsim (clang, $(WARN)
+# The library, the CLI and the fuzz targets under clang's warnings, as make fuzz builds them (clang, $(WARN)
 # with -Werror): diagnostics only, no objects, a few seconds. tests/clang_check.sh runs it in make test.
 CLANG_CPPFLAGS = $(filter-out -MMD -MP,$(CPPFLAGS))
 clang-check:
 	@command -v clang >/dev/null || { echo "clang-check: clang is not installed (make deps installs it)"; exit 1; }
-	@printf '%s\n' $(LIB_C) $(CLI_C) | xargs -P2 -n8 clang $(CLANG_CPPFLAGS) -std=c11 $(WARN) -fsyntax-only
+	@printf '%s\n' $(LIB_C) $(CLI_C) $(wildcard tests/fuzz/fuzz_*.c) | xargs -P2 -n8 clang $(CLANG_CPPFLAGS) -std=c11 $(WARN) -fsyntax-only
 	@printf '%s\n' $(LIB_CXX) | xargs -P2 -n1 clang++ $(CLANG_CPPFLAGS) -std=c++17 $(WARN) \
 	  -Wno-missing-field-initializers -fsyntax-only
 
