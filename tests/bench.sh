@@ -114,6 +114,63 @@ check_overhead() {
 	fi
 }
 
+# Where a notification's instructions go, by layer: callgrind's self cost per source file in
+# section_e2e's two runs, the difference over the difference in notifications. Inline code counts
+# where its source is (a record written by sim/kernel/trace.h's inline emitters counts as the
+# trace's, not the model's). With the records a notification makes, so that a model doing more
+# per notification (more steps, more records) reads apart from a slower path.
+#   e2e_breakdown CG1 CG2 N1 N2
+e2e_breakdown() {
+	local a=$1 b=$2 n1=$3 n2=$4 r1 r2
+	command -v callgrind_annotate >/dev/null || { echo "   by layer: callgrind_annotate not installed"; return; }
+	r1=$(e2e_records "$n1") r2=$(e2e_records "$n2")
+	{ callgrind_annotate --auto=no --threshold=100 "$a" | sed 's/^/1 /'
+	  callgrind_annotate --auto=no --threshold=100 "$b" | sed 's/^/2 /'; } 2>/dev/null |
+	awk -v n="$((n2 - n1))" -v r1="${r1:-0}" -v r2="${r2:-0}" '
+	function layer(f) {
+		if (f ~ /libxxhash/) return "XXH3"
+		if (f ~ /(^|\/)sim\/kernel\/trace\.[ch]:|(^|\/)sim\/out\//) return "records"
+		if (f ~ /(^|\/)sim\/kernel\/(rng|costs)\.c:|\/math\/|libm[.-]/) return "cost draws"
+		if (f ~ /(^|\/)sim\/kernel\//) return "kernel"
+		if (f ~ /(^|\/)sim\/stats\//) return "statistics"
+		if (f ~ /(^|\/)models\/cpu\//) return "PE"
+		if (f ~ /(^|\/)models\/gic\//) return "GIC"
+		if (f ~ /(^|\/)models\/monitor\//) return "monitor"
+		if (f ~ /(^|\/)models\/tee\//) return "OP-TEE"
+		if (f ~ /(^|\/)models\/ree\//) return "Linux"
+		if (f ~ /(^|\/)models\/dev\//) return "devices"
+		if (f ~ /(^|\/)sim\//) return "platform"
+		return "other"
+	}
+	$2 ~ /^[0-9,]+$/ && $3 ~ /^\(/ {
+		v = $2; gsub(",", "", v)
+		f = $0; sub(/^[12] +[0-9,]+ +\( *[0-9.]+%\) +/, "", f)
+		if (f ~ /PROGRAM TOTALS/) { tot[$1] = v; next }
+		d[layer(f)] += ($1 == 2 ? v : -v)
+	}
+	function row(title, names,   o, k, i, line) {
+		k = split(names, o, "|")
+		for (i = 1; i <= k; i++)
+			line = line sprintf("%s%s %.0f", (i > 1 ? ", " : ""), o[i], d[o[i]] / n)
+		printf "   %-28s %s\n", title, line
+	}
+	END {
+		if (!n || !tot[1] || !tot[2])
+			exit
+		row("by layer: simulation", "kernel|records|XXH3|statistics|cost draws|platform")
+		row("by layer: models", "PE|GIC|monitor|OP-TEE|Linux|devices|other")
+		if (r2 > r1)
+			printf "   %-28s %.1f records a notification, %.1f instructions a record (records + XXH3)\n",
+				"records", (r2 - r1) / n, (d["records"] + d["XXH3"]) / (r2 - r1)
+	}'
+}
+
+# Trace records of one run of N notifications (--json "records")
+e2e_records() {
+	"$TZSIM" run "$SCEN" --vary "stop={notifications: $1}" --trace none --json 2>/dev/null |
+		sed -n 's/.*"records":\([0-9]*\).*/\1/p'
+}
+
 section_e2e() {
 	local tmp n1=2000 n2=12000 i1 i2 r1 r2
 	echo "== e2e: $SCEN, end to end ($TZSIM)"
@@ -138,7 +195,8 @@ section_e2e() {
 			awk -v a="$i1" -v b="$i2" -v n1=$n1 -v n2=$n2 'BEGIN {
 				printf "   %-28s %9.0f instructions/notification (callgrind: %d at %d, %d at %d)\n",
 					"instructions (tracing off)", (b - a) / (n2 - n1), a, n1, b, n2 }'
-		[ -n "${i1:-}" ] && [ -n "${i2:-}" ] && ABS_IPN=$(( (i2 - i1) / (n2 - n1) ))
+		[ -n "${i1:-}" ] && [ -n "${i2:-}" ] && ABS_IPN=$(( (i2 - i1) / (n2 - n1) )) &&
+			e2e_breakdown "$tmp/cg.$n1" "$tmp/cg.$n2" $n1 $n2
 	fi
 	if [ ! -x "$BUILD/tests/bench_rss" ]; then
 		echo "   $BUILD/tests/bench_rss not built"
