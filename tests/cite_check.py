@@ -10,6 +10,13 @@ Checks the tracked files (git ls-files) for:
     not have: a folder beside the repository or an absolute path to one (its
     reference/, design/ and style/ subfolders), or those notes by file name
     (`reference/protocol.md`, `tooling.md`, a bare `protocol.md`, ...).
+  - a path of the project's own code or notes (`sim/...`, `models/...`,
+    `docs/...`, `scenarios/...`, `examples/...` ending in a source or notes
+    extension): it exists. A file that moves leaves no comment, message or
+    document naming its old place (the layout move of issue 11 left a dozen).
+    Fixture paths that tests make on purpose live under tests/ and are not
+    checked; names with a wildcard or a placeholder (`*`, `<`, `%`) are not
+    paths.
 Prints "FAIL NAME" per file with a problem and "N passed, N failed" last.
 """
 import os
@@ -38,6 +45,10 @@ cite = re.compile(r"docs/([A-Za-z0-9_-]+\.md)((?:\s*(?:§|,|/|and|-)\s*\d+(?:\.\
 outside = re.compile(r"(?:\.\./|/work/)[\w.-]+/(?:reference|design|style)/|/work/[\w.-]+/(?:reference|design|style)\b"
                      r"|reference/(?:protocol|calibration|tooling|formats)\.md"
                      r"|(?<![\w/])(?:tooling|formats)\.md|(?<![\w/.])(?:protocol|calibration)\.md")
+# a project path: not inside a longer path (an upstream file such as drivers/tee/optee/... or
+# include/linux/... never starts with these folders)
+own = re.compile(r"(?<![\w./-])((?:sim|models|docs|scenarios|examples)/[\w/.-]*\w\."
+                 r"(?:c|h|cc|S|ld|md|yaml|dts|dtsi|sh|py))(?![\w*<%])")
 passed = failed = 0
 for f in sorted(files):
     with open(f, encoding="utf-8", errors="replace") as fh:
@@ -54,6 +65,10 @@ for f in sorted(files):
             for sec in re.findall(r"§\s*(\d+(?:\.\d+)*)", m.group(0)):
                 if sec not in headings[doc] and not any(h.startswith(sec + ".") for h in headings[doc]):
                     problems.append(f"{f}:{ln}: docs/{doc} has no section {sec}")
+        for m in own.finditer(line):
+            cites += 1
+            if not os.path.exists(m.group(1)):
+                problems.append(f"{f}:{ln}: names {m.group(1)}, which does not exist")
         for m in outside.finditer(line):
             # a file's own name in docs/ cites itself as docs/<name>; "docs/protocol.md" is fine
             if line[max(0, m.start() - 5):m.start()] == "docs/":

@@ -7,8 +7,9 @@
 #     golden digests), one count per scenario;
 #  4. the command-line checks (tests/cli_test.sh), one count per check;
 #  5. hostile input and faults (tests/robust_test.sh), one count per check;
-#     citations of docs/ (tests/cite_check.py: every cited section exists,
-#     nothing points outside the repository), one count per citing file;
+#     citations of docs/ and paths of the project's own files (tests/cite_check.py:
+#     every cited section and named file exists, nothing points outside the
+#     repository), one count per citing file;
 #     cppcheck over sim/ and models/ with no finding (tests/cppcheck.sh), one count;
 #     the library and the CLI under clang -Wall -Wextra -Werror, as make fuzz builds
 #     them (tests/clang_check.sh), one count;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/kernel_internal.h: what a kernel backend sees of the kernel.
+ * sim/kernel/kernel_internal.h: what a kernel backend sees of the kernel.
  * Only sim/kernel/kernel.c and sim/systemc/ include this.
  */
 #ifndef SIM_KERNEL_INTERNAL_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/sim.h: one simulation. Everything mutable hangs off struct sim (no
+ * sim/kernel/sim.h: one simulation. Everything mutable hangs off struct sim (no
  * global state), so a test can build many simulations in one process with
  * the native kernel.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/time.h: simulated time and clock domains.
+ * sim/kernel/time.h: simulated time and clock domains.
  *
  * Time is an unsigned 64-bit count of picoseconds, as gem5 and SystemC (at
  * 1 ps resolution) count it: 2^64 ps is about 213 days of simulated time.

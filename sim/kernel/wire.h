@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/wire.h: level signals between models (simavr's avr_irq_t, filtered).
+ * sim/kernel/wire.h: level signals between models (simavr's avr_irq_t, filtered).
  *
  * A wire has one level and at most one sink. Setting the level it already
  * has notifies nothing; a change notifies the sink at once (the same

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/atomic_file.h: write a file so that it appears whole or not at all.
+ * sim/out/atomic_file.h: write a file so that it appears whole or not at all.
  *
  * atomic_file_open creates the parent directories and opens
  * `<path>.tmp.<pid>` for writing; atomic_file_commit flushes, fsyncs and

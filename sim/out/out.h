@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/out.h: the run's output files, written as trace sinks.
+ * sim/out/out.h: the run's output files, written as trace sinks.
  *
  * Each writer is opened on a path before the run, attached to the trace
  * with sim_trace_add_sink(tr, out_X_sink, w), fed every record as it is
  * emitted, and closed after the run: out_X_close(w, true) moves the file
  * into place, out_X_close(w, false) throws it away. Files are written
- * through sim/atomic_file.h, so a failed or interrupted run never leaves a
+ * through sim/out/atomic_file.h, so a failed or interrupted run never leaves a
  * partial output file. Nothing holds the record stream in memory: a writer
  * keeps only a write buffer and O(CPUs + signals + open notifications) of
  * state, whatever the run's length.

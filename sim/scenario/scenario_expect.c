@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Scenario expect checks: a metric comparison '<metric> <op> <value>'
- * (the metric as sim/metrics.h names it, the value in the metric's unit)
+ * (the metric as sim/stats/metrics.h names it, the value in the metric's unit)
  * or an {smc_sequence: [...], notification: N} mapping. The SMC function
  * names and ids of every sequence share the scenario's smc_fns table.
  */
@@ -101,7 +101,7 @@ static int parse_check(struct vctx *c, const struct ynode *n, struct scenario_ex
 		const char *sug = scn_suggest(e->metric, names.p, names.n);
 		if (sug)
 			return scn_fail(c, n, "unknown metric '%s'; did you mean '%s'?", e->metric, sug);
-		return scn_fail(c, n, "unknown metric '%s' (see sim/metrics.h for the names)", e->metric);
+		return scn_fail(c, n, "unknown metric '%s' (see sim/stats/metrics.h for the names)", e->metric);
 	}
 	if (!strncmp(e->metric, "workload.", 9)) {
 		const char *wn, *st;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/scenario_internal.h: what the scenario loader's sources share.
+ * sim/scenario/scenario_internal.h: what the scenario loader's sources share.
  *
  * The loader is one module (public API in sim/scenario/scenario.h) in five files:
  *

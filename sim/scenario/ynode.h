@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/ynode.h: a YAML document as a tree of positioned nodes.
+ * sim/scenario/ynode.h: a YAML document as a tree of positioned nodes.
  *
  * libyaml's document API gives nodes with 0-based marks, every scalar as a
  * string and duplicate keys silently accepted (yaml_parser_load keeps

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/hist.h: HDR (log-linear) histogram of uint64 values, usually
+ * sim/stats/hist.h: HDR (log-linear) histogram of uint64 values, usually
  * picoseconds of latency.
  *
  * The layout is HdrHistogram's with lowest discernible value 1 and 3

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/metrics.h: the names a scenario's expect: checks may use.
+ * sim/stats/metrics.h: the names a scenario's expect: checks may use.
  *
  *  counts:   notifications delivered coalesced late lost spurious
  *            eth_limit foreign_intr irqs smc world_switches

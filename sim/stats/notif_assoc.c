@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* sim/notif_assoc.c: ids for the normal world's notification stages (see notif_assoc.h). */
+/* sim/stats/notif_assoc.c: ids for the normal world's notification stages (see notif_assoc.h). */
 #include <errno.h>
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/notif_assoc.h: give the normal world's notification stages an id.
+ * sim/stats/notif_assoc.h: give the normal world's notification stages an id.
  *
  * The secure side stamps its stages with the notification's id (send,
  * fetched, bottom half). The normal world cannot know ids: its records

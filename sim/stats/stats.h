@@ -81,7 +81,7 @@ const uint64_t *stats_sent_counter(const struct sim_stats *s);
  */
 int stats_error(const struct sim_stats *s);
 
-/* A metric by name (sim/metrics.h). Returns false for an unknown name. */
+/* A metric by name (sim/stats/metrics.h). Returns false for an unknown name. */
 bool stats_metric(const struct sim_stats *s, const char *name, double *v);
 const struct sim_hist *stats_span(const struct sim_stats *s, enum sim_span span);
 /* The SMC function IDs on notification @n's path (1-based), in order. */
