@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/cleanup.h"
+#include "sim/kernel/cleanup.h"
 #include "sim/dt.h"
-#include "sim/infile.h"
+#include "sim/kernel/infile.h"
 #include "sim/kernel/err.h"
 
 #define GICD_BASE 0x08000000ull
@@ -261,7 +261,7 @@ int dt_load_blob(const char *path, void **blob, size_t *len, char *err, size_t e
 	char *buf;
 	size_t n;
 	int rc;
-	/* only a regular file of bounded size is read at all (sim/infile.h) */
+	/* only a regular file of bounded size is read at all (sim/kernel/infile.h) */
 	if (sim_read_file(path, DT_MAX_BLOB, &buf, &n, err, errlen) != 0)
 		return -1;
 	if (n < 4 || fdt32_to_cpu(*(const fdt32_t *)buf) != FDT_MAGIC) {

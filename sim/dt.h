@@ -74,7 +74,7 @@ int dt_build_default(const struct dt_build_cfg *c, void *buf, size_t len);
  * files of at most DT_TOOL_MAX_OUTPUT (an #include or /incbin/ of a device
  * or a huge file stops there), and DT_TOOL_TIMEOUT_S seconds (CPU and
  * wall); the group is killed on every path out, and on a signal
- * (sim/cleanup.h). The DTB read back is at most DT_MAX_DTB_BYTES.
+ * (sim/kernel/cleanup.h). The DTB read back is at most DT_MAX_DTB_BYTES.
  */
 #define DT_MAX_DTS_BYTES (1u << 20)
 #define DT_MAX_DTB_BYTES (1u << 20)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/infile.h"
+#include "sim/kernel/infile.h"
 #include "sim/kernel/units.h"
 #include "sim/replay.h"
 #include "sim/scenario/scenario.h"

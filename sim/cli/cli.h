@@ -16,7 +16,7 @@
  * Commands return the process exit status (enum run_status): 0 ok, 1
  * expectations (or golden digests) failed, 2 bad input or usage, 3 the run
  * could not complete (a livelock, an output that could not be written);
- * sim/cleanup.h exits 130/143 on SIGINT/SIGTERM (README: the exit table). They print results to stdout, errors and warnings
+ * sim/kernel/cleanup.h exits 130/143 on SIGINT/SIGTERM (README: the exit table). They print results to stdout, errors and warnings
  * to stderr.
  */
 #ifndef TZSIM_CLI_H

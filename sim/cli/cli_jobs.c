@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/cleanup.h"
+#include "sim/kernel/cleanup.h"
 #include "sim/cli/cli.h"
 #include "sim/out/digest.h"
 #include "sim/scenario/scenario.h"
@@ -277,7 +277,7 @@ void cli_run_jobs(struct job *jobs, int n, int parallel, const struct job_hooks 
 				continue;
 			}
 			fflush(NULL);
-			/* no signal between the fork and the registration (sim/cleanup.h) */
+			/* no signal between the fork and the registration (sim/kernel/cleanup.h) */
 			sigset_t all, old;
 			sigfillset(&all);
 			sigprocmask(SIG_BLOCK, &all, &old);

@@ -183,7 +183,7 @@ int cli_print_table(FILE *f, const char *file, const char *key, uint64_t seeds, 
 
 char *cli_read_file(const char *path, size_t *len)
 {
-	/* as sim/infile.h: a regular file of bounded size only, opened without blocking (a FIFO
+	/* as sim/kernel/infile.h: a regular file of bounded size only, opened without blocking (a FIFO
 	 * in a sweep's results/ must not hang merge) */
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

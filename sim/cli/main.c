@@ -17,7 +17,7 @@
  *
  * Exit status: 0 ok, 1 expectations (or golden digests) failed, 2 bad input or usage,
  * 3 the run could not complete (a livelock, an output could not be written), 130/143
- * interrupted (sim/cleanup.h). README has the table per command.
+ * interrupted (sim/kernel/cleanup.h). README has the table per command.
  *
  * This file dispatches to the commands and holds run, validate and dtb;
  * the parser is cli_opts.c; test and compare, with the job pool they
@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cleanup.h"
+#include "sim/kernel/cleanup.h"
 #include "sim/out/atomic_file.h"
 #include "sim/cli/cli.h"
 #include "sim/calibrate.h"
@@ -234,7 +234,7 @@ static int dispatch(int argc, char **argv)
 /* A summary that did not reach stdout (a full disk, a closed pipe) is an I/O failure too. */
 int main(int argc, char **argv)
 {
-	/* SIGINT, SIGTERM: remove the temporaries, stop the children, exit 130 / 143 (sim/cleanup.h) */
+	/* SIGINT, SIGTERM: remove the temporaries, stop the children, exit 130 / 143 (sim/kernel/cleanup.h) */
 	cleanup_install_signals();
 	int rc = dispatch(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

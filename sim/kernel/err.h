@@ -34,7 +34,7 @@
  *    messages and warnings in struct run_result, and sim/cli/ prints them
  *    and maps the status to the exit code (0 ok, 1 expectations failed,
  *    2 bad input or usage, 3 could not complete).
- *    The one exception is sim/cleanup.c, the signal handler, which removes
+ *    The one exception is sim/kernel/cleanup.c, the signal handler, which removes
  *    temporary files and _exit()s on a fatal signal; and a forked child
  *    (sim/dt.c's cpp/dtc) that _exit()s when exec fails.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sim/out/atomic_file.h"
-#include "sim/cleanup.h"
+#include "sim/kernel/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * renames it to <path> (then fsyncs the directory); atomic_file_abort
  * closes and unlinks it. A failed or interrupted run therefore never
  * leaves a partial <path>: readers see the old file or the new one. The
- * temporary file is registered with sim/cleanup.h, so SIGINT or SIGTERM
+ * temporary file is registered with sim/kernel/cleanup.h, so SIGINT or SIGTERM
  * removes it too; only a run killed outright (SIGKILL) may leave a
  * `.tmp.<pid>` file behind, never <path>.
  *
@@ -28,7 +28,7 @@ struct atomic_file {
 	FILE *f;    /* write here; NULL when not open */
 	char *path; /* final name */
 	char *tmp;  /* temporary name */
-	int slot;   /* its sim/cleanup.h slot + 1 (0: none): removed on SIGINT/SIGTERM */
+	int slot;   /* its sim/kernel/cleanup.h slot + 1 (0: none): removed on SIGINT/SIGTERM */
 };
 
 /*

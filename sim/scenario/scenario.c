@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/infile.h"
+#include "sim/kernel/infile.h"
 #include "sim/scenario/scenario_internal.h"
 
 

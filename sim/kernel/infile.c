@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* sim/infile.c: regular files of bounded size only (see infile.h). */
+/* sim/kernel/infile.c: regular files of bounded size only (see infile.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/infile.h"
+#include "sim/kernel/infile.h"
 #include "sim/kernel/err.h"
 
 /* "1 MiB", "16 MiB", "512 KiB", or bytes */

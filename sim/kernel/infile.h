@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/infile.h: reading the files a scenario names (the scenario itself,
+ * sim/kernel/infile.h: reading the files a scenario names (the scenario itself,
  * replay files, the DTS) as what they claim to be.
  *
  * Such files are copied between people and may be anything: a device

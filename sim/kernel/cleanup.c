@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* sim/cleanup.c: temporaries and children undone on a signal (see cleanup.h). */
+/* sim/kernel/cleanup.c: temporaries and children undone on a signal (see cleanup.h). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/cleanup.h"
+#include "sim/kernel/cleanup.h"
 
 static const char *volatile paths[CLEANUP_MAX_PATHS];
 static volatile bool path_is_dir[CLEANUP_MAX_PATHS];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/cleanup.h: what an interrupted tzsim must undo, and the signal
+ * sim/kernel/cleanup.h: what an interrupted tzsim must undo, and the signal
  * handling that undoes it.
  *
  * A run writes temporary files (atomic_file's `<path>.tmp.<pid>`, the
