@@ -75,7 +75,7 @@ LDFLAGS  += -Wl,--export-dynamic-symbol=tlb_set_page_with_attrs_aarch64 -Wl,--ex
 CLI_C    := $(wildcard sim/cli/*.c)
 LIB_C    := $(wildcard sim/*.c sim/kernel/*.c sim/scenario/*.c sim/out/*.c sim/stats/*.c models/*/*.c)
 CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
-LIB_CXX  := $(wildcard sim/systemc/*.cc)
+LIB_CXX  := $(wildcard sim/kernel/*.cc sim/systemc/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/models/cpu/isa_images.o
 UNIT_SRC := $(filter-out tests/sc_%.cc,$(wildcard tests/*_test.cc))
 UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/trace_check.o \
@@ -109,7 +109,7 @@ PUBLIC_H := sim/platform.h sim/run.h sim/bus.h sim/dt.h sim/shm.h models/gic/gic
             sim/kernel/costs.h sim/kernel/kernel.h sim/kernel/rng.h sim/kernel/sim.h \
             sim/kernel/time.h sim/kernel/trace.h sim/kernel/units.h sim/kernel/wire.h \
             sim/scenario/scenario.h sim/stats/hist.h sim/stats/metrics.h sim/stats/stats.h \
-            sim/out/digest.h sim/systemc/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
+            sim/out/digest.h sim/kernel/systemc.h sim/systemc/tlm_gic.h sim/systemc/tlm_platform.h
 # tzsim.pc: the public headers include SystemC's, so systemc is Required; the
 # static archive also needs libyaml (a .pc) and libfdt (Debian's libfdt-dev ships no .pc)
 # and the C++ runtime; the ISA engines (models/cpu/isa*.c) need libunicorn.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * tests/sc_free_run_test.cc: the SystemC backend free running
- * (sim/systemc/systemc.h): the user's sc_start() drives the kernel, a
+ * (sim/kernel/systemc.h): the user's sc_start() drives the kernel, a
  * SystemC process syncs before calling into a model, a gate holds it.
  *
  * SystemC allows one elaboration per process, so every TEST here runs in a
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "sim/kernel/kernel.h"
-#include "sim/systemc/systemc.h"
+#include "sim/kernel/systemc.h"
 #include "testutil.h"
 
 using namespace sc_core;

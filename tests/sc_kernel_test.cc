@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * tests/sc_kernel_test.cc: the SystemC backend (sim/systemc/backend.cc).
+ * tests/sc_kernel_test.cc: the SystemC backend (sim/kernel/systemc.cc).
  *
  * SystemC allows one elaboration per process, so every TEST here must run in
  * a process of its own: tests/sc_run.sh lists them and runs each with

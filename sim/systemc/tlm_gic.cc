@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "sim/systemc/systemc.h"
+#include "sim/kernel/systemc.h"
 
 using namespace sc_core;
 

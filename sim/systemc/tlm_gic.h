@@ -4,7 +4,7 @@
  * module with a TLM-2.0 target socket, for SystemC/TLM virtual platforms.
  *
  * What it is: the same model tzsim's own runs use, on tzsim's event kernel
- * with the SystemC backend (sim/systemc/systemc.h, free running), so the
+ * with the SystemC backend (sim/kernel/systemc.h, free running), so the
  * GIC's timed behaviour (gic.pend_to_wire, gic.ack_rearb, gic.sgi_delay) is
  * SystemC time in the user's simulation. The module owns one struct sim
  * (or uses the caller's), the struct gic and a bus (sim/bus.h) holding the

@@ -11,7 +11,7 @@
 #include "models/dev/secure_src.h"
 #include "sim/run.h"
 #include "sim/stats/stats.h"
-#include "sim/systemc/systemc.h"
+#include "sim/kernel/systemc.h"
 
 using namespace sc_core;
 

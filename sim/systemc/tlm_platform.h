@@ -8,7 +8,7 @@
  * platform on the SystemC backend (platform_build, sim/platform.h), cold
  * boots it at SystemC time 0 (start_of_simulation) and runs the phases of
  * `tzsim run` (sim/run.h) as the user's sc_start() advances time, free
- * running (sim/systemc/systemc.h): boot (at most RUN_BOOT_LIMIT), the
+ * running (sim/kernel/systemc.h): boot (at most RUN_BOOT_LIMIT), the
  * measured phase (`stop.after` from the end of boot, or until
  * `stop.notifications` were sent), then the sources and workloads stop and
  * the run drains for up to RUN_DRAIN while notifications are in flight.

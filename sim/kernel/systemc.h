@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sim/systemc/systemc.h: what a SystemC module built on tzsim's models needs
- * from the SystemC backend of the event kernel (sim/systemc/backend.cc).
+ * sim/kernel/systemc.h: what a SystemC module built on tzsim's models needs
+ * from the SystemC backend of the event kernel (sim/kernel/systemc.cc).
  *
  * Free running. tzsim's own runs (sim_run_until/idle/while) call sc_start()
  * themselves. A SystemC platform that embeds tzsim models calls sc_start()
@@ -17,8 +17,8 @@
  *
  * Library code: never prints, never exits, never throws.
  */
-#ifndef SIM_SYSTEMC_SYSTEMC_H
-#define SIM_SYSTEMC_SYSTEMC_H
+#ifndef SIM_KERNEL_SYSTEMC_H
+#define SIM_KERNEL_SYSTEMC_H
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * sim/systemc/backend.cc: the SystemC 2.3 backend of the event kernel.
+ * sim/kernel/systemc.cc: the SystemC 2.3 backend of the event kernel.
  *
  * The order of events stays in kernel.c (its heap on (time, seq)); SystemC's
  * scheduler owns time. One sc_event `wake` is notified for the time of the
@@ -25,7 +25,7 @@
  *    wake-up later needs cancel() first;
  *  - sc_pause() from inside a process ends sc_start after the current delta.
  *
- * Free running (sim/systemc/systemc.h): outside any sim_run_*, a SystemC
+ * Free running (sim/kernel/systemc.h): outside any sim_run_*, a SystemC
  * platform's own sc_start() drives the same method; its gate stands in for
  * a run's condition, and a false gate or a sim_stop() holds the kernel
  * instead of pausing SystemC. sim_systemc_sync() fires what is due from the
@@ -38,7 +38,7 @@
 #include <new>
 
 #include "sim/kernel/kernel_internal.h"
-#include "sim/systemc/systemc.h"
+#include "sim/kernel/systemc.h"
 
 using namespace sc_core;
 
