@@ -10,6 +10,9 @@
 #     citations of docs/ and paths of the project's own files (tests/cite_check.py:
 #     every cited section and named file exists, nothing points outside the
 #     repository), one count per citing file;
+#     the layers: what each folder may include, internal headers and the models'
+#     state structs kept in their folders (tests/layers_check.py), one count per rule
+#     and folder;
 #     cppcheck over sim/ and models/ with no finding (tests/cppcheck.sh), one count;
 #     the library and the CLI under clang -Wall -Wextra -Werror, as make fuzz builds
 #     them (tests/clang_check.sh), one count;
@@ -86,6 +89,15 @@ fi
 
 echo "== citations resolve inside the repository (tests/cite_check.py)"
 out=$(python3 tests/cite_check.py 2>&1)
+echo "$out" | grep -E '^FAIL|^    ' | head -40
+last=$(echo "$out" | tail -1)
+p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+echo "   $p passed, $f failed"
+add "$p" "$f"
+
+echo "== the folders are layers (tests/layers_check.py)"
+out=$(python3 tests/layers_check.py 2>&1)
 echo "$out" | grep -E '^FAIL|^    ' | head -40
 last=$(echo "$out" | tail -1)
 p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
