@@ -797,7 +797,6 @@ void tee_attach(struct tee *t, struct mon *m)
 		.fiq_entry = tee_itr_entry,	      .system_off_entry = system_off_entry,
 		.system_reset_entry = system_reset_entry, .ctx = t,
 	};
-	t->mon = m;
 	mon_set_tee(m, cold_boot, &v);
 	for (unsigned i = 0; i < t->cfg.num_pes; i++) {
 		pe_set_vector(t->pes[i], PE_VEC_S_IRQ, s_irq, t);

@@ -297,7 +297,6 @@ int tee_ffa_attach(struct tee *t, struct mon *m)
 			return -1; /* tee_free -> tee_ffa_free frees what was made */
 		t->ffa->bh_bit = -1;
 	}
-	t->mon = m;
 	if (sel2(t)) {
 		tee_sel2_attach(t, m);
 		return 0;

@@ -87,7 +87,6 @@ struct tee {
 	struct sim *sim;
 	struct tee_config cfg;
 	struct pe **pes;
-	struct mon *mon;
 	struct tee_thread threads[TEE_MAX_THREADS];
 	unsigned busy;
 	int *cpu_thread;         /* thread running on each PE, or -1 */
