@@ -22,7 +22,6 @@ struct notif {
 	int16_t pend_cpu, taken_cpu;
 	uint32_t epoch;         /* pend_cpu's power-down count at pend time */
 	bool pend_down;         /* pend_cpu was down (off or suspended) when it became pending */
-	sim_time down_at;       /* when pend_cpu went down while this was pending */
 	bool late;
 	sim_time t[NOTIF_STAGE_COUNT];
 };
