@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/clang_check.sh: the library and the CLI compile without a diagnostic under clang with
+# tests/clang_check.sh: the library, the CLI and the fuzz targets compile without a diagnostic under clang with
 # the project's warnings (-Wall -Wextra -Werror), as `make fuzz` builds libtzsim with clang:
 # a warning clang has and gcc lacks (e.g. -Wmissing-field-initializers for a positional
 # initializer shorter than its struct) broke make fuzz once. `make clang-check` does the work;
@@ -12,7 +12,7 @@ if ! command -v clang >/dev/null; then
 	exit 1
 fi
 if out=$(make --no-print-directory clang-check 2>&1); then
-	echo "clang: the library and the CLI compile clean"
+	echo "clang: the library, the CLI and the fuzz targets compile clean"
 	echo "1 passed, 0 failed"
 else
 	echo "FAIL clang -Wall -Wextra -Werror:"
