@@ -89,33 +89,27 @@ def allowed(f, h):
 
 
 results = {}  # check name -> problems
-
-
-def check(name, problems):
-    results[name] = problems
-
-
 by_layer = {}
 internal = {}
 for f in sources:
     for ln, h in includes(f):
+        if "/" not in h:
+            # a header beside the source ("gic_internal.h"): it must be in the source's own folder
+            if not os.path.exists(os.path.join(folder(f), h)):
+                by_layer.setdefault(layer(f), []).append(f"{f}:{ln}: includes {h}, not in {folder(f)}")
+            continue
         if not h.startswith(("sim/", "models/")):
-            continue  # a header beside the source ("gic_internal.h"), resolved in its own folder
+            continue
         if not allowed(f, h):
             by_layer.setdefault(layer(f), []).append(f"{f}:{ln}: includes {h}")
         if h.endswith("_internal.h") and not h.startswith(folder(f)):
             internal.setdefault(folder(h), []).append(f"{f}:{ln}: includes {h}, internal to {folder(h)}")
-    # a bare include names a file in the source's own folder: it must be there
-    for ln, h in includes(f):
-        if "/" not in h and not os.path.exists(os.path.join(folder(f), h)):
-            by_layer.setdefault(layer(f), []).append(f"{f}:{ln}: includes {h}, not in {folder(f)}")
 
 for lay in ("sim/kernel/", "sim/stats/", "sim/scenario/", "sim/out/", "sim/bus+shm", "models/", "sim/",
             "sim/systemc/", "sim/cli/"):
-    check(f"layers.{lay.rstrip('/')}", by_layer.get(lay, []))
-internal_folders = sorted({folder(f) for f in sources if f.endswith("_internal.h")})
-for d in internal_folders:
-    check(f"internal.{d.rstrip('/')}", internal.get(d, []))
+    results[f"layers.{lay.rstrip('/')}"] = by_layer.get(lay, [])
+for d in sorted({folder(f) for f in sources if f.endswith("_internal.h")}):
+    results[f"internal.{d.rstrip('/')}"] = internal.get(d, [])
 
 state = {"pe": "models/cpu/", "gic": "models/gic/", "mon": "models/monitor/", "tee": "models/tee/",
          "ree": "models/ree/", "dev_src": "models/dev/"}
@@ -134,7 +128,7 @@ for s, home in state.items():
     for f, ln in found[s]:
         if not f.startswith(home) or not (f.endswith("_internal.h") or f.endswith(".c")):
             problems.append(f"{f}:{ln}: defines struct {s}; only {home}*_internal.h or a .c file there may")
-    check(f"state.struct_{s}", problems)
+    results[f"state.struct_{s}"] = problems
 
 passed = failed = 0
 for name, problems in results.items():

@@ -26,6 +26,29 @@ set -u
 BUILD=${BUILD:-build}
 pass=0; fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+# p and f from the last line of output $1, "N passed, N failed"; without one, the output's tail
+# is shown and it counts as one failure
+counts() {
+	local last
+	last=$(echo "$1" | tail -1)
+	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+	f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	[ -n "$p" ] || { echo "$1" | tail -5; p=0; f=1; }
+}
+# section TITLE CONTEXT FILTER LINES CMD...: run a check script that ends with "N passed, N
+# failed", show at most LINES of its output matching FILTER (grep -E, with CONTEXT lines after
+# each), and count it
+section() {
+	local title=$1 ctx=$2 filter=$3 lines=$4 out
+	shift 4
+	echo "== $title"
+	out=$("$@" 2>&1)
+	if [ "$ctx" -gt 0 ]; then echo "$out" | grep -E "$filter" -A"$ctx"; else echo "$out" | grep -E "$filter"; fi |
+		head -"$lines"
+	counts "$out"
+	echo "   $p passed, $f failed"
+	add "$p" "$f"
+}
 
 # Nothing may be left behind (issue 13): every test writes its temporaries under a private
 # TMPDIR, which must be empty at the end, /tmp gains no tzsim-* entry, and no process that
@@ -50,9 +73,7 @@ add "$p" "$f"
 echo "== SystemC tests, one process each"
 out=$(BUILD=$BUILD tests/sc_run.sh 2>&1)
 echo "$out" | grep -v -E '^ok |^[0-9]+ passed, [0-9]+ failed' | head -40
-last=$(echo "$out" | tail -1)
-p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-[ -n "$p" ] || { p=0; f=1; }
+counts "$out"
 echo "   $p passed, $f failed"
 add "$p" "$f"
 
@@ -65,74 +86,22 @@ f=$(echo "$out" | grep -c '^not ok ')
 echo "   $p passed, $f failed"
 add "$p" "$f"
 
-if [ -x tests/cli_test.sh ]; then
-	echo "== command line (tests/cli_test.sh)"
-	out=$(BUILD=$BUILD tests/cli_test.sh 2>&1)
-	echo "$out" | grep -E '^FAIL' | head -40
-	last=$(echo "$out" | tail -1)
-	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
-	echo "   $p passed, $f failed"
-	add "$p" "$f"
-fi
+[ -x tests/cli_test.sh ] &&
+	section "command line (tests/cli_test.sh)" 0 '^FAIL' 40 env BUILD="$BUILD" tests/cli_test.sh
 
-if [ -x tests/robust_test.sh ]; then
-	echo "== hostile input and faults (tests/robust_test.sh)"
-	out=$(BUILD=$BUILD tests/robust_test.sh 2>&1)
-	echo "$out" | grep -E '^FAIL' -A4 | head -60
-	last=$(echo "$out" | tail -1)
-	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-	[ -n "$p" ] || { p=0; f=1; }
-	echo "   $p passed, $f failed"
-	add "$p" "$f"
-fi
+[ -x tests/robust_test.sh ] &&
+	section "hostile input and faults (tests/robust_test.sh)" 4 '^FAIL' 60 env BUILD="$BUILD" tests/robust_test.sh
 
-echo "== citations resolve inside the repository (tests/cite_check.py)"
-out=$(python3 tests/cite_check.py 2>&1)
-echo "$out" | grep -E '^FAIL|^    ' | head -40
-last=$(echo "$out" | tail -1)
-p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
-echo "   $p passed, $f failed"
-add "$p" "$f"
-
-echo "== the folders are layers (tests/layers_check.py)"
-out=$(python3 tests/layers_check.py 2>&1)
-echo "$out" | grep -E '^FAIL|^    ' | head -40
-last=$(echo "$out" | tail -1)
-p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
-echo "   $p passed, $f failed"
-add "$p" "$f"
-
-echo "== static analysis (tests/cppcheck.sh)"
-out=$(tests/cppcheck.sh 2>&1)
-echo "$out" | grep -E ': (error|warning|style|performance|portability|information): |^FAIL' | head -40
-last=$(echo "$out" | tail -1)
-p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
-echo "   $p passed, $f failed"
-add "$p" "$f"
-
-echo "== the library under clang's warnings, as make fuzz builds it (tests/clang_check.sh)"
-out=$(tests/clang_check.sh 2>&1)
-echo "$out" | grep -E '^FAIL|^    ' | head -40
-last=$(echo "$out" | tail -1)
-p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
-echo "   $p passed, $f failed"
-add "$p" "$f"
-
-if [ -x tests/install_test.sh ]; then
-	echo "== install and the SystemC examples (tests/install_test.sh)"
-	out=$(BUILD=$BUILD tests/install_test.sh 2>&1)
-	echo "$out" | grep -E '^FAIL|^    ' | head -60
-	last=$(echo "$out" | tail -1)
-	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
-	echo "   $p passed, $f failed"
-	add "$p" "$f"
-fi
+section "citations resolve inside the repository (tests/cite_check.py)" 0 '^FAIL|^    ' 40 \
+	python3 tests/cite_check.py
+section "the folders are layers (tests/layers_check.py)" 0 '^FAIL|^    ' 40 python3 tests/layers_check.py
+section "static analysis (tests/cppcheck.sh)" 0 \
+	': (error|warning|style|performance|portability|information): |^FAIL' 40 tests/cppcheck.sh
+section "the library under clang's warnings, as make fuzz builds it (tests/clang_check.sh)" 0 \
+	'^FAIL|^    ' 40 tests/clang_check.sh
+[ -x tests/install_test.sh ] &&
+	section "install and the SystemC examples (tests/install_test.sh)" 0 '^FAIL|^    ' 60 \
+		env BUILD="$BUILD" tests/install_test.sh
 
 # 7. sweeps through GNU parallel and a private Slurm cluster (needs root), and the HTML
 #    report in headless Chromium: one count per check, the time each took.
@@ -144,9 +113,7 @@ for t in "sweep:sweeps through GNU parallel and Slurm, merge = compare" "report:
 	out=$(BUILD=$BUILD "tests/${name}_test.sh" 2>&1)
 	echo "$out" | grep -E '^FAIL' -A6 | head -60
 	echo "$out" | grep -E '^   [A-Za-z].*[0-9] s$'
-	last=$(echo "$out" | tail -1)
-	p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-	[ -n "$p" ] || { echo "$out" | tail -5; p=0; f=1; }
+	counts "$out"
 	echo "   $p passed, $f failed ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"
 	add "$p" "$f"
 done
