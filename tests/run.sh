@@ -10,6 +10,8 @@
 #     citations of docs/ and paths of the project's own files (tests/cite_check.py:
 #     every cited section and named file exists, nothing points outside the
 #     repository), one count per citing file;
+#     the README's examples: each command it shows prints what it shows, and each
+#     scenario it shows validates (tests/readme_check.py), one count per example;
 #     the layers: what each folder may include, internal headers and the models'
 #     state structs kept in their folders (tests/layers_check.py), one count per rule
 #     and folder;
@@ -94,6 +96,8 @@ add "$p" "$f"
 
 section "citations resolve inside the repository (tests/cite_check.py)" 0 '^FAIL|^    ' 40 \
 	python3 tests/cite_check.py
+section "the README's examples print what it shows (tests/readme_check.py)" 0 '^FAIL|^    ' 60 \
+	env BUILD="$BUILD" python3 tests/readme_check.py
 section "the folders are layers (tests/layers_check.py)" 0 '^FAIL|^    ' 40 python3 tests/layers_check.py
 section "static analysis (tests/cppcheck.sh)" 0 \
 	': (error|warning|style|performance|portability|information): |^FAIL' 40 tests/cppcheck.sh

@@ -161,8 +161,8 @@ int cli_test(const struct cli_args *a)
 				for (char *l = strtok(why, "\n"); l; l = strtok(NULL, "\n"))
 					printf("# %s\n", l);
 		} else {
-			printf("%s %-44s %6.2fs  %s\n", ok ? "PASS" : "FAIL", j->path, j->res.wall_s,
-			       j->res.golden == RUN_GOLDEN_BLESSED ? "blessed" : "");
+			printf("%s %-44s %6.2fs%s\n", ok ? "PASS" : "FAIL", j->path, j->res.wall_s,
+			       j->res.golden == RUN_GOLDEN_BLESSED ? "  blessed" : "");
 			if (!ok)
 				for (char *l = strtok(why, "\n"); l; l = strtok(NULL, "\n"))
 					printf("    %s\n", l);
