@@ -388,3 +388,55 @@ TEST(ReePreempt, MightReschedIsAPointOnlyWithVoluntaryPreemption)
 	EXPECT_EQ(first_call_after_irq_in_switch("voluntary"), PE_NOTIF_ANY);
 	EXPECT_EQ(first_call_after_irq_in_switch("none"), 0u);
 }
+
+/*
+ * A wake-up that no CPU of the model makes (a workload's TA request: ree_wake from NULL) while its CPU
+ * is in the secure world, serving a secure FIQ taken from the idle loop. Linux: the wake-up reaches
+ * the CPU as an interrupt (try_to_wake_up -> resched_curr -> smp_send_reschedule, kernel/sched/core.c)
+ * that stays pending while the CPU is in the secure world, and do_idle() loops while
+ * (!need_resched()) around the WFI the FIQ ended (kernel/sched/idle.c): once the monitor returns the
+ * CPU to its idle loop, the task runs. The model dropped that kick and left the CPU idle with the task
+ * runnable until something else interrupted it (found by a random --check run: thread-limit.yaml with
+ * 1-of-N routing, seed 617256, lost a fetched value; hotplug-spi.yaml's ta/1 waited 2.05 ms).
+ * docs/protocol.md §8.5.
+ */
+TEST(ReeSched, WakeWhileTheCpuServesASecureFiqRunsWhenItReturns)
+{
+	constexpr sim_time kFiqAt = 1 * kMs, kWakeAt = kFiqAt + 1 * kUs;
+	Plat pl;
+	std::string dir = make_temp_dir(), arrivals = dir + "/arrivals.txt";
+	write_file(arrivals, std::to_string(kFiqAt / kUs) + "us\n");
+	/* the notification's SPI goes to CPU 0 (ree.irq_affinity 0): CPU 1 takes no Non-secure interrupt */
+	std::string y = "name: w\nplatform: {cpus: 2}\ntransport: {kind: spi}\nsources:\n"
+			"  - {name: t, kind: timer, cpu: 1, arrival: {replay: " + arrivals + "}, bottom_half: 10us}\n";
+	auto ok = pl.boot(y);
+	rm_rf(dir);
+	ASSERT_TRUE(ok);
+	TaCall ta{ &pl, 1, { { kWakeAt, 10 * kUs } } };
+	ta.post();
+	pl.run_to(5 * kMs);
+	pl.finish();
+
+	/* the wake-up came while CPU 1 was in the secure world (after the FIQ's entry, before the return) */
+	auto entries = pl.recs(TR_EXC_ENTRY, pl.t0() + kFiqAt, -1, 1);
+	ASSERT_FALSE(entries.empty());
+	sim_time fiq = entries.front().t, back = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_ACTIVITY, fiq, NS, 1)) { /* the first step back in the normal world */
+		back = r.t;
+		break;
+	}
+	ASSERT_LT(fiq, pl.t0() + kWakeAt);
+	ASSERT_GT(back, pl.t0() + kWakeAt);
+	ASSERT_NE(back, SIM_TIME_MAX);
+
+	/* the TA call's first SMC on CPU 1: right after the return (the wake-up and the call's set-up), not never */
+	sim_time call = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_SMC, back, NS, 1))
+		if (is_call_fid(r.a)) {
+			call = r.t;
+			break;
+		}
+	ASSERT_NE(call, SIM_TIME_MAX) << "CPU 1 never ran the TA task woken while it was in the secure world";
+	EXPECT_LT(call - back, 20 * kUs);
+	EXPECT_NE(ta.done_at, SIM_TIME_MAX);
+}

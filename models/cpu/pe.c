@@ -184,6 +184,12 @@ void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx)
 	pe->wake_ctx = ctx;
 }
 
+void pe_set_ns_return_hook(struct pe *pe, pe_fn fn, void *ctx)
+{
+	pe->ns_return_hook = fn;
+	pe->ns_return_ctx = ctx;
+}
+
 void pe_serve(struct pe *pe, uint32_t tag) { pe->tag = tag; }
 
 void pe_irq_input(void *ctx, unsigned idx, int level)
@@ -523,11 +529,14 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 static void eret_done(void *ctx, struct pe *pe)
 {
 	struct pe_frame f;
+	bool from_el3 = pe->el == 3;
 	(void)ctx;
 	assert(pe->depth > 0);
 	f = pe->stack[--pe->depth];
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
 	pe_resume_frame(pe, &f);
+	if (from_el3 && f.world == SIM_WORLD_NS && pe->ns_return_hook)
+		pe->ns_return_hook(pe->ns_return_ctx, pe);
 }
 
 void pe_eret(struct pe *pe)
@@ -593,6 +602,7 @@ static bool is_caller(const struct pe *pe)
 static void smc_return_done(void *ctx, struct pe *pe)
 {
 	struct pe_frame f;
+	bool from_el3 = pe->el == 3;
 	(void)ctx;
 	assert(is_caller(pe));
 	f = pe->stack[--pe->depth];
@@ -617,6 +627,8 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	 * caller's code after its SMC then runs as work of no length that the
 	 * interrupt preempts, with the SMC's results kept in the work's frame.
 	 */
+	if (from_el3 && f.world == SIM_WORLD_NS && pe->ns_return_hook)
+		pe->ns_return_hook(pe->ns_return_ctx, pe);
 	if (sim_event_queued(&pe->check_ev)) {
 		pe_exec(pe, 0, f.label, f.fn, f.ctx);
 		return;

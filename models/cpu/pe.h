@@ -187,6 +187,14 @@ bool pe_preemptible(const struct pe *pe) PE_PURE_FN;
 void pe_drop_stack(struct pe *pe);
 /* Called when an IRQ/FIQ line rises while the PE is suspended (a WFI-style wake); NULL: none. */
 void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx);
+/*
+ * Called after each return from EL3 into a Non-secure context that the
+ * normal world's OS did not see leave (an exception return to an
+ * interrupted frame, an SMC's return to its caller), once that context
+ * runs again: where an interrupt that became pending for the normal world
+ * meanwhile is taken. NULL: none.
+ */
+void pe_set_ns_return_hook(struct pe *pe, pe_fn fn, void *ctx);
 
 /* Wire sinks for the GIC's IRQ and FIQ outputs (ctx = struct pe *). */
 void pe_irq_input(void *ctx, unsigned idx, int level);

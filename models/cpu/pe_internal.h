@@ -62,6 +62,9 @@ struct pe {
 	/* called when an IRQ/FIQ wire rises while the PE is suspended (WFI-style wake) */
 	pe_fn wake_hook;
 	void *wake_ctx;
+	/* called after each return from EL3 into a Non-secure context (pe_set_ns_return_hook) */
+	pe_fn ns_return_hook;
+	void *ns_return_ctx;
 	void *smc_ctx;
 	struct pe_ports ports;
 

@@ -126,6 +126,13 @@ struct ree_cpu {
 	struct ree_cfs_rq cfs;   /* the fair class's (ree_fair.c) */
 	bool online;
 	bool need_resched;       /* TIF_NEED_RESCHED of the running task */
+	/*
+	 * A kick found the CPU inside an exception (in the secure world, or
+	 * the monitor): the interrupt that carries the wake-up is taken when
+	 * the CPU returns to the normal world, and the kick with it
+	 * (ns_return, docs/protocol.md §8.5).
+	 */
+	bool kick_deferred;
 	struct pe *pe;
 	struct sim_event tick;   /* the scheduler tick, armed while fair tasks share the CPU */
 	bool tick_armed;

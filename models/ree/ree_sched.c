@@ -166,6 +166,7 @@ void ree_schedule(struct ree *r, struct pe *pe)
 	struct ree_task *next;
 
 	c->need_resched = false;
+	c->kick_deferred = false;
 	next = fifo_pop(c);
 	if (next) {
 		ree_fair_put_prev(&c->cfs, now);
@@ -252,10 +253,34 @@ static void kick(void *ctx, uint64_t cpu)
 	struct pe *pe = c->pe;
 	struct pe_frame f;
 
-	if (!c->need_resched || !pe_preemptible(pe) || !c->online || !preempt_ok(r, c, !c->cur))
+	if (!c->need_resched || !c->online)
+		return;
+	if (!pe_preemptible(pe)) {
+		/* inside an exception: the wake-up's interrupt waits for the return to this world */
+		c->kick_deferred = c->kick_deferred || pe_top_frame(pe);
+		return;
+	}
+	if (!preempt_ok(r, c, !c->cur))
 		return;
 	pe_preempt(pe, &f);
 	ree_preempt_irq(r, pe, &f);
+}
+
+/*
+ * The monitor returned the CPU to the normal world (pe_set_ns_return_hook):
+ * a kick that found it in the secure world happens now, as the interrupt
+ * that carried the wake-up is taken here. From the idle loop that is
+ * do_idle()'s need_resched() check after the WFI the secure interrupt ended
+ * (kernel/sched/idle.c); into a task, that interrupt's exit (docs/protocol.md §8.5).
+ */
+static void ns_return(void *ctx, struct pe *pe)
+{
+	struct ree *r = ctx;
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	if (!c->kick_deferred)
+		return;
+	c->kick_deferred = false;
+	sim_post(r->sim->k, 0, kick, r, pe_id(pe));
 }
 
 /* wakeup_preempt (kernel/sched/core.c): does @t, just enqueued on @c, preempt what runs there? */
@@ -443,6 +468,7 @@ void ree_sched_init_cpu(struct ree *r, unsigned cpu)
 {
 	struct ree_cpu *c = &r->cpu[cpu];
 	c->pe = r->pes[cpu];
+	pe_set_ns_return_hook(c->pe, ns_return, r);
 	ree_fair_init(&c->cfs, (int)cpu, r->cfg.fair == REE_SCHED_CFS, r->cfg.num_pes);
 	sim_event_init(&c->tick, tick_fire, r);
 }
