@@ -129,8 +129,9 @@ struct ree_cpu {
 	/*
 	 * A kick found the CPU inside an exception (in the secure world, or
 	 * the monitor): the interrupt that carries the wake-up is taken when
-	 * the CPU returns to the normal world, and the kick with it
-	 * (ns_return, docs/protocol.md §8.5).
+	 * the CPU returns to the normal world, and the kick with it (the PE's
+	 * Non-secure return hook is armed until then: ns_return,
+	 * docs/protocol.md §8.5).
 	 */
 	bool kick_deferred;
 	struct pe *pe;

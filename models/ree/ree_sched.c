@@ -105,6 +105,7 @@ static int pick_cpu(const struct ree *r, const struct ree_task *t)
 /* ---- the scheduler tick ------------------------------------------------------------------- */
 
 static void kick(void *ctx, uint64_t cpu);
+static void ns_return(void *ctx, struct pe *pe);
 
 /*
  * scheduler_tick -> task_tick_fair, at HZ (250), only while it can matter:
@@ -166,7 +167,10 @@ void ree_schedule(struct ree *r, struct pe *pe)
 	struct ree_task *next;
 
 	c->need_resched = false;
-	c->kick_deferred = false;
+	if (c->kick_deferred) { /* the switch is here already */
+		c->kick_deferred = false;
+		pe_set_ns_return_hook(pe, NULL, NULL);
+	}
 	next = fifo_pop(c);
 	if (next) {
 		ree_fair_put_prev(&c->cfs, now);
@@ -257,7 +261,10 @@ static void kick(void *ctx, uint64_t cpu)
 		return;
 	if (!pe_preemptible(pe)) {
 		/* inside an exception: the wake-up's interrupt waits for the return to this world */
-		c->kick_deferred = c->kick_deferred || pe_top_frame(pe);
+		if (!c->kick_deferred && pe_top_frame(pe)) {
+			c->kick_deferred = true;
+			pe_set_ns_return_hook(pe, ns_return, r);
+		}
 		return;
 	}
 	if (!preempt_ok(r, c, !c->cur))
@@ -276,10 +283,8 @@ static void kick(void *ctx, uint64_t cpu)
 static void ns_return(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	if (!c->kick_deferred)
-		return;
-	c->kick_deferred = false;
+	r->cpu[pe_id(pe)].kick_deferred = false;
+	pe_set_ns_return_hook(pe, NULL, NULL);
 	sim_post(r->sim->k, 0, kick, r, pe_id(pe));
 }
 
@@ -468,7 +473,6 @@ void ree_sched_init_cpu(struct ree *r, unsigned cpu)
 {
 	struct ree_cpu *c = &r->cpu[cpu];
 	c->pe = r->pes[cpu];
-	pe_set_ns_return_hook(c->pe, ns_return, r);
 	ree_fair_init(&c->cfs, (int)cpu, r->cfg.fair == REE_SCHED_CFS, r->cfg.num_pes);
 	sim_event_init(&c->tick, tick_fire, r);
 }
