@@ -854,5 +854,13 @@ tz explore "$T/nope.yaml" -o ex5
 check_rc explore.missing.exit2 2
 nothing_written explore.bad.nothing_written "$T/ex5"
 
+# A wake-up that found its CPU in the secure world was dropped (docs/protocol.md §8.5): with 1-of-N
+# routing and this seed, CPU 0 stayed idle for 16 ms with the SPI's irq thread and ta/0 runnable, and
+# the run lost a fetched value under --check. Now every notification is delivered and no invariant breaks.
+tz run "$ROOT/scenarios/thread-limit.yaml" --seed 617256 --vary transport.routing=1-of-N --check --trace none
+check_rc lost_wakeup.thread_limit_1ofn.exit0 0
+has lost_wakeup.thread_limit_1ofn.none_lost "$OUT" ' lost 0 '
+hasnt lost_wakeup.thread_limit_1ofn.no_violation "$ERR$OUT" 'invariant violated'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
