@@ -117,7 +117,7 @@ PC_REQUIRES         := systemc
 PC_REQUIRES_PRIVATE := yaml-0.1 libxxhash unicorn
 PC_LIBS_PRIVATE     := -lfdt -lstdc++ -lm -lpthread
 
-.PHONY: all run test asan bench cppcheck clang-check deps clean fuzz install uninstall print-public-headers guest
+.PHONY: all run test asan bench cppcheck clang-check deps clean fuzz soak install uninstall print-public-headers guest
 all: $(TZSIM) $(COMPLETION)
 guest: $(GUEST_ELFS)
 .PRECIOUS: $(BUILD)/guest/%.o
@@ -236,6 +236,14 @@ asan:
 bench: deps
 	@$(MAKE) --no-print-directory $(TZSIM) $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 	@BUILD=$(BUILD) tests/bench.sh
+
+# SOAK_RUNS random runs of the shipped scenarios with up to three switches each, under --check,
+# every tenth also on the SystemC kernel (tests/soak.py); SOAK_SEED picks them
+SOAK_RUNS ?= 1000
+SOAK_SEED ?= 1
+soak: deps
+	@$(MAKE) --no-print-directory $(TZSIM)
+	@python3 tests/soak.py --runs $(SOAK_RUNS) --seed $(SOAK_SEED) --tzsim $(TZSIM)
 
 cppcheck: deps
 	@tests/cppcheck.sh
