@@ -355,6 +355,8 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
 		trace(pe, TR_EXC_RETURN, el, 0, 0, 0, NULL);
 	update_activity(pe);
 	request_check(pe);
+	if (eret && world == SIM_WORLD_NS && pe->ns_return_hook) /* e.g. a warm boot out of CPU_SUSPEND */
+		pe->ns_return_hook(pe->ns_return_ctx, pe);
 }
 
 /* Save the current context as a frame of @kind on the exception stack. */

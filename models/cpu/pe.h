@@ -190,9 +190,10 @@ void pe_set_wake_hook(struct pe *pe, pe_fn fn, void *ctx);
 /*
  * Called after each return from EL3 into a Non-secure context that the
  * normal world's OS did not see leave (an exception return to an
- * interrupted frame, an SMC's return to its caller), once that context
- * runs again: where an interrupt that became pending for the normal world
- * meanwhile is taken. NULL: none.
+ * interrupted frame, an SMC's return to its caller, pe_enter at a new
+ * entry point such as a warm boot), once that context runs again: where an
+ * interrupt that became pending for the normal world meanwhile is taken.
+ * NULL: none.
  */
 void pe_set_ns_return_hook(struct pe *pe, pe_fn fn, void *ctx);
 
