@@ -70,6 +70,15 @@ def command(tzsim, s, seed, vary, kernel):
 
 
 def one(tzsim, item):
+    """(what, message) of one planned run: a run that cannot start or takes over 10 minutes fails."""
+    try:
+        return run_one(tzsim, item)
+    except (OSError, subprocess.SubprocessError) as e:
+        i, s, seed, vary = item
+        return "FAIL", f"build/tzsim run {s} --seed {seed} --check {' '.join('--vary ' + shlex.quote(v) for v in vary)}: {e}"
+
+
+def run_one(tzsim, item):
     i, s, seed, vary = item
     shown = " ".join(["build/tzsim run", s, "--seed", str(seed), "--check"] +
                      [f"--vary {shlex.quote(v)}" for v in vary])
