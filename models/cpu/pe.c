@@ -355,7 +355,7 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
 		trace(pe, TR_EXC_RETURN, el, 0, 0, 0, NULL);
 	update_activity(pe);
 	request_check(pe);
-	if (eret && world == SIM_WORLD_NS && pe->ns_return_hook) /* e.g. a warm boot out of CPU_SUSPEND */
+	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && eret && world == SIM_WORLD_NS) /* e.g. a warm boot */
 		pe->ns_return_hook(pe->ns_return_ctx, pe);
 }
 
@@ -537,7 +537,7 @@ static void eret_done(void *ctx, struct pe *pe)
 	f = pe->stack[--pe->depth];
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
 	pe_resume_frame(pe, &f);
-	if (from_el3 && f.world == SIM_WORLD_NS && pe->ns_return_hook)
+	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && from_el3 && f.world == SIM_WORLD_NS)
 		pe->ns_return_hook(pe->ns_return_ctx, pe);
 }
 
@@ -629,7 +629,7 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	 * caller's code after its SMC then runs as work of no length that the
 	 * interrupt preempts, with the SMC's results kept in the work's frame.
 	 */
-	if (from_el3 && f.world == SIM_WORLD_NS && pe->ns_return_hook)
+	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && from_el3 && f.world == SIM_WORLD_NS)
 		pe->ns_return_hook(pe->ns_return_ctx, pe);
 	if (sim_event_queued(&pe->check_ev)) {
 		pe_exec(pe, 0, f.label, f.fn, f.ctx);
