@@ -440,3 +440,35 @@ TEST(ReeSched, WakeWhileTheCpuServesASecureFiqRunsWhenItReturns)
 	EXPECT_LT(call - back, 20 * kUs);
 	EXPECT_NE(ta.done_at, SIM_TIME_MAX);
 }
+
+/*
+ * Linux drivers/tee/optee/call.c optee_cq_wait_final(): a call that ends completes one waiter, and
+ * a second one when its own waiter had been completed while it ran (another call's end picked it as
+ * the first member of the queue not yet completed): that completion stands for a thread that is
+ * free too. With 2 OP-TEE threads, A (2 ms) and D (100 us) run, B (1 ms) and C (100 us) meet
+ * ETHREAD_LIMIT and wait. D's end completes A, which runs; A's end completes B, and C for the
+ * completion A got: C runs beside B and ends first. The model completed one waiter only, so C waited
+ * for B's end (docs/protocol.md §1.9).
+ */
+TEST(ReeCallQueue, AnEndingCallThatWasCompletedPassesOnASecondCompletion)
+{
+	Plat pl;
+	auto ok = pl.boot("name: cq\nplatform: {cpus: 4}\ntee: {threads: 2}\ntransport: {kind: spi}\n");
+	ASSERT_TRUE(ok);
+	TaCall a{ &pl, 0, { { 1 * kMs, 2 * kMs } } };
+	TaCall d{ &pl, 1, { { 1 * kMs + 10 * kUs, 100 * kUs } } };
+	TaCall b{ &pl, 2, { { 1 * kMs + 20 * kUs, 1 * kMs } } };
+	TaCall c{ &pl, 3, { { 1 * kMs + 30 * kUs, 100 * kUs } } };
+	for (TaCall *t : { &a, &d, &b, &c })
+		t->post();
+	pl.run_to(10 * kMs);
+	pl.finish();
+	for (TaCall *t : { &a, &d, &b, &c })
+		ASSERT_NE(t->done_at, SIM_TIME_MAX);
+	/* B and C waited: each met ETHREAD_LIMIT */
+	EXPECT_GE(pl.recs(TR_SMC_RET, pl.t0(), NS, 2, OPTEE_SMC_CALL_WITH_REGD_ARG).size() +
+			  pl.recs(TR_SMC_RET, pl.t0(), NS, 2, OPTEE_SMC_CALL_WITH_ARG).size(), 2u);
+	EXPECT_LT(d.done_at, a.done_at);
+	EXPECT_LT(c.done_at, b.done_at) << "C ended at " << c.done_at << ", B at " << b.done_at;
+	EXPECT_LT(c.done_at - a.done_at, 500 * kUs);
+}

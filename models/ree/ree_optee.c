@@ -110,9 +110,9 @@ static void cq_add_tail(struct ree *r, struct optee_call *c)
 	r->optee->cq_tail = c;
 }
 
-static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
+/* optee_cq_complete_one: complete the first member not yet completed, waiting or not */
+static void cq_complete_one(struct ree *r, struct pe *pe)
 {
-	cq_del(r, c);
 	for (struct optee_call *w = r->optee->cq_head; w; w = w->cq_next) {
 		if (w->cq_done)
 			continue;
@@ -123,6 +123,15 @@ static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint
 		}
 		break;
 	}
+}
+
+static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
+{
+	cq_del(r, c);
+	cq_complete_one(r, pe);
+	/* optee_cq_wait_final: completed while it ran, it passes that thread on too */
+	if (c->cq_done)
+		cq_complete_one(r, pe);
 	c->done(c, pe, rc);
 }
 
