@@ -192,6 +192,13 @@ void pe_set_ns_return_hook(struct pe *pe, pe_fn fn, void *ctx)
 
 void pe_serve(struct pe *pe, uint32_t tag) { pe->tag = tag; }
 
+/* The PE is back in a Non-secure context after running at EL3 (@from_el3, into @world): the hook, if armed. */
+static inline void ns_returned(struct pe *pe, bool from_el3, unsigned world)
+{
+	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && from_el3 && world == SIM_WORLD_NS)
+		pe->ns_return_hook(pe->ns_return_ctx, pe);
+}
+
 void pe_irq_input(void *ctx, unsigned idx, int level)
 {
 	struct pe *pe = ctx;
@@ -355,8 +362,7 @@ void pe_enter(struct pe *pe, unsigned el, unsigned world, bool mask_i, bool mask
 		trace(pe, TR_EXC_RETURN, el, 0, 0, 0, NULL);
 	update_activity(pe);
 	request_check(pe);
-	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && eret && world == SIM_WORLD_NS) /* e.g. a warm boot */
-		pe->ns_return_hook(pe->ns_return_ctx, pe);
+	ns_returned(pe, eret, world); /* e.g. a warm boot */
 }
 
 /* Save the current context as a frame of @kind on the exception stack. */
@@ -537,8 +543,7 @@ static void eret_done(void *ctx, struct pe *pe)
 	f = pe->stack[--pe->depth];
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
 	pe_resume_frame(pe, &f);
-	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && from_el3 && f.world == SIM_WORLD_NS)
-		pe->ns_return_hook(pe->ns_return_ctx, pe);
+	ns_returned(pe, from_el3, f.world);
 }
 
 void pe_eret(struct pe *pe)
@@ -629,8 +634,7 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	 * caller's code after its SMC then runs as work of no length that the
 	 * interrupt preempts, with the SMC's results kept in the work's frame.
 	 */
-	if (__builtin_expect(pe->ns_return_hook != NULL, 0) && from_el3 && f.world == SIM_WORLD_NS)
-		pe->ns_return_hook(pe->ns_return_ctx, pe);
+	ns_returned(pe, from_el3, f.world);
 	if (sim_event_queued(&pe->check_ev)) {
 		pe_exec(pe, 0, f.label, f.fn, f.ctx);
 		return;
