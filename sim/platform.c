@@ -407,6 +407,7 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		     : sc->ree_preempt == SCENARIO_PREEMPT_VOLUNTARY ? REE_PREEMPT_VOLUNTARY
 								     : REE_PREEMPT_FULL;
 	rc.fair = sc->ree_scheduler == SCENARIO_SCHED_CFS ? REE_SCHED_CFS : REE_SCHED_EEVDF;
+	rc.cq_ethread_limit = sc->ree_call_queue == SCENARIO_CQ_ETHREAD_LIMIT;
 	rc.timer_ppi = TIMER_PPI;
 	rc.drain_once = sc->ree_notif_drain == SCENARIO_DRAIN_ONCE;
 	rc.pcpu_disable_late = sc->ree_pcpu_disable == SCENARIO_PCPU_DISABLE_AFTER_OFFLINE;

@@ -240,7 +240,7 @@ static void print_json(FILE *f, const struct scenario *sc, const struct sim_stat
 		       uint64_t seed)
 {
 	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
-					      "spurious", "eth_limit", "foreign_intr", "irqs", "smc",
+					      "spurious", "eth_limit", "cq_waits", "foreign_intr", "irqs", "smc",
 					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", "smc_per_notification",
 					      "world_switches_per_notification", NULL };
 	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };

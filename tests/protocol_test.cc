@@ -17,6 +17,7 @@
  */
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -331,26 +332,34 @@ TEST(ProtoDrainLoop, SpuriousInterruptCostsOneFastCall)
 
 // ---- the call queue (§1.9) ------------------------------------------------------------------------
 
+/* One OP-TEE thread, a bottom half every 300 us and TA calls at 10 kHz on two CPUs: calls contend. */
+static std::string contended(const char *call_queue)
+{
+	return std::string("name: proto\n"
+			   "platform: {cpus: 2}\n"
+			   "tee: {threads: 1}\n"
+			   "ree: {call_queue: ") + call_queue + "}\n"
+			   "sources:\n"
+			   "  - name: uart\n"
+			   "    arrival: {periodic: 300us}\n"
+			   "    bottom_half: 50us\n"
+			   "workloads:\n"
+			   "  - name: ta\n"
+			   "    kind: ta_invoke\n"
+			   "    rate: 10kHz\n"
+			   "    secure_work: {exponential: {mean: 100us}}\n"
+			   "    cpus: [0, 1]\n";
+}
+
 /*
- * §1.9: with every thread busy OP-TEE returns ETHREAD_LIMIT (a1..a3 preserved); Linux sleeps on the
- * call queue and, after another call completes, reissues the same a0..a7, which then succeeds.
+ * §1.9, Linux before 6.8 (ree.call_queue: ethread_limit): with every thread busy OP-TEE returns
+ * ETHREAD_LIMIT (a1..a3 preserved); Linux sleeps on the call queue and, after another call
+ * completes, reissues the same a0..a7, which then succeeds.
  */
 TEST(ProtoCallQueue, EthreadLimitWaitsThenReissuesSameCall)
 {
 	Plat pl;
-	ASSERT_TRUE(pl.boot("name: proto\n"
-			    "platform: {cpus: 2}\n"
-			    "tee: {threads: 1}\n"
-			    "sources:\n"
-			    "  - name: uart\n"
-			    "    arrival: {periodic: 300us}\n"
-			    "    bottom_half: 50us\n"
-			    "workloads:\n"
-			    "  - name: ta\n"
-			    "    kind: ta_invoke\n"
-			    "    rate: 10kHz\n"
-			    "    secure_work: {exponential: {mean: 100us}}\n"
-			    "    cpus: [0, 1]\n"));
+	ASSERT_TRUE(pl.boot(contended("ethread_limit")));
 	pl.run_for(3 * SIM_MS);
 	pl.quiesce(10 * SIM_MS);
 
@@ -395,6 +404,46 @@ TEST(ProtoCallQueue, EthreadLimitWaitsThenReissuesSameCall)
 	}
 	EXPECT_GT(checked, 0u) << "no ETHREAD_LIMIT happened";
 	EXPECT_EQ(pl.p->ree->optee->cq_head, nullptr) << "a caller left on the call queue";
+}
+
+/*
+ * §1.9, Linux 6.8+ (the reference 6.12, the default): the SMC ABI driver counts OP-TEE's threads from
+ * GET_THREAD_COUNT (smc_abi.c optee_probe -> optee_cq_init) and a call claims one in
+ * optee_cq_wait_init before its SMC, or sleeps there until another call's end. Under the same load
+ * no call meets ETHREAD_LIMIT, calls do wait (SIM_EV_CQ_WAIT with b = 1), and never more than one
+ * call is inside OP-TEE at a time (from its first SMC to its final return).
+ */
+TEST(ProtoCallQueue, ThreadCountWaitsBeforeTheSmc)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot(contended("thread_count")));
+	pl.run_for(3 * SIM_MS);
+	pl.quiesce(10 * SIM_MS);
+
+	unsigned waits = 0, calls = 0;
+	int inside = 0, most = 0;
+	for (const sim_rec &e : pl.log.recs) {
+		if (e.kind == TR_EVENT && e.code == SIM_EV_ETHREAD_LIMIT)
+			ADD_FAILURE() << "OP-TEE answered ETHREAD_LIMIT at " << e.t;
+		if (e.kind == TR_EVENT && e.code == SIM_EV_CQ_WAIT) {
+			EXPECT_EQ(e.b, 1u) << "a wait that was not the driver's count";
+			waits++;
+		}
+		if (e.world != SIM_WORLD_NS)
+			continue;
+		if (e.kind == TR_SMC && e.a == kRegd) {
+			calls++;
+			most = std::max(most, ++inside);
+		} else if (e.kind == TR_SMC_RET && (e.a == kRegd || e.a == kRfr) && e.b == OPTEE_SMC_RETURN_OK) {
+			inside--;
+		}
+	}
+	EXPECT_GT(calls, 10u);
+	EXPECT_GT(waits, 0u) << "no call waited: the test shows nothing";
+	EXPECT_EQ(most, 1) << "two calls inside OP-TEE with one thread";
+	EXPECT_EQ(inside, 0);
+	EXPECT_EQ(pl.p->ree->optee->cq_head, nullptr) << "a caller left on the call queue";
+	EXPECT_EQ(pl.p->ree->optee->cq_free, 1u) << "the thread count leaked";
 }
 
 // ---- foreign interrupts (§1.9, §7) ----------------------------------------------------------------

@@ -445,15 +445,19 @@ TEST(ReeSched, WakeWhileTheCpuServesASecureFiqRunsWhenItReturns)
  * Linux drivers/tee/optee/call.c optee_cq_wait_final(): a call that ends completes one waiter, and
  * a second one when its own waiter had been completed while it ran (another call's end picked it as
  * the first member of the queue not yet completed): that completion stands for a thread that is
- * free too. With 2 OP-TEE threads, A (2 ms) and D (100 us) run, B (1 ms) and C (100 us) meet
- * ETHREAD_LIMIT and wait. D's end completes A, which runs; A's end completes B, and C for the
- * completion A got: C runs beside B and ends first. The model completed one waiter only, so C waited
- * for B's end (docs/protocol.md §1.9).
+ * free too. With 2 OP-TEE threads, A (2 ms) and D (100 us) run, B (1 ms) and C (100 us) wait: in
+ * optee_cq_wait_init before their SMC (6.8+: no thread free by the driver's count), or after
+ * ETHREAD_LIMIT (before 6.8). D's end completes A, the first member not yet completed though it is
+ * running, so B and C sleep on beside a free thread; A's end completes B, and C for the completion A
+ * got: C runs beside B and ends first. The model completed one waiter only, so C waited for B's end
+ * (docs/protocol.md §1.9).
  */
-TEST(ReeCallQueue, AnEndingCallThatWasCompletedPassesOnASecondCompletion)
+static void second_completion(const char *call_queue)
 {
+	SCOPED_TRACE(call_queue);
 	Plat pl;
-	auto ok = pl.boot("name: cq\nplatform: {cpus: 4}\ntee: {threads: 2}\ntransport: {kind: spi}\n");
+	auto ok = pl.boot(std::string("name: cq\nplatform: {cpus: 4}\ntee: {threads: 2}\ntransport: {kind: spi}\n"
+				      "ree: {call_queue: ") + call_queue + "}\n");
 	ASSERT_TRUE(ok);
 	TaCall a{ &pl, 0, { { 1 * kMs, 2 * kMs } } };
 	TaCall d{ &pl, 1, { { 1 * kMs + 10 * kUs, 100 * kUs } } };
@@ -465,10 +469,27 @@ TEST(ReeCallQueue, AnEndingCallThatWasCompletedPassesOnASecondCompletion)
 	pl.finish();
 	for (TaCall *t : { &a, &d, &b, &c })
 		ASSERT_NE(t->done_at, SIM_TIME_MAX);
-	/* B and C waited: each met ETHREAD_LIMIT */
-	EXPECT_GE(pl.recs(TR_SMC_RET, pl.t0(), NS, 2, OPTEE_SMC_CALL_WITH_REGD_ARG).size() +
-			  pl.recs(TR_SMC_RET, pl.t0(), NS, 2, OPTEE_SMC_CALL_WITH_ARG).size(), 2u);
+	size_t eth = pl.recs(TR_SMC_RET, pl.t0(), NS, 2, OPTEE_SMC_CALL_WITH_REGD_ARG).size() +
+		     pl.recs(TR_SMC_RET, pl.t0(), NS, 3, OPTEE_SMC_CALL_WITH_REGD_ARG).size();
+	size_t waits = 0;
+	for (const auto &r : pl.recs(TR_EVENT, pl.t0()))
+		waits += r.code == SIM_EV_CQ_WAIT;
+	if (!strcmp(call_queue, "ethread_limit")) {
+		/* B and C waited: each met ETHREAD_LIMIT (a return of the call SMC before its final one) */
+		EXPECT_GE(eth, 4u);
+	} else {
+		/* B and C waited before their SMC: each made one call SMC, answered once */
+		EXPECT_EQ(eth, 2u);
+	}
+	EXPECT_GE(waits, 2u);
 	EXPECT_LT(d.done_at, a.done_at);
 	EXPECT_LT(c.done_at, b.done_at) << "C ended at " << c.done_at << ", B at " << b.done_at;
 	EXPECT_LT(c.done_at - a.done_at, 500 * kUs);
+	EXPECT_GT(c.done_at, a.done_at) << "C ran before A ended: D's completion went to a waiter";
+}
+
+TEST(ReeCallQueue, AnEndingCallThatWasCompletedPassesOnASecondCompletion)
+{
+	second_completion("thread_count");
+	second_completion("ethread_limit");
 }

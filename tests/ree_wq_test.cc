@@ -325,7 +325,7 @@ unsigned info_gets_while_bh_sleeps(const Plat &pl, sim_time *busy_out)
 {
 	sim_time busy = SIM_TIME_MAX, reissue = SIM_TIME_MAX;
 	for (const auto &r : pl.recs(TR_EVENT, pl.t0(), NS, 1))
-		if (r.label && !strcmp(r.label, "optee: ETHREAD_LIMIT, waiting")) {
+		if (r.code == SIM_EV_CQ_WAIT) {
 			busy = r.t;
 			break;
 		}
@@ -482,7 +482,8 @@ TEST(ReeCosts, QueueWorkIsPaidInTheSriHandlerAndInNotifCallback)
 /*
  * A try_to_wake_up whose target is another CPU costs ree.wakeup_remote, not ree.wakeup: the call
  * queue's completion (call.c optee_cq_wait_final -> complete()) from the masked call ending on CPU 0
- * wakes the bottom half sleeping on ETHREAD_LIMIT on CPU 1; its switch-in takes the remote cost.
+ * wakes the bottom half sleeping in the call queue on CPU 1 (since Linux 6.8 before its SMC: the
+ * driver's count has no thread free); its switch-in takes the remote cost.
  */
 TEST(ReeCosts, CallQueueCompletionOfAWaiterOnAnotherCpuPaysWakeupRemote)
 {
@@ -495,7 +496,7 @@ TEST(ReeCosts, CallQueueCompletionOfAWaiterOnAnotherCpuPaysWakeupRemote)
 	pl.finish();
 	sim_time busy = SIM_TIME_MAX;
 	for (const auto &r : pl.recs(TR_EVENT, pl.t0(), NS, 1))
-		if (r.label && !strcmp(r.label, "optee: ETHREAD_LIMIT, waiting")) {
+		if (r.code == SIM_EV_CQ_WAIT) {
 			busy = r.t;
 			break;
 		}

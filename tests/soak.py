@@ -42,7 +42,7 @@ SWITCHES = [
     "transport={kind: sgi, target: all_but_self}", "transport={kind: sgi, target: self}",
     "tee.threads=1", "tee.threads=2", "tee.threads=4",
     "ree.preempt=none", "ree.preempt=voluntary", "ree.scheduler=cfs", "ree.irq_affinity=1",
-    "ree.irq_affinity=3", "ree.pcpu_disable=after_offline",
+    "ree.irq_affinity=3", "ree.pcpu_disable=after_offline", "ree.call_queue=ethread_limit",
     "fidelity.tee=isa", "fidelity.ree=isa", "fidelity.monitor=isa",
     "platform.cpus=1", "platform.cpus=2", "platform.cpus=3", "platform.cpus=8",
     "platform.costs=cortex-a72", "sources[0].arrival={poisson: 20kHz}", "workloads[0].rate=10kHz",

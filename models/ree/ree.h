@@ -28,7 +28,9 @@
  *    CPU_SUSPEND for idle;
  *  - the OP-TEE SMC-ABI driver: probe in upstream order, the hard-IRQ drain
  *    loop, the bottom half as a DO_BOTTOM_HALF yielding call through the
- *    full RPC loop, the call queue on ETHREAD_LIMIT, notif wait/send;
+ *    full RPC loop, the call queue (6.8+: a call claims one of OP-TEE's
+ *    threads, counted from GET_THREAD_COUNT, before its SMC; older: it
+ *    waits on ETHREAD_LIMIT, cq_ethread_limit), notif wait/send;
  *  - the arm_ffa driver's notification path (SRI, INFO_GET, GET) and the
  *    OP-TEE FF-A driver's bottom half on its optee_notification workqueue
  *    (6.12.37+; inline in the SRI work as 6.8 to 6.12.36 with
@@ -99,6 +101,13 @@ struct ree_config {
 	 */
 	bool drain_once;
 	bool pcpu_disable_late;
+	/*
+	 * The OP-TEE driver's call queue as before Linux 6.8 (ree.call_queue:
+	 * ethread_limit): no thread count, every call issues its SMC and sleeps
+	 * on ETHREAD_LIMIT (docs/protocol.md §1.9). Not a protocol switch: an
+	 * older kernel.
+	 */
+	bool cq_ethread_limit;
 	struct sim_shm *shm;      /* shared memory with OP-TEE (tee_shm), named by cookie (sim/shm.h) */
 	/*
 	 * fidelity: isa (models/cpu/isa_rt.h): the notification interrupt's

@@ -66,6 +66,7 @@ struct optee_call {
 	void (*done)(struct optee_call *c, struct pe *pe, uint64_t rc);
 	bool waiting_cq;         /* sleeping in optee_cq_wait_for_completion */
 	bool cq_done;            /* its completion was signalled */
+	bool cq_claiming;        /* in optee_cq_wait_init: no thread free by the driver's count yet */
 	struct optee_call *cq_next;
 	uint64_t notif_key;      /* RPC NOTIFICATION WAIT key */
 	struct optee_call *wnext; /* optee->notif.db: listed from the wait until the waiter runs again */

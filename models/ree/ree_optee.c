@@ -80,11 +80,16 @@ static void notif_unlist(struct ree *r, struct optee_call *c)
 static void call_issue(void *ctx, struct pe *pe);
 
 /*
- * The call queue (Linux drivers/tee/optee/call.c): every call joins it when
- * it starts (optee_cq_wait_init); ETHREAD_LIMIT waits for its completion
- * (optee_cq_wait_for_completion, which then moves it to the tail); a call
- * that ends leaves and completes the first member not yet completed
- * (optee_cq_wait_final -> optee_cq_complete_one), waiting or not.
+ * The call queue (Linux drivers/tee/optee/call.c, docs/protocol.md §1.9):
+ * every call joins it at the end of its set-up, just before its first SMC
+ * (optee_cq_wait_init). Over the SMC ABI since 6.8 the driver counts
+ * OP-TEE's threads (GET_THREAD_COUNT at probe, optee_cq_init): the call
+ * claims a free one there or sleeps until completed, then, at the tail,
+ * tries again. Every call sleeps the same way when its SMC returns
+ * ETHREAD_LIMIT (optee_cq_wait_for_completion, which then moves it to the
+ * tail). A call that ends leaves, gives its thread back to the count, and
+ * completes the first member not yet completed (optee_cq_wait_final ->
+ * optee_cq_complete_one), waiting or not.
  */
 static void cq_del(struct ree *r, struct optee_call *c)
 {
@@ -125,15 +130,30 @@ static void cq_complete_one(struct ree *r, struct pe *pe)
 	}
 }
 
+/* optee_cq_wait_init's claim: true when the call may go on to its SMC */
+static bool cq_claim(struct ree *r)
+{
+	if (!r->optee->cq_total)
+		return true; /* no count: OP-TEE says ETHREAD_LIMIT when it has none free */
+	if (!r->optee->cq_free)
+		return false;
+	r->optee->cq_free--;
+	return true;
+}
+
 static void call_finish(struct ree *r, struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	cq_del(r, c);
+	if (r->optee->cq_total)
+		r->optee->cq_free++; /* optee_cq_wait_final: the call's thread is free again */
 	cq_complete_one(r, pe);
 	/* optee_cq_wait_final: completed while it ran, it passes that thread on too */
 	if (c->cq_done)
 		cq_complete_one(r, pe);
 	c->done(c, pe, rc);
 }
+
+static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
 
 static void cq_woken(struct ree_task *t, struct pe *pe)
 {
@@ -147,11 +167,17 @@ static void cq_woken(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, cq_woken);
 		return;
 	}
-	/* completed: move to the tail, re-arm, and reissue */
+	/* completed: move to the tail, re-arm */
 	cq_del(t->r, c);
 	c->cq_done = false;
 	cq_add_tail(t->r, c);
-	/* the same a0..a7 again (optee_smc_do_call_with_arg) */
+	/* optee_cq_wait_init's loop: a thread by the count, or sleep again */
+	if (c->cq_claiming && !cq_claim(t->r)) {
+		cq_wait(t->r, c, pe);
+		return;
+	}
+	c->cq_claiming = false;
+	/* the first SMC, or the same a0..a7 again after ETHREAD_LIMIT (optee_smc_do_call_with_arg) */
 	call_issue(c, pe);
 }
 
@@ -217,7 +243,6 @@ static void rpc_notification(struct ree *r, struct optee_call *c, struct pe *pe,
 	}
 	pe_exec_cost(pe, SIM_COST_REE_RPC_HANDLE, "optee rpc", call_issue, c);
 }
-static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe);
 
 /*
  * optee_rpc_cmd: the command is read from the RPC arg in shared memory and
@@ -262,7 +287,6 @@ static void call_ret(void *ctx, struct pe *pe)
 
 	if (a0 == OPTEE_SMC_RETURN_ETHREAD_LIMIT) {
 		/* optee_cq_wait_for_completion: sleep until another call completes */
-		ree_trace(r, pe, "optee: ETHREAD_LIMIT, waiting", c->cmd, 0);
 		cq_wait(r, c, pe);
 		return;
 	}
@@ -281,8 +305,15 @@ static void call_ret(void *ctx, struct pe *pe)
 	call_finish(r, c, pe, a0);
 }
 
+/*
+ * optee_cq_wait_for_completion: sleep until another call's end completes
+ * this one (at once if that happened already), then cq_woken. Before the
+ * first SMC (c->cq_claiming: no thread free by the driver's count) or
+ * after ETHREAD_LIMIT.
+ */
 static void cq_wait(struct ree *r, struct optee_call *c, struct pe *pe)
 {
+	ree_event(r, pe, SIM_EV_CQ_WAIT, c->cmd, c->cq_claiming);
 	if (!c->cq_done) {
 		c->waiting_cq = true;
 		ree_block(r, pe, cq_woken);
@@ -303,7 +334,6 @@ static void ffa_call_ret(struct optee_call *c, struct pe *pe)
 	}
 	if (x[3] == TEEC_ERROR_BUSY) {
 		/* out of threads in secure world: wait for one to become available */
-		ree_trace(r, pe, "optee: ETHREAD_LIMIT, waiting", c->cmd, 0);
 		cq_wait(r, c, pe);
 		return;
 	}
@@ -333,6 +363,27 @@ static void call_issue(void *ctx, struct pe *pe)
 {
 	struct optee_call *c = ctx;
 	pe_smc_tag(pe, c->tag, c->args, call_ret, c);
+}
+
+/*
+ * optee_cq_wait_init, the set-up done (ree.call_prep): join the call queue;
+ * with the driver's thread count, claim a free thread or wait for one
+ * before the SMC.
+ */
+static void call_enter(void *ctx, struct pe *pe)
+{
+	struct optee_call *c = ctx;
+	struct ree *r = c->task->r;
+	c->cq_done = false;
+	c->waiting_cq = false;
+	c->cq_claiming = false;
+	cq_add_tail(r, c);
+	if (!cq_claim(r)) {
+		c->cq_claiming = true;
+		cq_wait(r, c, pe);
+		return;
+	}
+	call_issue(c, pe);
 }
 
 void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
@@ -384,10 +435,7 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 		c->args[3] = regd ? c->shm_offs : 0;
 	}
 	c->task = r->cpu[pe_id(pe)].cur;
-	c->cq_done = false;
-	c->waiting_cq = false;
-	cq_add_tail(r, c); /* optee_cq_wait_init */
-	pe_exec_cost_tag(pe, c->tag, SIM_COST_REE_CALL_PREP, "optee call", call_issue, c);
+	pe_exec_cost_tag(pe, c->tag, SIM_COST_REE_CALL_PREP, "optee call", call_enter, c);
 }
 
 static void call_after_might_sleep(void *ctx, struct pe *pe)
@@ -671,6 +719,9 @@ static void probe_ret(void *ctx, struct pe *pe)
 		return;
 	case P_THREADS:
 		r->optee->thread_count = x[0] == OPTEE_SMC_RETURN_OK ? (unsigned)x[1] : 0;
+		/* optee_cq_init(&call_queue, thread_count) (6.8+): the driver counts free threads */
+		r->optee->cq_total = r->cfg.cq_ethread_limit ? 0 : r->optee->thread_count;
+		r->optee->cq_free = r->optee->cq_total;
 		r->optee->probe_step = P_CAPS;
 		probe_smc(t, pe, OPTEE_SMC_EXCHANGE_CAPABILITIES, 0);
 		return;

@@ -17,6 +17,13 @@ struct ree_optee {
 	uint8_t notif_bitmap[32];           /* optee_notif_send before a waiter: one bit per key */
 	struct optee_call *notif_waiters;
 	struct optee_call *cq_head, *cq_tail; /* the call queue: every call in flight */
+	/*
+	 * optee_cq_init's thread count (call.c, Linux 6.8+): the SMC ABI counts
+	 * OP-TEE's threads from GET_THREAD_COUNT and a call claims one before its
+	 * SMC; 0: no count (FF-A, ree.call_queue: ethread_limit, or no answer),
+	 * a call learns it from ETHREAD_LIMIT as before 6.8
+	 */
+	unsigned cq_total, cq_free;
 	struct ree_irq *notif_irq;          /* the notification interrupt (or FF-A's SRI) */
 	ree_task_fn probe_done;
 	uint64_t spurious;                  /* notification interrupts that found nothing */

@@ -66,6 +66,7 @@ static const struct {
 	{ "ree.eoimode", "0 1" },
 	{ "ree.preempt", "full voluntary none" },
 	{ "ree.scheduler", "eevdf cfs" },
+	{ "ree.call_queue", "thread_count ethread_limit" },
 	{ "fidelity", NULL },
 	{ "fidelity.monitor", "abstract isa" },
 	{ "fidelity.tee", "abstract isa" },

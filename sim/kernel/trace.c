@@ -144,6 +144,7 @@ static const char *const ev_labels[SIM_EV_COUNT] = {
 	[SIM_EV_TA_WOKEN] = "notif_wait returned",
 	[SIM_EV_TA_WAIT_REFUSED] = "notif_wait refused (EBUSY)",
 	[SIM_EV_VIOLATION] = "invariant violated",
+	[SIM_EV_CQ_WAIT] = "optee: waiting for a thread",
 };
 
 const char *sim_ev_label(unsigned code) { return code < SIM_EV_COUNT ? ev_labels[code] : NULL; }

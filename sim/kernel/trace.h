@@ -125,6 +125,13 @@ enum sim_ev {
 	 * (enum sim_inv), b = the value or INTID it concerns; notif, cpu: whose
 	 */
 	SIM_EV_VIOLATION,
+	/*
+	 * A Linux OP-TEE call sleeps in the driver's call queue for a secure
+	 * thread (call.c optee_cq_wait_for_completion): a = its OPTEE_MSG
+	 * command, b = 1 when the driver's own count had no thread free (before
+	 * the SMC, Linux 6.8+), 0 after an ETHREAD_LIMIT return
+	 */
+	SIM_EV_CQ_WAIT,
 	SIM_EV_COUNT
 };
 

@@ -268,12 +268,14 @@ static int parse_tee(struct vctx *c, const struct ynode *n)
 static int parse_ree(struct vctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "irq_affinity", "eoimode", "preempt", "scheduler", "notif_drain",
-					    "pcpu_disable", NULL };
+					    "pcpu_disable", "call_queue", NULL };
 	static const char *const drains[] = { "loop", "once", NULL };
 	static const char *const pcpus[] = { "online_dyn", "after_offline", NULL };
 	/* in enum scenario_preempt's order */
 	static const char *const preempts[] = { "full", "voluntary", "none", NULL };
 	static const char *const scheds[] = { "eevdf", "cfs", NULL };
+	/* in enum scenario_call_queue's order */
+	static const char *const queues[] = { "thread_count", "ethread_limit", NULL };
 	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
@@ -282,6 +284,8 @@ static int parse_ree(struct vctx *c, const struct ynode *n)
 	WITH_KEY(c, n, "preempt", v, scn_get_enum(c, v, preempts, &e) || ((c->s->ree_preempt = (enum scenario_preempt)e), 0));
 	WITH_KEY(c, n, "scheduler", v,
 		 scn_get_enum(c, v, scheds, &e) || ((c->s->ree_scheduler = (enum scenario_scheduler)e), 0));
+	WITH_KEY(c, n, "call_queue", v,
+		 scn_get_enum(c, v, queues, &e) || ((c->s->ree_call_queue = (enum scenario_call_queue)e), 0));
 	WITH_KEY(c, n, "notif_drain", v,
 		 scn_get_enum(c, v, drains, &e) || ((c->s->ree_notif_drain = (enum scenario_drain)e), 0));
 	WITH_KEY(c, n, "pcpu_disable", v,

@@ -53,7 +53,8 @@
  *     ffa_bottom_half: workqueue | inline default: workqueue (inline: ffa only)
  *   tee: {threads: int 1..64 (2), async_notif: bool (true)}
  *   ree: {irq_affinity: cpu (0), eoimode: 0 | 1 (0),
- *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf)}
+ *         preempt: none | voluntary | full (full), scheduler: eevdf | cfs (eevdf),
+ *         call_queue: thread_count | ethread_limit (thread_count)}
  *   fidelity: {monitor, tee, ree: abstract | isa}
  *                                         default: abstract each. isa runs the world's
  *                                         guest routines (models/cpu/isa_rt.h): monitor: the
@@ -170,6 +171,8 @@ enum scenario_raise { SCENARIO_RAISE_FIXED = 0, SCENARIO_RAISE_UPSTREAM };
 /* Linux's preemption model (ree.preempt) and fair scheduler (ree.scheduler). */
 enum scenario_preempt { SCENARIO_PREEMPT_FULL = 0, SCENARIO_PREEMPT_VOLUNTARY, SCENARIO_PREEMPT_NONE };
 enum scenario_scheduler { SCENARIO_SCHED_EEVDF = 0, SCENARIO_SCHED_CFS };
+/* ree.call_queue: the OP-TEE driver's call queue of Linux 6.8+ (counts threads) or before (ETHREAD_LIMIT only) */
+enum scenario_call_queue { SCENARIO_CQ_THREAD_COUNT = 0, SCENARIO_CQ_ETHREAD_LIMIT };
 
 /*
  * Protocol switches (docs/protocol.md §10): each departs from one upstream
@@ -325,6 +328,7 @@ struct scenario {
 	unsigned ree_eoimode;
 	enum scenario_preempt ree_preempt;
 	enum scenario_scheduler ree_scheduler;
+	enum scenario_call_queue ree_call_queue;
 	enum scenario_fidelity fidelity[SCENARIO_FID_COUNT]; /* by enum scenario_fidelity_world */
 	enum scenario_drain ree_notif_drain;
 	enum scenario_pcpu_disable ree_pcpu_disable;

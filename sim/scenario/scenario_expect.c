@@ -25,7 +25,7 @@ struct metric_names {
 static void metric_names(struct metric_names *m)
 {
 	static const char *const plain[] = { "notifications", "delivered", "coalesced", "late", "lost", "spurious",
-					     "eth_limit", "foreign_intr", "irqs", "smc", "world_switches",
+					     "eth_limit", "cq_waits", "foreign_intr", "irqs", "smc", "world_switches",
 					     "smc_per_notification", "world_switches_per_notification",
 					     "secure_irqs", "sgi_dropped", "time.normal", "time.secure", "time.el3",
 					     "time.idle", NULL };

@@ -13,7 +13,7 @@ const char *sim_span_name(enum sim_span s) { return span_names[s]; }
 
 static const char *const counts[] = {
 	"notifications", "delivered", "coalesced", "late", "lost", "spurious", "eth_limit",
-	"foreign_intr", "irqs", "smc", "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", NULL,
+	"cq_waits", "foreign_intr", "irqs", "smc", "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", NULL,
 };
 static const char *const ratios[] = { "smc_per_notification", "world_switches_per_notification", NULL };
 static const char *const times[] = { "time.normal", "time.secure", "time.el3", "time.idle", NULL };

@@ -3,7 +3,7 @@
  * sim/stats/metrics.h: the names a scenario's expect: checks may use.
  *
  *  counts:   notifications delivered coalesced late lost spurious
- *            eth_limit foreign_intr irqs smc world_switches
+ *            eth_limit cq_waits foreign_intr irqs smc world_switches
  *            smc_per_notification world_switches_per_notification
  *            secure_irqs sgi_dropped bus_errors wait_refused
  *  time:     time.normal time.secure time.el3 time.idle (busy time summed over CPUs)

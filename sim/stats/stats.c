@@ -42,6 +42,7 @@ struct sim_stats {
 	uint64_t sent, coalesced, delivered, late, lost, spurious, eth_limit, foreign, irqs, secure_irqs;
 	uint64_t smc, smc_notif, ws, ws_notif, sgi_dropped, bus_errors;
 	uint64_t wait_refused; /* TA waits for a value that Linux refused (-EBUSY) */
+	uint64_t cq_waits;     /* sleeps in Linux's OP-TEE call queue for a secure thread (SIM_EV_CQ_WAIT) */
 	int error; /* stats_error: -ENOMEM once the open notifications' table could not grow */
 	/* workloads: what their TA invocations waited (arrival to the call's return) */
 	struct {
@@ -542,6 +543,7 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		/* by event code: labels are for people */
 		s->spurious += r->code == SIM_EV_SPURIOUS_NOTIF;
 		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
+		s->cq_waits += r->code == SIM_EV_CQ_WAIT;
 		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
 		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
 		if (r->code == SIM_EV_PROBE_FAILED && !s->probe_failed)
@@ -658,7 +660,7 @@ bool stats_metric(const struct sim_stats *s, const char *name, double *v)
 #define C(n, f) { n, offsetof(struct sim_stats, f) }
 		C("notifications", sent), C("delivered", delivered), C("coalesced", coalesced),
 		C("late", late), C("lost", lost), C("spurious", spurious),
-		C("eth_limit", eth_limit), C("wait_refused", wait_refused),
+		C("eth_limit", eth_limit), C("cq_waits", cq_waits), C("wait_refused", wait_refused),
 		C("foreign_intr", foreign), C("irqs", irqs), C("smc", smc), C("world_switches", ws),
 		C("secure_irqs", secure_irqs), C("sgi_dropped", sgi_dropped), C("bus_errors", bus_errors),
 #undef C
@@ -751,6 +753,9 @@ void stats_print_summary(const struct sim_stats *s, FILE *f)
 	fprintf(f, "  per notification: %.2f SMCs, %.2f world switches   ETHREAD_LIMIT %" PRIu64
 		   "   foreign-intr exits %" PRIu64 "\n\n",
 		(double)s->smc_notif / d, (double)s->ws_notif / d, s->eth_limit, s->foreign);
+	if (s->cq_waits) /* Linux's call queue (docs/protocol.md §1.9): no OP-TEE thread for a call */
+		fprintf(f, "  call queue: %" PRIu64 " waits for a free OP-TEE thread (see 'optee: waiting for a thread' in the trace)\n\n",
+			s->cq_waits);
 	if (s->probe_failed)
 		fprintf(f, "  Linux: the OP-TEE driver did not probe (%s): no TA calls and no notifications\n\n",
 			s->probe_failed);

@@ -167,7 +167,12 @@ static void handle_rpc_func_cmd(struct optee_msg_arg *rpc)
  * optee_smc_do_call_with_arg: CALL_WITH_REGD_ARG (cookie = the buffer's
  * address, offset 0), then loop: ETHREAD_LIMIT waits in the call queue and
  * retries; an RPC is handled and answered with RETURN_FROM_RPC (a1..a3 kept:
- * a3 names the thread); anything else is the result.
+ * a3 names the thread); anything else is the result. This is the loop of
+ * every driver; the thread count of Linux 6.8+ (optee_cq_wait_init claiming
+ * a thread before the first SMC) stays with the host's call queue
+ * (models/ree/ree_optee.c): in a simulation the bottom half's yielding call
+ * is the host's; this routine runs in tests/isa_test.cc and for `tzsim
+ * calibrate`'s instruction counts (sim/calibrate.c).
  */
 static uint32_t optee_smc_do_call_with_arg(struct optee_msg_arg *arg)
 {
