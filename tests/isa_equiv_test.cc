@@ -378,13 +378,21 @@ struct Combo {
 	std::vector<std::string> fid;
 	const char *differs; /* names(), "" for none */
 };
+/*
+ * Where a race is closer than the guest's fast calls differ from calibrate's one tee.fast (57 cycles,
+ * GET_ASYNC_NOTIF_VALUE's; the boot's calls are shorter, so the runs drift apart by up to ~0.2 us),
+ * it can resolve either way: since the UART's bottom half drains until the UART is empty (read_console's
+ * loop, docs/protocol.md §3.6), a character re-raises RX inside the call only in the short exit after
+ * its last check, and in hotplug-ppi (tee) and hotplug-sgi (all three) one lands in that window in one
+ * run and just outside it in the other (a foreign-interrupt exit against a plain CALL_DONE).
+ */
 const Combo combos[] = {
 	{ "Monitor", { "fidelity.monitor=isa" }, "" },
-	{ "Tee", { "fidelity.tee=isa" }, "" },
+	{ "Tee", { "fidelity.tee=isa" }, "scenarios/hotplug-ppi.yaml" },
 	{ "Ree", { "fidelity.ree=isa" }, "" },
 	{ "TeeRee", { "fidelity.tee=isa", "fidelity.ree=isa" }, "" },
 	/* the monitor's 274 cycles per switch move notif-values' drains off the value timer's sends: no race */
-	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, "" },
+	{ "All", { "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, "scenarios/hotplug-sgi.yaml" },
 };
 
 /* The scenarios named in @differ's lines, in order */
@@ -416,17 +424,18 @@ INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), 
 /*
  * The comparison can tell: the monitor's world switch with the whole-path segment table's 379 cycles
  * (docs/calibration.md §5.3) instead of the executed 274 changes most scenarios' sequences, and a tee.fast
- * 9 cycles short two of them. (With all three worlds as code, every derived cost one cycle longer changes none: the scenarios' races are
- * not that close; the carried fraction before was a different shift at every call.)
+ * 9 cycles long one of them. (The scenarios' races are seldom that close; the carried fraction before was
+ * a different shift at every call.)
  */
 TEST(IsaEquivalence, WholeScenariosDifferWithOtherCosts)
 {
 	unsigned compared = 0;
 	std::string d = whole_scenarios({ "fidelity.monitor=isa" }, compared, {}, "world_switch=379 cycles");
 	EXPECT_GE(std::count(d.begin(), d.end(), '\n'), 6) << d;
-	/* tee.fast as the mean over all calls of calibrate's run, the boot's short ones too (48.44, charged 48),
-	 * instead of GET_ASYNC_NOTIF_VALUE's 57: two races flip */
+	/* tee.fast 9 cycles longer than GET_ASYNC_NOTIF_VALUE's 57: a race flips in edge-vs-level, and the one
+	 * hotplug-sgi has with the 57 (combos[] above) resolves as abstract's (with 40 to 60 cycles only
+	 * hotplug-sgi's stays: the scenarios' races are not that close) */
 	d = whole_scenarios({ "fidelity.monitor=isa", "fidelity.tee=isa", "fidelity.ree=isa" }, compared, {},
-			    "tee.fast=48 cycles");
-	EXPECT_EQ(names(d), "scenarios/edge-vs-level.yaml scenarios/hotplug-sgi.yaml") << d;
+			    "tee.fast=66 cycles");
+	EXPECT_EQ(names(d), "scenarios/edge-vs-level.yaml") << d;
 }

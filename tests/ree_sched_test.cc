@@ -493,3 +493,60 @@ TEST(ReeCallQueue, AnEndingCallThatWasCompletedPassesOnASecondCompletion)
 	second_completion("thread_count");
 	second_completion("ethread_limit");
 }
+
+/*
+ * OP-TEE core/arch/arm/kernel/thread.c init_regs(): a yielding call's thread starts with foreign
+ * interrupts masked; core/tee/entry_std.c __tee_entry_std() unmasks them (thread_set_foreign_intr)
+ * once the argument has been read, before the command runs (docs/protocol.md §1.9). A Non-secure
+ * interrupt (a normal-world device on CPU 1) that arrives in the middle of a TA call's entry
+ * (tee.std_entry) is taken as a foreign interrupt only at that point, not at once. A first run finds
+ * the entry (from its thread's step to "TA invoke"); the second puts the interrupt in its middle.
+ */
+TEST(TeeEntry, ForeignInterruptsWaitUntilTheEntryHasReadTheArgument)
+{
+	std::string dir = make_temp_dir(), rx = dir + "/rx.txt";
+	auto scenario = [&](double at_us) {
+		write_file(rx, at_us > 0 ? std::to_string(at_us) + "us\n" : "");
+		return "name: e\nplatform: {cpus: 2}\ntransport: {kind: spi}\n"
+		       "sources:\n  - {name: eth, world: normal, kind: uart, intid: 60, cpu: 1, arrival: {replay: " +
+		       rx + "}, top_half: 2us, bottom_half: 5us}\n";
+	};
+	sim_time entry = 0, dispatch = 0;
+	{
+		Plat pl;
+		ASSERT_TRUE(pl.boot(scenario(0)));
+		TaCall ta{ &pl, 1, { { 1 * kMs, 100 * kUs } } };
+		ta.post();
+		pl.run_to(3 * kMs);
+		pl.finish();
+		for (const auto &r : pl.recs(TR_ACTIVITY, pl.t0() + 1 * kMs, S, 1)) {
+			if (r.label && !strncmp(r.label, "OP-TEE thread ", 14) && !entry)
+				entry = r.t - pl.t0();
+			if (r.label && !strcmp(r.label, "TA invoke") && entry) {
+				dispatch = r.t - pl.t0();
+				break;
+			}
+		}
+		ASSERT_GT(entry, 0u);
+		ASSERT_GT(dispatch, entry + 1 * kUs) << "the entry is too short to aim at";
+	}
+	Plat pl;
+	sim_time at = entry + (dispatch - entry) / 2;
+	auto ok = pl.boot(scenario((double)at / kUs));
+	rm_rf(dir);
+	ASSERT_TRUE(ok);
+	TaCall ta{ &pl, 1, { { 1 * kMs, 100 * kUs } } };
+	ta.post();
+	pl.run_to(3 * kMs);
+	pl.finish();
+	sim_time exit = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, pl.t0() + entry, -1, 1))
+		if (r.code == SIM_EV_FOREIGN_INTR) {
+			exit = r.t - pl.t0();
+			break;
+		}
+	ASSERT_NE(exit, SIM_TIME_MAX) << "the interrupt never made the call exit";
+	EXPECT_GE(exit, dispatch) << "taken at " << exit << " inside the entry (" << entry << " to " << dispatch << ")";
+	EXPECT_LT(exit, dispatch + 2 * kUs);
+	EXPECT_NE(ta.done_at, SIM_TIME_MAX);
+}

@@ -60,7 +60,8 @@
 /* The secure work of a yielding call that stays abstract (TA invocation, ...): x0 = thread,
  * x1 = OPTEE_MSG command, x2 = parameter. The run ends; x0 = TEE result when resumed. */
 #define ISA_MC_TEE_STD_WORK 0x30
-/* A secure device's bottom-half body beyond its register accesses (driver work): x0 = device. */
+/* A secure device's bottom-half body beyond its register accesses (driver work): x0 = device,
+ * x1 = the items it read, x2 = 1 for those items only (read_console's loop after its first pass). */
 #define ISA_MC_TEE_DEV_WORK 0x31
 
 /* ---- Linux (models/ree/guest) --------------------------------------------------------- */

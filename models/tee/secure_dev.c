@@ -7,9 +7,13 @@
  * After OP-TEE's console example (plat-vexpress, docs/protocol.md §3.6): once
  * notifications are STARTED, the top half masks the UART's RX interrupt (the
  * line drops) and sends DO_BOTTOM_HALF; the bottom half, in a yielding call,
- * drains what the device holds and unmasks RX (the line re-asserts at once
- * if data arrived meanwhile). Before STARTED, and after STOPPED, the top
- * half handles the data inline. A timer or TRNG counts events the same way.
+ * drains the device until it is empty (read_console's loop: what arrives
+ * while it reads is read too) and then unmasks RX (the line re-asserts only
+ * for data that came after its last check). Before STARTED, and after
+ * STOPPED, the top half handles the data inline. A timer or TRNG counts its
+ * events the same way, except that its line is never masked: an event during
+ * its bottom half has raised its own top half, and the next bottom half
+ * handles it.
  *
  * A device with notify_value follows OP-TEE's stm32_rtc driver instead: a
  * value of its own from notif_alloc_async_value() at probe; its interrupt
@@ -153,12 +157,34 @@ bool tee_dev_has_bottom_half(struct tee_dev *d, struct pe *pe)
 	return reg_read(d, pe, DEV_SRC_COUNT, 4) > 0;
 }
 
+/* The items @n cost to handle (per_item each). */
+static sim_time items_cost(struct tee_dev *d, struct pe *pe, unsigned n)
+{
+	sim_time dur = 0;
+	for (unsigned i = 0; i < n; i++)
+		dur += pe_sample(pe, &d->c.per_item);
+	return dur;
+}
+
 static void bottom_half_done(void *ctx, struct pe *pe)
 {
 	struct tee_dev *d = ctx;
 	reg_write(d, pe, DEV_SRC_ACK, d->bh_items);
-	if (is_uart(d))
-		reg_write(d, pe, DEV_SRC_CTRL, DEV_SRC_CTRL_RXIE); /* rx_intr_enable(): the line comes back if more waits */
+	if (is_uart(d)) {
+		/*
+		 * read_console (plat-vexpress main.c): while (have_rx_data) getchar(): what
+		 * arrived while it read is read by the same loop; RX is unmasked once the UART
+		 * is empty (yielding_console_notif), so only a character that lands after the
+		 * last check raises the line again.
+		 */
+		unsigned more = (unsigned)reg_read(d, pe, DEV_SRC_COUNT, 4);
+		if (more) {
+			d->bh_items = more;
+			pe_exec(pe, items_cost(d, pe, more), d->label_bh, bottom_half_done, d);
+			return;
+		}
+		reg_write(d, pe, DEV_SRC_CTRL, DEV_SRC_CTRL_RXIE); /* rx_intr_enable() */
+	}
 	d->bh_done(d->bh_ctx, pe);
 }
 
@@ -166,8 +192,7 @@ void tee_dev_bottom_half(struct tee_dev *d, struct pe *pe, pe_fn done, void *ctx
 {
 	sim_time dur = pe_sample(pe, &d->c.bottom_half);
 	d->bh_items = (unsigned)reg_read(d, pe, DEV_SRC_COUNT, 4);
-	for (unsigned i = 0; i < d->bh_items; i++)
-		dur += pe_sample(pe, &d->c.per_item);
+	dur += items_cost(d, pe, d->bh_items);
 	d->bh_done = done;
 	d->bh_ctx = ctx;
 	pe_exec(pe, dur, d->label_bh, bottom_half_done, d);

@@ -306,6 +306,8 @@ static void thread_dispatch(void *ctx, struct pe *pe)
 	th->param_b = arg->num_params ? arg->params[0].b : 0;
 	th->param_c = arg->num_params ? arg->params[0].c : 0;
 	th->rc = OPTEE_SMC_RETURN_OK;
+	/* __tee_entry_std: thread_set_foreign_intr(true) before the command's switch */
+	pe_set_masks(pe, false, false);
 	switch (th->cmd) {
 	case OPTEE_MSG_CMD_INVOKE_COMMAND:
 		pe_exec(pe, pe_cost(pe, SIM_COST_TEE_TA_INVOKE) + th->param, "TA invoke",
@@ -339,8 +341,14 @@ static void thread_dispatch(void *ctx, struct pe *pe)
 
 static void thread_started(void *ctx, struct pe *pe)
 {
-	/* __thread_std_smc_entry runs with native and foreign interrupts unmasked. */
-	pe_set_masks(pe, false, false);
+	/*
+	 * init_regs (core/arch/arm/kernel/thread.c): a yielding call starts with
+	 * foreign interrupts masked and native ones unmasked (on GICv3 foreign = FIQ,
+	 * docs/protocol.md §5.2); __tee_entry_std (core/tee/entry_std.c) unmasks the
+	 * foreign ones once the argument is read (thread_dispatch). The entry's cost
+	 * (tee.std_entry: thread_handle_std_smc, get_msg_arg) runs before that.
+	 */
+	pe_set_masks(pe, false, true);
 	pe_exec_cost(pe, SIM_COST_TEE_STD_ENTRY, ((struct tee_thread *)ctx)->label, thread_dispatch, ctx);
 }
 

@@ -39,6 +39,7 @@ static uint32_t abstract_work(unsigned imm_dev, uint64_t a, uint64_t b, uint64_t
 }
 
 uint32_t tee_abstract_dev_work(unsigned dev, uint64_t items) { return abstract_work(1, dev, items, 0); }
+uint32_t tee_abstract_dev_items(unsigned dev, uint64_t items) { return abstract_work(1, dev, items, 1); }
 
 static uint32_t __tee_entry_std(struct optee_msg_arg *arg, uint32_t num_params)
 {

@@ -19,6 +19,7 @@
 #include "models/dev/secure_src_regs.h" /* the device's register map, as the host model has it */
 
 uint32_t tee_abstract_dev_work(unsigned dev, uint64_t items);
+uint32_t tee_abstract_dev_items(unsigned dev, uint64_t items);
 
 static uint64_t reg(const struct optee_src *s, unsigned off) { return s->base + off; }
 
@@ -47,7 +48,7 @@ static bool src_has_bottom_half(unsigned i)
 	return mmio_read32(reg(s, DEV_SRC_COUNT)) > 0;
 }
 
-/* yielding_console_notif: drain what the device holds, then unmask RX (the line returns if more waits). */
+/* yielding_console_notif: drain the UART until it is empty, then unmask RX (the line returns for what came after). */
 void secure_src_yielding_cb(unsigned ev)
 {
 	for (unsigned i = 0; i < optee_cfg.nsrc && i < OPTEE_MAX_SRC; i++) {
@@ -62,8 +63,14 @@ void secure_src_yielding_cb(unsigned ev)
 		uint32_t items = mmio_read32(reg(s, DEV_SRC_COUNT));
 		tee_abstract_dev_work(i, items); /* read_console's per-character work stays abstract */
 		mmio_write32(reg(s, DEV_SRC_ACK), items);
-		if (s->kind == OPTEE_SRC_UART)
-			mmio_write32(reg(s, DEV_SRC_CTRL), DEV_SRC_CTRL_RXIE);
+		if (s->kind != OPTEE_SRC_UART)
+			continue;
+		/* read_console: while (have_rx_data) getchar(): what arrived meanwhile is read too */
+		while ((items = mmio_read32(reg(s, DEV_SRC_COUNT)))) {
+			tee_abstract_dev_items(i, items);
+			mmio_write32(reg(s, DEV_SRC_ACK), items);
+		}
+		mmio_write32(reg(s, DEV_SRC_CTRL), DEV_SRC_CTRL_RXIE);
 	}
 }
 
