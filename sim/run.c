@@ -226,6 +226,8 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 		}
 		if (!ok) {
 			res->n_failed++;
+			if (i < 64)
+				res->expect_failed |= 1ull << i;
 			if (used + strlen(line) + 2 < sizeof(res->msg)) {
 				used += (size_t)snprintf(res->msg + used, sizeof(res->msg) - used, "%s%s",
 							 used ? "\n" : "", line);

@@ -106,6 +106,7 @@ struct run_result {
 	char msg[1536];       /* why, when status != 0: the failed checks, or one error naming its file */
 	char warning[1024];   /* notes for the caller to show on stderr, one a line ("" when none) */
 	unsigned n_expect, n_failed;
+	uint64_t expect_failed; /* bit i: expect[i] failed (the first 64) */
 	uint64_t digest, records;
 	enum run_golden golden;
 	uint64_t golden_at;   /* RUN_GOLDEN_CHANGED: the first differing record */

@@ -826,6 +826,13 @@ check_rc explore.clean.exit0 0
 has explore.clean.coverage "$OUT" 'ran 150 variants .* placements \(actions x boundaries\), [0-9]+ tie sets reversed'
 has explore.clean.none "$OUT" 'no violation found'
 [ ! -e "$T/ex4" ] && ok explore.clean.nothing_written || bad explore.clean.nothing_written "$(ls "$T/ex4")"
+# explore shrinks while the same expectations fail: thread-limit.yaml's `eth_limit == 0` (Linux 6.8+) fails
+# with the older driver; removing the TA workload would make another one fail (cq_waits > 0) and is kept
+tz explore "$ROOT/scenarios/thread-limit.yaml" --vary ree.call_queue=ethread_limit --budget 40 -o exq
+check_rc explore.expect.exit1 1
+has explore.expect.same "$OUT" 'reproducer.yaml:[0-9]+:[0-9]+: expect FAILED: eth_limit == 0 \(measured [1-9][0-9]*\)'
+grep -q 'kind: ta_invoke' "$T/exq/reproducer.yaml" && ok explore.expect.workload_kept ||
+	bad explore.expect.workload_kept "$(cat "$T/exq/reproducer.yaml")"
 # ree.pcpu_disable (§10.3): upstream disables the per-CPU IRQ before the CPU is marked offline; after_offline after it
 order_of() { grep -E ',event,3,normal,0,(disable_percpu_irq|CPU offline),' "$1" | cut -d, -f6 | tr '\n' '|'; }
 tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc1

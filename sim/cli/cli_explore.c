@@ -410,14 +410,19 @@ static void job_fill(struct job *j, const struct ctx *x, const char *const *ovr,
 
 static bool failing(const struct run_result *r) { return r->status == RUN_FAILED; }
 
-/* Same failure: the same first invariant broken, or (without one) expectations failed. */
+/*
+ * Same failure: the same first invariant broken, or (without one) every
+ * expectation that failed still failing (by its index: shrinking keeps the
+ * expect list). Any failed expectation was taken before, so a shrunk scenario
+ * could fail another one than the variant did.
+ */
 static bool same_failure(const struct run_result *r, const struct run_result *want)
 {
 	if (!failing(r) || r->refused > want->refused)
 		return false;
 	if (want->violation_inv)
 		return r->violation_inv == want->violation_inv;
-	return r->n_failed > 0;
+	return r->n_failed > 0 && (r->expect_failed & want->expect_failed) == want->expect_failed;
 }
 
 static int run_one(const struct ctx *x, const char *const *ovr, int n, struct run_result *res)
