@@ -484,7 +484,14 @@ static int parse_secure_sources(const void *fdt, struct dt_platform *o, char *er
 		s->base = v[0];
 		s->size = v[1];
 		cells = prop_cells(fdt, node, "interrupts", &n);
-		s->intid = cells && n == 3 && fdt32_to_cpu(cells[0]) == 0 ? (int)fdt32_to_cpu(cells[1]) + 32 : -1;
+		s->intid = -1;
+		if (cells && n == 3 && fdt32_to_cpu(cells[0]) == 0) {
+			uint32_t num = fdt32_to_cpu(cells[1]);
+			/* SPIs are INTIDs 32..1019 (IHI 0069, 2.2): number 0..987, as for the notification node */
+			if (num > 987)
+				return sim_fail(err, errlen, "%s: interrupts: type 0 number %u is not a GIC SPI", nn, num);
+			s->intid = (int)num + 32;
+		}
 		{
 			const char *st = fdt_getprop(fdt, node, "status", NULL);
 			s->normal = !st || !strcmp(st, "okay") || !strcmp(st, "ok");
