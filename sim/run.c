@@ -241,18 +241,18 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 static void print_json(FILE *f, const struct scenario *sc, const struct sim_stats *st, const struct run_result *res,
 		       uint64_t seed)
 {
-	static const char *const counts[] = { "notifications", "delivered", "coalesced", "late", "lost",
-					      "spurious", "eth_limit", "cq_waits", "foreign_intr", "irqs", "smc",
-					      "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", "smc_per_notification",
-					      "world_switches_per_notification", NULL };
 	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 	double v;
 	fprintf(f, "{\"scenario\":\"%s\",\"seed\":%" PRIu64 ",\"status\":%d,\"sim_time_ps\":%" PRIu64
 		   ",\"wall_s\":%.3f,\"digest\":\"%016" PRIx64 "\",\"records\":%" PRIu64 ",\"metrics\":{",
 		sc->name, seed, res->status, res->sim_end, res->wall_s, res->digest, res->records);
-	for (int i = 0; counts[i]; i++) {
-		v = metric(st, counts[i]);
-		fprintf(f, "%s\"%s\":%.6g", i ? "," : "", counts[i], v);
+	/* every count, then every ratio (sim/stats/metrics.h) */
+	for (int l = 0, k = 0; l < 2; l++) {
+		const char *const *names = l ? sim_metric_ratios : sim_metric_counts;
+		for (int i = 0; names[i]; i++, k++) {
+			v = metric(st, names[i]);
+			fprintf(f, "%s\"%s\":%.6g", k ? "," : "", names[i], v);
+		}
 	}
 	for (const char *t = "normal"; t; t = !strcmp(t, "normal") ? "secure" : !strcmp(t, "secure") ? "el3" : !strcmp(t, "el3") ? "idle" : NULL) {
 		char name[32];

@@ -11,11 +11,11 @@ static const char *const span_names[SIM_SPAN_COUNT] = {
 
 const char *sim_span_name(enum sim_span s) { return span_names[s]; }
 
-static const char *const counts[] = {
+const char *const sim_metric_counts[] = {
 	"notifications", "delivered", "coalesced", "late", "lost", "spurious", "eth_limit",
 	"cq_waits", "foreign_intr", "irqs", "smc", "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", NULL,
 };
-static const char *const ratios[] = { "smc_per_notification", "world_switches_per_notification", NULL };
+const char *const sim_metric_ratios[] = { "smc_per_notification", "world_switches_per_notification", NULL };
 static const char *const times[] = { "time.normal", "time.secure", "time.el3", "time.idle", NULL };
 static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 
@@ -52,9 +52,9 @@ bool sim_metric_workload(const char *metric, const char **wl, size_t *wl_len, bo
 enum sim_metric_kind sim_metric_kind(const char *name)
 {
 	size_t n = strlen(name);
-	if (in(counts, name, n))
+	if (in(sim_metric_counts, name, n))
 		return SIM_METRIC_COUNT;
-	if (in(ratios, name, n))
+	if (in(sim_metric_ratios, name, n))
 		return SIM_METRIC_RATIO;
 	if (in(times, name, n))
 		return SIM_METRIC_TIME;
