@@ -680,7 +680,7 @@ struct StopAsyncNotif {
 	}
 	void post(unsigned cpu, sim_time delay)
 	{
-		task = ree_task_new(pl->p->ree, "optee-remove", (int)cpu, PRIO_NORMAL, start);
+		task = ree_task_new(pl->p->ree, "optee-remove", (int)cpu, PRIO_NORMAL, REE_USER, start);
 		sim_post(pl->p->sim.k, delay, fire, this, 0);
 	}
 };

@@ -196,7 +196,7 @@ struct TaCall {
 	}
 	void post(int prio = PRIO_NORMAL)
 	{
-		task = ree_task_new(pl->p->ree, "tacall", (int)cpu, prio, start);
+		task = ree_task_new(pl->p->ree, "tacall", (int)cpu, prio, REE_USER, start);
 		task->data = this;
 		for (const auto &c : calls)
 			sim_post(pl->p->sim.k, c.first, fire, this, 0);

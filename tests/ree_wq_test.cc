@@ -291,7 +291,7 @@ TEST(WqConcurrency, PreemptedWorkerWakesNoOther)
 		}
 		static void wake(void *ctx, uint64_t) { ree_wake(static_cast<ree_task *>(ctx)->r, static_cast<ree_task *>(ctx), nullptr); }
 	};
-	ree_task *fifo = ree_task_new(pl.p->ree, "fifo", 1, PRIO_FIFO, Fifo::run);
+	ree_task *fifo = ree_task_new(pl.p->ree, "fifo", 1, PRIO_FIFO, REE_KTHREAD, Fifo::run);
 	sim_post(pl.p->sim.k, 140 * SIM_US, Fifo::wake, fifo, 0);
 	pl.run_to(1 * SIM_MS);
 	ASSERT_TRUE(a.ran());

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <memory>
 #include <sstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -1302,6 +1303,122 @@ TEST(HotplugSpi, AffinityMovesToFirstOnlineCpuAndStaysAfterCpuOn)
 	EXPECT_GE(after_off, 6u);
 	EXPECT_GE(after_on, 3u);
 	EXPECT_EQ(pl.metric("lost"), 0.0);
+}
+
+/*
+ * docs/protocol.md §6.1: from the start of cpu_down the CPU is dying (kernel/cpu.c
+ * cpuhp_set_state), and is_cpu_allowed() (kernel/sched/core.c) keeps every kthread that is not
+ * per-CPU off it, so try_to_wake_up places one woken there on another CPU (select_fallback_rq).
+ * The notification SPI stays routed to the dying CPU until take_cpu_down, so its hard IRQ is
+ * still taken there; its IRQ thread, bound there, must run elsewhere at once instead of waiting
+ * for the teardown to end (before stop 26 it waited up to ree.hotplug, 1 ms).
+ */
+TEST(HotplugSpi, IrqThreadWokenOnTheDyingCpuRunsOnAnotherCpuAtOnce)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 4}\ntransport: {kind: spi}\nree: {irq_affinity: 1}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 2, arrival: {periodic: 100us}, bottom_half: 5us}\n"
+			    "timeline:\n  - {at: 1500us, cpu_off: 1}\n"));
+	sim_time t0 = pl.boot_time(), down = t0 + 1500 * SIM_US;
+	pl.run_to(4 * SIM_MS);
+	pl.finish(2 * SIM_MS);
+
+	sim_time offline = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, down, -1, 1))
+		if (r.label && std::string(r.label) == "CPU offline") {
+			offline = r.t;
+			break;
+		}
+	ASSERT_NE(offline, SIM_TIME_MAX);
+	/* the bottom-half context's CPU, by the time of its record (the per-notification CSV has no CPU for it) */
+	std::map<sim_time, int> bh_cpu;
+	for (const auto &r : pl.recs(TR_NOTIF, t0, -1, -1, NOTIF_BH_CTX))
+		bh_cpu[r.t] = r.cpu;
+	unsigned before = 0, during = 0;
+	for (const auto &row : pl.notif_rows()) {
+		if (row[2] != "delivered" || row[3] != "1")
+			continue;
+		sim_time fetched = std::stoull(row[9]), ctx = std::stoull(row[10]);
+		ASSERT_TRUE(bh_cpu.count(ctx)) << row[0];
+		if (fetched < down) { /* the thread's own CPU while it is up */
+			EXPECT_EQ(bh_cpu[ctx], 1) << row[0];
+			before++;
+		} else if (fetched < offline) {
+			EXPECT_NE(bh_cpu[ctx], 1) << "notification " << row[0] << " fetched on the dying CPU";
+			EXPECT_LT(ctx - fetched, 50 * SIM_US) << "notification " << row[0] << ": its IRQ thread waited";
+			during++;
+		}
+	}
+	EXPECT_GE(before, 5u);
+	EXPECT_GE(during, 5u) << "the teardown window saw too few notifications to tell";
+	EXPECT_EQ(pl.metric("lost"), 0.0);
+}
+
+/*
+ * docs/protocol.md §6.1: sched_cpu_deactivate() (CPUHP_AP_ACTIVE, the first teardown state) clears
+ * the CPU from cpu_active_mask and arms balance_push, so a user task queued there leaves at once
+ * (is_cpu_allowed: a user task runs only on an active CPU), and cpuhp/N, a SCHED_NORMAL smpboot
+ * thread, then sleeps through most of the teardown (synchronize_rcu and the states below): the
+ * dying CPU idles. Before stop 26 a SCHED_FIFO cpuhp/N kept it busy for ree.hotplug (1 ms) and the
+ * task waited for take_cpu_down.
+ */
+TEST(HotplugTeardown, UserTaskLeavesTheDyingCpuAndTheCpuIdlesThroughTheTeardown)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 4}\ntransport: {kind: spi}\n"
+			    "workloads:\n  - {name: hog, kind: cpu_bound, cpus: [1]}\n"
+			    "timeline:\n  - {at: 1500us, cpu_off: 1}\n"));
+	sim_time t0 = pl.boot_time(), down = t0 + 1500 * SIM_US;
+	pl.run_to(4 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+
+	sim_time offline = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, down, -1, 1))
+		if (r.label && std::string(r.label) == "CPU offline") {
+			offline = r.t;
+			break;
+		}
+	ASSERT_NE(offline, SIM_TIME_MAX);
+	/* cpuhp/1 starts when the fair class picks it (the hog is SCHED_BATCH: no wake-up preemption) */
+	sim_time start = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_ACTIVITY, down, -1, 1))
+		if (r.label && std::string(r.label) == "cpuhp/1") {
+			start = r.t;
+			break;
+		}
+	ASSERT_LT(start, offline);
+	/* the hog ran on CPU 1 until then, then on another CPU within a few microseconds */
+	sim_time moved = SIM_TIME_MAX;
+	bool on1_before = false;
+	for (const auto &r : pl.recs(TR_ACTIVITY, t0))
+		if (r.label && std::string(r.label) == "hog/1") {
+			if (r.t < start)
+				on1_before |= r.cpu == 1;
+			else if (r.cpu != 1) {
+				moved = r.t;
+				break;
+			}
+		}
+	EXPECT_TRUE(on1_before);
+	ASSERT_NE(moved, SIM_TIME_MAX);
+	EXPECT_LT(moved - start, 20 * SIM_US) << "the hog waited on the dying CPU";
+	EXPECT_LT(moved, offline);
+	/* CPU 1 between the teardown's start and take_cpu_down: idle for most of it */
+	down = start;
+	sim_time idle = 0, since = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_ACTIVITY, down, SIM_WORLD_NS, 1)) {
+		if (r.t >= offline)
+			break;
+		if (!r.label && since == SIM_TIME_MAX)
+			since = r.t;
+		else if (r.label && since != SIM_TIME_MAX) {
+			idle += r.t - since;
+			since = SIM_TIME_MAX;
+		}
+	}
+	if (since != SIM_TIME_MAX)
+		idle += offline - since;
+	EXPECT_GT(idle, 900 * SIM_US) << "of " << (offline - down) / SIM_US << " us";
 }
 
 namespace {

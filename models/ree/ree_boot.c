@@ -75,6 +75,9 @@ static void cpu_online_done(void *ctx, struct pe *pe)
 	struct ree *r = ctx;
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	c->online = true;
+	/* cpuhp_set_state(bringup) and CPUHP_AP_ACTIVE's sched_cpu_activate (the last step, kept in this one) */
+	c->dying = false;
+	c->inactive = false;
 	/* CPUHP_AP_WORKQUEUE_ONLINE (rebind_workers) comes before CPUHP_AP_ONLINE_DYN */
 	ree_wq_rebind(r, pe_id(pe));
 	ree_optee_cpuhp(r, pe, pe_id(pe), true);
@@ -169,6 +172,6 @@ static void init_step(struct ree_task *t, struct pe *pe)
 static struct ree_task *init_task(struct ree *r)
 {
 	if (!r->init)
-		r->init = ree_task_new(r, "init", -1, PRIO_FIFO, init_step);
+		r->init = ree_task_new(r, "init", -1, PRIO_FIFO, REE_KTHREAD, init_step);
 	return r->init;
 }

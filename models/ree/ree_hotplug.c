@@ -12,8 +12,8 @@
 
 /* Per-CPU hotplug state: the cpuhp, cpuidle and masked-window tasks. */
 struct ree_hp_cpu {
-	bool going_down;              /* cpu_down in progress (teardown before CPU_OFF) */
 	struct ree_task *hp_task;     /* cpuhp/N */
+	struct sim_event hp_wait;     /* ... sleeps through the rest of its teardown (ree.hotplug) */
 	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
 	struct ree_task *mask_task;   /* maskwin/N */
 	bool mask_secure;
@@ -25,19 +25,32 @@ struct ree_hotplug {
 	struct ree_task *up_task;     /* cpuhp-ctl: brings CPUs up */
 };
 
+static void hp_wait_done(void *ctx, uint64_t cpu);
+
 int ree_hotplug_init(struct ree *r)
 {
 	r->hp = calloc(1, sizeof(*r->hp));
-	return r->hp ? 0 : -1;
+	if (!r->hp)
+		return -1;
+	for (unsigned i = 0; i < REE_MAX_CPUS; i++)
+		sim_event_init(&r->hp->cpu[i].hp_wait, hp_wait_done, r);
+	return 0;
 }
 
-void ree_hotplug_free(struct ree *r) { free(r->hp); }
+void ree_hotplug_free(struct ree *r)
+{
+	if (!r->hp)
+		return;
+	for (unsigned i = 0; i < REE_MAX_CPUS; i++)
+		sim_cancel(r->sim->k, &r->hp->cpu[i].hp_wait);
+	free(r->hp);
+}
 
 unsigned ree_online_count(const struct ree *r)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < r->cfg.num_pes; i++)
-		n += r->cpu[i].online && !r->hp->cpu[i].going_down;
+		n += r->cpu[i].online && !r->cpu[i].dying;
 	return n;
 }
 
@@ -49,6 +62,8 @@ static void die_ret(void *ctx, struct pe *pe)
 	/* CPU_OFF returned: PSCI refused; the CPU stays (it was already offline in Linux) */
 	ree_trace(r, pe, "psci: CPU_OFF failed", pe_id(pe), pe_regs(pe)[0]);
 	r->cpu[pe_id(pe)].online = true;
+	r->cpu[pe_id(pe)].dying = false;
+	r->cpu[pe_id(pe)].inactive = false;
 	ree_block(r, pe, ree_task_park);
 }
 
@@ -57,9 +72,13 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 	struct ree *r = ctx;
 	struct ree_cpu *c = &r->cpu[pe_id(pe)];
 	uint64_t x[8] = { PSCI_CPU_OFF };
-	/* __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
+	/*
+	 * cpuhp/N has finished its states and waits (the stopper thread runs
+	 * take_cpu_down); then __cpu_disable: set_cpu_online(false), then
+	 * irq_migrate_all_off_this_cpu
+	 */
+	ree_sleep_current(r, pe, ree_task_park);
 	c->online = false;
-	r->hp->cpu[pe_id(pe)].going_down = false;
 	ree_migrate_irqs(r, pe, pe_id(pe));
 	ree_migrate_tasks(r, pe_id(pe));
 	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
@@ -68,52 +87,64 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
 	}
 	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
-	c->cur->state = T_BLOCKED;
-	c->cur = NULL;
 	pe_set_masks(pe, true, true);
 	pe_smc(pe, x, die_ret, r);
 }
 
-static void hp_down(void *ctx, struct pe *pe)
+static void hp_down(struct ree_task *t, struct pe *pe)
 {
-	struct ree_task *t = ctx;
 	struct ree *r = t->r;
-	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's work goes elsewhere */
+	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's workers and work go elsewhere */
 	ree_wq_unbind(r, pe_id(pe), pe);
+	ree_balance_push(r, pe_id(pe));
 	pe_exec(pe, 0, "take_cpu_down", take_cpu_down, r);
+}
+
+/* The teardown's waits are over: cpuhp/N goes on. */
+static void hp_wait_done(void *ctx, uint64_t cpu)
+{
+	struct ree *r = ctx;
+	ree_wake(r, r->hp->cpu[cpu].hp_task, NULL);
 }
 
 /*
  * cpuhp teardown on the dying CPU, in descending state order (docs/protocol.md
- * §6.1): CPUHP_AP_ONLINE_DYN first (optee/ffa disable_percpu_irq), then the
- * rest of the sequence (ree.hotplug), then the workqueue unbind and
+ * §6.1): CPUHP_AP_ACTIVE first (sched_cpu_deactivate: the CPU leaves the
+ * active mask and pushes away what may not run on it), CPUHP_AP_ONLINE_DYN
+ * (optee/ffa disable_percpu_irq), the rest of the sequence (ree.hotplug,
+ * which cpuhp/N sleeps through: synchronize_rcu(), the parking of the
+ * smpboot threads, sched_cpu_wait_empty()), the workqueue unbind,
  * take_cpu_down (IRQ migration), then cpu_die -> PSCI CPU_OFF.
  */
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
+	r->cpu[pe_id(pe)].inactive = true;
+	ree_balance_push(r, pe_id(pe));
 	if (!r->cfg.pcpu_disable_late) {
 		ree_optee_cpuhp(r, pe, pe_id(pe), false);
 		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
 	}
-	pe_exec(pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), "cpuhp teardown", hp_down, t);
+	sim_schedule(r->sim->k, &r->hp->cpu[pe_id(pe)].hp_wait, pe_cost(pe, SIM_COST_REE_HOTPLUG), pe_id(pe));
+	ree_block(r, pe, hp_down);
 }
 
 int ree_cpu_down(struct ree *r, unsigned cpu)
 {
 	struct ree_hp_cpu *c;
 	/* the last CPU cannot go (cpu_down refuses it); nor one already on its way down */
-	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->hp->cpu[cpu].going_down || ree_online_count(r) <= 1 ||
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->cpu[cpu].dying || ree_online_count(r) <= 1 ||
 	    !r->booted) {
 		ree_trace(r, NULL, "cpu_off refused", cpu, 0);
 		return -1;
 	}
 	c = &r->hp->cpu[cpu];
-	c->going_down = true;
+	/* _cpu_down -> cpuhp_set_state: the CPU is dying from now on, then cpuhp_kick_ap_work wakes cpuhp/N */
+	r->cpu[cpu].dying = true;
 	if (!c->hp_task) {
 		char name[32];
 		snprintf(name, sizeof(name), "cpuhp/%u", cpu);
-		c->hp_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, hp_down_start);
+		c->hp_task = ree_task_new(r, name, (int)cpu, PRIO_NORMAL, REE_KTHREAD_PER_CPU, hp_down_start);
 	}
 	c->hp_task->resume = hp_down_start;
 	c->hp_task->has_frame = false;
@@ -151,7 +182,7 @@ int ree_cpu_up(struct ree *r, unsigned cpu)
 		return -1;
 	}
 	if (!r->hp->up_task)
-		r->hp->up_task = ree_task_new(r, "cpuhp-ctl", -1, PRIO_FIFO, up_start);
+		r->hp->up_task = ree_task_new(r, "cpuhp-ctl", -1, PRIO_FIFO, REE_KTHREAD, up_start);
 	if (r->hp->up_task->state != T_BLOCKED) {
 		ree_trace(r, NULL, "cpu_on refused (busy)", cpu, 0);
 		return -1;
@@ -191,7 +222,7 @@ int ree_cpu_suspend(struct ree *r, unsigned cpu)
 	if (!c->idle_task) {
 		char name[32];
 		snprintf(name, sizeof(name), "cpuidle/%u", cpu);
-		c->idle_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, suspend_start);
+		c->idle_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, REE_KTHREAD_PER_CPU, suspend_start);
 	}
 	if (c->idle_task->state != T_BLOCKED)
 		return -1;
@@ -244,7 +275,7 @@ int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur)
 	if (!c->mask_task) {
 		char name[32];
 		snprintf(name, sizeof(name), "maskwin/%u", cpu);
-		c->mask_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, mask_start);
+		c->mask_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, REE_KTHREAD_PER_CPU, mask_start);
 	}
 	if (c->mask_task->state != T_BLOCKED)
 		return -1;

@@ -20,6 +20,16 @@ enum { T_BLOCKED = 0, T_RUNNABLE = 1, T_RUNNING = 2 };
 /* Scheduling policy: SCHED_FIFO (the rt class), or the fair class as SCHED_NORMAL or SCHED_BATCH. */
 enum { PRIO_FIFO = 0, PRIO_NORMAL = 1, PRIO_BATCH = 2, PRIO_COUNT };
 
+/*
+ * What a task is to is_cpu_allowed() (kernel/sched/core.c), which decides
+ * where it may run while a CPU goes down (docs/protocol.md §6.1): a user
+ * process only on an active CPU; a per-CPU kthread (KTHREAD_IS_PER_CPU:
+ * smpboot's cpuhp/N, a bound pool's kworker) on any online one; any other
+ * kthread (an IRQ thread, an unbound kworker) on an online CPU that is not
+ * dying.
+ */
+enum ree_task_kind { REE_KTHREAD = 0, REE_KTHREAD_PER_CPU = 1, REE_USER = 2 };
+
 /* CONFIG_HZ of arm64 defconfig and of Debian's arm64 kernels */
 #define REE_HZ 250
 
@@ -84,6 +94,7 @@ struct ree_task {
 	int bound;               /* -1: any online CPU */
 	uint8_t prio;
 	uint8_t state;
+	uint8_t kind;            /* enum ree_task_kind */
 	bool has_frame;
 	bool wake_remote;        /* woken by try_to_wake_up from another CPU: its switch-in costs ree.wakeup_remote */
 	struct pe_frame frame;   /* preempted context */
@@ -126,6 +137,13 @@ struct ree_cpu {
 	struct ree_task *fifo_head, *fifo_tail; /* the rt class's run queue (one priority) */
 	struct ree_cfs_rq cfs;   /* the fair class's (ree_fair.c) */
 	bool online;
+	/*
+	 * cpu_dying_mask (set by cpuhp_set_state() as cpu_down starts, kernel/cpu.c)
+	 * and !cpu_active_mask (sched_cpu_deactivate(), CPUHP_AP_ACTIVE's teardown);
+	 * both end when the CPU is online again (sched_cpu_activate)
+	 */
+	bool dying;
+	bool inactive;
 	bool need_resched;       /* TIF_NEED_RESCHED of the running task */
 	/*
 	 * A kick found the CPU inside an exception (in the secure world, or
@@ -217,7 +235,8 @@ bool ree_fair_wakeup_preempt(struct ree_cfs_rq *rq, struct ree_se *pse, sim_time
 bool ree_fair_tick(struct ree_cfs_rq *rq, sim_time now);
 
 /* ree_sched.c */
-struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, ree_task_fn resume);
+struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, enum ree_task_kind kind,
+			      ree_task_fn resume);
 void ree_wake(struct ree *r, struct ree_task *t, struct pe *from);
 /* The running task on @pe blocks; it continues at @resume when woken. */
 void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume);
@@ -238,6 +257,10 @@ bool ree_preempt_at_irq_exit(struct ree *r, struct pe *pe, const struct pe_frame
 void ree_preempt_irq(struct ree *r, struct pe *pe, const struct pe_frame *f);
 void ree_schedule(struct ree *r, struct pe *pe);
 void ree_migrate_tasks(struct ree *r, unsigned from);
+/* balance_push: move every task queued on @cpu that may no longer run there (is_cpu_allowed) to a CPU where it may */
+void ree_balance_push(struct ree *r, unsigned cpu);
+/* The running task of @pe's CPU sleeps until woken (it resumes at @resume); no other is picked yet. */
+void ree_sleep_current(struct ree *r, struct pe *pe, ree_task_fn resume);
 void ree_trace(struct ree *r, struct pe *pe, const char *label, uint64_t a, uint64_t b);
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
 void ree_event(struct ree *r, struct pe *pe, unsigned code, uint64_t a, uint64_t b);

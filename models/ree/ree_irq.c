@@ -262,7 +262,7 @@ struct ree_irq *ree_request_irq(struct ree *r, unsigned intid, bool percpu, bool
 		if (thread_fn) {
 			char tname[32];
 			snprintf(tname, sizeof(tname), "irq/%u-%.8s", intid, name);
-			d->thread = ree_task_new(r, tname, 0, PRIO_FIFO, irq_thread_loop);
+			d->thread = ree_task_new(r, tname, 0, PRIO_FIFO, REE_KTHREAD, irq_thread_loop);
 		}
 		return d;
 	}

@@ -29,7 +29,8 @@ void ree_event(struct ree *r, struct pe *pe, unsigned code, uint64_t a, uint64_t
 						     .label = sim_ev_label(code) });
 }
 
-struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, ree_task_fn resume)
+struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int prio, enum ree_task_kind kind,
+			      ree_task_fn resume)
 {
 	struct ree_task *t;
 	if (r->ntasks == REE_MAX_TASKS || !(t = calloc(1, sizeof(*t))))
@@ -39,6 +40,7 @@ struct ree_task *ree_task_new(struct ree *r, const char *name, int bound, int pr
 	t->bound = bound;
 	t->cpu = bound >= 0 ? bound : 0;
 	t->prio = (uint8_t)prio;
+	t->kind = (uint8_t)kind;
 	t->state = T_BLOCKED;
 	t->se.rq = -1;
 	t->se.batch = prio == PRIO_BATCH;
@@ -85,21 +87,45 @@ static struct ree_task *fifo_pop(struct ree_cpu *c)
 	return t;
 }
 
-static int first_online(const struct ree *r)
+/*
+ * is_cpu_allowed (kernel/sched/core.c), @t's mask aside: a user task only on
+ * an active CPU, a per-CPU kthread on any online one, another kthread on an
+ * online CPU that is not dying (docs/protocol.md §6.1).
+ */
+static bool cpu_allowed(const struct ree *r, const struct ree_task *t, int cpu)
 {
+	const struct ree_cpu *c = &r->cpu[cpu];
+	if (!c->online)
+		return false;
+	if (t->kind == REE_USER)
+		return !c->inactive;
+	return t->kind == REE_KTHREAD_PER_CPU || !c->dying;
+}
+
+/* select_fallback_rq's last resort: the first CPU @t may run on whatever its mask (cpuset, then possible) */
+static int fallback_cpu(const struct ree *r, const struct ree_task *t)
+{
+	for (unsigned i = 0; i < r->cfg.num_pes; i++)
+		if (cpu_allowed(r, t, (int)i))
+			return (int)i;
 	for (unsigned i = 0; i < r->cfg.num_pes; i++)
 		if (r->cpu[i].online)
 			return (int)i;
 	return 0;
 }
 
+/*
+ * Where a woken task goes: its own CPU when it has one (bound), else where it
+ * last ran, if it may run there; else select_fallback_rq. A bound task whose
+ * CPU it may not use runs elsewhere until it may again (its `bound` stays).
+ */
 static int pick_cpu(const struct ree *r, const struct ree_task *t)
 {
-	if (t->bound >= 0 && r->cpu[t->bound].online)
+	if (t->bound >= 0 && cpu_allowed(r, t, t->bound))
 		return t->bound;
-	if (t->cpu >= 0 && r->cpu[t->cpu].online)
+	if (t->cpu >= 0 && cpu_allowed(r, t, t->cpu))
 		return t->cpu;
-	return first_online(r);
+	return fallback_cpu(r, t);
 }
 
 /* ---- the scheduler tick ------------------------------------------------------------------- */
@@ -353,23 +379,29 @@ void ree_wake(struct ree *r, struct ree_task *t, struct pe *from)
 		sim_post(r->sim->k, 0, kick, r, (uint64_t)cpu);
 }
 
+/* The running task of @pe's CPU goes to sleep (schedule()'s dequeue) and the CPU has none; nothing is picked. */
+void ree_sleep_current(struct ree *r, struct pe *pe, ree_task_fn resume)
+{
+	struct ree_cpu *c = &r->cpu[pe_id(pe)];
+	struct ree_task *t = c->cur;
+	if (!t)
+		return;
+	/* schedule() -> sched_submit_work: a kworker blocking in a work item */
+	ree_wq_worker_sleeping(r, t, pe);
+	t->state = T_BLOCKED;
+	t->resume = resume;
+	t->has_frame = false;
+	if (is_fair(t))
+		ree_fair_dequeue_sleep(&c->cfs, &t->se, sim_now(r->sim->k));
+	c->cur = NULL;
+}
+
 /* A task with nothing to do until someone gives it work and sets its resume point. */
 void ree_task_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, ree_task_park); }
 
 void ree_block(struct ree *r, struct pe *pe, ree_task_fn resume)
 {
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	struct ree_task *t = c->cur;
-	if (t) {
-		/* schedule() -> sched_submit_work: a kworker blocking in a work item */
-		ree_wq_worker_sleeping(r, t, pe);
-		t->state = T_BLOCKED;
-		t->resume = resume;
-		t->has_frame = false;
-		if (is_fair(t))
-			ree_fair_dequeue_sleep(&c->cfs, &t->se, sim_now(r->sim->k));
-		c->cur = NULL;
-	}
+	ree_sleep_current(r, pe, resume);
 	ree_schedule(r, pe);
 }
 
@@ -459,6 +491,48 @@ void ree_wake_elsewhere(struct ree *r, struct ree_task *t)
 {
 	t->state = T_BLOCKED;
 	ree_wake(r, t, NULL);
+}
+
+/*
+ * balance_push (kernel/sched/core.c), armed by sched_cpu_deactivate: the
+ * tasks queued on @cpu that may not run there any more leave for a CPU where
+ * they may (select_fallback_rq), in run-queue order; per-CPU kthreads stay.
+ * The running task is the caller's (cpuhp/N).
+ */
+void ree_balance_push(struct ree *r, unsigned cpu)
+{
+	struct ree_cpu *c = &r->cpu[cpu];
+	struct ree_task *keep = NULL, **ktail = &keep, *list = NULL, **tail = &list, *t;
+	sim_time now = sim_now(r->sim->k);
+	while ((t = fifo_pop(c))) {
+		if (cpu_allowed(r, t, (int)cpu)) {
+			*ktail = t;
+			ktail = &t->next;
+		} else {
+			*tail = t;
+			tail = &t->next;
+		}
+	}
+	while ((t = keep)) {
+		keep = t->next;
+		fifo_push(c, t, false);
+	}
+	for (struct ree_se *se = c->cfs.queued, *nx; se; se = nx) {
+		nx = se->next;
+		t = task_of(se);
+		if (se->delayed || cpu_allowed(r, t, (int)cpu))
+			continue; /* a delayed sleeper is placed where it next wakes */
+		ree_fair_remove(&c->cfs, se, now);
+		t->next = NULL;
+		*tail = t;
+		tail = &t->next;
+	}
+	while ((t = list)) {
+		list = t->next;
+		t->next = NULL;
+		t->state = T_BLOCKED;
+		ree_wake(r, t, NULL);
+	}
 }
 
 void ree_sched_free(struct ree *r)

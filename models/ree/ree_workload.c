@@ -229,7 +229,7 @@ static int add_workload(struct ree *r, const char *name, int kind, uint64_t rate
 		if (!(cpus >> c & 1))
 			continue;
 		snprintf(tn, sizeof(tn), "%.20s/%u", name, c);
-		w->task[c] = ree_task_new(r, tn, (int)c, kind ? PRIO_BATCH : PRIO_NORMAL,
+		w->task[c] = ree_task_new(r, tn, (int)c, kind ? PRIO_BATCH : PRIO_NORMAL, REE_USER,
 					  kind ? cpu_bound_loop : ta_loop);
 		w->task[c]->data = w;
 	}

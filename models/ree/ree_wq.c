@@ -121,7 +121,9 @@ static struct ree_worker *create_worker(struct ree *r, struct ree_pool *pool)
 		return NULL;
 	w = &pool->workers[pool->nr_workers];
 	snprintf(name, sizeof(name), "kworker/%u:%u", pool->cpu, pool->nr_workers);
-	w->task = ree_task_new(r, name, (int)pool->cpu, PRIO_NORMAL, worker_thread);
+	/* worker_attach_to_pool: per-CPU and bound to its CPU unless the pool is disassociated */
+	w->task = ree_task_new(r, name, pool->disassociated ? -1 : (int)pool->cpu, PRIO_NORMAL,
+			       pool->disassociated ? REE_KTHREAD : REE_KTHREAD_PER_CPU, worker_thread);
 	w->task->worker = w;
 	w->pool = pool->cpu;
 	w->prep = true;
@@ -388,12 +390,29 @@ void ree_wq_worker_running(struct ree *r, struct ree_task *t)
 void ree_wq_unbind(struct ree *r, unsigned cpu, struct pe *from)
 {
 	struct ree_pool *pool = &r->wqs->pool[cpu];
-	/* unbind_workers: the pool behaves as an unbound one; kick it so queued work runs elsewhere */
+	/*
+	 * unbind_workers: the pool behaves as an unbound one, its workers are no
+	 * longer per-CPU kthreads (kthread_set_per_cpu(task, -1)) and may run on
+	 * any CPU (wq_unbound_cpumask); kick it so queued work runs elsewhere
+	 */
 	pool->disassociated = true;
+	for (unsigned i = 0; i < pool->nr_workers; i++) {
+		pool->workers[i].task->kind = REE_KTHREAD;
+		pool->workers[i].task->bound = -1;
+	}
 	kick_pool(r, pool, from);
 }
 
-void ree_wq_rebind(struct ree *r, unsigned cpu) { r->wqs->pool[cpu].disassociated = false; }
+/* rebind_workers: per-CPU kthreads of @cpu again (each moves there when it next wakes) */
+void ree_wq_rebind(struct ree *r, unsigned cpu)
+{
+	struct ree_pool *pool = &r->wqs->pool[cpu];
+	pool->disassociated = false;
+	for (unsigned i = 0; i < pool->nr_workers; i++) {
+		pool->workers[i].task->kind = REE_KTHREAD_PER_CPU;
+		pool->workers[i].task->bound = (int)cpu;
+	}
+}
 
 /* ---- setup -------------------------------------------------------------------------------- */
 
