@@ -109,7 +109,7 @@ static const struct rule rules[] = {
 	{ "OP-TEE FIQ: IAR, UART top half, notif_send_async, EOIR", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3,
 	  { SIM_COST_TEE_ITR, SIM_COST_TEE_NOTIF_SEND }, 2 },
 	{ "FIQ_DONE -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_FIQ_DONE, SIM_WORLD_S,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_RESTORE, SIM_COST_EXC_RETURN }, 3 },
 	{ "Linux IRQ: vector, gic_handle_irq (IAR1), drain loop to its SMC", SIM_WORLD_NS, END_ERET, 0, SIM_WORLD_EL3,
 	  { SIM_COST_REE_IRQ_ENTRY, SIM_COST_GIC_IAR }, 2 },
 	{ "NS SMC GET_ASYNC_NOTIF_VALUE -> dispatch -> OP-TEE", SIM_WORLD_EL3, END_SMC, FID_GET_ASYNC, SIM_WORLD_NS,
@@ -403,6 +403,7 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 		enum sim_cost_id id;
 	} map[] = {
 		{ ISA_H_MON_WORLD_SWITCH, SIM_COST_WORLD_SWITCH },
+		{ ISA_H_MON_WORLD_RESTORE, SIM_COST_WORLD_RESTORE },
 		{ ISA_H_TEE_FAST, SIM_COST_TEE_FAST },
 		{ ISA_H_TEE_NOTIF_SEND, SIM_COST_TEE_NOTIF_SEND },
 		/* EOImode 0 (the scenarios' default): the acknowledge is IAR1 alone, the EOI is EOIR1 */
@@ -411,6 +412,8 @@ int calibrate_steps(enum sim_preset preset, struct calibrate_steps *out, char *e
 		{ ISA_H_TEE_ITR_ACK, SIM_COST_TEE_ITR_ACK },
 		{ ISA_H_TEE_ITR_EOI, SIM_COST_TEE_ITR_EOI },
 	};
+	/* these, then the drain run's two (drain_steps) */
+	_Static_assert(sizeof(map) / sizeof(map[0]) + 2 <= CALIBRATE_STEPS, "struct calibrate_steps holds every step");
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const struct isa_rt_hstats *h = &hs[map[i].h];
 		if (!h->calls) {

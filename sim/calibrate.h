@@ -61,7 +61,7 @@ int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *re
  * routine is one straight-line step of constant cycles; docs/calibration.md
  * §5.6 says where tee.fast, tee.notif_send and ree.notif_value cannot be).
  */
-#define CALIBRATE_STEPS 9
+#define CALIBRATE_STEPS 10
 struct calibrate_step {
 	const char *handler;     /* isa_rt_handler_name */
 	enum sim_cost_id id;     /* the entry it replaces */

@@ -17,12 +17,12 @@
 
 static const char *const handler_names[ISA_H_COUNT] = { "tee.fast", "tee.notif_send", "ree.notif_irq",
 							 "mon.world_switch", "ree.gic_ack", "ree.gic_eoi",
-							 "tee.itr_ack", "tee.itr_eoi" };
+							 "tee.itr_ack", "tee.itr_eoi", "mon.world_restore" };
 /* pe_exec labels (the trace's activity names) */
 static const char *const handler_labels[ISA_H_COUNT] = { "isa tee_entry_fast", "isa notif_send_async",
 							 "isa optee irq_handler", "isa cm_el1_sysregs_context",
 							 "isa gic_handle_irq", "isa gic_irq_eoi", "isa itr_ack",
-							 "isa itr_eoi" };
+							 "isa itr_eoi", "isa cm_el1_sysregs_context_restore" };
 
 const char *isa_rt_handler_name(enum isa_rt_handler h)
 {

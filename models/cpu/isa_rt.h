@@ -56,6 +56,7 @@ enum isa_rt_handler {
 	ISA_H_REE_GIC_EOI,      /* the irq_chip's irq_eoi: ICC_EOIR1_EL1, or ICC_DIR_EL1 with EOImode 1 (irq-gic-v3.c) */
 	ISA_H_TEE_ITR_ACK,      /* OP-TEE's gic_native_itr_handler acknowledge: ICC_IAR1_EL1 (IAR0 for Group 0) */
 	ISA_H_TEE_ITR_EOI,      /* ... and its end of interrupt: ICC_EOIR1_EL1 (EOIR0) */
+	ISA_H_MON_WORLD_RESTORE, /* cm_el1_sysregs_context_restore alone (opteed's FIQ_DONE) */
 	ISA_H_COUNT
 };
 const char *isa_rt_handler_name(enum isa_rt_handler h);

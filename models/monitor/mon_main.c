@@ -127,6 +127,26 @@ void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, v
 	isa_rt_call(isa, mp->pe, &rq);
 }
 
+/*
+ * opteed's FIQ_DONE: cm_el1_sysregs_context_restore(@to) alone, the secure
+ * registers not saved (OP-TEE preserved them through the interrupt,
+ * opteed_smc_handler): world_restore, or the guest's restore.
+ */
+static void mon_world_restore(struct mon_pe *mp, unsigned to, pe_fn fn, void *ctx)
+{
+	struct isa_rt *isa = mp->m->cfg.isa;
+	if (!isa) {
+		pe_exec_cost(mp->pe, SIM_COST_WORLD_RESTORE, "world switch", fn, ctx);
+		return;
+	}
+	mp->ws_fn = fn;
+	mp->ws_ctx = ctx;
+	struct isa_rt_req rq = { .h = ISA_H_MON_WORLD_RESTORE, .world = ISA_RT_MON,
+				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "opteed_el1_context_restore"),
+				 .args = { to }, .nargs = 1, .done = ws_isa_done, .ctx = mp };
+	isa_rt_call(isa, mp->pe, &rq);
+}
+
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
 {
 	(void)pe;
@@ -221,7 +241,8 @@ static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 		return;
 	}
 	case TEESMC_OPTEED_RETURN_FIQ_DONE:
-		mon_world_switch(mp, MON_S, MON_NS, fiq_done_after_switch, mp);
+		/* only the NS registers come back (opteed_main.c: "no need to save the secure ... context") */
+		mon_world_restore(mp, MON_NS, fiq_done_after_switch, mp);
 		return;
 	case TEESMC_OPTEED_RETURN_ENTRY_DONE:
 	case TEESMC_OPTEED_RETURN_ON_DONE:

@@ -24,6 +24,8 @@ extern "C" {
 	X(EL3_PSCI,         "el3.psci",           C(550),              C(500))          \
 	X(EL3_DISPATCH,     "el3.dispatch",       C(200),              C(150))          \
 	X(WORLD_SWITCH,     "world_switch",       C(1000),             C(700))          \
+	/* E: opteed's FIQ_DONE: the NS EL1 registers restored, the secure ones not saved */ \
+	X(WORLD_RESTORE,    "world_restore",      C(500),              C(350))          \
 	/* E, floored by the instructions the real stack executes (docs/calibration.md §3) */ \
 	X(TEE_FAST,         "tee.fast",           C(600),              C(450))          \
 	X(TEE_STD_ENTRY,    "tee.std_entry",      C(3500),             C(2000))         \

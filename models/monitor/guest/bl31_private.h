@@ -87,6 +87,7 @@ static inline void smc_ret(struct cpu_context *ctx, uint64_t a0, uint64_t a1, ui
 /* opteed.c */
 void opteed_setup(void);
 void opteed_el1_context_switch(unsigned from, unsigned to);
+void opteed_el1_context_restore(unsigned to);
 uint64_t opteed_init(void);
 void opteed_smc_handler(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4, void *cookie,
 			struct cpu_context *handle, uint64_t flags);

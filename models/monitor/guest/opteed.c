@@ -71,6 +71,12 @@ void opteed_el1_context_switch(unsigned from, unsigned to)
 }
 
 /*
+ * The one-way half, for FIQ_DONE: cm_el1_sysregs_context_restore(@to)
+ * alone (models/monitor/mon_main.c, mon_world_restore).
+ */
+void opteed_el1_context_restore(unsigned to) { cm_el1_sysregs_context_restore(to); }
+
+/*
  * opteed_smc_handler. From the normal world: save its EL1 registers, enter
  * OP-TEE at the fast or yielding vector with x0..x7 of the call. From
  * OP-TEE: the TEESMC_OPTEED_RETURN_* IDs.
@@ -125,8 +131,11 @@ void opteed_smc_handler(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3, uin
 		return;
 
 	case TEESMC_OPTEED_RETURN_FIQ_DONE:
-		/* The secure interrupt is handled: the normal world resumes as it was interrupted. */
-		cm_el1_sysregs_context_save(BL31_SECURE);
+		/*
+		 * The secure interrupt is handled: the normal world resumes as it was
+		 * interrupted. Only its registers come back: OP-TEE preserved its own
+		 * through the handler, so nothing is saved (opteed_smc_handler).
+		 */
 		cm_el1_sysregs_context_restore(BL31_NON_SECURE);
 		cm_set_next_eret_context(BL31_NON_SECURE);
 		return;
