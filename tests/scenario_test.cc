@@ -770,6 +770,9 @@ TEST(ScenarioError, ExpectUnknownMetric)
 {
 	EXPECT_LOAD_ERROR("expect:\n  - lots == 0\n", "t.yaml:2:5: expect[0]: ", "unknown metric 'lots'; did you mean 'lost'?");
 	EXPECT_LOAD_ERROR("expect:\n  - latency.ee2.p99 < 1us\n", "t.yaml:2:5: expect[0]: ", "did you mean 'latency.e2e.p99'?");
+	/* the suggestions are sim/stats/metrics.c's lists: the metrics added after the loader's own list was written too */
+	EXPECT_LOAD_ERROR("expect:\n  - bus_error == 0\n", "t.yaml:2:5: expect[0]: ", "did you mean 'bus_errors'?");
+	EXPECT_LOAD_ERROR("expect:\n  - wait_refuse == 0\n", "t.yaml:2:5: expect[0]: ", "did you mean 'wait_refused'?");
 	EXPECT_LOAD_ERROR("expect:\n  - frobs > 1\n", "t.yaml:2:5: expect[0]: ", "unknown metric 'frobs'");
 }
 

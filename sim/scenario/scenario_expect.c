@@ -22,26 +22,25 @@ struct metric_names {
 	size_t n;
 };
 
+static void add_names(struct metric_names *m, const char *const *list)
+{
+	for (; *list && m->n < 128; list++)
+		m->p[m->n++] = *list;
+}
+
+/* sim/stats/metrics.c's lists, so that a metric added there is suggested too */
 static void metric_names(struct metric_names *m)
 {
-	static const char *const plain[] = { "notifications", "delivered", "coalesced", "late", "lost", "spurious",
-					     "eth_limit", "cq_waits", "foreign_intr", "irqs", "smc", "world_switches",
-					     "smc_per_notification", "world_switches_per_notification",
-					     "secure_irqs", "sgi_dropped", "time.normal", "time.secure", "time.el3",
-					     "time.idle", NULL };
-	static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 	m->n = 0;
-	for (size_t i = 0; plain[i]; i++)
-		if (sim_metric_kind(plain[i]) != SIM_METRIC_UNKNOWN)
-			m->p[m->n++] = plain[i];
+	add_names(m, sim_metric_counts);
+	add_names(m, sim_metric_ratios);
+	add_names(m, sim_metric_times);
 	for (int sp = 0; sp < SIM_SPAN_COUNT; sp++)
-		for (size_t st = 0; stats[st] && m->n < 128; st++) {
+		for (size_t st = 0; sim_metric_stats[st] && m->n < 128; st++) {
 			snprintf(m->buf[m->n], sizeof(m->buf[0]), "latency.%s.%s", sim_span_name((enum sim_span)sp),
-				 stats[st]);
-			if (sim_metric_kind(m->buf[m->n]) != SIM_METRIC_UNKNOWN) {
-				m->p[m->n] = m->buf[m->n];
-				m->n++;
-			}
+				 sim_metric_stats[st]);
+			m->p[m->n] = m->buf[m->n];
+			m->n++;
 		}
 }
 

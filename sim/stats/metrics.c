@@ -16,8 +16,8 @@ const char *const sim_metric_counts[] = {
 	"cq_waits", "foreign_intr", "irqs", "smc", "world_switches", "secure_irqs", "sgi_dropped", "bus_errors", "wait_refused", NULL,
 };
 const char *const sim_metric_ratios[] = { "smc_per_notification", "world_switches_per_notification", NULL };
-static const char *const times[] = { "time.normal", "time.secure", "time.el3", "time.idle", NULL };
-static const char *const stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
+const char *const sim_metric_times[] = { "time.normal", "time.secure", "time.el3", "time.idle", NULL };
+const char *const sim_metric_stats[] = { "count", "min", "mean", "p50", "p90", "p99", "p999", "max", NULL };
 
 static bool in(const char *const *list, const char *s, size_t n)
 {
@@ -56,7 +56,7 @@ enum sim_metric_kind sim_metric_kind(const char *name)
 		return SIM_METRIC_COUNT;
 	if (in(sim_metric_ratios, name, n))
 		return SIM_METRIC_RATIO;
-	if (in(times, name, n))
+	if (in(sim_metric_times, name, n))
 		return SIM_METRIC_TIME;
 	if (!strncmp(name, "latency.", 8)) {
 		const char *span = name + 8, *dot = strrchr(span, '.');
@@ -67,7 +67,7 @@ enum sim_metric_kind sim_metric_kind(const char *name)
 			if (strlen(span_names[i]) == (size_t)(dot - span) &&
 			    !strncmp(span_names[i], span, (size_t)(dot - span)))
 				ok = true;
-		if (!ok || !in(stats, dot + 1, strlen(dot + 1)))
+		if (!ok || !in(sim_metric_stats, dot + 1, strlen(dot + 1)))
 			return SIM_METRIC_UNKNOWN;
 		return strcmp(dot + 1, "count") ? SIM_METRIC_TIME : SIM_METRIC_COUNT;
 	}
@@ -79,7 +79,7 @@ enum sim_metric_kind sim_metric_kind(const char *name)
 		const char *wl, *st;
 		size_t wl_len;
 		bool wake;
-		if (!sim_metric_workload(name, &wl, &wl_len, &wake, &st) || !in(stats, st, strlen(st)))
+		if (!sim_metric_workload(name, &wl, &wl_len, &wake, &st) || !in(sim_metric_stats, st, strlen(st)))
 			return SIM_METRIC_UNKNOWN;
 		return strcmp(st, "count") ? SIM_METRIC_TIME : SIM_METRIC_COUNT;
 	}

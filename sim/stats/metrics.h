@@ -32,6 +32,9 @@ enum sim_metric_kind { SIM_METRIC_UNKNOWN = 0, SIM_METRIC_COUNT, SIM_METRIC_RATI
 /* The counts and the ratios listed above, in that order, each list NULL-terminated (run --json prints them so). */
 extern const char *const sim_metric_counts[];
 extern const char *const sim_metric_ratios[];
+/* The CPU-time metrics ("time.normal", ...) and the statistics a latency metric ends with ("p99", ...), likewise. */
+extern const char *const sim_metric_times[];
+extern const char *const sim_metric_stats[];
 
 /* What kind of value @name is (SIM_METRIC_UNKNOWN for a name not listed above). */
 enum sim_metric_kind sim_metric_kind(const char *name);
