@@ -1590,6 +1590,35 @@ TEST(OutcomeLate, SecureSourceSpiRoutedToOfflineCpuIsDeliveredWhenItReturns)
 	EXPECT_GE(pl.metric("latency.e2e.max"), (double)(up - (t0 + 4 * SIM_MS)));
 }
 
+/*
+ * docs/protocol.md §6.4: opteed registers svc_suspend and svc_suspend_finish (opteed_pm.c), so a core
+ * power-down enters OP-TEE's cpu_suspend_entry (SUSPEND_DONE) and its resume cpu_resume_entry
+ * (RESUME_DONE); TF-A's SPMD registers svc_on_finish and svc_off only (spmd_pm.c), so under FF-A
+ * neither enters the secure world. The power-down and the wake-up happen either way.
+ */
+TEST(PsciHooks, SuspendEntersOpteeUnderTheSmcAbiButNotTheSpmcUnderFfa)
+{
+	for (const char *kind : { "spi", "ffa" }) {
+		Plat pl;
+		ASSERT_TRUE(pl.boot(std::string("name: s\nplatform: {cpus: 2}\ntransport: {kind: ") + kind +
+				    "}\ntimeline:\n  - {at: 1ms, suspend: {cpu: 1, for: 2ms, wake: timer}}\n"));
+		sim_time t0 = pl.boot_time();
+		pl.run_to(5 * SIM_MS);
+		pl.finish(1 * SIM_MS);
+		sim_time down = pl.power(1, 2, t0);
+		ASSERT_NE(down, SIM_TIME_MAX) << kind;
+		ASSERT_NE(pl.power(1, 1, down), SIM_TIME_MAX) << kind << ": CPU 1 came back";
+		unsigned suspend_done = 0, resume_done = 0;
+		for (const auto &r : pl.recs(TR_SMC, t0, SIM_WORLD_S, 1)) {
+			suspend_done += r.a == TEESMC_OPTEED_RETURN_SUSPEND_DONE;
+			resume_done += r.a == TEESMC_OPTEED_RETURN_RESUME_DONE;
+		}
+		unsigned want = std::string(kind) == "spi" ? 1 : 0;
+		EXPECT_EQ(suspend_done, want) << kind;
+		EXPECT_EQ(resume_done, want) << kind;
+	}
+}
+
 namespace {
 
 /*

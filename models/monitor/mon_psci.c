@@ -148,11 +148,22 @@ static void suspend_return(void *ctx, struct pe *pe)
 	mon_smc_done(mp, PSCI_E_SUCCESS);
 }
 
+/*
+ * The dispatcher's suspend hooks: opteed's svc_suspend and svc_suspend_finish
+ * (opteed_pm.c). TF-A's SPMD registers none (services/std_svc/spmd/spmd_pm.c:
+ * spmd_pm has svc_on_finish and svc_off only), so under FF-A a core power-down
+ * and its resume never enter the SPMC.
+ */
+static bool spd_suspend_hooks(const struct mon *m) { return !m->spmc.ffa_entry; }
+
 static void resume_gic(void *ctx, struct pe *pe)
 {
 	struct mon_pe *mp = ctx;
-	(void)pe;
 	mon_gic_rdist_wake(mp, true);
+	if (!spd_suspend_hooks(mp->m)) {
+		suspend_return(mp, pe);
+		return;
+	}
 	/* opteed svc_suspend_finish: cpu_resume_entry, expect RESUME_DONE. */
 	mon_sync_entry(mp, mp->m->tv.cpu_resume_entry, suspend_return);
 }
@@ -266,7 +277,9 @@ static void psci_handle(void *ctx, struct pe *pe)
 			mon_smc_done(mp, PSCI_E_SUCCESS);
 			return;
 		}
-		if (mp->powerdown) {
+		if (mp->powerdown && !spd_suspend_hooks(m)) {
+			suspend_tee_done(mp, pe); /* the SPMD: no svc_suspend */
+		} else if (mp->powerdown) {
 			/* opteed svc_suspend: cpu_suspend_entry, expect SUSPEND_DONE. */
 			pe_set_reg(pe, 1, PSCI_PSTATE_PWRLVL(ps));
 			mon_sync_entry(mp, m->tv.cpu_suspend_entry, suspend_tee_done);
