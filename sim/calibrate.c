@@ -331,6 +331,8 @@ out:
 static struct calibrate_step *add_step(struct calibrate_steps *out, enum isa_rt_handler h, enum sim_cost_id id,
 				       const struct isa_rt_hstats *s)
 {
+	if (out->n == CALIBRATE_STEPS)
+		abort(); /* a wiring bug: CALIBRATE_STEPS holds every step (calibrate.h) */
 	struct calibrate_step *st = &out->s[out->n++];
 	st->handler = isa_rt_handler_name(h);
 	st->id = id;

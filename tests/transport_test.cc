@@ -21,9 +21,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <sstream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -1588,6 +1588,50 @@ TEST(OutcomeLate, SecureSourceSpiRoutedToOfflineCpuIsDeliveredWhenItReturns)
 	}
 	EXPECT_EQ(late, 1u);
 	EXPECT_GE(pl.metric("latency.e2e.max"), (double)(up - (t0 + 4 * SIM_MS)));
+}
+
+/*
+ * docs/protocol.md §6.1: a CPU that is going down belongs to its teardown. A forced suspend (or masked
+ * window) asked of it is refused: run there, the stand-in's power-down held cpuhp/N's wake-up after
+ * ree.hotplug (a silent kick, no IPI) and the CPU went offline only when the suspend ended, 10 ms late
+ * (found by review at stop 26; before that fix it suspended CPU 0 instead).
+ */
+TEST(HotplugTeardown, ASuspendAskedOfADyingCpuIsRefusedAndTheTeardownKeepsItsPace)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 2}\ntransport: {kind: spi}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 0, arrival: {periodic: 500us}, bottom_half: 5us}\n"
+			    "timeline:\n  - {at: 1ms, cpu_off: 1}\n"
+			    "  - {at: 1200us, suspend: {cpu: 1, for: 10ms, wake: interrupt}}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(14 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+	bool refused = false;
+	sim_time offline = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, t0)) {
+		refused |= r.label && std::string(r.label) == "suspend refused" && r.a == 1;
+		if (r.label && std::string(r.label) == "CPU offline" && r.cpu == 1 && offline == SIM_TIME_MAX)
+			offline = r.t;
+	}
+	EXPECT_TRUE(refused);
+	ASSERT_NE(offline, SIM_TIME_MAX);
+	EXPECT_LT(offline, t0 + 3 * SIM_MS) << "the teardown waited for a suspend";
+	EXPECT_EQ(pl.power(0, 2, t0), SIM_TIME_MAX) << "CPU 0 was suspended in CPU 1's stead";
+	EXPECT_EQ(pl.metric("lost"), 0.0);
+}
+
+/*
+ * A masked window is refused while the last one still runs, including while its task sleeps in Linux's
+ * call queue for an OP-TEE thread: re-running it re-queued the same call and lost the waiter behind it
+ * (tests/data/regress/mask-window-while-queued.yaml: 10 notifications "fetched but never delivered").
+ */
+TEST(HotplugTeardown, AMaskedWindowAskedWhileTheLastOneWaitsForAThreadLosesNothing)
+{
+	run_result res{};
+	ASSERT_EQ(run_file("tests/data/regress/mask-window-while-queued.yaml", &res, { "check=true" }), 0) << res.msg;
+	EXPECT_TRUE(res.checked);
+	EXPECT_EQ(res.violations, 0u) << res.violation;
+	EXPECT_EQ(res.lost, 0.0);
 }
 
 /*

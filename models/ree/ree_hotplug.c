@@ -16,6 +16,11 @@ struct ree_hp_cpu {
 	struct sim_event hp_wait;     /* ... sleeps through the rest of its teardown (ree.hotplug) */
 	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
 	struct ree_task *mask_task;   /* maskwin/N */
+	/*
+	 * ... from the wake-up that starts it to its park: a stand-in asleep in
+	 * the middle (in the call queue, waiting for an OP-TEE thread) is not free
+	 */
+	bool idle_busy, mask_busy;
 	bool mask_secure;
 	sim_time mask_dur;
 };
@@ -59,7 +64,11 @@ unsigned ree_online_count(const struct ree *r)
 static void die_ret(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	/* CPU_OFF returned: PSCI refused; the CPU stays (it was already offline in Linux) */
+	/*
+	 * CPU_OFF returned: PSCI refused (it cannot, after Linux's own last-CPU
+	 * check; Linux would panic). The CPU stays up and schedules again; its
+	 * pool stays unbound and its per-CPU IRQs disabled, as the teardown left them.
+	 */
 	ree_trace(r, pe, "psci: CPU_OFF failed", pe_id(pe), pe_regs(pe)[0]);
 	r->cpu[pe_id(pe)].online = true;
 	r->cpu[pe_id(pe)].dying = false;
@@ -111,10 +120,11 @@ static void hp_wait_done(void *ctx, uint64_t cpu)
  * cpuhp teardown on the dying CPU, in descending state order (docs/protocol.md
  * §6.1): CPUHP_AP_ACTIVE first (sched_cpu_deactivate: the CPU leaves the
  * active mask and pushes away what may not run on it), CPUHP_AP_ONLINE_DYN
- * (optee/ffa disable_percpu_irq), the rest of the sequence (ree.hotplug,
- * which cpuhp/N sleeps through: synchronize_rcu(), the parking of the
- * smpboot threads, sched_cpu_wait_empty()), the workqueue unbind,
- * take_cpu_down (IRQ migration), then cpu_die -> PSCI CPU_OFF.
+ * (optee/ffa disable_percpu_irq), the teardown's waits as one (ree.hotplug,
+ * which cpuhp/N sleeps through: synchronize_rcu(), which Linux runs before
+ * ONLINE_DYN, and the smpboot parking and sched_cpu_wait_empty(), which it
+ * runs after the unbind), the workqueue unbind, take_cpu_down (IRQ
+ * migration), then cpu_die -> PSCI CPU_OFF.
  */
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {
@@ -199,6 +209,7 @@ int ree_cpu_up(struct ree *r, unsigned cpu)
 static void suspend_ret(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
+	t->r->hp->cpu[t->bound].idle_busy = false; /* its own CPU's, wherever it ran */
 	ree_trace(t->r, pe, "cpu_suspend returned", pe_id(pe), pe_regs(pe)[0]);
 	ree_block(t->r, pe, ree_task_park);
 }
@@ -211,10 +222,15 @@ static void suspend_start(struct ree_task *t, struct pe *pe)
 	pe_smc(pe, x, suspend_ret, t);
 }
 
+/*
+ * A forced CPU_SUSPEND or masked window on CPU @cpu: refused on a CPU that is
+ * not online, or dying (its teardown owns it: a power-down there would hold
+ * cpuhp/N's wake-up, docs/protocol.md §6.1), or while the last one still runs.
+ */
 int ree_cpu_suspend(struct ree *r, unsigned cpu)
 {
 	struct ree_hp_cpu *c;
-	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->cpu[cpu].dying || !r->booted) {
 		ree_trace(r, NULL, "suspend refused", cpu, 0);
 		return -1;
 	}
@@ -224,8 +240,9 @@ int ree_cpu_suspend(struct ree *r, unsigned cpu)
 		snprintf(name, sizeof(name), "cpuidle/%u", cpu);
 		c->idle_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, REE_KTHREAD_PER_CPU, suspend_start);
 	}
-	if (c->idle_task->state != T_BLOCKED)
+	if (c->idle_busy)
 		return -1;
+	c->idle_busy = true;
 	c->idle_task->resume = suspend_start;
 	ree_wake(r, c->idle_task, NULL);
 	return 0;
@@ -236,12 +253,14 @@ int ree_cpu_suspend(struct ree *r, unsigned cpu)
 static void mask_done_call(struct optee_call *c, struct pe *pe, uint64_t rc)
 {
 	(void)rc;
+	c->task->r->hp->cpu[c->task->bound].mask_busy = false;
 	ree_block(c->task->r, pe, ree_task_park);
 }
 
 static void mask_ns_done(void *ctx, struct pe *pe)
 {
 	struct ree_task *t = ctx;
+	t->r->hp->cpu[t->bound].mask_busy = false;
 	pe_set_masks(pe, false, false);
 	ree_block(t->r, pe, ree_task_park);
 }
@@ -249,7 +268,7 @@ static void mask_ns_done(void *ctx, struct pe *pe)
 static void mask_start(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
-	struct ree_hp_cpu *c = &r->hp->cpu[pe_id(pe)];
+	struct ree_hp_cpu *c = &r->hp->cpu[t->bound]; /* the window asked of its CPU, wherever it runs */
 	if (c->mask_secure) {
 		t->call.cmd = TZSIM_MSG_CMD_INVOKE_MASKED;
 		t->call.param = c->mask_dur;
@@ -267,7 +286,7 @@ static void mask_start(struct ree_task *t, struct pe *pe)
 int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur)
 {
 	struct ree_hp_cpu *c;
-	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || !r->booted) {
+	if (cpu >= r->cfg.num_pes || !r->cpu[cpu].online || r->cpu[cpu].dying || !r->booted) {
 		ree_trace(r, NULL, "mask_window refused", cpu, 0);
 		return -1;
 	}
@@ -277,8 +296,9 @@ int ree_mask_window(struct ree *r, unsigned cpu, bool secure, sim_time dur)
 		snprintf(name, sizeof(name), "maskwin/%u", cpu);
 		c->mask_task = ree_task_new(r, name, (int)cpu, PRIO_FIFO, REE_KTHREAD_PER_CPU, mask_start);
 	}
-	if (c->mask_task->state != T_BLOCKED)
+	if (c->mask_busy)
 		return -1;
+	c->mask_busy = true;
 	c->mask_secure = secure;
 	c->mask_dur = dur;
 	c->mask_task->resume = mask_start;

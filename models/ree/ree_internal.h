@@ -140,7 +140,8 @@ struct ree_cpu {
 	/*
 	 * cpu_dying_mask (set by cpuhp_set_state() as cpu_down starts, kernel/cpu.c)
 	 * and !cpu_active_mask (sched_cpu_deactivate(), CPUHP_AP_ACTIVE's teardown);
-	 * both end when the CPU is online again (sched_cpu_activate)
+	 * both end when the CPU is online again (sched_cpu_activate), or stays up
+	 * after a refused CPU_OFF
 	 */
 	bool dying;
 	bool inactive;

@@ -419,7 +419,7 @@ void ree_yield(struct ree *r, struct pe *pe, ree_task_fn resume)
 		if (c->online) {
 			put_back(c, t);
 		} else {
-			/* a CPU on its way down: the task moves to an online one */
+			/* an offline CPU (after take_cpu_down): the task moves to an online one */
 			if (is_fair(t))
 				ree_fair_remove(&c->cfs, &t->se, sim_now(r->sim->k));
 			c->cur = NULL;
