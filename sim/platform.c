@@ -157,9 +157,15 @@ static void timeline_step(void *ctx, uint64_t arg)
 			ree_cpu_up(p->ree, e->cpu);
 			break;
 		case SCENARIO_SUSPEND:
-			mon_set_wake_on_irq(p->mon, e->cpu, e->wake == SCENARIO_WAKE_INTERRUPT);
-			if (ree_cpu_suspend(p->ree, e->cpu) == 0)
+			/*
+			 * a refused request changes nothing: its wake mode set anyway once turned
+			 * a running `wake: interrupt` suspend into one waiting for a timer that had
+			 * fired already, and the CPU slept to the end of the run
+			 */
+			if (ree_cpu_suspend(p->ree, e->cpu) == 0) {
+				mon_set_wake_on_irq(p->mon, e->cpu, e->wake == SCENARIO_WAKE_INTERRUPT);
 				sim_schedule(p->sim.k, &p->timer_ev[e->cpu], e->duration, e->cpu);
+			}
 			break;
 		case SCENARIO_STORM:
 			if (p->src[e->source])

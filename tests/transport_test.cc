@@ -1635,6 +1635,19 @@ TEST(HotplugTeardown, AMaskedWindowAskedWhileTheLastOneWaitsForAThreadLosesNothi
 }
 
 /*
+ * A refused suspend request changes nothing: its wake mode, set before the refusal, once turned a running
+ * `wake: interrupt` suspend into one waiting for a timer that had fired already, and the CPU slept to the
+ * end of the run (tests/data/regress/suspend-refused-keeps-wake.yaml: two values fetched, never delivered).
+ */
+TEST(HotplugTeardown, ARefusedSuspendLeavesTheRunningOnesWakeAlone)
+{
+	run_result res{};
+	ASSERT_EQ(run_file("tests/data/regress/suspend-refused-keeps-wake.yaml", &res, { "check=true" }), 0) << res.msg;
+	EXPECT_TRUE(res.checked);
+	EXPECT_EQ(res.violations, 0u) << res.violation;
+}
+
+/*
  * docs/protocol.md §6.4: opteed registers svc_suspend and svc_suspend_finish (opteed_pm.c), so a core
  * power-down enters OP-TEE's cpu_suspend_entry (SUSPEND_DONE) and its resume cpu_resume_entry
  * (RESUME_DONE); TF-A's SPMD registers svc_on_finish and svc_off only (spmd_pm.c), so under FF-A
