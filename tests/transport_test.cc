@@ -1648,6 +1648,32 @@ TEST(HotplugTeardown, ARefusedSuspendLeavesTheRunningOnesWakeAlone)
 }
 
 /*
+ * A suspend's timer starts when the suspend is asked for; when its CPU goes down only after the timer
+ * fired (cpuidle/1 waited behind a masked window), the power-down ends at once, as TF-A's
+ * psci_cpu_suspend_start returns with an interrupt pending (docs/protocol.md §6.6). Before, the wake
+ * was lost and a `wake: timer` CPU slept to the end of the run.
+ */
+TEST(HotplugTeardown, ASuspendWhoseTimerFiredBeforeItBeganWakesAtOnce)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 2}\ntransport: {kind: spi}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 0, arrival: {periodic: 500us}, bottom_half: 5us}\n"
+			    "timeline:\n  - {at: 1ms, mask_window: {cpu: 1, world: normal, for: 1000us}}\n"
+			    "  - {at: 1100us, suspend: {cpu: 1, for: 200us, wake: timer}}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(8 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+	sim_time down = pl.power(1, 2, t0);
+	ASSERT_NE(down, SIM_TIME_MAX);
+	ASSERT_GT(down, t0 + 1300 * SIM_US) << "the CPU went down before its timer fired: the test tests nothing";
+	sim_time power_up = sim_cost_sample(&pl.sc->platform.costs.c[SIM_COST_POWER_UP], nullptr,
+					    &pl.sc->platform.costs.clock);
+	sim_time up = pl.power(1, 1, down);
+	ASSERT_NE(up, SIM_TIME_MAX) << "CPU 1 slept to the end of the run";
+	EXPECT_EQ(up, down + power_up) << "woken by anything but the timer that fired first";
+}
+
+/*
  * docs/protocol.md §6.4: opteed registers svc_suspend and svc_suspend_finish (opteed_pm.c), so a core
  * power-down enters OP-TEE's cpu_suspend_entry (SUSPEND_DONE) and its resume cpu_resume_entry
  * (RESUME_DONE); TF-A's SPMD registers svc_on_finish and svc_off only (spmd_pm.c), so under FF-A

@@ -16,6 +16,12 @@ struct mon_pe {
 	pe_fn sync_cont;         /* continuation after a synchronous OP-TEE entry */
 	uint64_t sync_x1;        /* x1 of the *_DONE that ended it */
 	bool suspended;          /* in CPU_SUSPEND */
+	/*
+	 * mon_wake() came before the CPU went down (its suspend's timer fired while
+	 * the request waited to run): the power-down ends at once, as TF-A's
+	 * psci_cpu_suspend_start returns with an interrupt pending
+	 */
+	bool wake_latched;
 	bool powerdown;          /* ... to a power-down state (context lost, WAKER asleep) */
 	bool wake_on_irq;
 	bool wake_level;         /* GIC WakeRequest */

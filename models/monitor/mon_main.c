@@ -66,7 +66,12 @@ void mon_set_ns_entry(struct mon *m, pe_fn entry, void *ctx)
 }
 
 
-void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow) { m->pes[pe].wake_on_irq = allow; }
+/* A suspend request is accepted: its wake mode, and no wake from an earlier one kept for it. */
+void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow)
+{
+	m->pes[pe].wake_on_irq = allow;
+	m->pes[pe].wake_latched = false;
+}
 int mon_psci_state(const struct mon *m, unsigned pe) { return m->pes[pe].psci_state; }
 
 /* ---- returning from an SMC -------------------------------------------- */

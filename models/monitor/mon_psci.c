@@ -63,7 +63,15 @@ void mon_wake_input(void *ctx, unsigned idx, int level)
 		try_wake(mp);
 }
 
-void mon_wake(struct mon *m, unsigned pe) { try_wake(&m->pes[pe]); }
+void mon_wake(struct mon *m, unsigned pe)
+{
+	struct mon_pe *mp = &m->pes[pe];
+	if (!mp->suspended) {
+		mp->wake_latched = true; /* the suspend it was armed for has not begun: kept for it */
+		return;
+	}
+	try_wake(mp);
+}
 
 /* WFI-style wake of a retention state: an IRQ/FIQ asserted at the CPU interface. */
 static void retention_wake_hook(void *ctx, struct pe *pe)
@@ -127,9 +135,11 @@ static void suspend_powered(void *ctx, struct pe *pe)
 	mp->suspended = true;
 	pe_set_wake_hook(pe, retention_wake_hook, mp);
 	pe_power_off(pe, PE_SUSPENDED);
-	/* WFI completes at once if something is already pending. */
-	if (mp->powerdown ? (mp->wake_level && mp->wake_on_irq) : pe_interrupt_pending(pe))
+	/* WFI completes at once if something is already pending (a timer that fired first included). */
+	if (mp->wake_latched || (mp->powerdown ? (mp->wake_level && mp->wake_on_irq) : pe_interrupt_pending(pe))) {
+		mp->wake_latched = false;
 		try_wake(mp);
+	}
 }
 
 static void suspend_tee_done(void *ctx, struct pe *pe)

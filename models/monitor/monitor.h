@@ -108,9 +108,12 @@ void mon_set_spmc(struct mon *m, const struct mon_spmc *s);
 /* Cold boot: power PE @pe on, initialise the GIC, boot OP-TEE, ERET to the NS entry. */
 void mon_cold_boot(struct mon *m, unsigned pe);
 
-/* Power controller: whether a GIC WakeRequest may wake PE @pe (default true). */
+/* Power controller: whether a GIC WakeRequest may wake PE @pe (default true), for the suspend just asked for. */
 void mon_set_wake_on_irq(struct mon *m, unsigned pe, bool allow);
-/* A platform wake source other than the GIC (e.g. the suspend timer) for PE @pe. */
+/*
+ * A platform wake source other than the GIC (e.g. the suspend timer) for PE
+ * @pe. Before the PE is suspended it is kept, and the suspend ends at once.
+ */
 void mon_wake(struct mon *m, unsigned pe);
 /* GIC WakeRequest wire sink (ctx = struct mon *, idx = PE). */
 void mon_wake_input(void *ctx, unsigned idx, int level);
