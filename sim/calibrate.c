@@ -105,20 +105,20 @@ struct rule {
 
 static const struct rule rules[] = {
 	{ "FIQ (secure UART) from NS -> opteed -> OP-TEE's FIQ vector", SIM_WORLD_EL3, END_FIQ, 0, SIM_WORLD_NS,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 4 },
 	{ "OP-TEE FIQ: IAR, UART top half, notif_send_async, EOIR", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3,
 	  { SIM_COST_TEE_ITR, SIM_COST_TEE_NOTIF_SEND }, 2 },
-	{ "FIQ_DONE -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_FIQ_DONE, SIM_WORLD_S,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_RESTORE, SIM_COST_EXC_RETURN }, 3 },
+	{ "FIQ_DONE -> dispatch -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_FIQ_DONE, SIM_WORLD_S,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_RESTORE, SIM_COST_EXC_RETURN }, 4 },
 	{ "Linux IRQ: vector, gic_handle_irq (IAR1), drain loop to its SMC", SIM_WORLD_NS, END_ERET, 0, SIM_WORLD_EL3,
 	  { SIM_COST_REE_IRQ_ENTRY, SIM_COST_GIC_IAR }, 2 },
 	{ "NS SMC GET_ASYNC_NOTIF_VALUE -> dispatch -> OP-TEE", SIM_WORLD_EL3, END_SMC, FID_GET_ASYNC, SIM_WORLD_NS,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH }, 3 },
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 4 },
 	{ "OP-TEE fast call GET_ASYNC_NOTIF_VALUE", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3, { SIM_COST_TEE_FAST }, 1 },
-	{ "CALL_DONE -> restore NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_CALL_DONE, SIM_WORLD_S,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 3 },
+	{ "CALL_DONE -> dispatch -> switch to NS -> ERET", SIM_WORLD_EL3, END_SMC, FID_CALL_DONE, SIM_WORLD_S,
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 4 },
 	{ "NS SMC CALL_WITH_REGD_ARG -> dispatch -> OP-TEE", SIM_WORLD_EL3, END_SMC, FID_REGD_ARG, SIM_WORLD_NS,
-	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH }, 3 },
+	  { SIM_COST_EXC_ENTRY, SIM_COST_EL3_DISPATCH, SIM_COST_WORLD_SWITCH, SIM_COST_EXC_RETURN }, 4 },
 	{ "DO_BOTTOM_HALF: thread alloc, std entry, notif_deliver_event, exit", SIM_WORLD_S, END_ERET, 0, SIM_WORLD_EL3,
 	  { SIM_COST_TEE_THREAD_ALLOC, SIM_COST_TEE_STD_ENTRY, SIM_COST_TEE_BH_EXIT }, 3 },
 };
@@ -241,6 +241,10 @@ int calibrate_run(enum sim_preset preset, FILE *out, struct calibrate_result *re
 			sum[ru->ids[j]] += (double)c.s[i].cycles * abstract_cycles(&table, ru->ids[j]) / abs_sum;
 			cnt[ru->ids[j]]++;
 		}
+		if (r.nseg < CALIBRATE_MAX_SEG)
+			r.seg[r.nseg++] = (struct calibrate_seg){ ru->what, ru->world, ru->start == END_FIQ,
+								  ru->start == END_SMC ? ru->start_fid : 0,
+								  ru->start_world, abs_sum, c.s[i].insns, c.s[i].cycles };
 		if (out)
 			fprintf(out, "  %-66s %6" PRIu64 " %6" PRIu64 " %7.0f  %s\n", ru->what, c.s[i].insns, c.s[i].cycles,
 				abs_sum, names);

@@ -19,6 +19,8 @@
 #ifndef SIM_CALIBRATE_H
 #define SIM_CALIBRATE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sim/kernel/costs.h"
@@ -36,10 +38,29 @@ struct calibrate_entry {
 	unsigned segments;        /* how many segments it was derived from */
 };
 
+/*
+ * One segment of the path and what the abstract model charges for it: an
+ * abstract run on the same path spends @table_cycles in the same stretch
+ * (tests/protocol_test.cc, CalibrateSegments).
+ */
+struct calibrate_seg {
+	const char *what;
+	unsigned world;           /* SIM_WORLD_* the segment runs in */
+	bool fiq;                 /* an EL3 segment entered by an FIQ ... */
+	uint32_t fid;             /* ... or by the SMC with this function ID (0: neither) */
+	unsigned from_world;      /* ... taken in this world */
+	double table_cycles;      /* the sum of its abstract entries */
+	uint64_t insns, cycles;   /* the guest code's */
+};
+
+#define CALIBRATE_MAX_SEG 12
+
 struct calibrate_result {
 	enum sim_preset preset;
 	struct calibrate_entry e[CALIBRATE_MAX];
 	unsigned n;
+	struct calibrate_seg seg[CALIBRATE_MAX_SEG];
+	unsigned nseg;
 	uint64_t insns[3], cycles[3];  /* the notification's, by SIM_WORLD_NS, _S, _EL3 */
 };
 

@@ -424,7 +424,7 @@ std::string combo_name(const ::testing::TestParamInfo<int> &i) { return combos[i
 INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), combo_name);
 
 /*
- * The comparison can tell: the monitor's world switch with the whole-path segment table's 379 cycles
+ * The comparison can tell: the monitor's world switch with the whole-path segment table's 339 cycles
  * (docs/calibration.md §5.3) instead of the executed 274 changes most scenarios' sequences, and a tee.fast
  * 9 cycles long one of them. (The scenarios' races are seldom that close; the carried fraction before was
  * a different shift at every call.)
@@ -432,7 +432,7 @@ INSTANTIATE_TEST_SUITE_P(IsaEquivalence, IsaEquivCombo, ::testing::Range(0, 5), 
 TEST(IsaEquivalence, WholeScenariosDifferWithOtherCosts)
 {
 	unsigned compared = 0;
-	std::string d = whole_scenarios({ "fidelity.monitor=isa" }, compared, {}, "world_switch=379 cycles");
+	std::string d = whole_scenarios({ "fidelity.monitor=isa" }, compared, {}, "world_switch=339 cycles");
 	EXPECT_GE(std::count(d.begin(), d.end(), '\n'), 6) << d;
 	/* tee.fast 9 cycles longer than GET_ASYNC_NOTIF_VALUE's 57: races flip in edge-vs-level (from 63
 	 * cycles) and hotplug-ppi (from 65), besides the one hotplug-sgi has with the 57 (combos[] above);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "plat_harness.h"
+#include "sim/calibrate.h"
 
 namespace {
 
@@ -570,6 +571,74 @@ TEST(ProtoForeignIntr, SecureWorkOfTheCallIsPreserved)
 					    &pl.sc->platform.costs.clock) +
 			    300 * SIM_US;
 	EXPECT_EQ(total, calls * per_call);
+}
+
+// ---- tzsim calibrate's segments (docs/calibration.md §5.3) ---------------------------------------------
+
+/*
+ * `tzsim calibrate` shares each guest segment's cycles among the abstract entries charged for the same stretch:
+ * an abstract run of the same path (cortex-a53, SPI, one UART character, EOImode 0) must spend exactly the sum of
+ * those entries in every EL3 leg, entered by an FIQ from the normal world or by an SMC with the segment's function
+ * ID. Every EL3 leg runs the exception entry, BL31's dispatch (a Secure caller's SMC included: TF-A
+ * bl31/aarch64/runtime_exceptions.S, sync_exception_aarch64 -> handle_sync_exception), the switch or FIQ_DONE's
+ * restore, and the ERET (models/monitor/mon_main.c smc_entry, mon_enter_secure). Until stop 27 the table left the
+ * dispatch out of three legs and the ERET out of two.
+ */
+TEST(CalibrateSegments, EachEl3LegIsWhatTheAbstractModelCharges)
+{
+	char err[256] = "";
+	calibrate_result cal{};
+	ASSERT_EQ(calibrate_run(SIM_PRESET_A53, nullptr, &cal, err, sizeof(err)), 0) << err;
+	Plat pl;
+	ASSERT_TRUE(pl.boot(std::string(kIsolatedNotif) + "ree: {eoimode: 0}\n"));
+	ASSERT_EQ(pl.sc->platform.costs.preset, SIM_PRESET_A53);
+	sim_time t0 = pl.now();
+	pl.run_for(3500 * SIM_US);
+	pl.quiesce(5 * SIM_MS);
+	const double hz = (double)pl.sc->platform.costs.clock.hz;
+
+	/* every abstract EL3 leg from t0 on: what entered it, and its cycles */
+	struct Leg { bool fiq; uint32_t fid; unsigned from; double cycles; };
+	std::vector<Leg> legs;
+	struct Open { bool in = false, fiq = false; uint32_t fid = 0; unsigned from = 0, last = 0; sim_time t = 0; };
+	std::vector<Open> open(8);
+	std::vector<sim_rec> smc(8);
+	for (const sim_rec &r : pl.log.recs) {
+		if (r.t < t0 || r.cpu < 0 || r.cpu >= 8)
+			continue;
+		Open &o = open[(size_t)r.cpu];
+		if (r.kind == TR_SMC)
+			smc[(size_t)r.cpu] = r;
+		if (r.kind != TR_ACTIVITY)
+			continue;
+		if (r.world == SIM_WORLD_EL3 && !o.in) {
+			o.in = true;
+			o.t = r.t;
+			o.fiq = r.label && !strcmp(r.label, "FIQ entry");
+			o.fid = !o.fiq && smc[(size_t)r.cpu].t == r.t ? (uint32_t)smc[(size_t)r.cpu].a : 0;
+			o.from = o.fiq ? o.last : smc[(size_t)r.cpu].world;
+		} else if (r.world != SIM_WORLD_EL3 && o.in) {
+			o.in = false;
+			legs.push_back({ o.fiq, o.fid, o.from, (double)(r.t - o.t) * hz / 1e12 });
+		}
+		if (r.world != SIM_WORLD_EL3)
+			o.last = r.world;
+	}
+	unsigned checked = 0;
+	for (unsigned i = 0; i < cal.nseg; i++) {
+		const calibrate_seg &s = cal.seg[i];
+		if (s.world != SIM_WORLD_EL3)
+			continue;
+		unsigned n = 0;
+		for (const Leg &l : legs)
+			if (l.fiq == s.fiq && l.fid == s.fid && l.from == s.from_world) {
+				EXPECT_NEAR(l.cycles, s.table_cycles, 0.5) << s.what;
+				n++;
+			}
+		EXPECT_GE(n, 1u) << "no abstract leg for \"" << s.what << "\"";
+		checked++;
+	}
+	EXPECT_EQ(checked, 5u) << "the five EL3 legs of docs/calibration.md §5.3";
 }
 
 // ---- call arguments (issue 12 point 13) --------------------------------------------------------------
