@@ -1369,7 +1369,8 @@ TEST(HotplugTeardown, UserTaskLeavesTheDyingCpuAndTheCpuIdlesThroughTheTeardown)
 			    "workloads:\n  - {name: hog, kind: cpu_bound, cpus: [1]}\n"
 			    "timeline:\n  - {at: 1500us, cpu_off: 1}\n"));
 	sim_time t0 = pl.boot_time(), down = t0 + 1500 * SIM_US;
-	pl.run_to(4 * SIM_MS);
+	/* cpuhp/1 waits ~2.5 ms for the fair class, then ree.hotplug and ree.hotplug_park: offline ~5.05 ms */
+	pl.run_to(6 * SIM_MS);
 	pl.finish(1 * SIM_MS);
 
 	sim_time offline = SIM_TIME_MAX;
@@ -1475,24 +1476,59 @@ TEST(HotplugPercpu, SgiDisabledBeforeCpuOffAndEnabledAfterCpuOn) { percpu_disabl
 
 TEST(HotplugPercpu, FfaSriDisabledBeforeCpuOffAndEnabledAfterCpuOn) { percpu_disable_enable("{kind: ffa}", kSgi); }
 
+/*
+ * §6.1: the teardown's waits sit where Linux has them. sched_cpu_deactivate() (CPUHP_AP_ACTIVE,
+ * kernel/sched/core.c) sleeps in synchronize_rcu() before the CPUHP_AP_ONLINE_DYN teardown runs
+ * disable_percpu_irq; below CPUHP_AP_WORKQUEUE_ONLINE come the smpboot parking and
+ * sched_cpu_wait_empty, then takedown_cpu's stop_machine (kernel/cpu.c, include/linux/cpuhotplug.h).
+ * So with ree.hotplug 2 ms and ree.hotplug_park 300 us, the PPI is disabled 2 ms after cpuhp/2
+ * starts and at least 300 us, but far less than 2 ms, before CPU_OFF (before stop 27: at once, and
+ * 2 ms before CPU_OFF).
+ */
+TEST(HotplugPercpu, DisabledAfterTheGracePeriodAndOnlyTheParkingBeforeCpuOff)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: h\nplatform: {cpus: 4, cost_overrides: {ree.hotplug: 2ms, ree.hotplug_park: 300us}}\n"
+			    "transport: {kind: ppi}\ntimeline:\n  - {at: 1ms, cpu_off: 2}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(5 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+
+	sim_time start = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_ACTIVITY, t0, -1, 2))
+		if (r.label && std::string(r.label) == "cpuhp/2") {
+			start = r.t;
+			break;
+		}
+	ASSERT_NE(start, SIM_TIME_MAX);
+	auto dis = pl.mmio(pl.gicr_sgi(2, GICR_ICENABLER0), 1ull << kPpi, t0);
+	ASSERT_EQ(dis.size(), 1u);
+	sim_rec off = pl.first(TR_SMC, t0, 2, PSCI_CPU_OFF);
+	ASSERT_NE(off.t, SIM_TIME_MAX);
+	EXPECT_GE(dis[0].t - start, 2 * SIM_MS) << "disabled only after the grace period";
+	EXPECT_GE(off.t - dis[0].t, 300 * SIM_US) << "the parking and stop_machine lie between";
+	EXPECT_LT(off.t - dis[0].t, 400 * SIM_US) << "the grace period does not";
+}
+
 // ---- outcomes: lost, late, spurious ------------------------------------------------------------------
 
 /*
  * scenarios/offline-forever.yaml's mechanism (§6.2 window, README "Who loses notifications"): the
- * secure timer on CPU 3 notifies every 100 us; cpu_off 3 disables the PPI on 3 about 1 ms before
- * CPU_OFF; a PPI OP-TEE raises on 3 in that window stays pending in 3's Redistributor, its value stays
- * in OP-TEE's bitmap, and the timer stays routed to the dead CPU, so nothing fetches it: lost.
- * Seen in this run: the stranded PPI is the one raised by the arrival at 2 ms itself, pending just
- * before disable_percpu_irq: the model's switch_in (ree_sched.c) unmasks and runs the cpuhp task's
- * first (zero-time) step before the pending IRQ is taken, where Linux would take it at
- * finish_task_switch's local_irq_enable. Later raises in the window coalesce into its bit. Either
- * way the notification is stranded by the window; the test accepts both.
+ * secure timer on CPU 3 notifies every 40 us; cpu_off 3 disables the PPI on 3 after synchronize_rcu()
+ * (ree.hotplug), ~55 us before CPU_OFF (ree.hotplug_park and take_cpu_down); a PPI OP-TEE raises on 3
+ * in that window stays pending in 3's Redistributor, its value stays in OP-TEE's bitmap, and the timer
+ * stays routed to the dead CPU, so nothing fetches it: lost. The period is shorter than the window, so
+ * a raise lands in it whatever the phase. The stranded PPI may also be one pending just before
+ * disable_percpu_irq, not yet taken (the model's switch_in, ree_sched.c, runs the cpuhp task's
+ * zero-time step before the pending IRQ, where Linux would take it at finish_task_switch's
+ * local_irq_enable); later raises coalesce into its bit. Either way the window strands it; the test
+ * accepts both.
  */
 TEST(OutcomeLost, PpiRaisedInTeardownWindowOnCpuThatNeverReturns)
 {
 	Plat pl;
 	ASSERT_TRUE(pl.boot("name: o\nplatform: {cpus: 4}\ntransport: {kind: ppi}\n"
-			    "sources:\n  - {name: t, kind: timer, cpu: 3, arrival: {periodic: 100us}, bottom_half: 5us}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 3, arrival: {periodic: 40us}, bottom_half: 5us}\n"
 			    "timeline:\n  - {at: 2ms, cpu_off: 3}\n"));
 	sim_time t0 = pl.boot_time();
 	pl.run_to(6 * SIM_MS);
@@ -1531,15 +1567,19 @@ TEST(OutcomeLost, PpiRaisedInTeardownWindowOnCpuThatNeverReturns)
 TEST(OutcomeLate, PpiPendingOnCpuThatWentDownIsTakenThereAfterItReturns)
 {
 	Plat pl;
-	/* one arrival at 2.5 ms, inside the window that opens at 2 ms; the next at 10.5 ms */
+	/*
+	 * an arrival at 2.5 ms, inside the window: cpu_off at 1445 us disables the PPI ~1027 us later
+	 * (cpuhp/3's start and ree.hotplug, 1 ms) and enters CPU_OFF ~55 us after that (ree.hotplug_park,
+	 * 50 us): the arrival lands mid-window, ~27 us from either edge
+	 */
 	ASSERT_TRUE(pl.boot("name: o\nplatform: {cpus: 4}\ntransport: {kind: ppi}\n"
 			    "sources:\n  - {name: t, kind: timer, cpu: 3, arrival: {periodic: 2500us}, bottom_half: 5us}\n"
-			    "timeline:\n  - {at: 2ms, cpu_off: 3}\n  - {at: 6ms, cpu_on: 3}\n"));
+			    "timeline:\n  - {at: 1445us, cpu_off: 3}\n  - {at: 6ms, cpu_on: 3}\n"));
 	sim_time t0 = pl.boot_time();
 	pl.run_to(7 * SIM_MS);
 	pl.finish(3 * SIM_MS);
 
-	sim_time down = pl.power(3, 0, t0 + 2 * SIM_MS), up = pl.power(3, 1, down);
+	sim_time down = pl.power(3, 0, t0 + 1445 * SIM_US), up = pl.power(3, 1, down);
 	ASSERT_NE(up, SIM_TIME_MAX);
 	EXPECT_GE(pl.metric("late"), 1.0);
 	EXPECT_EQ(pl.metric("lost"), 0.0);

@@ -13,7 +13,7 @@
 /* Per-CPU hotplug state: the cpuhp, cpuidle and masked-window tasks. */
 struct ree_hp_cpu {
 	struct ree_task *hp_task;     /* cpuhp/N */
-	struct sim_event hp_wait;     /* ... sleeps through the rest of its teardown (ree.hotplug) */
+	struct sim_event hp_wait;     /* ... sleeps through its teardown's waits (ree.hotplug, ree.hotplug_park) */
 	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
 	struct ree_task *mask_task;   /* maskwin/N */
 	/*
@@ -100,13 +100,33 @@ static void take_cpu_down(void *ctx, struct pe *pe)
 	pe_smc(pe, x, die_ret, r);
 }
 
+/* After the teardown's last wait (ree.hotplug_park): CPUHP_TEARDOWN_CPU's take_cpu_down. */
+static void hp_parked(struct ree_task *t, struct pe *pe) { pe_exec(pe, 0, "take_cpu_down", take_cpu_down, t->r); }
+
+/* cpuhp/N sleeps @dur (its wait, hp_wait_done), then goes on with @then. */
+static void hp_sleep(struct ree *r, struct pe *pe, sim_time dur, void (*then)(struct ree_task *, struct pe *))
+{
+	sim_schedule(r->sim->k, &r->hp->cpu[pe_id(pe)].hp_wait, dur, pe_id(pe));
+	ree_block(r, pe, then);
+}
+
+/* After synchronize_rcu(): the states below CPUHP_AP_ACTIVE. */
 static void hp_down(struct ree_task *t, struct pe *pe)
 {
 	struct ree *r = t->r;
+	/* CPUHP_AP_ONLINE_DYN teardown: optee's and arm_ffa's disable_percpu_irq (unless ree.pcpu_disable: after_offline) */
+	if (!r->cfg.pcpu_disable_late) {
+		ree_optee_cpuhp(r, pe, pe_id(pe), false);
+		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	}
 	/* CPUHP_AP_WORKQUEUE_ONLINE teardown: the per-CPU pool's workers and work go elsewhere */
 	ree_wq_unbind(r, pe_id(pe), pe);
 	ree_balance_push(r, pe_id(pe));
-	pe_exec(pe, 0, "take_cpu_down", take_cpu_down, r);
+	/*
+	 * CPUHP_AP_SMPBOOT_THREADS (smpboot_park_threads), CPUHP_AP_SCHED_WAIT_EMPTY, then
+	 * the control CPU's stop_machine rendezvous before take_cpu_down: ree.hotplug_park
+	 */
+	hp_sleep(r, pe, pe_cost(pe, SIM_COST_REE_HOTPLUG_PARK), hp_parked);
 }
 
 /* The teardown's waits are over: cpuhp/N goes on. */
@@ -119,11 +139,10 @@ static void hp_wait_done(void *ctx, uint64_t cpu)
 /*
  * cpuhp teardown on the dying CPU, in descending state order (docs/protocol.md
  * §6.1): CPUHP_AP_ACTIVE first (sched_cpu_deactivate: the CPU leaves the
- * active mask and pushes away what may not run on it), CPUHP_AP_ONLINE_DYN
- * (optee/ffa disable_percpu_irq), the teardown's waits as one (ree.hotplug,
- * which cpuhp/N sleeps through: synchronize_rcu(), which Linux runs before
- * ONLINE_DYN, and the smpboot parking and sched_cpu_wait_empty(), which it
- * runs after the unbind), the workqueue unbind, take_cpu_down (IRQ
+ * active mask and pushes away what may not run on it, then sleeps in
+ * synchronize_rcu(): ree.hotplug), then CPUHP_AP_ONLINE_DYN (optee/ffa
+ * disable_percpu_irq), the workqueue unbind, the smpboot parking and the
+ * stop_machine rendezvous (ree.hotplug_park), take_cpu_down (IRQ
  * migration), then cpu_die -> PSCI CPU_OFF.
  */
 static void hp_down_start(struct ree_task *t, struct pe *pe)
@@ -131,12 +150,7 @@ static void hp_down_start(struct ree_task *t, struct pe *pe)
 	struct ree *r = t->r;
 	r->cpu[pe_id(pe)].inactive = true;
 	ree_balance_push(r, pe_id(pe));
-	if (!r->cfg.pcpu_disable_late) {
-		ree_optee_cpuhp(r, pe, pe_id(pe), false);
-		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
-	}
-	sim_schedule(r->sim->k, &r->hp->cpu[pe_id(pe)].hp_wait, pe_cost(pe, SIM_COST_REE_HOTPLUG), pe_id(pe));
-	ree_block(r, pe, hp_down);
+	hp_sleep(r, pe, pe_cost(pe, SIM_COST_REE_HOTPLUG), hp_down);
 }
 
 int ree_cpu_down(struct ree *r, unsigned cpu)
