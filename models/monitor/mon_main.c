@@ -115,21 +115,35 @@ static void ws_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
 	mp->ws_fn(mp->ws_ctx, pe);
 }
 
-void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, void *ctx)
+/*
+ * One EL1-context step of opteed at EL3: the abstract entry @cost, or with
+ * fidelity.monitor: isa one guest call of @sym (handler @h) with @nargs of
+ * @a0, @a1; then @fn(@ctx).
+ */
+static void el1_context_step(struct mon_pe *mp, enum sim_cost_id cost, enum isa_rt_handler h, const char *sym,
+			     unsigned nargs, uint64_t a0, uint64_t a1, pe_fn fn, void *ctx)
 {
 	struct isa_rt *isa = mp->m->cfg.isa;
 	if (!isa) {
-		pe_exec_cost(mp->pe, SIM_COST_WORLD_SWITCH, "world switch", fn, ctx);
+		pe_exec_cost(mp->pe, cost, "world switch", fn, ctx);
 		return;
 	}
-	/* opteed_smc_handler: cm_el1_sysregs_context_save(from); cm_el1_sysregs_context_restore(to) */
 	mp->ws_fn = fn;
 	mp->ws_ctx = ctx;
-	/* one guest call (opteed_el1_context_switch: both, as the handler calls them): one engine run per switch */
-	struct isa_rt_req rq = { .h = ISA_H_MON_WORLD_SWITCH, .world = ISA_RT_MON,
-				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "opteed_el1_context_switch"),
-				 .args = { from, to }, .nargs = 2, .done = ws_isa_done, .ctx = mp };
+	struct isa_rt_req rq = { .h = h, .world = ISA_RT_MON, .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, sym),
+				 .args = { a0, a1 }, .nargs = nargs, .done = ws_isa_done, .ctx = mp };
 	isa_rt_call(isa, mp->pe, &rq);
+}
+
+/*
+ * opteed_smc_handler's switch: cm_el1_sysregs_context_save(@from), then
+ * cm_el1_sysregs_context_restore(@to): world_switch, or one guest call of
+ * opteed_el1_context_switch (both, as the handler calls them).
+ */
+void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, void *ctx)
+{
+	el1_context_step(mp, SIM_COST_WORLD_SWITCH, ISA_H_MON_WORLD_SWITCH, "opteed_el1_context_switch", 2, from, to,
+			 fn, ctx);
 }
 
 /*
@@ -139,17 +153,8 @@ void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, v
  */
 static void mon_world_restore(struct mon_pe *mp, unsigned to, pe_fn fn, void *ctx)
 {
-	struct isa_rt *isa = mp->m->cfg.isa;
-	if (!isa) {
-		pe_exec_cost(mp->pe, SIM_COST_WORLD_RESTORE, "world switch", fn, ctx);
-		return;
-	}
-	mp->ws_fn = fn;
-	mp->ws_ctx = ctx;
-	struct isa_rt_req rq = { .h = ISA_H_MON_WORLD_RESTORE, .world = ISA_RT_MON,
-				 .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, "opteed_el1_context_restore"),
-				 .args = { to }, .nargs = 1, .done = ws_isa_done, .ctx = mp };
-	isa_rt_call(isa, mp->pe, &rq);
+	el1_context_step(mp, SIM_COST_WORLD_RESTORE, ISA_H_MON_WORLD_RESTORE, "opteed_el1_context_restore", 1, to, 0,
+			 fn, ctx);
 }
 
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
