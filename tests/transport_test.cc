@@ -1731,14 +1731,31 @@ TEST(PsciHooks, SuspendEntersOpteeUnderTheSmcAbiButNotTheSpmcUnderFfa)
 		sim_time down = pl.power(1, 2, t0);
 		ASSERT_NE(down, SIM_TIME_MAX) << kind;
 		ASSERT_NE(pl.power(1, 1, down), SIM_TIME_MAX) << kind << ": CPU 1 came back";
+		sim_time up = pl.power(1, 1, down);
 		unsigned suspend_done = 0, resume_done = 0;
 		for (const auto &r : pl.recs(TR_SMC, t0, SIM_WORLD_S, 1)) {
-			suspend_done += r.a == TEESMC_OPTEED_RETURN_SUSPEND_DONE;
-			resume_done += r.a == TEESMC_OPTEED_RETURN_RESUME_DONE;
+			if (r.a == TEESMC_OPTEED_RETURN_SUSPEND_DONE) {
+				suspend_done++;
+				EXPECT_LT(r.t, down) << kind << ": the suspend hook runs before the power-down";
+			}
+			if (r.a == TEESMC_OPTEED_RETURN_RESUME_DONE) {
+				resume_done++;
+				EXPECT_GT(r.t, up) << kind << ": the resume hook runs after the power-up";
+			}
 		}
 		unsigned want = std::string(kind) == "spi" ? 1 : 0;
 		EXPECT_EQ(suspend_done, want) << kind;
 		EXPECT_EQ(resume_done, want) << kind;
+		/* under FF-A nothing of the PSCI sequence enters the secure world: no world switch on CPU 1 from
+		 * the CPU_SUSPEND SMC to the return of the resumed CPU to the normal world */
+		sim_rec smc = pl.first(TR_SMC, t0, 1, PSCI_CPU_SUSPEND64);
+		ASSERT_NE(smc.t, SIM_TIME_MAX) << kind;
+		sim_rec back = pl.first(TR_EXC_RETURN, up, 1);
+		ASSERT_NE(back.t, SIM_TIME_MAX) << kind;
+		unsigned into_secure = 0;
+		for (const auto &r : pl.recs(TR_WORLD_SWITCH, smc.t, -1, 1))
+			into_secure += r.t <= back.t && r.b == SIM_WORLD_S;
+		EXPECT_EQ(into_secure, 2 * want) << kind << ": one entry for each hook";
 	}
 }
 
