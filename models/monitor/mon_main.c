@@ -116,18 +116,15 @@ static void ws_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
 }
 
 /*
- * One EL1-context step of opteed at EL3: the abstract entry @cost, or with
- * fidelity.monitor: isa one guest call of @sym (handler @h) with @nargs of
- * @a0, @a1; then @fn(@ctx).
+ * One EL1-context step of opteed at EL3 as guest code (fidelity.monitor:
+ * isa): one call of @sym (handler @h) with @nargs of @a0, @a1; then
+ * @fn(@ctx). The abstract step is the callers' own (a tail call each, on
+ * the hot path).
  */
-static void el1_context_step(struct mon_pe *mp, enum sim_cost_id cost, enum isa_rt_handler h, const char *sym,
-			     unsigned nargs, uint64_t a0, uint64_t a1, pe_fn fn, void *ctx)
+static void el1_context_isa(struct mon_pe *mp, enum isa_rt_handler h, const char *sym, unsigned nargs, uint64_t a0,
+			    uint64_t a1, pe_fn fn, void *ctx)
 {
 	struct isa_rt *isa = mp->m->cfg.isa;
-	if (!isa) {
-		pe_exec_cost(mp->pe, cost, "world switch", fn, ctx);
-		return;
-	}
 	mp->ws_fn = fn;
 	mp->ws_ctx = ctx;
 	struct isa_rt_req rq = { .h = h, .world = ISA_RT_MON, .fn = isa_rt_sym(isa, ISA_IMG_MONITOR, sym),
@@ -142,8 +139,11 @@ static void el1_context_step(struct mon_pe *mp, enum sim_cost_id cost, enum isa_
  */
 void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, void *ctx)
 {
-	el1_context_step(mp, SIM_COST_WORLD_SWITCH, ISA_H_MON_WORLD_SWITCH, "opteed_el1_context_switch", 2, from, to,
-			 fn, ctx);
+	if (!mp->m->cfg.isa) {
+		pe_exec_cost(mp->pe, SIM_COST_WORLD_SWITCH, "world switch", fn, ctx);
+		return;
+	}
+	el1_context_isa(mp, ISA_H_MON_WORLD_SWITCH, "opteed_el1_context_switch", 2, from, to, fn, ctx);
 }
 
 /*
@@ -153,8 +153,11 @@ void mon_world_switch(struct mon_pe *mp, unsigned from, unsigned to, pe_fn fn, v
  */
 static void mon_world_restore(struct mon_pe *mp, unsigned to, pe_fn fn, void *ctx)
 {
-	el1_context_step(mp, SIM_COST_WORLD_RESTORE, ISA_H_MON_WORLD_RESTORE, "opteed_el1_context_restore", 1, to, 0,
-			 fn, ctx);
+	if (!mp->m->cfg.isa) {
+		pe_exec_cost(mp->pe, SIM_COST_WORLD_RESTORE, "world switch", fn, ctx);
+		return;
+	}
+	el1_context_isa(mp, ISA_H_MON_WORLD_RESTORE, "opteed_el1_context_restore", 1, to, 0, fn, ctx);
 }
 
 static void enter_secure_after_dispatch(void *ctx, struct pe *pe)
