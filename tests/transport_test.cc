@@ -1355,6 +1355,60 @@ TEST(HotplugSpi, IrqThreadWokenOnTheDyingCpuRunsOnAnotherCpuAtOnce)
 }
 
 /*
+ * docs/protocol.md §6.1 step 2: CPUHP_AP_WORKQUEUE_ONLINE's teardown (unbind_workers(),
+ * kernel/workqueue.c) makes the dying CPU's pool DISASSOCIATED: its kworkers stop being per-CPU
+ * kthreads (kthread_set_per_cpu(-1)) and its work runs on other CPUs; rebind_workers() at
+ * CPUHP_AP_WORKQUEUE_ONLINE's startup makes them per-CPU kthreads of the CPU again. Here CPU 2
+ * takes the PPI and queues the notification's bottom half (400 us) on its own pool: before the
+ * teardown's unbind every kworker/2:N runs on CPU 2; between the unbind and CPU_OFF (~55 us,
+ * ree.hotplug_park), while CPU 2 is still online, the pool's work runs on another CPU; once CPU 2
+ * is back, each kworker/2:N that runs again ends on CPU 2.
+ */
+TEST(HotplugTeardown, DyingCpusKworkersRunElsewhereAfterTheUnbindAndComeBackAfterTheRebind)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: kw\nplatform: {cpus: 4}\ntransport: {kind: ppi}\n"
+			    "sources:\n  - {name: t, kind: timer, cpu: 2, arrival: {periodic: 100us}, bottom_half: 400us}\n"
+			    "timeline:\n  - {at: 2ms, cpu_off: 2}\n  - {at: 6ms, cpu_on: 2}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(9 * SIM_MS);
+	pl.finish(2 * SIM_MS);
+
+	sim_time unbind = SIM_TIME_MAX, offline = SIM_TIME_MAX, online = SIM_TIME_MAX;
+	for (const auto &r : pl.recs(TR_EVENT, t0, -1, 2)) {
+		if (r.label && std::string(r.label) == "disable_percpu_irq" && unbind == SIM_TIME_MAX)
+			unbind = r.t; /* CPUHP_AP_ONLINE_DYN, then the unbind in the same step */
+		if (r.label && std::string(r.label) == "CPU offline" && unbind != SIM_TIME_MAX)
+			offline = r.t;
+		if (r.label && std::string(r.label) == "CPU online" && offline != SIM_TIME_MAX)
+			online = r.t;
+	}
+	ASSERT_NE(unbind, SIM_TIME_MAX);
+	ASSERT_NE(offline, SIM_TIME_MAX);
+	ASSERT_NE(online, SIM_TIME_MAX);
+	unsigned on2_before = 0, elsewhere_between = 0, on2_after = 0;
+	std::map<std::string, int> last_cpu_after; /* each kworker/2:N's CPU at its last record after the return */
+	for (const auto &r : pl.recs(TR_ACTIVITY, t0)) {
+		if (!r.label || std::strncmp(r.label, "kworker/2:", 10) != 0)
+			continue;
+		if (r.t < unbind) {
+			EXPECT_EQ(r.cpu, 2) << r.label << " at " << r.t << ": a bound pool's kworker off its CPU";
+			on2_before += r.cpu == 2;
+		} else if (r.t < offline) { /* CPU 2 still up: only the unbind lets them go elsewhere */
+			elsewhere_between += r.cpu != 2;
+		} else if (r.t >= online) {
+			last_cpu_after[r.label] = r.cpu;
+			on2_after += r.cpu == 2;
+		}
+	}
+	EXPECT_GT(on2_before, 0u);
+	EXPECT_GT(elsewhere_between, 0u) << "no work of CPU 2's pool ran elsewhere between the unbind and CPU_OFF";
+	EXPECT_GT(on2_after, 0u);
+	for (const auto &[name, cpu] : last_cpu_after)
+		EXPECT_EQ(cpu, 2) << name << " not rebound to CPU 2";
+}
+
+/*
  * docs/protocol.md §6.1: sched_cpu_deactivate() (CPUHP_AP_ACTIVE, the first teardown state) clears
  * the CPU from cpu_active_mask and arms balance_push, so a user task queued there leaves at once
  * (is_cpu_allowed: a user task runs only on an active CPU), and cpuhp/N, a SCHED_NORMAL smpboot
