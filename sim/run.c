@@ -190,6 +190,11 @@ static void check_expectations(const struct scenario *sc, const struct sim_stats
 			double v = metric(st, e->metric);
 			char got[64];
 			ok = cmp(v, e->op, e->value);
+			if (i < 64) {
+				res->expect_value[i] = v;
+				if (e->metric_kind == SIM_METRIC_COUNT)
+					res->expect_count |= 1ull << i;
+			}
 			fmt_value(got, sizeof(got), e->metric_kind, v);
 			snprintf(line, sizeof(line), "%s: expect %s: %s (measured %s)", where, ok ? "ok" : "FAILED",
 				 e->text, got);

@@ -107,6 +107,8 @@ struct run_result {
 	char warning[1024];   /* notes for the caller to show on stderr, one a line ("" when none) */
 	unsigned n_expect, n_failed;
 	uint64_t expect_failed; /* bit i: expect[i] failed (the first 64) */
+	uint64_t expect_count;  /* bit i: expect[i] reads a count (the first 64) ... */
+	double expect_value[64]; /* ... and expect[i]'s measured value, for a metric expectation */
 	uint64_t digest, records;
 	enum run_golden golden;
 	uint64_t golden_at;   /* RUN_GOLDEN_CHANGED: the first differing record */

@@ -833,6 +833,13 @@ check_rc explore.expect.exit1 1
 has explore.expect.same "$OUT" 'reproducer.yaml:[0-9]+:[0-9]+: expect FAILED: eth_limit == 0 \(measured [1-9][0-9]*\)'
 grep -q 'kind: ta_invoke' "$T/exq/reproducer.yaml" && ok explore.expect.workload_kept ||
 	bad explore.expect.workload_kept "$(cat "$T/exq/reproducer.yaml")"
+# a count expectation shrinks only while it measures the same count: hotplug-each-cpu's late == 4,
+# broken by a moved cpu_on (measured 3), once shrank to no sources at all (measured 0)
+tz explore "$ROOT/scenarios/hotplug-each-cpu.yaml" --budget 150 -o exc
+check_rc explore.count.exit1 1
+has explore.count.same_count "$OUT" 'reproducer.yaml:[0-9]+:[0-9]+: expect FAILED: late == 4 \(measured 3\)'
+grep -q 'kind: timer' "$T/exc/reproducer.yaml" && ok explore.count.sources_kept ||
+	bad explore.count.sources_kept "$(cat "$T/exc/reproducer.yaml")"
 # ree.pcpu_disable (§10.3): upstream disables the per-CPU IRQ before the CPU is marked offline; after_offline after it
 order_of() { grep -E ',event,3,normal,0,(disable_percpu_irq|CPU offline),' "$1" | cut -d, -f6 | tr '\n' '|'; }
 tz run "$ROOT/scenarios/offline-forever.yaml" --trace csv -o pc1

@@ -413,8 +413,12 @@ static bool failing(const struct run_result *r) { return r->status == RUN_FAILED
 /*
  * Same failure: the same first invariant broken, or (without one) every
  * expectation that failed still failing (by its index: shrinking keeps the
- * expect list). Any failed expectation was taken before, so a shrunk scenario
- * could fail another one than the variant did.
+ * expect list), one that reads a count with the same measured count. Any
+ * failed expectation was taken before, so a shrunk scenario could fail
+ * another one than the variant did. Without the count, "late == 4" that a
+ * moved action broke (measured 3) would shrink to a scenario with no
+ * sources at all (measured 0): failing, but for a reason of its own.
+ * A time or ratio moves with any removal, so there only the failing counts.
  */
 static bool same_failure(const struct run_result *r, const struct run_result *want)
 {
@@ -422,7 +426,14 @@ static bool same_failure(const struct run_result *r, const struct run_result *wa
 		return false;
 	if (want->violation_inv)
 		return r->violation_inv == want->violation_inv;
-	return r->n_failed > 0 && (r->expect_failed & want->expect_failed) == want->expect_failed;
+	if (r->n_failed == 0 || (r->expect_failed & want->expect_failed) != want->expect_failed)
+		return false;
+	for (uint64_t m = want->expect_failed & want->expect_count; m; m &= m - 1) {
+		int i = __builtin_ctzll(m);
+		if (r->expect_value[i] != want->expect_value[i])
+			return false;
+	}
+	return true;
 }
 
 static int run_one(const struct ctx *x, const char *const *ovr, int n, struct run_result *res)
