@@ -167,6 +167,14 @@ struct Plat : PlatHarness {
 		}
 		return v[0];
 	}
+	/* The time of the first record of @kind labelled @label on @cpu at or after @from; SIM_TIME_MAX if none. */
+	sim_time first_labelled(unsigned kind, sim_time from, int cpu, const char *label) const
+	{
+		for (const auto &r : recs(kind, from, -1, cpu))
+			if (r.label && !std::strcmp(r.label, label))
+				return r.t;
+		return SIM_TIME_MAX;
+	}
 	/* The power-state change of @cpu to @state at or after @from (TR_POWER: 0 off, 1 on, 2 suspended). */
 	sim_time power(unsigned cpu, unsigned state, sim_time from) const
 	{
@@ -1323,12 +1331,7 @@ TEST(HotplugSpi, IrqThreadWokenOnTheDyingCpuRunsOnAnotherCpuAtOnce)
 	pl.run_to(4 * SIM_MS);
 	pl.finish(2 * SIM_MS);
 
-	sim_time offline = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_EVENT, down, -1, 1))
-		if (r.label && std::string(r.label) == "CPU offline") {
-			offline = r.t;
-			break;
-		}
+	sim_time offline = pl.first_labelled(TR_EVENT, down, 1, "CPU offline");
 	ASSERT_NE(offline, SIM_TIME_MAX);
 	/* the bottom-half context's CPU, by the time of its record (the per-notification CSV has no CPU for it) */
 	std::map<sim_time, int> bh_cpu;
@@ -1374,17 +1377,12 @@ TEST(HotplugTeardown, DyingCpusKworkersRunElsewhereAfterTheUnbindAndComeBackAfte
 	pl.run_to(9 * SIM_MS);
 	pl.finish(2 * SIM_MS);
 
-	sim_time unbind = SIM_TIME_MAX, offline = SIM_TIME_MAX, online = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_EVENT, t0, -1, 2)) {
-		if (r.label && std::string(r.label) == "disable_percpu_irq" && unbind == SIM_TIME_MAX)
-			unbind = r.t; /* CPUHP_AP_ONLINE_DYN, then the unbind in the same step */
-		if (r.label && std::string(r.label) == "CPU offline" && unbind != SIM_TIME_MAX)
-			offline = r.t;
-		if (r.label && std::string(r.label) == "CPU online" && offline != SIM_TIME_MAX)
-			online = r.t;
-	}
+	/* CPUHP_AP_ONLINE_DYN's disable, then the unbind in the same step */
+	sim_time unbind = pl.first_labelled(TR_EVENT, t0, 2, "disable_percpu_irq");
 	ASSERT_NE(unbind, SIM_TIME_MAX);
+	sim_time offline = pl.first_labelled(TR_EVENT, unbind, 2, "CPU offline");
 	ASSERT_NE(offline, SIM_TIME_MAX);
+	sim_time online = pl.first_labelled(TR_EVENT, offline, 2, "CPU online");
 	ASSERT_NE(online, SIM_TIME_MAX);
 	unsigned on2_before = 0, elsewhere_between = 0, on2_after = 0;
 	std::map<std::string, int> last_cpu_after; /* each kworker/2:N's CPU at its last record after the return */
@@ -1427,20 +1425,10 @@ TEST(HotplugTeardown, UserTaskLeavesTheDyingCpuAndTheCpuIdlesThroughTheTeardown)
 	pl.run_to(6 * SIM_MS);
 	pl.finish(1 * SIM_MS);
 
-	sim_time offline = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_EVENT, down, -1, 1))
-		if (r.label && std::string(r.label) == "CPU offline") {
-			offline = r.t;
-			break;
-		}
+	sim_time offline = pl.first_labelled(TR_EVENT, down, 1, "CPU offline");
 	ASSERT_NE(offline, SIM_TIME_MAX);
 	/* cpuhp/1 starts when the fair class picks it (the hog is SCHED_BATCH: no wake-up preemption) */
-	sim_time start = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_ACTIVITY, down, -1, 1))
-		if (r.label && std::string(r.label) == "cpuhp/1") {
-			start = r.t;
-			break;
-		}
+	sim_time start = pl.first_labelled(TR_ACTIVITY, down, 1, "cpuhp/1");
 	ASSERT_LT(start, offline);
 	/* the hog ran on CPU 1 until then, then on another CPU within a few microseconds */
 	sim_time moved = SIM_TIME_MAX;
@@ -1548,12 +1536,7 @@ TEST(HotplugPercpu, DisabledAfterTheGracePeriodAndOnlyTheParkingBeforeCpuOff)
 	pl.run_to(5 * SIM_MS);
 	pl.finish(1 * SIM_MS);
 
-	sim_time start = SIM_TIME_MAX;
-	for (const auto &r : pl.recs(TR_ACTIVITY, t0, -1, 2))
-		if (r.label && std::string(r.label) == "cpuhp/2") {
-			start = r.t;
-			break;
-		}
+	sim_time start = pl.first_labelled(TR_ACTIVITY, t0, 2, "cpuhp/2");
 	ASSERT_NE(start, SIM_TIME_MAX);
 	auto dis = pl.mmio(pl.gicr_sgi(2, GICR_ICENABLER0), 1ull << kPpi, t0);
 	ASSERT_EQ(dis.size(), 1u);
