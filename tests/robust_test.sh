@@ -64,7 +64,7 @@ transport: {kind: sgi, target: all-but-self}
 EOF
 refused sgi-empty sgi-empty.yaml '^sgi-empty.yaml:2:32: transport.target: all-but-self is an empty set of CPUs on a 1-CPU platform'
 { echo 'platform: {cpus: 64}'; echo 'workloads:'; for i in 1 2 3 4; do echo "  - {kind: cpu_bound}"; done; } >"$T/tasks.yaml"
-refused tasks tasks.yaml '^tasks.yaml:6:5: workloads\[3\].cpus: 64 more Linux tasks, 554 in all: the model.s task table holds 512'
+refused tasks tasks.yaml '^tasks.yaml:5:5: workloads\[2\].cpus: 64 more Linux tasks, 554 in all: the model.s task table holds 512 \(42 fixed, 5 per CPU'
 printf '/dts-v1/;\n/ { compatible = "x"; };\n' >"$T/nocpu.dts"
 scen dts-nocpu <<'EOF'
 platform: {dts: nocpu.dts}
@@ -427,7 +427,7 @@ after=$(ls -d "${TMPDIR:-/tmp}"/tzsim-dt-* 2>/dev/null | sort)
 # again and OP-TEE's gicv3_sync_redist_config clears the pending state of the donated SGI (sgi,
 # FF-A's SRI); a PPI keeps its pending state. metric FILE NAME: a metric of a --json run
 metric() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"][sys.argv[2]])' "$1" "$2"; }
-# The timers tick faster than the ~55 us teardown window (ree.hotplug_park) is wide, so every CPU
+# The timers tick faster than the ~90-120 us teardown window (ree.hotplug_park, stop_machine) is wide, so every CPU
 # raises in its own window whatever the phase (the scenario's own timers are slower and miss it).
 fast=(--vary 'sources[0].arrival={periodic: 40us}' --vary 'sources[1].arrival={periodic: 43us}'
 	--vary 'sources[2].arrival={periodic: 46us}' --vary 'sources[3].arrival={periodic: 49us}')
@@ -470,7 +470,7 @@ done
 # A pl011 is the only source, on CPU 0 or on CPU 1 (the same on both): the SGI or SRI raised in
 # the teardown window is cleared at CPU_ON and nothing else fetches its value, so it is lost and
 # the UART stays silent (its RX interrupt is masked until the bottom half: docs/protocol.md §3.6);
-# the PPI is only late. A character every 40 us lands in the ~55 us window whatever the phase.
+# the PPI is only late. A character every 40 us lands in the ~90-120 us window whatever the phase.
 for k in 0 1; do
 	cat >"$T/pl011-$k.yaml" <<EOF
 stop: {after: 40ms}

@@ -1363,8 +1363,8 @@ TEST(HotplugSpi, IrqThreadWokenOnTheDyingCpuRunsOnAnotherCpuAtOnce)
  * kthreads (kthread_set_per_cpu(-1)) and its work runs on other CPUs; rebind_workers() at
  * CPUHP_AP_WORKQUEUE_ONLINE's startup makes them per-CPU kthreads of the CPU again. Here CPU 2
  * takes the PPI and queues the notification's bottom half (400 us) on its own pool: before the
- * teardown's unbind every kworker/2:N runs on CPU 2; between the unbind and CPU_OFF (~55 us,
- * ree.hotplug_park), while CPU 2 is still online, the pool's work runs on another CPU; once CPU 2
+ * teardown's unbind every kworker/2:N runs on CPU 2; between the unbind and CPU_OFF (~90-120 us,
+ * ree.hotplug_park and stop_machine), while CPU 2 is still online, the pool's work runs on another CPU; once CPU 2
  * is back, each kworker/2:N that runs again ends on CPU 2.
  */
 TEST(HotplugTeardown, DyingCpusKworkersRunElsewhereAfterTheUnbindAndComeBackAfterTheRebind)
@@ -1547,12 +1547,105 @@ TEST(HotplugPercpu, DisabledAfterTheGracePeriodAndOnlyTheParkingBeforeCpuOff)
 	EXPECT_LT(off.t - dis[0].t, 400 * SIM_US) << "the grace period does not";
 }
 
+// ---- stop_machine around take_cpu_down (§6.1) -----------------------------------------------------
+
+/*
+ * takedown_cpu() (kernel/cpu.c) runs take_cpu_down() in stop_machine_cpuslocked(): every online CPU's
+ * stopper thread runs multi_cpu_stop() (kernel/stop_machine.c), and the loop acts on each state only
+ * once every CPU has acked the last: MULTI_STOP_DISABLE_IRQ masks IRQs everywhere, MULTI_STOP_RUN runs
+ * take_cpu_down() on the dying CPU, MULTI_STOP_EXIT restores them. So while take_cpu_down() runs
+ * (ree.take_cpu_down) no CPU takes a Non-secure interrupt, but a secure FIQ still goes to EL3
+ * (SCR_EL3.FIQ routes it above the masks of the normal world), and a notification OP-TEE sends then
+ * waits for MULTI_STOP_EXIT. Before stop 28 the other CPUs ran on.
+ */
+TEST(StopMachine, EveryOnlineCpuStopsAndNoneTakesAnIrqWhileTakeCpuDownRuns)
+{
+	Plat pl;
+	/* a secure timer on CPU 3 every 7 us, notified by the SPI to CPU 0 */
+	ASSERT_TRUE(pl.boot("name: s\nplatform: {cpus: 4, cost_overrides: {ree.hotplug: 100us, ree.hotplug_park: 10us}}\n"
+			    "transport: {kind: spi}\nree: {irq_affinity: 0}\n"
+			    "sources:\n  - {name: t, kind: timer, intid: 41, cpu: 3, arrival: {periodic: 7us}, bottom_half: 2us}\n"
+			    "timeline:\n  - {at: 1ms, cpu_off: 2}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(3 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+
+	sim_time start = pl.first_labelled(TR_EVENT, t0, 2, "stop_machine");
+	sim_time run = pl.first_labelled(TR_EVENT, t0, 2, "CPU offline");
+	sim_time done = pl.first_labelled(TR_EVENT, t0, -1, "stop_machine done");
+	ASSERT_NE(start, SIM_TIME_MAX);
+	ASSERT_NE(run, SIM_TIME_MAX);
+	ASSERT_NE(done, SIM_TIME_MAX);
+	sim_time run_end = run + 20 * SIM_US; /* ree.take_cpu_down */
+	EXPECT_GE(done, run_end);
+	for (unsigned c = 0; c < 4; c++) {
+		char name[16];
+		snprintf(name, sizeof(name), "migration/%u", c);
+		sim_time m = pl.first_labelled(TR_ACTIVITY, start, (int)c, name);
+		EXPECT_LT(m, run) << "CPU " << c << "'s stopper ran before take_cpu_down";
+		if (c != 2) {
+			sim_time spin = pl.first_labelled(TR_ACTIVITY, m, (int)c, "multi_cpu_stop");
+			EXPECT_LT(spin, run) << "CPU " << c << " spins in multi_cpu_stop";
+		}
+	}
+	for (const auto &e : pl.recs(TR_EXC_ENTRY, run, NS))
+		EXPECT_FALSE(e.a == PE_EXC_IRQ && e.t < run_end)
+			<< "CPU " << e.cpu << " took an IRQ at " << e.t << " while take_cpu_down ran (" << run << ".." << run_end
+			<< ")";
+	/* secure FIQs still run: the timer's top half, and a notification pended then waits for the exit */
+	bool fiq = false;
+	for (const auto &e : pl.recs(TR_EXC_ENTRY, run))
+		fiq |= e.a == PE_EXC_FIQ && e.t < run_end;
+	EXPECT_TRUE(fiq) << "no secure FIQ during take_cpu_down";
+	bool waited = false;
+	for (const auto &p : pl.recs(TR_GIC_PEND, run, -1, -1, kSpi)) {
+		if (p.t >= run_end)
+			break;
+		sim_rec ack = pl.first(TR_GIC_ACK, p.t, -1, kSpi);
+		ASSERT_NE(ack.t, SIM_TIME_MAX);
+		EXPECT_GE(ack.t, run_end) << "the SPI pended at " << p.t << " was taken before MULTI_STOP_EXIT";
+		waited = true;
+	}
+	EXPECT_TRUE(waited) << "no notification pended while take_cpu_down ran";
+}
+
+/*
+ * The stop class preempts any task (kernel/sched/stop_task.c), but only where the kernel can switch:
+ * a CPU in the secure world with its interrupts masked (a secure masked window, docs/protocol.md §5.3)
+ * takes the stopper's wake-up IPI only when it returns, so take_cpu_down() waits for it, and every
+ * other CPU spins meanwhile.
+ */
+TEST(StopMachine, WaitsForACpuInASecureMaskedWindow)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: s\nplatform: {cpus: 4, cost_overrides: {ree.hotplug: 100us, ree.hotplug_park: 10us}}\n"
+			    "transport: {kind: spi}\n"
+			    "timeline:\n  - {at: 1ms, cpu_off: 2}\n  - {at: 1050us, mask_window: {cpu: 0, world: secure, for: 400us}}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(3 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+
+	sim_time start = pl.first_labelled(TR_EVENT, t0, 2, "stop_machine");
+	sim_time run = pl.first_labelled(TR_EVENT, t0, 2, "CPU offline");
+	sim_time m0 = pl.first_labelled(TR_ACTIVITY, start, 0, "migration/0");
+	ASSERT_NE(start, SIM_TIME_MAX);
+	ASSERT_NE(run, SIM_TIME_MAX);
+	ASSERT_NE(m0, SIM_TIME_MAX);
+	EXPECT_LT(start, t0 + 1450 * SIM_US) << "stop_machine started inside the window";
+	EXPECT_GE(m0, t0 + 1450 * SIM_US) << "CPU 0's stopper ran before its masked window ended";
+	EXPECT_GT(run, m0) << "take_cpu_down did not wait for CPU 0's stopper";
+	for (unsigned c : { 1u, 3u }) {
+		sim_time spin = pl.first_labelled(TR_ACTIVITY, start, (int)c, "multi_cpu_stop");
+		EXPECT_LT(spin, t0 + 1450 * SIM_US) << "CPU " << c << " was not spinning while it waited";
+	}
+}
+
 // ---- outcomes: lost, late, spurious ------------------------------------------------------------------
 
 /*
  * scenarios/offline-forever.yaml's mechanism (§6.2 window, README "Who loses notifications"): the
  * secure timer on CPU 3 notifies every 40 us; cpu_off 3 disables the PPI on 3 after synchronize_rcu()
- * (ree.hotplug), ~55 us before CPU_OFF (ree.hotplug_park and take_cpu_down); a PPI OP-TEE raises on 3
+ * (ree.hotplug), ~120 us before CPU_OFF (ree.hotplug_park, stop_machine, take_cpu_down); a PPI OP-TEE raises on 3
  * in that window stays pending in 3's Redistributor, its value stays in OP-TEE's bitmap, and the timer
  * stays routed to the dead CPU, so nothing fetches it: lost. The period is shorter than the window, so
  * a raise lands in it whatever the phase. The stranded PPI may also be one pending just before
@@ -1606,8 +1699,8 @@ TEST(OutcomeLate, PpiPendingOnCpuThatWentDownIsTakenThereAfterItReturns)
 	Plat pl;
 	/*
 	 * an arrival at 2.5 ms, inside the window: cpu_off at 1445 us disables the PPI ~1027 us later
-	 * (cpuhp/3's start and ree.hotplug, 1 ms) and enters CPU_OFF ~55 us after that (ree.hotplug_park,
-	 * 50 us): the arrival lands mid-window, ~27 us from either edge
+	 * (cpuhp/3's start and ree.hotplug, 1 ms) and enters CPU_OFF ~90-120 us after that
+	 * (ree.hotplug_park, 50 us, then stop_machine): the arrival lands ~28 us into the window
 	 */
 	ASSERT_TRUE(pl.boot("name: o\nplatform: {cpus: 4}\ntransport: {kind: ppi}\n"
 			    "sources:\n  - {name: t, kind: timer, cpu: 3, arrival: {periodic: 2500us}, bottom_half: 5us}\n"

@@ -507,6 +507,24 @@ void pe_preempt(struct pe *pe, struct pe_frame *out)
 	update_activity(pe);
 }
 
+bool pe_end_work(struct pe *pe, pe_fn fn, const void *ctx)
+{
+	if (pe->working && pe->work_fn == fn && pe->work_ctx == ctx) {
+		sim_cancel(pe->k, &pe->work_ev);
+		pe->work_end = sim_now(pe->k);
+		sim_schedule(pe->k, &pe->work_ev, 0, 0);
+		return true;
+	}
+	for (int i = pe->depth - 1; i >= 0; i--) {
+		struct pe_frame *f = &pe->stack[i];
+		if (f->kind == PE_FRAME_WORK && f->fn == fn && f->ctx == ctx) {
+			f->remaining = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 {
 	pe->el = f->el;

@@ -306,6 +306,14 @@ void pe_eret(struct pe *pe);
 bool pe_take_frame(struct pe *pe, struct pe_frame *out);
 /* Detach the current context (its work and state) as a frame, without an exception: a scheduler tick. */
 void pe_preempt(struct pe *pe, struct pe_frame *out);
+/*
+ * pe_end_work - the step that was to call @fn(@ctx) when done ends now: at
+ * once if it runs, else (an exception interrupted it: its frame is on the
+ * stack) as soon as its frame resumes, which then calls @fn at once. A
+ * spin-wait loop seeing its flag change, at the loop's next pass. Returns
+ * false, changing nothing, when no such step runs or waits on the stack.
+ */
+bool pe_end_work(struct pe *pe, pe_fn fn, const void *ctx);
 /* Continue a detached frame's work (or call its continuation) in the current context. */
 void pe_resume_frame(struct pe *pe, const struct pe_frame *f);
 

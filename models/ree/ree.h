@@ -157,12 +157,12 @@ int ree_add_device(struct ree *r, const struct ree_device_config *c);
  * The scheduler's task table holds REE_MAX_TASKS. The model makes at most
  * REE_TASKS_FIXED tasks (init, the cpuhp control thread, one thread per
  * threaded IRQ), REE_TASKS_PER_CPU per CPU (kworker, cpuhp, idle for
- * suspend, a masked window) and one per CPU of each workload; a platform
+ * suspend, a masked window, the stopper) and one per CPU of each workload; a platform
  * checks that budget before it adds workloads (a full table is a wiring bug).
  */
 #define REE_MAX_TASKS 512
 #define REE_TASKS_FIXED (2 + REE_MAX_IRQS)
-#define REE_TASKS_PER_CPU 4
+#define REE_TASKS_PER_CPU 5
 
 /*
  * Workloads: a TA invocation process (Poisson at @rate_hz) over the CPUs in

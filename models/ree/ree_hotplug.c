@@ -16,6 +16,7 @@ struct ree_hp_cpu {
 	struct sim_event hp_wait;     /* ... sleeps through its teardown's waits (ree.hotplug, ree.hotplug_park) */
 	struct ree_task *idle_task;   /* cpuidle/N: forced CPU_SUSPEND */
 	struct ree_task *mask_task;   /* maskwin/N */
+	struct ree_task *stop_task;   /* migration/N: the stopper thread (stop_machine) */
 	/*
 	 * ... from the wake-up that starts it to its park: a stand-in asleep in
 	 * the middle (in the call queue, waiting for an OP-TEE thread) is not free
@@ -25,8 +26,22 @@ struct ree_hp_cpu {
 	sim_time mask_dur;
 };
 
+/* One stop_machine (struct multi_stop_data) and the ones waiting for it. */
+struct ree_stop {
+	bool active;
+	unsigned dying;          /* the CPU whose take_cpu_down runs (active_cpus) */
+	int state;               /* MS_* */
+	uint64_t cpus;           /* the CPUs taking part: online when it started */
+	unsigned n;              /* how many (num_threads) */
+	unsigned todo;           /* acks the state still waits for (thread_ack) */
+	unsigned left;           /* stoppers not yet asleep again after MULTI_STOP_EXIT */
+	uint64_t queued;         /* dying CPUs whose stop_machine waits for this one */
+	int seen[REE_MAX_CPUS];  /* the state each CPU's loop last acted on (curstate) */
+};
+
 struct ree_hotplug {
 	struct ree_hp_cpu cpu[REE_MAX_CPUS];
+	struct ree_stop ms;
 	struct ree_task *up_task;     /* cpuhp-ctl: brings CPUs up */
 };
 
@@ -76,32 +91,202 @@ static void die_ret(void *ctx, struct pe *pe)
 	ree_block(r, pe, ree_task_park);
 }
 
-static void take_cpu_down(void *ctx, struct pe *pe)
+/* ---- stop_machine (kernel/stop_machine.c) ------------------------------------------------ */
+
+/*
+ * takedown_cpu() runs take_cpu_down() with stop_machine_cpuslocked(): every
+ * online CPU's stopper thread (migration/N, the stop class: it preempts any
+ * task, at the next point where the kernel may switch) runs
+ * multi_cpu_stop(), a loop that waits for a shared state to change and acts
+ * on each new one (MULTI_STOP_PREPARE: nothing; DISABLE_IRQ:
+ * local_irq_disable(); RUN: the dying CPU runs take_cpu_down(); EXIT:
+ * local_irq_restore()), then acks it; the last ack sets the next state
+ * (set_state(), ack_state()). So every online CPU spins from the moment its
+ * stopper runs until the last one has, and with IRQs off from then until
+ * take_cpu_down() is over (docs/protocol.md §6.1).
+ */
+enum { MS_NONE, MS_PREPARE, MS_DISABLE_IRQ, MS_RUN, MS_EXIT };
+
+/* The wait loop as one step, ended when the state changes (pe_end_work); if nothing does meanwhile, another. */
+#define MS_SPIN SIM_S
+
+static void ms_act(struct ree *r, struct pe *pe);
+
+static void ms_spun(void *ctx, struct pe *pe)
 {
 	struct ree *r = ctx;
-	struct ree_cpu *c = &r->cpu[pe_id(pe)];
-	uint64_t x[8] = { PSCI_CPU_OFF };
-	/*
-	 * cpuhp/N has finished its states and waits (the stopper thread runs
-	 * take_cpu_down); then __cpu_disable: set_cpu_online(false), then
-	 * irq_migrate_all_off_this_cpu
-	 */
-	ree_sleep_current(r, pe, ree_task_park);
-	c->online = false;
-	ree_migrate_irqs(r, pe, pe_id(pe));
-	ree_migrate_tasks(r, pe_id(pe));
-	ree_trace(r, pe, "CPU offline", pe_id(pe), 0);
-	if (r->cfg.pcpu_disable_late) { /* ree.pcpu_disable: after_offline (docs/protocol.md §10.3) */
-		ree_optee_cpuhp(r, pe, pe_id(pe), false);
-		ree_ffa_cpuhp(r, pe, pe_id(pe), false);
+	if (r->hp->ms.seen[pe_id(pe)] == r->hp->ms.state) {
+		pe_exec(pe, MS_SPIN, "multi_cpu_stop", ms_spun, r);
+		return;
 	}
-	/* cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success) */
-	pe_set_masks(pe, true, true);
-	pe_smc(pe, x, die_ret, r);
+	ms_act(r, pe);
 }
 
-/* After the teardown's last wait (ree.hotplug_park): CPUHP_TEARDOWN_CPU's take_cpu_down. */
-static void hp_parked(struct ree_task *t, struct pe *pe) { pe_exec(pe, 0, "take_cpu_down", take_cpu_down, t->r); }
+/* ack_state: the last CPU to ack sets the next state, which every CPU's loop sees at its next pass. */
+static void ms_ack(struct ree *r)
+{
+	struct ree_stop *ms = &r->hp->ms;
+	if (--ms->todo)
+		return;
+	ms->state++;
+	ms->todo = ms->n;
+	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
+		struct ree_task *t = r->hp->cpu[c].stop_task;
+		if (!(ms->cpus >> c & 1) || pe_end_work(r->cpu[c].pe, ms_spun, r))
+			continue;
+		/* its loop was preempted and saved with its task (not on the PE's stack): it ends when the task runs */
+		if (t && t->has_frame && t->frame.kind == PE_FRAME_WORK && t->frame.fn == ms_spun)
+			t->frame.remaining = 0;
+	}
+}
+
+/* The loop, then the ack (which may end the loop just started: the state moved on). */
+static void ms_spin_ack(struct ree *r, struct pe *pe)
+{
+	pe_exec(pe, MS_SPIN, "multi_cpu_stop", ms_spun, r);
+	ms_ack(r);
+}
+
+static void ms_start(struct ree *r, struct pe *from, unsigned dying);
+
+static void stopper_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, stopper_park); }
+
+/* cpu_stopper_thread is done: it sleeps; once every stopper is, a stop_machine that waited starts. */
+static void ms_exit(struct ree *r, struct pe *pe)
+{
+	struct ree_stop *ms = &r->hp->ms;
+	unsigned cpu = pe_id(pe);
+
+	if (cpu == ms->dying) {
+		uint64_t x[8] = { PSCI_CPU_OFF };
+		/*
+		 * The stopper sleeps; the idle task finds its CPU offline (do_idle ->
+		 * cpuhp_report_idle_dead) and calls cpu_die: local_daif_mask, then
+		 * PSCI CPU_OFF (never returns on success)
+		 */
+		ree_sleep_current(r, pe, stopper_park);
+		pe_set_masks(pe, true, true);
+		pe_smc(pe, x, die_ret, r);
+	} else {
+		pe_set_masks(pe, false, false); /* local_irq_restore: the stopper thread runs with IRQs on */
+		ree_block(r, pe, stopper_park);
+	}
+	if (--ms->left)
+		return;
+	ms->active = false;
+	ree_trace(r, pe, "stop_machine done", ms->dying, ms->cpus);
+	if (ms->queued) {
+		unsigned next = (unsigned)__builtin_ctzll(ms->queued);
+		ms->queued &= ms->queued - 1;
+		ms_start(r, pe, next);
+	}
+}
+
+/* The dying CPU's take_cpu_down is over (its cost, ree.take_cpu_down, after __cpu_disable's effects). */
+static void ms_ran(void *ctx, struct pe *pe) { ms_spin_ack(ctx, pe); }
+
+/* A CPU's loop sees a new state: act on it, then loop and ack. */
+static void ms_act(struct ree *r, struct pe *pe)
+{
+	struct ree_stop *ms = &r->hp->ms;
+	unsigned cpu = pe_id(pe);
+
+	ms->seen[cpu] = ms->state;
+	switch (ms->state) {
+	case MS_DISABLE_IRQ:
+		/* local_irq_disable: DAIF.I and F on arm64; a secure FIQ still goes to EL3 (SCR_EL3.FIQ) */
+		pe_set_masks(pe, true, true);
+		break;
+	case MS_RUN:
+		if (cpu != ms->dying)
+			break;
+		/* take_cpu_down -> __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
+		r->cpu[cpu].online = false;
+		ree_migrate_irqs(r, pe, cpu);
+		ree_migrate_tasks(r, cpu);
+		ree_trace(r, pe, "CPU offline", cpu, 0);
+		if (r->cfg.pcpu_disable_late) { /* ree.pcpu_disable: after_offline (docs/protocol.md §10.3) */
+			ree_optee_cpuhp(r, pe, cpu, false);
+			ree_ffa_cpuhp(r, pe, cpu, false);
+		}
+		/* then the CPUHP_*_DYING callbacks (cpuhp_invoke_callback of each teardown) */
+		pe_exec_cost(pe, SIM_COST_REE_TAKE_CPU_DOWN, "take_cpu_down", ms_ran, r);
+		return;
+	case MS_EXIT:
+		ms_exit(r, pe);
+		return;
+	default: /* MULTI_STOP_PREPARE: nothing but the ack */
+		break;
+	}
+	ms_spin_ack(r, pe);
+}
+
+/* A stopper thread runs its work, multi_cpu_stop, which finds MULTI_STOP_PREPARE or later. */
+static void stopper_run(struct ree_task *t, struct pe *pe) { ms_act(t->r, pe); }
+
+/*
+ * stop_machine_cpuslocked(take_cpu_down, NULL, cpumask_of(@dying)) from
+ * @from: set MULTI_STOP_PREPARE and queue multi_cpu_stop on every online
+ * CPU's stopper (cpu_stop_queue_work: wake_up_process, an IPI to each
+ * other CPU). One at a time (cpu_add_remove_lock serialises cpu_down): a
+ * second waits until every stopper of the first sleeps again.
+ */
+static void ms_start(struct ree *r, struct pe *from, unsigned dying)
+{
+	struct ree_stop *ms = &r->hp->ms;
+
+	if (ms->active) {
+		ms->queued |= 1ull << dying;
+		return;
+	}
+	ms->active = true;
+	ms->dying = dying;
+	ms->state = MS_PREPARE;
+	ms->cpus = 0;
+	ms->n = 0;
+	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
+		ms->seen[c] = MS_NONE;
+		if (r->cpu[c].online) {
+			ms->cpus |= 1ull << c;
+			ms->n++;
+		}
+	}
+	ms->todo = ms->left = ms->n;
+	ree_trace(r, from, "stop_machine", dying, ms->cpus);
+	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
+		struct ree_hp_cpu *h = &r->hp->cpu[c];
+		if (!(ms->cpus >> c & 1))
+			continue;
+		if (!h->stop_task) {
+			char name[32];
+			snprintf(name, sizeof(name), "migration/%u", c);
+			h->stop_task = ree_task_new(r, name, (int)c, PRIO_FIFO, REE_KTHREAD_PER_CPU, stopper_run);
+			if (!h->stop_task) {
+				/* no task: this CPU cannot take part (the run goes on; nothing waits for it) */
+				ms->cpus &= ~(1ull << c);
+				ms->todo--;
+				ms->left--;
+				ms->n--;
+				continue;
+			}
+			h->stop_task->stopper = true;
+		}
+		h->stop_task->resume = stopper_run;
+		h->stop_task->has_frame = false;
+		ree_wake(r, h->stop_task, from);
+	}
+}
+
+/*
+ * After the teardown's last wait (ree.hotplug_park): takedown_cpu parks
+ * cpuhp/N (kthread_park) and runs take_cpu_down in stop_machine. The model
+ * has no control CPU: the stoppers are woken from the dying one.
+ */
+static void hp_parked(struct ree_task *t, struct pe *pe)
+{
+	ms_start(t->r, pe, pe_id(pe));
+	ree_block(t->r, pe, ree_task_park);
+}
 
 /* cpuhp/N sleeps @dur (its wait, hp_wait_done), then goes on with @then. */
 static void hp_sleep(struct ree *r, struct pe *pe, sim_time dur, void (*then)(struct ree_task *, struct pe *))
@@ -123,8 +308,8 @@ static void hp_down(struct ree_task *t, struct pe *pe)
 	ree_wq_unbind(r, pe_id(pe), pe);
 	ree_balance_push(r, pe_id(pe));
 	/*
-	 * CPUHP_AP_SMPBOOT_THREADS (smpboot_park_threads), CPUHP_AP_SCHED_WAIT_EMPTY, then
-	 * the control CPU's stop_machine rendezvous before take_cpu_down: ree.hotplug_park
+	 * CPUHP_AP_SMPBOOT_THREADS (smpboot_park_threads) and CPUHP_AP_SCHED_WAIT_EMPTY:
+	 * ree.hotplug_park; then the control CPU's stop_machine (hp_parked)
 	 */
 	hp_sleep(r, pe, pe_cost(pe, SIM_COST_REE_HOTPLUG_PARK), hp_parked);
 }
@@ -141,9 +326,10 @@ static void hp_wait_done(void *ctx, uint64_t cpu)
  * §6.1): CPUHP_AP_ACTIVE first (sched_cpu_deactivate: the CPU leaves the
  * active mask and pushes away what may not run on it, then sleeps in
  * synchronize_rcu(): ree.hotplug), then CPUHP_AP_ONLINE_DYN (optee/ffa
- * disable_percpu_irq), the workqueue unbind, the smpboot parking and the
- * stop_machine rendezvous (ree.hotplug_park), take_cpu_down (IRQ
- * migration), then cpu_die -> PSCI CPU_OFF.
+ * disable_percpu_irq), the workqueue unbind, the smpboot parking
+ * (ree.hotplug_park), stop_machine on every online CPU with take_cpu_down
+ * (IRQ migration, ree.take_cpu_down) on this one, then cpu_die -> PSCI
+ * CPU_OFF.
  */
 static void hp_down_start(struct ree_task *t, struct pe *pe)
 {

@@ -97,6 +97,7 @@ struct ree_task {
 	uint8_t kind;            /* enum ree_task_kind */
 	bool has_frame;
 	bool wake_remote;        /* woken by try_to_wake_up from another CPU: its switch-in costs ree.wakeup_remote */
+	bool stopper;            /* the stop class (migration/N, kernel/sched/stop_task.c): preempts every other task, and nothing preempts it */
 	struct pe_frame frame;   /* preempted context */
 	ree_task_fn resume;      /* where it continues when woken (no frame) */
 	struct ree_task *next;   /* runqueue link */

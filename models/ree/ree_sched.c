@@ -57,14 +57,21 @@ static struct ree_task *task_of(struct ree_se *se)
 	return (struct ree_task *)((char *)se - offsetof(struct ree_task, se));
 }
 
-/* The rt class: one SCHED_FIFO priority, FIFO order; a preempted task goes back to the head. */
+/*
+ * The rt class: one SCHED_FIFO priority, FIFO order; a preempted task goes
+ * back to the head. The stop class shares the list at its very head: a
+ * woken stopper goes first, and a preempted rt task goes after it.
+ */
 static void fifo_push(struct ree_cpu *c, struct ree_task *t, bool head)
 {
 	t->next = NULL;
 	if (head) {
-		t->next = c->fifo_head;
-		c->fifo_head = t;
-		if (!c->fifo_tail)
+		struct ree_task **at = &c->fifo_head;
+		if (!t->stopper && *at && (*at)->stopper)
+			at = &(*at)->next; /* one stopper per CPU */
+		t->next = *at;
+		*at = t;
+		if (!t->next)
 			c->fifo_tail = t;
 		return;
 	}
@@ -322,6 +329,8 @@ static bool wakeup_preempt(struct ree *r, struct ree_cpu *c, struct ree_task *t)
 		return false; /* resched_curr: already set */
 	if (!cur)
 		return true; /* the idle class */
+	if (t->stopper)
+		return !cur->stopper; /* the stop class is above every other */
 	if (!is_fair(t))
 		return is_fair(cur); /* a higher class preempts a lower one; SCHED_FIFO never its peers */
 	if (!is_fair(cur))
@@ -335,7 +344,7 @@ static void enqueue_task(struct ree *r, struct ree_task *t, unsigned cpu)
 	struct ree_cpu *c = &r->cpu[cpu];
 	sim_time now = sim_now(r->sim->k);
 	if (!is_fair(t)) {
-		fifo_push(c, t, false);
+		fifo_push(c, t, t->stopper); /* the stop class is picked before the rt class */
 		return;
 	}
 	if (t->se.on_rq && t->se.rq != (int)cpu) /* a delayed sleeper woken on another CPU */

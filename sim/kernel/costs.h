@@ -63,9 +63,12 @@ extern "C" {
 	X(REE_NOTIF_VALUE,  "ree.notif_value",    C(100),              C(80))           \
 	X(REE_WORK_QUEUE,   "ree.queue_work",     C(300),              C(200))          \
 	X(REE_HOTPLUG,      "ree.hotplug",        T(1 * SIM_MS),       T(1 * SIM_MS))   \
-	/* E: smpboot_park_threads, sched_cpu_wait_empty and the stop_machine rendezvous  */ \
-	/*    between the workqueue unbind and take_cpu_down (docs/protocol.md §6.1)     */ \
+	/* E: smpboot_park_threads and sched_cpu_wait_empty, between the workqueue unbind */ \
+	/*    and the control CPU's stop_machine (docs/protocol.md §6.1)                   */ \
 	X(REE_HOTPLUG_PARK, "ree.hotplug_park",   T(50 * SIM_US),      T(50 * SIM_US))  \
+	/* E: take_cpu_down in stop_machine's MULTI_STOP_RUN: __cpu_disable and the       */ \
+	/*    CPUHP_*_DYING callbacks, every online CPU spinning with IRQs off (§6.1)      */ \
+	X(REE_TAKE_CPU_DOWN,"ree.take_cpu_down",  T(20 * SIM_US),      T(20 * SIM_US))  \
 	X(PSCI_CPU_ON,      "psci.cpu_on",        T(25 * SIM_US),      T(22 * SIM_US))  \
 	X(PSCI_CPU_OFF,     "psci.cpu_off",       T(100 * SIM_US),     T(100 * SIM_US)) \
 	X(PSCI_SUSPEND,     "psci.suspend",       T(20 * SIM_US),      T(17 * SIM_US))  \
