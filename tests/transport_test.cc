@@ -1640,6 +1640,81 @@ TEST(StopMachine, WaitsForACpuInASecureMaskedWindow)
 	}
 }
 
+/* Each "stop_machine" event (a = the dying CPU) and the "stop_machine done" that ends it, in order. */
+static std::vector<std::pair<sim_time, sim_time>> stop_machines(const Plat &pl, sim_time from)
+{
+	std::vector<std::pair<sim_time, sim_time>> v;
+	for (const auto &r : pl.recs(TR_EVENT, from)) {
+		if (!r.label)
+			continue;
+		if (!std::strcmp(r.label, "stop_machine"))
+			v.push_back({ r.t, SIM_TIME_MAX });
+		else if (!std::strcmp(r.label, "stop_machine done") && !v.empty() && v.back().second == SIM_TIME_MAX)
+			v.back().second = r.t;
+	}
+	return v;
+}
+
+/*
+ * Two teardowns close together: cpu_add_remove_lock (kernel/cpu.c) lets one hotplug operation run at
+ * a time, so CPU 2's stop_machine waits for CPU 3's. It starts when the last of CPU 3's stoppers
+ * sleeps again, from that CPU's normal world. Found by review: started after CPU 3's CPU_OFF had
+ * put it at EL3, its wake-up SGIs were Secure Group 1 and the GIC dropped them, so CPU 2 never went
+ * down; started after the last CPU had picked a user task, its local stopper waited for that
+ * task's next scheduling point (18 ms).
+ */
+TEST(StopMachine, OneThatWaitedStartsAtOnceWhenTheFirstEnds)
+{
+	for (const char *preempt : { "voluntary", "full" }) {
+		Plat pl;
+		std::string y = std::string("name: s\nplatform: {cpus: 4}\ntransport: {kind: spi}\nree: {preempt: ") + preempt +
+				"}\nworkloads:\n  - {name: cb, kind: cpu_bound, work: 20ms, cpus: [0]}\n"
+				"timeline:\n  - {at: 1ms, cpu_off: 3}\n  - {at: 1008us, cpu_off: 2}\n";
+		ASSERT_TRUE(pl.boot(y));
+		sim_time t0 = pl.boot_time();
+		pl.run_to(5 * SIM_MS);
+		pl.finish(1 * SIM_MS);
+
+		auto sm = stop_machines(pl, t0);
+		ASSERT_EQ(sm.size(), 2u) << preempt;
+		EXPECT_NE(sm[1].second, SIM_TIME_MAX) << preempt << ": the second stop_machine never ended";
+		EXPECT_GE(sm[1].first, sm[0].second) << preempt << ": they overlap";
+		EXPECT_LT(sm[1].second - sm[0].second, 200 * SIM_US) << preempt << ": the second one waited for a task";
+		EXPECT_NE(pl.power(2, 0, t0), SIM_TIME_MAX) << preempt << ": CPU 2 never went off";
+		EXPECT_NE(pl.power(3, 0, t0), SIM_TIME_MAX) << preempt << ": CPU 3 never went off";
+		EXPECT_TRUE(pl.recs(TR_GIC_SGI_DROP, t0).empty()) << preempt << ": a stopper's IPI was dropped";
+	}
+}
+
+/*
+ * cpu_up and cpu_down hold the same cpu_add_remove_lock: a bring-up and a stop_machine never
+ * overlap, so no CPU comes online while the others spin with IRQs off. Here CPU 2's bring-up
+ * (cpu_on at 1.8 ms) is on its way when CPU 1's teardown reaches its stop_machine, which waits for
+ * CPU 2 to be online and then stops it too. Found by review: CPU 2 came online during CPU 1's
+ * MULTI_STOP_RUN and scheduled with IRQs on.
+ */
+TEST(StopMachine, NoCpuComesOnlineDuringOne)
+{
+	Plat pl;
+	ASSERT_TRUE(pl.boot("name: s\nplatform: {cpus: 4}\ntransport: {kind: spi}\n"
+			    "timeline:\n  - {at: 200us, cpu_off: 2}\n  - {at: 2ms, cpu_off: 1}\n  - {at: 1800us, cpu_on: 2}\n"));
+	sim_time t0 = pl.boot_time();
+	pl.run_to(8 * SIM_MS);
+	pl.finish(1 * SIM_MS);
+
+	auto sm = stop_machines(pl, t0);
+	ASSERT_EQ(sm.size(), 2u);
+	sim_time online2 = pl.first_labelled(TR_EVENT, sm[0].second, 2, "CPU online");
+	ASSERT_NE(online2, SIM_TIME_MAX);
+	for (const auto &m : sm)
+		EXPECT_FALSE(online2 > m.first && online2 < m.second)
+			<< "CPU 2 came online at " << online2 << " inside a stop_machine (" << m.first << ".." << m.second << ")";
+	EXPECT_GE(sm[1].first, online2) << "CPU 1's stop_machine started during CPU 2's bring-up";
+	EXPECT_NE(pl.first_labelled(TR_ACTIVITY, sm[1].first, 2, "migration/2"), SIM_TIME_MAX)
+		<< "CPU 2, online by then, took no part";
+	EXPECT_NE(pl.power(1, 0, t0), SIM_TIME_MAX);
+}
+
 // ---- outcomes: lost, late, spurious ------------------------------------------------------------------
 
 /*

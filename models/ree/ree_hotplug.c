@@ -42,6 +42,14 @@ struct ree_stop {
 struct ree_hotplug {
 	struct ree_hp_cpu cpu[REE_MAX_CPUS];
 	struct ree_stop ms;
+	/*
+	 * cpu_add_remove_lock, as far as the model takes it: a bring-up (from
+	 * its CPU_ON to the CPU online) and a stop_machine never overlap. A
+	 * cpu_on asked during a stop_machine is held until it is done; a
+	 * stop_machine asked during a bring-up waits in ms.queued.
+	 */
+	bool up_busy;                 /* a bring-up is on its way */
+	bool up_held;                 /* cpuhp-ctl waits for the stop_machine to end */
 	struct ree_task *up_task;     /* cpuhp-ctl: brings CPUs up */
 };
 
@@ -99,8 +107,8 @@ static void die_ret(void *ctx, struct pe *pe)
  * task, at the next point where the kernel may switch) runs
  * multi_cpu_stop(), a loop that waits for a shared state to change and acts
  * on each new one (MULTI_STOP_PREPARE: nothing; DISABLE_IRQ:
- * local_irq_disable(); RUN: the dying CPU runs take_cpu_down(); EXIT:
- * local_irq_restore()), then acks it; the last ack sets the next state
+ * local_irq_disable(); RUN: the dying CPU runs take_cpu_down(); EXIT: the
+ * loop ends, then local_irq_restore()), then acks it; the last ack sets the next state
  * (set_state(), ack_state()). So every online CPU spins from the moment its
  * stopper runs until the last one has, and with IRQs off from then until
  * take_cpu_down() is over (docs/protocol.md §6.1).
@@ -151,35 +159,51 @@ static void ms_start(struct ree *r, struct pe *from, unsigned dying);
 
 static void stopper_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe, stopper_park); }
 
-/* cpu_stopper_thread is done: it sleeps; once every stopper is, a stop_machine that waited starts. */
+/* The next hotplug operation that waited for cpu_add_remove_lock: a queued stop_machine first, else a held bring-up. */
+static void hp_lock_next(struct ree *r, struct pe *pe)
+{
+	struct ree_hotplug *hp = r->hp;
+	if (hp->ms.active || hp->up_busy)
+		return;
+	if (hp->ms.queued) {
+		unsigned next = (unsigned)__builtin_ctzll(hp->ms.queued);
+		hp->ms.queued &= hp->ms.queued - 1;
+		ms_start(r, pe, next);
+	} else if (hp->up_held) {
+		hp->up_held = false;
+		ree_wake(r, hp->up_task, pe);
+	}
+}
+
+/*
+ * cpu_stopper_thread is done: it sleeps. Once every stopper is, the next
+ * hotplug operation that waited starts, from this CPU's own context (before
+ * it schedules or, on the dying CPU, enters CPU_OFF at EL3): its local
+ * stopper is queued before the pick, and its IPIs leave from the normal world.
+ */
 static void ms_exit(struct ree *r, struct pe *pe)
 {
 	struct ree_stop *ms = &r->hp->ms;
-	unsigned cpu = pe_id(pe);
+	bool dying = pe_id(pe) == ms->dying; /* before the next stop_machine sets its own */
 
-	if (cpu == ms->dying) {
+	ree_sleep_current(r, pe, stopper_park);
+	if (!--ms->left) {
+		ms->active = false;
+		ree_trace(r, pe, "stop_machine done", ms->dying, ms->cpus);
+		hp_lock_next(r, pe);
+	}
+	if (dying) {
 		uint64_t x[8] = { PSCI_CPU_OFF };
 		/*
-		 * The stopper sleeps; the idle task finds its CPU offline (do_idle ->
-		 * cpuhp_report_idle_dead) and calls cpu_die: local_daif_mask, then
-		 * PSCI CPU_OFF (never returns on success)
+		 * the idle task finds its CPU offline (do_idle -> cpuhp_report_idle_dead)
+		 * and calls cpu_die: local_daif_mask, then PSCI CPU_OFF (never returns on success)
 		 */
-		ree_sleep_current(r, pe, stopper_park);
 		pe_set_masks(pe, true, true);
 		pe_smc(pe, x, die_ret, r);
-	} else {
-		pe_set_masks(pe, false, false); /* local_irq_restore: the stopper thread runs with IRQs on */
-		ree_block(r, pe, stopper_park);
-	}
-	if (--ms->left)
 		return;
-	ms->active = false;
-	ree_trace(r, pe, "stop_machine done", ms->dying, ms->cpus);
-	if (ms->queued) {
-		unsigned next = (unsigned)__builtin_ctzll(ms->queued);
-		ms->queued &= ms->queued - 1;
-		ms_start(r, pe, next);
 	}
+	pe_set_masks(pe, false, false); /* multi_cpu_stop's local_irq_restore: the stopper thread runs with IRQs on */
+	ree_schedule(r, pe);
 }
 
 /* The dying CPU's take_cpu_down is over (its cost, ree.take_cpu_down, after __cpu_disable's effects). */
@@ -200,7 +224,11 @@ static void ms_act(struct ree *r, struct pe *pe)
 	case MS_RUN:
 		if (cpu != ms->dying)
 			break;
-		/* take_cpu_down -> __cpu_disable: set_cpu_online(false), then irq_migrate_all_off_this_cpu */
+		/*
+		 * take_cpu_down -> __cpu_disable: set_cpu_online(false), then
+		 * irq_migrate_all_off_this_cpu. A task still queued here moves too
+		 * (in Linux balance_push has emptied the queue; sched_cpu_dying checks).
+		 */
 		r->cpu[cpu].online = false;
 		ree_migrate_irqs(r, pe, cpu);
 		ree_migrate_tasks(r, cpu);
@@ -228,14 +256,15 @@ static void stopper_run(struct ree_task *t, struct pe *pe) { ms_act(t->r, pe); }
  * stop_machine_cpuslocked(take_cpu_down, NULL, cpumask_of(@dying)) from
  * @from: set MULTI_STOP_PREPARE and queue multi_cpu_stop on every online
  * CPU's stopper (cpu_stop_queue_work: wake_up_process, an IPI to each
- * other CPU). One at a time (cpu_add_remove_lock serialises cpu_down): a
- * second waits until every stopper of the first sleeps again.
+ * other CPU). One hotplug operation at a time (cpu_add_remove_lock, as far
+ * as struct ree_hotplug says): it waits in ms.queued while another
+ * stop_machine runs or a bring-up is on its way.
  */
 static void ms_start(struct ree *r, struct pe *from, unsigned dying)
 {
 	struct ree_stop *ms = &r->hp->ms;
 
-	if (ms->active) {
+	if (ms->active || r->hp->up_busy) { /* cpu_add_remove_lock: one hotplug operation at a time */
 		ms->queued |= 1ull << dying;
 		return;
 	}
@@ -372,6 +401,7 @@ static void up_ret(void *ctx, struct pe *pe)
 	struct ree *r = t->r;
 	if ((int64_t)pe_regs(pe)[0] != PSCI_E_SUCCESS) {
 		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe_regs(pe)[0]);
+		ree_hotplug_up_done(r, pe);
 		ree_block(r, pe, ree_task_park);
 		return;
 	}
@@ -382,7 +412,21 @@ static void up_ret(void *ctx, struct pe *pe)
 static void up_start(struct ree_task *t, struct pe *pe)
 {
 	uint64_t x[8] = { PSCI_CPU_ON64, pe_mpidr((unsigned)(uintptr_t)t->data), 0x40080000, 0 };
+	if (t->r->hp->ms.active) { /* a teardown holds cpu_add_remove_lock: wait for its stop_machine */
+		t->r->hp->up_held = true;
+		ree_block(t->r, pe, up_start);
+		return;
+	}
+	t->r->hp->up_busy = true;
 	pe_smc(pe, x, up_ret, t);
+}
+
+void ree_hotplug_up_done(struct ree *r, struct pe *pe)
+{
+	if (!r->hp->up_busy)
+		return; /* a boot-time secondary */
+	r->hp->up_busy = false;
+	hp_lock_next(r, pe);
 }
 
 int ree_cpu_up(struct ree *r, unsigned cpu)
@@ -393,7 +437,7 @@ int ree_cpu_up(struct ree *r, unsigned cpu)
 	}
 	if (!r->hp->up_task)
 		r->hp->up_task = ree_task_new(r, "cpuhp-ctl", -1, PRIO_FIFO, REE_KTHREAD, up_start);
-	if (r->hp->up_task->state != T_BLOCKED) {
+	if (r->hp->up_task->state != T_BLOCKED || r->hp->up_held) {
 		ree_trace(r, NULL, "cpu_on refused (busy)", cpu, 0);
 		return -1;
 	}
