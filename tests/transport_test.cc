@@ -1688,31 +1688,50 @@ TEST(StopMachine, OneThatWaitedStartsAtOnceWhenTheFirstEnds)
 
 /*
  * cpu_up and cpu_down hold the same cpu_add_remove_lock: a bring-up and a stop_machine never
- * overlap, so no CPU comes online while the others spin with IRQs off. Here CPU 2's bring-up
- * (cpu_on at 1.8 ms) is on its way when CPU 1's teardown reaches its stop_machine, which waits for
- * CPU 2 to be online and then stops it too. Found by review: CPU 2 came online during CPU 1's
- * MULTI_STOP_RUN and scheduled with IRQs on.
+ * overlap, so no CPU comes online while the others spin with IRQs off: a stop_machine waits for
+ * every bring-up on its way (each CPU online, or its CPU_ON failed), and a cpu_on asked during one
+ * issues its CPU_ON after it. Found by review: a CPU came online during another's MULTI_STOP_RUN
+ * and scheduled with IRQs on (3eb1e3b), and, with two bring-ups or a repeated cpu_on, still did
+ * (c00aa29: the first CPU online, or the failed second CPU_ON, ended the wait).
  */
 TEST(StopMachine, NoCpuComesOnlineDuringOne)
 {
-	Plat pl;
-	ASSERT_TRUE(pl.boot("name: s\nplatform: {cpus: 4}\ntransport: {kind: spi}\n"
-			    "timeline:\n  - {at: 200us, cpu_off: 2}\n  - {at: 2ms, cpu_off: 1}\n  - {at: 1800us, cpu_on: 2}\n"));
-	sim_time t0 = pl.boot_time();
-	pl.run_to(8 * SIM_MS);
-	pl.finish(1 * SIM_MS);
+	struct Case {
+		const char *name, *timeline;
+	} cases[] = {
+		/* CPU 2's bring-up on its way when CPU 1's teardown reaches its stop_machine */
+		{ "one bring-up", "  - {at: 200us, cpu_off: 2}\n  - {at: 2ms, cpu_off: 1}\n  - {at: 1800us, cpu_on: 2}\n" },
+		/* two bring-ups at once: the first CPU online must not let it start (review of c00aa29) */
+		{ "two bring-ups", "  - {at: 200us, cpu_off: 3}\n  - {at: 300us, cpu_off: 2}\n  - {at: 3000us, cpu_off: 1}\n"
+				   "  - {at: 3ms, cpu_on: 2}\n  - {at: 3005us, cpu_on: 3}\n" },
+		/* a second cpu_on of a CPU on its way up fails (ON_PENDING): the first bring-up still holds it */
+		{ "cpu_on twice", "  - {at: 200us, cpu_off: 2}\n  - {at: 3ms, cpu_on: 2}\n  - {at: 3020us, cpu_on: 2}\n"
+				  "  - {at: 3215us, cpu_off: 1}\n" },
+	};
+	for (const auto &k : cases) {
+		Plat pl;
+		ASSERT_TRUE(pl.boot(std::string("name: s\nplatform: {cpus: 4}\ntransport: {kind: spi}\ntimeline:\n") + k.timeline));
+		sim_time t0 = pl.boot_time();
+		pl.run_to(10 * SIM_MS);
+		pl.finish(1 * SIM_MS);
 
-	auto sm = stop_machines(pl, t0);
-	ASSERT_EQ(sm.size(), 2u);
-	sim_time online2 = pl.first_labelled(TR_EVENT, sm[0].second, 2, "CPU online");
-	ASSERT_NE(online2, SIM_TIME_MAX);
-	for (const auto &m : sm)
-		EXPECT_FALSE(online2 > m.first && online2 < m.second)
-			<< "CPU 2 came online at " << online2 << " inside a stop_machine (" << m.first << ".." << m.second << ")";
-	EXPECT_GE(sm[1].first, online2) << "CPU 1's stop_machine started during CPU 2's bring-up";
-	EXPECT_NE(pl.first_labelled(TR_ACTIVITY, sm[1].first, 2, "migration/2"), SIM_TIME_MAX)
-		<< "CPU 2, online by then, took no part";
-	EXPECT_NE(pl.power(1, 0, t0), SIM_TIME_MAX);
+		auto sm = stop_machines(pl, t0);
+		ASSERT_GE(sm.size(), 2u) << k.name;
+		unsigned onlines = 0;
+		for (const auto &r : pl.recs(TR_EVENT, sm[0].first)) {
+			if (!r.label || std::strcmp(r.label, "CPU online"))
+				continue;
+			onlines++;
+			for (const auto &m : sm)
+				EXPECT_FALSE(r.t > m.first && r.t < m.second) << k.name << ": CPU " << r.cpu << " came online at "
+									     << r.t << " inside a stop_machine (" << m.first
+									     << ".." << m.second << ")";
+		}
+		EXPECT_GE(onlines, 1u) << k.name;
+		for (const auto &m : sm)
+			EXPECT_NE(m.second, SIM_TIME_MAX) << k.name << ": a stop_machine never ended";
+		EXPECT_NE(pl.power(1, 0, t0), SIM_TIME_MAX) << k.name << ": CPU 1 never went off";
+	}
 }
 
 // ---- outcomes: lost, late, spurious ------------------------------------------------------------------

@@ -88,7 +88,7 @@ static void cpu_online_done(void *ctx, struct pe *pe)
 		r->hp_waiter = NULL;
 		ree_wake(r, w, pe);
 	}
-	ree_hotplug_up_done(r, pe);
+	ree_hotplug_up_done(r, pe, pe_id(pe));
 	ree_schedule(r, pe);
 }
 

@@ -48,8 +48,9 @@ struct ree_hotplug {
 	 * cpu_on asked during a stop_machine is held until it is done; a
 	 * stop_machine asked during a bring-up waits in ms.queued.
 	 */
-	bool up_busy;                 /* a bring-up is on its way */
+	uint64_t up_cpus;             /* CPUs whose bring-up is on its way (CPU_ON issued, not online yet) */
 	bool up_held;                 /* cpuhp-ctl waits for the stop_machine to end */
+	bool up_again;                /* the CPU_ON in flight is for a CPU whose bring-up was on its way already */
 	struct ree_task *up_task;     /* cpuhp-ctl: brings CPUs up */
 };
 
@@ -163,7 +164,7 @@ static void stopper_park(struct ree_task *t, struct pe *pe) { ree_block(t->r, pe
 static void hp_lock_next(struct ree *r, struct pe *pe)
 {
 	struct ree_hotplug *hp = r->hp;
-	if (hp->ms.active || hp->up_busy)
+	if (hp->ms.active || hp->up_cpus)
 		return;
 	if (hp->ms.queued) {
 		unsigned next = (unsigned)__builtin_ctzll(hp->ms.queued);
@@ -264,7 +265,7 @@ static void ms_start(struct ree *r, struct pe *from, unsigned dying)
 {
 	struct ree_stop *ms = &r->hp->ms;
 
-	if (ms->active || r->hp->up_busy) { /* cpu_add_remove_lock: one hotplug operation at a time */
+	if (ms->active || r->hp->up_cpus) { /* cpu_add_remove_lock: one hotplug operation at a time */
 		ms->queued |= 1ull << dying;
 		return;
 	}
@@ -401,7 +402,9 @@ static void up_ret(void *ctx, struct pe *pe)
 	struct ree *r = t->r;
 	if ((int64_t)pe_regs(pe)[0] != PSCI_E_SUCCESS) {
 		ree_trace(r, pe, "psci: CPU_ON failed", (uint64_t)(uintptr_t)t->data, pe_regs(pe)[0]);
-		ree_hotplug_up_done(r, pe);
+		/* a second CPU_ON while the first's bring-up goes on (ON_PENDING): that one ends it */
+		if (!r->hp->up_again)
+			ree_hotplug_up_done(r, pe, (unsigned)(uintptr_t)t->data);
 		ree_block(r, pe, ree_task_park);
 		return;
 	}
@@ -417,15 +420,17 @@ static void up_start(struct ree_task *t, struct pe *pe)
 		ree_block(t->r, pe, up_start);
 		return;
 	}
-	t->r->hp->up_busy = true;
+	t->r->hp->up_again = t->r->hp->up_cpus >> (unsigned)(uintptr_t)t->data & 1;
+	t->r->hp->up_cpus |= 1ull << (unsigned)(uintptr_t)t->data;
 	pe_smc(pe, x, up_ret, t);
 }
 
-void ree_hotplug_up_done(struct ree *r, struct pe *pe)
+void ree_hotplug_up_done(struct ree *r, struct pe *pe, unsigned cpu)
 {
-	if (!r->hp->up_busy)
+	uint64_t bit = 1ull << cpu;
+	if (!(r->hp->up_cpus & bit))
 		return; /* a boot-time secondary */
-	r->hp->up_busy = false;
+	r->hp->up_cpus &= ~bit;
 	hp_lock_next(r, pe);
 }
 

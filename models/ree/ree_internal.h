@@ -360,8 +360,8 @@ int ree_hotplug_init(struct ree *r);
 void ree_hotplug_free(struct ree *r);
 /* CPUs online and not on their way down. */
 unsigned ree_online_count(const struct ree *r);
-/* A bring-up ended (the CPU is online, or CPU_ON failed): a stop_machine that waited may start. */
-void ree_hotplug_up_done(struct ree *r, struct pe *pe);
+/* @cpu's bring-up ended (it is online, or its CPU_ON failed): a stop_machine that waited may start. */
+void ree_hotplug_up_done(struct ree *r, struct pe *pe, unsigned cpu);
 
 /* ree_dev.c */
 int ree_devs_init(struct ree *r);

@@ -29,6 +29,8 @@ struct cpu_view {
 	sim_time pcpu_off_at; /* disable_percpu_irq of the notification IRQ (0: enabled) */
 	sim_time cpu_off_at;  /* PSCI CPU_OFF issued */
 	bool notif_pending;   /* the notification INTID pending for this PE at the GIC */
+	bool bringup;         /* powered on from off, not yet "CPU online" */
+	sim_time notif_cleared_at; /* a pending notification INTID cleared, not taken, during a bring-up (0: none) */
 };
 
 struct sim_check {
@@ -355,6 +357,7 @@ __attribute__((noinline)) static void check_record(struct sim_check *c, const st
 	case TR_POWER:
 		if (has_cpu) {
 			struct cpu_view *p = &c->cpu[cpu];
+			p->bringup = r->a == 1 && p->power == 0;
 			p->power = (int)r->a;
 			if (r->a == 1) {
 				p->el = 3;
@@ -394,8 +397,12 @@ __attribute__((noinline)) static void check_record(struct sim_check *c, const st
 		}
 		break;
 	case TR_GIC_CLEAR:
-		if (has_cpu && (int)r->a == c->cfg.notif_intid)
+		if (has_cpu && (int)r->a == c->cfg.notif_intid) {
+			/* a donated SGI made Secure again at CPU_ON and cleared by OP-TEE (docs/protocol.md §6.2) */
+			if (c->cpu[cpu].notif_pending && c->cpu[cpu].bringup)
+				c->cpu[cpu].notif_cleared_at = r->t;
 			c->cpu[cpu].notif_pending = false;
+		}
 		break;
 	case TR_GIC_ACK:
 		if (!has_cpu)
@@ -447,6 +454,9 @@ __attribute__((noinline)) static void check_record(struct sim_check *c, const st
 		else if (has_cpu && r->code == SIM_EV_NONE && r->label && r->label[0] == 'e' &&
 			 (int)r->a == c->cfg.notif_intid && !strcmp(r->label, "enable_percpu_irq"))
 			c->cpu[cpu].pcpu_off_at = 0;
+		else if (has_cpu && r->code == SIM_EV_NONE && r->label && r->label[0] == 'C' &&
+			 !strcmp(r->label, "CPU online"))
+			c->cpu[cpu].bringup = false;
 		break;
 	default:
 		break;
@@ -571,6 +581,19 @@ void check_end(struct sim_check *c, sim_time now)
 			snprintf(nb, sizeof(nb),
 				 "note: %s; its interrupt is pending for CPU %d, which is %s: no online CPU can take it (docs/protocol.md §6.2)",
 				 buf, stranded, c->cpu[stranded].power == 0 ? "off" : "suspended");
+			note(c, nb);
+			continue;
+		}
+		/* or was it withdrawn after the send: the donated SGI cleared as its CPU came back? */
+		for (unsigned i = 0; i < c->cfg.ncpus; i++)
+			if (c->cpu[i].notif_cleared_at && c->cpu[i].notif_cleared_at >= c->last_send_t[v])
+				stranded = (int)i;
+		if (stranded >= 0) {
+			char nb[640];
+			snprintf(nb, sizeof(nb),
+				 "note: %s; its interrupt, pending for CPU %d, was cleared untaken as that CPU came back (%.6f ms: "
+				 "the donated SGI is made Secure again at CPU_ON, docs/protocol.md §6.2), and no later notification came",
+				 buf, stranded, ms(c, c->cpu[stranded].notif_cleared_at));
 			note(c, nb);
 			continue;
 		}
