@@ -554,6 +554,29 @@ TEST(OutCsv, HeaderThenOneLinePerRecord)
 	rm_rf(dir);
 }
 
+/*
+ * RFC 4180: a field with a comma, a quote or a line break is quoted, a quote doubled, so that a CSV
+ * reader sees ten fields. mon_psci.c's "PSCI CPU_SUSPEND: interrupt pending (ISR_EL1), not entered"
+ * has a comma (found by a random search at stop 28: the line read as eleven fields).
+ */
+TEST(OutCsv, LabelsWithCommasOrQuotesAreQuoted)
+{
+	const char *labels[] = { "PSCI CPU_SUSPEND: interrupt pending (ISR_EL1), not entered", "a \"b\" c", "plain" };
+	const char *want[] = { "\"PSCI CPU_SUSPEND: interrupt pending (ISR_EL1), not entered\"", "\"a \"\"b\"\" c\"", "plain" };
+	for (unsigned i = 0; i < 3; i++) {
+		sim_rec r{};
+		r.t = 5, r.kind = TR_EVENT, r.cpu = 1, r.world = SIM_WORLD_NS, r.a = 0x10, r.label = labels[i];
+		char *buf = nullptr;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		sim_rec_csv(f, &r);
+		fclose(f);
+		std::string line(buf, len);
+		free(buf);
+		EXPECT_EQ(line, std::string("5,event,1,normal,0,") + want[i] + ",0x10,0x0,0x0,0x0\n");
+	}
+}
+
 /* ---- summaries ------------------------------------------------------------ */
 
 TEST(OutSummary, HgrmFileInNanoseconds)

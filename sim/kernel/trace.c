@@ -211,10 +211,22 @@ void sim_rec_csv(FILE *f, const struct sim_rec *r)
 	char *q = line;
 	size_t llen = r->label ? strlen(r->label) : 0;
 
-	if (llen > 64) { /* long labels: the plain way */
-		fprintf(f, "%" PRIu64 ",%s,%d,%s,%u,%s,0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 "\n",
-			r->t, sim_rec_kind_name(r->kind), r->cpu, sim_world_name(r->world), r->notif,
-			r->label ? r->label : "", r->a, r->b, r->c, r->d);
+	if (llen > 64 || (llen && strpbrk(r->label, ",\"\n"))) {
+		/* long labels, and labels that need quoting (RFC 4180: in quotes, a quote doubled): the plain way */
+		fprintf(f, "%" PRIu64 ",%s,%d,%s,%u,", r->t, sim_rec_kind_name(r->kind), r->cpu, sim_world_name(r->world),
+			r->notif);
+		if (llen && strpbrk(r->label, ",\"\n")) {
+			fputc('"', f);
+			for (const char *p = r->label; *p; p++) {
+				if (*p == '"')
+					fputc('"', f);
+				fputc(*p, f);
+			}
+			fputc('"', f);
+		} else {
+			fputs(r->label ? r->label : "", f);
+		}
+		fprintf(f, ",0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 "\n", r->a, r->b, r->c, r->d);
 		return;
 	}
 	/* at most 20 + 1 + 12 + 1 + 11 + 1 + 7 + 1 + 10 + 1 + 64 + 4 * 19 + 1 = 207 bytes */
