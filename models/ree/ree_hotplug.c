@@ -31,8 +31,7 @@ struct ree_stop {
 	bool active;
 	unsigned dying;          /* the CPU whose take_cpu_down runs (active_cpus) */
 	int state;               /* MS_* */
-	uint64_t cpus;           /* the CPUs taking part: online when it started */
-	unsigned n;              /* how many (num_threads) */
+	uint64_t cpus;           /* the CPUs taking part: online when it started (num_threads: their count) */
 	unsigned todo;           /* acks the state still waits for (thread_ack) */
 	unsigned left;           /* stoppers not yet asleep again after MULTI_STOP_EXIT */
 	uint64_t queued;         /* dying CPUs whose stop_machine waits for this one */
@@ -138,15 +137,11 @@ static void ms_ack(struct ree *r)
 	if (--ms->todo)
 		return;
 	ms->state++;
-	ms->todo = ms->n;
-	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
-		struct ree_task *t = r->hp->cpu[c].stop_task;
-		if (!(ms->cpus >> c & 1) || pe_end_work(r->cpu[c].pe, ms_spun, r))
-			continue;
-		/* its loop was preempted and saved with its task (not on the PE's stack): it ends when the task runs */
-		if (t && t->has_frame && t->frame.kind == PE_FRAME_WORK && t->frame.fn == ms_spun)
-			t->frame.remaining = 0;
-	}
+	ms->todo = (unsigned)__builtin_popcountll(ms->cpus);
+	/* every CPU spins, running or under an interrupt (nothing preempts the stop class) */
+	for (unsigned c = 0; c < r->cfg.num_pes; c++)
+		if (ms->cpus >> c & 1)
+			pe_end_work(r->cpu[c].pe, ms_spun, r);
 }
 
 /* The loop, then the ack (which may end the loop just started: the state moved on). */
@@ -273,15 +268,12 @@ static void ms_start(struct ree *r, struct pe *from, unsigned dying)
 	ms->dying = dying;
 	ms->state = MS_PREPARE;
 	ms->cpus = 0;
-	ms->n = 0;
 	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
 		ms->seen[c] = MS_NONE;
-		if (r->cpu[c].online) {
+		if (r->cpu[c].online)
 			ms->cpus |= 1ull << c;
-			ms->n++;
-		}
 	}
-	ms->todo = ms->left = ms->n;
+	ms->todo = ms->left = (unsigned)__builtin_popcountll(ms->cpus);
 	ree_trace(r, from, "stop_machine", dying, ms->cpus);
 	for (unsigned c = 0; c < r->cfg.num_pes; c++) {
 		struct ree_hp_cpu *h = &r->hp->cpu[c];
@@ -291,14 +283,6 @@ static void ms_start(struct ree *r, struct pe *from, unsigned dying)
 			char name[32];
 			snprintf(name, sizeof(name), "migration/%u", c);
 			h->stop_task = ree_task_new(r, name, (int)c, PRIO_FIFO, REE_KTHREAD_PER_CPU, stopper_run);
-			if (!h->stop_task) {
-				/* no task: this CPU cannot take part (the run goes on; nothing waits for it) */
-				ms->cpus &= ~(1ull << c);
-				ms->todo--;
-				ms->left--;
-				ms->n--;
-				continue;
-			}
 			h->stop_task->stopper = true;
 		}
 		h->stop_task->resume = stopper_run;

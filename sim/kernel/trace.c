@@ -211,11 +211,13 @@ void sim_rec_csv(FILE *f, const struct sim_rec *r)
 	char *q = line;
 	size_t llen = r->label ? strlen(r->label) : 0;
 
-	if (llen > 64 || (llen && strpbrk(r->label, ",\"\n"))) {
+	bool quote = llen && strpbrk(r->label, ",\"\n");
+
+	if (llen > 64 || quote) {
 		/* long labels, and labels that need quoting (RFC 4180: in quotes, a quote doubled): the plain way */
 		fprintf(f, "%" PRIu64 ",%s,%d,%s,%u,", r->t, sim_rec_kind_name(r->kind), r->cpu, sim_world_name(r->world),
 			r->notif);
-		if (llen && strpbrk(r->label, ",\"\n")) {
+		if (quote) {
 			fputc('"', f);
 			for (const char *p = r->label; *p; p++) {
 				if (*p == '"')
@@ -224,7 +226,7 @@ void sim_rec_csv(FILE *f, const struct sim_rec *r)
 			}
 			fputc('"', f);
 		} else {
-			fputs(r->label ? r->label : "", f);
+			fputs(r->label, f); /* llen > 64 */
 		}
 		fprintf(f, ",0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 "\n", r->a, r->b, r->c, r->d);
 		return;
