@@ -205,8 +205,7 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 	p->el = el;
 	p->secure = secure;
 	/* the state only picks the wire of a forwarded interrupt: with none, and both wires low, nothing moves */
-	if (p->fwd[GIC_G0].intid == GIC_NO_INTID && p->fwd[GIC_G1S].intid == GIC_NO_INTID &&
-	    p->fwd[GIC_G1NS].intid == GIC_NO_INTID && !p->irq.level && !p->fiq.level)
+	if (gic_cpuif_quiet(p))
 		return;
 	gic_cpuif_update_call(g, pe);
 }

@@ -250,5 +250,15 @@ bool gic_redist_participates(const struct gic *g, unsigned pe, enum gic_group gr
 /* gic_cpuif.c */
 /* Re-evaluate and drive the PE's IRQ/FIQ wires from pe->fwd[] and the CPU interface. */
 void gic_cpuif_update(struct gic *g, unsigned pe);
+/*
+ * Nothing forwarded and both wires low: gic_cpuif_update would signal
+ * nothing and find the wires right, whatever the CPU interface's registers
+ * and the PE's state.
+ */
+static inline bool gic_cpuif_quiet(const struct gic_pe *p)
+{
+	return p->fwd[GIC_G0].intid == GIC_NO_INTID && p->fwd[GIC_G1S].intid == GIC_NO_INTID &&
+	       p->fwd[GIC_G1NS].intid == GIC_NO_INTID && !p->irq.level && !p->fiq.level;
+}
 
 #endif

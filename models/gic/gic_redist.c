@@ -171,7 +171,11 @@ static void gic_redist_forward(struct gic *g, unsigned pe)
 	}
 	if (g->probe_fwd)
 		probe_forward(g, pe);
-	gic_cpuif_update(g, pe);
+	/* nothing to forward, as after most acknowledges, and no wire to drop (a
+	 * kernel event: no drive loop of gic_cpuif_update is under way to need
+	 * its want_irq/want_fiq) */
+	if (!gic_cpuif_quiet(p))
+		gic_cpuif_update(g, pe);
 	gic_redist_update_wake(g, pe);
 }
 
