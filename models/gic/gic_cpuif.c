@@ -202,7 +202,7 @@ void gic_pe_state(struct gic *g, unsigned pe, unsigned el, bool secure)
 	secure = secure || el == 3; /* EL3 counts as Secure */
 	if (p->el == el && p->secure == secure)
 		return;
-	p->el = el;
+	p->el = (uint8_t)el;
 	p->secure = secure;
 	/* the state only picks the wire of a forwarded interrupt: with none, and both wires low, nothing moves */
 	if (gic_cpuif_quiet(p))
@@ -510,8 +510,8 @@ static void gic_ctlr_el3_write(struct gic_pe *p, uint64_t v)
 		ns |= ICC_CTLR_EL1_CBPR;
 	if (v & ICC_CTLR_EL3_EOIMODE_EL1NS)
 		ns |= ICC_CTLR_EL1_EOIMODE;
-	p->ctlr_el1[BANK_S] = s;
-	p->ctlr_el1[BANK_NS] = ns;
+	p->ctlr_el1[BANK_S] = (uint8_t)s;
+	p->ctlr_el1[BANK_NS] = (uint8_t)ns;
 	p->eoimode_el3 = (v & ICC_CTLR_EL3_EOIMODE_EL3) != 0;
 }
 
@@ -638,8 +638,8 @@ int gic_icc_write(struct gic *g, const struct gic_icc_access *acc, enum gic_icc_
 		/* EOImode is RW; CBPR is RO from EL1 when DS=0 (an alias of
 		 * ICC_CTLR_EL3.CBPR_EL1{S,NS}; IHI 0069 ICC_CTLR_EL1, QEMU). */
 		uint32_t mask = ICC_CTLR_EL1_EOIMODE | (gic_ds(g) ? ICC_CTLR_EL1_CBPR : 0);
-		uint32_t *c = &p->ctlr_el1[acc->secure ? BANK_S : BANK_NS];
-		*c = (*c & ~mask) | ((uint32_t)val & mask);
+		uint8_t *c = &p->ctlr_el1[acc->secure ? BANK_S : BANK_NS];
+		*c = (uint8_t)((*c & ~mask) | ((uint32_t)val & mask));
 		break;
 	}
 	case ICC_CTLR_EL3:

@@ -70,22 +70,26 @@ struct gic_fwd {
 	uint8_t prio;
 };
 
+/*
+ * The order and widths below leave no padding: 512 bytes on LP64, so
+ * &g->pe[pe], which nearly every GIC entry point computes, is one shift.
+ */
 struct gic_pe {
 	struct gic_irq priv[GIC_NUM_PRIV];
 
 	/* Redistributor */
+	struct sim_event fwd_ev;
 	uint32_t rd_ctlr; /* GICR_CTLR: DPG bits only */
 	bool sleep;       /* GICR_WAKER.ProcessorSleep (ChildrenAsleep follows it) */
 	struct gic_fwd fwd[3];
-	struct sim_event fwd_ev;
 	uint32_t priv_hint; /* SGIs/PPIs that may be pending (see gic.spi_hint) */
 
 	/* CPU interface */
-	unsigned el;
+	uint8_t el;
 	bool secure;
 	uint8_t pmr;
 	uint8_t bpr[3];        /* BPR0, BPR1 Secure, BPR1 Non-secure (indexed by group) */
-	uint32_t ctlr_el1[2];  /* [0] Secure, [1] Non-secure: CBPR, EOImode */
+	uint8_t ctlr_el1[2];   /* [0] Secure, [1] Non-secure: CBPR, EOImode (bits 0-1, ICC_CTLR_EL1_*) */
 	bool eoimode_el3;      /* ICC_CTLR_EL3.EOImode_EL3 */
 	bool igrpen[3];        /* indexed by group */
 	uint32_t apr[3][4];    /* active priorities, indexed by group */
