@@ -4,12 +4,19 @@
 
 #include "sim/bus.h"
 
+/*
+ * Regions tried before the search: a secure device's interrupt handler
+ * touches its device, the next device it polls and the GIC, in turn.
+ */
+#define BUS_RECENT 3
+
 struct sim_bus {
 	struct sim *sim;
 	struct sim_bus_region r[SIM_BUS_MAX_REGIONS]; /* sorted by base, disjoint */
 	unsigned n;
 	uint64_t errors;
-	const struct sim_bus_region *last; /* the region of the last access (NULL: none), tried first */
+	/* the regions of the latest accesses, most recent first (NULL: none) */
+	const struct sim_bus_region *recent[BUS_RECENT];
 };
 
 struct sim_bus *sim_bus_new(struct sim *s)
@@ -38,7 +45,8 @@ int sim_bus_map(struct sim_bus *b, const struct sim_bus_region *r)
 		b->r[k] = b->r[k - 1];
 	b->r[i] = *r;
 	b->n++;
-	b->last = NULL; /* the regions moved */
+	for (unsigned k = 0; k < BUS_RECENT; k++)
+		b->recent[k] = NULL; /* the regions moved */
 	return 0;
 }
 
@@ -59,22 +67,38 @@ const struct sim_bus_region *sim_bus_find(const struct sim_bus *b, uint64_t addr
 }
 
 /*
- * sim_bus_find, trying the last access's region first: an access nearly
- * always goes where the one before went (the regions are disjoint, so the
- * answer is the same).
+ * sim_bus_find, trying the regions of the latest accesses first, most
+ * recent first: an access nearly always goes where one of the few before
+ * went (the regions are disjoint, so the answer is the same). The region
+ * found moves to the front.
  */
 static inline const struct sim_bus_region *find_cached(struct sim_bus *b, uint64_t addr)
 {
-	const struct sim_bus_region *r = b->last;
+	const struct sim_bus_region *r = b->recent[0];
+	unsigned i;
+
 	if (r && addr - r->base < r->size)
-		return r;
-	r = sim_bus_find(b, addr);
-	if (r)
-		b->last = r;
+		return r; /* where the last access went: most accesses */
+	for (i = 1; i < BUS_RECENT; i++) {
+		r = b->recent[i];
+		if (r && addr - r->base < r->size)
+			break;
+	}
+	if (i == BUS_RECENT) {
+		r = sim_bus_find(b, addr);
+		if (!r)
+			return NULL;
+		i = BUS_RECENT - 1; /* the least recent one drops out */
+	}
+	for (; i > 0; i--)
+		b->recent[i] = b->recent[i - 1];
+	b->recent[0] = r;
 	return r;
 }
 
-static int bus_error(struct sim_bus *b, const struct sim_bus_access *a, uint64_t addr, unsigned size, bool write)
+/* Out of line: the accesses' usual case keeps no record on its stack. */
+static __attribute__((noinline, cold)) int bus_error(struct sim_bus *b, const struct sim_bus_access *a,
+							uint64_t addr, unsigned size, bool write)
 {
 	unsigned world = a->el == 3 ? SIM_WORLD_EL3 : a->secure ? SIM_WORLD_S : SIM_WORLD_NS;
 	b->errors++;
