@@ -543,7 +543,6 @@ int gic_icc_read(struct gic *g, const struct gic_icc_access *acc, enum gic_icc_r
 	if (gic_reg_el3_only(reg) && acc->el != 3)
 		return -1;
 	p = &g->pe[acc->pe];
-	h = gic_cpuif_hppi(p);
 	switch (reg) {
 	case ICC_IAR0_EL1:
 		*val = gic_cpuif_acknowledge(g, acc, false);
@@ -552,9 +551,11 @@ int gic_icc_read(struct gic *g, const struct gic_icc_access *acc, enum gic_icc_r
 		*val = gic_cpuif_acknowledge(g, acc, true);
 		return 0;
 	case ICC_HPPIR0_EL1:
+		h = gic_cpuif_hppi(p);
 		*val = gic_hppir0_value(g, acc, &h);
 		return 0;
 	case ICC_HPPIR1_EL1:
+		h = gic_cpuif_hppi(p);
 		*val = gic_hppir1_value(g, acc, &h);
 		return 0;
 	case ICC_PMR_EL1:
