@@ -9,7 +9,6 @@
 
 /* GICD_IROUTER writable bits: Aff3 [39:32], IRM [31], Aff2/Aff1/Aff0 [23:0]. */
 #define GICD_IROUTER_MASK 0x000000FF80FFFFFFull
-#define GICD_IROUTER_AFF_MASK 0x000000FF00FFFFFFull
 
 /* ---- SPI routing ---- */
 
@@ -54,8 +53,7 @@ static int gic_dist_e1nwf_target(const struct gic *g, enum gic_group grp)
 	return -1;
 }
 
-/* gic_dist_route's work, out of line: the usual call saves no registers for it. */
-static __attribute__((noinline)) void route_spi(struct gic *g, unsigned intid)
+void gic_dist_route_spi(struct gic *g, unsigned intid)
 {
 	struct gic_spi *sp = &g->spi[intid - GIC_SPI_BASE];
 	int old = sp->target, old_wake = sp->wake_pe;
@@ -93,17 +91,6 @@ static __attribute__((noinline)) void route_spi(struct gic *g, unsigned intid)
 		if (wake >= 0)
 			gic_redist_kick(g, (unsigned)wake, g->cfg.pend_to_wire);
 	}
-}
-
-void gic_dist_route(struct gic *g, unsigned intid)
-{
-	const struct gic_spi *sp = &g->spi[intid - GIC_SPI_BASE];
-
-	/* a fixed target (IRM 0) that is the one chosen already, and no PE to wake: no change (most calls) */
-	if (!(sp->irouter & GICD_IROUTER_IRM) && sp->wake_pe < 0 &&
-	    gic_pe_of_affinity(g, sp->irouter & GICD_IROUTER_AFF_MASK) == sp->target)
-		return;
-	route_spi(g, intid);
 }
 
 void gic_dist_reroute_all(struct gic *g)

@@ -217,8 +217,21 @@ int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint
 /* gic_dist.c */
 int gic_dist_read(struct gic *g, uint32_t off, unsigned size, bool secure, uint64_t *val);
 int gic_dist_write(struct gic *g, uint32_t off, unsigned size, bool secure, uint64_t val);
+/* GICD_IROUTER's affinity fields: Aff3 [39:32], Aff2/Aff1/Aff0 [23:0]. */
+#define GICD_IROUTER_AFF_MASK 0x000000FF00FFFFFFull
+/* gic_dist_route's work, out of line: the usual call saves no registers for it. */
+void gic_dist_route_spi(struct gic *g, unsigned intid);
 /* Recompute an SPI's effective target (1-of-N choice); kicks PEs on a change. */
-void gic_dist_route(struct gic *g, unsigned intid);
+static inline void gic_dist_route(struct gic *g, unsigned intid)
+{
+	const struct gic_spi *sp = &g->spi[intid - GIC_SPI_BASE];
+
+	/* a fixed target (IRM 0) that is the one chosen already, and no PE to wake: no change (most calls) */
+	if (!(sp->irouter & GICD_IROUTER_IRM) && sp->wake_pe < 0 &&
+	    gic_pe_of_affinity(g, sp->irouter & GICD_IROUTER_AFF_MASK) == sp->target)
+		return;
+	gic_dist_route_spi(g, intid);
+}
 /* A PE's 1-of-N eligibility may have changed: re-route every 1-of-N SPI. */
 void gic_dist_reroute_all(struct gic *g);
 
