@@ -159,18 +159,6 @@ struct sim_wire *gic_wake_wire(struct gic *g, unsigned pe)
 	return &g->pe[pe].wake;
 }
 
-void gic_pending_note(struct gic *g, bool was, bool now)
-{
-	if (was == now)
-		return;
-	if (now)
-		g->npending++;
-	else
-		g->npending--;
-	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_COUNTER, 0, -1, SIM_WORLD_GIC, 0, g->npending, 0, 0, 0,
-			   "gic.pending");
-}
-
 _Static_assert(sizeof(((struct gic *)0)->spi_hint) / sizeof(uint64_t) <= 32,
 	       "a bit of gic.spi_hint_words per gic.spi_hint word");
 

@@ -208,7 +208,17 @@ static inline void gic_trace(struct gic *g, uint32_t kind, int cpu, uint64_t a, 
  */
 void gic_irq_update(struct gic *g, unsigned pe, unsigned intid, bool was, enum gic_pend_src src);
 /* Note a pending-count change and emit the gic.pending counter. */
-void gic_pending_note(struct gic *g, bool was, bool now);
+static inline void gic_pending_note(struct gic *g, bool was, bool now)
+{
+	if (was == now)
+		return;
+	if (now)
+		g->npending++;
+	else
+		g->npending--;
+	sim_trace_emit_rec(g->s->tr, sim_now(g->s->k), TR_COUNTER, 0, -1, SIM_WORLD_GIC, 0, g->npending, 0, 0, 0,
+			   "gic.pending");
+}
 int gic_irqregs_read(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint32_t off,
 		     unsigned size, bool secure, uint64_t *val);
 int gic_irqregs_write(struct gic *g, unsigned pe, unsigned lo, unsigned hi, uint32_t off,
