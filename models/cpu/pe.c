@@ -4,12 +4,16 @@
  * See pe.h for the contract and the routing rules.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdlib.h>
 
 #include "models/cpu/pe_internal.h"
+
+/* pe_id() (pe.h) reads the id as the struct's first member */
+_Static_assert(offsetof(struct pe, id) == 0, "struct pe must begin with its id");
 
 static void work_done(void *ctx, uint64_t arg);
 static void check_irqs(void *ctx, uint64_t arg);
@@ -152,7 +156,6 @@ void pe_free(struct pe *pe)
 
 void pe_set_ports(struct pe *pe, const struct pe_ports *ports) { pe->ports = *ports; }
 const struct pe_ports *pe_get_ports(const struct pe *pe) { return &pe->ports; }
-unsigned pe_id(const struct pe *pe) { return pe->id; }
 enum pe_power pe_power(const struct pe *pe) { return pe->power; }
 unsigned pe_world(const struct pe *pe) { return pe->world; }
 const uint64_t *pe_regs(const struct pe *pe) { return pe->x; }

@@ -146,14 +146,27 @@ const struct pe_ports *pe_get_ports(const struct pe *pe);
 /* ---- what other models may ask ------------------------------------------------ */
 
 /*
- * pe_id, pe_regs and pe_clock are const functions (GCC's attribute): the id
- * is fixed at pe_new, and the others are addresses inside the PE, so a
- * caller may reuse one call's answer (not what pe_regs points to).
+ * pe_regs and pe_clock are const functions (GCC's attribute): they return
+ * addresses inside the PE, so a caller may reuse one call's answer (not
+ * what pe_regs points to).
  */
 #define PE_CONST_FN __attribute__((const))
 /* The state getters below are pure (GCC's attribute): they read the PE and change nothing. */
 #define PE_PURE_FN __attribute__((pure))
-unsigned pe_id(const struct pe *pe) PE_CONST_FN;
+
+/*
+ * The PE's id (fixed at pe_new), read inline: nearly every record a model
+ * emits names its CPU. struct pe (pe_internal.h) begins with the id, and a
+ * pointer to a struct, converted, points to its first member (C11 6.7.2.1).
+ */
+static inline unsigned pe_id(const struct pe *pe)
+{
+#ifdef __cplusplus
+	return *static_cast<const unsigned *>(static_cast<const void *>(pe));
+#else
+	return *(const unsigned *)(const void *)pe;
+#endif
+}
 enum pe_power pe_power(const struct pe *pe) PE_PURE_FN;
 /* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
 unsigned pe_world(const struct pe *pe) PE_PURE_FN;

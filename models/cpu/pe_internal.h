@@ -14,11 +14,11 @@
 #define PE_MAX_DEPTH 16
 
 struct pe {
+	unsigned id; /* first: pe_id() (pe.h) reads it inline */
 	struct sim *sim;
 	/* sim->k and sim->tr, fixed for the simulation's life: one load less in every step and record */
 	struct sim_kernel *k;
 	struct sim_trace *tr;
-	unsigned id;
 	struct sim_clock clock;
 	const struct sim_costs *costs;
 	sim_time cost_ps[SIM_COST_COUNT]; /* constant costs in ps, once; PE_COST_DRAWN: drawn each time */
