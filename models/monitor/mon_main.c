@@ -119,9 +119,10 @@ static void ws_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
  * One EL1-context step of opteed at EL3 as guest code (fidelity.monitor:
  * isa): one call of @sym (handler @h) with @nargs of @a0, @a1; then
  * @fn(@ctx). The abstract step is the callers' own (a tail call each, on
- * the hot path).
+ * the hot path); out of line, so its request on the stack does not make
+ * those callers (opteed's dispatcher) build a frame for it.
  */
-static void el1_context_isa(struct mon_pe *mp, enum isa_rt_handler h, const char *sym, unsigned nargs, uint64_t a0,
+static __attribute__((noinline)) void el1_context_isa(struct mon_pe *mp, enum isa_rt_handler h, const char *sym, unsigned nargs, uint64_t a0,
 			    uint64_t a1, pe_fn fn, void *ctx)
 {
 	struct isa_rt *isa = mp->m->cfg.isa;
