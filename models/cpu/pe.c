@@ -12,8 +12,9 @@
 
 #include "models/cpu/pe_internal.h"
 
-/* pe_id() (pe.h) reads the id as the struct's first member */
+/* pe_id() and pe_regs() (pe.h) read the id and x0..x7 where these say */
 _Static_assert(offsetof(struct pe, id) == 0, "struct pe must begin with its id");
+_Static_assert(offsetof(struct pe, x) == PE_REGS_OFFSET, "x0..x7 must sit at PE_REGS_OFFSET");
 
 static void work_done(void *ctx, uint64_t arg);
 static void check_irqs(void *ctx, uint64_t arg);
@@ -158,7 +159,6 @@ void pe_set_ports(struct pe *pe, const struct pe_ports *ports) { pe->ports = *po
 const struct pe_ports *pe_get_ports(const struct pe *pe) { return &pe->ports; }
 enum pe_power pe_power(const struct pe *pe) { return pe->power; }
 unsigned pe_world(const struct pe *pe) { return pe->world; }
-const uint64_t *pe_regs(const struct pe *pe) { return pe->x; }
 const struct sim_clock *pe_clock(const struct pe *pe) { return &pe->clock; }
 uint32_t pe_tag(const struct pe *pe) { return pe->tag; }
 bool pe_interrupt_pending(const struct pe *pe) { return pe->irq_line || pe->fiq_line; }

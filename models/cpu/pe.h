@@ -146,32 +146,32 @@ const struct pe_ports *pe_get_ports(const struct pe *pe);
 /* ---- what other models may ask ------------------------------------------------ */
 
 /*
- * pe_regs and pe_clock are const functions (GCC's attribute): they return
- * addresses inside the PE, so a caller may reuse one call's answer (not
- * what pe_regs points to).
+ * pe_clock is a const function (GCC's attribute): it returns an address
+ * inside the PE, so a caller may reuse one call's answer.
  */
 #define PE_CONST_FN __attribute__((const))
 /* The state getters below are pure (GCC's attribute): they read the PE and change nothing. */
 #define PE_PURE_FN __attribute__((pure))
 
 /*
- * The PE's id (fixed at pe_new), read inline: nearly every record a model
- * emits names its CPU. struct pe (pe_internal.h) begins with the id, and a
- * pointer to a struct, converted, points to its first member (C11 6.7.2.1).
+ * pe_id and pe_regs are read inline: nearly every record a model emits
+ * names its CPU, and every SMC handler reads its arguments. struct pe
+ * (pe_internal.h) begins with the id, and x0..x7 sit at PE_REGS_OFFSET
+ * (pe.c checks both); a pointer to a struct, converted, points to its first
+ * member (C11 6.7.2.1). The casts are valid C++ too (tests include this).
  */
-static inline unsigned pe_id(const struct pe *pe)
-{
-#ifdef __cplusplus
-	return *static_cast<const unsigned *>(static_cast<const void *>(pe));
-#else
-	return *(const unsigned *)(const void *)pe;
-#endif
-}
+#define PE_REGS_OFFSET 8
+
+/* The PE's id, fixed at pe_new. */
+static inline unsigned pe_id(const struct pe *pe) { return *(const unsigned *)(const void *)pe; }
 enum pe_power pe_power(const struct pe *pe) PE_PURE_FN;
 /* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
 unsigned pe_world(const struct pe *pe) PE_PURE_FN;
 /* x0..x7: the arguments an SMC handler sees, or the results its caller's continuation sees. */
-const uint64_t *pe_regs(const struct pe *pe) PE_CONST_FN;
+static inline const uint64_t *pe_regs(const struct pe *pe)
+{
+	return (const uint64_t *)(const void *)((const char *)pe + PE_REGS_OFFSET);
+}
 /* Set x@n (0..7) before an entry that passes arguments in registers (e.g. opteed's PM hooks). */
 void pe_set_reg(struct pe *pe, unsigned n, uint64_t v);
 /* The PE's clock domain, and a draw of @c with the PE's own random stream. */

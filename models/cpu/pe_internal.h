@@ -14,7 +14,11 @@
 #define PE_MAX_DEPTH 16
 
 struct pe {
-	unsigned id; /* first: pe_id() (pe.h) reads it inline */
+	/* first, and at PE_REGS_OFFSET: pe_id() and pe_regs() (pe.h) read them inline */
+	unsigned id;
+	/* SMC registers: arguments on pe_smc, results on the continuation */
+	uint64_t x[8];
+
 	struct sim *sim;
 	/* sim->k and sim->tr, fixed for the simulation's life: one load less in every step and record */
 	struct sim_kernel *k;
@@ -44,8 +48,6 @@ struct pe {
 	/* inputs */
 	int irq_line, fiq_line;
 
-	/* SMC registers: arguments on pe_smc, results on the continuation */
-	uint64_t x[8];
 	uint64_t ret[8];          /* results held while the return cost is charged */
 	uint64_t ret_fid;
 
