@@ -265,7 +265,6 @@ static inline __attribute__((always_inline)) void exec(struct pe *pe, sim_time d
 	pe->debt = 0;
 	pe->working = true;
 	pe->label = label;
-	pe->work_end = sim_now(pe->k) + dur;
 	pe->work_fn = fn;
 	pe->work_ctx = ctx;
 	sim_schedule(pe->k, &pe->work_ev, dur, 0);
@@ -387,8 +386,9 @@ static inline __attribute__((always_inline)) void push_frame(struct pe *pe, uint
 	if (kind == PE_FRAME_WORK || kind == PE_FRAME_IDLE)
 		memcpy(f->x, pe->x, sizeof(f->x));
 	if (kind == PE_FRAME_WORK) {
+		/* what is left of the step: it was to end when its event was queued for */
+		f->remaining = pe->work_ev.when - sim_now(pe->k);
 		sim_cancel(pe->k, &pe->work_ev);
-		f->remaining = pe->work_end - sim_now(pe->k);
 		f->fn = pe->work_fn;
 		f->ctx = pe->work_ctx;
 		pe->working = false;
@@ -514,7 +514,6 @@ bool pe_end_work(struct pe *pe, pe_fn fn, const void *ctx)
 {
 	if (pe->working && pe->work_fn == fn && pe->work_ctx == ctx) {
 		sim_cancel(pe->k, &pe->work_ev);
-		pe->work_end = sim_now(pe->k);
 		sim_schedule(pe->k, &pe->work_ev, 0, 0);
 		return true;
 	}

@@ -35,10 +35,9 @@ struct pe {
 	uint32_t tag;             /* the notification the running path serves (pe.h: tags) */
 	sim_time debt;            /* pe_charge()d time the next step adds */
 	bool working;
-	sim_time work_end;
 	pe_fn work_fn;
 	void *work_ctx;
-	struct sim_event work_ev;
+	struct sim_event work_ev; /* while working: queued for the step's end (.when) */
 	struct sim_event check_ev;
 
 	/* exception stack */
