@@ -571,9 +571,14 @@ void pe_eret(struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", eret_done, NULL);
 }
 
-/* A synchronous exception from the current context to (@el, @world): push the caller, enter, charge the entry. */
-static void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind, unsigned el, unsigned world, pe_fn cont,
-			   void *ctx, pe_fn handler, void *hctx)
+/*
+ * A synchronous exception from the current context to (@el, @world): push
+ * the caller, enter, charge the entry. Inline: an SMC's whole path is one
+ * call then, with no arguments on the stack.
+ */
+static inline __attribute__((always_inline)) void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind,
+								  unsigned el, unsigned world, pe_fn cont,
+								  void *ctx, pe_fn handler, void *hctx)
 {
 	unsigned from_el = pe->el;
 	push_frame(pe, kind, cont, ctx);
@@ -585,6 +590,12 @@ static void sync_exception(struct pe *pe, enum pe_exc exc, uint8_t kind, unsigne
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
 	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
 	request_check(pe);
+}
+
+/* With a Secure EL2, an SMC at S-EL1 traps to it (HCR_EL2.TSC): pe_smc_ev's uncommon case, out of line. */
+static __attribute__((noinline)) void smc_trap_sel2(struct pe *pe, pe_fn cont, void *ctx)
+{
+	sync_exception(pe, PE_EXC_SMC, PE_FRAME_SMC_CALLER, 2, SIM_WORLD_S, cont, ctx, pe->sel2_trap, pe->sel2_ctx);
 }
 
 void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc_ev(pe, args, SIM_EV_NONE, cont, ctx); }
@@ -600,8 +611,7 @@ void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, v
 						      .label = pe->label });
 	/* With a Secure EL2, an SMC at S-EL1 traps to it (HCR_EL2.TSC); from S-EL2 it goes to EL3. */
 	if (pe->world == SIM_WORLD_S && pe->el < 2 && pe->sel2_trap) {
-		sync_exception(pe, PE_EXC_SMC, PE_FRAME_SMC_CALLER, 2, SIM_WORLD_S, cont, ctx, pe->sel2_trap,
-			       pe->sel2_ctx);
+		smc_trap_sel2(pe, cont, ctx);
 		return;
 	}
 	sync_exception(pe, PE_EXC_SMC, PE_FRAME_SMC_CALLER, 3, SIM_WORLD_EL3, cont, ctx, pe->smc_handler, pe->smc_ctx);
