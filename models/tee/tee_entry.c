@@ -13,13 +13,6 @@
 #include "models/cpu/isa_rt.h"
 #include "models/gic/gic.h"
 
-void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
-	       uint64_t c, uint64_t d, const char *label)
-{
-	sim_trace_emit_rec(t->sim->tr, sim_now(t->sim->k), kind, 0, pe ? (int32_t)pe_id(pe) : -1, SIM_WORLD_S, notif, a,
-			   b, c, d, label);
-}
-
 void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a)
 {
 	sim_trace_emit(t->sim->tr, &(struct sim_rec){ .t = sim_now(t->sim->k), .kind = TR_EVENT,

@@ -132,8 +132,13 @@ void tee_yield_resume(struct tee *t, struct pe *pe, uint64_t id, bool ffa);
 void tee_thread_rpc(struct tee_thread *th, struct pe *pe, uint32_t cmd, uint64_t a, uint64_t b, pe_fn after);
 /* The last RPC's result as the normal world wrote it (its arg->ret), TEE_ERROR_GENERIC if out of reach. */
 uint32_t tee_thread_rpc_ret(const struct tee_thread *th);
-void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
-	       uint64_t c, uint64_t d, const char *label);
+/* A record of the secure world on @pe (NULL: none); inline, as the notification path emits one at each stage. */
+static inline void tee_trace(struct tee *t, struct pe *pe, unsigned kind, uint32_t notif, uint64_t a, uint64_t b,
+			     uint64_t c, uint64_t d, const char *label)
+{
+	sim_trace_emit_rec(t->sim->tr, sim_now(t->sim->k), kind, 0, pe ? (int32_t)pe_id(pe) : -1, SIM_WORLD_S, notif, a,
+			   b, c, d, label);
+}
 /* A counted TR_EVENT: @code (enum sim_ev) with its fixed label. */
 void tee_event(struct tee *t, struct pe *pe, unsigned code, uint64_t a);
 /* 0, or -1 when the list cannot grow (out of memory: the caller stops the run, sim_kernel_fail) */
