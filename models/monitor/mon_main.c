@@ -240,7 +240,8 @@ static void sync_done_after_switch(void *ctx, struct pe *pe)
 
 /* ---- the OP-TEE dispatcher ------------------------------------------------ */
 
-static void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
+/* Out of line: its registers and results would make opteed_svc build a frame on the normal world's calls too. */
+static __attribute__((noinline)) void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 {
 	struct pe *pe = mp->pe;
 	uint64_t x1 = pe_regs(pe)[1], x2 = pe_regs(pe)[2], x3 = pe_regs(pe)[3], x4 = pe_regs(pe)[4];
