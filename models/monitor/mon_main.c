@@ -309,9 +309,10 @@ static void smccc_version_done(void *ctx, struct pe *pe)
 /*
  * Unknown function ID: SMC_UNK, never fatal (SMCCC). From the normal world
  * the lookup is the whole of the handling (el3.dispatch); a secure caller's
- * dispatch was charged when its SMC was taken (smc_entry).
+ * dispatch was charged when its SMC was taken (smc_entry). Out of line:
+ * the dispatch (smc_dispatch) then builds no frame for it.
  */
-static void smc_unknown(struct mon_pe *mp, struct pe *pe)
+static __attribute__((noinline)) void smc_unknown(struct mon_pe *mp, struct pe *pe)
 {
 	const struct pe_frame *caller = pe_top_frame(pe);
 	if (caller && caller->world == SIM_WORLD_S) {
