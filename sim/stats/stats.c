@@ -321,6 +321,7 @@ static __attribute__((noinline)) void record_smc(struct sim_stats *s, const stru
 	}
 }
 
+static void stats_notif(void *ctx, const struct sim_rec *r);
 static void stats_rec(void *ctx, const struct sim_rec *r);
 
 /* Time per world: what CPU @r->cpu ran from its last TR_ACTIVITY until now. */
@@ -369,7 +370,7 @@ static inline void exc_entry(struct sim_stats *s, const struct sim_rec *r)
 /*
  * The per-record hot path: the frequent kinds are counted here; only
  * notification stages and GIC forwards go through the association (they
- * need an id), and the rare kinds to stats_rec. A GIC pend, which neither
+ * need an id; it hands them to stats_notif), and the rare kinds to stats_rec. A GIC pend, which neither
  * uses, is not taken. stats_attach takes the same
  * paths with one sink per kind, and no dispatch.
  */
@@ -394,7 +395,7 @@ void stats_sink(void *ctx, const struct sim_rec *r)
 		return;
 	case TR_NOTIF:
 	case TR_GIC_FWD:
-		notif_assoc_feed(&s->assoc, r, stats_rec, s);
+		notif_assoc_feed(&s->assoc, r, stats_notif, s);
 		return;
 	case TR_POWER:
 	case TR_GIC_SGI_DROP:
@@ -414,7 +415,7 @@ static void sink_exc_entry(void *ctx, const struct sim_rec *r) { exc_entry(ctx, 
 static void sink_assoc(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
-	notif_assoc_feed(&s->assoc, r, stats_rec, s);
+	notif_assoc_feed(&s->assoc, r, stats_notif, s);
 }
 
 int stats_attach(struct sim_stats *s, struct sim_trace *tr)
@@ -430,97 +431,109 @@ int stats_attach(struct sim_stats *s, struct sim_trace *tr)
 	return sim_trace_add_sinks(tr, s, by_kind, sizeof(by_kind) / sizeof(by_kind[0]));
 }
 
-/* Notification stages (with ids, from the association), power, SGI drops and counted events. */
-static void stats_rec(void *ctx, const struct sim_rec *r)
+/*
+ * The association's output: notification stages with their ids (it also
+ * passes on the GIC forwards it was fed, which the statistics do not use).
+ * Its own sink, not a case of stats_rec: every stage of every notification
+ * comes here, and skips a switch on the kind.
+ */
+static void stats_notif(void *ctx, const struct sim_rec *r)
 {
 	struct sim_stats *s = ctx;
 	struct notif *n;
 
-	switch (r->kind) {
-	case TR_NOTIF:
-		switch (r->a) {
-		case NOTIF_SEND:
-			s->sent++;
-			n = tab_insert(&s->open, r->notif);
-			if (!n) { /* not followed: the run reports itself incomplete (stats_error) */
-				s->error = -ENOMEM;
-				break;
-			}
-			n->value = (uint8_t)r->b;
-			n->pend_cpu = n->taken_cpu = -1;
-			stamp(n, NOTIF_SOURCE, r->c);
-			stamp(n, NOTIF_TOP_HALF, r->d);
-			stamp(n, NOTIF_SEND, r->t);
-			/* the secure source's interrupt waited for this CPU to power up again */
-			if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
-			    s->power_epoch[r->cpu] > 0)
-				n->late = true;
-			s->seq_open += r->notif <= SEQ_MAX;
-			break;
-		case NOTIF_COALESCED:
-			s->sent++;
-			s->coalesced++;
-			if (s->csv)
-				fprintf(s->csv, "%u,%u,coalesced,,,,%" PRIu64 ",,,,,,,\n", r->notif, (unsigned)r->b, r->t);
-			break;
-		case NOTIF_NS_PENDING:
-			if ((n = tab_find(&s->open, r->notif))) {
-				stamp(n, NOTIF_NS_PENDING, r->t);
-				n->pend_cpu = r->cpu >= 0 && r->cpu < MAX_CPUS ? (int16_t)r->cpu : -1;
-				if (n->pend_cpu >= 0) {
-					n->epoch = s->power_epoch[n->pend_cpu];
-					n->pend_down = !s->cpu_on[n->pend_cpu];
-					/*
-					 * late: a CPU interface that was asleep or off gets nothing
-					 * forwarded (docs/protocol.md §9.6), so "pending" there after
-					 * the CPU came back since the send means the interrupt waited for it
-					 */
-					if (s->power_epoch[n->pend_cpu] > 0 && s->power_up_at[n->pend_cpu] > n->t[NOTIF_SEND])
-						n->late = true;
-				}
-			}
-			break;
-		case NOTIF_NS_TAKEN:
-			if ((n = tab_find(&s->open, r->notif))) {
-				stamp(n, NOTIF_NS_TAKEN, r->t);
-				n->taken_cpu = (int16_t)r->cpu;
-				/* late: pending on a CPU that was or went down, taken there after it came back */
-				if (n->pend_cpu >= 0 && (s->power_epoch[n->pend_cpu] != n->epoch || n->pend_down) &&
-				    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
-				    r->cpu == n->pend_cpu)
-					n->late = true;
-			}
-			break;
-		case NOTIF_FETCHED:
-			if ((n = tab_find(&s->open, r->notif)))
-				stamp(n, NOTIF_FETCHED, r->t);
-			break;
-		case NOTIF_BH_CTX:
-			if ((n = tab_find(&s->open, r->notif)))
-				stamp(n, NOTIF_BH_CTX, r->t);
-			break;
-		case NOTIF_BH_ENTER:
-			if ((n = tab_find(&s->open, r->notif))) {
-				stamp(n, NOTIF_BH_ENTER, r->t);
-				s->delivered++;
-				s->late += n->late;
-				/* a value (not DO_BOTTOM_HALF) has no bottom half: delivered is its end */
-				if (n->value != 0)
-					close_notif(s, n);
-			}
-			break;
-		case NOTIF_BH_DONE:
-			if ((n = tab_find(&s->open, r->notif))) {
-				if (n->id <= SEQ_MAX && r->cpu >= 0 && r->cpu < MAX_CPUS && !s->seq_tail[n->id - 1]) {
-					s->seq_tail[n->id - 1] = (int16_t)(r->cpu + 1);
-					s->seq_tails++;
-				}
-				stamp(n, NOTIF_BH_DONE, r->t);
-				close_notif(s, n);
-			}
+	if (r->kind != TR_NOTIF)
+		return;
+	switch (r->a) {
+	case NOTIF_SEND:
+		s->sent++;
+		n = tab_insert(&s->open, r->notif);
+		if (!n) { /* not followed: the run reports itself incomplete (stats_error) */
+			s->error = -ENOMEM;
 			break;
 		}
+		n->value = (uint8_t)r->b;
+		n->pend_cpu = n->taken_cpu = -1;
+		stamp(n, NOTIF_SOURCE, r->c);
+		stamp(n, NOTIF_TOP_HALF, r->d);
+		stamp(n, NOTIF_SEND, r->t);
+		/* the secure source's interrupt waited for this CPU to power up again */
+		if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
+		    s->power_epoch[r->cpu] > 0)
+			n->late = true;
+		s->seq_open += r->notif <= SEQ_MAX;
 		break;
+	case NOTIF_COALESCED:
+		s->sent++;
+		s->coalesced++;
+		if (s->csv)
+			fprintf(s->csv, "%u,%u,coalesced,,,,%" PRIu64 ",,,,,,,\n", r->notif, (unsigned)r->b, r->t);
+		break;
+	case NOTIF_NS_PENDING:
+		if ((n = tab_find(&s->open, r->notif))) {
+			stamp(n, NOTIF_NS_PENDING, r->t);
+			n->pend_cpu = r->cpu >= 0 && r->cpu < MAX_CPUS ? (int16_t)r->cpu : -1;
+			if (n->pend_cpu >= 0) {
+				n->epoch = s->power_epoch[n->pend_cpu];
+				n->pend_down = !s->cpu_on[n->pend_cpu];
+				/*
+				 * late: a CPU interface that was asleep or off gets nothing
+				 * forwarded (docs/protocol.md §9.6), so "pending" there after
+				 * the CPU came back since the send means the interrupt waited for it
+				 */
+				if (s->power_epoch[n->pend_cpu] > 0 && s->power_up_at[n->pend_cpu] > n->t[NOTIF_SEND])
+					n->late = true;
+			}
+		}
+		break;
+	case NOTIF_NS_TAKEN:
+		if ((n = tab_find(&s->open, r->notif))) {
+			stamp(n, NOTIF_NS_TAKEN, r->t);
+			n->taken_cpu = (int16_t)r->cpu;
+			/* late: pending on a CPU that was or went down, taken there after it came back */
+			if (n->pend_cpu >= 0 && (s->power_epoch[n->pend_cpu] != n->epoch || n->pend_down) &&
+			    s->cpu_on[n->pend_cpu] && s->power_up_at[n->pend_cpu] <= r->t &&
+			    r->cpu == n->pend_cpu)
+				n->late = true;
+		}
+		break;
+	case NOTIF_FETCHED:
+		if ((n = tab_find(&s->open, r->notif)))
+			stamp(n, NOTIF_FETCHED, r->t);
+		break;
+	case NOTIF_BH_CTX:
+		if ((n = tab_find(&s->open, r->notif)))
+			stamp(n, NOTIF_BH_CTX, r->t);
+		break;
+	case NOTIF_BH_ENTER:
+		if ((n = tab_find(&s->open, r->notif))) {
+			stamp(n, NOTIF_BH_ENTER, r->t);
+			s->delivered++;
+			s->late += n->late;
+			/* a value (not DO_BOTTOM_HALF) has no bottom half: delivered is its end */
+			if (n->value != 0)
+				close_notif(s, n);
+		}
+		break;
+	case NOTIF_BH_DONE:
+		if ((n = tab_find(&s->open, r->notif))) {
+			if (n->id <= SEQ_MAX && r->cpu >= 0 && r->cpu < MAX_CPUS && !s->seq_tail[n->id - 1]) {
+				s->seq_tail[n->id - 1] = (int16_t)(r->cpu + 1);
+				s->seq_tails++;
+			}
+			stamp(n, NOTIF_BH_DONE, r->t);
+			close_notif(s, n);
+		}
+		break;
+	}
+}
+
+/* Power, SGI drops and counted events. */
+static void stats_rec(void *ctx, const struct sim_rec *r)
+{
+	struct sim_stats *s = ctx;
+
+	switch (r->kind) {
 	case TR_POWER:
 		if (r->cpu >= 0 && r->cpu < MAX_CPUS) {
 			if (r->a == 1) {
