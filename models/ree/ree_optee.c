@@ -4,6 +4,7 @@
  * (drivers/tee/optee/smc_abi.c, call.c, notif.c; docs/protocol.md §1.9, §2).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -400,7 +401,12 @@ void ree_optee_call(struct ree *r, struct optee_call *c, struct pe *pe)
 	c->shm_offs = 0;
 	c->num_params = c->cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF || c->cmd == OPTEE_MSG_CMD_STOP_ASYNC_NOTIF ? 0 : 1;
 	arg = call_arg(r, c);
-	memset(arg, 0, sizeof(*arg));
+	/*
+	 * optee_get_msg_arg zeroes OPTEE_MSG_GET_ARG_SIZE(num_params), not the
+	 * largest message: the header here, and the one parameter (when there
+	 * is one) is written whole below.
+	 */
+	memset(arg, 0, offsetof(struct sim_msg_arg, params));
 	arg->cmd = c->cmd;
 	arg->num_params = c->num_params;
 	if (c->num_params)
