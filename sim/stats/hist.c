@@ -31,15 +31,16 @@ struct sim_hist {
 
 static inline unsigned bucket_of(uint64_t v)
 {
-	/* pow2ceiling(v | mask) - (half magnitude + 1) */
-	return (unsigned)(64 - __builtin_clzll(v | SUB_MASK)) - (SUB_HALF_MAG + 1);
+	/* log2(pow2ceiling(v | mask)) - (half magnitude + 1): the top bit's position - half magnitude */
+	return (unsigned)(63 - __builtin_clzll(v | SUB_MASK)) - SUB_HALF_MAG;
 }
 
 static inline size_t index_of(uint64_t v)
 {
 	unsigned b = bucket_of(v);
 	uint64_t sub = v >> b;
-	return ((size_t)(b + 1) << SUB_HALF_MAG) + (size_t)(sub - SUB_HALF_COUNT);
+	/* ((b + 1) << SUB_HALF_MAG) + (sub - SUB_HALF_COUNT), the half count cancelled out */
+	return ((size_t)b << SUB_HALF_MAG) + (size_t)sub;
 }
 
 static inline uint64_t value_at_index(size_t i)
