@@ -177,8 +177,9 @@ double sim_dist_sd(const struct sim_dist *d)
 static inline uint64_t round_pos(double v)
 {
 	if (v < 9.0e18) {
-		uint64_t u = (uint64_t)v;
-		return u + (v - (double)u >= 0.5);
+		/* below 2^63: the signed conversions, one instruction each way */
+		int64_t u = (int64_t)v;
+		return (uint64_t)u + (v - (double)u >= 0.5);
 	}
 	return (uint64_t)llround(v);
 }
