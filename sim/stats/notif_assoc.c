@@ -71,7 +71,7 @@ static int fan_out(struct notif_assoc *a, const struct sim_rec *r, unsigned stag
 }
 
 /* notif_assoc_feed, every case. */
-static __attribute__((noinline)) void feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
+void notif_assoc_feed_slow(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
 {
 	/* pending = can be signalled at a CPU interface, after the GIC's propagation (docs/protocol.md §9.6) */
 	if (r->kind == TR_GIC_FWD && (int)r->a == a->notif_intid) {
@@ -105,35 +105,5 @@ static __attribute__((noinline)) void feed(struct notif_assoc *a, const struct s
 		return;
 	if (r->a == NOTIF_BH_CTX && fan_out(a, r, NOTIF_BH_CTX, r->cpu, r->world, &a->wait_bhctx, NULL, out, ctx))
 		return;
-	out(ctx, r);
-}
-
-/*
- * The usual record, a stage with its id, inline: its queue bookkeeping
- * first (no queue to grow), then @out as a tail call, so nothing is saved;
- * everything else as feed does it. The bookkeeping is the assoc's own and
- * @out (the statistics) does not read it, so its order with @out shows nowhere.
- */
-void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
-{
-	struct notif_idq *q = NULL;
-
-	if (__builtin_expect(r->kind != TR_NOTIF || !r->notif, 0)) {
-		feed(a, r, out, ctx);
-		return;
-	}
-	if (r->a == NOTIF_SEND)
-		q = &a->wait_pend;
-	else if (r->a == NOTIF_FETCHED && r->b == 0)
-		q = &a->wait_bhctx;
-	if (q) {
-		if (__builtin_expect(q->n == q->cap, 0)) { /* to grow: feed does it */
-			feed(a, r, out, ctx);
-			return;
-		}
-		q->v[(q->head + q->n++) % q->cap] = r->notif; /* q_push without growing */
-	} else if (r->a == NOTIF_FETCHED && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS) {
-		a->fetched_value[r->cpu] = r->notif;
-	}
 	out(ctx, r);
 }

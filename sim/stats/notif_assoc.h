@@ -53,13 +53,45 @@ struct notif_assoc {
 void notif_assoc_init(struct notif_assoc *a, int notif_intid);
 void notif_assoc_fini(struct notif_assoc *a);
 
+/* notif_assoc_feed for any record (notif_assoc.c): what the inline part leaves to it. */
+void notif_assoc_feed_slow(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx);
+
 /*
  * Feed record @r. Records that need no id pass to @out unchanged; an
  * id-less stage record becomes one record per associated notification (or
  * passes unchanged when none waits); a GIC pend of the INTID passes and is
  * followed by the NOTIF_NS_PENDING records it implies.
+ *
+ * The usual record, a stage with its id, inline, so that a sink feeding
+ * the association calls its @out directly: its queue bookkeeping first (no
+ * queue to grow), then @out as a tail call, so nothing is saved;
+ * everything else as notif_assoc_feed_slow does it. The bookkeeping is the
+ * assoc's own and @out (the statistics) does not read it, so its order
+ * with @out shows nowhere.
  */
-void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx);
+static inline void notif_assoc_feed(struct notif_assoc *a, const struct sim_rec *r, sim_sink_fn out, void *ctx)
+{
+	struct notif_idq *q = NULL;
+
+	if (__builtin_expect(r->kind != TR_NOTIF || !r->notif, 0)) {
+		notif_assoc_feed_slow(a, r, out, ctx);
+		return;
+	}
+	if (r->a == NOTIF_SEND)
+		q = &a->wait_pend;
+	else if (r->a == NOTIF_FETCHED && r->b == 0)
+		q = &a->wait_bhctx;
+	if (q) {
+		if (__builtin_expect(q->n == q->cap, 0)) { /* to grow: notif_assoc_feed_slow does it */
+			notif_assoc_feed_slow(a, r, out, ctx);
+			return;
+		}
+		q->v[(q->head + q->n++) % q->cap] = r->notif; /* q_push without growing */
+	} else if (r->a == NOTIF_FETCHED && r->cpu >= 0 && r->cpu < SIM_ASSOC_MAX_CPUS) {
+		a->fetched_value[r->cpu] = r->notif;
+	}
+	out(ctx, r);
+}
 
 #ifdef __cplusplus
 }
