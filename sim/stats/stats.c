@@ -232,12 +232,11 @@ static char *put_u64(char *q, uint64_t v)
 	return q;
 }
 
+/* @n's row of notifications.csv; only with one (the callers test s->csv: no call without). */
 static void csv_row(struct sim_stats *s, const struct notif *n, const char *outcome)
 {
 	char line[512], *q = line;
 	size_t ol = strlen(outcome);
-	if (!s->csv)
-		return;
 	/* "%u,%u,%s,%d" */
 	q = put_u64(q, n->id);
 	*q++ = ',';
@@ -275,7 +274,8 @@ static __attribute__((noinline)) void close_notif(struct sim_stats *s, struct no
 		if ((n->have & (1u << a)) && (n->have & (1u << b)) && n->t[b] >= n->t[a])
 			sim_hist_record(s->span[i], n->t[b] - n->t[a]);
 	}
-	csv_row(s, n, n->late ? "late" : "delivered");
+	if (s->csv)
+		csv_row(s, n, n->late ? "late" : "delivered");
 	s->seq_open -= n->id <= SEQ_MAX;
 	tab_remove(&s->open, n);
 }
@@ -620,10 +620,12 @@ void stats_finish(struct sim_stats *s, sim_time end)
 		if (!n->id)
 			continue;
 		if (n->have & (1u << NOTIF_BH_ENTER)) {
-			csv_row(s, n, n->late ? "late" : "delivered");
+			if (s->csv)
+				csv_row(s, n, n->late ? "late" : "delivered");
 		} else {
 			s->lost++;
-			csv_row(s, n, "lost");
+			if (s->csv)
+				csv_row(s, n, "lost");
 		}
 	}
 	/* notifications.csv says why nothing could be delivered */
