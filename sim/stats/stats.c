@@ -23,6 +23,7 @@ struct notif {
 	uint32_t epoch;         /* pend_cpu's power-down count at pend time */
 	bool pend_down;         /* pend_cpu was down (off or suspended) when it became pending */
 	bool late;
+	/* last: tab_insert zeroes what comes before; a time counts only with its bit in have */
 	sim_time t[NOTIF_STAGE_COUNT];
 };
 
@@ -131,14 +132,14 @@ static bool tab_grow(struct table *t)
 	return true;
 }
 
-/* A new zeroed entry for @id; NULL when the table cannot grow (out of memory). */
+/* A new entry for @id, zeroed but for its times (it has no stage); NULL when the table cannot grow (out of memory). */
 static struct notif *tab_insert(struct table *t, uint32_t id)
 {
 	if ((t->n + 1) * 2 > t->cap && !tab_grow(t))
 		return NULL;
 	for (size_t i = hash32(id, t->cap);; i = (i + 1) & (t->cap - 1)) {
 		if (t->slot[i].id == 0) {
-			memset(&t->slot[i], 0, sizeof(t->slot[i]));
+			memset(&t->slot[i], 0, offsetof(struct notif, t)); /* no stage: no time to zero */
 			t->slot[i].id = id;
 			t->n++;
 			return &t->slot[i];
@@ -456,9 +457,11 @@ static __attribute__((noinline)) void notif_send(struct sim_stats *s, const stru
 	}
 	n->value = (uint8_t)r->b;
 	n->pend_cpu = n->taken_cpu = -1;
-	stamp(n, NOTIF_SOURCE, r->c);
-	stamp(n, NOTIF_TOP_HALF, r->d);
-	stamp(n, NOTIF_SEND, r->t);
+	/* its first stages: stamp()s on an entry with none */
+	n->have = 1u << NOTIF_SOURCE | 1u << NOTIF_TOP_HALF | 1u << NOTIF_SEND;
+	n->t[NOTIF_SOURCE] = r->c;
+	n->t[NOTIF_TOP_HALF] = r->d;
+	n->t[NOTIF_SEND] = r->t;
 	/* the secure source's interrupt waited for this CPU to power up again */
 	if (r->cpu >= 0 && r->cpu < MAX_CPUS && s->power_up_at[r->cpu] > r->c &&
 	    s->power_epoch[r->cpu] > 0)
