@@ -14,6 +14,12 @@
 
 /* struct sim_stats.act_acc: the cpu_time column an activity span goes to */
 enum { ACC_EL3 = 2, ACC_IDLE = 3, ACC_OFF = 4, ACC_COUNT };
+/*
+ * cpu_time's rows are ACC_ROW wide, ACC_COUNT used: a power of two, so
+ * the per-record activity() finds its column with one scaled index
+ */
+#define ACC_ROW 8
+_Static_assert(ACC_COUNT <= ACC_ROW, "ACC_ROW holds every column");
 
 struct notif {
 	uint32_t id;
@@ -68,7 +74,7 @@ struct sim_stats {
 	uint8_t act_acc[MAX_CPUS];
 	sim_time act_since[MAX_CPUS];
 	/* per CPU: busy in normal, secure, EL3; idle (powered on); idle and off (counted nowhere) */
-	sim_time cpu_time[MAX_CPUS][ACC_COUNT];
+	sim_time cpu_time[MAX_CPUS][ACC_ROW];
 	sim_time time_world[3], time_idle; /* their sums over the CPUs, made by stats_finish */
 	sim_time end;
 	/* the first notification's SMC sequence (up to SEQ_MAX notifications recorded) */
