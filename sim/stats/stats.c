@@ -583,22 +583,44 @@ static void stats_rec(void *ctx, const struct sim_rec *r)
 		break;
 	case TR_EVENT:
 		/* by event code: labels are for people */
-		s->spurious += r->code == SIM_EV_SPURIOUS_NOTIF;
-		s->eth_limit += r->code == SIM_EV_ETHREAD_LIMIT;
-		s->cq_waits += r->code == SIM_EV_CQ_WAIT;
-		s->foreign += r->code == SIM_EV_FOREIGN_INTR;
-		s->bus_errors += r->code == SIM_EV_BUS_ERROR;
-		if (r->code == SIM_EV_PROBE_FAILED && !s->probe_failed)
-			s->probe_failed = r->label ? r->label : sim_ev_label(r->code);
-		if (r->code == SIM_EV_TA_REQUEST && r->a < s->nwl)
-			s->wl[r->a].requests++;
-		else if (r->code == SIM_EV_TA_DONE && r->a < s->nwl && r->t >= r->c)
-			sim_hist_record(s->wl[r->a].lat, r->t - r->c);
-		else if (r->code == SIM_EV_TA_WOKEN && r->a < s->nwl && r->b && r->d && r->t >= r->c)
-			sim_hist_record(s->wl[r->a].wake, r->t - r->c);
-		else if (r->code == SIM_EV_TA_WAIT_REFUSED) {
+		switch (r->code) {
+		case SIM_EV_SPURIOUS_NOTIF:
+			s->spurious++;
+			break;
+		case SIM_EV_ETHREAD_LIMIT:
+			s->eth_limit++;
+			break;
+		case SIM_EV_CQ_WAIT:
+			s->cq_waits++;
+			break;
+		case SIM_EV_FOREIGN_INTR:
+			s->foreign++;
+			break;
+		case SIM_EV_BUS_ERROR:
+			s->bus_errors++;
+			break;
+		case SIM_EV_PROBE_FAILED:
+			if (!s->probe_failed)
+				s->probe_failed = r->label ? r->label : sim_ev_label(r->code);
+			break;
+		case SIM_EV_TA_REQUEST:
+			if (r->a < s->nwl)
+				s->wl[r->a].requests++;
+			break;
+		case SIM_EV_TA_DONE:
+			if (r->a < s->nwl && r->t >= r->c)
+				sim_hist_record(s->wl[r->a].lat, r->t - r->c);
+			break;
+		case SIM_EV_TA_WOKEN:
+			if (r->a < s->nwl && r->b && r->d && r->t >= r->c)
+				sim_hist_record(s->wl[r->a].wake, r->t - r->c);
+			break;
+		case SIM_EV_TA_WAIT_REFUSED:
 			s->wait_refused++;
 			s->wl[r->a < s->nwl ? r->a : 0].refused += r->a < s->nwl;
+			break;
+		default:
+			break;
 		}
 		break;
 	default:
