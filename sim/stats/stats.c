@@ -386,9 +386,9 @@ static inline void exc_entry(struct sim_stats *s, const struct sim_rec *r)
 /*
  * The per-record hot path: the frequent kinds are counted here; only
  * notification stages and GIC forwards go through the association (they
- * need an id; it hands them to stats_notif), and the rare kinds to stats_rec. A GIC pend, which neither
- * uses, is not taken. stats_attach takes the same
- * paths with one sink per kind, and no dispatch.
+ * need an id; it hands them to stats_notif), and the rare kinds to
+ * stats_rec. A GIC pend, which neither uses, is not taken. stats_attach
+ * takes the same paths with one sink per kind, and no dispatch.
  */
 void stats_sink(void *ctx, const struct sim_rec *r)
 {
