@@ -10,11 +10,16 @@
 #define SHM_COOKIE_BASE 0xffff000010000000ull
 #define SHM_COOKIE_STRIDE 0x100ull
 
+/* a message, next to its offset in its buffer */
+struct shm_msg {
+	uint64_t offset;
+	struct sim_msg_arg msg;
+};
+
 struct shm_buf {
 	uint64_t cookie;
 	unsigned n;
-	uint64_t offset[SIM_SHM_MSGS];
-	struct sim_msg_arg msg[SIM_SHM_MSGS];
+	struct shm_msg at[SIM_SHM_MSGS];
 };
 
 struct sim_shm {
@@ -61,15 +66,16 @@ struct sim_msg_arg *sim_shm_msg(struct sim_shm *shm, uint64_t cookie, uint64_t o
 	if (cookie < SHM_COOKIE_BASE || (cookie - SHM_COOKIE_BASE) % SHM_COOKIE_STRIDE)
 		return NULL;
 	i = (cookie - SHM_COOKIE_BASE) / SHM_COOKIE_STRIDE;
-	if (i >= shm->n || (offset & 7) || offset + SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS) > SIM_SHM_SIZE)
+	if (i >= shm->n)
 		return NULL;
 	b = shm->buf[i];
-	for (unsigned k = 0; k < b->n; k++)
-		if (b->offset[k] == offset)
-			return &b->msg[k];
-	if (b->n == SIM_SHM_MSGS)
+	for (struct shm_msg *m = b->at; m < b->at + b->n; m++)
+		if (m->offset == offset)
+			return &m->msg;
+	/* a new message: an offset already there passed these tests when it was made */
+	if ((offset & 7) || offset + SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS) > SIM_SHM_SIZE || b->n == SIM_SHM_MSGS)
 		return NULL;
-	b->offset[b->n] = offset;
-	memset(&b->msg[b->n], 0, sizeof(b->msg[b->n]));
-	return &b->msg[b->n++];
+	b->at[b->n].offset = offset;
+	memset(&b->at[b->n].msg, 0, sizeof(b->at[b->n].msg));
+	return &b->at[b->n++].msg;
 }
