@@ -204,7 +204,7 @@ public:
 		r->issued = now();
 		smc(p, a, [this, r](pe *q) {
 			for (int i = 0; i < 4; i++)
-				r->x[i] = q->x[i];
+				r->x[i] = pe_regs(q)[i];
 			r->t = now();
 			pe_idle(q);
 		});
@@ -315,9 +315,9 @@ private:
 	/* ---- the test OP-TEE: each entry logs itself, then returns with its *_DONE ---- */
 	void note(const char *name, pe *p)
 	{
-		TeeEntry e{ name, p->id, p->el, p->world, p->mask_i != 0, p->mask_f != 0, {}, now() };
+		TeeEntry e{ name, pe_id(p), p->el, p->world, p->mask_i != 0, p->mask_f != 0, {}, now() };
 		for (int i = 0; i < 8; i++)
-			e.x[i] = p->x[i];
+			e.x[i] = pe_regs(p)[i];
 		tee_log.push_back(e);
 	}
 	void tee_return(pe *p, uint32_t fid, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0, uint64_t x4 = 0)
@@ -387,10 +387,10 @@ private:
 	static void ns_entry(void *ctx, pe *p)
 	{
 		Rig *r = R(ctx);
-		r->ns_entered[p->id] = r->now();
-		r->ns_entries[p->id]++;
-		if (r->ns_main[p->id]) {
-			r->ns_main[p->id](p);
+		r->ns_entered[pe_id(p)] = r->now();
+		r->ns_entries[pe_id(p)]++;
+		if (r->ns_main[pe_id(p)]) {
+			r->ns_main[pe_id(p)](p);
 			return;
 		}
 		pe_set_masks(p, false, false);
@@ -403,7 +403,7 @@ private:
 		uint64_t iar = 0;
 		EXPECT_EQ(exc, PE_EXC_IRQ);
 		EXPECT_EQ(pe_icc_read(p, ICC_IAR1_EL1, &iar), 0);
-		r->irqs.push_back(IrqTaken{ p->id, (unsigned)iar, r->now(), p->mask_i != 0, p->mask_f != 0, p->world });
+		r->irqs.push_back(IrqTaken{ pe_id(p), (unsigned)iar, r->now(), p->mask_i != 0, p->mask_f != 0, p->world });
 		if (r->ns_irq_body) {
 			r->ns_irq_body(p);
 			return;
@@ -893,7 +893,7 @@ TEST(Psci, CpuSuspendPowerDownWakesOnInterruptAndReturnsSuccess)
 	pe_set_masks(p, true, true); /* Linux enters cpu_suspend with DAIF masked */
 	r.smc(p, psci(PSCI_CPU_SUSPEND, PSCI_PSTATE_TYPE_POWERDOWN, 0x80001000, 0), [&r, ret](pe *q) {
 		for (int i = 0; i < 4; i++)
-			ret->x[i] = q->x[i];
+			ret->x[i] = pe_regs(q)[i];
 		ret->t = r.now();
 		pe_idle(q);
 	});
@@ -969,7 +969,7 @@ TEST(Psci, CpuSuspendWithAnInterruptPendingReturnsAtOnceWithoutPowerDown)
 	ret->issued = r.now();
 	r.smc(p, psci(PSCI_CPU_SUSPEND, PSCI_PSTATE_TYPE_POWERDOWN, 0x80001000, 0), [&r, ret](pe *q) {
 		for (int i = 0; i < 4; i++)
-			ret->x[i] = q->x[i];
+			ret->x[i] = pe_regs(q)[i];
 		ret->t = r.now();
 		pe_idle(q);
 	});
@@ -1069,7 +1069,7 @@ TEST(PeSel2, SmcAndHvcFromSel1TrapToSel2AndReturn)
 		const pe_frame *f = pe_top_frame(q);
 		b.seen.push_back(std::string(f->kind == PE_FRAME_HVC_CALLER ? "hvc" : "smc") + " at EL" +
 				 std::to_string(q->el) + (q->world == SIM_WORLD_S ? " S" : " ?"));
-		uint64_t r[8] = { q->x[0] + 1, 0, 0, 0, 0, 0, 0, 0 };
+		uint64_t r[8] = { pe_regs(q)[0] + 1, 0, 0, 0, 0, 0, 0, 0 };
 		pe_smc_return8(q, r);
 	};
 	b.at_sel1 = [&](pe *q) {
@@ -1077,12 +1077,12 @@ TEST(PeSel2, SmcAndHvcFromSel1TrapToSel2AndReturn)
 		const uint64_t smc_args[8] = { 0x84000081u };
 		pe_smc(q, smc_args, Sel2Bench::tramp, b.k([&](pe *q2) {
 			smc_back = sim_now(b.s.k);
-			smc_x0 = q2->x[0];
+			smc_x0 = pe_regs(q2)[0];
 			EXPECT_EQ(q2->el, 1u);
 			const uint64_t hvc_args[8] = { 0xff04u };
 			pe_hvc(q2, hvc_args, Sel2Bench::tramp, b.k([&](pe *q3) {
 				hvc_back = sim_now(b.s.k);
-				hvc_x0 = q3->x[0];
+				hvc_x0 = pe_regs(q3)[0];
 				EXPECT_EQ(q3->el, 1u);
 				pe_idle(q3);
 			}));

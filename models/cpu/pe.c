@@ -12,9 +12,8 @@
 
 #include "models/cpu/pe_internal.h"
 
-/* pe_id() and pe_regs() (pe.h) read the id and x0..x7 where these say */
-_Static_assert(offsetof(struct pe, id) == 0, "struct pe must begin with its id");
-_Static_assert(offsetof(struct pe, x) == PE_REGS_OFFSET, "x0..x7 must sit at PE_REGS_OFFSET");
+/* pe_id() and pe_regs() (pe.h) read the head where a struct pe begins */
+_Static_assert(offsetof(struct pe, head) == 0, "struct pe must begin with its head");
 
 static void work_done(void *ctx, uint64_t arg);
 static void check_irqs(void *ctx, uint64_t arg);
@@ -25,7 +24,7 @@ static const char *const exc_label[] = { "IRQ entry", "FIQ entry", "SMC entry",
 static inline __attribute__((always_inline)) void trace(struct pe *pe, unsigned kind, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		  const char *label)
 {
-	sim_trace_emit_rec(pe->tr, sim_now(pe->k), kind, 0, (int32_t)pe->id, pe->world, pe->tag, a, b, c, d, label);
+	sim_trace_emit_rec(pe->tr, sim_now(pe->k), kind, 0, (int32_t)pe->head.id, pe->world, pe->tag, a, b, c, d, label);
 }
 
 /* Record what @pe runs now (@label, NULL: idle) as TR_ACTIVITY. */
@@ -73,7 +72,7 @@ static inline void update_activity_working(struct pe *pe)
 static void publish_state(struct pe *pe)
 {
 	if (pe->ports.state)
-		pe->ports.state(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS);
+		pe->ports.state(pe->ports.ctx, pe->head.id, pe->el, pe->world != SIM_WORLD_NS);
 }
 
 static bool route(const struct pe *pe, enum pe_exc line, enum pe_vector *vec, unsigned *el, unsigned *world);
@@ -117,7 +116,7 @@ static void pe_init(struct pe *pe, struct sim *s, unsigned id, const struct sim_
 	pe->sim = s;
 	pe->k = s->k;
 	pe->tr = s->tr;
-	pe->id = id;
+	pe->head.id = id;
 	pe->costs = costs;
 	pe->clock = costs->clock;
 	/* a constant draws no random number (sim_cost_sample): convert it once */
@@ -166,7 +165,7 @@ bool pe_interrupt_pending(const struct pe *pe) { return pe->irq_line || pe->fiq_
 void pe_set_reg(struct pe *pe, unsigned n, uint64_t v)
 {
 	assert(n < 8);
-	pe->x[n] = v;
+	pe->head.x[n] = v;
 }
 
 sim_time pe_sample(struct pe *pe, const struct sim_cost *c) { return sim_cost_sample(c, &pe->rng, &pe->clock); }
@@ -384,7 +383,7 @@ static inline __attribute__((always_inline)) void push_frame(struct pe *pe, uint
 	f->fn = fn;
 	f->ctx = ctx;
 	if (kind == PE_FRAME_WORK || kind == PE_FRAME_IDLE)
-		memcpy(f->x, pe->x, sizeof(f->x));
+		memcpy(f->x, pe->head.x, sizeof(f->x));
 	if (kind == PE_FRAME_WORK) {
 		/* what is left of the step: it was to end when its event was queued for */
 		f->remaining = pe->work_ev.when - sim_now(pe->k);
@@ -538,7 +537,7 @@ void pe_resume_frame(struct pe *pe, const struct pe_frame *f)
 	switch (f->kind) {
 	case PE_FRAME_WORK:
 		/* the registers are the interrupted context's again (the handler's SMCs used them) */
-		memcpy(pe->x, f->x, sizeof(pe->x));
+		memcpy(pe->head.x, f->x, sizeof(pe->head.x));
 		pe->working = false;
 		pe_exec(pe, f->remaining, f->label, f->fn, f->ctx);
 		request_check(pe);
@@ -582,7 +581,7 @@ static inline __attribute__((always_inline)) void sync_exception(struct pe *pe, 
 {
 	unsigned from_el = pe->el;
 	push_frame(pe, kind, cont, ctx);
-	pe->stack[pe->depth - 1].smc_fid = pe->x[0];
+	pe->stack[pe->depth - 1].smc_fid = pe->head.x[0];
 	pe->el = (uint8_t)el;
 	pe->world = (uint8_t)world;
 	pe->mask_i = pe->mask_f = 1;
@@ -603,11 +602,11 @@ void pe_smc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx) { pe_smc
 void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, void *ctx)
 {
 	if (args)
-		memcpy(pe->x, args, sizeof(pe->x));
+		memcpy(pe->head.x, args, sizeof(pe->head.x));
 	sim_trace_emit(pe->tr, &(struct sim_rec){ .t = sim_now(pe->k), .kind = TR_SMC,
-						      .code = (uint16_t)code, .cpu = (int32_t)pe->id,
-						      .world = pe->world, .notif = pe->tag, .a = pe->x[0],
-						      .b = pe->x[1], .c = pe->x[2], .d = pe->x[3],
+						      .code = (uint16_t)code, .cpu = (int32_t)pe->head.id,
+						      .world = pe->world, .notif = pe->tag, .a = pe->head.x[0],
+						      .b = pe->head.x[1], .c = pe->head.x[2], .d = pe->head.x[3],
 						      .label = pe->label });
 	/* With a Secure EL2, an SMC at S-EL1 traps to it (HCR_EL2.TSC); from S-EL2 it goes to EL3. */
 	if (pe->world == SIM_WORLD_S && pe->el < 2 && pe->sel2_trap) {
@@ -620,7 +619,7 @@ void pe_smc_ev(struct pe *pe, const uint64_t *args, unsigned code, pe_fn cont, v
 void pe_hvc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx)
 {
 	assert(pe->sel2_trap && pe->world == SIM_WORLD_S && pe->el < 2);
-	memcpy(pe->x, args, sizeof(pe->x));
+	memcpy(pe->head.x, args, sizeof(pe->head.x));
 	sync_exception(pe, PE_EXC_HVC, PE_FRAME_HVC_CALLER, 2, SIM_WORLD_S, cont, ctx, pe->sel2_trap, pe->sel2_ctx);
 }
 
@@ -643,7 +642,7 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	(void)ctx;
 	assert(is_caller(pe));
 	f = pe->stack[--pe->depth];
-	memcpy(pe->x, pe->ret, sizeof(pe->ret));
+	memcpy(pe->head.x, pe->ret, sizeof(pe->ret));
 	pe->el = f.el;
 	pe->world = f.world;
 	pe->mask_i = f.mask_i;
@@ -653,7 +652,7 @@ static void smc_return_done(void *ctx, struct pe *pe)
 	publish_state(pe);
 	trace(pe, TR_EXC_RETURN, f.el, 0, 0, 0, NULL);
 	if (f.kind == PE_FRAME_SMC_CALLER)
-		trace(pe, TR_SMC_RET, pe->ret_fid, pe->x[0], pe->x[1], pe->x[2], f.label);
+		trace(pe, TR_SMC_RET, pe->ret_fid, pe->head.x[0], pe->head.x[1], pe->head.x[2], f.label);
 	update_activity(pe);
 	request_check(pe);
 	/*
@@ -744,22 +743,22 @@ void pe_trace_world_switch(struct pe *pe, unsigned from, unsigned to)
 
 int pe_icc_read(struct pe *pe, int reg, uint64_t *val)
 {
-	return pe->ports.icc_read(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
+	return pe->ports.icc_read(pe->ports.ctx, pe->head.id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
 }
 
 int pe_icc_write(struct pe *pe, int reg, uint64_t val)
 {
-	return pe->ports.icc_write(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
+	return pe->ports.icc_write(pe->ports.ctx, pe->head.id, pe->el, pe->world != SIM_WORLD_NS, reg, val);
 }
 
 int pe_mmio_read(struct pe *pe, uint64_t addr, unsigned size, uint64_t *val)
 {
-	return pe->ports.mmio_read(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
+	return pe->ports.mmio_read(pe->ports.ctx, pe->head.id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
 }
 
 int pe_mmio_write(struct pe *pe, uint64_t addr, unsigned size, uint64_t val)
 {
-	return pe->ports.mmio_write(pe->ports.ctx, pe->id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
+	return pe->ports.mmio_write(pe->ports.ctx, pe->head.id, pe->el, pe->world != SIM_WORLD_NS, addr, size, val);
 }
 
 void pe_power_off(struct pe *pe, enum pe_power state)

@@ -154,24 +154,30 @@ const struct pe_ports *pe_get_ports(const struct pe *pe);
 #define PE_PURE_FN __attribute__((pure))
 
 /*
- * pe_id and pe_regs are read inline: nearly every record a model emits
- * names its CPU, and every SMC handler reads its arguments. struct pe
- * (pe_internal.h) begins with the id, and x0..x7 sit at PE_REGS_OFFSET
- * (pe.c checks both); a pointer to a struct, converted, points to its first
- * member (C11 6.7.2.1). The casts are valid C++ too (tests include this).
+ * The head of struct pe (pe_internal.h): what other models read inline,
+ * through pe_id() and pe_regs() only. Nearly every record a model emits
+ * names its CPU, and every SMC handler reads its arguments: a load each,
+ * not a call. struct pe begins with it, and a pointer to a struct,
+ * converted, points to its first member (C11 6.7.2.1); the casts are
+ * valid C++ too (tests include this).
  */
-#define PE_REGS_OFFSET 8
+struct pe_head {
+	unsigned id;   /* fixed at pe_new */
+	uint64_t x[8]; /* x0..x7: SMC arguments on pe_smc, results on the continuation */
+};
+
+static inline const struct pe_head *pe_head(const struct pe *pe)
+{
+	return (const struct pe_head *)(const void *)pe;
+}
 
 /* The PE's id, fixed at pe_new. */
-static inline unsigned pe_id(const struct pe *pe) { return *(const unsigned *)(const void *)pe; }
+static inline unsigned pe_id(const struct pe *pe) { return pe_head(pe)->id; }
 enum pe_power pe_power(const struct pe *pe) PE_PURE_FN;
 /* The security state of the current context: SIM_WORLD_NS, SIM_WORLD_S or SIM_WORLD_EL3. */
 unsigned pe_world(const struct pe *pe) PE_PURE_FN;
 /* x0..x7: the arguments an SMC handler sees, or the results its caller's continuation sees. */
-static inline const uint64_t *pe_regs(const struct pe *pe)
-{
-	return (const uint64_t *)(const void *)((const char *)pe + PE_REGS_OFFSET);
-}
+static inline const uint64_t *pe_regs(const struct pe *pe) { return pe_head(pe)->x; }
 /* Set x@n (0..7) before an entry that passes arguments in registers (e.g. opteed's PM hooks). */
 void pe_set_reg(struct pe *pe, unsigned n, uint64_t v);
 /* The PE's clock domain, and a draw of @c with the PE's own random stream. */

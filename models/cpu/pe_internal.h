@@ -14,10 +14,7 @@
 #define PE_MAX_DEPTH 16
 
 struct pe {
-	/* first, and at PE_REGS_OFFSET: pe_id() and pe_regs() (pe.h) read them inline */
-	unsigned id;
-	/* SMC registers: arguments on pe_smc, results on the continuation */
-	uint64_t x[8];
+	struct pe_head head; /* first: pe_id() and pe_regs() (pe.h) read it inline */
 
 	struct sim *sim;
 	/* sim->k and sim->tr, fixed for the simulation's life: one load less in every step and record */
