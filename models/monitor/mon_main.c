@@ -244,14 +244,18 @@ static void sync_done_after_switch(void *ctx, struct pe *pe)
 static __attribute__((noinline)) void opteed_from_secure(struct mon_pe *mp, uint32_t fid)
 {
 	struct pe *pe = mp->pe;
-	uint64_t x1 = pe_regs(pe)[1], x2 = pe_regs(pe)[2], x3 = pe_regs(pe)[3], x4 = pe_regs(pe)[4];
+	const uint64_t *x = pe_regs(pe);
 
-	/* OP-TEE never resumes after a TEESMC_OPTEED_RETURN_* call: the secure caller frame goes. */
+	/*
+	 * OP-TEE never resumes after a TEESMC_OPTEED_RETURN_* call: the secure
+	 * caller frame goes. (The registers stay: x1..x4 are read after, so
+	 * nothing is kept across the call.)
+	 */
 	pe_smc_discard(pe);
 	switch (fid) {
 	case TEESMC_OPTEED_RETURN_CALL_DONE: {
 		/* Results in x1..x4 become the NS caller's x0..x3 (opteed_main.c). */
-		uint64_t res[4] = { x1, x2, x3, x4 };
+		uint64_t res[4] = { x[1], x[2], x[3], x[4] };
 		mon_return_ns(mp->m, pe, res);
 		return;
 	}
@@ -267,7 +271,7 @@ static __attribute__((noinline)) void opteed_from_secure(struct mon_pe *mp, uint
 	case TEESMC_OPTEED_RETURN_SYSTEM_OFF_DONE:
 	case TEESMC_OPTEED_RETURN_SYSTEM_RESET_DONE:
 		if (mp->sync_cont) {
-			mp->sync_x1 = fid == TEESMC_OPTEED_RETURN_ENTRY_DONE ? 0 : x1;
+			mp->sync_x1 = fid == TEESMC_OPTEED_RETURN_ENTRY_DONE ? 0 : x[1];
 			mon_world_switch(mp, MON_S, MON_NS, sync_done_after_switch, mp);
 			return;
 		}
