@@ -61,18 +61,18 @@ struct sim_kernel {
 	 * Native run loop only (never with a backend): the heap's top fired and
 	 * left slot 0 vacant; slots 1..n-1 hold the heap. The next schedule
 	 * either goes to the front (earlier than hmin, the vacant root's
-	 * earliest child, found once and kept while the heap does not change)
-	 * or fills the hole with one sift-down: the hold pattern (fire one,
-	 * schedule one) costs one sift, not a pop's and a push's. Anything else
-	 * settles the hole first.
+	 * earliest child, found as the hole is made: the callback nearly
+	 * always schedules, and push then tests for nothing more) or fills
+	 * the hole with one sift-down: the hold pattern (fire one, schedule
+	 * one) costs one sift, not a pop's and a push's. Anything else settles
+	 * the hole first.
 	 */
 	bool hole;
-	size_t hmin; /* 0: not found yet */
+	size_t hmin; /* with a hole */
 	/*
 	 * The key push compares a new event with when the front is empty (the
-	 * heap's earliest): &key[0] with no hole, &key[hmin] with a hole whose
-	 * earliest child is found, NULL with a hole whose is not yet. Kept by
-	 * every change of key, hole and hmin (no_hole, find_hole_min, fire,
+	 * heap's earliest): &key[0] with no hole, &key[hmin] with a hole. Kept
+	 * by every change of key, hole and hmin (no_hole, find_hole_min, fire,
 	 * heap_resize).
 	 */
 	const struct hkey *lim;
@@ -185,18 +185,15 @@ static inline void settle(struct sim_kernel *k)
 		k->key[0] = SENTINEL;
 }
 
-/* The earliest of the vacant root's children (sentinels pad: always four to compare). */
-static inline __attribute__((always_inline)) size_t find_hole_min(struct sim_kernel *k)
+/* hmin and lim: the earliest of the vacant root's children (sentinels pad: always four to compare). */
+static inline __attribute__((always_inline)) void find_hole_min(struct sim_kernel *k)
 {
 	const struct hkey *h = k->key;
 	size_t a = 1 + before(&h[2], &h[1]);
 	size_t b = 3 + before(&h[4], &h[3]);
 	k->hmin = before(&h[b], &h[a]) ? b : a;
 	k->lim = &h[k->hmin];
-	return k->hmin;
 }
-
-static inline size_t hole_min(struct sim_kernel *k) { return k->hmin ? k->hmin : find_hole_min(k); }
 
 /* Remove the heap entry at @i (no hole). */
 static void heap_remove(struct sim_kernel *k, size_t i)
@@ -238,7 +235,7 @@ static bool heap_resize(struct sim_kernel *k, size_t cap)
 	k->key = key;
 	k->evs = evs;
 	k->cap = cap;
-	k->lim = k->hole ? (k->hmin ? &key[k->hmin] : NULL) : key;
+	k->lim = k->hole ? &key[k->hmin] : key;
 	return true;
 }
 
@@ -384,7 +381,7 @@ static __attribute__((noinline)) void fill_hole(struct sim_kernel *k, size_t m, 
  */
 static __attribute__((noinline)) bool place_hole(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
 {
-	size_t m = hole_min(k);
+	size_t m = k->hmin;
 
 	if (k->front ? before(&e, &k->fkey) : before(&e, &k->key[m])) {
 		if (k->front) {
@@ -445,7 +442,7 @@ static __attribute__((noinline)) void push_any(struct sim_kernel *k, struct sim_
 {
 	struct hkey e = { ev->when, next_seq(k, ev->when) };
 	if (likely(!k->front)) {
-		size_t m = k->hole ? hole_min(k) : 0;
+		size_t m = k->hole ? k->hmin : 0;
 		if (before(&e, &k->key[m])) { /* the hole, if any, stays: the heap did not change */
 			set_front(k, e, ev);
 			if (unlikely(k->ops != NULL))
@@ -470,9 +467,7 @@ static inline __attribute__((always_inline)) void push(struct sim_kernel *k, str
 	}
 	e = (struct hkey){ ev->when, k->seq++ };
 	if (likely(!k->front)) {
-		const struct hkey *l = k->lim; /* the key of hole_min, or of the root */
-		if (unlikely(!l))
-			l = &k->key[find_hole_min(k)];
+		const struct hkey *l = k->lim; /* the key of hmin, or of the root */
 		if (before(&e, l)) { /* the hole, if any, stays: the heap did not change */
 			set_front(k, e, ev);
 			return;
@@ -640,8 +635,7 @@ static inline __attribute__((always_inline)) void fire_from(struct sim_kernel *k
 	} else if (lazy) {
 		ev->slot = 0;
 		k->hole = true;
-		k->hmin = 0;
-		k->lim = NULL;
+		find_hole_min(k);
 	} else {
 		heap_remove(k, 0);
 	}
