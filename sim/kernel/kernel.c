@@ -53,7 +53,7 @@ struct sim_kernel {
 	 * heap entry, with its key. A model's next step is nearly always the
 	 * earliest event (on default.yaml, 92% of the events a callback
 	 * schedules first): it goes to the front with one compare against the
-	 * heap's earliest, and fires from there with no heap work at all.
+	 * heap's earliest (lim), and fires from there with no heap work at all.
 	 */
 	struct sim_event *front;
 	struct hkey fkey;
@@ -70,12 +70,16 @@ struct sim_kernel {
 	bool hole;
 	size_t hmin; /* with a hole */
 	/*
-	 * The key push compares a new event with when the front is empty (the
-	 * heap's earliest): &key[0] with no hole, &key[hmin] with a hole. Kept
-	 * by every change of key, hole and hmin (no_hole, find_hole_min, fire,
-	 * heap_resize).
+	 * push's one compare: an event whose time is before lim->when takes the
+	 * front at once. With plain ties (then its sequence number is the
+	 * latest, and only the time can put it before a queued key) and an
+	 * empty front, lim is hlim, the heap's earliest key: &key[0] with no
+	 * hole, &key[hmin] with a hole. Otherwise both are &never_key, which
+	 * no time is before, and push takes its other path. refresh_lim sets
+	 * both from the state; the hot paths (set_front, fire, unqueue,
+	 * find_hole_min) set what they change.
 	 */
-	const struct hkey *lim;
+	const struct hkey *lim, *hlim;
 	/* pool of one-shot events: free list threaded through ctx */
 	struct sim_event *free_list;
 	struct pool_chunk *chunks;
@@ -163,11 +167,21 @@ static inline void take_last(struct sim_kernel *k, struct hkey *e, struct sim_ev
 	k->key[l] = SENTINEL;
 }
 
+/* No time is before it (sim_time is unsigned): lim when push must take its other path. */
+static const struct hkey never_key = { 0, 0 };
+
+/* hlim and lim from plain, hole, hmin and front (kept when any changes). */
+static inline void refresh_lim(struct sim_kernel *k)
+{
+	k->hlim = !k->plain ? &never_key : k->hole ? &k->key[k->hmin] : k->key;
+	k->lim = k->front ? &never_key : k->hlim;
+}
+
 /* The hole is filled (or there was none): push compares with the root. */
 static inline void no_hole(struct sim_kernel *k)
 {
 	k->hole = false;
-	k->lim = k->key;
+	refresh_lim(k);
 }
 
 /* Fill the hole at slot 0 left by the native run loop, if any. */
@@ -185,14 +199,19 @@ static inline void settle(struct sim_kernel *k)
 		k->key[0] = SENTINEL;
 }
 
-/* hmin and lim: the earliest of the vacant root's children (sentinels pad: always four to compare). */
+/*
+ * hmin, the earliest of the vacant root's children (sentinels pad: always
+ * four to compare), and with it hlim and lim (the front is empty: the
+ * event that made the hole came from the heap).
+ */
 static inline __attribute__((always_inline)) void find_hole_min(struct sim_kernel *k)
 {
 	const struct hkey *h = k->key;
 	size_t a = 1 + before(&h[2], &h[1]);
 	size_t b = 3 + before(&h[4], &h[3]);
 	k->hmin = before(&h[b], &h[a]) ? b : a;
-	k->lim = &h[k->hmin];
+	k->hlim = k->plain ? &h[k->hmin] : &never_key;
+	k->lim = k->hlim;
 }
 
 /* Remove the heap entry at @i (no hole). */
@@ -235,7 +254,7 @@ static bool heap_resize(struct sim_kernel *k, size_t cap)
 	k->key = key;
 	k->evs = evs;
 	k->cap = cap;
-	k->lim = k->hole ? &key[k->hmin] : key;
+	refresh_lim(k);
 	return true;
 }
 
@@ -251,6 +270,7 @@ struct sim_kernel *sim_kernel_new(enum sim_backend backend)
 	}
 	k->backend = backend;
 	k->plain = true;
+	refresh_lim(k);
 	k->stall_limit = SIM_STALL_EVENTS_DEFAULT;
 	if (backend == SIM_BACKEND_SYSTEMC && sim_systemc_attach(k) != 0) {
 		free(k->keymem);
@@ -329,6 +349,7 @@ void sim_kernel_set_ties(struct sim_kernel *k, int order, uint64_t seed, sim_tim
 	k->tie_from = from;
 	k->tie_to = to;
 	k->plain = !k->tie_order && !k->ops;
+	refresh_lim(k);
 }
 
 static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_event *ev)
@@ -336,6 +357,7 @@ static inline void set_front(struct sim_kernel *k, struct hkey e, struct sim_eve
 	k->front = ev;
 	k->fkey = e;
 	ev->slot = SLOT_FRONT;
+	k->lim = &never_key;
 }
 
 /*
@@ -457,27 +479,40 @@ static __attribute__((noinline)) void push_any(struct sim_kernel *k, struct sim_
 	place_push(k, e, ev);
 }
 
-/* push_any when k->plain: the sequence number as it is (next_seq), no backend to tell. */
-static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+/*
+ * push's other cases (lim did not take @ev at once). Plain ties: the
+ * sequence number as it is (next_seq), no backend to tell; with an empty
+ * front, an event not earlier than the vacant root's earliest child fills
+ * the hole with one sift.
+ */
+static __attribute__((noinline)) void push_slow(struct sim_kernel *k, struct sim_event *ev)
 {
 	struct hkey e;
+
 	if (unlikely(!k->plain)) {
 		push_any(k, ev);
 		return;
 	}
 	e = (struct hkey){ ev->when, k->seq++ };
-	if (likely(!k->front)) {
-		const struct hkey *l = k->lim; /* the key of hmin, or of the root */
-		if (before(&e, l)) { /* the hole, if any, stays: the heap did not change */
-			set_front(k, e, ev);
-			return;
-		}
-		if (k->hole) {
-			fill_hole(k, (size_t)(l - k->key), e, ev);
-			return;
-		}
+	if (!k->front && k->hole && !before(&e, &k->key[k->hmin])) {
+		fill_hole(k, k->hmin, e, ev);
+		return;
 	}
-	(void)place(k, e, ev); /* no backend to tell */
+	(void)place(k, e, ev); /* the rest, e.g. a time of SIM_TIME_MAX before the sentinels */
+}
+
+/*
+ * Queue @ev (not queued; ev->when set): with plain ties and an empty
+ * front, an event earlier than the heap's earliest takes the front (one
+ * compare with lim; the hole, if any, stays: the heap did not change).
+ */
+static inline __attribute__((always_inline)) void push(struct sim_kernel *k, struct sim_event *ev)
+{
+	if (likely(ev->when < k->lim->when)) {
+		set_front(k, (struct hkey){ ev->when, k->seq++ }, ev);
+		return;
+	}
+	push_slow(k, ev);
 }
 
 /* Take queued @ev out (no hole). Returns whether it was the earliest. */
@@ -487,6 +522,7 @@ static bool unqueue(struct sim_kernel *k, struct sim_event *ev)
 	if (ev->slot == SLOT_FRONT) {
 		ev->slot = 0;
 		k->front = NULL;
+		k->lim = k->hlim;
 		return true;
 	}
 	head = !k->front && ev->slot == 1;
@@ -631,6 +667,7 @@ static inline __attribute__((always_inline)) void fire_from(struct sim_kernel *k
 	k->clk.now = when;
 	if (likely(front)) {
 		k->front = NULL;
+		k->lim = k->hlim;
 		ev->slot = 0;
 	} else if (lazy) {
 		ev->slot = 0;
@@ -674,6 +711,7 @@ void sim_kernel_set_backend(struct sim_kernel *k, const struct sim_backend_ops *
 	k->ops = ops;
 	k->bctx = bctx;
 	k->plain = !k->tie_order && !k->ops;
+	refresh_lim(k);
 }
 void sim_kernel_set_now(struct sim_kernel *k, sim_time t)
 {
