@@ -16,9 +16,22 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/*
+ * A one-shot event of the pool (sim_post hands out &ev): it fires through
+ * pool_fire, which returns it to the pool before it calls the model's fn,
+ * so firing tests nothing for the pool. Free, it is on the kernel's free
+ * list, threaded through ctx.
+ */
+struct pool_ev {
+	struct sim_event ev; /* first; ev.fn is pool_fire, ev.ctx the pool_ev */
+	sim_event_fn fn;
+	void *ctx;
+	struct sim_kernel *k;
+};
+
 struct pool_chunk {
 	struct pool_chunk *next;
-	struct sim_event ev[POOL_CHUNK];
+	struct pool_ev ev[POOL_CHUNK];
 };
 
 /*
@@ -81,7 +94,7 @@ struct sim_kernel {
 	 */
 	const struct hkey *lim, *hlim;
 	/* pool of one-shot events: free list threaded through ctx */
-	struct sim_event *free_list;
+	struct pool_ev *free_list;
 	struct pool_chunk *chunks;
 	bool stop;
 	/* the livelock guard: events fired since time last advanced, and the limit */
@@ -574,10 +587,27 @@ void sim_schedule(struct sim_kernel *k, struct sim_event *ev, sim_time delay, ui
 	schedule(k, ev, after(k, delay), arg);
 }
 
-static inline void pool_put(struct sim_kernel *k, struct sim_event *ev)
+/* The pool event @ev is (ev->pooled): its struct sim_event is its first member. */
+static inline struct pool_ev *pool_ev(struct sim_event *ev)
 {
-	ev->ctx = k->free_list;
-	k->free_list = ev;
+	return (struct pool_ev *)(void *)ev;
+}
+
+static inline void pool_put(struct sim_kernel *k, struct pool_ev *p)
+{
+	p->ctx = k->free_list;
+	k->free_list = p;
+}
+
+/* A pool event fires: back to the pool (a callback may post it again), then the model's fn. */
+static void pool_fire(void *ctx, uint64_t arg)
+{
+	struct pool_ev *p = ctx;
+	sim_event_fn fn = p->fn;
+	void *fctx = p->ctx;
+
+	pool_put(p->k, p);
+	fn(fctx, arg);
 }
 
 bool sim_cancel(struct sim_kernel *k, struct sim_event *ev)
@@ -588,7 +618,7 @@ bool sim_cancel(struct sim_kernel *k, struct sim_event *ev)
 	settle(k);
 	head = unqueue(k, ev);
 	if (ev->pooled)
-		pool_put(k, ev);
+		pool_put(k, pool_ev(ev));
 	if (head && k->ops)
 		k->ops->head_changed(k);
 	return true;
@@ -597,7 +627,7 @@ bool sim_cancel(struct sim_kernel *k, struct sim_event *ev)
 struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn, void *ctx,
 			   uint64_t arg)
 {
-	struct sim_event *ev;
+	struct pool_ev *p;
 	if (unlikely(!k->free_list)) {
 		struct pool_chunk *c = malloc(sizeof(*c));
 		if (!c) {
@@ -607,19 +637,20 @@ struct sim_event *sim_post(struct sim_kernel *k, sim_time delay, sim_event_fn fn
 		c->next = k->chunks;
 		k->chunks = c;
 		for (int i = POOL_CHUNK - 1; i >= 0; i--) {
-			c->ev[i].pooled = 1;
-			c->ev[i].slot = 0;
-			pool_put(k, &c->ev[i]);
+			p = &c->ev[i];
+			p->ev = (struct sim_event){ .fn = pool_fire, .ctx = p, .pooled = 1 };
+			p->k = k;
+			pool_put(k, p);
 		}
 	}
-	ev = k->free_list;
-	k->free_list = ev->ctx;
-	ev->fn = fn;
-	ev->ctx = ctx;
-	ev->when = after(k, delay);
-	ev->arg = arg;
-	push(k, ev);
-	return ev;
+	p = k->free_list;
+	k->free_list = p->ctx;
+	p->fn = fn;
+	p->ctx = ctx;
+	p->ev.when = after(k, delay);
+	p->ev.arg = arg;
+	push(k, &p->ev);
+	return &p->ev;
 }
 
 /*
@@ -635,7 +666,12 @@ static inline bool stalled(struct sim_kernel *k, const struct sim_event *ev, sim
 	}
 	if (likely(++k->same_time < k->stall_limit))
 		return false;
-	k->livelock = (struct sim_livelock){ ev->fn, ev->ctx, when, k->same_time };
+	if (ev->pooled) { /* the model's callback, not pool_fire */
+		const struct pool_ev *p = (const void *)ev;
+		k->livelock = (struct sim_livelock){ p->fn, p->ctx, when, k->same_time };
+	} else {
+		k->livelock = (struct sim_livelock){ ev->fn, ev->ctx, when, k->same_time };
+	}
 	sim_stop(k);
 	return true;
 }
@@ -676,9 +712,7 @@ static inline __attribute__((always_inline)) void fire_from(struct sim_kernel *k
 	} else {
 		heap_remove(k, 0);
 	}
-	if (unlikely(ev->pooled))
-		pool_put(k, ev);
-	k->fired++;
+	k->fired++; /* a pool event goes back to the pool in pool_fire */
 	fn(ctx, arg);
 }
 

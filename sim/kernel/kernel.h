@@ -41,7 +41,7 @@ struct sim_event {
 	void *ctx;
 	uint64_t arg;
 	uint32_t slot;   /* heap index + 1, UINT32_MAX at the front (kernel.c); 0 when not queued */
-	uint8_t pooled;  /* from the kernel pool: returned after firing */
+	uint8_t pooled;  /* from the kernel pool: returned as it fires */
 };
 
 enum sim_backend {
