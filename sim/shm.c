@@ -72,8 +72,12 @@ struct sim_msg_arg *sim_shm_msg(struct sim_shm *shm, uint64_t cookie, uint64_t o
 	for (struct shm_msg *m = b->at; m < b->at + b->n; m++)
 		if (m->offset == offset)
 			return &m->msg;
-	/* a new message: an offset already there passed these tests when it was made */
-	if ((offset & 7) || offset + SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS) > SIM_SHM_SIZE || b->n == SIM_SHM_MSGS)
+	/*
+	 * a new message: an offset already there passed these tests when it was
+	 * made. The room is tested without adding to @offset, which the normal
+	 * world chose (x3 of the SMC): near 2^64 the sum would wrap and pass.
+	 */
+	if ((offset & 7) || offset > SIM_SHM_SIZE - SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS) || b->n == SIM_SHM_MSGS)
 		return NULL;
 	b->at[b->n].offset = offset;
 	memset(&b->at[b->n].msg, 0, sizeof(b->at[b->n].msg));

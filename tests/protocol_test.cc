@@ -670,6 +670,23 @@ TEST(ProtoCallArgs, RegdArgCarriesCookieUpperInA1LowerInA2OffsetInA3)
 	EXPECT_EQ(sim_shm_msg(pl.p->shm, reg_pair_to_64(c.c, c.b), c.d), nullptr) << "the halves are not interchangeable";
 }
 
+/*
+ * sim/shm.h: a message must fit in its buffer (OP-TEE answers EBADADDR otherwise). The offset is the
+ * normal world's x3, any 64-bit value: one whose sum with the message's size wraps past 2^64 does not fit.
+ */
+TEST(ProtoCallArgs, AnOffsetThatWrapsPastTheBufferIsRefused)
+{
+	sim_shm *shm = sim_shm_new();
+	ASSERT_NE(shm, nullptr);
+	uint64_t cookie = sim_shm_alloc(shm);
+	const uint64_t last = SIM_SHM_SIZE - SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS);
+	EXPECT_NE(sim_shm_msg(shm, cookie, last), nullptr) << "the last offset a whole message fits at";
+	EXPECT_EQ(sim_shm_msg(shm, cookie, last + 8), nullptr);
+	EXPECT_EQ(sim_shm_msg(shm, cookie, UINT64_MAX & ~7ull), nullptr) << "offset + size wraps to a small value";
+	EXPECT_EQ(sim_shm_msg(shm, cookie, 0ull - SIM_MSG_ARG_SIZE(SIM_MSG_MAX_PARAMS)), nullptr);
+	sim_shm_free(shm);
+}
+
 /* OP-TEE's side of the same rule: a cookie with its halves swapped names no buffer (EBADADDR); as Linux passes it, the call runs. */
 TEST(ProtoCallArgs, TeeReadsTheMessageByRegPairToCookieAndOffset)
 {
