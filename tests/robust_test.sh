@@ -352,6 +352,9 @@ tz_bg() { (cd "$T" && exec python3 -c 'import os, signal, sys; signal.signal(sig
 still_running() { local k st; for k in "$@"; do st=$(ps -o stat= -p "$k" 2>/dev/null); [ -n "$st" ] && [ "${st#Z}" = "$st" ] && printf ' %s' "$k"; done; }
 # wait_for FILE-GLOB: up to 10 s
 wait_for() { for _ in $(seq 100); do compgen -G "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
+# Wait (up to 10 s) until process $1 has at least $2 children (-j2: two runs at once); a fixed sleep raced a loaded machine
+# (make asan beside another build: the compare had not forked its runs 1 s after it started).
+wait_children() { for _ in $(seq 200); do [ "$(pgrep -P "$1" | wc -l)" -ge "$2" ] && return 0; sleep 0.05; done; return 1; }
 for sig in INT TERM; do
 	want=$([ $sig = INT ] && echo 130 || echo 143)
 	tz_bg run long.yaml -o out-sig-$sig --trace csv,perfetto,vcd
@@ -362,7 +365,7 @@ for sig in INT TERM; do
 done
 mkdir -p "$T/lsuite" && cp "$T/long.yaml" "$T/lsuite/a.yaml" && cp "$T/long.yaml" "$T/lsuite/b.yaml"
 tz_bg test lsuite -j2 --golden-dir g-none
-sleep 1
+wait_children $BG 2
 kids=$(pgrep -P $BG | tr '\n' ' ')
 kill -TERM $BG; wait $BG; RC=$?
 [ $RC -eq 143 ] && ok signal.test.exit143 || bad signal.test.exit143 "exit $RC" "$(cat "$T/.bgerr")"
@@ -370,7 +373,7 @@ sleep 0.2
 alive=$(still_running $kids)
 [ -n "$kids" ] && [ -z "$alive" ] && ok signal.test.children_gone || bad signal.test.children_gone "children: '$kids', alive: '$alive'"
 tz_bg compare long.yaml --vary seed=1,2 --seeds 1 -j2
-sleep 1
+wait_children $BG 2
 kids=$(pgrep -P $BG | tr '\n' ' ')
 kill -INT $BG; wait $BG; RC=$?
 [ $RC -eq 130 ] && ok signal.compare.exit130 || bad signal.compare.exit130 "exit $RC" "$(cat "$T/.bgerr")"
