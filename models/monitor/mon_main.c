@@ -122,8 +122,8 @@ static void ws_isa_done(void *ctx, struct pe *pe, const uint64_t res[4])
  * the hot path); out of line, so its request on the stack does not make
  * those callers (opteed's dispatcher) build a frame for it.
  */
-static __attribute__((noinline)) void el1_context_isa(struct mon_pe *mp, enum isa_rt_handler h, const char *sym, unsigned nargs, uint64_t a0,
-			    uint64_t a1, pe_fn fn, void *ctx)
+static __attribute__((noinline)) void el1_context_isa(struct mon_pe *mp, enum isa_rt_handler h, const char *sym,
+							unsigned nargs, uint64_t a0, uint64_t a1, pe_fn fn, void *ctx)
 {
 	struct isa_rt *isa = mp->m->cfg.isa;
 	mp->ws_fn = fn;

@@ -666,12 +666,9 @@ static inline bool stalled(struct sim_kernel *k, const struct sim_event *ev, sim
 	}
 	if (likely(++k->same_time < k->stall_limit))
 		return false;
-	if (ev->pooled) { /* the model's callback, not pool_fire */
-		const struct pool_ev *p = (const void *)ev;
-		k->livelock = (struct sim_livelock){ p->fn, p->ctx, when, k->same_time };
-	} else {
-		k->livelock = (struct sim_livelock){ ev->fn, ev->ctx, when, k->same_time };
-	}
+	/* a pool event names the model's callback, not pool_fire */
+	const struct pool_ev *p = ev->pooled ? (const struct pool_ev *)(const void *)ev : NULL;
+	k->livelock = (struct sim_livelock){ p ? p->fn : ev->fn, p ? p->ctx : ev->ctx, when, k->same_time };
 	sim_stop(k);
 	return true;
 }
