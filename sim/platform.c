@@ -314,6 +314,11 @@ int platform_build(struct platform *p, const struct scenario *sc, enum sim_backe
 		}
 	}
 	mc.isa = sc->fidelity[SCENARIO_FID_MONITOR] == SCENARIO_FIDELITY_ISA ? p->isa : NULL;
+	/*
+	 * Guest code runs up to the kernel's next event (models/cpu/isa_rt.h), so the events there
+	 * are part of its timing: with guest code in any world, the legs as they always were.
+	 */
+	mc.el3_legs = sc->el3_legs || p->isa;
 	p->mon = mon_new(&p->sim, p->pe, p->ncpus, &mc);
 	if (!p->mon) {
 		snprintf(err, errlen, "out of memory");

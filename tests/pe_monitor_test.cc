@@ -82,7 +82,8 @@ public:
 	sim_time irq_handler_ps = 5 * SIM_US; /* the NS IRQ handler's work between IAR and EOI */
 	Fn ns_irq_body;                       /* replaces the handler's work when set (must end in pe_eret) */
 
-	explicit Rig(unsigned n = 1, sim_preset preset = SIM_PRESET_A53, sim_time pend_to_wire = NEVER)
+	explicit Rig(unsigned n = 1, sim_preset preset = SIM_PRESET_A53, sim_time pend_to_wire = NEVER,
+		     bool el3_legs = false)
 	{
 		EXPECT_EQ(sim_init(&s, SIM_BACKEND_NATIVE, 1), 0);
 		log.attach(s.tr);
@@ -112,6 +113,7 @@ public:
 		mc.num_spis = 64;
 		mc.sirq[0] = mon_secure_irq{ SEC_SPI, false, 0, 0x10 };
 		mc.n_sirq = 1;
+		mc.el3_legs = el3_legs;
 		m = mon_new(&s, pptr.data(), n, &mc);
 		EXPECT_NE(m, nullptr);
 		for (unsigned i = 0; i < n; i++)
@@ -852,7 +854,8 @@ TEST(MonTrace, YieldingCallRecordsWorldSwitchesSmcsAndExceptions)
  */
 TEST(MonCosts, EretIntoSel1AndSecureSmcDispatchAreCharged)
 {
-	Rig r(1);
+	/* with outputs.el3: legs, each leg its own step: the world switch record at the switch's end */
+	Rig r(1, SIM_PRESET_A53, NEVER, true);
 	r.boot();
 	const size_t from = r.log.recs.size();
 	r.call(0, Args{ OPTEE_YIELD_FID, 1, 2, 3 });
@@ -873,6 +876,91 @@ TEST(MonCosts, EretIntoSel1AndSecureSmcDispatchAreCharged)
 	EXPECT_EQ(ws[1].t - ent[1].t,
 		  r.ps(SIM_COST_EXC_ENTRY) + r.ps(SIM_COST_EL3_DISPATCH) + r.ps(SIM_COST_WORLD_SWITCH))
 		<< "CALL_DONE (a secure SMC) is dispatched like a normal-world one";
+}
+
+/*
+ * The same two passes as one step each (models/cpu/pe.h, struct pe_el3_pass): EL3 runs masked, so
+ * the entry, dispatch, world switch and ERET legs follow each other with nothing in between. The
+ * pass's TR_ACTIVITY (SIM_EV_EL3_PASS) carries the legs' ends, and each leg lasts what it does as
+ * a step of its own: exc_entry, el3.dispatch, world_switch, then exc_return to the TR_EXC_RETURN.
+ */
+TEST(MonCosts, APassCarriesItsLegsAndLastsTheirSum)
+{
+	Rig r(1);
+	r.boot();
+	const size_t from = r.log.recs.size();
+	r.call(0, Args{ OPTEE_YIELD_FID, 1, 2, 3 });
+	std::vector<sim_rec> pass, ret, ws;
+	for (size_t i = from; i < r.log.recs.size(); i++) {
+		const sim_rec &x = r.log.recs[i];
+		if (x.kind == TR_ACTIVITY && x.code == SIM_EV_EL3_PASS)
+			pass.push_back(x);
+		else if (x.kind == TR_ACTIVITY) {
+			EXPECT_NE(x.world, (uint32_t)SIM_WORLD_EL3) << "an EL3 leg outside a pass, at " << x.t;
+		}
+		if (x.kind == TR_EXC_RETURN)
+			ret.push_back(x);
+		if (x.kind == TR_WORLD_SWITCH)
+			ws.push_back(x);
+	}
+	ASSERT_EQ(pass.size(), 2u); /* the yielding call into OP-TEE, its CALL_DONE back */
+	ASSERT_EQ(ret.size(), 2u);
+	ASSERT_EQ(ws.size(), 2u);
+	for (int i = 0; i < 2; i++) {
+		SCOPED_TRACE(i ? "CALL_DONE" : "the yielding call");
+		EXPECT_EQ(pass[i].world, (uint32_t)SIM_WORLD_EL3);
+		EXPECT_STREQ(pass[i].label, "SMC entry");
+		EXPECT_EQ(pass[i].b, r.ps(SIM_COST_EXC_ENTRY));
+		EXPECT_EQ(pass[i].c - pass[i].b, r.ps(SIM_COST_EL3_DISPATCH));
+		EXPECT_EQ(pass[i].d - pass[i].c, r.ps(SIM_COST_WORLD_SWITCH));
+		EXPECT_EQ(ret[i].t - pass[i].t, pass[i].d + r.ps(SIM_COST_EXC_RETURN));
+		EXPECT_EQ(ws[i].t, ret[i].t) << "the world switch is recorded with the ERET at the pass's end";
+	}
+	EXPECT_EQ(ws[0].a, (uint64_t)SIM_WORLD_NS);
+	EXPECT_EQ(ws[1].a, (uint64_t)SIM_WORLD_S);
+}
+
+/*
+ * A pass changes nothing but the trace's records for EL3: the same calls and the same secure
+ * interrupt (the FIQ path: FIQ entry from the normal world, FIQ_DONE) give the same results at
+ * the same times, and every record outside EL3's own (entries, returns, SMCs, GIC, world
+ * switches counted) the same, with one step per leg (el3_legs) or one per pass.
+ */
+TEST(MonCosts, PassesAndLegsGiveTheSameRun)
+{
+	auto run = [](bool legs) {
+		auto r = std::make_unique<Rig>(1, SIM_PRESET_A53, NEVER, legs);
+		r->boot();
+		Rig::Ret a = r->call(0, Args{ OPTEE_YIELD_FID, 1, 2, 3 });
+		sim_time t0 = r->now();
+		/* a Secure SPI during the fast call's step at S-EL1: taken at its return, the FIQ path */
+		r->at(t0 + 2 * SIM_US, [p = r.get()] { p->pulse(SEC_SPI); });
+		Rig::Ret b = r->call(0, Args{ OPTEE_FAST_FID, 0x9 });
+		r->run_idle();
+		std::vector<std::string> out;
+		out.push_back(std::to_string(a.t) + " " + std::to_string(b.t) + " " + std::to_string(r->now()));
+		unsigned ws = 0;
+		for (const sim_rec &x : r->log.recs) {
+			if (x.kind == TR_ACTIVITY && x.world == SIM_WORLD_EL3)
+				continue; /* the legs, or the pass */
+			if (x.kind == TR_WORLD_SWITCH) {
+				ws++;
+				continue; /* at the switch's end, or at the pass's end */
+			}
+			char line[200];
+			snprintf(line, sizeof(line), "%llu %u %u %u %llx %llx %llx %llx", (unsigned long long)x.t,
+				 x.kind, x.world, x.notif, (unsigned long long)x.a, (unsigned long long)x.b,
+				 (unsigned long long)x.c, (unsigned long long)x.d);
+			out.push_back(line);
+		}
+		out.push_back("world switches " + std::to_string(ws));
+		EXPECT_EQ(r->fiq_intids.size(), 1u);
+		return out;
+	};
+	std::vector<std::string> legs = run(true), pass = run(false);
+	ASSERT_EQ(legs.size(), pass.size());
+	for (size_t i = 0; i < legs.size(); i++)
+		EXPECT_EQ(pass[i], legs[i]) << "record " << i;
 }
 
 /*

@@ -12,6 +12,8 @@
 #     repository), one count per citing file;
 #     the README's examples: each command it shows prints what it shows, and each
 #     scenario it shows validates (tests/readme_check.py), one count per example;
+#     outputs.el3 pass against legs: the same runs, fewer records (tests/el3_pass_test.py),
+#     one count per check;
 #     40 of make soak's seeded random runs under --check (tests/soak.py), one count per run;
 #     the layers: what each folder may include, internal headers and the models'
 #     state structs kept in their folders (tests/layers_check.py), one count per rule
@@ -99,6 +101,8 @@ section "citations resolve inside the repository (tests/cite_check.py)" 0 '^FAIL
 	python3 tests/cite_check.py
 section "the README's examples print what it shows (tests/readme_check.py)" 0 '^FAIL|^    ' 60 \
 	env BUILD="$BUILD" python3 tests/readme_check.py
+section "a pass through EL3 as one step changes the trace only (tests/el3_pass_test.py)" 0 '^FAIL|^    ' 40 \
+	env BUILD="$BUILD" python3 tests/el3_pass_test.py
 section "40 seeded random runs under --check, as make soak runs them (tests/soak.py)" 0 '^FINDING|^FAIL|^    ' 40 \
 	python3 tests/soak.py --runs 40 --seed 1 --tzsim "$BUILD/tzsim"
 section "the folders are layers (tests/layers_check.py)" 0 '^FAIL|^    ' 40 python3 tests/layers_check.py

@@ -233,6 +233,12 @@ void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx)
 	pe->smc_ctx = ctx;
 }
 
+void pe_set_el3_plan(struct pe *pe, pe_el3_plan_fn fn, void *ctx)
+{
+	pe->el3_plan = fn;
+	pe->el3_ctx = ctx;
+}
+
 void pe_set_sel2(struct pe *pe, pe_fn trap, void *ctx)
 {
 	pe->sel2_trap = trap;
@@ -316,6 +322,47 @@ void pe_exec_cost_tag(struct pe *pe, uint32_t tag, enum sim_cost_id id, const ch
 	}
 	pe->tag = tag;
 	exec(pe, dur, label, fn, ctx);
+}
+
+/*
+ * A pass through EL3 as one step (pe.h, struct pe_el3_pass), from the entry
+ * of @exc on: the four legs' costs drawn in their order (the entry's with
+ * the debt, as exec adds it), one event at the last one's end, one
+ * TR_ACTIVITY whose b, c, d are the ends of the first three legs.
+ */
+static void el3_pass(struct pe *pe, enum pe_exc exc, const struct pe_el3_pass *p)
+{
+	sim_time entry = cost(pe, SIM_COST_EXC_ENTRY) + pe->debt;
+	sim_time dispatch = entry + cost(pe, p->dispatch);
+	sim_time sw = dispatch + cost(pe, p->sw);
+	struct sim_rec *r = &pe->act_rec;
+
+	assert(!pe->working && pe->power == PE_ON);
+	pe->debt = 0;
+	pe->working = true;
+	pe->label = exc_label[exc];
+	pe->work_fn = p->done;
+	pe->work_ctx = p->ctx;
+	sim_schedule(pe->k, &pe->work_ev, sw + cost(pe, SIM_COST_EXC_RETURN), 0);
+	r->code = SIM_EV_EL3_PASS;
+	r->b = entry;
+	r->c = dispatch;
+	r->d = sw;
+	emit_activity(pe, pe->label);
+	/* act_rec is the last record for update_activity's comparison: its label and world */
+	r->code = SIM_EV_NONE;
+	r->b = r->c = r->d = 0;
+}
+
+/* The monitor plans a pass for @exc at this entry (pe_set_el3_plan): it runs, and true. */
+static inline bool el3_planned(struct pe *pe, enum pe_exc exc)
+{
+	struct pe_el3_pass p;
+
+	if (!pe->el3_plan || !pe->el3_plan(pe->el3_ctx, pe, exc, &p))
+		return false;
+	el3_pass(pe, exc, &p);
+	return true;
 }
 
 /*
@@ -452,7 +499,8 @@ static void take_exception(struct pe *pe, enum pe_exc exc, enum pe_vector vec, u
 	 * IRQ's entry runs at NS EL1, where a FIQ to EL3 is not masked by F, so the
 	 * entry can be preempted and must still end in the IRQ vector when resumed.
 	 */
-	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, (void *)(uintptr_t)vec);
+	if (vec != PE_VEC_EL3_FIQ || !el3_planned(pe, exc))
+		pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], vector_entered, (void *)(uintptr_t)vec);
 	request_check(pe);
 }
 
@@ -570,6 +618,8 @@ void pe_eret(struct pe *pe)
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", eret_done, NULL);
 }
 
+void pe_eret_now(struct pe *pe) { eret_done(NULL, pe); }
+
 /*
  * A synchronous exception from the current context to (@el, @world): push
  * the caller, enter, charge the entry. Inline: an SMC's whole path is one
@@ -587,7 +637,8 @@ static inline __attribute__((always_inline)) void sync_exception(struct pe *pe, 
 	pe->mask_i = pe->mask_f = 1;
 	publish_state(pe);
 	trace(pe, TR_EXC_ENTRY, exc, from_el, el, 0, NULL);
-	pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
+	if (el != 3 || !el3_planned(pe, exc))
+		pe_exec_cost(pe, SIM_COST_EXC_ENTRY, exc_label[exc], handler, hctx);
 	request_check(pe);
 }
 
@@ -684,6 +735,15 @@ void pe_smc_return8(struct pe *pe, const uint64_t res[8])
 	memcpy(pe->ret, res, sizeof(pe->ret));
 	pe->ret_fid = f->smc_fid;
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", smc_return_done, NULL);
+}
+
+void pe_smc_return8_now(struct pe *pe, const uint64_t res[8])
+{
+	const struct pe_frame *f = pe_top_frame(pe);
+	assert(f && is_caller(pe));
+	memcpy(pe->ret, res, sizeof(pe->ret));
+	pe->ret_fid = f->smc_fid;
+	smc_return_done(NULL, pe);
 }
 
 void pe_smc_discard(struct pe *pe)

@@ -222,6 +222,42 @@ void pe_fiq_input(void *ctx, unsigned idx, int level);
 
 void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx);
 void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);
+
+/*
+ * A pass through EL3 as one step. EL3 runs with IRQ and FIQ masked (above),
+ * so from the moment an SMC or a FIQ is taken to EL3 until the monitor's
+ * ERET nothing can take the PE: its legs (the exception entry, the
+ * monitor's dispatch, its world switch, the ERET) follow each other with
+ * no possible interruption. When the monitor can tell, at the entry, which
+ * legs the pass will run and what the ERET leads to, it says so and the PE
+ * charges them as one event instead of four:
+ *  - the four costs are drawn at the entry, in the legs' order, from the
+ *    PE's own random stream (as the four steps would draw them), and the
+ *    pass ends when the last step would have ended;
+ *  - nothing another model can see changes inside a pass: the state the GIC
+ *    sees changes at the entry and at the ERET's end, as with four steps;
+ *  - the trace has one TR_ACTIVITY for the pass (code SIM_EV_EL3_PASS,
+ *    label the entry's, b/c/d the ends of the entry, dispatch and world
+ *    switch legs, in ps after its time) instead of one per leg, and the
+ *    TR_WORLD_SWITCH comes at the pass's end, with the ERET's records.
+ * @done runs at the ERET's end (the ERET's own continuation: pe_enter at a
+ * new entry point, pe_smc_return8_now or pe_eret_now).
+ */
+struct pe_el3_pass {
+	enum sim_cost_id dispatch; /* the monitor's dispatch leg */
+	enum sim_cost_id sw;       /* its world switch (or restore) leg */
+	pe_fn done;
+	void *ctx;
+};
+/*
+ * The monitor's plan, asked at the entry of every SMC and FIQ taken to EL3
+ * (after the entry's TR_EXC_ENTRY, before its cost): true with @out filled
+ * in for a pass, false for the legs as separate steps (the SMC handler or
+ * the EL3 FIQ vector then runs after the entry, as always). It may change
+ * only what is the PE's own and what nothing reads before the pass ends.
+ */
+typedef bool (*pe_el3_plan_fn)(void *ctx, struct pe *pe, enum pe_exc exc, struct pe_el3_pass *out);
+void pe_set_el3_plan(struct pe *pe, pe_el3_plan_fn fn, void *ctx);
 /*
  * pe_set_sel2 - give the PE a Secure EL2 whose SPMC handles what S-EL1
  * traps to it: SMCs (HCR_EL2.TSC) and HVCs go to @trap at S-EL2 (the
@@ -303,6 +339,8 @@ void pe_hvc(struct pe *pe, const uint64_t *args, pe_fn cont, void *ctx);
 void pe_smc_return(struct pe *pe, const uint64_t res[4]);
 /* The same with x0..x7 = @res (FF-A passes w0..w7). */
 void pe_smc_return8(struct pe *pe, const uint64_t res[8]);
+/* pe_smc_return8 whose exc_return was charged already (a pass's end, struct pe_el3_pass). */
+void pe_smc_return8_now(struct pe *pe, const uint64_t res[8]);
 /* Monitor or SPMC side: drop the caller frame on top of the stack (an SMC that never returns, e.g. OP-TEE's *_DONE calls or CPU_OFF). */
 void pe_smc_discard(struct pe *pe);
 
@@ -321,6 +359,8 @@ const struct pe_frame *pe_top_frame(const struct pe *pe) PE_PURE_FN;
 
 /* Return from the exception on top of the stack: charge the cost, resume the frame. */
 void pe_eret(struct pe *pe);
+/* pe_eret whose cost was charged already (a pass's end, struct pe_el3_pass): resume the frame now. */
+void pe_eret_now(struct pe *pe);
 /* Detach the top frame without resuming it (returns false if the stack is empty). */
 bool pe_take_frame(struct pe *pe, struct pe_frame *out);
 /* Detach the current context (its work and state) as a frame, without an exception: a scheduler tick. */

@@ -52,6 +52,8 @@ struct pe {
 		void *ctx;
 	} vec[PE_VEC_COUNT];
 	pe_fn smc_handler;
+	pe_el3_plan_fn el3_plan;  /* pe_set_el3_plan: NULL, every EL3 leg a step of its own */
+	void *el3_ctx;
 	/* Secure EL2 (pe_set_sel2): the SPMC's handler of SMCs and HVCs trapped from S-EL1 */
 	pe_fn sel2_trap;
 	void *sel2_ctx;

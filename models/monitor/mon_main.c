@@ -13,6 +13,7 @@
 
 static void smc_entry(void *ctx, struct pe *pe);
 static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc);
+static bool el3_plan(void *ctx, struct pe *pe, enum pe_exc exc, struct pe_el3_pass *out);
 static void index_services(struct mon *m);
 
 struct mon *mon_new(struct sim *s, struct pe **pes, unsigned n, const struct mon_config *cfg)
@@ -38,6 +39,9 @@ struct mon *mon_new(struct sim *s, struct pe **pes, unsigned n, const struct mon
 		mp->wake_on_irq = true;
 		pe_set_smc_handler(pes[i], smc_entry, mp);
 		pe_set_vector(pes[i], PE_VEC_EL3_FIQ, el3_fiq, mp);
+		/* with guest code the world switch is guest code's steps: no pass to plan */
+		if (!cfg->isa && !cfg->el3_legs)
+			pe_set_el3_plan(pes[i], el3_plan, mp);
 	}
 	return m;
 }
@@ -433,6 +437,94 @@ static void el3_fiq(void *ctx, struct pe *pe, enum pe_exc exc)
 	}
 	/* opteed_sel1_interrupt_handler: save NS, ERET to fiq_entry. */
 	mon_enter_secure(mp->m, pe, mp->m->tv.fiq_entry, mp->m->tv.ctx);
+}
+
+/* ---- a pass through EL3 as one step (pe.h: struct pe_el3_pass) ------------ */
+
+/* The ERET's end of a pass into S-EL1: the world switch's record, then enter_secure_eret. */
+static void pass_to_secure(void *ctx, struct pe *pe)
+{
+	pe_trace_world_switch(pe, SIM_WORLD_NS, SIM_WORLD_S);
+	enter_secure_eret(ctx, pe);
+}
+
+/* ... of CALL_DONE's pass: return_ns_after_switch without the ERET's step (the pass charged it) */
+static void pass_call_done(void *ctx, struct pe *pe)
+{
+	struct mon_pe *mp = ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	pe_smc_return8_now(pe, mp->ret);
+}
+
+/* ... of FIQ_DONE's pass: fiq_done_after_switch, the same way */
+static void pass_fiq_done(void *ctx, struct pe *pe)
+{
+	(void)ctx;
+	pe_trace_world_switch(pe, SIM_WORLD_S, SIM_WORLD_NS);
+	pe_eret_now(pe);
+}
+
+/*
+ * The OP-TEE dispatcher's usual passes, decided at the entry: a yielding or
+ * fast call from the normal world into OP-TEE (smc_entry -> smc_dispatch ->
+ * opteed_from_ns -> mon_enter_secure), a secure interrupt taken from the
+ * normal world (el3_fiq, opteed_sel1_interrupt_handler), and OP-TEE's
+ * CALL_DONE and FIQ_DONE (smc_entry's dispatch -> opteed_from_secure).
+ * They make the legs' decisions at the entry instead of one leg later, on
+ * what cannot change in between: the SMC's registers and caller frame (the
+ * PE's own, and EL3 is masked), the service table and OP-TEE's vectors
+ * (fixed), tee_ready (set once, before any normal-world SMC can be made;
+ * without it, the legs), and the pending entry and results that the legs
+ * would store (this PE's, read at the ERET). Every other call takes the
+ * legs: PSCI (it reads the other PEs' state), FF-A, SMCCC_VERSION, unknown
+ * IDs, OP-TEE's boot and PM returns (sync_cont), and unexpected returns.
+ */
+static bool el3_plan(void *ctx, struct pe *pe, enum pe_exc exc, struct pe_el3_pass *out)
+{
+	struct mon_pe *mp = ctx;
+	struct mon *m = mp->m;
+
+	out->dispatch = SIM_COST_EL3_DISPATCH;
+	out->sw = SIM_COST_WORLD_SWITCH;
+	out->ctx = mp;
+	out->done = pass_to_secure;
+	if (exc == PE_EXC_FIQ) {
+		if (m->spmc.intr_entry)
+			return false; /* the SPMD's path (el3_fiq) */
+		mp->pending_entry = m->tv.fiq_entry;
+		mp->pending_ctx = m->tv.ctx;
+		return true;
+	}
+	const uint64_t *x = pe_regs(pe);
+	uint32_t fid = (uint32_t)x[0];
+	const struct mon_rt_svc *svc = m->svc[SMC_TYPE_OF(fid)][SMCCC_OEN(fid)];
+	if (!svc || svc->handler != opteed_svc)
+		return false;
+	const struct pe_frame *caller = pe_top_frame(pe);
+	if (caller && caller->world == SIM_WORLD_S) {
+		if (fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
+			/* opteed_from_secure and mon_return_ns: x1..x4 become the caller's x0..x3 */
+			uint64_t res[4] = { x[1], x[2], x[3], x[4] };
+			pe_smc_discard(pe);
+			memset(mp->ret, 0, sizeof(mp->ret));
+			memcpy(mp->ret, res, sizeof(res));
+			out->done = pass_call_done;
+			return true;
+		}
+		if (fid == TEESMC_OPTEED_RETURN_FIQ_DONE) {
+			pe_smc_discard(pe);
+			out->sw = SIM_COST_WORLD_RESTORE;
+			out->done = pass_fiq_done;
+			return true;
+		}
+		return false;
+	}
+	if (!m->tee_ready)
+		return false;
+	/* opteed_from_ns: GET_SMC_TYPE picks the entry */
+	mp->pending_entry = SMCCC_IS_FAST(fid) ? m->tv.fast_smc_entry : m->tv.yield_smc_entry;
+	mp->pending_ctx = m->tv.ctx;
+	return true;
 }
 
 /* ---- GIC set-up from EL3 (TF-A drivers/arm/gic/v3) ---------------------- */

@@ -79,6 +79,13 @@ struct mon_config {
 	 * and lasts their cycles instead of world_switch; NULL: abstract.
 	 */
 	struct isa_rt *isa;
+	/*
+	 * outputs.el3: legs: every leg of a pass through EL3 its own step and
+	 * TR_ACTIVITY; false (pass): the OP-TEE dispatcher's usual passes are
+	 * one step each (models/cpu/pe.h, struct pe_el3_pass). The same
+	 * simulated times either way.
+	 */
+	bool el3_legs;
 };
 
 struct mon;

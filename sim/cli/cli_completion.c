@@ -108,6 +108,7 @@ static const struct {
 	{ "timeline[0].load", NULL },
 	{ "outputs", NULL },
 	{ "outputs.trace", "csv perfetto vcd hgrm" },
+	{ "outputs.el3", "pass legs" },
 	{ "expect", NULL },
 };
 

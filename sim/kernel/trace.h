@@ -47,7 +47,7 @@ enum sim_world {
 enum sim_rec_kind {
 	TR_WIRE = 0,        /* cpu   signal     level                            */
 	TR_VALUE,           /* cpu   signal     value   (vector signal)          */
-	TR_ACTIVITY,        /* cpu   el         -  ; world, label = what runs now (NULL: idle) */
+	TR_ACTIVITY,        /* cpu   el  (b c d: SIM_EV_EL3_PASS) ; world, label = what runs now (NULL: idle) */
 	TR_EXC_ENTRY,       /* cpu   type(0 irq 1 fiq 2 smc 3 hvc 4 virq 5 vfiq)  from_el  to_el ; world = to */
 	TR_EXC_RETURN,      /* cpu   to_el  ; world = to                         */
 	TR_SMC,             /* cpu   fid        x1         x2         x3 ; world = caller */
@@ -132,6 +132,14 @@ enum sim_ev {
 	 * the SMC, Linux 6.8+), 0 after an ETHREAD_LIMIT return
 	 */
 	SIM_EV_CQ_WAIT,
+	/*
+	 * TR_ACTIVITY: a whole pass through EL3 as one step (models/cpu/pe.h,
+	 * struct pe_el3_pass): the label is the entry's ("SMC entry", "FIQ
+	 * entry"); b, c, d are the ends of the entry, the dispatch and the world
+	 * switch legs, in ps after the record's time; the ERET runs from d to
+	 * the PE's next TR_ACTIVITY
+	 */
+	SIM_EV_EL3_PASS,
 	SIM_EV_COUNT
 };
 

@@ -27,6 +27,9 @@ struct slice {
 	uint64_t el;
 	sim_time start;
 	const char *label;
+	/* a pass through EL3 (SIM_EV_EL3_PASS): its first three legs' ends, after start */
+	bool pass;
+	sim_time leg[3];
 };
 
 struct flow {
@@ -190,18 +193,43 @@ struct out_perfetto *out_perfetto_open(const char *path, const struct sim_trace 
 	return w;
 }
 
+static void put_slice(struct out_perfetto *w, int cpu, const struct slice *s, const char *label, sim_time from,
+		      sim_time to)
+{
+	if (to <= from) /* zero-length: nothing ran */
+		return;
+	ev_begin(w, label, "X", from, s->world, cpu);
+	fputs(",\"cat\":\"run\",\"dur\":", w->af.f);
+	put_us(w->af.f, to - from);
+	fprintf(w->af.f, ",\"args\":{\"el\":%" PRIu64 "}}", s->el);
+}
+
+/*
+ * The legs of a pass through EL3 (trace.h, SIM_EV_EL3_PASS), drawn as the
+ * steps they stand for: the entry (the record's label), the dispatch, the
+ * world switch and the ERET, as models/monitor/mon_main.c labels its steps
+ * with outputs.el3: legs.
+ */
+static const char *const el3_legs[] = { "SMC dispatch", "world switch", "ERET" };
+
 static void close_slice(struct out_perfetto *w, int cpu, sim_time now)
 {
 	struct slice *s = &w->slice[cpu];
 	if (!s->open)
 		return;
 	s->open = false;
-	if (now <= s->start) /* zero-length: nothing ran */
+	if (!s->pass) {
+		put_slice(w, cpu, s, s->label, s->start, now);
 		return;
-	ev_begin(w, s->label, "X", s->start, s->world, cpu);
-	fputs(",\"cat\":\"run\",\"dur\":", w->af.f);
-	put_us(w->af.f, now - s->start);
-	fprintf(w->af.f, ",\"args\":{\"el\":%" PRIu64 "}}", s->el);
+	}
+	sim_time from = s->start;
+	for (int i = 0; i < 4; i++) {
+		sim_time to = i < 3 ? s->start + s->leg[i] : now;
+		if (to > now) /* the run ended inside the pass */
+			to = now;
+		put_slice(w, cpu, s, i ? el3_legs[i - 1] : s->label, from, to);
+		from = to;
+	}
 }
 
 static void flow_point(struct out_perfetto *w, const char *ph, const struct flow *fl)
@@ -320,14 +348,14 @@ static void activity(struct out_perfetto *w, const struct sim_rec *r)
 		w->nslice = n;
 	}
 	struct slice *s = &w->slice[r->cpu];
-	if (s->open && r->label && s->world == r->world && s->el == r->a &&
+	if (s->open && r->label && r->code != SIM_EV_EL3_PASS && s->world == r->world && s->el == r->a &&
 	    (s->label == r->label || strcmp(s->label, r->label) == 0))
 		return; /* the same activity announced again: one slice */
 	close_slice(w, r->cpu, r->t);
 	if (!r->label)
 		return; /* idle */
 	track_tid(w, r->world, r->cpu);
-	*s = (struct slice){ true, r->world, r->a, r->t, r->label };
+	*s = (struct slice){ true, r->world, r->a, r->t, r->label, r->code == SIM_EV_EL3_PASS, { r->b, r->c, r->d } };
 }
 
 static void arg_u(FILE *f, bool *first, const char *k, uint64_t v)

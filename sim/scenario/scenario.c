@@ -584,10 +584,13 @@ static int parse_workload(struct vctx *c, const struct ynode *n, unsigned idx)
 
 static int parse_outputs(struct vctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "trace", NULL };
+	static const char *const keys[] = { "trace", "el3", NULL };
 	static const char *const formats[] = { "csv", "perfetto", "vcd", "hgrm", NULL };
+	static const char *const el3[] = { "pass", "legs", NULL };
+	unsigned e;
 	if (scn_check_map(c, n, keys))
 		return -1;
+	WITH_KEY(c, n, "el3", x, scn_get_enum(c, x, el3, &e) || ((c->s->el3_legs = e == 1), 0));
 	const struct ynode *t = ynode_get(n, "trace", NULL);
 	if (!t)
 		return 0;

@@ -95,6 +95,7 @@
  *     load: {workload: workload name, rate: frequency} ]
  *     Entries are sorted stably by `at`.
  *   outputs: {trace: [csv | perfetto | vcd | hgrm, ...]}   default: [csv]
+ *            {el3: pass | legs}   default: pass (a pass through EL3 is one TR_ACTIVITY)
  *   expect: [ up to 64 of
  *     "<metric> <op> <value>"   op: < <= > >= == !=; metric per sim_metric_kind();
  *                               value: plain number (count, ratio) or time (time)
@@ -342,6 +343,7 @@ struct scenario {
 	struct scenario_expect expect[SCENARIO_MAX_EXPECT];
 	struct scenario_smc_fn smc_fns[SCENARIO_MAX_SMC_TOTAL];
 	unsigned outputs;               /* SCENARIO_TRACE_* */
+	bool el3_legs;                  /* outputs.el3: legs (models/monitor/monitor.h, mon_config) */
 	/* where keys that the platform checks further were written (line 0: default or --vary) */
 	struct {
 		struct scenario_pos platform_cpus, platform_dts, transport_intid, transport_target;
