@@ -224,7 +224,8 @@ void pe_set_vector(struct pe *pe, enum pe_vector v, pe_vector_fn fn, void *ctx);
 void pe_set_smc_handler(struct pe *pe, pe_fn fn, void *ctx);
 
 /*
- * A pass through EL3 as one step. EL3 runs with IRQ and FIQ masked (above),
+ * A pass through EL3 as one step. EL3 runs with IRQ and FIQ masked (above;
+ * docs/protocol.md §5.2: BL31's vectors for an interrupt taken at EL3 report it unhandled),
  * so from the moment an SMC or a FIQ is taken to EL3 until the monitor's
  * ERET nothing can take the PE: its legs (the exception entry, the
  * monitor's dispatch, its world switch, the ERET) follow each other with
