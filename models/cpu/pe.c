@@ -728,21 +728,24 @@ void pe_smc_return(struct pe *pe, const uint64_t res[4])
 	pe_smc_return8(pe, r8);
 }
 
-void pe_smc_return8(struct pe *pe, const uint64_t res[8])
+/* Hold the results @res of the SMC (or HVC) on top of the stack for smc_return_done. */
+static void hold_return(struct pe *pe, const uint64_t res[8])
 {
 	const struct pe_frame *f = pe_top_frame(pe);
 	assert(f && is_caller(pe));
 	memcpy(pe->ret, res, sizeof(pe->ret));
 	pe->ret_fid = f->smc_fid;
+}
+
+void pe_smc_return8(struct pe *pe, const uint64_t res[8])
+{
+	hold_return(pe, res);
 	pe_exec_cost(pe, SIM_COST_EXC_RETURN, "ERET", smc_return_done, NULL);
 }
 
 void pe_smc_return8_now(struct pe *pe, const uint64_t res[8])
 {
-	const struct pe_frame *f = pe_top_frame(pe);
-	assert(f && is_caller(pe));
-	memcpy(pe->ret, res, sizeof(pe->ret));
-	pe->ret_fid = f->smc_fid;
+	hold_return(pe, res);
 	smc_return_done(NULL, pe);
 }
 

@@ -190,13 +190,15 @@ static void return_ns_after_switch(void *ctx, struct pe *pe)
 	pe_smc_return8(pe, mp->ret);
 }
 
-/* opteed's return to the normal-world caller: the switch back, then the ERET (pe_smc_return's) with x0..x3 = @res. */
-static void mon_return_ns(struct mon *m, struct pe *pe, const uint64_t res[4])
+/*
+ * CALL_DONE's results: OP-TEE's x1..x4 (@x the secure caller's registers)
+ * become the normal-world caller's x0..x3 (opteed_main.c), held for the
+ * ERET back (pe_smc_return8's), x4..x7 zero.
+ */
+static void hold_call_done(struct mon_pe *mp, const uint64_t *x)
 {
-	struct mon_pe *mp = &m->pes[pe_id(pe)];
 	memset(mp->ret, 0, sizeof(mp->ret));
-	memcpy(mp->ret, res, 4 * sizeof(res[0]));
-	mon_world_switch(mp, MON_S, MON_NS, return_ns_after_switch, mp);
+	memcpy(mp->ret, x + 1, 4 * sizeof(x[0]));
 }
 
 static void fiq_done_after_switch(void *ctx, struct pe *pe)
@@ -257,12 +259,11 @@ static __attribute__((noinline)) void opteed_from_secure(struct mon_pe *mp, uint
 	 */
 	pe_smc_discard(pe);
 	switch (fid) {
-	case TEESMC_OPTEED_RETURN_CALL_DONE: {
-		/* Results in x1..x4 become the NS caller's x0..x3 (opteed_main.c). */
-		uint64_t res[4] = { x[1], x[2], x[3], x[4] };
-		mon_return_ns(mp->m, pe, res);
+	case TEESMC_OPTEED_RETURN_CALL_DONE:
+		/* opteed's return to the normal-world caller: the switch back, then the ERET */
+		hold_call_done(mp, x);
+		mon_world_switch(mp, MON_S, MON_NS, return_ns_after_switch, mp);
 		return;
-	}
 	case TEESMC_OPTEED_RETURN_FIQ_DONE:
 		/* only the NS registers come back (opteed_main.c: "no need to save the secure ... context") */
 		mon_world_restore(mp, MON_NS, fiq_done_after_switch, mp);
@@ -503,11 +504,9 @@ static bool el3_plan(void *ctx, struct pe *pe, enum pe_exc exc, struct pe_el3_pa
 	const struct pe_frame *caller = pe_top_frame(pe);
 	if (caller && caller->world == SIM_WORLD_S) {
 		if (fid == TEESMC_OPTEED_RETURN_CALL_DONE) {
-			/* opteed_from_secure and mon_return_ns: x1..x4 become the caller's x0..x3 */
-			uint64_t res[4] = { x[1], x[2], x[3], x[4] };
+			/* opteed_from_secure's */
 			pe_smc_discard(pe);
-			memset(mp->ret, 0, sizeof(mp->ret));
-			memcpy(mp->ret, res, sizeof(res));
+			hold_call_done(mp, x);
 			out->done = pass_call_done;
 			return true;
 		}
